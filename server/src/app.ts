@@ -1,0 +1,79 @@
+import Fastify, { LogController, type FastifyInstance } from 'fastify';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import type { Config } from './plugins/config.ts';
+import type { Db } from './plugins/db/database.ts';
+import { errorHandlerPlugin } from './plugins/errors/error-handler.ts';
+import { loggerOptions, requestIdOptions } from './plugins/logging.ts';
+import { openApiPlugin } from './plugins/openapi.ts';
+import type { JobQueue } from './plugins/queue.ts';
+import { securityPlugin } from './plugins/security.ts';
+import { spaPlugin } from './plugins/spa.ts';
+import { startSystemJobs } from './modules/system/system.jobs.ts';
+import systemRoutes from './modules/system/system.routes.ts';
+
+export interface AppServices {
+  db: Db;
+  /** Absent in processes that neither enqueue nor work jobs (most HTTP tests). */
+  queue?: JobQueue;
+  /** Where logs go instead of stdout (tests read them). */
+  logStream?: { write(line: string): void };
+}
+
+/** OpenAPI's number formats are documentation for clients; Ajv only needs to accept them. */
+function acceptNumberFormats<T extends { addFormat(name: string, format: true): unknown }>(ajv: T): T {
+  for (const format of ['int32', 'int64', 'float', 'double']) ajv.addFormat(format, true);
+  return ajv;
+}
+
+/** The one factory used by main.ts, the CLI and the tests; it owns the services it is given. */
+export async function buildApp(config: Readonly<Config>, services: AppServices): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger: loggerOptions(config, services.logStream),
+    // One line per request, written by the onResponse hook below with the fields AgID asks for.
+    logController: new LogController({ disableRequestLogging: true }),
+    trustProxy: config.trustProxy,
+    bodyLimit: config.bodyLimitBytes,
+    return503OnClosing: true,
+    ...requestIdOptions(),
+    ajv: {
+      customOptions: { allErrors: true, coerceTypes: 'array', useDefaults: true, removeAdditional: false },
+      plugins: [acceptNumberFormats],
+    },
+  }).withTypeProvider<TypeBoxTypeProvider>();
+
+  // The API speaks JSON only: any other body is answered with 415.
+  app.removeContentTypeParser('text/plain');
+  app.decorate('config', config);
+  app.decorate('db', services.db);
+  app.decorate('queue', services.queue);
+  app.addHook('onClose', async () => {
+    await services.queue?.stop();
+    await services.db.destroy();
+  });
+
+  app.addHook('onRequest', async (request, reply) => {
+    reply.header('x-request-id', request.id);
+  });
+  app.addHook('onResponse', async (request, reply) => {
+    request.log.info(
+      {
+        method: request.method,
+        url: request.url,
+        statusCode: reply.statusCode,
+        ip: request.ip,
+        userId: (request as { user?: { id?: string } }).user?.id ?? null,
+        responseTimeMs: Math.round(reply.elapsedTime),
+      },
+      'request completed',
+    );
+  });
+
+  await app.register(errorHandlerPlugin);
+  await app.register(securityPlugin);
+  await app.register(openApiPlugin);
+  await app.register(systemRoutes, { prefix: '/api/v1' });
+  await app.register(spaPlugin);
+
+  if (config.runWorkers) app.addHook('onReady', () => startSystemJobs(app));
+  return app;
+}

@@ -1,0 +1,56 @@
+import { DEMO_LOGINS, seedDemo } from '../../../seeds/demo.ts';
+import { migrateDown, migrateUp, migrationStatus } from '../plugins/db/migrator.ts';
+import { writeOpenApiDocument } from '../openapi-document.ts';
+import { UsageError, type CommandContext } from './context.ts';
+
+export type Report = Record<string, unknown>;
+
+export interface Command {
+  usage: string;
+  run(ctx: CommandContext): Promise<Report>;
+  /** Human-readable rendering; JSON is printed with --json. */
+  print?(report: Report): string;
+}
+
+function subcommand(ctx: CommandContext, allowed: string[]): string {
+  const sub = ctx.args[0];
+  if (!sub || !allowed.includes(sub)) throw new UsageError(`expected one of: ${allowed.join(', ')}`);
+  return sub;
+}
+
+export const COMMANDS: Record<string, Command> = {
+  migrate: {
+    usage: 'migrate up|down|status [--json]',
+    async run(ctx) {
+      const sub = subcommand(ctx, ['up', 'down', 'status']);
+      return ctx.withDb(async (db) => {
+        if (sub === 'up') return { applied: await migrateUp(db) };
+        if (sub === 'down') return { reverted: await migrateDown(db) };
+        const migrations = await migrationStatus(db);
+        return { migrations, pending: migrations.filter((m) => m.executedAt === null).length };
+      });
+    },
+    print(report) {
+      if (Array.isArray(report.applied)) return report.applied.length ? `applied: ${report.applied.join(', ')}` : 'database is up to date';
+      if (Array.isArray(report.reverted)) return report.reverted.length ? `reverted: ${report.reverted.join(', ')}` : 'nothing to revert';
+      const rows = report.migrations as { name: string; executedAt: Date | null }[];
+      return rows.map((m) => `${m.executedAt ? 'applied ' : 'pending '} ${m.name}`).join('\n') + `\n${String(report.pending)} pending`;
+    },
+  },
+  seed: {
+    usage: 'seed demo [--json]',
+    async run(ctx) {
+      subcommand(ctx, ['demo']);
+      const report = await ctx.withDb((db) => seedDemo(db));
+      return { ...report, logins: DEMO_LOGINS.map(({ email, role }) => ({ email, role })) };
+    },
+  },
+  openapi: {
+    usage: 'openapi write',
+    async run(ctx) {
+      subcommand(ctx, ['write']);
+      return writeOpenApiDocument();
+    },
+    print: (report) => `${String(report.file)} ${report.changed ? 'updated' : 'already up to date'}`,
+  },
+};

@@ -1,0 +1,162 @@
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { isAbsolute, join, resolve } from 'node:path';
+import { repoRoot } from '../paths.ts';
+
+export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+
+export interface Config {
+  readonly port: number;
+  readonly host: string;
+  readonly publicBaseUrl: string;
+  readonly databaseUrl: string | undefined;
+  readonly dataDir: string;
+  readonly meilisearchUrl: string | undefined;
+  readonly meilisearchApiKey: string | undefined;
+  readonly smtpUrl: string | undefined;
+  readonly mailFrom: string;
+  readonly sessionSecret: string;
+  readonly logLevel: LogLevel;
+  readonly rateLimitMax: number;
+  readonly bodyLimitBytes: number;
+  readonly trustProxy: boolean;
+  readonly runWorkers: boolean;
+  readonly reviewRequired: boolean;
+  readonly deadlineSoonDays: number;
+  readonly oidc:
+    | { readonly issuer: string; readonly clientId: string; readonly clientSecret: string; readonly minAcr: string | undefined }
+    | undefined;
+}
+
+/** Variables the production shape (docker-compose.yml) must set for the app service. */
+export const PRODUCTION_VARIABLES = [
+  'PORT',
+  'HOST',
+  'PUBLIC_BASE_URL',
+  'DATABASE_URL',
+  'MEILISEARCH_URL',
+  'MEILISEARCH_API_KEY',
+  'SMTP_URL',
+  'MAIL_FROM',
+  'SESSION_SECRET',
+  'LOG_LEVEL',
+] as const;
+
+export class ConfigError extends Error {
+  constructor(
+    readonly variable: string,
+    problem: string,
+  ) {
+    super(`${variable} ${problem}`);
+    this.name = 'ConfigError';
+  }
+}
+
+type Env = Record<string, string | undefined>;
+
+const LOG_LEVELS: readonly LogLevel[] = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
+
+function read(env: Env, name: string): string | undefined {
+  const value = env[name]?.trim();
+  return value === '' ? undefined : value;
+}
+
+function integer(env: Env, name: string, fallback: number, min: number, max: number): number {
+  const raw = read(env, name);
+  if (raw === undefined) return fallback;
+  const value = Number(raw);
+  if (!/^-?\d+$/.test(raw) || value < min || value > max) {
+    throw new ConfigError(name, `must be an integer between ${min} and ${max} (got "${raw}")`);
+  }
+  return value;
+}
+
+function boolean(env: Env, name: string, fallback: boolean): boolean {
+  const raw = read(env, name)?.toLowerCase();
+  if (raw === undefined) return fallback;
+  if (['1', 'true', 'yes', 'on'].includes(raw)) return true;
+  if (['0', 'false', 'no', 'off'].includes(raw)) return false;
+  throw new ConfigError(name, `must be true or false (got "${raw}")`);
+}
+
+function url(env: Env, name: string, protocols: readonly string[]): string | undefined {
+  const raw = read(env, name);
+  if (raw === undefined) return undefined;
+  let parsed: URL;
+  try {
+    parsed = new URL(raw);
+  } catch {
+    throw new ConfigError(name, 'must be an absolute URL');
+  }
+  if (!protocols.includes(parsed.protocol)) {
+    throw new ConfigError(name, `must use one of ${protocols.join(' ')} (got "${parsed.protocol}")`);
+  }
+  return raw;
+}
+
+function oneOf<T extends string>(env: Env, name: string, allowed: readonly T[], fallback: T): T {
+  const raw = read(env, name)?.toLowerCase();
+  if (raw === undefined) return fallback;
+  if (!(allowed as readonly string[]).includes(raw)) {
+    throw new ConfigError(name, `must be one of ${allowed.join(', ')} (got "${raw}")`);
+  }
+  return raw as T;
+}
+
+/** Reads the session secret, or creates it once in DATA_DIR so sessions survive restarts. */
+function sessionSecret(env: Env, dataDir: string): string {
+  const given = read(env, 'SESSION_SECRET');
+  if (given !== undefined) {
+    if (given.length < 32) throw new ConfigError('SESSION_SECRET', 'must be at least 32 characters long');
+    return given;
+  }
+  const file = join(dataDir, 'session-secret');
+  if (existsSync(file)) return readFileSync(file, 'utf8').trim();
+  mkdirSync(dataDir, { recursive: true });
+  const secret = randomBytes(48).toString('base64url');
+  writeFileSync(file, secret + '\n', { mode: 0o600 });
+  return secret;
+}
+
+function oidc(env: Env): Config['oidc'] {
+  const issuer = url(env, 'OIDC_ISSUER', ['http:', 'https:']);
+  const clientId = read(env, 'OIDC_CLIENT_ID');
+  const clientSecret = read(env, 'OIDC_CLIENT_SECRET');
+  if (issuer === undefined && clientId === undefined && clientSecret === undefined) return undefined;
+  if (issuer === undefined) throw new ConfigError('OIDC_ISSUER', 'is required when OIDC_CLIENT_ID is set');
+  if (clientId === undefined) throw new ConfigError('OIDC_CLIENT_ID', 'is required when OIDC_ISSUER is set');
+  if (clientSecret === undefined) throw new ConfigError('OIDC_CLIENT_SECRET', 'is required when OIDC_ISSUER is set');
+  return { issuer, clientId, clientSecret, minAcr: read(env, 'OIDC_MIN_ACR') };
+}
+
+/** Validates every setting once; nothing else in the server reads process.env. */
+export function loadConfig(env: Env): Readonly<Config> {
+  const port = integer(env, 'PORT', 3000, 0, 65535);
+  const host = read(env, 'HOST') ?? '127.0.0.1';
+  const rawDataDir = read(env, 'DATA_DIR') ?? '.data';
+  const dataDir = isAbsolute(rawDataDir) ? rawDataDir : resolve(read(env, 'INIT_CWD') ?? repoRoot, rawDataDir);
+  const publicBaseUrl = (url(env, 'PUBLIC_BASE_URL', ['http:', 'https:']) ?? `http://${host}:${port}`).replace(/\/+$/, '');
+  const mailFrom = read(env, 'MAIL_FROM') ?? 'Cruscotto digitale <noreply@cruscotto.local>';
+  if (!/@/.test(mailFrom)) throw new ConfigError('MAIL_FROM', 'must contain an e-mail address');
+
+  return Object.freeze({
+    port,
+    host,
+    publicBaseUrl,
+    databaseUrl: url(env, 'DATABASE_URL', ['postgres:', 'postgresql:']),
+    dataDir,
+    meilisearchUrl: url(env, 'MEILISEARCH_URL', ['http:', 'https:']),
+    meilisearchApiKey: read(env, 'MEILISEARCH_API_KEY'),
+    smtpUrl: url(env, 'SMTP_URL', ['smtp:', 'smtps:']),
+    mailFrom,
+    sessionSecret: sessionSecret(env, dataDir),
+    logLevel: oneOf(env, 'LOG_LEVEL', LOG_LEVELS, 'info'),
+    rateLimitMax: integer(env, 'RATE_LIMIT_MAX', 600, 1, 10_000_000),
+    bodyLimitBytes: integer(env, 'BODY_LIMIT_BYTES', 1_048_576, 1024, 104_857_600),
+    trustProxy: boolean(env, 'TRUST_PROXY', false),
+    runWorkers: boolean(env, 'RUN_WORKERS', true),
+    reviewRequired: boolean(env, 'REVIEW_REQUIRED', true),
+    deadlineSoonDays: integer(env, 'DEADLINE_SOON_DAYS', 14, 1, 365),
+    oidc: oidc(env),
+  });
+}

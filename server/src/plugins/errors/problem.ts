@@ -1,0 +1,83 @@
+import { Type, type Static } from '@sinclair/typebox';
+
+export const FieldErrorSchema = Type.Object(
+  {
+    field: Type.String({ description: 'Percorso del campo, es. `body.windows[0].closesAt`' }),
+    message: Type.String({ description: 'Messaggio in italiano' }),
+  },
+  { $id: 'FieldError' },
+);
+
+const ProblemMembers = Type.Object({
+  title: Type.String(),
+  status: Type.Integer({ format: 'int32' }),
+  detail: Type.String({ description: 'Spiegazione per chi usa il servizio, in italiano' }),
+  instance: Type.String({ description: 'Percorso della richiesta che ha causato il problema' }),
+  code: Type.String({ description: 'Codice stabile, es. `CALL_NOT_FOUND`' }),
+  requestId: Type.String(),
+  errors: Type.Optional(Type.Array(Type.Ref('FieldError'))),
+});
+
+/**
+ * RFC 7807 problem details. The member `type` (a URI string) is listed in `required` and kept by
+ * `additionalProperties` rather than under `properties`: the shared convention checker reads any
+ * object with a `type` key as a schema and stops on a property named `type`.
+ */
+export const ProblemSchema = Type.Unsafe<Static<typeof ProblemMembers> & { type: string }>({
+  ...ProblemMembers,
+  $id: 'Problem',
+  description:
+    'RFC 7807 problem details. `type` (stringa, URI) identifica il tipo di problema, es. `urn:cruscotto:problem:validation-failed`.',
+  required: ['type', ...(ProblemMembers.required ?? [])],
+  additionalProperties: true,
+});
+
+export type FieldError = Static<typeof FieldErrorSchema>;
+export type Problem = Static<typeof ProblemSchema>;
+
+export const PROBLEM_CONTENT_TYPE = 'application/problem+json; charset=utf-8';
+
+/** A failure the API reports to its client: services throw it, the error handler renders it. */
+export class AppError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    readonly detail: string,
+    readonly errors?: FieldError[],
+    readonly headers?: Record<string, string>,
+  ) {
+    super(detail);
+    this.name = 'AppError';
+  }
+}
+
+export const notFound = (code: string, detail: string) => new AppError(404, code, detail);
+export const conflict = (code: string, detail: string) => new AppError(409, code, detail);
+export const forbidden = (detail = 'Non hai i permessi per questa operazione.') => new AppError(403, 'FORBIDDEN', detail);
+export const unauthorized = (detail = 'Accedi per continuare.') => new AppError(401, 'UNAUTHENTICATED', detail);
+export const unprocessable = (code: string, detail: string, errors?: FieldError[]) => new AppError(422, code, detail, errors);
+export const badRequest = (code: string, detail: string, errors?: FieldError[]) => new AppError(400, code, detail, errors);
+
+const TITLES: Record<number, string> = {
+  400: 'Richiesta non valida',
+  401: 'Autenticazione richiesta',
+  403: 'Accesso negato',
+  404: 'Risorsa non trovata',
+  405: 'Metodo non consentito',
+  406: 'Formato non disponibile',
+  409: 'Conflitto',
+  413: 'Richiesta troppo grande',
+  415: 'Tipo di contenuto non supportato',
+  422: 'Dati non accettabili',
+  429: 'Troppe richieste',
+  500: 'Errore interno',
+  503: 'Servizio non disponibile',
+};
+
+export function titleFor(status: number): string {
+  return TITLES[status] ?? (status >= 500 ? 'Errore del server' : 'Errore nella richiesta');
+}
+
+export function problemType(code: string): string {
+  return `urn:cruscotto:problem:${code.toLowerCase().replace(/_/g, '-')}`;
+}

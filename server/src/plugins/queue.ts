@@ -1,0 +1,76 @@
+import PgBoss from 'pg-boss';
+import type { Logger } from 'pino';
+
+export type JobHandler<T> = (data: T, job: { id: string; name: string }) => Promise<void>;
+
+export interface SendOptions {
+  /** Deduplicates while a job with the same key is queued or running. */
+  singletonKey?: string;
+  startAfterSeconds?: number;
+  retryLimit?: number;
+}
+
+/** The job queue port: PostgreSQL-backed, so several app processes share the work without Redis. */
+export interface JobQueue {
+  send<T extends object>(name: string, data: T, options?: SendOptions): Promise<string | null>;
+  work<T extends object>(name: string, handler: JobHandler<T>, options?: { batchSize?: number }): Promise<void>;
+  schedule(name: string, cron: string): Promise<void>;
+  stop(): Promise<void>;
+}
+
+export interface QueueOptions {
+  connectionString: string;
+  /** Workers and cron run only in processes that process jobs; any process may enqueue. */
+  runWorkers: boolean;
+  log: Logger;
+}
+
+const RETRY = { retryLimit: 5, retryDelay: 5, retryBackoff: true } as const;
+
+export async function createPgBossQueue({ connectionString, runWorkers, log }: QueueOptions): Promise<JobQueue> {
+  const boss = new PgBoss({
+    connectionString,
+    schema: 'pgboss',
+    max: 4,
+    supervise: runWorkers,
+    schedule: runWorkers,
+    migrate: true,
+    application_name: 'cruscotto-jobs',
+  });
+  boss.on('error', (err) => log.error({ err }, 'job queue error'));
+  await boss.start();
+
+  const created = new Set<string>();
+  async function ensureQueue(name: string) {
+    if (created.has(name)) return;
+    if (!(await boss.getQueue(name))) await boss.createQueue(name, { name, ...RETRY });
+    created.add(name);
+  }
+
+  return {
+    async send(name, data, options = {}) {
+      await ensureQueue(name);
+      return boss.send(name, data, {
+        ...RETRY,
+        ...(options.retryLimit !== undefined ? { retryLimit: options.retryLimit } : {}),
+        ...(options.singletonKey ? { singletonKey: options.singletonKey } : {}),
+        ...(options.startAfterSeconds ? { startAfter: options.startAfterSeconds } : {}),
+      });
+    },
+    async work(name, handler, options = {}) {
+      await ensureQueue(name);
+      await boss.work(name, { batchSize: options.batchSize ?? 1, pollingIntervalSeconds: 1 }, async (jobs) => {
+        for (const job of jobs) {
+          await handler(job.data as never, { id: job.id, name: job.name });
+        }
+      });
+    },
+    async schedule(name, cron) {
+      await ensureQueue(name);
+      await boss.schedule(name, cron, {}, { tz: 'Europe/Rome' });
+    },
+    async stop() {
+      await boss.stop({ graceful: true, wait: true, timeout: 10_000 });
+    },
+  };
+}

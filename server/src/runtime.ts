@@ -1,0 +1,67 @@
+import type { FastifyInstance } from 'fastify';
+import pino from 'pino';
+import { DEMO_LOGINS, seedDemo } from '../../seeds/demo.ts';
+import { buildApp } from './app.ts';
+import type { Config } from './plugins/config.ts';
+import { resolveDatabase, type DatabaseTarget } from './plugins/db/connect.ts';
+import { createDb } from './plugins/db/database.ts';
+import { migrateUp } from './plugins/db/migrator.ts';
+import { createPgBossQueue } from './plugins/queue.ts';
+import { lockDataDir } from './data-dir-lock.ts';
+import { loggerOptions } from './plugins/logging.ts';
+
+export interface RunningServer {
+  app: FastifyInstance;
+  url: string;
+  database: DatabaseTarget;
+  stop(): Promise<void>;
+}
+
+/** Everything `npm start` does: database, migrations, demo data, jobs, HTTP. */
+export async function startServer(config: Readonly<Config>): Promise<RunningServer> {
+  const log = pino(loggerOptions(config) as pino.LoggerOptions);
+  const unlock = lockDataDir(config.dataDir);
+  let database: DatabaseTarget | undefined;
+  try {
+    database = await resolveDatabase(config, (message) => log.debug({ postgres: message.trim() }, 'postgres'));
+    const db = createDb(database.url, { max: 20 });
+    const applied = await migrateUp(db);
+    if (applied.length > 0) log.info({ applied }, 'migrations applied');
+    if (database.kind !== 'external') await seedDemo(db);
+    const queue = await createPgBossQueue({ connectionString: database.url, runWorkers: config.runWorkers, log });
+    const app = await buildApp(config, { db, queue });
+    await app.listen({ port: config.port, host: config.host });
+    const address = app.server.address();
+    const port = typeof address === 'object' && address ? address.port : config.port;
+    const target = database;
+    return {
+      app,
+      url: `http://${config.host}:${port}`,
+      database: target,
+      async stop() {
+        await app.close();
+        await target.release();
+        unlock();
+      },
+    };
+  } catch (error) {
+    await database?.release().catch(() => {});
+    unlock();
+    throw error;
+  }
+}
+
+export function banner(server: RunningServer, config: Readonly<Config>): string {
+  const lines = [
+    '',
+    `  Cruscotto digitale è in esecuzione su ${server.url}`,
+    `  API e documentazione:      ${server.url}/api/docs`,
+    `  Database:                  ${server.database.kind === 'external' ? 'DATABASE_URL' : `PostgreSQL integrato in ${config.dataDir}`}`,
+  ];
+  if (server.database.kind !== 'external' && DEMO_LOGINS.length > 0) {
+    lines.push('', '  Accessi dimostrativi:');
+    for (const login of DEMO_LOGINS) lines.push(`    ${login.role.padEnd(8)} ${login.email.padEnd(34)} ${login.password}   ${login.description}`);
+  }
+  lines.push('', '  Ctrl-C per fermare.', '');
+  return lines.join('\n');
+}

@@ -1,0 +1,118 @@
+import { Type } from '@sinclair/typebox';
+import request from 'supertest';
+import { describe, expect, it } from 'vitest';
+import { useTestApp } from '../helpers/app.ts';
+
+const PROBLEM = /^application\/problem\+json/;
+const logLines: string[] = [];
+
+const ctx = useTestApp({
+  env: { RATE_LIMIT_MAX: '1000', BODY_LIMIT_BYTES: '2048', LOG_LEVEL: 'info' },
+  logStream: { write: (line) => void logLines.push(line) },
+  extend(app) {
+    app.post(
+      '/api/v1/test-echo',
+      {
+        config: { access: 'public' },
+        schema: {
+          body: Type.Object(
+            { title: Type.String({ minLength: 3 }), amount: Type.Number({ minimum: 0 }), closesOn: Type.String({ format: 'date' }) },
+            { additionalProperties: false },
+          ),
+        },
+      },
+      async (req) => req.body,
+    );
+    app.get('/api/v1/test-crash', { config: { access: 'public' } }, async () => {
+      throw new Error('connection string postgres://secret@db leaked');
+    });
+  },
+});
+
+function expectProblem(res: request.Response, status: number, code: string) {
+  expect(res.status).toBe(status);
+  expect(res.headers['content-type']).toMatch(PROBLEM);
+  expect(res.body).toMatchObject({ status, code, type: expect.stringMatching(/^urn:cruscotto:problem:/), title: expect.any(String) });
+  expect(res.body.detail).toEqual(expect.any(String));
+  expect(res.body.instance).toEqual(expect.stringMatching(/^\/api\/v1\//));
+  expect(res.body.requestId).toBe(res.headers['x-request-id']);
+}
+
+describe('error contract', () => {
+  it('answers an unknown API route with 404 problem+json', async () => {
+    const res = await request(ctx.app.server).get('/api/v1/no-such-route?x=1');
+    expectProblem(res, 404, 'ROUTE_NOT_FOUND');
+    expect(res.body.instance).toBe('/api/v1/no-such-route');
+  });
+
+  it('answers malformed JSON with 400 problem+json', async () => {
+    const res = await request(ctx.app.server).post('/api/v1/test-echo').set('content-type', 'application/json').send('{"title": ');
+    expectProblem(res, 400, 'MALFORMED_JSON');
+  });
+
+  it('answers an empty JSON body with 400 problem+json', async () => {
+    const res = await request(ctx.app.server).post('/api/v1/test-echo').set('content-type', 'application/json').send('');
+    expectProblem(res, 400, 'EMPTY_BODY');
+  });
+
+  it('answers a wrong content type with 415 problem+json', async () => {
+    const res = await request(ctx.app.server).post('/api/v1/test-echo').set('content-type', 'text/plain').send('hello');
+    expectProblem(res, 415, 'UNSUPPORTED_MEDIA_TYPE');
+    expect(res.body.detail).toContain('application/json');
+  });
+
+  it('answers a body over the limit with 413 problem+json', async () => {
+    const res = await request(ctx.app.server)
+      .post('/api/v1/test-echo')
+      .send({ title: 'x'.repeat(5000), amount: 1, closesOn: '2026-03-31' });
+    expectProblem(res, 413, 'PAYLOAD_TOO_LARGE');
+  });
+
+  it('lists every invalid field in Italian with 400 problem+json', async () => {
+    const res = await request(ctx.app.server).post('/api/v1/test-echo').send({ title: 'ab', amount: -5, closesOn: '31/03/2026', extra: 1 });
+    expectProblem(res, 400, 'VALIDATION_FAILED');
+    expect(res.body.errors).toEqual(
+      expect.arrayContaining([
+        { field: 'body.title', message: 'Deve contenere almeno 3 caratteri.' },
+        { field: 'body.amount', message: 'Deve essere maggiore o uguale a 0.' },
+        { field: 'body.closesOn', message: 'Non è nel formato atteso (data AAAA-MM-GG).' },
+        { field: 'body.extra', message: 'Il campo «extra» non è previsto.' },
+      ]),
+    );
+  });
+
+  it('names a missing required field', async () => {
+    const res = await request(ctx.app.server).post('/api/v1/test-echo').send({ title: 'abc', amount: 1 });
+    expectProblem(res, 400, 'VALIDATION_FAILED');
+    expect(res.body.errors).toEqual([{ field: 'body.closesOn', message: 'Il campo «closesOn» è obbligatorio.' }]);
+  });
+
+  it('hides the cause of a 500 from the client and logs it', async () => {
+    const res = await request(ctx.app.server).get('/api/v1/test-crash');
+    expectProblem(res, 500, 'INTERNAL_ERROR');
+    expect(JSON.stringify(res.body)).not.toContain('postgres://');
+    const logged = logLines.map((line) => JSON.parse(line)).find((entry) => entry.reqId === res.body.requestId && entry.err);
+    expect(logged?.err.message).toContain('leaked');
+  });
+
+  it('accepts valid input', async () => {
+    const res = await request(ctx.app.server).post('/api/v1/test-echo').send({ title: 'abc', amount: 1, closesOn: '2026-03-31' });
+    expect(res.status).toBe(200);
+    expect(res.body).toEqual({ title: 'abc', amount: 1, closesOn: '2026-03-31' });
+  });
+});
+
+describe('request logging', () => {
+  it('writes one line per request with UTC time, method, URI, status, client IP, user and request id', async () => {
+    const res = await request(ctx.app.server).get('/api/v1/status').set('x-request-id', 'trace-12345678');
+    expect(res.headers['x-request-id']).toBe('trace-12345678');
+    const line = logLines.map((l) => JSON.parse(l)).find((e) => e.reqId === 'trace-12345678' && e.msg === 'request completed');
+    expect(line).toMatchObject({ method: 'GET', url: '/api/v1/status', statusCode: 200, ip: expect.any(String), userId: null });
+    expect(line.time).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/);
+  });
+
+  it('replaces an unsafe incoming request id', async () => {
+    const res = await request(ctx.app.server).get('/api/v1/status').set('x-request-id', '<script>');
+    expect(res.headers['x-request-id']).toMatch(/^[0-9a-f-]{36}$/);
+  });
+});

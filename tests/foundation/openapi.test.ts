@@ -1,0 +1,49 @@
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
+import SwaggerParser from '@apidevtools/swagger-parser';
+import request from 'supertest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { generateOpenApiDocument, readCommittedOpenApiDocument } from '../../server/src/openapi-document.ts';
+import { openApiFile, repoRoot } from '../../server/src/paths.ts';
+import { useTestApp } from '../helpers/app.ts';
+
+const checker = resolve(repoRoot, '../shared/tools/check_openapi.py');
+const ctx = useTestApp();
+let generated: string;
+let baseUrl: string;
+
+beforeAll(async () => {
+  generated = await generateOpenApiDocument();
+  baseUrl = await ctx.app.listen({ port: 0, host: '127.0.0.1' });
+});
+afterAll(() => ctx.app.close());
+
+describe('the OpenAPI document', () => {
+  it('is committed and up to date (run `npm run openapi` after changing a route)', () => {
+    expect(readCommittedOpenApiDocument()).toBe(generated);
+  });
+
+  it('validates as OpenAPI 3', async () => {
+    const api = await SwaggerParser.validate(JSON.parse(generated));
+    expect(api).toHaveProperty('openapi', '3.0.3');
+  });
+
+  it('is served at /api/v1/openapi.json with Swagger UI at /api/docs', async () => {
+    const doc = await request(ctx.app.server).get('/api/v1/openapi.json');
+    expect(doc.status).toBe(200);
+    expect(doc.body.paths['/api/v1/status']).toBeDefined();
+    const ui = await request(ctx.app.server).get('/api/docs/');
+    expect(ui.status).toBe(200);
+    expect(ui.text).toContain('swagger');
+  });
+
+  it.skipIf(!existsSync(checker))('holds the AgID API conventions, live error answers included', async () => {
+    // Asynchronous, so this process keeps serving the checker's live probes.
+    const { stdout: output } = await promisify(execFile)('python3', [checker, openApiFile, '--base', baseUrl], { encoding: 'utf8' });
+    expect(output).toMatch(/(\d+)\/\1 rules hold/);
+  });
+});
+
+if (!existsSync(checker)) console.log(`skipped the convention checker: ${checker} is absent (../shared not beside the repo)`);
