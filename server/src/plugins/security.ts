@@ -1,11 +1,27 @@
-import helmet from '@fastify/helmet';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import rateLimit from '@fastify/rate-limit';
 import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
+import helmet, { type HelmetOptions } from 'helmet';
 import { AppError } from './errors/problem.ts';
 
+/**
+ * Helmet's headers, computed once. @fastify/helmet rebuilds Helmet's middleware on every request,
+ * which cost two thirds of the throughput of a small route here; with a static configuration
+ * (no CSP nonces) the headers never change, so we capture them at start-up.
+ */
+function staticSecurityHeaders(options: HelmetOptions): Record<string, string> {
+  const headers: Record<string, string> = {};
+  const response = {
+    setHeader: (name: string, value: string | number) => (headers[name.toLowerCase()] = String(value)),
+    removeHeader: (name: string) => delete headers[name.toLowerCase()],
+  };
+  helmet(options)({} as IncomingMessage, response as unknown as ServerResponse, () => {});
+  return headers;
+}
+
 export const securityPlugin = fp(async (app: FastifyInstance) => {
-  await app.register(helmet, {
+  const headers = staticSecurityHeaders({
     contentSecurityPolicy: {
       directives: {
         defaultSrc: ["'self'"],
@@ -19,7 +35,11 @@ export const securityPlugin = fp(async (app: FastifyInstance) => {
         upgradeInsecureRequests: null,
       },
     },
-    hsts: app.config.publicBaseUrl.startsWith('https:'),
+    strictTransportSecurity: app.config.publicBaseUrl.startsWith('https:'),
+  });
+  app.addHook('onRequest', (_request, reply, done) => {
+    reply.headers(headers);
+    done();
   });
   await app.register(rateLimit, {
     max: app.config.rateLimitMax,

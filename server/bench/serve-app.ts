@@ -1,0 +1,39 @@
+// The real app on the embedded database (or BENCH_DATABASE_URL), in its own process so the load
+// generator does not share its event loop.
+import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { buildApp } from '../src/app.ts';
+import { loadConfig } from '../src/plugins/config.ts';
+import { createDatabaseIfMissing, createDb, withDatabase } from '../src/plugins/db/database.ts';
+import { startEmbeddedPostgres } from '../src/plugins/db/embedded.ts';
+import { migrateUp } from '../src/plugins/db/migrator.ts';
+
+const dataDir = mkdtempSync(join(tmpdir(), 'cruscotto-bench-'));
+chmodSync(dataDir, 0o755);
+const cluster = process.env.BENCH_DATABASE_URL ? undefined : await startEmbeddedPostgres({ dataDir });
+const adminUrl = process.env.BENCH_DATABASE_URL ?? cluster!.adminUrl;
+await createDatabaseIfMissing(adminUrl, 'cruscotto_bench');
+const url = withDatabase(adminUrl, 'cruscotto_bench');
+const db = createDb(url, { max: 20 });
+await migrateUp(db);
+
+const config = loadConfig({
+  SESSION_SECRET: 'bench-secret-bench-secret-bench-secret-0000',
+  LOG_LEVEL: 'warn',
+  RUN_WORKERS: 'false',
+  RATE_LIMIT_MAX: '10000000',
+  DATA_DIR: dataDir,
+});
+const app = await buildApp(config, { db });
+const address = await app.listen({ port: 0, host: '127.0.0.1' });
+process.stdout.write(JSON.stringify({ url: address, databaseUrl: url }) + '\n');
+
+async function stop() {
+  await app.close();
+  await cluster?.stop();
+  rmSync(dataDir, { recursive: true, force: true });
+  process.exit(0);
+}
+process.on('SIGTERM', stop);
+process.on('SIGINT', stop);
