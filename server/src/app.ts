@@ -6,15 +6,23 @@ import { errorHandlerPlugin } from './plugins/errors/error-handler.ts';
 import { loggerOptions, requestIdOptions } from './plugins/logging.ts';
 import { openApiPlugin } from './plugins/openapi.ts';
 import type { JobQueue } from './plugins/queue.ts';
+import { createOutboxMailer, createSmtpMailer, type Mailer } from './plugins/mail.ts';
 import { securityPlugin } from './plugins/security.ts';
+import { authPlugin } from './plugins/auth.ts';
 import { spaPlugin } from './plugins/spa.ts';
 import { startSystemJobs } from './modules/system/system.jobs.ts';
 import systemRoutes from './modules/system/system.routes.ts';
+import authRoutes from './modules/auth/auth.routes.ts';
+import usersRoutes from './modules/auth/users.routes.ts';
+import { authSharedSchemas } from './modules/auth/auth.schemas.ts';
+import { usersSharedSchemas } from './modules/auth/users.schemas.ts';
 
 export interface AppServices {
   db: Db;
   /** Absent in processes that neither enqueue nor work jobs (most HTTP tests). */
   queue?: JobQueue;
+  /** Defaults to SMTP when SMTP_URL is set, else the outbox table. */
+  mailer?: Mailer;
   /** Where logs go instead of stdout (tests read them). */
   logStream?: { write(line: string): void };
 }
@@ -46,7 +54,10 @@ export async function buildApp(config: Readonly<Config>, services: AppServices):
   app.decorate('config', config);
   app.decorate('db', services.db);
   app.decorate('queue', services.queue);
+  const mailer = services.mailer ?? (config.smtpUrl ? createSmtpMailer(config.smtpUrl, config.mailFrom) : createOutboxMailer(services.db));
+  app.decorate('mailer', mailer);
   app.addHook('onClose', async () => {
+    await mailer.close();
     await services.queue?.stop();
     await services.db.destroy();
   });
@@ -61,7 +72,7 @@ export async function buildApp(config: Readonly<Config>, services: AppServices):
         url: request.url,
         statusCode: reply.statusCode,
         ip: request.ip,
-        userId: (request as { user?: { id?: string } }).user?.id ?? null,
+        userId: request.principal?.userId ?? null,
         responseTimeMs: Math.round(reply.elapsedTime),
       },
       'request completed',
@@ -71,7 +82,11 @@ export async function buildApp(config: Readonly<Config>, services: AppServices):
   await app.register(errorHandlerPlugin);
   await app.register(securityPlugin);
   await app.register(openApiPlugin);
+  await app.register(authPlugin);
+  for (const schema of [...authSharedSchemas, ...usersSharedSchemas]) app.addSchema(schema);
   await app.register(systemRoutes, { prefix: '/api/v1' });
+  await app.register(authRoutes, { prefix: '/api/v1' });
+  await app.register(usersRoutes, { prefix: '/api/v1' });
   await app.register(spaPlugin);
 
   if (config.runWorkers) app.addHook('onReady', () => startSystemJobs(app));

@@ -23,6 +23,11 @@ export interface Config {
   readonly runWorkers: boolean;
   readonly reviewRequired: boolean;
   readonly deadlineSoonDays: number;
+  readonly sessionIdleMinutes: number;
+  readonly sessionAbsoluteHours: number;
+  readonly loginMaxFailures: number;
+  readonly loginWindowMinutes: number;
+  readonly inactiveUserRetentionDays: number;
   readonly oidc:
     | { readonly issuer: string; readonly clientId: string; readonly clientSecret: string; readonly minAcr: string | undefined }
     | undefined;
@@ -157,6 +162,11 @@ export function loadConfig(env: Env): Readonly<Config> {
     runWorkers: boolean(env, 'RUN_WORKERS', true),
     reviewRequired: boolean(env, 'REVIEW_REQUIRED', true),
     deadlineSoonDays: integer(env, 'DEADLINE_SOON_DAYS', 14, 1, 365),
+    sessionIdleMinutes: integer(env, 'SESSION_IDLE_MINUTES', 60, 1, 7 * 24 * 60),
+    sessionAbsoluteHours: integer(env, 'SESSION_ABSOLUTE_HOURS', 12, 1, 24 * 30),
+    loginMaxFailures: integer(env, 'LOGIN_MAX_FAILURES', 5, 1, 1000),
+    loginWindowMinutes: integer(env, 'LOGIN_WINDOW_MINUTES', 15, 1, 24 * 60),
+    inactiveUserRetentionDays: integer(env, 'INACTIVE_USER_RETENTION_DAYS', 730, 30, 36500),
     oidc: oidc(env),
   });
 }

@@ -8,7 +8,167 @@ export interface WorkerHeartbeatsTable {
   beat_at: Generated<Date>;
 }
 
+export type Role = 'rtd' | 'editor' | 'admin' | 'viewer';
+
+export interface ComuniTable {
+  istat: string;
+  name: string;
+  name_folded: Generated<string>;
+  province_code: string;
+  province_sigla: string;
+  province_name: string;
+  region_code: string;
+  region_name: string;
+  resident_population: number | null;
+  resident_population_date: string | null;
+  legal_population: number | null;
+  legal_population_date: string | null;
+  surface_km2: number | null;
+  altitude_zone: number | null;
+  altitude_m: number | null;
+  coastal: Generated<boolean>;
+  island: Generated<boolean>;
+  codice_catastale: string | null;
+  codice_ipa: string | null;
+  valid_from: string | null;
+  valid_to: string | null;
+  successor_istat: string | null;
+  created_at: Generated<Date>;
+  updated_at: Generated<Date>;
+}
+
+export type AggregationKind = 'unione' | 'comunita_montana' | 'ufficio_rtd_associato' | 'consorzio' | 'altro';
+
+export interface AggregationsTable {
+  id: Generated<string>;
+  name: string;
+  kind: AggregationKind;
+  codice_fiscale: string | null;
+  created_at: Generated<Date>;
+  updated_at: Generated<Date>;
+}
+
+export interface AggregationMembersTable {
+  aggregation_id: string;
+  comune_istat: string;
+  joined_on: Generated<string>;
+  left_on: string | null;
+}
+
+export interface UsersTable {
+  id: Generated<string>;
+  email: string;
+  name: string;
+  role: Role;
+  status: Generated<'active' | 'disabled' | 'erased'>;
+  password_hash: string | null;
+  oidc_issuer: string | null;
+  oidc_subject: string | null;
+  failed_logins: Generated<number>;
+  locked_until: Date | null;
+  last_login_at: Date | null;
+  last_seen_at: Date | null;
+  created_at: Generated<Date>;
+  updated_at: Generated<Date>;
+}
+
+export interface MembershipsTable {
+  id: Generated<string>;
+  user_id: string;
+  comune_istat: string | null;
+  aggregation_id: string | null;
+  granted_by: string | null;
+  granted_at: Generated<Date>;
+}
+
+export interface InvitationsTable {
+  id: Generated<string>;
+  email: string;
+  name: string;
+  role: Role;
+  comune_istats: Generated<string[]>;
+  aggregation_ids: Generated<string[]>;
+  token_hash: string;
+  invited_by: string | null;
+  expires_at: Date;
+  accepted_at: Date | null;
+  accepted_user_id: string | null;
+  created_at: Generated<Date>;
+}
+
+export interface ApiTokensTable {
+  id: Generated<string>;
+  name: string;
+  token_hash: string;
+  role: Role;
+  comune_istats: Generated<string[]>;
+  created_by: string | null;
+  created_at: Generated<Date>;
+  expires_at: Date | null;
+  last_used_at: Date | null;
+  revoked_at: Date | null;
+}
+
+export interface SessionsTable {
+  id_hash: string;
+  user_id: string;
+  created_at: Generated<Date>;
+  last_seen_at: Generated<Date>;
+  expires_at: Date;
+}
+
+export interface OidcFlowsTable {
+  state: string;
+  nonce: string;
+  code_verifier: string;
+  browser_binding: string;
+  invitation_token_hash: string | null;
+  created_at: Generated<Date>;
+}
+
+export interface LoginFailuresTable {
+  id: Generated<number>;
+  ip: string;
+  email_hash: string;
+  at: Generated<Date>;
+}
+
+export interface AuditLogTable {
+  id: Generated<number>;
+  at: Generated<Date>;
+  actor_user_id: string | null;
+  actor_token_id: string | null;
+  action: string;
+  entity: string;
+  entity_id: string | null;
+  changes: Generated<unknown>;
+  request_id: string | null;
+  ip: string | null;
+}
+
+export interface MailOutboxTable {
+  id: Generated<string>;
+  to_address: string;
+  subject: string;
+  text_body: string;
+  html_body: string | null;
+  headers: Generated<unknown>;
+  created_at: Generated<Date>;
+}
+
 /** Every table the server queries; each feature adds its own. */
 export interface Database {
   worker_heartbeats: WorkerHeartbeatsTable;
+  comuni: ComuniTable;
+  aggregations: AggregationsTable;
+  aggregation_members: AggregationMembersTable;
+  users: UsersTable;
+  memberships: MembershipsTable;
+  invitations: InvitationsTable;
+  api_tokens: ApiTokensTable;
+  sessions: SessionsTable;
+  oidc_flows: OidcFlowsTable;
+  login_failures: LoginFailuresTable;
+  audit_log: AuditLogTable;
+  mail_outbox: MailOutboxTable;
 }

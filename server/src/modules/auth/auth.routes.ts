@@ -1,0 +1,118 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { Type } from '@sinclair/typebox';
+import { recordAudit } from '../../plugins/audit.ts';
+import { cookieOptions, csrfTokenFor, SESSION_COOKIE } from '../../plugins/auth.ts';
+import { problemResponses } from '../../plugins/openapi.ts';
+import { LoginBody } from './auth.schemas.ts';
+import { authenticate, closeSession, openSession } from './login.service.ts';
+import { describeMe, exportPersonalData } from './me.service.ts';
+import { acceptInvitation, eraseUser } from './users.service.ts';
+import { sessionPrincipal } from './principal.queries.ts';
+
+const authRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  const sessionCookie = () => cookieOptions(app, app.config.sessionAbsoluteHours * 3600);
+
+  app.get(
+    '/auth/csrf',
+    { config: { access: 'public' }, schema: { tags: ['auth'], operationId: 'getCsrfToken', summary: 'Token anti-CSRF da inviare come X-CSRF-Token', response: { 200: Type.Ref('CsrfToken') } } },
+    async (request, reply) => {
+      reply.header('cache-control', 'no-store');
+      return { token: csrfTokenFor(app, request, reply) };
+    },
+  );
+
+  app.post(
+    '/auth/login',
+    {
+      config: { access: 'public', csrf: 'anonymous' },
+      schema: {
+        tags: ['auth'],
+        operationId: 'login',
+        summary: 'Accesso con e-mail e password',
+        body: LoginBody,
+        response: { 200: Type.Ref('Me'), ...problemResponses({ 401: 'Credenziali non valide', 403: 'Token CSRF mancante o errato' }) },
+      },
+    },
+    async (request, reply) => {
+      const user = await authenticate(app.db, app.config, request.ip, request.body.email, request.body.password);
+      const secret = await openSession(app.db, app.config, user.id);
+      await recordAudit(app.db, request, { action: 'user.login', entity: 'user', entityId: user.id, changes: { method: 'password' } });
+      reply.setCookie(SESSION_COOKIE, secret, sessionCookie());
+      return describeMe(app.db, await sessionPrincipal(app.db, user));
+    },
+  );
+
+  app.post(
+    '/auth/logout',
+    {
+      config: { access: 'authenticated' },
+      schema: { tags: ['auth'], operationId: 'logout', summary: 'Chiude la sessione', response: { 204: Type.Null(), ...problemResponses({ 401: 'Non autenticato', 403: 'Token CSRF mancante o errato' }) } },
+    },
+    async (request, reply) => {
+      if (request.principal?.sessionId) await closeSession(app.db, request.principal.sessionId);
+      reply.clearCookie(SESSION_COOKIE, { path: '/' });
+      return reply.code(204).send(null);
+    },
+  );
+
+  app.get(
+    '/me',
+    {
+      config: { access: 'authenticated' },
+      schema: { tags: ['auth'], operationId: 'getMe', summary: 'Utente corrente, ruolo e appartenenze', response: { 200: Type.Ref('Me'), ...problemResponses({ 401: 'Non autenticato', 404: 'Accesso non associato a un utente' }) } },
+    },
+    async (request) => describeMe(app.db, request.principal!),
+  );
+
+  app.get(
+    '/me/export',
+    {
+      config: { access: 'authenticated' },
+      schema: {
+        tags: ['auth'],
+        operationId: 'exportMyData',
+        summary: 'Esporta tutti i dati personali dell’utente corrente (GDPR)',
+        response: { 200: Type.Object({}, { additionalProperties: true }), ...problemResponses({ 401: 'Non autenticato', 404: 'Accesso non associato a un utente' }) },
+      },
+    },
+    async (request, reply) => {
+      reply.header('content-disposition', 'attachment; filename="i-miei-dati-cruscotto.json"');
+      return exportPersonalData(app.db, request.principal!.userId!);
+    },
+  );
+
+  app.delete(
+    '/me',
+    {
+      config: { access: 'authenticated' },
+      schema: { tags: ['auth'], operationId: 'eraseMe', summary: 'Cancella i dati personali dell’utente corrente (GDPR)', response: { 204: Type.Null(), ...problemResponses({ 401: 'Non autenticato', 403: 'Token CSRF mancante o errato' }) } },
+    },
+    async (request, reply) => {
+      await app.db.transaction().execute((trx) => eraseUser(trx, request, request.principal!.userId!));
+      reply.clearCookie(SESSION_COOKIE, { path: '/' });
+      return reply.code(204).send(null);
+    },
+  );
+
+  app.post(
+    '/invitations/accept',
+    {
+      config: { access: 'public', csrf: 'anonymous' },
+      schema: {
+        tags: ['auth'],
+        operationId: 'acceptInvitation',
+        summary: 'Accetta un invito impostando la password',
+        body: Type.Object({ token: Type.String({ minLength: 10, maxLength: 200 }), password: Type.String({ minLength: 1, maxLength: 1024 }) }, { additionalProperties: false }),
+        response: { 200: Type.Ref('Me'), ...problemResponses({ 403: 'Token CSRF mancante o errato', 422: 'Invito non valido o password debole' }) },
+      },
+    },
+    async (request, reply) => {
+      const user = await app.db.transaction().execute((trx) => acceptInvitation(trx, request, request.body.token, { password: request.body.password }));
+      const secret = await openSession(app.db, app.config, user.id);
+      reply.setCookie(SESSION_COOKIE, secret, sessionCookie());
+      return describeMe(app.db, await sessionPrincipal(app.db, user));
+    },
+  );
+};
+
+export default authRoutes;

@@ -1,0 +1,41 @@
+import type { Kysely } from 'kysely';
+import type { Database } from '../../plugins/db/schema.ts';
+import { notFound } from '../../plugins/errors/problem.ts';
+import { toMembership, toUser } from './auth.mappers.ts';
+import { hasPermission, PERMISSIONS, type Permission, type Principal } from './permissions.ts';
+import { findUserById, membershipsOf } from './users.queries.ts';
+
+export async function describeMe(db: Kysely<Database>, principal: Principal) {
+  const user = principal.userId ? await findUserById(db, principal.userId) : undefined;
+  if (!user) throw notFound('USER_NOT_FOUND', 'Questo accesso non è associato a un utente.');
+  const memberships = await membershipsOf(db, user.id);
+  return {
+    user: toUser(user),
+    memberships: memberships.map(toMembership),
+    comuni: principal.comuni === 'all' ? [] : [...principal.comuni].sort(),
+    scoped: principal.comuni !== 'all',
+    permissions: (Object.keys(PERMISSIONS) as Permission[]).filter((p) => hasPermission(principal, p)),
+  };
+}
+
+/** Everything we hold about a person (GDPR art. 15 and 20), as one JSON document. */
+export async function exportPersonalData(db: Kysely<Database>, userId: string) {
+  const user = await findUserById(db, userId);
+  if (!user) throw notFound('USER_NOT_FOUND', 'Utente non trovato.');
+  const [memberships, sessions, tokens, invitations, audit] = await Promise.all([
+    membershipsOf(db, userId),
+    db.selectFrom('sessions').select(['created_at', 'last_seen_at', 'expires_at']).where('user_id', '=', userId).execute(),
+    db.selectFrom('api_tokens').select(['id', 'name', 'role', 'comune_istats', 'created_at', 'last_used_at', 'revoked_at']).where('created_by', '=', userId).execute(),
+    db.selectFrom('invitations').select(['email', 'name', 'role', 'created_at', 'accepted_at']).where('invited_by', '=', userId).execute(),
+    db.selectFrom('audit_log').select(['at', 'action', 'entity', 'entity_id', 'changes', 'ip']).where('actor_user_id', '=', userId).orderBy('at').execute(),
+  ]);
+  return {
+    exportedAt: new Date().toISOString(),
+    user: { ...toUser(user), oidcIssuer: user.oidc_issuer, lastSeenAt: user.last_seen_at?.toISOString() ?? null },
+    memberships: memberships.map(toMembership),
+    sessions,
+    apiTokens: tokens,
+    invitationsSent: invitations,
+    activity: audit,
+  };
+}

@@ -1,0 +1,40 @@
+import type { Role } from '../../plugins/db/schema.ts';
+
+export const ROLES: readonly Role[] = ['rtd', 'editor', 'admin', 'viewer'];
+
+/**
+ * The permission model in one table. A permission marked `scoped` holds for an RTD only on the
+ * comuni of their memberships (directly or through an aggregation); the other roles hold it everywhere.
+ */
+export const PERMISSIONS = {
+  'comuni:read-private': { roles: ['rtd', 'editor', 'admin', 'viewer'], scoped: true, description: 'profilo, programmazione e storico di un comune' },
+  'programming:write': { roles: ['rtd', 'admin'], scoped: true, description: 'profilo e programmazione di un comune' },
+  'subscriptions:write': { roles: ['rtd', 'admin'], scoped: true, description: 'avvisi, feed e webhook di un comune' },
+  'invitations:create': { roles: ['rtd', 'admin'], scoped: true, description: 'invitare colleghi' },
+  'calls:write': { roles: ['editor', 'admin'], scoped: false, description: 'bozze e modifiche dei bandi' },
+  'calls:review': { roles: ['editor', 'admin'], scoped: false, description: 'revisione, pubblicazione, ritiro' },
+  'ingest:run': { roles: ['editor', 'admin'], scoped: false, description: 'fonti e importazioni dei bandi' },
+  'analytics:read': { roles: ['viewer', 'editor', 'admin'], scoped: false, description: 'copertura e statistiche' },
+  'users:manage': { roles: ['admin'], scoped: false, description: 'utenti, appartenenze, token' },
+  'registry:manage': { roles: ['admin'], scoped: false, description: 'anagrafe comuni, aggregazioni, temi, importazioni' },
+  'audit:read': { roles: ['admin'], scoped: false, description: 'registro delle modifiche' },
+} as const satisfies Record<string, { roles: readonly Role[]; scoped: boolean; description: string }>;
+
+export type Permission = keyof typeof PERMISSIONS;
+
+export interface Principal {
+  kind: 'session' | 'token';
+  userId: string | null;
+  tokenId: string | null;
+  role: Role;
+  /** Comuni an RTD (or a comune-scoped token) may act on; `all` for unscoped principals. */
+  comuni: ReadonlySet<string> | 'all';
+  sessionId: string | null;
+}
+
+export function hasPermission(principal: Principal, permission: Permission, comune?: string): boolean {
+  const rule = PERMISSIONS[permission];
+  if (!(rule.roles as readonly Role[]).includes(principal.role)) return false;
+  if (comune === undefined || principal.comuni === 'all') return true;
+  return principal.comuni.has(comune);
+}

@@ -1,0 +1,37 @@
+import type { FastifyRequest } from 'fastify';
+import type { Kysely } from 'kysely';
+import type { Database } from './db/schema.ts';
+
+export interface AuditEntry {
+  action: string;
+  entity: string;
+  entityId?: string | null;
+  /** Changed fields as { field: { from, to } } or a small description of the act; never secrets. */
+  changes?: Record<string, unknown>;
+}
+
+/** Appends one row to the audit log, inside the caller's transaction when given one. */
+export async function recordAudit(db: Kysely<Database>, request: FastifyRequest | null, entry: AuditEntry): Promise<void> {
+  await db
+    .insertInto('audit_log')
+    .values({
+      actor_user_id: request?.principal?.userId ?? null,
+      actor_token_id: request?.principal?.tokenId ?? null,
+      action: entry.action,
+      entity: entry.entity,
+      entity_id: entry.entityId ?? null,
+      changes: JSON.stringify(entry.changes ?? {}),
+      request_id: request ? String(request.id) : null,
+      ip: request?.ip ?? null,
+    })
+    .execute();
+}
+
+/** `{ field: { from, to } }` for the fields whose value differs. */
+export function diff<T extends Record<string, unknown>>(before: T, after: Partial<T>): Record<string, { from: unknown; to: unknown }> {
+  const changes: Record<string, { from: unknown; to: unknown }> = {};
+  for (const [key, value] of Object.entries(after)) {
+    if (value !== undefined && JSON.stringify(before[key]) !== JSON.stringify(value)) changes[key] = { from: before[key] ?? null, to: value };
+  }
+  return changes;
+}
