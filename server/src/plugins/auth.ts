@@ -26,6 +26,9 @@ declare module 'fastify' {
   interface FastifyRequest {
     principal: Principal | null;
   }
+  interface FastifyInstance {
+    routeAccess: AccessRegistry;
+  }
 }
 
 export function cookieOptions(app: FastifyInstance, maxAgeSeconds?: number) {
@@ -111,17 +114,23 @@ function enforce(app: FastifyInstance, request: FastifyRequest): void {
   }
 }
 
-function requireDeclaredAccess(route: RouteOptions) {
+/** Every API route's declared rule, by `METHOD /path`; the authorization matrix test reads it. */
+export type AccessRegistry = Map<string, Access>;
+
+function requireDeclaredAccess(registry: AccessRegistry, route: RouteOptions) {
   const hidden = (route.schema as { hide?: boolean } | undefined)?.hide;
-  if (route.url.startsWith('/api/v1') && !hidden && route.config?.access === undefined) {
-    throw new Error(`route ${String(route.method)} ${route.url} declares no access rule (config.access)`);
-  }
+  if (!route.url.startsWith('/api/v1') || hidden) return;
+  const access = route.config?.access;
+  if (access === undefined) throw new Error(`route ${String(route.method)} ${route.url} declares no access rule (config.access)`);
+  for (const method of [route.method].flat()) registry.set(`${method} ${route.url}`, access);
 }
 
 export const authPlugin = fp(async (app: FastifyInstance) => {
   await app.register(cookie);
   app.decorateRequest('principal', null);
-  app.addHook('onRoute', requireDeclaredAccess);
+  const registry: AccessRegistry = new Map();
+  app.decorate('routeAccess', registry);
+  app.addHook('onRoute', (route) => requireDeclaredAccess(registry, route));
   app.addHook('onRequest', async (request) => {
     request.principal = await resolvePrincipal(app, request);
   });

@@ -1,0 +1,87 @@
+import request from 'supertest';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { useTestApp } from '../helpers/app.ts';
+import { createComune, createTestUser, loginAs, PASSWORD } from '../helpers/identity.ts';
+
+const ctx = useTestApp({ env: { LOGIN_MAX_FAILURES: '3' } });
+
+beforeAll(async () => {
+  await createComune(ctx.db, '019035', 'Crema');
+  await createTestUser(ctx.db, 'rtd@comune.crema.cr.it', 'rtd', ['019035']);
+  await createTestUser(ctx.db, 'bersaglio@comune.crema.cr.it', 'rtd', ['019035']);
+});
+
+async function attempt(email: string, password: string) {
+  const agent = request.agent(ctx.app.server);
+  const { body } = await agent.get('/api/v1/auth/csrf');
+  return agent.post('/api/v1/auth/login').set('x-csrf-token', body.token).send({ email, password });
+}
+
+describe('POST /api/v1/auth/login', () => {
+  it('sets an HttpOnly SameSite=Lax session cookie and returns the user with memberships', async () => {
+    const res = await attempt('RTD@comune.crema.cr.it', PASSWORD);
+    expect(res.status).toBe(200);
+    const cookie = ([] as string[]).concat(res.headers['set-cookie'] ?? []).find((c) => c.startsWith('cruscotto_session='))!;
+    expect(cookie).toMatch(/HttpOnly/);
+    expect(cookie).toMatch(/SameSite=Lax/);
+    expect(cookie).not.toMatch(/Secure/);
+    expect(res.body.user).toMatchObject({ email: 'rtd@comune.crema.cr.it', role: 'rtd', hasPassword: true });
+    expect(res.body.memberships[0].comune).toEqual({ istat: '019035', name: 'Crema' });
+    expect(res.body.comuni).toEqual(['019035']);
+    expect(JSON.stringify(res.body)).not.toContain('password_hash');
+  });
+
+  it('gives the same answer for a wrong e-mail and a wrong password', async () => {
+    const wrongEmail = await attempt('nessuno@comune.crema.cr.it', PASSWORD);
+    const wrongPassword = await attempt('rtd@comune.crema.cr.it', 'sbagliata-sbagliata');
+    for (const res of [wrongEmail, wrongPassword]) {
+      expect(res.status).toBe(401);
+      expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
+    }
+    const strip = ({ requestId: _r, ...rest }: Record<string, unknown>) => rest;
+    expect(strip(wrongEmail.body)).toEqual(strip(wrongPassword.body));
+    expect(wrongEmail.body.detail).toBe('E-mail o password non corretti.');
+  });
+
+  it('refuses a login without the CSRF token', async () => {
+    const res = await request(ctx.app.server).post('/api/v1/auth/login').send({ email: 'rtd@comune.crema.cr.it', password: PASSWORD });
+    expect(res.status).toBe(403);
+    expect(res.body.code).toBe('CSRF_TOKEN_INVALID');
+  });
+
+  it('answers the N+1-th failed login with 429 problem+json and Retry-After, even with the right password', async () => {
+    for (let i = 0; i < 3; i++) expect((await attempt('bersaglio@comune.crema.cr.it', 'tentativo-errato')).status).toBe(401);
+    const locked = await attempt('bersaglio@comune.crema.cr.it', PASSWORD);
+    expect(locked.status).toBe(429);
+    expect(locked.headers['content-type']).toMatch(/^application\/problem\+json/);
+    expect(Number(locked.headers['retry-after'])).toBeGreaterThan(0);
+    expect(locked.body.code).toBe('TOO_MANY_LOGIN_ATTEMPTS');
+    // Unknown accounts are throttled alike, so the lockout reveals nothing.
+    for (let i = 0; i < 3; i++) await attempt('fantasma@comune.crema.cr.it', 'tentativo-errato');
+    expect((await attempt('fantasma@comune.crema.cr.it', 'tentativo-errato')).status).toBe(429);
+  });
+});
+
+describe('sessions', () => {
+  it('refuses an unsafe request of a cookie session without X-CSRF-Token', async () => {
+    const agent = await loginAs(ctx.app, 'rtd@comune.crema.cr.it');
+    const res = await agent.post('/api/v1/auth/logout');
+    expect(res.status).toBe(403);
+    expect(res.body.code).toBe('CSRF_TOKEN_INVALID');
+    expect((await agent.get('/api/v1/me')).status).toBe(200);
+  });
+
+  it('logs out: the cookie no longer opens the session', async () => {
+    const agent = await loginAs(ctx.app, 'rtd@comune.crema.cr.it');
+    expect((await agent.post('/api/v1/auth/logout').set('x-csrf-token', agent.csrf)).status).toBe(204);
+    const me = await agent.get('/api/v1/me');
+    expect(me.status).toBe(401);
+    expect(me.body.code).toBe('UNAUTHENTICATED');
+  });
+
+  it('expires an idle session', async () => {
+    const agent = await loginAs(ctx.app, 'rtd@comune.crema.cr.it');
+    await ctx.db.updateTable('sessions').set({ last_seen_at: new Date(Date.now() - 2 * 3600_000) }).execute();
+    expect((await agent.get('/api/v1/me')).status).toBe(401);
+  });
+});
