@@ -36,9 +36,10 @@ const authRoutes: FastifyPluginAsyncTypebox = async (app) => {
     async (request, reply) => {
       const user = await authenticate(app.db, app.config, request.ip, request.body.email, request.body.password);
       const secret = await openSession(app.db, app.config, user.id);
+      request.principal = await sessionPrincipal(app.db, user);
       await recordAudit(app.db, request, { action: 'user.login', entity: 'user', entityId: user.id, changes: { method: 'password' } });
       reply.setCookie(SESSION_COOKIE, secret, sessionCookie());
-      return describeMe(app.db, await sessionPrincipal(app.db, user));
+      return describeMe(app.db, request.principal);
     },
   );
 
