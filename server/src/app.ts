@@ -11,6 +11,7 @@ import { securityPlugin } from './plugins/security.ts';
 import { authPlugin } from './plugins/auth.ts';
 import { spaPlugin } from './plugins/spa.ts';
 import { startSystemJobs } from './modules/system/system.jobs.ts';
+import { startAuthJobs } from './modules/auth/auth.jobs.ts';
 import systemRoutes from './modules/system/system.routes.ts';
 import authRoutes from './modules/auth/auth.routes.ts';
 import usersRoutes from './modules/auth/users.routes.ts';
@@ -89,6 +90,11 @@ export async function buildApp(config: Readonly<Config>, services: AppServices):
   await app.register(usersRoutes, { prefix: '/api/v1' });
   await app.register(spaPlugin);
 
-  if (config.runWorkers) app.addHook('onReady', () => startSystemJobs(app));
+  if (config.runWorkers) {
+    app.addHook('onReady', async () => {
+      await startSystemJobs(app);
+      await startAuthJobs(app);
+    });
+  }
   return app;
 }

@@ -2,6 +2,8 @@ import { DEMO_LOGINS, seedDemo } from '../../../seeds/demo.ts';
 import { migrateDown, migrateUp, migrationStatus } from '../plugins/db/migrator.ts';
 import { writeOpenApiDocument } from '../openapi-document.ts';
 import { UsageError, type CommandContext } from './context.ts';
+import { runUsersCommand } from './users.command.ts';
+import { applyRetention } from '../modules/auth/retention.ts';
 
 export type Report = Record<string, unknown>;
 
@@ -43,6 +45,17 @@ export const COMMANDS: Record<string, Command> = {
       subcommand(ctx, ['demo']);
       const report = await ctx.withDb((db) => seedDemo(db));
       return { ...report, logins: DEMO_LOGINS.map(({ email, role }) => ({ email, role })) };
+    },
+  },
+  users: {
+    usage: 'users create|invite --email E --name N --role R [--password P] [--comune ISTAT]... [--aggregation ID]... | users grant|revoke --email E (--comune ISTAT | --aggregation ID) [--json]',
+    run: runUsersCommand,
+  },
+  retention: {
+    usage: 'retention run [--json]',
+    async run(ctx) {
+      subcommand(ctx, ['run']);
+      return { ...(await ctx.withDb((db) => applyRetention(db, { inactiveUserDays: ctx.config.inactiveUserRetentionDays }))) };
     },
   },
   openapi: {

@@ -18,7 +18,8 @@ async function main(argv: string[]): Promise<number> {
   try {
     const config = loadConfig(process.env);
     const report = await command.run(contextFor(config, args, flags));
-    process.stdout.write((json || !command.print ? JSON.stringify({ ok: true, ...report }, null, 2) : command.print(report)) + '\n');
+    const output = json ? JSON.stringify({ ok: true, ...report }) : command.print ? command.print(report) : JSON.stringify(report, null, 2);
+    process.stdout.write(output + '\n');
     return 0;
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
