@@ -15,6 +15,7 @@ import { startAuthJobs } from './modules/auth/auth.jobs.ts';
 import systemRoutes from './modules/system/system.routes.ts';
 import authRoutes from './modules/auth/auth.routes.ts';
 import usersRoutes from './modules/auth/users.routes.ts';
+import oidcRoutes from './modules/auth/oidc.routes.ts';
 import { authSharedSchemas } from './modules/auth/auth.schemas.ts';
 import { usersSharedSchemas } from './modules/auth/users.schemas.ts';
 
@@ -88,6 +89,7 @@ export async function buildApp(config: Readonly<Config>, services: AppServices):
   await app.register(systemRoutes, { prefix: '/api/v1' });
   await app.register(authRoutes, { prefix: '/api/v1' });
   await app.register(usersRoutes, { prefix: '/api/v1' });
+  await app.register(oidcRoutes, { prefix: '/api/v1' });
   await app.register(spaPlugin);
 
   if (config.runWorkers) {

@@ -8,6 +8,7 @@ import { authenticate, closeSession, openSession } from './login.service.ts';
 import { describeMe, exportPersonalData } from './me.service.ts';
 import { acceptInvitation, eraseUser } from './users.service.ts';
 import { sessionPrincipal } from './principal.queries.ts';
+import { sha256 } from './secrets.ts';
 
 const authRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const sessionCookie = () => cookieOptions(app, app.config.sessionAbsoluteHours * 3600);
@@ -108,7 +109,7 @@ const authRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (request, reply) => {
-      const user = await app.db.transaction().execute((trx) => acceptInvitation(trx, request, request.body.token, { password: request.body.password }));
+      const user = await app.db.transaction().execute((trx) => acceptInvitation(trx, request, sha256(request.body.token), { password: request.body.password }));
       const secret = await openSession(app.db, app.config, user.id);
       reply.setCookie(SESSION_COOKIE, secret, sessionCookie());
       return describeMe(app.db, await sessionPrincipal(app.db, user));

@@ -155,11 +155,11 @@ export async function createInvitation(trx: Trx, actor: Actor, input: NewInvitat
   return { invitation, token };
 }
 
-export async function findUsableInvitation(db: Db, token: string) {
+export async function findUsableInvitation(db: Db, tokenHash: string) {
   return db
     .selectFrom('invitations')
     .selectAll()
-    .where('token_hash', '=', sha256(token))
+    .where('token_hash', '=', tokenHash)
     .where('accepted_at', 'is', null)
     .where('expires_at', '>', sql<Date>`now()`)
     .forUpdate()
@@ -167,8 +167,8 @@ export async function findUsableInvitation(db: Db, token: string) {
 }
 
 /** Single use: the invitation row is locked, consumed and turned into a user with its memberships. */
-export async function acceptInvitation(trx: Trx, actor: Actor, token: string, credentials: { password?: string; oidc?: { issuer: string; subject: string } }) {
-  const invitation = await findUsableInvitation(trx, token);
+export async function acceptInvitation(trx: Trx, actor: Actor, tokenHash: string, credentials: { password?: string; oidc?: { issuer: string; subject: string } }) {
+  const invitation = await findUsableInvitation(trx, tokenHash);
   if (!invitation) throw unprocessable('INVITATION_INVALID', "L'invito non è valido, è scaduto o è già stato usato.");
   const user = await createUser(trx, actor, {
     email: invitation.email,
