@@ -2,7 +2,7 @@ import Fastify, { LogController, type FastifyInstance } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { Config } from './plugins/config.ts';
 import type { Db } from './plugins/db/database.ts';
-import { errorHandlerPlugin } from './plugins/errors/error-handler.ts';
+import { clientErrorHandler, errorHandlerPlugin, frameworkErrors } from './plugins/errors/error-handler.ts';
 import { loggerOptions, requestIdOptions } from './plugins/logging.ts';
 import { openApiPlugin } from './plugins/openapi.ts';
 import type { JobQueue } from './plugins/queue.ts';
@@ -44,6 +44,8 @@ export async function buildApp(config: Readonly<Config>, services: AppServices):
     trustProxy: config.trustProxy,
     bodyLimit: config.bodyLimitBytes,
     return503OnClosing: true,
+    frameworkErrors,
+    clientErrorHandler,
     ...requestIdOptions(),
     ajv: {
       customOptions: { allErrors: true, coerceTypes: 'array', useDefaults: true, removeAdditional: false },

@@ -116,3 +116,20 @@ describe('request logging', () => {
     expect(res.headers['x-request-id']).toMatch(/^[0-9a-f-]{36}$/);
   });
 });
+
+describe('errors raised before routing', () => {
+  it('answers a path parameter that is too long with 414 problem+json', async () => {
+    const res = await request(ctx.app.server).get(`/api/v1/users/${'a'.repeat(300)}`);
+    expect(res.status).toBe(414);
+    expect(res.headers['content-type']).toMatch(PROBLEM);
+    expect(res.body.code).toBe('URI_TOO_LONG');
+  });
+
+  it('answers oversized headers with 431 problem+json', async () => {
+    const address = await ctx.app.listen({ port: 0, host: '127.0.0.1' });
+    const res = await fetch(`${address}/api/v1/status`, { headers: { 'x-big': 'a'.repeat(20_000) } });
+    expect(res.status).toBe(431);
+    expect(res.headers.get('content-type')).toMatch(PROBLEM);
+    expect((await res.json()).code).toBe('HEADERS_TOO_LARGE');
+  });
+});

@@ -52,6 +52,7 @@ const authRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (request, reply) => {
       if (request.principal?.sessionId) await closeSession(app.db, request.principal.sessionId);
+      await recordAudit(app.db, request, { action: 'user.logout', entity: 'user', entityId: request.principal?.userId ?? null });
       reply.clearCookie(SESSION_COOKIE, { path: '/' });
       return reply.code(204).send(null);
     },

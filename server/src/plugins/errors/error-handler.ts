@@ -85,7 +85,7 @@ function classify(error: FastifyError): ProblemInput {
   }
   const status = error.statusCode ?? 500;
   if (status >= 400 && status < 500) {
-    return { status, code: `HTTP_${status}`, detail: titleFor(status) + '.' };
+    return { status, code: `HTTP_${status}`, detail: titleFor(status as number) + '.' };
   }
   return { status: 500, code: 'INTERNAL_ERROR', detail: 'Si è verificato un errore imprevisto. Riprova più tardi.' };
 }
@@ -99,3 +99,26 @@ export const errorHandlerPlugin = fp(async (app: FastifyInstance) => {
     return sendProblem(request, reply, problem);
   });
 });
+
+/** Errors Fastify raises before routing (a parameter too long, a malformed URL), as problem+json. */
+export function frameworkErrors(error: FastifyError, request: FastifyRequest, reply: FastifyReply) {
+  const tooLong = error.code === 'FST_ERR_MAX_PARAM_LENGTH';
+  return sendProblem(request, reply, {
+    status: tooLong ? 414 : 400,
+    code: tooLong ? 'URI_TOO_LONG' : 'MALFORMED_URL',
+    detail: tooLong ? "L'indirizzo richiesto è troppo lungo." : "L'indirizzo richiesto non è valido.",
+  });
+}
+
+/** Errors Node's HTTP parser meets before Fastify sees a request (headers too large, timeouts). */
+export function clientErrorHandler(error: NodeJS.ErrnoException, socket: import('node:net').Socket) {
+  if (error.code === 'ECONNRESET' || socket.destroyed || !socket.writable) return;
+  const [status, code, detail] =
+    error.code === 'HPE_HEADER_OVERFLOW'
+      ? [431, 'HEADERS_TOO_LARGE', 'Le intestazioni della richiesta sono troppo grandi.']
+      : error.code === 'ERR_HTTP_REQUEST_TIMEOUT'
+        ? [408, 'REQUEST_TIMEOUT', 'La richiesta non è arrivata in tempo.']
+        : [400, 'MALFORMED_REQUEST', 'La richiesta HTTP non è valida.'];
+  const body = JSON.stringify({ type: problemType(code), title: titleFor(status as number), status, detail, instance: '', code, requestId: '' });
+  socket.end(`HTTP/1.1 ${status} ${titleFor(status as number)}\r\nContent-Type: ${PROBLEM_CONTENT_TYPE}\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
+}
