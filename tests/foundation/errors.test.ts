@@ -130,6 +130,6 @@ describe('errors raised before routing', () => {
     const res = await fetch(`${address}/api/v1/status`, { headers: { 'x-big': 'a'.repeat(20_000) } });
     expect(res.status).toBe(431);
     expect(res.headers.get('content-type')).toMatch(PROBLEM);
-    expect((await res.json()).code).toBe('HEADERS_TOO_LARGE');
+    expect(((await res.json()) as { code: string }).code).toBe('HEADERS_TOO_LARGE');
   });
 });

@@ -4,6 +4,8 @@ import { writeOpenApiDocument } from '../openapi-document.ts';
 import { UsageError, type CommandContext } from './context.ts';
 import { runUsersCommand } from './users.command.ts';
 import { applyRetention } from '../modules/auth/retention.ts';
+import { importComuni, type ImportReport } from '../modules/comuni/comuni.import.ts';
+import { readFile } from 'node:fs/promises';
 
 export type Report = Record<string, unknown>;
 
@@ -56,6 +58,21 @@ export const COMMANDS: Record<string, Command> = {
     async run(ctx) {
       subcommand(ctx, ['run']);
       return { ...(await ctx.withDb((db) => applyRetention(db, { inactiveUserDays: ctx.config.inactiveUserRetentionDays }))) };
+    },
+  },
+  import: {
+    usage: 'import comuni <file> [--json]',
+    async run(ctx) {
+      subcommand(ctx, ['comuni']);
+      const file = ctx.args[1];
+      if (!file) throw new UsageError('the file to import is required');
+      const bytes = await readFile(file);
+      return { ...(await ctx.withDb((db) => importComuni(db, bytes))) };
+    },
+    print: (report) => {
+      const r = report as unknown as ImportReport;
+      const rejected = r.rejected.slice(0, 20).map((x) => `  riga ${x.line}: ${x.reason}`);
+      return [`${r.format} (${r.encoding}): ${r.read} righe lette, ${r.created} creati, ${r.updated} aggiornati, ${r.unchanged} invariati, ${r.rejected.length} scartati`, ...rejected, r.created + r.updated === 0 ? 'nessuna modifica' : ''].filter(Boolean).join('\n');
     },
   },
   openapi: {

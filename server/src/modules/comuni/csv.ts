@@ -1,0 +1,62 @@
+/** Decodes a file as UTF-8 when it is valid UTF-8, otherwise as Latin-1 (ISTAT still publishes some files so). */
+export function decodeText(bytes: Uint8Array): { text: string; encoding: 'utf-8' | 'latin1' } {
+  try {
+    return { text: new TextDecoder('utf-8', { fatal: true }).decode(bytes).replace(/^\uFEFF/, ''), encoding: 'utf-8' };
+  } catch {
+    return { text: new TextDecoder('latin1').decode(bytes), encoding: 'latin1' };
+  }
+}
+
+export interface CsvRow {
+  /** 1-based line where the record starts, for error reports. */
+  line: number;
+  values: string[];
+}
+
+/** RFC 4180 with a chosen delimiter: quoted fields may hold delimiters, quotes ("") and line breaks. */
+export function parseCsv(text: string, delimiter: string): CsvRow[] {
+  const rows: CsvRow[] = [];
+  let values: string[] = [];
+  let field = '';
+  let quoted = false;
+  let line = 1;
+  let rowLine = 1;
+  for (let i = 0; i < text.length; i++) {
+    const char = text[i]!;
+    if (quoted) {
+      if (char === '"' && text[i + 1] === '"') {
+        field += '"';
+        i++;
+      } else if (char === '"') quoted = false;
+      else {
+        if (char === '\n') line++;
+        field += char;
+      }
+      continue;
+    }
+    if (char === '"' && field === '') quoted = true;
+    else if (char === delimiter) {
+      values.push(field);
+      field = '';
+    } else if (char === '\n' || char === '\r') {
+      if (char === '\r' && text[i + 1] === '\n') i++;
+      values.push(field);
+      if (values.length > 1 || values[0] !== '') rows.push({ line: rowLine, values });
+      values = [];
+      field = '';
+      line++;
+      rowLine = line;
+    } else field += char;
+  }
+  if (field !== '' || values.length > 0) {
+    values.push(field);
+    rows.push({ line: rowLine, values });
+  }
+  return rows;
+}
+
+/** The delimiter of the header line: whichever of `;` `,` `\t` occurs most. */
+export function sniffDelimiter(text: string): string {
+  const header = text.slice(0, text.indexOf('\n') === -1 ? undefined : text.indexOf('\n'));
+  return [';', ',', '\t'].map((d) => [d, header.split(d).length] as const).sort((a, b) => b[1] - a[1])[0]![0];
+}

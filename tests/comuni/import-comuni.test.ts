@@ -1,0 +1,91 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { importComuni } from '../../server/src/modules/comuni/comuni.import.ts';
+import { AppError } from '../../server/src/plugins/errors/problem.ts';
+import type { Db } from '../../server/src/plugins/db/database.ts';
+import { repoRoot } from '../../server/src/paths.ts';
+import { createTestDatabase, openDb, type TestDatabase } from '../helpers/database.ts';
+
+const DATA = resolve(repoRoot, '../shared/data/istat');
+const SITUAS = resolve(DATA, 'comuni_situas_2026-06-09.csv');
+const ELENCO = resolve(DATA, 'elenco_comuni_italiani_2020-01-01_latin1.csv');
+const hasData = existsSync(SITUAS) && existsSync(ELENCO);
+if (!hasData) console.log(`skipped the real ISTAT imports: ${DATA} is absent (../shared/data not beside the repo)`);
+
+const HEADER = 'codice_istat,denominazione,codice_catastale,regione,provincia,sigla_provincia,superficie_km2,popolazione_residente,popolazione_legale,zona_altimetrica,altitudine,comune_litoraneo,comune_isolano';
+const CREMA = '019035,Crema,D142,Lombardia,Cremona,CR,34.51,34012,33970,5,87,0,0';
+const csv = (...lines: string[]) => new TextEncoder().encode(lines.join('\n') + '\n');
+
+let database: TestDatabase;
+let db: Db;
+beforeAll(async () => {
+  database = await createTestDatabase();
+  db = openDb(database);
+});
+afterAll(async () => {
+  await db.destroy();
+  await database.drop();
+});
+
+async function rejection(bytes: Uint8Array): Promise<AppError> {
+  try {
+    await importComuni(db, bytes);
+  } catch (error) {
+    if (error instanceof AppError) return error;
+    throw error;
+  }
+  throw new Error('expected the import to be refused');
+}
+
+describe.skipIf(!hasData)('import comuni from the real ISTAT files', () => {
+  it('imports every comune of SITUAS (1,501 in Lombardy), and a second run changes nothing', { timeout: 60_000 }, async () => {
+    const first = await importComuni(db, readFileSync(SITUAS));
+    expect(first).toMatchObject({ format: 'istat-situas', encoding: 'utf-8', read: 7894, created: 7894, rejected: [] });
+    const lombardy = await db.selectFrom('comuni').select((eb) => eb.fn.countAll<number>().as('n')).where('region_code', '=', '03').executeTakeFirstOrThrow();
+    expect(lombardy.n).toBe(1501);
+    const crema = await db.selectFrom('comuni').selectAll().where('istat', '=', '019035').executeTakeFirstOrThrow();
+    expect(crema).toMatchObject({ name: 'Crema', province_sigla: 'CR', codice_catastale: 'D142', legal_population: 33970, altitude_zone: 5 });
+    const again = await importComuni(db, readFileSync(SITUAS));
+    expect(again).toMatchObject({ created: 0, updated: 0, unchanged: 7894 });
+  });
+
+  it('reads the official Latin-1 "Elenco comuni italiani" the same way', { timeout: 60_000 }, async () => {
+    const report = await importComuni(db, readFileSync(ELENCO));
+    expect(report).toMatchObject({ format: 'istat-elenco-comuni', encoding: 'latin1', read: 7904, rejected: [] });
+    const agliè = await db.selectFrom('comuni').select(['name', 'legal_population', 'legal_population_date']).where('istat', '=', '001001').executeTakeFirstOrThrow();
+    expect(agliè).toEqual({ name: 'Agliè', legal_population: 2644, legal_population_date: '2011-10-09' });
+  });
+});
+
+describe('import comuni from bad files', () => {
+  it('reports each bad row with its line and reason, and imports the rest', async () => {
+    const report = await importComuni(
+      db,
+      csv(HEADER, CREMA, '19036,Corto,D143,Lombardia,Cremona,CR,1,1,1,5,1,0,0', '019037,Numeri,D144,Lombardia,Cremona,CR,1,mille,1,5,1,0,0', CREMA.replace('Crema', 'Crema bis')),
+    );
+    expect(report.rejected).toEqual([
+      { line: 3, reason: 'codice ISTAT di forma errata: "19036" (servono 6 cifre)' },
+      { line: 4, reason: 'popolazione residente non è un numero intero: "mille"' },
+      { line: 5, reason: 'codice ISTAT 019035 ripetuto nel file' },
+    ]);
+    expect(report.read).toBe(4);
+  });
+
+  it('refuses a file with missing columns or of another kind, naming the problem', async () => {
+    const missing = await rejection(csv('codice_istat,denominazione', '019035,Crema'));
+    expect(missing).toMatchObject({ status: 422, code: 'MISSING_COLUMNS' });
+    expect(missing.detail).toContain('popolazione_legale');
+    const other = await rejection(csv('codice_ipa,ente', 'c_d142,Comune di Crema'));
+    expect(other).toMatchObject({ status: 422, code: 'UNKNOWN_FILE_FORMAT' });
+    expect((await rejection(new Uint8Array())).code).toBe('EMPTY_FILE');
+  });
+
+  it('leaves the previous state when the database refuses a row: nothing is half-imported', async () => {
+    const before = await db.selectFrom('comuni').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+    const bad = '099998,Sigla lunga,D145,Lombardia,Cremona,CRX,1,1,1,5,1,0,0';
+    await expect(importComuni(db, csv(HEADER, '099997,Nuovo,D146,Lombardia,Cremona,CR,1,1,1,5,1,0,0', bad))).rejects.toThrow();
+    const after = await db.selectFrom('comuni').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+    expect(after.n).toBe(before.n);
+  });
+});
