@@ -16,6 +16,8 @@ import systemRoutes from './modules/system/system.routes.ts';
 import authRoutes from './modules/auth/auth.routes.ts';
 import usersRoutes from './modules/auth/users.routes.ts';
 import oidcRoutes from './modules/auth/oidc.routes.ts';
+import comuniRoutes from './modules/comuni/comuni.routes.ts';
+import { comuniSharedSchemas } from './modules/comuni/comuni.schemas.ts';
 import { authSharedSchemas } from './modules/auth/auth.schemas.ts';
 import { usersSharedSchemas } from './modules/auth/users.schemas.ts';
 
@@ -87,11 +89,12 @@ export async function buildApp(config: Readonly<Config>, services: AppServices):
   await app.register(securityPlugin);
   await app.register(openApiPlugin);
   await app.register(authPlugin);
-  for (const schema of [...authSharedSchemas, ...usersSharedSchemas]) app.addSchema(schema);
+  for (const schema of [...authSharedSchemas, ...usersSharedSchemas, ...comuniSharedSchemas]) app.addSchema(schema);
   await app.register(systemRoutes, { prefix: '/api/v1' });
   await app.register(authRoutes, { prefix: '/api/v1' });
   await app.register(usersRoutes, { prefix: '/api/v1' });
   await app.register(oidcRoutes, { prefix: '/api/v1' });
+  await app.register(comuniRoutes, { prefix: '/api/v1' });
   await app.register(spaPlugin);
 
   if (config.runWorkers) {

@@ -1,0 +1,58 @@
+import request from 'supertest';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { seedDemo } from '../../seeds/demo.ts';
+import { useTestApp } from '../helpers/app.ts';
+
+const ctx = useTestApp();
+beforeAll(async () => {
+  await seedDemo(ctx.db);
+});
+
+describe('GET /api/v1/comuni', () => {
+  it('finds comuni by the start of their name, whatever accents and case', async () => {
+    await ctx.db.insertInto('comuni').values({ istat: '001001', name: 'Agliè', province_code: '001', province_sigla: 'TO', province_name: 'Torino', region_code: '01', region_name: 'Piemonte', legal_population: 2562 }).execute();
+    const res = await request(ctx.app.server).get('/api/v1/comuni?q=AGLIE');
+    expect(res.status).toBe(200);
+    expect(res.body.items).toEqual([{ istat: '001001', name: 'Agliè', provinceSigla: 'TO', regionCode: '01', legalPopulation: 2562, sizeClass: 'fino-5000' }]);
+  });
+
+  it('filters by region, province, size class and aggregation, and pages with links', async () => {
+    const big = await request(ctx.app.server).get('/api/v1/comuni?region=03&sizeClass=oltre-15000&limit=2');
+    expect(big.body.total).toBe(4);
+    expect(big.body.items.map((c: { name: string }) => c.name)).toEqual(['Crema', 'Lecco']);
+    expect(big.body._links.next.href).toContain('offset=2');
+    const cremona = await request(ctx.app.server).get('/api/v1/comuni?province=cr&sizeClass=5000-15000');
+    expect(cremona.body.items.map((c: { name: string }) => c.name)).toEqual(['Offanengo', 'Pandino']);
+    const office = await request(ctx.app.server).get('/api/v1/comuni?aggregation=6f1d2c1e-0000-4000-8000-000000000001');
+    expect(office.body.total).toBe(5);
+  });
+
+  it('rejects a malformed filter with 400 naming the field', async () => {
+    const res = await request(ctx.app.server).get('/api/v1/comuni?region=Lombardia');
+    expect(res.status).toBe(400);
+    expect(res.body.errors[0].field).toBe('querystring.region');
+  });
+});
+
+describe('GET /api/v1/comuni/:istat', () => {
+  it('returns the profile with derived size class, density and aggregations', async () => {
+    const res = await request(ctx.app.server).get('/api/v1/comuni/019067');
+    expect(res.status).toBe(200);
+    expect(res.body).toMatchObject({
+      name: 'Pandino',
+      province: { sigla: 'CR', name: 'Cremona' },
+      region: { code: '03', name: 'Lombardia' },
+      legalPopulation: 8908,
+      sizeClass: '5000-15000',
+      densityPerKm2: 398.9,
+      aggregations: [{ name: 'Ufficio RTD associato del Cremasco', kind: 'ufficio_rtd_associato' }],
+    });
+  });
+
+  it('answers 404 problem+json for an unknown code and 400 for a malformed one', async () => {
+    const unknown = await request(ctx.app.server).get('/api/v1/comuni/999999');
+    expect(unknown.status).toBe(404);
+    expect(unknown.body.code).toBe('COMUNE_NOT_FOUND');
+    expect((await request(ctx.app.server).get('/api/v1/comuni/crema')).status).toBe(400);
+  });
+});
