@@ -4,13 +4,38 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { existsSync, readFileSync } from 'node:fs';
 import { formatTable, load, type LoadResult } from './load.ts';
+import { createDb } from '../src/plugins/db/database.ts';
+import { importComuni } from '../src/modules/comuni/comuni.import.ts';
+import { repoRoot } from '../src/paths.ts';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
 const seconds = Number(process.env.BENCH_SECONDS ?? 10);
 const connections = Number(process.env.BENCH_CONNECTIONS ?? 50);
 
-async function serve(script: string): Promise<{ child: ChildProcess; info: { url: string } }> {
+const situas = resolve(repoRoot, '../shared/data/istat/comuni_situas_2026-06-09.csv');
+
+/** Times the ISTAT import twice (the second must change nothing); returns whether comuni are loaded. */
+async function importScenario(databaseUrl: string): Promise<boolean> {
+  if (!existsSync(situas)) {
+    console.log(`skipped the comuni import: ${situas} is absent`);
+    return false;
+  }
+  const db = createDb(databaseUrl);
+  try {
+    for (const run of ['import of all Italian comuni', 're-import of the same file']) {
+      const started = performance.now();
+      const report = await importComuni(db, readFileSync(situas));
+      console.log(`${run}: ${((performance.now() - started) / 1000).toFixed(2)} s (${report.read} read, ${report.created} created, ${report.updated} updated, ${report.unchanged} unchanged)`);
+    }
+  } finally {
+    await db.destroy();
+  }
+  return true;
+}
+
+async function serve(script: string): Promise<{ child: ChildProcess; info: { url: string; databaseUrl?: string } }> {
   const child = spawn(process.execPath, ['--import', 'tsx', resolve(here, script)], { stdio: ['ignore', 'pipe', 'inherit'] });
   const first = await new Promise<string>((done, fail) => {
     createInterface({ input: child.stdout! }).once('line', done);
@@ -32,9 +57,15 @@ try {
   const results: LoadResult[] = [];
   results.push(await load('fastify hello-world (baseline)', hello.info.url + '/', { connections, seconds }));
   results.push(await load('GET /api/v1/status', app.info.url + '/api/v1/status', { connections, seconds }));
+  if (await importScenario(app.info.databaseUrl!)) {
+    results.push(await load('GET /api/v1/comuni/019035', app.info.url + '/api/v1/comuni/019035', { connections, seconds }));
+    results.push(await load('GET /api/v1/comuni?q=ber&region=03', app.info.url + '/api/v1/comuni?q=ber&region=03', { connections, seconds }));
+  }
+  console.log('');
   console.log(formatTable(results));
-  const [baseline, status] = results as [LoadResult, LoadResult];
-  console.log(`\nstatus / baseline throughput ratio: ${(status.requestsPerSecond / baseline.requestsPerSecond).toFixed(2)}`);
+  const [baseline, ...others] = results as [LoadResult, ...LoadResult[]];
+  console.log('');
+  for (const result of others) console.log(`${result.name} / baseline throughput ratio: ${(result.requestsPerSecond / baseline.requestsPerSecond).toFixed(2)}`);
 } finally {
   await stop(app.child);
   await stop(hello.child);
