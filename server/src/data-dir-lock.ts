@@ -1,5 +1,6 @@
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { isProcessAlive } from './process-alive.ts';
 
 export class DataDirInUseError extends Error {
   constructor(dataDir: string, pid: number) {
@@ -8,14 +9,6 @@ export class DataDirInUseError extends Error {
   }
 }
 
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
 
 /** Claims DATA_DIR for this server process; a lock left by a dead process is taken over. */
 export function lockDataDir(dataDir: string): () => void {
@@ -28,7 +21,7 @@ export function lockDataDir(dataDir: string): () => void {
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
       const owner = Number(readFileSync(file, 'utf8'));
-      if (owner && owner !== process.pid && alive(owner)) throw new DataDirInUseError(dataDir, owner);
+      if (owner && owner !== process.pid && isProcessAlive(owner)) throw new DataDirInUseError(dataDir, owner);
       rmSync(file, { force: true });
     }
   }

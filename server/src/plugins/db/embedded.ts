@@ -3,6 +3,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { userInfo } from 'node:os';
 import { join } from 'node:path';
+import { isProcessAlive } from '../../process-alive.ts';
 
 export interface EmbeddedDatabase {
   /** Connection string of the `postgres` maintenance database on the cluster. */
@@ -31,21 +32,13 @@ export function freePort(): Promise<number> {
   });
 }
 
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
 
 /** Port of a cluster already running on this data directory, read from PostgreSQL's own pid file. */
 export function runningClusterPort(clusterDir: string): number | undefined {
   const pidFile = join(clusterDir, 'postmaster.pid');
   if (!existsSync(pidFile)) return undefined;
   const [pid, , , port] = readFileSync(pidFile, 'utf8').split('\n');
-  if (!pid || !port || !isAlive(Number(pid))) return undefined;
+  if (!pid || !port || !isProcessAlive(Number(pid))) return undefined;
   return Number(port);
 }
 
