@@ -3,7 +3,7 @@ import { Type } from '@sinclair/typebox';
 import { notFound } from '../../plugins/errors/problem.ts';
 import { page } from '../../plugins/pagination.ts';
 import { problemResponses } from '../../plugins/openapi.ts';
-import { aggregationsOfComune, findComune, listComuni } from './comuni.queries.ts';
+import { findComune, listComuni } from './comuni.queries.ts';
 import { ComuneListQuery, ComuneSchema, IstatParams } from './comuni.schemas.ts';
 
 const comuniRoutes: FastifyPluginAsyncTypebox = async (app) => {
@@ -35,7 +35,6 @@ const comuniRoutes: FastifyPluginAsyncTypebox = async (app) => {
     async (request) => {
       const comune = await findComune(app.db, request.params.istat);
       if (!comune) throw notFound('COMUNE_NOT_FOUND', `Nessun comune con codice ISTAT ${request.params.istat}.`);
-      const aggregations = await aggregationsOfComune(app.db, comune.istat);
       const surface = comune.surface_km2;
       return {
         istat: comune.istat,
@@ -58,7 +57,7 @@ const comuniRoutes: FastifyPluginAsyncTypebox = async (app) => {
         validFrom: comune.valid_from,
         validTo: comune.valid_to,
         successorIstat: comune.successor_istat,
-        aggregations: aggregations.map((a) => ({ id: a.id, name: a.name, kind: a.kind, joinedOn: a.joined_on })),
+        aggregations: comune.aggregations,
       };
     },
   );
