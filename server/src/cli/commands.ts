@@ -5,6 +5,7 @@ import { UsageError, type CommandContext } from './context.ts';
 import { runUsersCommand } from './users.command.ts';
 import { applyRetention } from '../modules/auth/retention.ts';
 import { importComuni, type ImportReport } from '../modules/comuni/comuni.import.ts';
+import { importIpa } from '../modules/comuni/ipa.import.ts';
 import { readFile } from 'node:fs/promises';
 
 export type Report = Record<string, unknown>;
@@ -61,13 +62,14 @@ export const COMMANDS: Record<string, Command> = {
     },
   },
   import: {
-    usage: 'import comuni <file> [--json]',
+    usage: 'import comuni|ipa <file> [--json]',
     async run(ctx) {
-      subcommand(ctx, ['comuni']);
+      const kind = subcommand(ctx, ['comuni', 'ipa']);
       const file = ctx.args[1];
       if (!file) throw new UsageError('the file to import is required');
       const bytes = await readFile(file);
-      return { ...(await ctx.withDb((db) => importComuni(db, bytes))) };
+      const importer = kind === 'comuni' ? importComuni : importIpa;
+      return { ...(await ctx.withDb((db) => importer(db, bytes))) };
     },
     print: (report) => {
       const r = report as unknown as ImportReport;
