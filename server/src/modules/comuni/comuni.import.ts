@@ -1,4 +1,4 @@
-import { sql, type Kysely } from 'kysely';
+import { sql, type Kysely, type Transaction } from 'kysely';
 import type { Database } from '../../plugins/db/schema.ts';
 import { unprocessable } from '../../plugins/errors/problem.ts';
 import { decodeText, parseCsv, sniffDelimiter, type CsvRow } from './csv.ts';
@@ -23,6 +23,11 @@ interface ComuneRecord {
   altitude_m?: number;
   coastal?: boolean;
   island?: boolean;
+}
+
+export interface ImportOptions {
+  /** Runs inside the import's transaction once the report is known (e.g. to write the audit entry). */
+  beforeCommit?: (trx: Transaction<Database>, report: ImportReport) => Promise<void>;
 }
 
 export interface ImportReport {
@@ -174,7 +179,7 @@ function differs(existing: Record<string, unknown>, record: ComuneRecord): boole
  * Imports a list of comuni in one transaction: a rejected row is reported and skipped, a failure
  * rolls everything back, and a second run of the same file changes nothing.
  */
-export async function importComuni(db: Kysely<Database>, bytes: Uint8Array): Promise<ImportReport> {
+export async function importComuni(db: Kysely<Database>, bytes: Uint8Array, options: ImportOptions = {}): Promise<ImportReport> {
   const { text, encoding } = decodeText(bytes);
   const [headerRow, ...rows] = parseCsv(text, sniffDelimiter(text));
   if (!headerRow) throw unprocessable('EMPTY_FILE', 'Il file è vuoto.');
@@ -204,6 +209,7 @@ export async function importComuni(db: Kysely<Database>, bytes: Uint8Array): Pro
         .onConflict((oc) => oc.column('istat').doUpdateSet(Object.fromEntries([...columns.map((c) => [c, sql.ref(`excluded.${c}`)]), ['updated_at', sql`now()`]])))
         .execute();
     }
+    await options.beforeCommit?.(trx, report);
   });
   return report;
 }

@@ -2,7 +2,7 @@ import { sql, type Kysely } from 'kysely';
 import type { Database } from '../../plugins/db/schema.ts';
 import { unprocessable } from '../../plugins/errors/problem.ts';
 import { decodeText, parseCsv, sniffDelimiter } from './csv.ts';
-import type { ImportReport } from './comuni.import.ts';
+import type { ImportOptions, ImportReport } from './comuni.import.ts';
 
 const REQUIRED = ['codice_ipa', 'cod_comune_istat'];
 
@@ -10,7 +10,7 @@ const REQUIRED = ['codice_ipa', 'cod_comune_istat'];
  * Attaches IPA codes to comuni by ISTAT code (IPA codes are looked up, never derived). Rows of
  * comuni absent from the registry, e.g. merged ones, are reported as rejected with the reason.
  */
-export async function importIpa(db: Kysely<Database>, bytes: Uint8Array): Promise<ImportReport> {
+export async function importIpa(db: Kysely<Database>, bytes: Uint8Array, options: ImportOptions = {}): Promise<ImportReport> {
   const { text, encoding } = decodeText(bytes);
   const [headerRow, ...rows] = parseCsv(text, sniffDelimiter(text));
   if (!headerRow) throw unprocessable('EMPTY_FILE', 'Il file è vuoto.');
@@ -54,6 +54,7 @@ export async function importIpa(db: Kysely<Database>, bytes: Uint8Array): Promis
          where comuni.istat = v.istat
       `.execute(trx);
     }
+    await options.beforeCommit?.(trx, report);
   });
   return report;
 }

@@ -1,0 +1,59 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { Type } from '@sinclair/typebox';
+import { recordAudit } from '../../plugins/audit.ts';
+import { badRequest } from '../../plugins/errors/problem.ts';
+import { problemResponses } from '../../plugins/openapi.ts';
+import { importComuni } from './comuni.import.ts';
+import { importIpa } from './ipa.import.ts';
+
+const IMPORTERS = { comuni: importComuni, ipa: importIpa } as const;
+const MAX_FILE_BYTES = 50 * 1024 * 1024;
+
+const ImportReportSchema = Type.Object(
+  {
+    format: Type.String(),
+    encoding: Type.String(),
+    read: Type.Integer({ format: 'int32' }),
+    created: Type.Integer({ format: 'int32' }),
+    updated: Type.Integer({ format: 'int32' }),
+    unchanged: Type.Integer({ format: 'int32' }),
+    rejected: Type.Array(Type.Object({ line: Type.Integer({ format: 'int32' }), reason: Type.String() })),
+  },
+  { $id: 'ImportReport' },
+);
+
+/** The admin side of the CLI importers: the file is the request body, as text/csv. */
+const importsRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  app.addContentTypeParser('text/csv', { parseAs: 'buffer', bodyLimit: MAX_FILE_BYTES }, (_request, body, done) => done(null, body));
+  app.addSchema(ImportReportSchema);
+
+  app.post(
+    '/imports/:kind',
+    {
+      bodyLimit: MAX_FILE_BYTES,
+      config: { access: { permission: 'registry:manage' } },
+      schema: {
+        tags: ['comuni'],
+        operationId: 'importRegistryFile',
+        summary: 'Importa un file ISTAT dei comuni (SITUAS o Elenco comuni) o dei codici IPA',
+        description: 'Corpo: il file CSV con Content-Type text/csv (UTF-8 o Latin-1). Idempotente e transazionale.',
+        consumes: ['text/csv'],
+        params: Type.Object({ kind: Type.Union([Type.Literal('comuni'), Type.Literal('ipa')]) }),
+        response: { 200: Type.Ref('ImportReport'), ...problemResponses({ 401: 'Non autenticato', 403: 'Permessi insufficienti', 415: 'Serve text/csv', 422: 'File non riconosciuto o colonne mancanti' }) },
+      },
+    },
+    async (request) => {
+      if (!Buffer.isBuffer(request.body)) throw badRequest('CSV_REQUIRED', 'Invia il file come corpo della richiesta con Content-Type text/csv.');
+      return IMPORTERS[request.params.kind](app.db, request.body, {
+        beforeCommit: (trx, report) =>
+          recordAudit(trx, request, {
+            action: `import.${request.params.kind}`,
+            entity: 'comuni',
+            changes: { created: report.created, updated: report.updated, unchanged: report.unchanged, rejected: report.rejected.length },
+          }),
+      });
+    },
+  );
+};
+
+export default importsRoutes;
