@@ -56,7 +56,7 @@ export async function buildApp(config: Readonly<Config>, services: AppServices):
     },
   }).withTypeProvider<TypeBoxTypeProvider>();
 
-  // The API speaks JSON only: any other body is answered with 415.
+  // Bodies are JSON (the import route adds text/csv for itself); anything else is answered with 415.
   app.removeContentTypeParser('text/plain');
   app.decorate('config', config);
   app.decorate('db', services.db);
