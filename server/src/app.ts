@@ -18,6 +18,7 @@ import usersRoutes from './modules/auth/users.routes.ts';
 import oidcRoutes from './modules/auth/oidc.routes.ts';
 import comuniRoutes from './modules/comuni/comuni.routes.ts';
 import importsRoutes from './modules/comuni/imports.routes.ts';
+import themesRoutes from './modules/themes/themes.routes.ts';
 import { comuniSharedSchemas } from './modules/comuni/comuni.schemas.ts';
 import { authSharedSchemas } from './modules/auth/auth.schemas.ts';
 import { usersSharedSchemas } from './modules/auth/users.schemas.ts';
@@ -97,6 +98,7 @@ export async function buildApp(config: Readonly<Config>, services: AppServices):
   await app.register(oidcRoutes, { prefix: '/api/v1' });
   await app.register(comuniRoutes, { prefix: '/api/v1' });
   await app.register(importsRoutes, { prefix: '/api/v1' });
+  await app.register(themesRoutes, { prefix: '/api/v1' });
   await app.register(spaPlugin);
 
   if (config.runWorkers) {

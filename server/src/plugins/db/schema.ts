@@ -156,6 +156,16 @@ export interface MailOutboxTable {
   created_at: Generated<Date>;
 }
 
+export interface ThemesTable {
+  code: string;
+  parent_code: string | null;
+  label: string;
+  description: string | null;
+  sort_order: Generated<number>;
+  created_at: Generated<Date>;
+  updated_at: Generated<Date>;
+}
+
 /** Every table the server queries; each feature adds its own. */
 export interface Database {
   worker_heartbeats: WorkerHeartbeatsTable;
@@ -171,4 +181,5 @@ export interface Database {
   login_failures: LoginFailuresTable;
   audit_log: AuditLogTable;
   mail_outbox: MailOutboxTable;
+  themes: ThemesTable;
 }
