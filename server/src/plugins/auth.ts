@@ -2,7 +2,7 @@ import cookie from '@fastify/cookie';
 import type { FastifyInstance, FastifyReply, FastifyRequest, RouteOptions } from 'fastify';
 import fp from 'fastify-plugin';
 import { hasPermission, type Permission, type Principal } from '../modules/auth/permissions.ts';
-import { comuniOfUser, findLiveSession, findLiveToken, markTokenUsed, touchSession } from '../modules/auth/principal.queries.ts';
+import { sessionPrincipal, findLiveSession, findLiveToken, markTokenUsed, touchSession } from '../modules/auth/principal.queries.ts';
 import { hmac, randomToken, safeEqual, sha256 } from '../modules/auth/secrets.ts';
 import { AppError, forbidden, unauthorized } from './errors/problem.ts';
 
@@ -41,28 +41,27 @@ export function cookieOptions(app: FastifyInstance, maxAgeSeconds?: number) {
   };
 }
 
-/** The token the SPA sends as X-CSRF-Token: bound to the session, or to a pre-session cookie. */
-export function csrfTokenFor(app: FastifyInstance, request: FastifyRequest, reply: FastifyReply): string {
+/** The CSRF token this request should carry: bound to its session, else to its pre-session cookie. */
+function expectedCsrfToken(app: FastifyInstance, request: FastifyRequest, anonymousCookie: string | undefined): string | undefined {
   const sessionCookie = request.principal?.kind === 'session' ? request.cookies[SESSION_COOKIE] : undefined;
   if (sessionCookie) return hmac(app.config.sessionSecret, `session:${sha256(sessionCookie)}`);
+  return anonymousCookie ? hmac(app.config.sessionSecret, `anonymous:${anonymousCookie}`) : undefined;
+}
+
+/** The token the SPA sends as X-CSRF-Token; sets the pre-session cookie when there is neither. */
+export function csrfTokenFor(app: FastifyInstance, request: FastifyRequest, reply: FastifyReply): string {
   let anonymous = request.cookies[CSRF_COOKIE];
-  if (!anonymous) {
-    anonymous = randomToken();
-    reply.setCookie(CSRF_COOKIE, anonymous, cookieOptions(app));
-  }
-  return hmac(app.config.sessionSecret, `anonymous:${anonymous}`);
+  const existing = expectedCsrfToken(app, request, anonymous);
+  if (existing) return existing;
+  anonymous = randomToken();
+  reply.setCookie(CSRF_COOKIE, anonymous, cookieOptions(app));
+  return expectedCsrfToken(app, request, anonymous)!;
 }
 
 function verifyCsrf(app: FastifyInstance, request: FastifyRequest): void {
   const header = request.headers['x-csrf-token'];
   const sent = typeof header === 'string' ? header : '';
-  const sessionCookie = request.principal?.kind === 'session' ? request.cookies[SESSION_COOKIE] : undefined;
-  const anonymous = request.cookies[CSRF_COOKIE];
-  const expected = sessionCookie
-    ? hmac(app.config.sessionSecret, `session:${sha256(sessionCookie)}`)
-    : anonymous
-      ? hmac(app.config.sessionSecret, `anonymous:${anonymous}`)
-      : undefined;
+  const expected = expectedCsrfToken(app, request, request.cookies[CSRF_COOKIE]);
   if (!expected || !safeEqual(sent, expected)) {
     throw new AppError(403, 'CSRF_TOKEN_INVALID', 'Sessione scaduta o richiesta non valida: ricarica la pagina e riprova.');
   }
@@ -89,14 +88,7 @@ async function resolvePrincipal(app: FastifyInstance, request: FastifyRequest): 
   const session = await findLiveSession(app.db, idHash, app.config.sessionIdleMinutes);
   if (!session) return null;
   if (Date.now() - session.lastSeenAt.getTime() > TOUCH_AFTER_MS) await touchSession(app.db, idHash, session.userId);
-  return {
-    kind: 'session',
-    userId: session.userId,
-    tokenId: null,
-    role: session.role,
-    comuni: session.role === 'rtd' ? new Set(await comuniOfUser(app.db, session.userId)) : 'all',
-    sessionId: idHash,
-  };
+  return sessionPrincipal(app.db, { id: session.userId, role: session.role }, idHash);
 }
 
 function enforce(app: FastifyInstance, request: FastifyRequest): void {
