@@ -1,11 +1,10 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { importComuni } from '../../server/src/modules/comuni/comuni.import.ts';
 import { AppError } from '../../server/src/plugins/errors/problem.ts';
-import type { Db } from '../../server/src/plugins/db/database.ts';
 import { repoRoot } from '../../server/src/paths.ts';
-import { createTestDatabase, openDb, type TestDatabase } from '../helpers/database.ts';
+import { useTestDatabase } from '../helpers/database.ts';
 
 const DATA = resolve(repoRoot, '../shared/data/istat');
 const SITUAS = resolve(DATA, 'comuni_situas_2026-06-09.csv');
@@ -17,20 +16,11 @@ const HEADER = 'codice_istat,denominazione,codice_catastale,regione,provincia,si
 const CREMA = '019035,Crema,D142,Lombardia,Cremona,CR,34.51,34012,33970,5,87,0,0';
 const csv = (...lines: string[]) => new TextEncoder().encode(lines.join('\n') + '\n');
 
-let database: TestDatabase;
-let db: Db;
-beforeAll(async () => {
-  database = await createTestDatabase();
-  db = openDb(database);
-});
-afterAll(async () => {
-  await db.destroy();
-  await database.drop();
-});
+const ctx = useTestDatabase();
 
 async function rejection(bytes: Uint8Array): Promise<AppError> {
   try {
-    await importComuni(db, bytes);
+    await importComuni(ctx.db, bytes);
   } catch (error) {
     if (error instanceof AppError) return error;
     throw error;
@@ -40,20 +30,20 @@ async function rejection(bytes: Uint8Array): Promise<AppError> {
 
 describe.skipIf(!hasData)('import comuni from the real ISTAT files', () => {
   it('imports every comune of SITUAS (1,501 in Lombardy), and a second run changes nothing', { timeout: 60_000 }, async () => {
-    const first = await importComuni(db, readFileSync(SITUAS));
+    const first = await importComuni(ctx.db, readFileSync(SITUAS));
     expect(first).toMatchObject({ format: 'istat-situas', encoding: 'utf-8', read: 7894, created: 7894, rejected: [] });
-    const lombardy = await db.selectFrom('comuni').select((eb) => eb.fn.countAll<number>().as('n')).where('region_code', '=', '03').executeTakeFirstOrThrow();
+    const lombardy = await ctx.db.selectFrom('comuni').select((eb) => eb.fn.countAll<number>().as('n')).where('region_code', '=', '03').executeTakeFirstOrThrow();
     expect(lombardy.n).toBe(1501);
-    const crema = await db.selectFrom('comuni').selectAll().where('istat', '=', '019035').executeTakeFirstOrThrow();
+    const crema = await ctx.db.selectFrom('comuni').selectAll().where('istat', '=', '019035').executeTakeFirstOrThrow();
     expect(crema).toMatchObject({ name: 'Crema', province_sigla: 'CR', codice_catastale: 'D142', legal_population: 33970, altitude_zone: 5 });
-    const again = await importComuni(db, readFileSync(SITUAS));
+    const again = await importComuni(ctx.db, readFileSync(SITUAS));
     expect(again).toMatchObject({ created: 0, updated: 0, unchanged: 7894 });
   });
 
   it('reads the official Latin-1 "Elenco comuni italiani" the same way', { timeout: 60_000 }, async () => {
-    const report = await importComuni(db, readFileSync(ELENCO));
+    const report = await importComuni(ctx.db, readFileSync(ELENCO));
     expect(report).toMatchObject({ format: 'istat-elenco-comuni', encoding: 'latin1', read: 7904, rejected: [] });
-    const agliè = await db.selectFrom('comuni').select(['name', 'legal_population', 'legal_population_date']).where('istat', '=', '001001').executeTakeFirstOrThrow();
+    const agliè = await ctx.db.selectFrom('comuni').select(['name', 'legal_population', 'legal_population_date']).where('istat', '=', '001001').executeTakeFirstOrThrow();
     expect(agliè).toEqual({ name: 'Agliè', legal_population: 2644, legal_population_date: '2011-10-09' });
   });
 });
@@ -61,7 +51,7 @@ describe.skipIf(!hasData)('import comuni from the real ISTAT files', () => {
 describe('import comuni from bad files', () => {
   it('reports each bad row with its line and reason, and imports the rest', async () => {
     const report = await importComuni(
-      db,
+      ctx.db,
       csv(HEADER, CREMA, '19036,Corto,D143,Lombardia,Cremona,CR,1,1,1,5,1,0,0', '019037,Numeri,D144,Lombardia,Cremona,CR,1,mille,1,5,1,0,0', CREMA.replace('Crema', 'Crema bis')),
     );
     expect(report.rejected).toEqual([
@@ -82,10 +72,10 @@ describe('import comuni from bad files', () => {
   });
 
   it('leaves the previous state when the database refuses a row: nothing is half-imported', async () => {
-    const before = await db.selectFrom('comuni').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+    const before = await ctx.db.selectFrom('comuni').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
     const bad = '099998,Sigla lunga,D145,Lombardia,Cremona,CRX,1,1,1,5,1,0,0';
-    await expect(importComuni(db, csv(HEADER, '099997,Nuovo,D146,Lombardia,Cremona,CR,1,1,1,5,1,0,0', bad))).rejects.toThrow();
-    const after = await db.selectFrom('comuni').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+    await expect(importComuni(ctx.db, csv(HEADER, '099997,Nuovo,D146,Lombardia,Cremona,CR,1,1,1,5,1,0,0', bad))).rejects.toThrow();
+    const after = await ctx.db.selectFrom('comuni').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
     expect(after.n).toBe(before.n);
   });
 });

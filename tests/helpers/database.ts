@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
-import { inject } from 'vitest';
+import { afterAll, beforeAll, inject } from 'vitest';
 import { createDatabaseIfMissing, createDb, withDatabase, type Db } from '../../server/src/plugins/db/database.ts';
 
 export const TEMPLATE_DATABASE = 'cruscotto_template';
@@ -35,4 +35,23 @@ export async function createTestDatabase(options: { empty?: boolean } = {}): Pro
 
 export function openDb(database: TestDatabase): Db {
   return createDb(database.url, { max: 5 });
+}
+
+export interface DatabaseContext {
+  database: TestDatabase;
+  db: Db;
+}
+
+/** A fresh migrated database for this test file, opened before and dropped after it. */
+export function useTestDatabase(): DatabaseContext {
+  const context = {} as DatabaseContext;
+  beforeAll(async () => {
+    context.database = await createTestDatabase();
+    context.db = openDb(context.database);
+  });
+  afterAll(async () => {
+    await context.db?.destroy();
+    await context.database?.drop();
+  });
+  return context;
 }
