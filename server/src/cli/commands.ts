@@ -4,9 +4,13 @@ import { writeOpenApiDocument } from '../openapi-document.ts';
 import { UsageError, type CommandContext } from './context.ts';
 import { runUsersCommand } from './users.command.ts';
 import { applyRetention } from '../modules/auth/retention.ts';
-import { importComuni, type ImportReport } from '../modules/comuni/comuni.import.ts';
+import { importComuni } from '../modules/comuni/comuni.import.ts';
+import type { ImportReport } from '../modules/comuni/import-report.ts';
+import { importFundingHistory } from '../modules/comuni/funding-history.import.ts';
 import { importIpa } from '../modules/comuni/ipa.import.ts';
 import { readFile } from 'node:fs/promises';
+import { basename } from 'node:path';
+import type { Db } from '../plugins/db/database.ts';
 
 export type Report = Record<string, unknown>;
 
@@ -17,10 +21,10 @@ export interface Command {
   print?(report: Report): string;
 }
 
-function subcommand(ctx: CommandContext, allowed: string[]): string {
+function subcommand<T extends string>(ctx: CommandContext, allowed: readonly T[]): T {
   const sub = ctx.args[0];
-  if (!sub || !allowed.includes(sub)) throw new UsageError(`expected one of: ${allowed.join(', ')}`);
-  return sub;
+  if (!sub || !(allowed as readonly string[]).includes(sub)) throw new UsageError(`expected one of: ${allowed.join(', ')}`);
+  return sub as T;
 }
 
 export const COMMANDS: Record<string, Command> = {
@@ -62,19 +66,19 @@ export const COMMANDS: Record<string, Command> = {
     },
   },
   import: {
-    usage: 'import comuni|ipa <file> [--json]',
+    usage: 'import comuni|ipa|funding-history <file> [--json]',
     async run(ctx) {
-      const kind = subcommand(ctx, ['comuni', 'ipa']);
+      const kind = subcommand(ctx, ['comuni', 'ipa', 'funding-history'] as const);
       const file = ctx.args[1];
       if (!file) throw new UsageError('the file to import is required');
       const bytes = await readFile(file);
-      const importer = kind === 'comuni' ? importComuni : importIpa;
-      return { ...(await ctx.withDb((db) => importer(db, bytes))) };
+      const importers = { comuni: importComuni, ipa: importIpa, 'funding-history': (db: Db, b: Uint8Array) => importFundingHistory(db, b, { fileName: basename(file) }) };
+      return { ...(await ctx.withDb((db) => importers[kind](db, bytes))) };
     },
     print: (report) => {
       const r = report as unknown as ImportReport;
       const rejected = r.rejected.slice(0, 20).map((x) => `  riga ${x.line}: ${x.reason}`);
-      return [`${r.format} (${r.encoding}): ${r.read} righe lette, ${r.created} creati, ${r.updated} aggiornati, ${r.unchanged} invariati, ${r.rejected.length} scartati`, ...rejected, r.created + r.updated === 0 ? 'nessuna modifica' : ''].filter(Boolean).join('\n');
+      return [`${r.format} (${r.encoding}): ${r.read} righe lette, ${r.created} creati, ${r.updated} aggiornati, ${r.unchanged} invariati, ${r.superseded ? `${r.superseded} sostituiti da rilevazioni più recenti, ` : ''}${r.rejected.length} scartati`, ...rejected, r.created + r.updated === 0 ? 'nessuna modifica' : ''].filter(Boolean).join('\n');
     },
   },
   openapi: {

@@ -2,6 +2,8 @@ import type { Config } from '../plugins/config.ts';
 import type { Db } from '../plugins/db/database.ts';
 import type { JobQueue } from '../plugins/queue.ts';
 import type { Mailer } from '../plugins/mail.ts';
+import type { ProfileCache } from '../modules/comuni/profile.cache.ts';
+import type { ComuneProfileRow } from '../modules/comuni/profile.queries.ts';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -9,5 +11,7 @@ declare module 'fastify' {
     db: Db;
     queue: JobQueue | undefined;
     mailer: Mailer;
+    /** Comune profiles in memory; writers invalidate their comune after committing. */
+    profileCache: ProfileCache<ComuneProfileRow>;
   }
 }

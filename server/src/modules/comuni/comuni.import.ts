@@ -1,8 +1,10 @@
-import { sql, type Kysely, type Transaction } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import type { Database } from '../../plugins/db/schema.ts';
 import { unprocessable } from '../../plugins/errors/problem.ts';
 import { decodeText, parseCsv, sniffDelimiter, type CsvRow } from './csv.ts';
 import { REGION_CODES } from './regions.ts';
+import { notifyComuniChanged } from './comuni.changes.ts';
+import { emptyReport, RowError, type ImportOptions, type ImportReport } from './import-report.ts';
 
 /** The columns one file can set; a format leaves out what it does not carry. */
 interface ComuneRecord {
@@ -25,22 +27,6 @@ interface ComuneRecord {
   island?: boolean;
 }
 
-export interface ImportOptions {
-  /** Runs inside the import's transaction once the report is known (e.g. to write the audit entry). */
-  beforeCommit?: (trx: Transaction<Database>, report: ImportReport) => Promise<void>;
-}
-
-export interface ImportReport {
-  format: string;
-  encoding: string;
-  read: number;
-  created: number;
-  updated: number;
-  unchanged: number;
-  rejected: { line: number; reason: string }[];
-}
-
-class RowError extends Error {}
 
 type Column = (name: string) => string;
 
@@ -185,7 +171,7 @@ export async function importComuni(db: Kysely<Database>, bytes: Uint8Array, opti
   if (!headerRow) throw unprocessable('EMPTY_FILE', 'Il file è vuoto.');
   const header = headerRow.values.map(normaliseHeader);
   const format = detect(header);
-  const report: ImportReport = { format: format.name, encoding, read: 0, created: 0, updated: 0, unchanged: 0, rejected: [] };
+  const report = emptyReport(format.name, encoding);
   const records = toRecords(format, header, rows, report);
 
   await db.transaction().execute(async (trx) => {
@@ -209,6 +195,7 @@ export async function importComuni(db: Kysely<Database>, bytes: Uint8Array, opti
         .onConflict((oc) => oc.column('istat').doUpdateSet(Object.fromEntries([...columns.map((c) => [c, sql.ref(`excluded.${c}`)]), ['updated_at', sql`now()`]])))
         .execute();
     }
+    await notifyComuniChanged(trx, '*');
     await options.beforeCommit?.(trx, report);
   });
   return report;

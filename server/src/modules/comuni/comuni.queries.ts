@@ -53,26 +53,3 @@ export async function listComuni(db: Db, filter: ComuneFilter) {
   return { items, total: count.total };
 }
 
-export interface ComuneAggregation {
-  id: string;
-  name: string;
-  kind: string;
-  joinedOn: string;
-}
-
-/** The comune with its current aggregations, in one round trip: this route is hot. */
-export async function findComune(db: Db, istat: string) {
-  return db
-    .selectFrom('comuni')
-    .selectAll()
-    .select(sizeClassSql.as('size_class'))
-    .select(
-      sql<ComuneAggregation[]>`coalesce((
-        select json_agg(json_build_object('id', a.id, 'name', a.name, 'kind', a.kind, 'joinedOn', am.joined_on) order by a.name)
-          from aggregation_members am join aggregations a on a.id = am.aggregation_id
-         where am.comune_istat = comuni.istat and (am.left_on is null or am.left_on > current_date)
-      ), '[]'::json)`.as('aggregations'),
-    )
-    .where('istat', '=', istat)
-    .executeTakeFirst();
-}

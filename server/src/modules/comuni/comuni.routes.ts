@@ -3,8 +3,10 @@ import { Type } from '@sinclair/typebox';
 import { notFound } from '../../plugins/errors/problem.ts';
 import { page } from '../../plugins/pagination.ts';
 import { problemResponses } from '../../plugins/openapi.ts';
-import { findComune, listComuni } from './comuni.queries.ts';
-import { ComuneListQuery, ComuneSchema, IstatParams } from './comuni.schemas.ts';
+import { listComuni } from './comuni.queries.ts';
+import { listFundingAwards, toFundingAward } from './funding.queries.ts';
+import { toComune } from './comuni.mappers.ts';
+import { ComuneListQuery, ComuneSchema, FundingListQuery, IstatParams } from './comuni.schemas.ts';
 
 const comuniRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get(
@@ -26,39 +28,45 @@ const comuniRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
   );
 
+  const profiles = app.profileCache;
+
   app.get(
     '/comuni/:istat',
     {
       config: { access: 'public' },
-      schema: { tags: ['comuni'], operationId: 'getComune', summary: 'Profilo anagrafico di un comune', params: IstatParams, response: { 200: ComuneSchema, ...problemResponses({ 404: 'Comune non trovato' }) } },
+      schema: {
+        tags: ['comuni'],
+        operationId: 'getComune',
+        summary: 'Profilo di un comune: anagrafe, aggregazioni, interessi, sintesi di programmazione e finanziamenti',
+        params: IstatParams,
+        response: { 200: ComuneSchema, ...problemResponses({ 404: 'Comune non trovato' }) },
+      },
     },
     async (request) => {
-      const comune = await findComune(app.db, request.params.istat);
+      const comune = await profiles.get(request.params.istat);
       if (!comune) throw notFound('COMUNE_NOT_FOUND', `Nessun comune con codice ISTAT ${request.params.istat}.`);
-      const surface = comune.surface_km2;
-      return {
-        istat: comune.istat,
-        name: comune.name,
-        province: { code: comune.province_code, sigla: comune.province_sigla, name: comune.province_name },
-        region: { code: comune.region_code, name: comune.region_name },
-        residentPopulation: comune.resident_population,
-        residentPopulationDate: comune.resident_population_date,
-        legalPopulation: comune.legal_population,
-        legalPopulationDate: comune.legal_population_date,
-        sizeClass: comune.size_class,
-        surfaceKm2: surface,
-        densityPerKm2: surface && comune.resident_population !== null ? Math.round((comune.resident_population / surface) * 10) / 10 : null,
-        altitudeZone: comune.altitude_zone,
-        altitudeM: comune.altitude_m,
-        coastal: comune.coastal,
-        island: comune.island,
-        codiceCatastale: comune.codice_catastale,
-        codiceIpa: comune.codice_ipa,
-        validFrom: comune.valid_from,
-        validTo: comune.valid_to,
-        successorIstat: comune.successor_istat,
-        aggregations: comune.aggregations,
-      };
+      return toComune(comune, request.principal !== null);
+    },
+  );
+
+  app.get(
+    '/comuni/:istat/funding',
+    {
+      config: { access: 'public' },
+      schema: {
+        tags: ['comuni'],
+        operationId: 'listComuneFunding',
+        summary: 'Storico dei finanziamenti ottenuti dal comune (PA digitale 2026)',
+        params: IstatParams,
+        querystring: FundingListQuery,
+        response: { 200: Type.Ref('FundingAwardPage'), ...problemResponses({ 404: 'Comune non trovato' }) },
+      },
+    },
+    async (request) => {
+      const { limit, offset, measure, status } = request.query;
+      if (!(await profiles.get(request.params.istat))) throw notFound('COMUNE_NOT_FOUND', `Nessun comune con codice ISTAT ${request.params.istat}.`);
+      const { items, total } = await listFundingAwards(app.db, request.params.istat, { measure, status, limit, offset });
+      return page(request, items.map(toFundingAward), total, limit, offset);
     },
   );
 };

@@ -43,8 +43,85 @@ export const ComuneSchema = Type.Object(
     validTo: nullable(Type.String({ format: 'date' })),
     successorIstat: nullable(Type.String()),
     aggregations: Type.Array(Type.Object({ id: Type.String(), name: Type.String(), kind: Type.String(), joinedOn: Type.String({ format: 'date' }) })),
+    interests: Type.Array(Type.Object({ code: Type.String(), label: Type.String() }), { description: 'Temi di interesse dichiarati dal comune' }),
+    contacts: Type.Optional(Type.Array(Type.Ref('ComuneContact'), { description: 'Referenti del comune: visibili solo agli utenti autenticati' })),
+    programming: Type.Object(
+      {
+        items: Type.Integer({ format: 'int32' }),
+        byStatus: Type.Object({ planned: Type.Integer({ format: 'int32' }), inProgress: Type.Integer({ format: 'int32' }), done: Type.Integer({ format: 'int32' }), dropped: Type.Integer({ format: 'int32' }) }),
+        byFundingStatus: Type.Object({ unfunded: Type.Integer({ format: 'int32' }), partlyFunded: Type.Integer({ format: 'int32' }), funded: Type.Integer({ format: 'int32' }) }),
+        estimatedCost: Type.Number({ format: 'double', description: 'Costo stimato degli interventi non abbandonati, in euro' }),
+        unfundedCost: Type.Number({ format: 'double', description: 'Parte del costo stimato ancora senza finanziamento' }),
+      },
+      { description: 'Sintesi della programmazione ICT locale' },
+    ),
+    funding: Type.Object(
+      {
+        awards: Type.Integer({ format: 'int32' }),
+        amount: Type.Number({ format: 'double', description: 'Finanziamenti ottenuti (assegnati o erogati), in euro' }),
+        renounced: Type.Integer({ format: 'int32' }),
+        lastFundedOn: nullable(Type.String({ format: 'date' })),
+        byMeasure: Type.Array(Type.Object({ measureCode: Type.String(), measureName: nullable(Type.String()), awards: Type.Integer({ format: 'int32' }), amount: Type.Number({ format: 'double' }) })),
+      },
+      { description: 'Sintesi dello storico dei finanziamenti (PA digitale 2026)' },
+    ),
   },
   { $id: 'Comune' },
+);
+
+export const ComuneContactSchema = Type.Object(
+  {
+    name: Type.String({ minLength: 1, maxLength: 200 }),
+    role: Type.String({ minLength: 1, maxLength: 100, description: 'Es. RTD, referente informatico, segretario comunale' }),
+    email: Type.Union([Type.String({ format: 'email', maxLength: 254 }), Type.Null()]),
+    phone: Type.Union([Type.String({ pattern: '^[0-9 +()./-]{5,30}$' }), Type.Null()]),
+  },
+  { $id: 'ComuneContact', additionalProperties: false },
+);
+
+export const ComuneProfileExtras = Type.Object(
+  {
+    contacts: Type.Array(Type.Ref('ComuneContact'), { maxItems: 20 }),
+    interests: Type.Array(Type.String({ maxLength: 100 }), { maxItems: 50, uniqueItems: true, description: 'Codici dei temi di interesse' }),
+    notes: Type.Union([Type.String({ maxLength: 5000 }), Type.Null()]),
+  },
+  { $id: 'ComuneProfileExtras', additionalProperties: false },
+);
+
+export const ComuneProfileExtrasView = Type.Object(
+  {
+    contacts: Type.Array(Type.Ref('ComuneContact')),
+    interests: Type.Array(Type.String()),
+    notes: Type.Union([Type.String(), Type.Null()]),
+    updatedAt: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
+  },
+  { $id: 'ComuneProfileExtrasView' },
+);
+
+export const FundingAwardSchema = Type.Object(
+  {
+    id: Type.String({ format: 'uuid' }),
+    avviso: Type.String(),
+    measureCode: Type.String({ description: 'Codice della misura PNRR, es. 1.4.1' }),
+    measureName: nullable(Type.String()),
+    window: nullable(Type.Integer({ format: 'int32', description: 'Numero della finestra temporale' })),
+    amount: Type.Number({ format: 'double' }),
+    appliedAt: nullable(Type.String({ format: 'date-time' })),
+    fundedOn: nullable(Type.String({ format: 'date' })),
+    cup: nullable(Type.String()),
+    status: Type.String({ enum: ['assegnato', 'erogato', 'rinuncia'] }),
+    statusOn: nullable(Type.String({ format: 'date' })),
+  },
+  { $id: 'FundingAward' },
+);
+export const FundingAwardPage = PageOf(Type.Ref('FundingAward'), 'FundingAwardPage');
+export const FundingListQuery = Type.Object(
+  {
+    measure: Type.Optional(Type.String({ pattern: '^[0-9]+(\\.[0-9]+)*$', description: 'Codice della misura, es. 1.4.1' })),
+    status: Type.Optional(Type.String({ enum: ['assegnato', 'erogato', 'rinuncia'] })),
+    ...PageQuery,
+  },
+  { additionalProperties: false },
 );
 
 export const ComuneListQuery = Type.Object(
@@ -62,4 +139,4 @@ export const ComuneListQuery = Type.Object(
 
 export const IstatParams = Type.Object({ istat: Type.String({ pattern: '^[0-9]{6}$' }) });
 
-export const comuniSharedSchemas = [ComuneSummarySchema, ComunePage];
+export const comuniSharedSchemas = [ComuneSummarySchema, ComunePage, ComuneContactSchema, ComuneProfileExtras, ComuneProfileExtrasView, FundingAwardSchema, FundingAwardPage];

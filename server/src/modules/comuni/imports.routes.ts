@@ -5,8 +5,13 @@ import { badRequest } from '../../plugins/errors/problem.ts';
 import { problemResponses } from '../../plugins/openapi.ts';
 import { importComuni } from './comuni.import.ts';
 import { importIpa } from './ipa.import.ts';
+import { importFundingHistory } from './funding-history.import.ts';
 
-const IMPORTERS = { comuni: importComuni, ipa: importIpa } as const;
+const IMPORTERS = {
+  comuni: { run: importComuni, entity: 'comuni' },
+  ipa: { run: importIpa, entity: 'comuni' },
+  'funding-history': { run: importFundingHistory, entity: 'funding_awards' },
+} as const;
 const MAX_FILE_BYTES = 50 * 1024 * 1024;
 
 const ImportReportSchema = Type.Object(
@@ -17,6 +22,7 @@ const ImportReportSchema = Type.Object(
     created: Type.Integer({ format: 'int32' }),
     updated: Type.Integer({ format: 'int32' }),
     unchanged: Type.Integer({ format: 'int32' }),
+    superseded: Type.Integer({ format: 'int32', description: 'Righe sostituite da una rilevazione più recente della stessa voce nello stesso file' }),
     rejected: Type.Array(Type.Object({ line: Type.Integer({ format: 'int32' }), reason: Type.String() })),
   },
   { $id: 'ImportReport' },
@@ -35,21 +41,22 @@ const importsRoutes: FastifyPluginAsyncTypebox = async (app) => {
       schema: {
         tags: ['comuni'],
         operationId: 'importRegistryFile',
-        summary: 'Importa un file ISTAT dei comuni (SITUAS o Elenco comuni) o dei codici IPA',
+        summary: 'Importa un file: comuni ISTAT (SITUAS o Elenco comuni), codici IPA, storico dei finanziamenti PA digitale 2026',
         description: 'Corpo: il file CSV con Content-Type text/csv (UTF-8 o Latin-1). Idempotente e transazionale.',
         consumes: ['text/csv'],
-        params: Type.Object({ kind: Type.Union([Type.Literal('comuni'), Type.Literal('ipa')]) }),
+        params: Type.Object({ kind: Type.Union([Type.Literal('comuni'), Type.Literal('ipa'), Type.Literal('funding-history')]) }),
         response: { 200: Type.Ref('ImportReport'), ...problemResponses({ 401: 'Non autenticato', 403: 'Permessi insufficienti', 415: 'Serve text/csv', 422: 'File non riconosciuto o colonne mancanti' }) },
       },
     },
     async (request) => {
       if (!Buffer.isBuffer(request.body)) throw badRequest('CSV_REQUIRED', 'Invia il file come corpo della richiesta con Content-Type text/csv.');
-      return IMPORTERS[request.params.kind](app.db, request.body, {
+      const importer = IMPORTERS[request.params.kind];
+      return importer.run(app.db, request.body, {
         beforeCommit: (trx, report) =>
           recordAudit(trx, request, {
             action: `import.${request.params.kind}`,
-            entity: 'comuni',
-            changes: { created: report.created, updated: report.updated, unchanged: report.unchanged, rejected: report.rejected.length },
+            entity: importer.entity,
+            changes: { created: report.created, updated: report.updated, unchanged: report.unchanged, superseded: report.superseded, rejected: report.rejected.length },
           }),
       });
     },

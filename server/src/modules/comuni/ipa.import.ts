@@ -2,7 +2,8 @@ import { sql, type Kysely } from 'kysely';
 import type { Database } from '../../plugins/db/schema.ts';
 import { unprocessable } from '../../plugins/errors/problem.ts';
 import { decodeText, parseCsv, sniffDelimiter } from './csv.ts';
-import type { ImportOptions, ImportReport } from './comuni.import.ts';
+import { emptyReport, type ImportOptions, type ImportReport } from './import-report.ts';
+import { notifyComuniChanged } from './comuni.changes.ts';
 
 const REQUIRED = ['codice_ipa', 'cod_comune_istat'];
 
@@ -22,7 +23,7 @@ export async function importIpa(db: Kysely<Database>, bytes: Uint8Array, options
   if (missing.length > 0) throw unprocessable('MISSING_COLUMNS', `Mancano colonne obbligatorie: ${missing.join(', ')}.`);
   const ipaAt = header.indexOf('codice_ipa');
   const istatAt = header.indexOf('cod_comune_istat');
-  const report: ImportReport = { format: 'ipa-comuni', encoding, read: 0, created: 0, updated: 0, unchanged: 0, rejected: [] };
+  const report = emptyReport('ipa-comuni', encoding);
 
   await db.transaction().execute(async (trx) => {
     const current = new Map((await trx.selectFrom('comuni').select(['istat', 'codice_ipa']).execute()).map((c) => [c.istat, c.codice_ipa]));
@@ -54,6 +55,7 @@ export async function importIpa(db: Kysely<Database>, bytes: Uint8Array, options
          where comuni.istat = v.istat
       `.execute(trx);
     }
+    await notifyComuniChanged(trx, '*');
     await options.beforeCommit?.(trx, report);
   });
   return report;

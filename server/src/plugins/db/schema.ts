@@ -166,6 +166,85 @@ export interface ThemesTable {
   updated_at: Generated<Date>;
 }
 
+export type FundingStatus = 'assegnato' | 'erogato' | 'rinuncia';
+
+export interface FundingAwardsTable {
+  id: Generated<string>;
+  comune_istat: string;
+  source: string;
+  application_key: string;
+  avviso: string;
+  measure_code: string;
+  measure_name: string | null;
+  window_number: number | null;
+  amount: number;
+  applied_at: Date | null;
+  funded_on: string | null;
+  cup: string | null;
+  protocol: string | null;
+  decree: string | null;
+  status: FundingStatus;
+  status_on: string | null;
+  source_file: string | null;
+  snapshot_date: string | null;
+  created_at: Generated<Date>;
+  updated_at: Generated<Date>;
+}
+
+export type ProgrammingPriority = 'high' | 'medium' | 'low';
+export type ProgrammingStatus = 'planned' | 'in_progress' | 'done' | 'dropped';
+export type ProgrammingFundingStatus = 'unfunded' | 'partly_funded' | 'funded';
+
+export interface ProgrammingItemsTable {
+  id: Generated<string>;
+  comune_istat: string;
+  code: string | null;
+  title: string;
+  description: string | null;
+  start_year: number;
+  end_year: number;
+  estimated_cost: number | null;
+  priority: ProgrammingPriority;
+  status: ProgrammingStatus;
+  funding_status: ProgrammingFundingStatus;
+  created_by: string | null;
+  updated_by: string | null;
+  created_at: Generated<Date>;
+  updated_at: Generated<Date>;
+}
+
+export interface ProgrammingItemThemesTable {
+  item_id: string;
+  theme_code: string;
+}
+
+export interface ProgrammingItemFundingsTable {
+  item_id: string;
+  funding_award_id: string;
+}
+
+export interface ComuneProfilesTable {
+  comune_istat: string;
+  notes: string | null;
+  updated_by: string | null;
+  updated_at: Generated<Date>;
+}
+
+export interface ComuneContactsTable {
+  id: Generated<string>;
+  comune_istat: string;
+  name: string;
+  role: string;
+  email: string | null;
+  phone: string | null;
+  position: number;
+}
+
+export interface ComuneInterestsTable {
+  comune_istat: string;
+  theme_code: string;
+}
+
 /** Every table the server queries; each feature adds its own. */
 export interface Database {
   worker_heartbeats: WorkerHeartbeatsTable;
@@ -182,4 +261,11 @@ export interface Database {
   audit_log: AuditLogTable;
   mail_outbox: MailOutboxTable;
   themes: ThemesTable;
+  funding_awards: FundingAwardsTable;
+  programming_items: ProgrammingItemsTable;
+  programming_item_themes: ProgrammingItemThemesTable;
+  programming_item_fundings: ProgrammingItemFundingsTable;
+  comune_profiles: ComuneProfilesTable;
+  comune_contacts: ComuneContactsTable;
+  comune_interests: ComuneInterestsTable;
 }

@@ -1,0 +1,188 @@
+import { sql, type Kysely } from 'kysely';
+import type { Database, FundingStatus } from '../../plugins/db/schema.ts';
+import { unprocessable } from '../../plugins/errors/problem.ts';
+import { notifyComuniChanged } from './comuni.changes.ts';
+import { decodeText, parseCsv, sniffDelimiter } from './csv.ts';
+import { emptyReport, RowError, type ImportOptions, type ImportReport } from './import-report.ts';
+
+/** One funded application as stored; the key is (comune_istat, avviso, application_key). */
+interface AwardRecord {
+  comune_istat: string;
+  source: string;
+  application_key: string;
+  avviso: string;
+  measure_code: string;
+  measure_name: string | null;
+  window_number: number | null;
+  amount: number;
+  applied_at: Date | null;
+  funded_on: string | null;
+  cup: string | null;
+  protocol: string | null;
+  decree: string | null;
+  status: FundingStatus;
+  status_on: string | null;
+  source_file: string | null;
+  snapshot_date: string | null;
+}
+
+const SOURCE = 'padigitale2026';
+const REQUIRED = ['codice_ipa', 'comune', 'cod_comune', 'provincia', 'importo_finanziamento', 'avviso', 'misura', 'data_invio_candidatura', 'data_finanziamento', 'codice_cup', 'numero_finestra_temporale', 'numero_di_protocollo', 'stato_candidatura', 'data_stato_candidatura'];
+const STATUSES: Record<string, FundingStatus> = { A: 'assegnato', E: 'erogato', R: 'rinuncia' };
+
+export interface FundingImportOptions extends ImportOptions {
+  /** Name of the file, kept with each row when the file does not say which snapshot it is. */
+  fileName?: string;
+}
+
+/** Whole numbers that pandas wrote as floats ("2.0") are read back as integers. */
+function wholeNumber(value: string, what: string): number | null {
+  const clean = value.trim().replace(/\.0+$/, '');
+  if (clean === '') return null;
+  if (!/^\d+$/.test(clean)) throw new RowError(`${what} non è un numero intero: "${value}"`);
+  return Number(clean);
+}
+
+function amount(value: string): number {
+  const n = Number(value.trim());
+  if (value.trim() === '' || !Number.isFinite(n) || n < 0) throw new RowError(`importo non valido: "${value}"`);
+  return Math.round(n * 100) / 100;
+}
+
+function day(value: string, what: string): string | null {
+  const clean = value.trim();
+  if (clean === '') return null;
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(clean) || Number.isNaN(Date.parse(clean))) throw new RowError(`${what} non è una data AAAA-MM-GG: "${value}"`);
+  return clean;
+}
+
+function instant(value: string, what: string): Date | null {
+  const clean = value.trim().replace(/([+-]\d{2})(\d{2})$/, '$1:$2');
+  if (clean === '') return null;
+  const at = new Date(clean);
+  if (Number.isNaN(at.getTime())) throw new RowError(`${what} non è una data e ora valida: "${value}"`);
+  return at;
+}
+
+/** "1.4.1 Esperienza del cittadino…" → "1.4.1"; the merged file also has the code in its own column. */
+function measureCode(code: string, name: string): string {
+  const found = code.trim() || /^\d+(\.\d+)+/.exec(name.trim())?.[0];
+  if (!found) throw new RowError(`misura senza codice riconoscibile: "${name}"`);
+  return found;
+}
+
+/** The publisher names snapshots `candidature_finanziate_141__2025-01-09.csv`. */
+const snapshotOfFile = (fileName: string | null) => (fileName ? (/__(\d{4}-\d{2}-\d{2})\.csv$/.exec(fileName)?.[1] ?? null) : null);
+
+interface ComuneLookup {
+  byIstat: Set<string>;
+  byIpa: Map<string, string>;
+}
+
+/** Most rows carry the ISTAT code; comuni born of recent mergers come as "N/D" with their IPA code. */
+function resolveComune(lookup: ComuneLookup, istat: string, ipa: string, name: string): string {
+  const code = istat.trim();
+  if (/^\d{6}$/.test(code)) {
+    if (!lookup.byIstat.has(code)) throw new RowError(`il comune ${code} (${name}) non è nell'anagrafe`);
+    return code;
+  }
+  const viaIpa = lookup.byIpa.get(ipa.trim().toLowerCase());
+  if (viaIpa) return viaIpa;
+  throw new RowError(`comune non riconosciuto: codice ISTAT "${istat}", codice IPA "${ipa}" (${name})`);
+}
+
+function toRecord(c: (name: string) => string, lookup: ComuneLookup, fileName: string | null): AwardRecord {
+  const comune = resolveComune(lookup, c('cod_comune'), c('codice_ipa'), c('comune'));
+  const avviso = c('avviso').trim();
+  if (!avviso) throw new RowError('avviso mancante');
+  const status = STATUSES[c('stato_candidatura').trim().toUpperCase()];
+  if (!status) throw new RowError(`stato della candidatura sconosciuto: "${c('stato_candidatura')}" (attesi A, E, R)`);
+  const cup = c('codice_cup').trim().toUpperCase() || null;
+  const window = wholeNumber(c('numero_finestra_temporale'), 'numero della finestra');
+  const protocol = c('numero_di_protocollo').trim().replace(/\.0+$/, '') || null;
+  if (!cup && !protocol) throw new RowError('né CUP né numero di protocollo: la candidatura non è identificabile');
+  return {
+    comune_istat: comune,
+    source: SOURCE,
+    application_key: cup ?? `finestra ${window ?? '-'} protocollo ${protocol}`,
+    avviso,
+    measure_code: measureCode(c('misura_codice'), c('misura')),
+    measure_name: c('misura').trim() || null,
+    window_number: window === 0 ? null : window,
+    amount: amount(c('importo_finanziamento')),
+    applied_at: instant(c('data_invio_candidatura'), 'data di invio'),
+    funded_on: day(c('data_finanziamento'), 'data di finanziamento'),
+    cup,
+    protocol,
+    decree: c('decreto_finanziamento').trim() || null,
+    status,
+    status_on: day(c('data_stato_candidatura'), 'data dello stato'),
+    source_file: c('source_file').trim() || fileName,
+    snapshot_date: day(c('source_snapshot_date'), 'data della rilevazione') ?? snapshotOfFile(fileName),
+  };
+}
+
+const keyOf = (r: { comune_istat: string; avviso: string; application_key: string }) => `${r.comune_istat}\u0000${r.avviso}\u0000${r.application_key}`;
+const COMPARED = ['measure_code', 'measure_name', 'window_number', 'amount', 'applied_at', 'funded_on', 'cup', 'protocol', 'decree', 'status', 'status_on', 'source_file', 'snapshot_date'] as const;
+const comparable = (value: unknown) => (value instanceof Date ? value.toISOString() : value === null || value === undefined ? '' : String(value));
+
+/**
+ * Imports PA digitale 2026 funded applications (merged file or one measure's file in the publisher's
+ * format) in one transaction. The same application in several snapshots: the newest wins, also against
+ * what is already stored (a file without a snapshot date counts as the oldest).
+ * Applications absent from the file are kept: only funded ones are published, absence means nothing.
+ */
+export async function importFundingHistory(db: Kysely<Database>, bytes: Uint8Array, options: FundingImportOptions = {}): Promise<ImportReport> {
+  const { text, encoding } = decodeText(bytes);
+  const [headerRow, ...rows] = parseCsv(text, sniffDelimiter(text));
+  if (!headerRow) throw unprocessable('EMPTY_FILE', 'Il file è vuoto.');
+  const header = headerRow.values.map((h) => h.trim());
+  if (!header.includes('importo_finanziamento') || !header.includes('avviso')) {
+    throw unprocessable('UNKNOWN_FILE_FORMAT', 'Il file non è un elenco di candidature finanziate di PA digitale 2026.');
+  }
+  const missing = REQUIRED.filter((column) => !header.includes(column));
+  if (missing.length > 0) throw unprocessable('MISSING_COLUMNS', `Mancano colonne obbligatorie: ${missing.join(', ')}.`);
+  const report = emptyReport(header.includes('misura_codice') ? 'padigitale2026-candidature-unite' : 'padigitale2026-candidature-misura', encoding);
+  const index = new Map(header.map((h, i) => [h, i]));
+
+  await db.transaction().execute(async (trx) => {
+    const comuni = await trx.selectFrom('comuni').select(['istat', 'codice_ipa']).execute();
+    const lookup: ComuneLookup = { byIstat: new Set(comuni.map((c) => c.istat)), byIpa: new Map(comuni.filter((c) => c.codice_ipa).map((c) => [c.codice_ipa!, c.istat])) };
+    const latest = new Map<string, AwardRecord>();
+    for (const row of rows) {
+      report.read++;
+      try {
+        const record = toRecord((name) => row.values[index.get(name) ?? -1] ?? '', lookup, options.fileName ?? null);
+        const key = keyOf(record);
+        const previous = latest.get(key);
+        if (previous) report.superseded++;
+        if (!previous || (record.snapshot_date ?? '') >= (previous.snapshot_date ?? '')) latest.set(key, record);
+      } catch (error) {
+        if (!(error instanceof RowError)) throw error;
+        report.rejected.push({ line: row.line, reason: error.message });
+      }
+    }
+    const existing = new Map((await trx.selectFrom('funding_awards').selectAll().where('source', '=', SOURCE).execute()).map((row) => [keyOf(row), row]));
+    const changed = [...latest.values()].filter((record) => {
+      const current = existing.get(keyOf(record));
+      if (!current) report.created++;
+      else if ((current.snapshot_date ?? '') > (record.snapshot_date ?? '')) return void report.superseded++;
+      else if (COMPARED.some((column) => comparable(current[column]) !== comparable(record[column]))) report.updated++;
+      else return void report.unchanged++;
+      return true;
+    });
+    const columns = [...COMPARED, 'source'] as const;
+    for (let i = 0; i < changed.length; i += 1000) {
+      await trx
+        .insertInto('funding_awards')
+        .values(changed.slice(i, i + 1000))
+        .onConflict((oc) =>
+          oc.constraint('funding_awards_comune_istat_avviso_application_key_key').doUpdateSet(Object.fromEntries([...columns.map((c) => [c, sql.ref(`excluded.${c}`)]), ['updated_at', sql`now()`]])),
+        )
+        .execute();
+    }
+    if (changed.length > 0) await notifyComuniChanged(trx, '*');
+    await options.beforeCommit?.(trx, report);
+  });
+  return report;
+}

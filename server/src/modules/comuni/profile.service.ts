@@ -1,0 +1,55 @@
+import type { FastifyRequest } from 'fastify';
+import type { Kysely, Transaction } from 'kysely';
+import { sql } from 'kysely';
+import { diff, recordAudit } from '../../plugins/audit.ts';
+import type { Database } from '../../plugins/db/schema.ts';
+import { unprocessable } from '../../plugins/errors/problem.ts';
+import { notifyComuniChanged } from './comuni.changes.ts';
+
+export interface ProfileExtras {
+  contacts: { name: string; role: string; email: string | null; phone: string | null }[];
+  interests: string[];
+  notes: string | null;
+}
+
+export async function findProfileExtras(db: Kysely<Database>, istat: string) {
+  const [profile, contacts, interests] = await Promise.all([
+    db.selectFrom('comune_profiles').select(['notes', 'updated_at']).where('comune_istat', '=', istat).executeTakeFirst(),
+    db.selectFrom('comune_contacts').select(['name', 'role', 'email', 'phone']).where('comune_istat', '=', istat).orderBy('position').execute(),
+    db.selectFrom('comune_interests').select('theme_code').where('comune_istat', '=', istat).orderBy('theme_code').execute(),
+  ]);
+  return { contacts, interests: interests.map((i) => i.theme_code), notes: profile?.notes ?? null, updatedAt: profile?.updated_at.toISOString() ?? null };
+}
+
+/** Theme codes must exist: the error names each unknown one so the form can point at it. */
+export async function assertThemesExist(trx: Kysely<Database>, codes: string[], field: string): Promise<void> {
+  if (codes.length === 0) return;
+  const known = new Set((await trx.selectFrom('themes').select('code').where('code', 'in', codes).execute()).map((t) => t.code));
+  const unknown = codes.filter((code) => !known.has(code));
+  if (unknown.length > 0) {
+    throw unprocessable('UNKNOWN_THEME', `Temi inesistenti: ${unknown.join(', ')}.`, unknown.map((code) => ({ field, message: `Il tema «${code}» non esiste.` })));
+  }
+}
+
+/** Replaces contacts, interests and notes of a comune as one change, audited with what changed. */
+export async function replaceProfileExtras(trx: Transaction<Database>, request: FastifyRequest, istat: string, extras: ProfileExtras) {
+  await assertThemesExist(trx, extras.interests, 'body.interests');
+  const before = await findProfileExtras(trx, istat);
+  await trx
+    .insertInto('comune_profiles')
+    .values({ comune_istat: istat, notes: extras.notes, updated_by: request.principal?.userId ?? null })
+    .onConflict((oc) => oc.column('comune_istat').doUpdateSet({ notes: extras.notes, updated_by: request.principal?.userId ?? null, updated_at: sql`now()` }))
+    .execute();
+  await trx.deleteFrom('comune_contacts').where('comune_istat', '=', istat).execute();
+  if (extras.contacts.length > 0) {
+    await trx.insertInto('comune_contacts').values(extras.contacts.map((c, position) => ({ ...c, comune_istat: istat, position }))).execute();
+  }
+  await trx.deleteFrom('comune_interests').where('comune_istat', '=', istat).execute();
+  if (extras.interests.length > 0) {
+    await trx.insertInto('comune_interests').values(extras.interests.map((theme_code) => ({ comune_istat: istat, theme_code }))).execute();
+  }
+  const changes = diff({ contacts: before.contacts, interests: before.interests, notes: before.notes }, { ...extras, interests: [...extras.interests].sort() });
+  if (Object.keys(changes).length > 0) await recordAudit(trx, request, { action: 'comune.profile.updated', entity: 'comune', entityId: istat, changes });
+  await notifyComuniChanged(trx, istat);
+  return findProfileExtras(trx, istat);
+}
