@@ -20,6 +20,8 @@ import comuniRoutes from './modules/comuni/comuni.routes.ts';
 import importsRoutes from './modules/comuni/imports.routes.ts';
 import profileRoutes from './modules/comuni/profile.routes.ts';
 import { registerProfileCache } from './modules/comuni/profile.cache.ts';
+import programmingRoutes from './modules/programming/programming.routes.ts';
+import { programmingSharedSchemas } from './modules/programming/programming.schemas.ts';
 import themesRoutes from './modules/themes/themes.routes.ts';
 import { comuniSharedSchemas } from './modules/comuni/comuni.schemas.ts';
 import { authSharedSchemas } from './modules/auth/auth.schemas.ts';
@@ -59,8 +61,9 @@ export async function buildApp(config: Readonly<Config>, services: AppServices):
     },
   }).withTypeProvider<TypeBoxTypeProvider>();
 
-  // Bodies are JSON (the import route adds text/csv for itself); anything else is answered with 415.
+  // Bodies are JSON, or CSV files for the import routes (each sets its own size limit); anything else is 415.
   app.removeContentTypeParser('text/plain');
+  app.addContentTypeParser('text/csv', { parseAs: 'buffer' }, (_request, body, done) => done(null, body));
   app.decorate('config', config);
   app.decorate('db', services.db);
   app.decorate('queue', services.queue);
@@ -93,7 +96,7 @@ export async function buildApp(config: Readonly<Config>, services: AppServices):
   await app.register(securityPlugin);
   await app.register(openApiPlugin);
   await app.register(authPlugin);
-  for (const schema of [...authSharedSchemas, ...usersSharedSchemas, ...comuniSharedSchemas]) app.addSchema(schema);
+  for (const schema of [...authSharedSchemas, ...usersSharedSchemas, ...comuniSharedSchemas, ...programmingSharedSchemas]) app.addSchema(schema);
   registerProfileCache(app);
   await app.register(systemRoutes, { prefix: '/api/v1' });
   await app.register(authRoutes, { prefix: '/api/v1' });
@@ -101,6 +104,7 @@ export async function buildApp(config: Readonly<Config>, services: AppServices):
   await app.register(oidcRoutes, { prefix: '/api/v1' });
   await app.register(comuniRoutes, { prefix: '/api/v1' });
   await app.register(profileRoutes, { prefix: '/api/v1' });
+  await app.register(programmingRoutes, { prefix: '/api/v1' });
   await app.register(importsRoutes, { prefix: '/api/v1' });
   await app.register(themesRoutes, { prefix: '/api/v1' });
   await app.register(spaPlugin);

@@ -139,4 +139,18 @@ export const ComuneListQuery = Type.Object(
 
 export const IstatParams = Type.Object({ istat: Type.String({ pattern: '^[0-9]{6}$' }) });
 
-export const comuniSharedSchemas = [ComuneSummarySchema, ComunePage, ComuneContactSchema, ComuneProfileExtras, ComuneProfileExtrasView, FundingAwardSchema, FundingAwardPage];
+export const ImportReportSchema = Type.Object(
+  {
+    format: Type.String(),
+    encoding: Type.String(),
+    read: Type.Integer({ format: 'int32' }),
+    created: Type.Integer({ format: 'int32' }),
+    updated: Type.Integer({ format: 'int32' }),
+    unchanged: Type.Integer({ format: 'int32' }),
+    superseded: Type.Integer({ format: 'int32', description: 'Righe sostituite da una rilevazione più recente della stessa voce nello stesso file' }),
+    rejected: Type.Array(Type.Object({ line: Type.Integer({ format: 'int32' }), reason: Type.String() })),
+  },
+  { $id: 'ImportReport' },
+);
+
+export const comuniSharedSchemas = [ImportReportSchema, ComuneSummarySchema, ComunePage, ComuneContactSchema, ComuneProfileExtras, ComuneProfileExtrasView, FundingAwardSchema, FundingAwardPage];

@@ -14,24 +14,10 @@ const IMPORTERS = {
 } as const;
 const MAX_FILE_BYTES = 50 * 1024 * 1024;
 
-const ImportReportSchema = Type.Object(
-  {
-    format: Type.String(),
-    encoding: Type.String(),
-    read: Type.Integer({ format: 'int32' }),
-    created: Type.Integer({ format: 'int32' }),
-    updated: Type.Integer({ format: 'int32' }),
-    unchanged: Type.Integer({ format: 'int32' }),
-    superseded: Type.Integer({ format: 'int32', description: 'Righe sostituite da una rilevazione più recente della stessa voce nello stesso file' }),
-    rejected: Type.Array(Type.Object({ line: Type.Integer({ format: 'int32' }), reason: Type.String() })),
-  },
-  { $id: 'ImportReport' },
-);
+
 
 /** The admin side of the CLI importers: the file is the request body, as text/csv. */
 const importsRoutes: FastifyPluginAsyncTypebox = async (app) => {
-  app.addContentTypeParser('text/csv', { parseAs: 'buffer', bodyLimit: MAX_FILE_BYTES }, (_request, body, done) => done(null, body));
-  app.addSchema(ImportReportSchema);
 
   app.post(
     '/imports/:kind',

@@ -1,0 +1,118 @@
+import type { ProgrammingFundingStatus, ProgrammingPriority, ProgrammingStatus } from '../../plugins/db/schema.ts';
+import { RowError } from '../comuni/import-report.ts';
+import type { ProgrammingItem } from './programming.mappers.ts';
+import type { ItemValues } from './programming.service.ts';
+
+/** The template's columns, in order; README "Programmazione: il modello CSV" documents them. */
+export const COLUMNS = ['codice', 'titolo', 'descrizione', 'temi', 'anno_inizio', 'anno_fine', 'costo_stimato', 'priorita', 'stato', 'stato_finanziamento', 'cup_finanziamenti'] as const;
+const REQUIRED = ['codice', 'titolo', 'temi', 'anno_inizio', 'anno_fine'];
+
+const PRIORITY: Record<string, ProgrammingPriority> = { alta: 'high', media: 'medium', bassa: 'low' };
+const STATUS: Record<string, ProgrammingStatus> = { pianificato: 'planned', in_corso: 'in_progress', concluso: 'done', abbandonato: 'dropped' };
+const FUNDING: Record<string, ProgrammingFundingStatus> = { non_finanziato: 'unfunded', parzialmente_finanziato: 'partly_funded', finanziato: 'funded' };
+const label = <T extends string>(map: Record<string, T>, value: T) => Object.entries(map).find(([, v]) => v === value)![0];
+
+function choice<T extends string>(map: Record<string, T>, raw: string, what: string, fallback: T): T {
+  const key = raw.trim().toLowerCase().replace(/\s+/g, '_');
+  if (key === '') return fallback;
+  const found = map[key] ?? (Object.values(map).includes(key as T) ? (key as T) : undefined);
+  if (!found) throw new RowError(`${what} sconosciuto: "${raw}" (ammessi: ${Object.keys(map).join(', ')})`);
+  return found;
+}
+
+function year(raw: string, what: string): number {
+  const value = raw.trim();
+  if (!/^\d{4}$/.test(value) || Number(value) < 2000 || Number(value) > 2100) throw new RowError(`${what} non è un anno tra 2000 e 2100: "${raw}"`);
+  return Number(value);
+}
+
+/** "12.500,50", "12500,50", "12500.50", "€ 12 500": the ways Italian spreadsheets write euros. */
+export function euros(raw: string): number | null {
+  let value = raw.replace(/[€\s]/g, '');
+  if (value === '') return null;
+  if (value.includes(',')) value = value.replace(/\./g, '').replace(',', '.');
+  else if (/^\d{1,3}(\.\d{3})+$/.test(value)) value = value.replace(/\./g, '');
+  const n = Number(value);
+  if (!/^\d+(\.\d{1,2})?$/.test(value) || !Number.isFinite(n)) throw new RowError(`costo stimato non valido: "${raw}" (es. 12500,00)`);
+  return n;
+}
+
+const list = (raw: string) => [...new Set(raw.split(/[,|]/).map((s) => s.trim()).filter(Boolean))];
+
+export interface CsvItem {
+  values: Omit<ItemValues, 'fundingAwardIds'>;
+  cups: string[];
+}
+
+export function missingColumns(header: string[]): string[] {
+  return REQUIRED.filter((column) => !header.includes(column));
+}
+
+export function parseItemRow(c: (name: (typeof COLUMNS)[number]) => string): CsvItem {
+  const code = c('codice').trim();
+  if (!code) throw new RowError("codice mancante: serve a riconoscere l'intervento alle importazioni successive");
+  if (code.length > 40) throw new RowError(`codice troppo lungo (massimo 40 caratteri): "${code}"`);
+  const title = c('titolo').trim();
+  if (!title) throw new RowError('titolo mancante');
+  if (title.length > 300) throw new RowError('titolo troppo lungo (massimo 300 caratteri)');
+  const description = c('descrizione').trim();
+  if (description.length > 5000) throw new RowError('descrizione troppo lunga (massimo 5000 caratteri)');
+  return {
+    values: {
+      code,
+      title,
+      description: description || null,
+      themes: list(c('temi')).sort(),
+      startYear: year(c('anno_inizio'), 'anno di inizio'),
+      endYear: year(c('anno_fine'), 'anno di fine'),
+      estimatedCost: euros(c('costo_stimato')),
+      priority: choice(PRIORITY, c('priorita'), 'priorità', 'medium'),
+      status: choice(STATUS, c('stato'), 'stato', 'planned'),
+      fundingStatus: choice(FUNDING, c('stato_finanziamento'), 'stato del finanziamento', 'unfunded'),
+    },
+    cups: list(c('cup_finanziamenti')).map((cup) => cup.toUpperCase()),
+  };
+}
+
+const cell = (value: string) => (/[";\r\n]/.test(value) ? `"${value.replace(/"/g, '""')}"` : value);
+const money = (value: number | null) => (value === null ? '' : value.toFixed(2).replace('.', ','));
+
+/** `;`-separated UTF-8 with a BOM, as spreadsheets set to Italian open and save it. */
+export function renderCsv(items: ProgrammingItem[]): string {
+  const lines = items.map((item) =>
+    [
+      item.code ?? '',
+      item.title,
+      item.description ?? '',
+      item.themes.join(', '),
+      String(item.startYear),
+      String(item.endYear),
+      money(item.estimatedCost),
+      label(PRIORITY, item.priority as ProgrammingPriority),
+      label(STATUS, item.status as ProgrammingStatus),
+      label(FUNDING, item.fundingStatus as ProgrammingFundingStatus),
+      item.fundings.map((f) => f.cup).filter(Boolean).join(', '),
+    ]
+      .map(cell)
+      .join(';'),
+  );
+  return '\uFEFF' + [COLUMNS.join(';'), ...lines].join('\r\n') + '\r\n';
+}
+
+export const TEMPLATE_EXAMPLE: ProgrammingItem = {
+  id: '00000000-0000-4000-8000-000000000000',
+  istat: '000000',
+  code: 'PT-2026-01',
+  title: 'Migrazione dei servizi demografici al cloud qualificato',
+  description: 'Trasferimento di anagrafe e stato civile su un servizio cloud qualificato ACN',
+  themes: ['infrastrutture.cloud'],
+  startYear: 2026,
+  endYear: 2027,
+  estimatedCost: 45000,
+  priority: 'high',
+  status: 'planned',
+  fundingStatus: 'unfunded',
+  fundings: [],
+  createdAt: '',
+  updatedAt: '',
+};

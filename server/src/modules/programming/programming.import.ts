@@ -1,0 +1,58 @@
+import type { FastifyRequest } from 'fastify';
+import type { Kysely } from 'kysely';
+import type { Database } from '../../plugins/db/schema.ts';
+import { unprocessable } from '../../plugins/errors/problem.ts';
+import { decodeText, parseCsv, sniffDelimiter } from '../comuni/csv.ts';
+import { emptyReport, RowError, type ImportOptions, type ImportReport } from '../comuni/import-report.ts';
+import { COLUMNS, missingColumns, parseItemRow } from './programming.csv.ts';
+import { allItems, awardIdsByCup } from './programming.queries.ts';
+import { checkItem, createItem, replaceItem } from './programming.service.ts';
+
+/**
+ * Bulk import of a comune's plan from the CSV template, in one transaction. Rows are matched to
+ * existing items by `codice`: new codes create items, known ones update them, identical ones are left
+ * alone; items absent from the file stay as they are.
+ */
+export async function importProgramming(db: Kysely<Database>, request: FastifyRequest | null, istat: string, bytes: Uint8Array, options: ImportOptions = {}): Promise<ImportReport> {
+  const { text, encoding } = decodeText(bytes);
+  const [headerRow, ...rows] = parseCsv(text, sniffDelimiter(text));
+  if (!headerRow) throw unprocessable('EMPTY_FILE', 'Il file è vuoto.');
+  const header = headerRow.values.map((h) => h.trim().toLowerCase());
+  if (!header.includes('titolo') && !header.includes('codice')) {
+    throw unprocessable('UNKNOWN_FILE_FORMAT', 'Il file non segue il modello CSV della programmazione (colonne codice, titolo, temi, anno_inizio, anno_fine, ...).');
+  }
+  const missing = missingColumns(header);
+  if (missing.length > 0) throw unprocessable('MISSING_COLUMNS', `Mancano colonne obbligatorie: ${missing.join(', ')}.`);
+  const index = new Map(header.map((h, i) => [h, i]));
+  const report = emptyReport('programmazione-csv', encoding);
+
+  await db.transaction().execute(async (trx) => {
+    const existing = new Map((await allItems(trx, istat)).filter((item) => item.code).map((item) => [item.code!, item.id]));
+    const awardByCup = await awardIdsByCup(trx, istat);
+    const seen = new Set<string>();
+    for (const row of rows) {
+      report.read++;
+      try {
+        const { values, cups } = parseItemRow((name: (typeof COLUMNS)[number]) => row.values[index.get(name) ?? -1] ?? '');
+        if (seen.has(values.code!)) throw new RowError(`codice ${values.code} ripetuto nel file`);
+        seen.add(values.code!);
+        const unknownCup = cups.find((cup) => !awardByCup.has(cup));
+        if (unknownCup) throw new RowError(`il CUP ${unknownCup} non è tra i finanziamenti ottenuti dal comune`);
+        const item = { ...values, fundingAwardIds: cups.map((cup) => awardByCup.get(cup)!).sort() };
+        const errors = await checkItem(trx, istat, item, (name) => name);
+        if (errors.length > 0) throw new RowError(errors.map((e) => e.message).join(' '));
+        const id = existing.get(values.code!);
+        if (!id) {
+          await createItem(trx, request, istat, item);
+          report.created++;
+        } else if ((await replaceItem(trx, request, istat, id, item)).changed) report.updated++;
+        else report.unchanged++;
+      } catch (error) {
+        if (!(error instanceof RowError)) throw error;
+        report.rejected.push({ line: row.line, reason: error.message });
+      }
+    }
+    await options.beforeCommit?.(trx, report);
+  });
+  return report;
+}

@@ -1,0 +1,66 @@
+import { Type, type Static } from '@sinclair/typebox';
+import { PageOf, PageQuery } from '../../plugins/pagination.ts';
+
+export const PRIORITIES = ['high', 'medium', 'low'] as const;
+export const STATUSES = ['planned', 'in_progress', 'done', 'dropped'] as const;
+export const FUNDING_STATUSES = ['unfunded', 'partly_funded', 'funded'] as const;
+
+const Year = Type.Integer({ minimum: 2000, maximum: 2100, format: 'int32' });
+const ThemeCodes = Type.Array(Type.String({ maxLength: 100 }), { minItems: 1, maxItems: 10, uniqueItems: true, description: 'Codici dei temi (vocabolario /themes)' });
+
+export const ProgrammingItemInput = Type.Object(
+  {
+    code: Type.Optional(Type.Union([Type.String({ minLength: 1, maxLength: 40, pattern: '^[^;\\r\\n]+$', description: 'Codice dato dal comune, es. PT-2026-01: riconosce l\u2019intervento nelle importazioni CSV' }), Type.Null()])),
+    title: Type.String({ minLength: 1, maxLength: 300 }),
+    description: Type.Optional(Type.Union([Type.String({ maxLength: 5000 }), Type.Null()])),
+    themes: ThemeCodes,
+    startYear: Year,
+    endYear: Year,
+    estimatedCost: Type.Optional(Type.Union([Type.Number({ minimum: 0, maximum: 1e11, format: 'double', description: 'Costo stimato in euro' }), Type.Null()])),
+    priority: Type.Optional(Type.String({ enum: [...PRIORITIES], default: 'medium' })),
+    status: Type.Optional(Type.String({ enum: [...STATUSES], default: 'planned' })),
+    fundingStatus: Type.Optional(Type.String({ enum: [...FUNDING_STATUSES], default: 'unfunded' })),
+    fundingAwardIds: Type.Optional(Type.Array(Type.String({ format: 'uuid' }), { maxItems: 20, uniqueItems: true, description: 'Finanziamenti ottenuti che coprono l\u2019intervento (storico del comune)' })),
+  },
+  { $id: 'ProgrammingItemInput', additionalProperties: false },
+);
+export type ProgrammingItemInput = Static<typeof ProgrammingItemInput>;
+
+export const ProgrammingItemSchema = Type.Object(
+  {
+    id: Type.String({ format: 'uuid' }),
+    istat: Type.String(),
+    code: Type.Union([Type.String(), Type.Null()]),
+    title: Type.String(),
+    description: Type.Union([Type.String(), Type.Null()]),
+    themes: Type.Array(Type.String()),
+    startYear: Type.Integer({ format: 'int32' }),
+    endYear: Type.Integer({ format: 'int32' }),
+    estimatedCost: Type.Union([Type.Number({ format: 'double' }), Type.Null()]),
+    priority: Type.String({ enum: [...PRIORITIES] }),
+    status: Type.String({ enum: [...STATUSES] }),
+    fundingStatus: Type.String({ enum: [...FUNDING_STATUSES] }),
+    fundings: Type.Array(
+      Type.Object({ id: Type.String({ format: 'uuid' }), avviso: Type.String(), measureCode: Type.String(), amount: Type.Number({ format: 'double' }), cup: Type.Union([Type.String(), Type.Null()]), status: Type.String() }),
+    ),
+    createdAt: Type.String({ format: 'date-time' }),
+    updatedAt: Type.String({ format: 'date-time' }),
+  },
+  { $id: 'ProgrammingItem' },
+);
+export const ProgrammingPage = PageOf(Type.Ref('ProgrammingItem'), 'ProgrammingPage');
+
+export const ProgrammingListQuery = Type.Object(
+  {
+    status: Type.Optional(Type.String({ enum: [...STATUSES] })),
+    fundingStatus: Type.Optional(Type.String({ enum: [...FUNDING_STATUSES] })),
+    theme: Type.Optional(Type.String({ maxLength: 100, description: 'Tema, compresi i suoi sottotemi' })),
+    year: Type.Optional(Type.Integer({ minimum: 2000, maximum: 2100, format: 'int32', description: 'Interventi previsti in quell\u2019anno' })),
+    ...PageQuery,
+  },
+  { additionalProperties: false },
+);
+
+export const ItemParams = Type.Object({ istat: Type.String({ pattern: '^[0-9]{6}$' }), id: Type.String({ format: 'uuid' }) });
+
+export const programmingSharedSchemas = [ProgrammingItemInput, ProgrammingItemSchema, ProgrammingPage];

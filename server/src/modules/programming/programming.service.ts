@@ -1,0 +1,119 @@
+import type { FastifyRequest } from 'fastify';
+import type { Kysely, Transaction } from 'kysely';
+import { diff, recordAudit } from '../../plugins/audit.ts';
+import type { Database, ProgrammingFundingStatus, ProgrammingPriority, ProgrammingStatus } from '../../plugins/db/schema.ts';
+import { notFound, unprocessable } from '../../plugins/errors/problem.ts';
+import { notifyComuniChanged } from '../comuni/comuni.changes.ts';
+import { toProgrammingItem } from './programming.mappers.ts';
+import { awardsOfComune, deleteItem, findItem, insertItem, replaceLinks, updateItem, type ItemColumns } from './programming.queries.ts';
+import type { ProgrammingItemInput } from './programming.schemas.ts';
+
+/** An item as the user states it, defaults applied: what is compared, stored and audited. */
+export interface ItemValues {
+  code: string | null;
+  title: string;
+  description: string | null;
+  themes: string[];
+  startYear: number;
+  endYear: number;
+  estimatedCost: number | null;
+  priority: ProgrammingPriority;
+  status: ProgrammingStatus;
+  fundingStatus: ProgrammingFundingStatus;
+  fundingAwardIds: string[];
+}
+
+export interface FieldError {
+  field: string;
+  message: string;
+}
+
+export function valuesOf(input: ProgrammingItemInput): ItemValues {
+  return {
+    code: input.code?.trim() || null,
+    title: input.title.trim(),
+    description: input.description?.trim() || null,
+    themes: [...input.themes].sort(),
+    startYear: input.startYear,
+    endYear: input.endYear,
+    estimatedCost: input.estimatedCost ?? null,
+    priority: (input.priority ?? 'medium') as ProgrammingPriority,
+    status: (input.status ?? 'planned') as ProgrammingStatus,
+    fundingStatus: (input.fundingStatus ?? 'unfunded') as ProgrammingFundingStatus,
+    fundingAwardIds: [...(input.fundingAwardIds ?? [])].sort(),
+  };
+}
+
+const columnsOf = (v: ItemValues): ItemColumns => ({
+  code: v.code,
+  title: v.title,
+  description: v.description,
+  start_year: v.startYear,
+  end_year: v.endYear,
+  estimated_cost: v.estimatedCost,
+  priority: v.priority,
+  status: v.status,
+  funding_status: v.fundingStatus,
+});
+
+/** What the database cannot say in a user's words: years in order, known themes, the comune's own funding. */
+export async function checkItem(db: Kysely<Database>, istat: string, v: ItemValues, field: (name: string) => string): Promise<FieldError[]> {
+  const errors: FieldError[] = [];
+  if (v.endYear < v.startYear) errors.push({ field: field('endYear'), message: `L'anno di fine (${v.endYear}) precede quello di inizio (${v.startYear}).` });
+  if (v.themes.length === 0) errors.push({ field: field('themes'), message: 'Indica almeno un tema.' });
+  const known = new Set(v.themes.length === 0 ? [] : (await db.selectFrom('themes').select('code').where('code', 'in', v.themes).execute()).map((t) => t.code));
+  for (const theme of v.themes.filter((t) => !known.has(t))) errors.push({ field: field('themes'), message: `Il tema «${theme}» non esiste.` });
+  const awards = new Set((await awardsOfComune(db, istat, v.fundingAwardIds)).map((a) => a.id));
+  for (const id of v.fundingAwardIds.filter((a) => !awards.has(a))) errors.push({ field: field('fundingAwardIds'), message: `Il finanziamento ${id} non è tra quelli ottenuti dal comune.` });
+  return errors;
+}
+
+async function assertValid(trx: Transaction<Database>, istat: string, values: ItemValues) {
+  const errors = await checkItem(trx, istat, values, (name) => `body.${name}`);
+  if (errors.length > 0) throw unprocessable('INVALID_PROGRAMMING_ITEM', errors.map((e) => e.message).join(' '), errors);
+}
+
+const comparable = (row: NonNullable<Awaited<ReturnType<typeof findItem>>>): ItemValues => ({
+  code: row.code,
+  title: row.title,
+  description: row.description,
+  themes: row.themes,
+  startYear: row.start_year,
+  endYear: row.end_year,
+  estimatedCost: row.estimated_cost,
+  priority: row.priority,
+  status: row.status,
+  fundingStatus: row.funding_status,
+  fundingAwardIds: row.fundings.map((f) => f.id).sort(),
+});
+
+export async function createItem(trx: Transaction<Database>, request: FastifyRequest | null, istat: string, values: ItemValues) {
+  await assertValid(trx, istat, values);
+  const id = await insertItem(trx, istat, columnsOf(values), request?.principal?.userId ?? null);
+  await replaceLinks(trx, id, values.themes, values.fundingAwardIds);
+  await recordAudit(trx, request, { action: 'programming.created', entity: 'programming_item', entityId: id, changes: { istat, title: values.title } });
+  await notifyComuniChanged(trx, istat);
+  return toProgrammingItem((await findItem(trx, istat, id))!);
+}
+
+/** Returns whether anything changed; an identical item is left untouched (and unaudited). */
+export async function replaceItem(trx: Transaction<Database>, request: FastifyRequest | null, istat: string, id: string, values: ItemValues) {
+  const before = await findItem(trx, istat, id);
+  if (!before) throw notFound('PROGRAMMING_ITEM_NOT_FOUND', 'Intervento non trovato nella programmazione di questo comune.');
+  await assertValid(trx, istat, values);
+  const changes = diff<Record<string, unknown>>({ ...comparable(before) }, { ...values });
+  if (Object.keys(changes).length > 0) {
+    await updateItem(trx, id, columnsOf(values), request?.principal?.userId ?? null);
+    await replaceLinks(trx, id, values.themes, values.fundingAwardIds);
+    await recordAudit(trx, request, { action: 'programming.updated', entity: 'programming_item', entityId: id, changes });
+    await notifyComuniChanged(trx, istat);
+  }
+  return { item: toProgrammingItem((await findItem(trx, istat, id))!), changed: Object.keys(changes).length > 0 };
+}
+
+export async function removeItem(trx: Transaction<Database>, request: FastifyRequest, istat: string, id: string) {
+  const before = await findItem(trx, istat, id);
+  if (!before || !(await deleteItem(trx, istat, id))) throw notFound('PROGRAMMING_ITEM_NOT_FOUND', 'Intervento non trovato nella programmazione di questo comune.');
+  await recordAudit(trx, request, { action: 'programming.deleted', entity: 'programming_item', entityId: id, changes: { istat, title: before.title } });
+  await notifyComuniChanged(trx, istat);
+}
