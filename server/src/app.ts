@@ -21,6 +21,8 @@ import importsRoutes from './modules/comuni/imports.routes.ts';
 import profileRoutes from './modules/comuni/profile.routes.ts';
 import { registerProfileCache } from './modules/comuni/profile.cache.ts';
 import programmingRoutes from './modules/programming/programming.routes.ts';
+import aggregationsRoutes from './modules/aggregations/aggregations.routes.ts';
+import { aggregationsSharedSchemas } from './modules/aggregations/aggregations.schemas.ts';
 import { programmingSharedSchemas } from './modules/programming/programming.schemas.ts';
 import themesRoutes from './modules/themes/themes.routes.ts';
 import { comuniSharedSchemas } from './modules/comuni/comuni.schemas.ts';
@@ -96,7 +98,7 @@ export async function buildApp(config: Readonly<Config>, services: AppServices):
   await app.register(securityPlugin);
   await app.register(openApiPlugin);
   await app.register(authPlugin);
-  for (const schema of [...authSharedSchemas, ...usersSharedSchemas, ...comuniSharedSchemas, ...programmingSharedSchemas]) app.addSchema(schema);
+  for (const schema of [...authSharedSchemas, ...usersSharedSchemas, ...comuniSharedSchemas, ...programmingSharedSchemas, ...aggregationsSharedSchemas]) app.addSchema(schema);
   registerProfileCache(app);
   await app.register(systemRoutes, { prefix: '/api/v1' });
   await app.register(authRoutes, { prefix: '/api/v1' });
@@ -105,6 +107,7 @@ export async function buildApp(config: Readonly<Config>, services: AppServices):
   await app.register(comuniRoutes, { prefix: '/api/v1' });
   await app.register(profileRoutes, { prefix: '/api/v1' });
   await app.register(programmingRoutes, { prefix: '/api/v1' });
+  await app.register(aggregationsRoutes, { prefix: '/api/v1' });
   await app.register(importsRoutes, { prefix: '/api/v1' });
   await app.register(themesRoutes, { prefix: '/api/v1' });
   await app.register(spaPlugin);

@@ -18,11 +18,11 @@ describe('GET /api/v1/comuni', () => {
 
   it('filters by region, province, size class and aggregation, and pages with links', async () => {
     const big = await request(ctx.app.server).get('/api/v1/comuni?region=03&sizeClass=oltre-15000&limit=2');
-    expect(big.body.total).toBe(4);
-    expect(big.body.items.map((c: { name: string }) => c.name)).toEqual(['Crema', 'Lecco']);
+    expect(big.body.total).toBe(12);
+    expect(big.body.items.map((c: { name: string }) => c.name)).toEqual(['Bergamo', 'Brescia']);
     expect(big.body._links.next.href).toContain('offset=2');
     const cremona = await request(ctx.app.server).get('/api/v1/comuni?province=cr&sizeClass=5000-15000');
-    expect(cremona.body.items.map((c: { name: string }) => c.name)).toEqual(['Offanengo', 'Pandino']);
+    expect(cremona.body.items.map((c: { name: string }) => c.name)).toEqual(['Casalmaggiore', 'Offanengo', 'Pandino', 'Soncino', 'Soresina']);
     const office = await request(ctx.app.server).get('/api/v1/comuni?aggregation=6f1d2c1e-0000-4000-8000-000000000001');
     expect(office.body.total).toBe(5);
   });
@@ -54,5 +54,23 @@ describe('GET /api/v1/comuni/:istat', () => {
     expect(unknown.status).toBe(404);
     expect(unknown.body.code).toBe('COMUNE_NOT_FOUND');
     expect((await request(ctx.app.server).get('/api/v1/comuni/crema')).status).toBe(400);
+  });
+});
+
+describe('the demo seed', () => {
+  it('holds about 30 Lombard comuni of every size class, each with a plan, an associated RTD office and a unione', async () => {
+    const comuni = await request(ctx.app.server).get('/api/v1/comuni?region=03&limit=100');
+    expect(comuni.body.total).toBeGreaterThanOrEqual(30);
+    expect(new Set(comuni.body.items.map((c: { sizeClass: string }) => c.sizeClass))).toEqual(new Set(['fino-5000', '5000-15000', 'oltre-15000']));
+    for (const { istat } of comuni.body.items as { istat: string }[]) {
+      const profile = await request(ctx.app.server).get(`/api/v1/comuni/${istat}`);
+      expect(profile.body.programming.items, istat).toBeGreaterThanOrEqual(3);
+    }
+    const kinds = await request(ctx.app.server).get('/api/v1/aggregations');
+    expect(kinds.body.items.map((a: { kind: string }) => a.kind).sort()).toEqual(['comunita_montana', 'ufficio_rtd_associato', 'unione']);
+  });
+
+  it('changes nothing when run twice', async () => {
+    expect((await seedDemo(ctx.db)).created).toBe(0);
   });
 });

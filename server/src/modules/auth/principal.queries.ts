@@ -9,7 +9,7 @@ export async function comuniOfUser(db: Db, userId: string): Promise<string[]> {
     union
     select am.comune_istat from memberships m
       join aggregation_members am on am.aggregation_id = m.aggregation_id
-     where m.user_id = ${userId} and (am.left_on is null or am.left_on > current_date)
+     where m.user_id = ${userId} and am.joined_on <= current_date and (am.left_on is null or am.left_on > current_date)
   `.execute(db);
   return rows.map((r) => r.istat);
 }
