@@ -8,6 +8,9 @@ import { existsSync, readFileSync } from 'node:fs';
 import { formatTable, load, type LoadResult } from './load.ts';
 import { createDb } from '../src/plugins/db/database.ts';
 import { importComuni } from '../src/modules/comuni/comuni.import.ts';
+import { importIpa } from '../src/modules/comuni/ipa.import.ts';
+import { importFundingHistory } from '../src/modules/comuni/funding-history.import.ts';
+import type { ImportReport } from '../src/modules/comuni/import-report.ts';
 import { repoRoot } from '../src/paths.ts';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
@@ -15,6 +18,15 @@ const seconds = Number(process.env.BENCH_SECONDS ?? 10);
 const connections = Number(process.env.BENCH_CONNECTIONS ?? 50);
 
 const situas = resolve(repoRoot, '../shared/data/istat/comuni_situas_2026-06-09.csv');
+const ipa = resolve(repoRoot, '../shared/data/ipa/codici_ipa_comuni.csv');
+const fundingHistory = resolve(repoRoot, '../shared/data/padigitale2026/candidature_comuni.csv');
+
+async function timed(what: string, run: () => Promise<ImportReport>) {
+  const started = performance.now();
+  const report = await run();
+  const changes = `${report.read} read, ${report.created} created, ${report.updated} updated, ${report.unchanged} unchanged, ${report.rejected.length} rejected`;
+  console.log(`${what}: ${((performance.now() - started) / 1000).toFixed(2)} s (${changes})`);
+}
 
 /** Times the ISTAT import twice (the second must change nothing); returns whether comuni are loaded. */
 async function importScenario(databaseUrl: string): Promise<boolean> {
@@ -24,11 +36,11 @@ async function importScenario(databaseUrl: string): Promise<boolean> {
   }
   const db = createDb(databaseUrl);
   try {
-    for (const run of ['import of all Italian comuni', 're-import of the same file']) {
-      const started = performance.now();
-      const report = await importComuni(db, readFileSync(situas));
-      console.log(`${run}: ${((performance.now() - started) / 1000).toFixed(2)} s (${report.read} read, ${report.created} created, ${report.updated} updated, ${report.unchanged} unchanged)`);
-    }
+    for (const run of ['import of all Italian comuni', 're-import of the same file']) await timed(run, () => importComuni(db, readFileSync(situas)));
+    if (existsSync(ipa) && existsSync(fundingHistory)) {
+      await timed('import of IPA codes', () => importIpa(db, readFileSync(ipa)));
+      for (const run of ['import of the funding history (54k rows)', 're-import of the same file']) await timed(run, () => importFundingHistory(db, readFileSync(fundingHistory)));
+    } else console.log('skipped the funding-history import: ../shared/data/padigitale2026 is absent');
   } finally {
     await db.destroy();
   }
