@@ -154,7 +154,11 @@ export async function seedDemo(db: Kysely<any>): Promise<SeedReport> {
       }
     }
     for (const [istat, , , , , , legal] of COMUNI) {
-      for (const { themes, ...item } of demoPlan(istat, legal)) {
+      const plan = demoPlan(istat, legal);
+      // The themes of its two most urgent interventions are what the comune declares it is looking for.
+      const interests = [...new Set(plan.filter((i) => i.priority === 'high').concat(plan).slice(0, 2).flatMap((i) => i.themes))];
+      await trx.insertInto('comune_interests').values(interests.map((theme_code) => ({ comune_istat: istat, theme_code }))).onConflict((oc: any) => oc.doNothing()).execute();
+      for (const { themes, ...item } of plan) {
         const inserted = await trx
           .insertInto('programming_items')
           .values({ ...item, comune_istat: istat })

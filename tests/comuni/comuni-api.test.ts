@@ -65,6 +65,7 @@ describe('the demo seed', () => {
     for (const { istat } of comuni.body.items as { istat: string }[]) {
       const profile = await request(ctx.app.server).get(`/api/v1/comuni/${istat}`);
       expect(profile.body.programming.items, istat).toBeGreaterThanOrEqual(3);
+      expect(profile.body.interests.length, istat).toBeGreaterThan(0);
     }
     const kinds = await request(ctx.app.server).get('/api/v1/aggregations');
     expect(kinds.body.items.map((a: { kind: string }) => a.kind).sort()).toEqual(['comunita_montana', 'ufficio_rtd_associato', 'unione']);
