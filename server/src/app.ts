@@ -1,4 +1,5 @@
 import Fastify, { LogController, type FastifyInstance } from 'fastify';
+import AjvCompiler from '@fastify/ajv-compiler';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { Config } from './plugins/config.ts';
 import type { Db } from './plugins/db/database.ts';
@@ -22,6 +23,10 @@ import profileRoutes from './modules/comuni/profile.routes.ts';
 import { registerProfileCache } from './modules/comuni/profile.cache.ts';
 import programmingRoutes from './modules/programming/programming.routes.ts';
 import aggregationsRoutes from './modules/aggregations/aggregations.routes.ts';
+import callsRoutes from './modules/calls/calls.routes.ts';
+import editorialRoutes from './modules/calls/editorial.routes.ts';
+import { callsSharedSchemas } from './modules/calls/calls.schemas.ts';
+import { startCallsJobs } from './modules/calls/calls.jobs.ts';
 import { aggregationsSharedSchemas } from './modules/aggregations/aggregations.schemas.ts';
 import { programmingSharedSchemas } from './modules/programming/programming.schemas.ts';
 import themesRoutes from './modules/themes/themes.routes.ts';
@@ -45,6 +50,22 @@ function acceptNumberFormats<T extends { addFormat(name: string, format: true): 
   return ajv;
 }
 
+/**
+ * Query strings and path parameters arrive as text and are coerced to their schema's types; JSON
+ * bodies already carry types, and coercing them would turn a `null` into 0 (or 0 into `null`) in
+ * nullable fields, so bodies are validated as sent.
+ */
+function coercingOnlyOutsideBodies(): ReturnType<typeof AjvCompiler> {
+  const factory = AjvCompiler();
+  type Compile = (route: { httpPart?: string }) => unknown;
+  const build = (externalSchemas: never, options: { customOptions: object }) => {
+    const coercing = factory(externalSchemas, options as never) as Compile;
+    const exact = factory(externalSchemas, { ...options, customOptions: { ...options.customOptions, coerceTypes: false } } as never) as Compile;
+    return (route: { httpPart?: string }) => (route.httpPart === 'body' ? exact : coercing)(route);
+  };
+  return build as unknown as ReturnType<typeof AjvCompiler>;
+}
+
 /** The one factory used by main.ts, the CLI and the tests; it owns the services it is given. */
 export async function buildApp(config: Readonly<Config>, services: AppServices): Promise<FastifyInstance> {
   const app = Fastify({
@@ -61,6 +82,7 @@ export async function buildApp(config: Readonly<Config>, services: AppServices):
       customOptions: { allErrors: true, coerceTypes: 'array', useDefaults: true, removeAdditional: false },
       plugins: [acceptNumberFormats],
     },
+    schemaController: { compilersFactory: { buildValidator: coercingOnlyOutsideBodies() } },
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   // Bodies are JSON, or CSV files for the import routes (each sets its own size limit); anything else is 415.
@@ -98,7 +120,7 @@ export async function buildApp(config: Readonly<Config>, services: AppServices):
   await app.register(securityPlugin);
   await app.register(openApiPlugin);
   await app.register(authPlugin);
-  for (const schema of [...authSharedSchemas, ...usersSharedSchemas, ...comuniSharedSchemas, ...programmingSharedSchemas, ...aggregationsSharedSchemas]) app.addSchema(schema);
+  for (const schema of [...authSharedSchemas, ...usersSharedSchemas, ...comuniSharedSchemas, ...programmingSharedSchemas, ...aggregationsSharedSchemas, ...callsSharedSchemas]) app.addSchema(schema);
   registerProfileCache(app);
   await app.register(systemRoutes, { prefix: '/api/v1' });
   await app.register(authRoutes, { prefix: '/api/v1' });
@@ -108,6 +130,8 @@ export async function buildApp(config: Readonly<Config>, services: AppServices):
   await app.register(profileRoutes, { prefix: '/api/v1' });
   await app.register(programmingRoutes, { prefix: '/api/v1' });
   await app.register(aggregationsRoutes, { prefix: '/api/v1' });
+  await app.register(callsRoutes, { prefix: '/api/v1' });
+  await app.register(editorialRoutes, { prefix: '/api/v1' });
   await app.register(importsRoutes, { prefix: '/api/v1' });
   await app.register(themesRoutes, { prefix: '/api/v1' });
   await app.register(spaPlugin);
@@ -116,6 +140,7 @@ export async function buildApp(config: Readonly<Config>, services: AppServices):
     app.addHook('onReady', async () => {
       await startSystemJobs(app);
       await startAuthJobs(app);
+      await startCallsJobs(app);
     });
   }
   return app;

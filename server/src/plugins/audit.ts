@@ -27,11 +27,21 @@ export async function recordAudit(db: Kysely<Database>, request: FastifyRequest 
     .execute();
 }
 
+/** JSON with object keys sorted: PostgreSQL's jsonb does not keep the order a value was written in. */
+export function canonicalJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
+  if (value && typeof value === 'object') {
+    const entries = Object.entries(value).filter(([, v]) => v !== undefined).sort(([a], [b]) => (a < b ? -1 : 1));
+    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
+  }
+  return JSON.stringify(value ?? null);
+}
+
 /** `{ field: { from, to } }` for the fields whose value differs. */
 export function diff<T extends Record<string, unknown>>(before: T, after: Partial<T>): Record<string, { from: unknown; to: unknown }> {
   const changes: Record<string, { from: unknown; to: unknown }> = {};
   for (const [key, value] of Object.entries(after)) {
-    if (value !== undefined && JSON.stringify(before[key]) !== JSON.stringify(value)) changes[key] = { from: before[key] ?? null, to: value };
+    if (value !== undefined && canonicalJson(before[key]) !== canonicalJson(value)) changes[key] = { from: before[key] ?? null, to: value };
   }
   return changes;
 }

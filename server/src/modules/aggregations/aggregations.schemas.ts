@@ -9,10 +9,10 @@ export const AggregationInput = Type.Object(
   {
     name: Type.String({ minLength: 1, maxLength: 200 }),
     kind: Kind,
-    codiceFiscale: Type.Optional(Type.Union([Type.String({ pattern: '^[0-9]{11}$' }), Type.Null()])),
+    codiceFiscale: Type.Optional(Type.Union([Type.Null(), Type.String({ pattern: '^[0-9]{11}$' })])),
     members: Type.Array(
       Type.Object(
-        { istat: Type.String({ pattern: '^[0-9]{6}$' }), joinedOn: Type.Optional(Day), leftOn: Type.Optional(Type.Union([Day, Type.Null()])) },
+        { istat: Type.String({ pattern: '^[0-9]{6}$' }), joinedOn: Type.Optional(Day), leftOn: Type.Optional(Type.Union([Type.Null(), Day])) },
         { additionalProperties: false },
       ),
       { maxItems: 500 },
@@ -23,7 +23,7 @@ export const AggregationInput = Type.Object(
 export type AggregationInput = Static<typeof AggregationInput>;
 
 export const AggregationSummary = Type.Object(
-  { id: Type.String({ format: 'uuid' }), name: Type.String(), kind: Kind, codiceFiscale: Type.Union([Type.String(), Type.Null()]), currentMembers: Type.Integer({ format: 'int32' }) },
+  { id: Type.String({ format: 'uuid' }), name: Type.String(), kind: Kind, codiceFiscale: Type.Union([Type.Null(), Type.String()]), currentMembers: Type.Integer({ format: 'int32' }) },
   { $id: 'AggregationSummary' },
 );
 
@@ -32,8 +32,8 @@ export const AggregationSchema = Type.Object(
     id: Type.String({ format: 'uuid' }),
     name: Type.String(),
     kind: Kind,
-    codiceFiscale: Type.Union([Type.String(), Type.Null()]),
-    members: Type.Array(Type.Object({ istat: Type.String(), name: Type.String(), joinedOn: Day, leftOn: Type.Union([Day, Type.Null()]) })),
+    codiceFiscale: Type.Union([Type.Null(), Type.String()]),
+    members: Type.Array(Type.Object({ istat: Type.String(), name: Type.String(), joinedOn: Day, leftOn: Type.Union([Type.Null(), Day]) })),
   },
   { $id: 'Aggregation' },
 );

@@ -9,9 +9,9 @@ export const EmailSchema = Type.String({ format: 'email', maxLength: 254 });
 export const MembershipSchema = Type.Object(
   {
     id: UuidSchema,
-    comune: Type.Union([Type.Object({ istat: Type.String(), name: Type.String() }), Type.Null()]),
-    aggregation: Type.Union([Type.Object({ id: Type.String(), name: Type.String(), kind: Type.String() }), Type.Null()]),
-    grantedBy: Type.Union([Type.String(), Type.Null()]),
+    comune: Type.Union([Type.Null(), Type.Object({ istat: Type.String(), name: Type.String() })]),
+    aggregation: Type.Union([Type.Null(), Type.Object({ id: Type.String(), name: Type.String(), kind: Type.String() })]),
+    grantedBy: Type.Union([Type.Null(), Type.String()]),
     grantedAt: Type.String({ format: 'date-time' }),
   },
   { $id: 'Membership' },
@@ -26,7 +26,7 @@ export const UserSchema = Type.Object(
     status: Type.String({ enum: ['active', 'disabled', 'erased'] }),
     hasPassword: Type.Boolean(),
     oidcLinked: Type.Boolean(),
-    lastLoginAt: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
+    lastLoginAt: Type.Union([Type.Null(), Type.String({ format: 'date-time' })]),
     createdAt: Type.String({ format: 'date-time' }),
   },
   { $id: 'User' },

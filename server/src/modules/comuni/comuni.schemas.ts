@@ -4,7 +4,7 @@ import { PageOf, PageQuery } from '../../plugins/pagination.ts';
 export const SIZE_CLASSES = ['fino-5000', '5000-15000', 'oltre-15000'] as const;
 export type SizeClass = (typeof SIZE_CLASSES)[number];
 
-const nullable = <T extends ReturnType<typeof Type.String> | ReturnType<typeof Type.Integer> | ReturnType<typeof Type.Number>>(schema: T) => Type.Union([schema, Type.Null()]);
+const nullable = <T extends ReturnType<typeof Type.String> | ReturnType<typeof Type.Integer> | ReturnType<typeof Type.Number>>(schema: T) => Type.Union([Type.Null(), schema]);
 
 export const ComuneSummarySchema = Type.Object(
   {
@@ -73,8 +73,8 @@ export const ComuneContactSchema = Type.Object(
   {
     name: Type.String({ minLength: 1, maxLength: 200 }),
     role: Type.String({ minLength: 1, maxLength: 100, description: 'Es. RTD, referente informatico, segretario comunale' }),
-    email: Type.Union([Type.String({ format: 'email', maxLength: 254 }), Type.Null()]),
-    phone: Type.Union([Type.String({ pattern: '^[0-9 +()./-]{5,30}$' }), Type.Null()]),
+    email: Type.Union([Type.Null(), Type.String({ format: 'email', maxLength: 254 })]),
+    phone: Type.Union([Type.Null(), Type.String({ pattern: '^[0-9 +()./-]{5,30}$' })]),
   },
   { $id: 'ComuneContact', additionalProperties: false },
 );
@@ -83,7 +83,7 @@ export const ComuneProfileExtras = Type.Object(
   {
     contacts: Type.Array(Type.Ref('ComuneContact'), { maxItems: 20 }),
     interests: Type.Array(Type.String({ maxLength: 100 }), { maxItems: 50, uniqueItems: true, description: 'Codici dei temi di interesse' }),
-    notes: Type.Union([Type.String({ maxLength: 5000 }), Type.Null()]),
+    notes: Type.Union([Type.Null(), Type.String({ maxLength: 5000 })]),
   },
   { $id: 'ComuneProfileExtras', additionalProperties: false },
 );
@@ -92,8 +92,8 @@ export const ComuneProfileExtrasView = Type.Object(
   {
     contacts: Type.Array(Type.Ref('ComuneContact')),
     interests: Type.Array(Type.String()),
-    notes: Type.Union([Type.String(), Type.Null()]),
-    updatedAt: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
+    notes: Type.Union([Type.Null(), Type.String()]),
+    updatedAt: Type.Union([Type.Null(), Type.String({ format: 'date-time' })]),
   },
   { $id: 'ComuneProfileExtrasView' },
 );

@@ -10,9 +10,9 @@ import { problemResponses } from '../../plugins/openapi.ts';
 const ThemeSchema = Type.Object(
   {
     code: Type.String({ description: 'Codice gerarchico, es. `piattaforme.pagopa`' }),
-    parentCode: Type.Union([Type.String(), Type.Null()]),
+    parentCode: Type.Union([Type.Null(), Type.String()]),
     label: Type.String(),
-    description: Type.Union([Type.String(), Type.Null()]),
+    description: Type.Union([Type.Null(), Type.String()]),
   },
   { $id: 'Theme' },
 );
@@ -27,7 +27,7 @@ const NewTheme = Type.Object(
   { additionalProperties: false },
 );
 const ThemeChanges = Type.Object(
-  { label: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })), description: Type.Optional(Type.Union([Type.String({ maxLength: 2000 }), Type.Null()])) },
+  { label: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })), description: Type.Optional(Type.Union([Type.Null(), Type.String({ maxLength: 2000 })])) },
   { additionalProperties: false },
 );
 

@@ -245,6 +245,134 @@ export interface ComuneInterestsTable {
   theme_code: string;
 }
 
+export type EditorialStatus = 'draft' | 'in_review' | 'approved' | 'scheduled' | 'published' | 'withdrawn' | 'archived';
+export type ProgrammeKind = 'pnrr' | 'fesr' | 'fse_plus' | 'regionale' | 'nazionale' | 'ue' | 'fondazione' | 'altro';
+export type CallProcedure = 'sportello' | 'graduatoria' | 'finestre';
+
+export interface CallsTable {
+  id: Generated<string>;
+  title: string;
+  summary: string | null;
+  description: string | null;
+  issuer: string;
+  programme_kind: ProgrammeKind;
+  programme_code: string | null;
+  measure_code: string | null;
+  procedure: CallProcedure;
+  eligibility: unknown;
+  total_budget: number | null;
+  remaining_budget: number | null;
+  amount: unknown;
+  amount_max: number | null;
+  cofinancing_share: number | null;
+  publication_date: string | null;
+  links: unknown;
+  contact: unknown;
+  editorial_status: Generated<EditorialStatus>;
+  publish_at: Date | null;
+  published_at: Date | null;
+  withdrawn_reason: string | null;
+  merged_into: string | null;
+  version: Generated<number>;
+  submitted_by: string | null;
+  approved_by: string | null;
+  created_by: string | null;
+  updated_by: string | null;
+  search_text: Generated<string>;
+  created_at: Generated<Date>;
+  updated_at: Generated<Date>;
+}
+
+export interface CallWindowsTable {
+  call_id: string;
+  number: number;
+  label: string | null;
+  opens_at: Date;
+  closes_at: Date;
+}
+
+export interface CallThemesTable {
+  call_id: string;
+  theme_code: string;
+  suggested: Generated<boolean>;
+}
+
+export interface CallSourcesTable {
+  call_id: string;
+  source_kind: string;
+  external_id: string;
+  url: string | null;
+  created_at: Generated<Date>;
+}
+
+export interface CallVersionsTable {
+  id: Generated<number>;
+  call_id: string;
+  version: number;
+  changes: unknown;
+  changed_by: string | null;
+  changed_by_source: string | null;
+  changed_at: Generated<Date>;
+}
+
+export interface CallEventsTable {
+  id: Generated<number>;
+  call_id: string;
+  kind: 'call.published' | 'call.changed' | 'call.withdrawn';
+  payload: unknown;
+  created_at: Generated<Date>;
+  processed_at: Date | null;
+}
+
+export interface ThemeRulesTable {
+  id: Generated<number>;
+  kind: 'measure' | 'keyword';
+  pattern: string;
+  theme_code: string;
+}
+
+export type SourceKind = 'padigitale2026' | 'italiadomani' | 'lombardia' | 'plone' | 'rss' | 'csv';
+
+export interface IngestSourcesTable {
+  id: Generated<string>;
+  name: string;
+  kind: SourceKind;
+  location: string;
+  schedule: string | null;
+  trusted: Generated<boolean>;
+  enabled: Generated<boolean>;
+  created_at: Generated<Date>;
+  updated_at: Generated<Date>;
+}
+
+export interface IngestRunsTable {
+  id: Generated<string>;
+  source_id: string | null;
+  kind: string;
+  location: string;
+  status: Generated<'running' | 'succeeded' | 'failed'>;
+  seen: Generated<number>;
+  created: Generated<number>;
+  updated: Generated<number>;
+  unchanged: Generated<number>;
+  failed: Generated<number>;
+  failures: Generated<unknown>;
+  error: string | null;
+  started_at: Generated<Date>;
+  finished_at: Date | null;
+}
+
+export interface IngestItemsTable {
+  source_kind: string;
+  external_id: string;
+  raw: unknown;
+  hash: string;
+  call_id: string | null;
+  error: string | null;
+  first_seen_at: Generated<Date>;
+  last_seen_at: Generated<Date>;
+}
+
 /** Every table the server queries; each feature adds its own. */
 export interface Database {
   worker_heartbeats: WorkerHeartbeatsTable;
@@ -268,4 +396,14 @@ export interface Database {
   comune_profiles: ComuneProfilesTable;
   comune_contacts: ComuneContactsTable;
   comune_interests: ComuneInterestsTable;
+  calls: CallsTable;
+  call_windows: CallWindowsTable;
+  call_themes: CallThemesTable;
+  call_sources: CallSourcesTable;
+  call_versions: CallVersionsTable;
+  call_events: CallEventsTable;
+  theme_rules: ThemeRulesTable;
+  ingest_sources: IngestSourcesTable;
+  ingest_runs: IngestRunsTable;
+  ingest_items: IngestItemsTable;
 }

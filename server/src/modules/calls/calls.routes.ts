@@ -1,0 +1,41 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { Type } from '@sinclair/typebox';
+import { notFound } from '../../plugins/errors/problem.ts';
+import { problemResponses } from '../../plugins/openapi.ts';
+import { page } from '../../plugins/pagination.ts';
+import { toCall, toCallSummary } from './calls.mappers.ts';
+import { findCall, listCalls } from './calls.queries.ts';
+import { CallListQuery, CallParams } from './calls.schemas.ts';
+
+/** The public catalogue: published calls only, with the status users see. */
+const callsRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  const clock = () => ({ now: new Date(), soonDays: app.config.deadlineSoonDays });
+
+  app.get(
+    '/calls',
+    {
+      config: { access: 'public' },
+      schema: { tags: ['calls'], operationId: 'listCalls', summary: 'Bandi e avvisi pubblicati, con filtri e ordinamento', querystring: CallListQuery, response: { 200: Type.Ref('CallPage') } },
+    },
+    async (request) => {
+      const { limit, offset } = request.query;
+      const { items, total } = await listCalls(app.db, { ...request.query, editorialStatus: ['published'] }, clock());
+      return page(request, items.map(toCallSummary), total, limit, offset);
+    },
+  );
+
+  app.get(
+    '/calls/:id',
+    {
+      config: { access: 'public' },
+      schema: { tags: ['calls'], operationId: 'getCall', summary: 'Un bando pubblicato, con regole di ammissibilità, importi e finestre', params: CallParams, response: { 200: Type.Ref('Call'), ...problemResponses({ 404: 'Bando non trovato' }) } },
+    },
+    async (request) => {
+      const call = await findCall(app.db, request.params.id, clock());
+      if (!call || call.editorial_status !== 'published' || call.merged_into) throw notFound('CALL_NOT_FOUND', 'Bando non trovato o non pubblicato.');
+      return toCall(call);
+    },
+  );
+};
+
+export default callsRoutes;

@@ -1,0 +1,178 @@
+import { Type, type Static } from '@sinclair/typebox';
+import { PageOf, PageQuery } from '../../plugins/pagination.ts';
+
+export const BODY_TYPES = ['comune', 'unione', 'comunita_montana', 'provincia', 'citta_metropolitana', 'regione', 'scuola', 'asl', 'universita', 'pa_centrale', 'altro'] as const;
+export const PROGRAMME_KINDS = ['pnrr', 'fesr', 'fse_plus', 'regionale', 'nazionale', 'ue', 'fondazione', 'altro'] as const;
+export const PROCEDURES = ['sportello', 'graduatoria', 'finestre'] as const;
+export const CALL_STATUSES = ['in_arrivo', 'aperto', 'in_scadenza', 'chiuso', 'esaurito'] as const;
+export const EDITORIAL_STATUSES = ['draft', 'in_review', 'approved', 'scheduled', 'published', 'withdrawn', 'archived'] as const;
+export type CallStatus = (typeof CALL_STATUSES)[number];
+
+// No minimum here: a negative amount is answered by the validation as 422 naming the field.
+const Euros = Type.Number({ maximum: 1e12, format: 'double' });
+const DateTime = Type.String({ format: 'date-time' });
+const nullable = <T extends import('@sinclair/typebox').TSchema>(schema: T) => Type.Union([Type.Null(), schema]);
+
+const Bracket = Type.Object(
+  { populationMin: Type.Integer({ minimum: 0, format: 'int32' }), populationMax: nullable(Type.Integer({ minimum: 0, format: 'int32' })), amount: Euros },
+  { additionalProperties: false, description: 'Fascia di popolazione (estremi inclusi; massimo null = senza limite)' },
+);
+
+export const AmountRule = Type.Union(
+  [
+    Type.Object({ kind: Type.Literal('fixed'), amount: Euros }, { additionalProperties: false }),
+    Type.Object({ kind: Type.Literal('range'), min: Euros, max: Euros }, { additionalProperties: false }),
+    Type.Object({ kind: Type.Literal('brackets'), brackets: Type.Array(Bracket, { minItems: 1, maxItems: 30 }) }, { additionalProperties: false }),
+    Type.Object(
+      {
+        kind: Type.Literal('per_unit'),
+        unitLabel: Type.String({ minLength: 1, maxLength: 100, description: 'Es. servizio attivato su pagoPA' }),
+        brackets: Type.Array(Bracket, { minItems: 1, maxItems: 30, description: 'Importo per unità, per fascia di popolazione' }),
+        minUnits: Type.Integer({ minimum: 0, format: 'int32' }),
+        maxUnits: Type.Integer({ minimum: 1, format: 'int32' }),
+      },
+      { additionalProperties: false },
+    ),
+  ],
+  { description: 'Importo per richiedente: fisso, minimo e massimo, per fascia di popolazione, o per unità' },
+);
+
+export const Exclusion = Type.Union([
+  Type.Object({ kind: Type.Literal('funded_by_measure'), measureCode: Type.String({ pattern: '^[0-9]+(\\.[0-9]+)*$' }), description: Type.Optional(Type.String({ maxLength: 500 })) }, { additionalProperties: false }),
+  Type.Object({ kind: Type.Literal('funded_by_avviso'), avviso: Type.String({ minLength: 1, maxLength: 300 }), description: Type.Optional(Type.String({ maxLength: 500 })) }, { additionalProperties: false }),
+  Type.Object({ kind: Type.Literal('funded_in_earlier_window'), description: Type.Optional(Type.String({ maxLength: 500 })) }, { additionalProperties: false }),
+]);
+
+export const Eligibility = Type.Object(
+  {
+    bodyTypes: Type.Array(Type.String({ maxLength: 50 }), { minItems: 1, uniqueItems: true, description: `Tipi di ente ammessi: ${BODY_TYPES.join(', ')}` }),
+    population: Type.Optional(Type.Object({ min: Type.Optional(Type.Integer({ minimum: 0, format: 'int32' })), max: Type.Optional(Type.Integer({ minimum: 0, format: 'int32' })) }, { additionalProperties: false })),
+    territory: Type.Optional(
+      Type.Object(
+        {
+          regions: Type.Optional(Type.Array(Type.String({ pattern: '^[0-9]{2}$' }), { uniqueItems: true })),
+          provinces: Type.Optional(Type.Array(Type.String({ pattern: '^[A-Z]{2}$' }), { uniqueItems: true })),
+          comuni: Type.Optional(Type.Array(Type.String({ pattern: '^[0-9]{6}$' }), { uniqueItems: true, maxItems: 2000 })),
+        },
+        { additionalProperties: false },
+      ),
+    ),
+    altitudeZones: Type.Optional(Type.Array(Type.Integer({ minimum: 1, maximum: 5, format: 'int32' }), { uniqueItems: true })),
+    aggregation: Type.String({ enum: ['not_allowed', 'allowed', 'required'], default: 'allowed' }),
+    exclusions: Type.Array(Exclusion, { default: [], maxItems: 20 }),
+    conditions: Type.Array(Type.String({ minLength: 1, maxLength: 1000 }), { default: [], maxItems: 30, description: 'Condizioni in testo libero: mostrate, non verificate' }),
+  },
+  { $id: 'CallEligibility', additionalProperties: false },
+);
+export type Eligibility = Static<typeof Eligibility>;
+
+const Window = Type.Object({ label: Type.Optional(nullable(Type.String({ maxLength: 200 }))), opensAt: DateTime, closesAt: DateTime }, { additionalProperties: false });
+const Link = Type.Object({ label: Type.String({ minLength: 1, maxLength: 200 }), url: Type.String({ format: 'uri', pattern: '^https?://', maxLength: 2000 }) }, { additionalProperties: false });
+
+export const CallInput = Type.Object(
+  {
+    title: Type.String({ minLength: 3, maxLength: 500 }),
+    summary: Type.Optional(nullable(Type.String({ maxLength: 2000 }))),
+    description: Type.Optional(nullable(Type.String({ maxLength: 50000 }))),
+    issuer: Type.String({ minLength: 1, maxLength: 300, description: 'Ente erogatore' }),
+    programme: Type.Object(
+      { kind: Type.String({ enum: [...PROGRAMME_KINDS] }), code: Type.Optional(nullable(Type.String({ maxLength: 200, description: 'Codice come pubblicato, es. M1C1I1.4.1 o "Misura 1.4.1"' }))) },
+      { additionalProperties: false },
+    ),
+    themes: Type.Array(Type.String({ maxLength: 100 }), { maxItems: 15, uniqueItems: true }),
+    eligibility: Type.Ref('CallEligibility'),
+    money: Type.Object(
+      {
+        totalBudget: Type.Optional(nullable(Euros)),
+        remainingBudget: Type.Optional(nullable(Euros)),
+        amount: Type.Optional(nullable(AmountRule)),
+        cofinancingShare: Type.Optional(nullable(Type.Number({ minimum: 0, maximum: 1, format: 'double', description: 'Quota di cofinanziamento a carico del richiedente (0-1)' }))),
+      },
+      { additionalProperties: false },
+    ),
+    procedure: Type.String({ enum: [...PROCEDURES] }),
+    publicationDate: Type.Optional(nullable(Type.String({ format: 'date' }))),
+    windows: Type.Array(Window, { minItems: 1, maxItems: 20, description: 'Finestre di presentazione (una sola per sportello e graduatoria)' }),
+    links: Type.Array(Link, { default: [], maxItems: 30 }),
+    contact: Type.Optional(nullable(Type.Object({ name: Type.Optional(Type.String({ maxLength: 200 })), email: Type.Optional(Type.String({ format: 'email' })), phone: Type.Optional(Type.String({ maxLength: 40 })) }, { additionalProperties: false }))),
+  },
+  { $id: 'CallInput', additionalProperties: false },
+);
+// The body refers to the eligibility schema by id (a named OpenAPI component); its type is the schema's own.
+export type CallInput = Omit<Static<typeof CallInput>, 'eligibility'> & { eligibility: Eligibility };
+
+const CallOutputFields = {
+  id: Type.String({ format: 'uuid' }),
+  status: Type.String({ enum: [...CALL_STATUSES], description: 'Stato per gli utenti, dalle date e dal budget' }),
+  editorialStatus: Type.String({ enum: [...EDITORIAL_STATUSES] }),
+  nextDeadline: nullable(DateTime),
+  measureCode: nullable(Type.String({ description: 'Codice di misura PNRR ricavato dal codice di programma, es. 1.4.1' })),
+  version: Type.Integer({ format: 'int32' }),
+  publishAt: nullable(DateTime),
+  publishedAt: nullable(DateTime),
+  sources: Type.Array(Type.Object({ kind: Type.String(), externalId: Type.String(), url: nullable(Type.String()) })),
+  suggestedThemes: Type.Array(Type.String(), { description: 'Temi proposti in automatico, da confermare' }),
+  updatedAt: DateTime,
+};
+
+const { eligibility: _eligibility, ...inputFields } = CallInput.properties;
+export const CallSchema = Type.Object({ ...inputFields, eligibility: Type.Ref('CallEligibility'), ...CallOutputFields }, { $id: 'Call' });
+export const CallSummarySchema = Type.Object(
+  {
+    id: Type.String({ format: 'uuid' }),
+    title: Type.String(),
+    summary: nullable(Type.String()),
+    issuer: Type.String(),
+    programme: Type.Object({ kind: Type.String(), code: nullable(Type.String()) }),
+    measureCode: nullable(Type.String()),
+    themes: Type.Array(Type.String()),
+    status: Type.String({ enum: [...CALL_STATUSES] }),
+    editorialStatus: Type.String({ enum: [...EDITORIAL_STATUSES] }),
+    nextDeadline: nullable(DateTime),
+    totalBudget: nullable(Euros),
+    amountMax: nullable(Euros),
+    bodyTypes: Type.Array(Type.String()),
+  },
+  { $id: 'CallSummary' },
+);
+export const CallPage = PageOf(Type.Ref('CallSummary'), 'CallPage');
+
+export const CallListQuery = Type.Object(
+  {
+    q: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })),
+    status: Type.Optional(Type.Array(Type.String({ enum: [...CALL_STATUSES] }), { description: 'Uno o più stati' })),
+    programme: Type.Optional(Type.String({ enum: [...PROGRAMME_KINDS] })),
+    measure: Type.Optional(Type.String({ pattern: '^[0-9]+(\\.[0-9]+)*$' })),
+    theme: Type.Optional(Type.String({ maxLength: 100, description: 'Tema, compresi i sottotemi' })),
+    source: Type.Optional(Type.String({ maxLength: 50 })),
+    bodyType: Type.Optional(Type.String({ enum: [...BODY_TYPES] })),
+    deadlineFrom: Type.Optional(Type.String({ format: 'date' })),
+    deadlineTo: Type.Optional(Type.String({ format: 'date' })),
+    sort: Type.String({ enum: ['deadline', '-deadline', 'published', '-published', 'amount', '-amount'], default: 'deadline' }),
+    ...PageQuery,
+  },
+  { additionalProperties: false },
+);
+export const EditorialListQuery = Type.Object(
+  { ...CallListQuery.properties, editorialStatus: Type.Optional(Type.Array(Type.String({ enum: [...EDITORIAL_STATUSES] }))) },
+  { additionalProperties: false },
+);
+
+export const CallParams = Type.Object({ id: Type.String({ format: 'uuid' }) });
+
+export const CallHistory = Type.Object(
+  {
+    items: Type.Array(
+      Type.Object({
+        version: Type.Integer({ format: 'int32' }),
+        changedAt: DateTime,
+        changedBy: nullable(Type.Object({ id: Type.String(), name: Type.String() })),
+        changedBySource: nullable(Type.String()),
+        changes: Type.Record(Type.String(), Type.Object({ from: Type.Unknown(), to: Type.Unknown() })),
+      }),
+    ),
+  },
+  { $id: 'CallHistory' },
+);
+
+export const callsSharedSchemas = [Eligibility, CallInput, CallSchema, CallSummarySchema, CallPage, CallHistory];

@@ -1,0 +1,188 @@
+import type { FastifyRequest } from 'fastify';
+import { sql, type Kysely, type Transaction } from 'kysely';
+import { diff, recordAudit } from '../../plugins/audit.ts';
+import type { CallsTable, Database, EditorialStatus, ProgrammeKind } from '../../plugins/db/schema.ts';
+import { conflict, notFound, unprocessable } from '../../plugins/errors/problem.ts';
+import { inputOf, normalisedInput } from './calls.mappers.ts';
+import { findCall, replaceWindowsAndThemes, type Clock } from './calls.queries.ts';
+import type { CallInput } from './calls.schemas.ts';
+import { assertValidCall, maxAmount } from './calls.validation.ts';
+import { parseMeasureCode } from './measure-code.ts';
+
+type Trx = Transaction<Database>;
+
+/** Who acts: a signed-in editor (through a request) or an ingestion source. */
+export interface Actor {
+  request: FastifyRequest | null;
+  userId: string | null;
+  source?: string;
+}
+export const actorOf = (request: FastifyRequest): Actor => ({ request, userId: request.principal?.userId ?? null });
+
+/** Changes to these reach comuni that were matched: matching and alerts must hear about them. */
+const MATERIAL = ['windows', 'money', 'eligibility'] as const;
+const LABELS: Record<EditorialStatus, string> = {
+  draft: 'bozza',
+  in_review: 'in revisione',
+  approved: 'approvato',
+  scheduled: 'programmato',
+  published: 'pubblicato',
+  withdrawn: 'ritirato',
+  archived: 'archiviato',
+};
+
+function columnsOf(input: CallInput) {
+  return {
+    title: input.title.trim(),
+    summary: input.summary ?? null,
+    description: input.description ?? null,
+    issuer: input.issuer.trim(),
+    programme_kind: input.programme.kind as ProgrammeKind,
+    programme_code: input.programme.code ?? null,
+    measure_code: parseMeasureCode(input.programme.code),
+    procedure: input.procedure as CallsTable['procedure'],
+    eligibility: JSON.stringify(input.eligibility),
+    total_budget: input.money.totalBudget ?? null,
+    remaining_budget: input.money.remainingBudget ?? null,
+    amount: input.money.amount ? JSON.stringify(input.money.amount) : null,
+    amount_max: maxAmount(input.money.amount),
+    cofinancing_share: input.money.cofinancingShare ?? null,
+    publication_date: input.publicationDate ?? null,
+    links: JSON.stringify(input.links ?? []),
+    contact: input.contact ? JSON.stringify(input.contact) : null,
+  };
+}
+
+async function loadCall(trx: Kysely<Database>, id: string, clock: Clock) {
+  const call = await findCall(trx, id, clock);
+  if (!call) throw notFound('CALL_NOT_FOUND', 'Bando non trovato.');
+  return call;
+}
+
+async function recordVersion(trx: Trx, actor: Actor, callId: string, version: number, changes: Record<string, unknown>) {
+  await trx.insertInto('call_versions').values({ call_id: callId, version, changes: JSON.stringify(changes), changed_by: actor.userId, changed_by_source: actor.source ?? null }).execute();
+}
+
+export async function emitEvent(trx: Trx, callId: string, kind: 'call.published' | 'call.changed' | 'call.withdrawn', payload: Record<string, unknown>) {
+  await trx.insertInto('call_events').values({ call_id: callId, kind, payload: JSON.stringify({ callId, ...payload }) }).execute();
+}
+
+export interface CreateOptions {
+  status?: 'draft' | 'in_review' | 'published';
+  sources?: { kind: string; externalId: string; url: string | null }[];
+  suggestedThemes?: string[];
+}
+
+export async function createCall(trx: Trx, actor: Actor, input: CallInput, clock: Clock, options: CreateOptions = {}) {
+  await assertValidCall(trx, input);
+  const status = options.status ?? 'draft';
+  const { id } = await trx
+    .insertInto('calls')
+    .values({ ...columnsOf(input), editorial_status: status, published_at: status === 'published' ? clock.now : null, created_by: actor.userId, updated_by: actor.userId })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  await replaceWindowsAndThemes(trx, id, input.windows, input.themes, options.suggestedThemes);
+  if (options.sources?.length) await trx.insertInto('call_sources').values(options.sources.map((s) => ({ call_id: id, source_kind: s.kind, external_id: s.externalId, url: s.url }))).execute();
+  await recordAudit(trx, actor.request, { action: 'call.created', entity: 'call', entityId: id, changes: { title: input.title, status, source: actor.source ?? null } });
+  if (status === 'published') await emitEvent(trx, id, 'call.published', { version: 1 });
+  return id;
+}
+
+/** Replaces the content of a call; returns the changed fields (none: nothing written). */
+export async function updateCall(trx: Trx, actor: Actor, id: string, input: CallInput, clock: Clock, suggestedThemes?: string[]) {
+  const before = await loadCall(trx, id, clock);
+  if (before.merged_into) throw conflict('CALL_MERGED', 'Il bando è stato unito a un altro: modifica quello.');
+  await assertValidCall(trx, input);
+  const changes = diff<Record<string, unknown>>({ ...inputOf(before) }, { ...normalisedInput(input) });
+  if (Object.keys(changes).length === 0) return changes;
+  const version = before.version + 1;
+  await trx.updateTable('calls').set({ ...columnsOf(input), version, updated_by: actor.userId, updated_at: sql`now()` }).where('id', '=', id).execute();
+  await replaceWindowsAndThemes(trx, id, input.windows, input.themes, suggestedThemes ?? before.suggested_themes.filter((t) => input.themes.includes(t) && !('themes' in changes)));
+  await recordVersion(trx, actor, id, version, changes);
+  await recordAudit(trx, actor.request, { action: 'call.updated', entity: 'call', entityId: id, changes });
+  const material = MATERIAL.filter((field) => field in changes);
+  if (before.editorial_status === 'published' && material.length > 0) await emitEvent(trx, id, 'call.changed', { version, changedFields: material });
+  return changes;
+}
+
+interface Transition {
+  from: EditorialStatus[];
+  to: EditorialStatus;
+  verb: string;
+}
+
+async function transition(trx: Trx, actor: Actor, id: string, clock: Clock, rule: Transition, extra: Partial<Record<keyof CallsTable, unknown>> = {}) {
+  const call = await loadCall(trx, id, clock);
+  if (!rule.from.includes(call.editorial_status)) {
+    throw conflict('INVALID_TRANSITION', `Il bando è ${LABELS[call.editorial_status]}: non si può ${rule.verb}.`);
+  }
+  const version = call.version + 1;
+  await trx
+    .updateTable('calls')
+    .set({ ...(extra as object), editorial_status: rule.to, version, updated_by: actor.userId, updated_at: sql`now()` })
+    .where('id', '=', id)
+    .execute();
+  await recordVersion(trx, actor, id, version, { editorialStatus: { from: call.editorial_status, to: rule.to } });
+  await recordAudit(trx, actor.request, { action: `call.${rule.to}`, entity: 'call', entityId: id, changes: { from: call.editorial_status, to: rule.to } });
+  return { call, version };
+}
+
+export const submitCall = (trx: Trx, actor: Actor, id: string, clock: Clock) =>
+  transition(trx, actor, id, clock, { from: ['draft', 'withdrawn'], to: 'in_review', verb: 'mandare in revisione' }, { submitted_by: actor.userId });
+
+/** With review required, the approver must be another editor than the one who submitted. */
+export async function approveCall(trx: Trx, actor: Actor, id: string, clock: Clock, reviewRequired: boolean) {
+  const call = await loadCall(trx, id, clock);
+  if (reviewRequired && call.submitted_by && call.submitted_by === actor.userId) {
+    throw conflict('SECOND_EDITOR_REQUIRED', 'Serve l’approvazione di un secondo redattore: non puoi approvare un bando che hai mandato tu in revisione.');
+  }
+  return transition(trx, actor, id, clock, { from: ['in_review'], to: 'approved', verb: 'approvare' }, { approved_by: actor.userId });
+}
+
+const publishableFrom = (reviewRequired: boolean): EditorialStatus[] => (reviewRequired ? ['approved', 'scheduled'] : ['draft', 'in_review', 'approved', 'scheduled']);
+
+export async function publishCall(trx: Trx, actor: Actor, id: string, clock: Clock, reviewRequired: boolean) {
+  const { version } = await transition(trx, actor, id, clock, { from: publishableFrom(reviewRequired), to: 'published', verb: reviewRequired ? 'pubblicare senza approvazione' : 'pubblicare' }, { published_at: clock.now, publish_at: null });
+  await emitEvent(trx, id, 'call.published', { version });
+}
+
+export async function scheduleCall(trx: Trx, actor: Actor, id: string, clock: Clock, reviewRequired: boolean, at: Date) {
+  if (at.getTime() <= clock.now.getTime()) throw unprocessable('PUBLISH_AT_IN_PAST', 'La data di pubblicazione programmata è già passata.', [{ field: 'body.publishAt', message: 'Indica una data futura.' }]);
+  await transition(trx, actor, id, clock, { from: publishableFrom(reviewRequired).filter((s) => s !== 'scheduled'), to: 'scheduled', verb: reviewRequired ? 'programmare senza approvazione' : 'programmare' }, { publish_at: at });
+}
+
+export async function withdrawCall(trx: Trx, actor: Actor, id: string, clock: Clock, reason: string) {
+  const { version } = await transition(trx, actor, id, clock, { from: ['published'], to: 'withdrawn', verb: 'ritirare' }, { withdrawn_reason: reason });
+  await emitEvent(trx, id, 'call.withdrawn', { version, reason });
+}
+
+export const archiveCall = (trx: Trx, actor: Actor, id: string, clock: Clock) =>
+  transition(trx, actor, id, clock, { from: ['draft', 'in_review', 'approved', 'scheduled', 'published', 'withdrawn'], to: 'archived', verb: 'archiviare' });
+
+/** Publishes scheduled calls whose time has come; run by a job every minute. */
+export async function publishDueCalls(db: Kysely<Database>, clock: Clock): Promise<number> {
+  const due = await db.selectFrom('calls').select('id').where('editorial_status', '=', 'scheduled').where('publish_at', '<=', clock.now).execute();
+  for (const { id } of due) {
+    await db.transaction().execute(async (trx) => {
+      const { version } = await transition(trx, { request: null, userId: null, source: 'scheduler' }, id, clock, { from: ['scheduled'], to: 'published', verb: 'pubblicare' }, { published_at: clock.now });
+      await emitEvent(trx, id, 'call.published', { version });
+    });
+  }
+  return due.length;
+}
+
+/** Folds a duplicate into a call: the duplicate's sources move over and it is archived. */
+export async function mergeCalls(trx: Trx, actor: Actor, id: string, duplicateId: string, clock: Clock) {
+  if (id === duplicateId) throw unprocessable('MERGE_WITH_ITSELF', 'Un bando non si unisce a sé stesso.', [{ field: 'body.duplicateId', message: 'Scegli un altro bando.' }]);
+  const target = await loadCall(trx, id, clock);
+  const duplicate = await loadCall(trx, duplicateId, clock);
+  if (target.merged_into || duplicate.merged_into) throw conflict('CALL_MERGED', 'Uno dei due bandi è già stato unito a un altro.');
+  await trx.updateTable('call_sources').set({ call_id: id }).where('call_id', '=', duplicateId).execute();
+  await trx.updateTable('ingest_items').set({ call_id: id }).where('call_id', '=', duplicateId).execute();
+  await trx.updateTable('calls').set({ merged_into: id, editorial_status: 'archived', version: duplicate.version + 1, updated_at: sql`now()` }).where('id', '=', duplicateId).execute();
+  await recordVersion(trx, actor, duplicateId, duplicate.version + 1, { mergedInto: { from: null, to: id } });
+  const version = target.version + 1;
+  await trx.updateTable('calls').set({ version, updated_at: sql`now()` }).where('id', '=', id).execute();
+  await recordVersion(trx, actor, id, version, { sources: { from: target.sources, to: [...target.sources, ...duplicate.sources] } });
+  await recordAudit(trx, actor.request, { action: 'call.merged', entity: 'call', entityId: id, changes: { duplicateId } });
+}

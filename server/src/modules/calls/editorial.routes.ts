@@ -1,0 +1,123 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { Type } from '@sinclair/typebox';
+import type { FastifyRequest } from 'fastify';
+import type { Transaction } from 'kysely';
+import type { Access } from '../../plugins/auth.ts';
+import type { Database } from '../../plugins/db/schema.ts';
+import { notFound } from '../../plugins/errors/problem.ts';
+import { problemResponses } from '../../plugins/openapi.ts';
+import { page } from '../../plugins/pagination.ts';
+import { toCall, toCallSummary } from './calls.mappers.ts';
+import { findCall, listCalls, type Clock } from './calls.queries.ts';
+import { CallParams, EditorialListQuery, type CallInput } from './calls.schemas.ts';
+import { actorOf, approveCall, archiveCall, createCall, mergeCalls, publishCall, scheduleCall, submitCall, updateCall, withdrawCall, type Actor } from './calls.service.ts';
+import { callHistory } from './history.queries.ts';
+
+const WRITE = { access: { permission: 'calls:write' as const } };
+const REVIEW = { access: { permission: 'calls:review' as const } };
+const ERRORS = problemResponses({ 401: 'Non autenticato', 403: 'Permessi insufficienti', 404: 'Bando non trovato' });
+const TRANSITION_ERRORS = { ...ERRORS, ...problemResponses({ 409: 'Passaggio di stato non ammesso' }) };
+
+/** ANCI editors: drafts, review, publication, withdrawal, merges and history. */
+const editorialRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  const clock = (): Clock => ({ now: new Date(), soonDays: app.config.deadlineSoonDays });
+  const reviewRequired = app.config.reviewRequired;
+
+  /** Runs a change in one transaction and answers with the call as it now is. */
+  async function change(request: FastifyRequest, id: string | null, work: (trx: Transaction<Database>, actor: Actor, clock: Clock) => Promise<unknown>) {
+    const now = clock();
+    const callId = await app.db.transaction().execute(async (trx) => {
+      const result = await work(trx, actorOf(request), now);
+      return id ?? (result as string);
+    });
+    return toCall((await findCall(app.db, callId, now))!);
+  }
+
+  app.get(
+    '/editorial/calls',
+    { config: WRITE, schema: { tags: ['calls'], operationId: 'listEditorialCalls', summary: 'Tutti i bandi, in ogni stato redazionale', querystring: EditorialListQuery, response: { 200: Type.Ref('CallPage'), ...ERRORS } } },
+    async (request) => {
+      const { limit, offset } = request.query;
+      const { items, total } = await listCalls(app.db, request.query, clock());
+      return page(request, items.map(toCallSummary), total, limit, offset);
+    },
+  );
+
+  app.get(
+    '/editorial/calls/:id',
+    { config: WRITE, schema: { tags: ['calls'], operationId: 'getEditorialCall', summary: 'Un bando in qualunque stato', params: CallParams, response: { 200: Type.Ref('Call'), ...ERRORS } } },
+    async (request) => {
+      const call = await findCall(app.db, request.params.id, clock());
+      if (!call) throw notFound('CALL_NOT_FOUND', 'Bando non trovato.');
+      return toCall(call);
+    },
+  );
+
+  app.post(
+    '/calls',
+    { config: WRITE, schema: { tags: ['calls'], operationId: 'createCall', summary: 'Crea un bando in bozza', body: Type.Ref('CallInput'), response: { 201: Type.Ref('Call'), ...ERRORS, ...problemResponses({ 422: 'Dati incoerenti' }) } } },
+    async (request, reply) => {
+      const call = await change(request, null, (trx, actor, now) => createCall(trx, actor, request.body as CallInput, now));
+      return reply.code(201).header('location', `/api/v1/editorial/calls/${call.id}`).send(call);
+    },
+  );
+
+  app.put(
+    '/calls/:id',
+    { config: WRITE, schema: { tags: ['calls'], operationId: 'updateCall', summary: 'Modifica un bando (ogni modifica è una versione)', params: CallParams, body: Type.Ref('CallInput'), response: { 200: Type.Ref('Call'), ...TRANSITION_ERRORS, ...problemResponses({ 422: 'Dati incoerenti' }) } } },
+    async (request) => change(request, request.params.id, (trx, actor, now) => updateCall(trx, actor, request.params.id, request.body as CallInput, now)),
+  );
+
+  app.get(
+    '/calls/:id/history',
+    { config: WRITE, schema: { tags: ['calls'], operationId: 'getCallHistory', summary: 'Versioni di un bando: campi cambiati, valori prima e dopo, autore', params: CallParams, response: { 200: Type.Ref('CallHistory'), ...ERRORS } } },
+    async (request) => {
+      const items = await callHistory(app.db, request.params.id);
+      if (!items) throw notFound('CALL_NOT_FOUND', 'Bando non trovato.');
+      return { items };
+    },
+  );
+
+  const transitions = [
+    ['submit', WRITE, 'Manda il bando in revisione', (trx, actor, id, now) => submitCall(trx, actor, id, now)],
+    ['approve', REVIEW, 'Approva il bando (serve un secondo redattore se la revisione è obbligatoria)', (trx, actor, id, now) => approveCall(trx, actor, id, now, reviewRequired)],
+    ['publish', REVIEW, 'Pubblica il bando', (trx, actor, id, now) => publishCall(trx, actor, id, now, reviewRequired)],
+    ['archive', REVIEW, 'Archivia il bando', (trx, actor, id, now) => archiveCall(trx, actor, id, now)],
+  ] as const satisfies readonly (readonly [string, { access: Access }, string, (trx: Transaction<Database>, actor: Actor, id: string, now: Clock) => Promise<unknown>])[];
+  for (const [verb, config, summary, run] of transitions) {
+    app.post(
+      `/calls/:id/${verb}`,
+      { config: config as { access: Access }, schema: { tags: ['calls'], operationId: `${verb}Call`, summary, params: CallParams, response: { 200: Type.Ref('Call'), ...TRANSITION_ERRORS } } },
+      async (request) => change(request, request.params.id, (trx, actor, now) => run(trx, actor, request.params.id, now)),
+    );
+  }
+
+  app.post(
+    '/calls/:id/schedule',
+    {
+      config: REVIEW,
+      schema: { tags: ['calls'], operationId: 'scheduleCall', summary: 'Programma la pubblicazione', params: CallParams, body: Type.Object({ publishAt: Type.String({ format: 'date-time' }) }, { additionalProperties: false }), response: { 200: Type.Ref('Call'), ...TRANSITION_ERRORS, ...problemResponses({ 422: 'Data passata' }) } },
+    },
+    async (request) => change(request, request.params.id, (trx, actor, now) => scheduleCall(trx, actor, request.params.id, now, reviewRequired, new Date(request.body.publishAt))),
+  );
+
+  app.post(
+    '/calls/:id/withdraw',
+    {
+      config: REVIEW,
+      schema: { tags: ['calls'], operationId: 'withdrawCall', summary: 'Ritira un bando pubblicato', params: CallParams, body: Type.Object({ reason: Type.String({ minLength: 3, maxLength: 1000 }) }, { additionalProperties: false }), response: { 200: Type.Ref('Call'), ...TRANSITION_ERRORS } },
+    },
+    async (request) => change(request, request.params.id, (trx, actor, now) => withdrawCall(trx, actor, request.params.id, now, request.body.reason)),
+  );
+
+  app.post(
+    '/calls/:id/merge',
+    {
+      config: REVIEW,
+      schema: { tags: ['calls'], operationId: 'mergeCalls', summary: 'Unisce un duplicato in questo bando, che ne tiene le fonti', params: CallParams, body: Type.Object({ duplicateId: Type.String({ format: 'uuid' }) }, { additionalProperties: false }), response: { 200: Type.Ref('Call'), ...TRANSITION_ERRORS, ...problemResponses({ 422: 'Unione non valida' }) } },
+    },
+    async (request) => change(request, request.params.id, (trx, actor, now) => mergeCalls(trx, actor, request.params.id, request.body.duplicateId, now)),
+  );
+};
+
+export default editorialRoutes;

@@ -1,0 +1,145 @@
+import request from 'supertest';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { publishDueCalls } from '../../server/src/modules/calls/calls.service.ts';
+import { useTestApp } from '../helpers/app.ts';
+import { callInput, daysFromNow } from '../helpers/calls.ts';
+import { createComune, createTestUser, loginAs, type Agent } from '../helpers/identity.ts';
+
+const ctx = useTestApp();
+let first: Agent;
+let second: Agent;
+let rtd: Agent;
+
+beforeAll(async () => {
+  await createComune(ctx.db, '019035', 'Crema');
+  await createTestUser(ctx.db, 'chiara@anci.example.it', 'editor');
+  await createTestUser(ctx.db, 'luca@anci.example.it', 'editor');
+  await createTestUser(ctx.db, 'rtd@example.it', 'rtd', ['019035']);
+  first = await loginAs(ctx.app, 'chiara@anci.example.it');
+  second = await loginAs(ctx.app, 'luca@anci.example.it');
+  rtd = await loginAs(ctx.app, 'rtd@example.it');
+});
+
+const post = (agent: Agent, url: string, body: object = {}) => agent.post(url).set('x-csrf-token', agent.csrf).send(body);
+const put = (agent: Agent, url: string, body: object) => agent.put(url).set('x-csrf-token', agent.csrf).send(body);
+const events = (callId: string) => ctx.db.selectFrom('call_events').select(['kind', 'payload']).where('call_id', '=', callId).orderBy('id').execute();
+
+async function publishedCall(over = {}) {
+  const created = await post(first, '/api/v1/calls', callInput(over));
+  expect(created.status).toBe(201);
+  await post(first, `/api/v1/calls/${created.body.id}/submit`).expect(200);
+  await post(second, `/api/v1/calls/${created.body.id}/approve`).expect(200);
+  await post(second, `/api/v1/calls/${created.body.id}/publish`).expect(200);
+  return created.body.id as string;
+}
+
+describe('creating a call', () => {
+  it('stores a draft that the public cannot see, with the measure code parsed', async () => {
+    const res = await post(first, '/api/v1/calls', callInput());
+    expect(res.status).toBe(201);
+    expect(res.body).toMatchObject({ editorialStatus: 'draft', status: 'aperto', measureCode: '1.4.5', version: 1, programme: { kind: 'pnrr', code: 'M1C1I1.4.5' } });
+    expect((await request(ctx.app.server).get(`/api/v1/calls/${res.body.id}`)).status).toBe(404);
+    expect((await request(ctx.app.server).get('/api/v1/calls')).body.total).toBe(0);
+    expect((await post(rtd, '/api/v1/calls', callInput())).status).toBe(403);
+  });
+
+  it.each([
+    ['dates that close before they open', { windows: [{ opensAt: daysFromNow(5), closesAt: daysFromNow(1) }] }, 'body.windows.0.closesAt', 'La finestra 1 chiude prima di aprire.'],
+    ['a gap between brackets', { money: { amount: { kind: 'brackets', brackets: [{ populationMin: 0, populationMax: 5000, amount: 1 }, { populationMin: 6000, populationMax: null, amount: 2 }] } } }, 'body.money.amount.brackets.1', 'Buco tra le fasce 1 e 2: nessun importo da 5001 a 5999 abitanti.'],
+    ['overlapping brackets', { money: { amount: { kind: 'brackets', brackets: [{ populationMin: 0, populationMax: 5000, amount: 1 }, { populationMin: 4000, populationMax: null, amount: 2 }] } } }, 'body.money.amount.brackets.1', 'Le fasce 1 e 2 si sovrappongono (4000–5000 abitanti).'],
+    ['a negative amount', { money: { totalBudget: -5 } }, 'body.money.totalBudget', 'Un importo non può essere negativo.'],
+    ['an unknown theme', { themes: ['blockchain'] }, 'body.themes.0', 'Il tema «blockchain» non esiste.'],
+    ['an unknown body type', { eligibility: { bodyTypes: ['parrocchia'], aggregation: 'allowed', exclusions: [], conditions: [] } }, 'body.eligibility.bodyTypes.0', 'Tipo di ente sconosciuto: «parrocchia» (ammessi: comune, unione, comunita_montana, provincia, citta_metropolitana, regione, scuola, asl, universita, pa_centrale, altro).'],
+  ])('refuses %s with 422 naming the field', async (_case, over, field, message) => {
+    const res = await post(first, '/api/v1/calls', callInput(over as object));
+    expect(res.status).toBe(422);
+    expect(res.headers['content-type']).toContain('application/problem+json');
+    expect(res.body.errors).toContainEqual({ field, message });
+  });
+});
+
+describe('the editorial workflow', () => {
+  it('needs a second editor to approve, then publishes and emits an event', async () => {
+    const { body: draft } = await post(first, '/api/v1/calls', callInput());
+    expect((await post(second, `/api/v1/calls/${draft.id}/publish`)).body.code).toBe('INVALID_TRANSITION');
+    await post(first, `/api/v1/calls/${draft.id}/submit`).expect(200);
+    const self = await post(first, `/api/v1/calls/${draft.id}/approve`);
+    expect(self.status).toBe(409);
+    expect(self.body.code).toBe('SECOND_EDITOR_REQUIRED');
+    await post(second, `/api/v1/calls/${draft.id}/approve`).expect(200);
+    const published = await post(second, `/api/v1/calls/${draft.id}/publish`);
+    expect(published.body).toMatchObject({ editorialStatus: 'published', publishedAt: expect.any(String) });
+    expect((await events(draft.id)).map((e) => e.kind)).toEqual(['call.published']);
+    expect((await request(ctx.app.server).get(`/api/v1/calls/${draft.id}`)).body.status).toBe('aperto');
+  });
+
+  it('versions every change of a published call with old and new values, and tells matching about material ones', async () => {
+    const opensAt = daysFromNow(-10);
+    const id = await publishedCall({ title: 'Avviso da modificare', windows: [{ opensAt, closesAt: daysFromNow(60) }] });
+    const newClose = daysFromNow(90);
+    await put(first, `/api/v1/calls/${id}`, callInput({ title: 'Avviso da modificare', windows: [{ opensAt, closesAt: newClose }] })).expect(200);
+    await put(first, `/api/v1/calls/${id}`, callInput({ title: 'Avviso modificato', windows: [{ opensAt, closesAt: newClose }] })).expect(200);
+    const history = await first.get(`/api/v1/calls/${id}/history`);
+    expect(history.body.items[0]).toMatchObject({ changedBy: { name: 'chiara' }, changes: { title: { from: 'Avviso da modificare', to: 'Avviso modificato' } } });
+    expect(history.body.items[1].changes.windows.to[0].closesAt).toBe(newClose);
+    expect(history.body.items.map((v: { changes: object }) => Object.keys(v.changes)[0])).toEqual(['title', 'windows', 'editorialStatus', 'editorialStatus', 'editorialStatus']);
+    const kinds = (await events(id)).map((e) => e.kind);
+    expect(kinds).toEqual(['call.published', 'call.changed']);
+    expect((await events(id))[1]!.payload).toMatchObject({ changedFields: ['windows'] });
+    expect((await rtd.get(`/api/v1/calls/${id}/history`)).status).toBe(403);
+  });
+
+  it('withdraws a published call: it leaves the catalogue and an event says why', async () => {
+    const id = await publishedCall({ title: 'Avviso da ritirare' });
+    await post(second, `/api/v1/calls/${id}/withdraw`, { reason: 'Avviso annullato dal Dipartimento' }).expect(200);
+    expect((await request(ctx.app.server).get(`/api/v1/calls/${id}`)).status).toBe(404);
+    expect((await events(id)).at(-1)).toMatchObject({ kind: 'call.withdrawn', payload: { reason: 'Avviso annullato dal Dipartimento' } });
+  });
+
+  it('schedules publication for later and publishes when the time comes', async () => {
+    const { body: draft } = await post(first, '/api/v1/calls', callInput({ title: 'Avviso programmato' }));
+    await post(first, `/api/v1/calls/${draft.id}/submit`).expect(200);
+    await post(second, `/api/v1/calls/${draft.id}/approve`).expect(200);
+    expect((await post(second, `/api/v1/calls/${draft.id}/schedule`, { publishAt: daysFromNow(-1) })).status).toBe(422);
+    const scheduled = await post(second, `/api/v1/calls/${draft.id}/schedule`, { publishAt: daysFromNow(2) });
+    expect(scheduled.body).toMatchObject({ editorialStatus: 'scheduled' });
+    expect(await publishDueCalls(ctx.db, { now: new Date(), soonDays: 14 })).toBe(0);
+    expect(await publishDueCalls(ctx.db, { now: new Date(daysFromNow(3)), soonDays: 14 })).toBe(1);
+    expect((await request(ctx.app.server).get(`/api/v1/calls/${draft.id}`)).body.editorialStatus).toBe('published');
+  });
+
+  it('merges a duplicate: the call keeps both sources and the duplicate is archived', async () => {
+    const keep = await publishedCall({ title: 'Avviso 1.2 Cloud' });
+    const { body: duplicate } = await post(first, '/api/v1/calls', callInput({ title: 'Avviso 1.2 Cloud (Italia Domani)' }));
+    await ctx.db.insertInto('call_sources').values([
+      { call_id: keep, source_kind: 'padigitale2026', external_id: 'a', url: null },
+      { call_id: duplicate.id, source_kind: 'italiadomani', external_id: 'b', url: 'https://www.italiadomani.gov.it/' },
+    ]).execute();
+    const merged = await post(second, `/api/v1/calls/${keep}/merge`, { duplicateId: duplicate.id });
+    expect(merged.body.sources.map((s: { kind: string }) => s.kind)).toEqual(['padigitale2026', 'italiadomani']);
+    expect((await second.get(`/api/v1/editorial/calls/${duplicate.id}`)).body.editorialStatus).toBe('archived');
+    expect((await post(second, `/api/v1/calls/${keep}/merge`, { duplicateId: keep })).status).toBe(422);
+  });
+});
+
+describe('GET /api/v1/calls', () => {
+  it('derives the status users see from windows and budget, and filters and sorts by it', async () => {
+    await publishedCall({ title: 'In arrivo', windows: [{ opensAt: daysFromNow(5), closesAt: daysFromNow(40) }] });
+    await publishedCall({ title: 'In scadenza', windows: [{ opensAt: daysFromNow(-30), closesAt: daysFromNow(3) }] });
+    await publishedCall({ title: 'Chiuso', windows: [{ opensAt: daysFromNow(-60), closesAt: daysFromNow(-1) }] });
+    await publishedCall({ title: 'Esaurito', money: { totalBudget: 1000, remainingBudget: 0 } });
+    const list = async (query: string) => (await request(ctx.app.server).get(`/api/v1/calls?${query}`)).body.items.map((c: { title: string; status: string }) => `${c.title}: ${c.status}`);
+    expect(await list('status=in_arrivo')).toEqual(['In arrivo: in_arrivo']);
+    expect(await list('status=in_scadenza')).toEqual(['In scadenza: in_scadenza']);
+    expect(await list('status=chiuso&status=esaurito&sort=deadline')).toEqual(['Chiuso: chiuso', 'Esaurito: esaurito']);
+    const byDeadline = await list('q=scadenza');
+    expect(byDeadline).toEqual(['In scadenza: in_scadenza']);
+    const themed = await request(ctx.app.server).get('/api/v1/calls?theme=piattaforme&bodyType=comune&measure=1.4.5&limit=1');
+    expect(themed.body.total).toBeGreaterThan(3);
+  });
+
+  it('rejects an unknown status or sort key with 400', async () => {
+    expect((await request(ctx.app.server).get('/api/v1/calls?status=forse')).status).toBe(400);
+    expect((await request(ctx.app.server).get('/api/v1/calls?sort=titolo')).status).toBe(400);
+  });
+});
