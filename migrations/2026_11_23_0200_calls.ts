@@ -84,9 +84,10 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('number', 'smallint', (c) => c.notNull().check(sql`number > 0`))
     .addColumn('label', 'text')
     .addColumn('opens_at', 'timestamptz', (c) => c.notNull())
-    .addColumn('closes_at', 'timestamptz', (c) => c.notNull())
+    // No closing: open until funds run out ("fino ad esaurimento risorse").
+    .addColumn('closes_at', 'timestamptz')
     .addPrimaryKeyConstraint('call_windows_pkey', ['call_id', 'number'])
-    .addCheckConstraint('call_windows_dates_check', sql`closes_at > opens_at`)
+    .addCheckConstraint('call_windows_dates_check', sql`closes_at is null or closes_at > opens_at`)
     .execute();
   await db.schema.createIndex('call_windows_closes_at_index').on('call_windows').column('closes_at').execute();
 
@@ -151,7 +152,7 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('name', 'text', (c) => c.notNull())
     .addColumn('kind', 'text', (c) => c.notNull().check(sql`kind in ('padigitale2026', 'italiadomani', 'lombardia', 'plone', 'rss', 'csv')`))
     .addColumn('location', 'text', (c) => c.notNull())
-    .addColumn('schedule', 'text')
+    .addColumn('every_minutes', 'integer', (c) => c.check(sql`every_minutes >= 5`))
     .addColumn('trusted', 'boolean', (c) => c.notNull().defaultTo(false))
     .addColumn('enabled', 'boolean', (c) => c.notNull().defaultTo(true))
     .addColumn('created_at', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))

@@ -9,6 +9,8 @@ import type { ImportReport } from '../modules/comuni/import-report.ts';
 import { importFundingHistory } from '../modules/comuni/funding-history.import.ts';
 import { importIpa } from '../modules/comuni/ipa.import.ts';
 import { readFile } from 'node:fs/promises';
+import { CONNECTORS, SOURCE_KINDS } from '../modules/ingest/connectors/index.ts';
+import { reprocessItems, runIngest, type RunReport } from '../modules/ingest/ingest.service.ts';
 import { basename } from 'node:path';
 import type { Db } from '../plugins/db/database.ts';
 
@@ -79,6 +81,28 @@ export const COMMANDS: Record<string, Command> = {
       const r = report as unknown as ImportReport;
       const rejected = r.rejected.slice(0, 20).map((x) => `  riga ${x.line}: ${x.reason}`);
       return [`${r.format} (${r.encoding}): ${r.read} righe lette, ${r.created} creati, ${r.updated} aggiornati, ${r.unchanged} invariati, ${r.superseded ? `${r.superseded} sostituiti da rilevazioni più recenti, ` : ''}${r.rejected.length} scartati`, ...rejected, r.created + r.updated === 0 ? 'nessuna modifica' : ''].filter(Boolean).join('\n');
+    },
+  },
+  ingest: {
+    usage: `ingest ${SOURCE_KINDS.join('|')} <file-or-url> [--trusted] [--json] | ingest reprocess <kind> [--json]`,
+    async run(ctx) {
+      const [first, second] = ctx.args;
+      const reprocess = first === 'reprocess';
+      const kind = reprocess ? second : first;
+      const connector = kind ? CONNECTORS[kind] : undefined;
+      if (!connector) throw new UsageError(`expected one of: ${SOURCE_KINDS.join(', ')}`);
+      const location = reprocess ? '' : ctx.args[1];
+      if (!reprocess && !location) throw new UsageError('the file or URL to ingest is required');
+      const clock = { now: new Date(), soonDays: ctx.config.deadlineSoonDays };
+      const trusted = ctx.flags.trusted === true;
+      const report = await ctx.withDb((db) => (reprocess ? reprocessItems(db, clock, connector, trusted) : runIngest(db, clock, { connector, location: location!, trusted })));
+      if (report.status === 'failed') throw new Error(report.error ?? 'ingestion failed');
+      return { ...report };
+    },
+    print: (report) => {
+      const r = report as unknown as RunReport;
+      const failures = r.failures.slice(0, 20).map((f) => `  ${f.externalId}: ${f.reason}`);
+      return [`${r.kind} ${r.location}: ${r.seen} voci, ${r.created} creati, ${r.updated} aggiornati, ${r.unchanged} invariati, ${r.failed} non importati`, ...failures].join('\n');
     },
   },
   openapi: {

@@ -16,7 +16,7 @@ export function normalisedInput(input: CallInput): CallInput {
     money: { totalBudget: input.money.totalBudget ?? null, remainingBudget: input.money.remainingBudget ?? null, amount: input.money.amount ?? null, cofinancingShare: input.money.cofinancingShare ?? null },
     procedure: input.procedure,
     publicationDate: input.publicationDate ?? null,
-    windows: input.windows.map((w) => ({ label: w.label ?? null, opensAt: iso(w.opensAt)!, closesAt: iso(w.closesAt)! })),
+    windows: input.windows.map((w) => ({ label: w.label ?? null, opensAt: iso(w.opensAt)!, closesAt: iso(w.closesAt) })),
     links: input.links ?? [],
     contact: input.contact ?? null,
   };

@@ -15,12 +15,12 @@ export function callStatusSql({ now, soonDays }: Clock) {
   return sql<CallStatus>`case
     when c.remaining_budget = 0 then 'esaurito'
     when exists (select 1 from call_windows w where w.call_id = c.id and w.opens_at <= ${now} and w.closes_at > ${now} and w.closes_at <= ${soon}) then 'in_scadenza'
-    when exists (select 1 from call_windows w where w.call_id = c.id and w.opens_at <= ${now} and w.closes_at > ${now}) then 'aperto'
+    when exists (select 1 from call_windows w where w.call_id = c.id and w.opens_at <= ${now} and (w.closes_at > ${now} or w.closes_at is null)) then 'aperto'
     when exists (select 1 from call_windows w where w.call_id = c.id and w.opens_at > ${now}) then 'in_arrivo'
     else 'chiuso' end`;
 }
 
-/** The next closing still ahead, else the last one. */
+/** The next closing still ahead, else the last one; null for a call open until funds run out. */
 export function nextDeadlineSql({ now }: Clock) {
   return sql<Date | null>`coalesce(
     (select min(w.closes_at) from call_windows w where w.call_id = c.id and w.closes_at > ${now}),
@@ -92,7 +92,7 @@ export async function findCall(db: Db, id: string, clock: Clock) {
     .select([callStatusSql(clock).as('status'), nextDeadlineSql(clock).as('next_deadline'), themesSql.as('themes')])
     .select(sql<string[]>`coalesce((select array_agg(t.theme_code order by t.theme_code) from call_themes t where t.call_id = c.id and t.suggested), '{}')`.as('suggested_themes'))
     .select(
-      sql<{ label: string | null; opensAt: string; closesAt: string }[]>`coalesce((
+      sql<{ label: string | null; opensAt: string; closesAt: string | null }[]>`coalesce((
         select json_agg(json_build_object('label', w.label, 'opensAt', w.opens_at, 'closesAt', w.closes_at) order by w.number) from call_windows w where w.call_id = c.id), '[]'::json)`.as('windows'),
     )
     .select(
@@ -108,11 +108,11 @@ export type CallRow = NonNullable<Awaited<ReturnType<typeof findCall>>>;
 export type CallListRow = Awaited<ReturnType<typeof listCalls>>['items'][number];
 export type CallColumns = Omit<CallsTable, 'id' | 'editorial_status' | 'version' | 'search_text' | 'created_at' | 'updated_at' | 'publish_at' | 'published_at' | 'withdrawn_reason' | 'merged_into' | 'submitted_by' | 'approved_by' | 'created_by' | 'updated_by'>;
 
-export async function replaceWindowsAndThemes(db: Db, callId: string, windows: { label?: string | null; opensAt: string; closesAt: string }[], themes: string[], suggested: string[] = []) {
+export async function replaceWindowsAndThemes(db: Db, callId: string, windows: { label?: string | null; opensAt: string; closesAt: string | null }[], themes: string[], suggested: string[] = []) {
   await db.deleteFrom('call_windows').where('call_id', '=', callId).execute();
   await db
     .insertInto('call_windows')
-    .values(windows.map((w, i) => ({ call_id: callId, number: i + 1, label: w.label ?? null, opens_at: new Date(w.opensAt), closes_at: new Date(w.closesAt) })))
+    .values(windows.map((w, i) => ({ call_id: callId, number: i + 1, label: w.label ?? null, opens_at: new Date(w.opensAt), closes_at: w.closesAt === null ? null : new Date(w.closesAt) })))
     .execute();
   await db.deleteFrom('call_themes').where('call_id', '=', callId).execute();
   if (themes.length > 0) await db.insertInto('call_themes').values(themes.map((theme_code) => ({ call_id: callId, theme_code, suggested: suggested.includes(theme_code) }))).execute();

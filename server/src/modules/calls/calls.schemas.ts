@@ -66,7 +66,10 @@ export const Eligibility = Type.Object(
 );
 export type Eligibility = Static<typeof Eligibility>;
 
-const Window = Type.Object({ label: Type.Optional(nullable(Type.String({ maxLength: 200 }))), opensAt: DateTime, closesAt: DateTime }, { additionalProperties: false });
+const Window = Type.Object(
+  { label: Type.Optional(nullable(Type.String({ maxLength: 200 }))), opensAt: DateTime, closesAt: nullable(Type.String({ format: 'date-time', description: 'null: fino a esaurimento delle risorse' })) },
+  { additionalProperties: false },
+);
 const Link = Type.Object({ label: Type.String({ minLength: 1, maxLength: 200 }), url: Type.String({ format: 'uri', pattern: '^https?://', maxLength: 2000 }) }, { additionalProperties: false });
 
 export const CallInput = Type.Object(

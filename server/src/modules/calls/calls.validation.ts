@@ -45,11 +45,11 @@ function checkMoney(money: CallInput['money'], errors: FieldError[]) {
 }
 
 function checkWindows(input: CallInput, errors: FieldError[]) {
-  const windows = input.windows.map((w) => ({ opens: Date.parse(w.opensAt), closes: Date.parse(w.closesAt) }));
+  const windows = input.windows.map((w) => ({ opens: Date.parse(w.opensAt), closes: w.closesAt === null ? Infinity : Date.parse(w.closesAt) }));
   windows.forEach((w, i) => {
     if (w.closes <= w.opens) errors.push({ field: `body.windows.${i}.closesAt`, message: `La finestra ${i + 1} chiude prima di aprire.` });
     const previous = windows[i - 1];
-    if (previous && w.opens < previous.closes) errors.push({ field: `body.windows.${i}.opensAt`, message: `La finestra ${i + 1} apre prima che chiuda la precedente.` });
+    if (previous && w.opens < previous.closes) errors.push({ field: `body.windows.${i}.opensAt`, message: previous.closes === Infinity ? `La finestra ${i} non ha chiusura: non può seguirne un'altra.` : `La finestra ${i + 1} apre prima che chiuda la precedente.` });
   });
   if (input.procedure !== 'finestre' && input.windows.length > 1) errors.push({ field: 'body.windows', message: `Una procedura «${input.procedure}» ha una sola finestra: usa «finestre» per più finestre.` });
 }

@@ -1,7 +1,7 @@
 import { sql, type Kysely } from 'kysely';
 import type { Database } from '../../plugins/db/schema.ts';
 import { unprocessable } from '../../plugins/errors/problem.ts';
-import { decodeText, parseCsv, sniffDelimiter, type CsvRow } from './csv.ts';
+import { decodeText, parseCsv, sniffDelimiter, type CsvRow } from '../../shared/csv.ts';
 import { REGION_CODES } from './regions.ts';
 import { notifyComuniChanged } from './comuni.changes.ts';
 import { emptyReport, RowError, type ImportOptions, type ImportReport } from './import-report.ts';

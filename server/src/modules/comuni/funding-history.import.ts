@@ -2,7 +2,7 @@ import { sql, type Kysely } from 'kysely';
 import type { Database, FundingStatus } from '../../plugins/db/schema.ts';
 import { unprocessable } from '../../plugins/errors/problem.ts';
 import { notifyComuniChanged } from './comuni.changes.ts';
-import { decodeText, parseCsv, sniffDelimiter } from './csv.ts';
+import { decodeText, parseCsv, sniffDelimiter } from '../../shared/csv.ts';
 import { emptyReport, RowError, type ImportOptions, type ImportReport } from './import-report.ts';
 
 /** One funded application as stored; the key is (comune_istat, avviso, application_key). */

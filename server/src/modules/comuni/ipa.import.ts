@@ -1,7 +1,7 @@
 import { sql, type Kysely } from 'kysely';
 import type { Database } from '../../plugins/db/schema.ts';
 import { unprocessable } from '../../plugins/errors/problem.ts';
-import { decodeText, parseCsv, sniffDelimiter } from './csv.ts';
+import { decodeText, parseCsv, sniffDelimiter } from '../../shared/csv.ts';
 import { emptyReport, type ImportOptions, type ImportReport } from './import-report.ts';
 import { notifyComuniChanged } from './comuni.changes.ts';
 

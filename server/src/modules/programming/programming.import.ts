@@ -2,7 +2,7 @@ import type { FastifyRequest } from 'fastify';
 import type { Kysely } from 'kysely';
 import type { Database } from '../../plugins/db/schema.ts';
 import { unprocessable } from '../../plugins/errors/problem.ts';
-import { decodeText, parseCsv, sniffDelimiter } from '../comuni/csv.ts';
+import { decodeText, parseCsv, sniffDelimiter } from '../../shared/csv.ts';
 import { emptyReport, RowError, type ImportOptions, type ImportReport } from '../comuni/import-report.ts';
 import { COLUMNS, missingColumns, parseItemRow } from './programming.csv.ts';
 import { allItems, awardIdsByCup } from './programming.queries.ts';

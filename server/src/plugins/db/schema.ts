@@ -288,7 +288,7 @@ export interface CallWindowsTable {
   number: number;
   label: string | null;
   opens_at: Date;
-  closes_at: Date;
+  closes_at: Date | null;
 }
 
 export interface CallThemesTable {
@@ -338,7 +338,7 @@ export interface IngestSourcesTable {
   name: string;
   kind: SourceKind;
   location: string;
-  schedule: string | null;
+  every_minutes: number | null;
   trusted: Generated<boolean>;
   enabled: Generated<boolean>;
   created_at: Generated<Date>;

@@ -1,0 +1,54 @@
+import type { CallInput } from '../calls/calls.schemas.ts';
+
+/** One item of a source, as it came: kept verbatim so a fixed parser can read it again. */
+export interface RawItem {
+  externalId: string;
+  raw: Record<string, unknown>;
+}
+
+export interface MappedCall {
+  input: CallInput;
+  url: string | null;
+}
+
+/** A source format: how to split a payload into items, and how to read one item as a call. */
+export interface Connector {
+  kind: string;
+  split(payload: Uint8Array, location: string): RawItem[];
+  /** For paged HTTP sources: the URL of the page after this one, if any. */
+  nextPage?(payload: Uint8Array): string | null;
+  /** Throws ItemError with an Italian reason when the item cannot become a call. */
+  map(raw: Record<string, unknown>): MappedCall;
+}
+
+export class ItemError extends Error {}
+
+export const text = (value: unknown) => (value === null || value === undefined ? '' : String(value).trim());
+
+/** Euros as sources write them: 1000000.0, "1.000.000,00", "N/A". */
+export function euros(value: unknown): number | null {
+  const raw = text(value).replace(/[€\s]/g, '');
+  if (!raw || /^n\/?a$/i.test(raw)) return null;
+  const normalised = raw.includes(',') ? raw.replace(/\./g, '').replace(',', '.') : raw;
+  const n = Number(normalised);
+  return Number.isFinite(n) && n >= 0 ? n : null;
+}
+
+/** Recipient labels used by Italian sources, to the body types calls are matched on. */
+const BODY_TYPE_WORDS: [RegExp, string][] = [
+  [/comun[ei]/i, 'comune'],
+  [/union/i, 'unione'],
+  [/comunit[àa] montan/i, 'comunita_montana'],
+  [/provinc/i, 'provincia'],
+  [/citt[àa] metropolitan/i, 'citta_metropolitana'],
+  [/regioni|enti regionali|regione/i, 'regione'],
+  [/scuol|istituzioni scolastiche/i, 'scuola'],
+  [/asl|aziende ospedaliere|sanitari/i, 'asl'],
+  [/universit|afam|ricerca/i, 'universita'],
+  [/pa centrali|amministrazioni centrali|ministe/i, 'pa_centrale'],
+];
+
+export function bodyTypesIn(label: string): string[] {
+  const found = BODY_TYPE_WORDS.filter(([pattern]) => pattern.test(label)).map(([, type]) => type);
+  return found.length > 0 ? [...new Set(found)] : ['altro'];
+}
