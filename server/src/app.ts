@@ -27,6 +27,9 @@ import callsRoutes from './modules/calls/calls.routes.ts';
 import editorialRoutes from './modules/calls/editorial.routes.ts';
 import { callsSharedSchemas } from './modules/calls/calls.schemas.ts';
 import { startCallsJobs } from './modules/calls/calls.jobs.ts';
+import ingestRoutes from './modules/ingest/ingest.routes.ts';
+import { ingestSharedSchemas } from './modules/ingest/ingest.schemas.ts';
+import { startIngestJobs } from './modules/ingest/ingest.jobs.ts';
 import { aggregationsSharedSchemas } from './modules/aggregations/aggregations.schemas.ts';
 import { programmingSharedSchemas } from './modules/programming/programming.schemas.ts';
 import themesRoutes from './modules/themes/themes.routes.ts';
@@ -120,7 +123,7 @@ export async function buildApp(config: Readonly<Config>, services: AppServices):
   await app.register(securityPlugin);
   await app.register(openApiPlugin);
   await app.register(authPlugin);
-  for (const schema of [...authSharedSchemas, ...usersSharedSchemas, ...comuniSharedSchemas, ...programmingSharedSchemas, ...aggregationsSharedSchemas, ...callsSharedSchemas]) app.addSchema(schema);
+  for (const schema of [...authSharedSchemas, ...usersSharedSchemas, ...comuniSharedSchemas, ...programmingSharedSchemas, ...aggregationsSharedSchemas, ...callsSharedSchemas, ...ingestSharedSchemas]) app.addSchema(schema);
   registerProfileCache(app);
   await app.register(systemRoutes, { prefix: '/api/v1' });
   await app.register(authRoutes, { prefix: '/api/v1' });
@@ -132,6 +135,7 @@ export async function buildApp(config: Readonly<Config>, services: AppServices):
   await app.register(aggregationsRoutes, { prefix: '/api/v1' });
   await app.register(callsRoutes, { prefix: '/api/v1' });
   await app.register(editorialRoutes, { prefix: '/api/v1' });
+  await app.register(ingestRoutes, { prefix: '/api/v1' });
   await app.register(importsRoutes, { prefix: '/api/v1' });
   await app.register(themesRoutes, { prefix: '/api/v1' });
   await app.register(spaPlugin);
@@ -141,6 +145,7 @@ export async function buildApp(config: Readonly<Config>, services: AppServices):
       await startSystemJobs(app);
       await startAuthJobs(app);
       await startCallsJobs(app);
+      await startIngestJobs(app);
     });
   }
   return app;

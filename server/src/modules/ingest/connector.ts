@@ -1,4 +1,5 @@
 import type { CallInput } from '../calls/calls.schemas.ts';
+import { parseEuros } from '../../shared/euros.ts';
 
 /** One item of a source, as it came: kept verbatim so a fixed parser can read it again. */
 export interface RawItem {
@@ -27,11 +28,10 @@ export const text = (value: unknown) => (value === null || value === undefined ?
 
 /** Euros as sources write them: 1000000.0, "1.000.000,00", "N/A". */
 export function euros(value: unknown): number | null {
-  const raw = text(value).replace(/[€\s]/g, '');
-  if (!raw || /^n\/?a$/i.test(raw)) return null;
-  const normalised = raw.includes(',') ? raw.replace(/\./g, '').replace(',', '.') : raw;
-  const n = Number(normalised);
-  return Number.isFinite(n) && n >= 0 ? n : null;
+  const raw = text(value);
+  if (/^n\/?a$/i.test(raw)) return null;
+  const amount = parseEuros(raw);
+  return amount === null || Number.isNaN(amount) ? null : amount;
 }
 
 /** Recipient labels used by Italian sources, to the body types calls are matched on. */

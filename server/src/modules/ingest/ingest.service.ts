@@ -67,8 +67,11 @@ async function fetchItems(connector: Connector, location: string): Promise<RawIt
   return items;
 }
 
-const reasonOf = (error: unknown) =>
-  error instanceof ItemError ? error.message : error instanceof AppError ? [error.message, ...(error.errors ?? []).map((e) => `${e.field}: ${e.message}`)].join(' ') : 'errore imprevisto nel salvataggio';
+function reasonOf(error: unknown): string {
+  if (error instanceof ItemError) return error.message;
+  if (!(error instanceof AppError)) return 'errore imprevisto nel salvataggio';
+  return error.errors?.length ? error.errors.map((e) => `${e.field.replace(/^body\./, '')}: ${e.message}`).join(' ') : error.message;
+}
 
 interface RunState {
   db: Db;

@@ -1,5 +1,6 @@
 import type { ProgrammingFundingStatus, ProgrammingPriority, ProgrammingStatus } from '../../plugins/db/schema.ts';
 import { RowError } from '../comuni/import-report.ts';
+import { parseEuros } from '../../shared/euros.ts';
 import type { ProgrammingItem } from './programming.mappers.ts';
 import type { ItemValues } from './programming.service.ts';
 
@@ -26,15 +27,11 @@ function year(raw: string, what: string): number {
   return Number(value);
 }
 
-/** "12.500,50", "12500,50", "12500.50", "€ 12 500": the ways Italian spreadsheets write euros. */
+/** The estimated cost, in cents at most. */
 export function euros(raw: string): number | null {
-  let value = raw.replace(/[€\s]/g, '');
-  if (value === '') return null;
-  if (value.includes(',')) value = value.replace(/\./g, '').replace(',', '.');
-  else if (/^\d{1,3}(\.\d{3})+$/.test(value)) value = value.replace(/\./g, '');
-  const n = Number(value);
-  if (!/^\d+(\.\d{1,2})?$/.test(value) || !Number.isFinite(n)) throw new RowError(`costo stimato non valido: "${raw}" (es. 12500,00)`);
-  return n;
+  const value = parseEuros(raw);
+  if (Number.isNaN(value) || (value !== null && Math.round(value * 100) !== value * 100)) throw new RowError(`costo stimato non valido: "${raw}" (es. 12500,00)`);
+  return value;
 }
 
 const list = (raw: string) => [...new Set(raw.split(/[,|]/).map((s) => s.trim()).filter(Boolean))];

@@ -1,0 +1,18 @@
+import type { FastifyInstance } from 'fastify';
+import { dueSources } from './ingest.queries.ts';
+import { runSource } from './ingest.runner.ts';
+
+/** Every minute, due sources are queued once each (the singleton key), whichever process notices. */
+export async function startIngestJobs(app: FastifyInstance): Promise<void> {
+  const queue = app.queue;
+  if (!queue) return;
+  const clock = () => ({ now: new Date(), soonDays: app.config.deadlineSoonDays });
+  await queue.work<{ sourceId: string }>('ingest.run', async ({ sourceId }) => {
+    const report = await runSource(app.db, clock(), sourceId);
+    app.log.info({ sourceId, runId: report.runId, status: report.status, created: report.created, updated: report.updated, failed: report.failed }, 'source ingested');
+  });
+  await queue.work('ingest.tick', async () => {
+    for (const sourceId of await dueSources(app.db, new Date())) await queue.send('ingest.run', { sourceId }, { singletonKey: sourceId, retryLimit: 0 });
+  });
+  await queue.schedule('ingest.tick', '* * * * *');
+}
