@@ -28,6 +28,7 @@ import editorialRoutes from './modules/calls/editorial.routes.ts';
 import { callsSharedSchemas } from './modules/calls/calls.schemas.ts';
 import { startCallsJobs } from './modules/calls/calls.jobs.ts';
 import ingestRoutes from './modules/ingest/ingest.routes.ts';
+import themeRulesRoutes from './modules/ingest/theme-rules.routes.ts';
 import { ingestSharedSchemas } from './modules/ingest/ingest.schemas.ts';
 import { startIngestJobs } from './modules/ingest/ingest.jobs.ts';
 import { aggregationsSharedSchemas } from './modules/aggregations/aggregations.schemas.ts';
@@ -136,6 +137,7 @@ export async function buildApp(config: Readonly<Config>, services: AppServices):
   await app.register(callsRoutes, { prefix: '/api/v1' });
   await app.register(editorialRoutes, { prefix: '/api/v1' });
   await app.register(ingestRoutes, { prefix: '/api/v1' });
+  await app.register(themeRulesRoutes, { prefix: '/api/v1' });
   await app.register(importsRoutes, { prefix: '/api/v1' });
   await app.register(themesRoutes, { prefix: '/api/v1' });
   await app.register(spaPlugin);

@@ -3,6 +3,7 @@ import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { CONNECTORS } from '../../server/src/modules/ingest/connectors/index.ts';
 import { runIngest } from '../../server/src/modules/ingest/ingest.service.ts';
+import { findDuplicateCandidates } from '../../server/src/modules/calls/duplicates.queries.ts';
 import { repoRoot } from '../../server/src/paths.ts';
 import { useTestDatabase } from '../helpers/database.ts';
 import { useFixtureServer } from '../helpers/fixture-server.ts';
@@ -57,5 +58,14 @@ describe.skipIf(!hasData)('ingesting the real open-data files', () => {
     const run = await ctx.db.selectFrom('ingest_runs').selectAll().where('id', '=', report.runId).executeTakeFirstOrThrow();
     expect(run).toMatchObject({ status: 'succeeded', created: report.created, failed: report.failed });
     expect(await ctx.db.selectFrom('ingest_items').select('raw').where('source_kind', '=', 'italiadomani').limit(1).executeTakeFirstOrThrow()).toBeTruthy();
+  });
+
+  it('shows the same avviso from both sources as duplicate candidates', async () => {
+    const padigitale = await ctx.db.selectFrom('calls').select('id').where('title', '=', '1.2 Abilitazione al cloud - Comuni - Aprile 2022').executeTakeFirstOrThrow();
+    const candidates = await findDuplicateCandidates(ctx.db, padigitale.id);
+    const fromItaliaDomani = candidates.filter((c) => c.sources.includes('italiadomani'));
+    expect(fromItaliaDomani[0]).toMatchObject({ title: 'Abilitazione al cloud per le PA Locali” Comuni Aprile 2022', sameMeasure: true });
+    // Another window of the same measure, a year later, is not the same avviso.
+    expect(candidates.map((c) => c.title)).not.toContain('1.2 Abilitazione al Cloud - Comuni - settembre 2024');
   });
 });

@@ -12,6 +12,9 @@ import { findCall, listCalls, type Clock } from './calls.queries.ts';
 import { CallParams, EditorialListQuery, type CallInput } from './calls.schemas.ts';
 import { actorOf, approveCall, archiveCall, createCall, mergeCalls, publishCall, scheduleCall, submitCall, updateCall, withdrawCall, type Actor } from './calls.service.ts';
 import { callHistory } from './history.queries.ts';
+import { findDuplicateCandidates } from './duplicates.queries.ts';
+import { sql } from 'kysely';
+import { recordAudit } from '../../plugins/audit.ts';
 
 const WRITE = { access: { permission: 'calls:write' as const } };
 const REVIEW = { access: { permission: 'calls:review' as const } };
@@ -76,6 +79,42 @@ const editorialRoutes: FastifyPluginAsyncTypebox = async (app) => {
       if (!items) throw notFound('CALL_NOT_FOUND', 'Bando non trovato.');
       return { items };
     },
+  );
+
+  app.get(
+    '/editorial/calls/:id/duplicates',
+    {
+      config: WRITE,
+      schema: {
+        tags: ['calls'],
+        operationId: 'listDuplicateCandidates',
+        summary: 'Possibili doppioni da altre fonti (stessa misura o titolo simile, date sovrapposte)',
+        params: CallParams,
+        response: {
+          200: Type.Object({
+            items: Type.Array(Type.Object({ id: Type.String({ format: 'uuid' }), title: Type.String(), editorialStatus: Type.String(), sources: Type.Array(Type.String()), titleSimilarity: Type.Number({ format: 'double' }), sameMeasure: Type.Boolean() })),
+          }),
+          ...ERRORS,
+        },
+      },
+    },
+    async (request) => {
+      if (!(await findCall(app.db, request.params.id, clock()))) throw notFound('CALL_NOT_FOUND', 'Bando non trovato.');
+      return { items: await findDuplicateCandidates(app.db, request.params.id) };
+    },
+  );
+
+  app.post(
+    '/calls/:id/themes/confirm',
+    { config: WRITE, schema: { tags: ['calls'], operationId: 'confirmCallThemes', summary: 'Conferma i temi proposti in automatico', params: CallParams, response: { 200: Type.Ref('Call'), ...ERRORS } } },
+    async (request) =>
+      change(request, request.params.id, async (trx) => {
+        const confirmed = await trx.updateTable('call_themes').set({ suggested: false }).where('call_id', '=', request.params.id).where('suggested', '=', true).returning('theme_code').execute();
+        if (confirmed.length > 0) {
+          await trx.updateTable('calls').set({ updated_at: sql`now()` }).where('id', '=', request.params.id).execute();
+          await recordAudit(trx, request, { action: 'call.themes-confirmed', entity: 'call', entityId: request.params.id, changes: { themes: confirmed.map((t) => t.theme_code) } });
+        }
+      }),
   );
 
   const transitions = [
