@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import pino from 'pino';
 import { DEMO_LOGINS, seedDemo } from '../../seeds/demo.ts';
+import { seedAvvisiPnrr } from '../../seeds/avvisi-pnrr.ts';
 import { buildApp } from './app.ts';
 import type { Config } from './plugins/config.ts';
 import { resolveDatabase, type DatabaseTarget } from './plugins/db/connect.ts';
@@ -27,7 +28,10 @@ export async function startServer(config: Readonly<Config>): Promise<RunningServ
     const db = createDb(database.url, { max: 20 });
     const applied = await migrateUp(db);
     if (applied.length > 0) log.info({ applied }, 'migrations applied');
-    if (database.kind !== 'external') await seedDemo(db);
+    if (database.kind !== 'external') {
+      await seedDemo(db);
+      await seedAvvisiPnrr(db, new Date(), config.deadlineSoonDays);
+    }
     const queue = await createPgBossQueue({ connectionString: database.url, runWorkers: config.runWorkers, log });
     const app = await buildApp(config, { db, queue });
     await app.listen({ port: config.port, host: config.host });

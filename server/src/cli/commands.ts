@@ -1,4 +1,5 @@
 import { DEMO_LOGINS, seedDemo } from '../../../seeds/demo.ts';
+import { seedAvvisiPnrr } from '../../../seeds/avvisi-pnrr.ts';
 import { migrateDown, migrateUp, migrationStatus } from '../plugins/db/migrator.ts';
 import { writeOpenApiDocument } from '../openapi-document.ts';
 import { UsageError, type CommandContext } from './context.ts';
@@ -49,9 +50,13 @@ export const COMMANDS: Record<string, Command> = {
     },
   },
   seed: {
-    usage: 'seed demo [--json]',
+    usage: 'seed demo|avvisi-pnrr [--json]',
     async run(ctx) {
-      subcommand(ctx, ['demo']);
+      if (subcommand(ctx, ['demo', 'avvisi-pnrr'] as const) === 'avvisi-pnrr') {
+        const report = await ctx.withDb((db) => seedAvvisiPnrr(db, new Date(), ctx.config.deadlineSoonDays));
+        if (report.failed > 0) throw new Error(`curated avvisi that do not validate: ${JSON.stringify(report.failures)}`);
+        return { ...report };
+      }
       const report = await ctx.withDb((db) => seedDemo(db));
       return { ...report, logins: DEMO_LOGINS.map(({ email, role }) => ({ email, role })) };
     },
