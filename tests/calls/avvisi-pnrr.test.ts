@@ -15,7 +15,7 @@ describe('the curated catalogue of PNRR avvisi for comuni', () => {
   });
 
   it('keeps the rules that applied: brackets, per-service amounts, windows and exclusions', async () => {
-    const list = await request(ctx.app.server).get('/api/v1/calls?measure=1.4.1&sort=published');
+    const list = await request(ctx.app.server).get('/api/v1/calls?measure=1.4.1&sort=deadline');
     expect(list.body.items.map((c: { title: string; status: string }) => [c.title, c.status])).toEqual([
       ['1.4.1 Esperienza del Cittadino - Comuni - Aprile 2022', 'chiuso'],
       ['1.4.1 Esperienza del Cittadino - Comuni - Settembre 2022', 'chiuso'],
