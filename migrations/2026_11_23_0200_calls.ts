@@ -57,6 +57,9 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('amount_max', 'numeric(16, 2)')
     .addColumn('cofinancing_share', 'numeric(5, 4)', (c) => c.check(sql`cofinancing_share between 0 and 1`))
     .addColumn('publication_date', 'date')
+    // Bounds of the windows, kept with the call so that listing by status or deadline needs no scan of windows.
+    .addColumn('opens_at', 'timestamptz')
+    .addColumn('closes_at', 'timestamptz')
     .addColumn('links', 'jsonb', (c) => c.notNull().defaultTo(sql`'[]'::jsonb`))
     .addColumn('contact', 'jsonb')
     .addColumn('editorial_status', 'text', (c) =>
@@ -77,6 +80,7 @@ export async function up(db: Kysely<any>): Promise<void> {
   await sql`alter table calls add column search_text text generated always as (lower(immutable_unaccent(title || ' ' || coalesce(summary, '')))) stored`.execute(db);
   await db.schema.createIndex('calls_editorial_status_index').on('calls').column('editorial_status').execute();
   await db.schema.createIndex('calls_measure_code_index').on('calls').column('measure_code').execute();
+  await db.schema.createIndex('calls_opens_at_closes_at_index').on('calls').columns(['opens_at', 'closes_at']).execute();
 
   await db.schema
     .createTable('call_windows')

@@ -11,6 +11,12 @@ import { importComuni } from '../src/modules/comuni/comuni.import.ts';
 import { importIpa } from '../src/modules/comuni/ipa.import.ts';
 import { importFundingHistory } from '../src/modules/comuni/funding-history.import.ts';
 import type { ImportReport } from '../src/modules/comuni/import-report.ts';
+import { CONNECTORS } from '../src/modules/ingest/connectors/index.ts';
+import { runIngest, type RunReport } from '../src/modules/ingest/ingest.service.ts';
+import { CALL_CSV_COLUMNS } from '../src/modules/ingest/connectors/csv-template.ts';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { repoRoot } from '../src/paths.ts';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
@@ -47,6 +53,40 @@ async function importScenario(databaseUrl: string): Promise<boolean> {
   return true;
 }
 
+/** 10,000 calls in the CSV template, as an editor or a partner would prepare them. */
+function callsCsv(count: number): string {
+  const themes = ['piattaforme.pagopa', 'infrastrutture.cloud', 'sicurezza', 'servizi', 'governance.formazione'];
+  const rows = Array.from({ length: count }, (_, i) =>
+    [`BENCH-${i}`, `Bando di prova numero ${i} per la digitalizzazione`, 'Contributi ai comuni', 'Fondazione di prova', 'fondazione', '', themes[i % themes.length], 'comune,unione', '', String(5000 + (i % 10) * 1000), '03', '', 'ammessa', 'graduatoria', '01/12/2026', '28/02/2027', '1000000', '10000-50000', ''].join(';'),
+  );
+  return [CALL_CSV_COLUMNS.join(';'), ...rows].join('\n') + '\n';
+}
+
+async function callsScenario(databaseUrl: string) {
+  const db = createDb(databaseUrl, { max: 10 });
+  const clock = { now: new Date(), soonDays: 14 };
+  const timedRun = async (what: string, run: () => Promise<RunReport>) => {
+    const started = performance.now();
+    const r = await run();
+    console.log(`${what}: ${((performance.now() - started) / 1000).toFixed(2)} s (${r.seen} seen, ${r.created} created, ${r.updated} updated, ${r.unchanged} unchanged, ${r.failed} failed)`);
+  };
+  try {
+    const file = join(mkdtempSync(join(tmpdir(), 'cruscotto-bench-calls-')), 'bandi.csv');
+    writeFileSync(file, callsCsv(10_000));
+    for (const run of ['CSV import of 10,000 calls', 're-import of the same file']) await timedRun(run, () => runIngest(db, clock, { connector: CONNECTORS.csv!, location: file, trusted: true }));
+    const avvisi = resolve(repoRoot, '../shared/data/padigitale2026/avvisi.csv');
+    const bandi = resolve(repoRoot, '../shared/data/italiadomani/bandi_e_avvisi_2023-04.csv');
+    if (existsSync(avvisi) && existsSync(bandi)) {
+      const started = performance.now();
+      await timedRun('  PA digitale 2026 avvisi', () => runIngest(db, clock, { connector: CONNECTORS.padigitale2026!, location: avvisi, trusted: true }));
+      await timedRun('  Italia Domani bandi e avvisi', () => runIngest(db, clock, { connector: CONNECTORS.italiadomani!, location: bandi, trusted: false }));
+      console.log(`ingest of the real PA digitale 2026 and Italia Domani files: ${((performance.now() - started) / 1000).toFixed(2)} s`);
+    } else console.log('skipped the real calls files: ../shared/data is absent');
+  } finally {
+    await db.destroy();
+  }
+}
+
 async function serve(script: string): Promise<{ child: ChildProcess; info: { url: string; databaseUrl?: string } }> {
   const child = spawn(process.execPath, ['--import', 'tsx', resolve(here, script)], { stdio: ['ignore', 'pipe', 'inherit'] });
   const first = await new Promise<string>((done, fail) => {
@@ -69,6 +109,8 @@ try {
   const results: LoadResult[] = [];
   results.push(await load('fastify hello-world (baseline)', hello.info.url + '/', { connections, seconds }));
   results.push(await load('GET /api/v1/status', app.info.url + '/api/v1/status', { connections, seconds }));
+  await callsScenario(app.info.databaseUrl!);
+  results.push(await load('GET /api/v1/calls?status=aperto', app.info.url + '/api/v1/calls?status=aperto', { connections, seconds }));
   if (await importScenario(app.info.databaseUrl!)) {
     results.push(await load('GET /api/v1/comuni/019035', app.info.url + '/api/v1/comuni/019035', { connections, seconds }));
     results.push(await load('GET /api/v1/comuni?q=ber&region=03', app.info.url + '/api/v1/comuni?q=ber&region=03', { connections, seconds }));

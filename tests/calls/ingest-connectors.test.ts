@@ -78,7 +78,7 @@ describe('RSS and Atom connector', () => {
     const windows = await ctx.db
       .selectFrom('call_windows')
       .innerJoin('calls', 'calls.id', 'call_windows.call_id')
-      .select(['title', 'closes_at'])
+      .select(['title', 'call_windows.closes_at'])
       .where('title', 'in', ['Avviso: contributi per la transizione digitale dei comuni', 'Formazione per RTD'])
       .orderBy('title')
       .execute();

@@ -27,7 +27,7 @@ describe.skipIf(!hasData)('ingesting the real open-data files', () => {
     const call = await ctx.db
       .selectFrom('calls')
       .innerJoin('call_windows', 'call_windows.call_id', 'calls.id')
-      .select(['calls.id', 'measure_code', 'total_budget', 'eligibility', 'editorial_status', 'opens_at', 'closes_at'])
+      .select(['calls.id', 'measure_code', 'total_budget', 'eligibility', 'editorial_status', 'call_windows.opens_at', 'call_windows.closes_at'])
       .where('title', '=', '1.4.1 Esperienza del Cittadino - Comuni - Aprile 2022')
       .executeTakeFirstOrThrow();
     expect(call).toMatchObject({ measure_code: '1.4.1', editorial_status: 'published', eligibility: expect.objectContaining({ bodyTypes: ['comune'] }) });

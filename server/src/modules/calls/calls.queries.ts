@@ -14,6 +14,8 @@ export function callStatusSql({ now, soonDays }: Clock) {
   const soon = new Date(now.getTime() + soonDays * 86_400_000);
   return sql<CallStatus>`case
     when c.remaining_budget = 0 then 'esaurito'
+    when c.opens_at > ${now} then 'in_arrivo'
+    when c.closes_at <= ${now} then 'chiuso'
     when exists (select 1 from call_windows w where w.call_id = c.id and w.opens_at <= ${now} and w.closes_at > ${now} and w.closes_at <= ${soon}) then 'in_scadenza'
     when exists (select 1 from call_windows w where w.call_id = c.id and w.opens_at <= ${now} and (w.closes_at > ${now} or w.closes_at is null)) then 'aperto'
     when exists (select 1 from call_windows w where w.call_id = c.id and w.opens_at > ${now}) then 'in_arrivo'
@@ -22,9 +24,23 @@ export function callStatusSql({ now, soonDays }: Clock) {
 
 /** The next closing still ahead, else the last one; null for a call open until funds run out. */
 export function nextDeadlineSql({ now }: Clock) {
-  return sql<Date | null>`coalesce(
-    (select min(w.closes_at) from call_windows w where w.call_id = c.id and w.closes_at > ${now}),
-    (select max(w.closes_at) from call_windows w where w.call_id = c.id))`;
+  return sql<Date | null>`case when c.closes_at is null or c.closes_at <= ${now} then c.closes_at
+    else (select min(w.closes_at) from call_windows w where w.call_id = c.id and w.closes_at > ${now}) end`;
+}
+
+/**
+ * A condition on the stored window bounds that every call of the wanted statuses meets, so that the
+ * planner can use the index before the exact status is computed.
+ */
+function statusPrefilter(statuses: string[], now: Date) {
+  const running = sql<SqlBool>`(c.opens_at <= ${now} and (c.closes_at is null or c.closes_at > ${now}))`;
+  const parts = statuses.map((status) => {
+    if (status === 'esaurito') return sql<SqlBool>`c.remaining_budget = 0`;
+    if (status === 'chiuso') return sql<SqlBool>`c.closes_at <= ${now}`;
+    if (status === 'in_arrivo') return sql<SqlBool>`(c.closes_at is null or c.closes_at > ${now})`;
+    return running;
+  });
+  return sql<SqlBool>`(${sql.join(parts, sql` or `)})`;
 }
 
 const themesSql = sql<string[]>`coalesce((select array_agg(t.theme_code order by t.theme_code) from call_themes t where t.call_id = c.id), '{}')`;
@@ -52,7 +68,7 @@ export async function listCalls(db: Db, filter: CallFilter, clock: Clock) {
   let query = db.selectFrom('calls as c').where('c.merged_into', 'is', null);
   if (filter.editorialStatus?.length) query = query.where('c.editorial_status', 'in', filter.editorialStatus as EditorialStatus[]);
   if (filter.q) query = query.where('c.search_text', 'like', sql<string>`'%' || lower(immutable_unaccent(${filter.q.replace(/[%_\\]/g, '\\$&')})) || '%'`);
-  if (filter.status?.length) query = query.where(sql<SqlBool>`${status} in (${sql.join(filter.status)})`);
+  if (filter.status?.length) query = query.where(statusPrefilter(filter.status, clock.now)).where(sql<SqlBool>`${status} in (${sql.join(filter.status)})`);
   if (filter.programme) query = query.where('c.programme_kind', '=', filter.programme as ProgrammeKind);
   if (filter.measure) query = query.where('c.measure_code', '=', filter.measure);
   if (filter.bodyType) query = query.where(sql<SqlBool>`c.eligibility -> 'bodyTypes' ? ${filter.bodyType}`);
@@ -108,12 +124,12 @@ export type CallRow = NonNullable<Awaited<ReturnType<typeof findCall>>>;
 export type CallListRow = Awaited<ReturnType<typeof listCalls>>['items'][number];
 export type CallColumns = Omit<CallsTable, 'id' | 'editorial_status' | 'version' | 'search_text' | 'created_at' | 'updated_at' | 'publish_at' | 'published_at' | 'withdrawn_reason' | 'merged_into' | 'submitted_by' | 'approved_by' | 'created_by' | 'updated_by'>;
 
-export async function replaceWindowsAndThemes(db: Db, callId: string, windows: { label?: string | null; opensAt: string; closesAt: string | null }[], themes: string[], suggested: string[] = []) {
-  await db.deleteFrom('call_windows').where('call_id', '=', callId).execute();
+export async function replaceWindowsAndThemes(db: Db, callId: string, windows: { label?: string | null; opensAt: string; closesAt: string | null }[], themes: string[], suggested: string[] = [], fresh = false) {
+  if (!fresh) await db.deleteFrom('call_windows').where('call_id', '=', callId).execute();
   await db
     .insertInto('call_windows')
     .values(windows.map((w, i) => ({ call_id: callId, number: i + 1, label: w.label ?? null, opens_at: new Date(w.opensAt), closes_at: w.closesAt === null ? null : new Date(w.closesAt) })))
     .execute();
-  await db.deleteFrom('call_themes').where('call_id', '=', callId).execute();
+  if (!fresh) await db.deleteFrom('call_themes').where('call_id', '=', callId).execute();
   if (themes.length > 0) await db.insertInto('call_themes').values(themes.map((theme_code) => ({ call_id: callId, theme_code, suggested: suggested.includes(theme_code) }))).execute();
 }

@@ -48,6 +48,8 @@ function columnsOf(input: CallInput) {
     amount_max: maxAmount(input.money.amount),
     cofinancing_share: input.money.cofinancingShare ?? null,
     publication_date: input.publicationDate ?? null,
+    opens_at: new Date(Math.min(...input.windows.map((w) => Date.parse(w.opensAt)))),
+    closes_at: input.windows.some((w) => w.closesAt === null) ? null : new Date(Math.max(...input.windows.map((w) => Date.parse(w.closesAt!)))),
     links: JSON.stringify(input.links ?? []),
     contact: input.contact ? JSON.stringify(input.contact) : null,
   };
@@ -81,7 +83,7 @@ export async function createCall(trx: Trx, actor: Actor, input: CallInput, clock
     .values({ ...columnsOf(input), editorial_status: status, published_at: status === 'published' ? clock.now : null, created_by: actor.userId, updated_by: actor.userId })
     .returning('id')
     .executeTakeFirstOrThrow();
-  await replaceWindowsAndThemes(trx, id, input.windows, input.themes, options.suggestedThemes);
+  await replaceWindowsAndThemes(trx, id, input.windows, input.themes, options.suggestedThemes, true);
   if (options.sources?.length) await trx.insertInto('call_sources').values(options.sources.map((s) => ({ call_id: id, source_kind: s.kind, external_id: s.externalId, url: s.url }))).execute();
   await recordAudit(trx, actor.request, { action: 'call.created', entity: 'call', entityId: id, changes: { title: input.title, status, source: actor.source ?? null } });
   if (status === 'published') await emitEvent(trx, id, 'call.published', { version: 1 });

@@ -43,7 +43,7 @@ export interface RunReport {
   error: string | null;
 }
 
-const CONCURRENCY = 4;
+const CONCURRENCY = 8;
 const MAX_PAGES = 50;
 const hashOf = (raw: unknown) => createHash('sha256').update(canonicalJson(raw)).digest('hex');
 
@@ -80,6 +80,8 @@ interface RunState {
   kind: string;
   rules: ThemeRule[];
   known: Map<string, { hash: string; callId: string | null; error: string | null }>;
+  /** Calls already linked to this source, by external id (a merge may have moved the link). */
+  linked: Map<string, string>;
   report: RunReport;
 }
 
@@ -99,8 +101,7 @@ async function processItem(state: RunState, item: RawItem): Promise<void> {
     const { input, url } = job.connector.map(item.raw);
     const suggested = input.themes.length > 0 ? [] : suggestThemes(state.rules, parseMeasureCode(input.programme.code), `${input.title} ${input.summary ?? ''}`);
     const outcome = await db.transaction().execute(async (trx) => {
-      const linked = await trx.selectFrom('call_sources').select('call_id').where('source_kind', '=', kind).where('external_id', '=', item.externalId).executeTakeFirst();
-      let callId = linked?.call_id;
+      let callId = state.linked.get(item.externalId);
       let result: 'created' | 'updated' | 'unchanged';
       if (!callId) {
         callId = await createCall(trx, actor, { ...input, themes: input.themes.length > 0 ? input.themes : suggested }, state.clock, {
@@ -149,7 +150,8 @@ export async function runIngest(db: Db, clock: Clock, job: IngestJob): Promise<R
     const known = new Map(
       (await db.selectFrom('ingest_items').select(['external_id', 'hash', 'call_id', 'error']).where('source_kind', '=', kind).execute()).map((i) => [i.external_id, { hash: i.hash, callId: i.call_id, error: i.error }]),
     );
-    const state: RunState = { db, clock, job, kind, rules: await loadThemeRules(db), known, report };
+    const linked = new Map((await db.selectFrom('call_sources').select(['external_id', 'call_id']).where('source_kind', '=', kind).execute()).map((s) => [s.external_id, s.call_id]));
+    const state: RunState = { db, clock, job, kind, rules: await loadThemeRules(db), known, linked, report };
     const order = new Map(items.map((item, i) => [item.externalId, i]));
     let next = 0;
     await Promise.all(Array.from({ length: CONCURRENCY }, async () => {

@@ -266,6 +266,8 @@ export interface CallsTable {
   amount_max: number | null;
   cofinancing_share: number | null;
   publication_date: string | null;
+  opens_at: Date | null;
+  closes_at: Date | null;
   links: unknown;
   contact: unknown;
   editorial_status: Generated<EditorialStatus>;
