@@ -30,6 +30,7 @@ describe('themes of ingested calls', () => {
     expect(call.body.suggestedThemes).toEqual(['piattaforme.anpr', 'piattaforme.spid-cie']);
     const confirmed = await editor.post(`/api/v1/calls/${id}/themes/confirm`).set('x-csrf-token', editor.csrf);
     expect(confirmed.body.suggestedThemes).toEqual([]);
+    expect((await editor.post('/api/v1/calls/00000000-0000-4000-8000-000000000000/themes/confirm').set('x-csrf-token', editor.csrf)).status).toBe(404);
     expect((await editor.get('/api/v1/theme-rules')).body.items).toContainEqual({ id: rule.body.id, kind: 'keyword', pattern: 'carta d’identità', themeCode: 'piattaforme.spid-cie' });
     await admin.delete(`/api/v1/theme-rules/${rule.body.id}`).set('x-csrf-token', admin.csrf).expect(204);
   });

@@ -33,7 +33,9 @@ const editorialRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const result = await work(trx, actorOf(request), now);
       return id ?? (result as string);
     });
-    return toCall((await findCall(app.db, callId, now))!);
+    const call = await findCall(app.db, callId, now);
+    if (!call) throw notFound('CALL_NOT_FOUND', 'Bando non trovato.');
+    return toCall(call);
   }
 
   app.get(
@@ -109,6 +111,7 @@ const editorialRoutes: FastifyPluginAsyncTypebox = async (app) => {
     { config: WRITE, schema: { tags: ['calls'], operationId: 'confirmCallThemes', summary: 'Conferma i temi proposti in automatico', params: CallParams, response: { 200: Type.Ref('Call'), ...ERRORS } } },
     async (request) =>
       change(request, request.params.id, async (trx) => {
+        if (!(await trx.selectFrom('calls').select('id').where('id', '=', request.params.id).executeTakeFirst())) throw notFound('CALL_NOT_FOUND', 'Bando non trovato.');
         const confirmed = await trx.updateTable('call_themes').set({ suggested: false }).where('call_id', '=', request.params.id).where('suggested', '=', true).returning('theme_code').execute();
         if (confirmed.length > 0) {
           await trx.updateTable('calls').set({ updated_at: sql`now()` }).where('id', '=', request.params.id).execute();
