@@ -29,6 +29,10 @@ import { callsSharedSchemas } from './modules/calls/calls.schemas.ts';
 import { startCallsJobs } from './modules/calls/calls.jobs.ts';
 import ingestRoutes from './modules/ingest/ingest.routes.ts';
 import themeRulesRoutes from './modules/ingest/theme-rules.routes.ts';
+import searchRoutes from './modules/search/search.routes.ts';
+import { searchWorker } from './modules/search/search.jobs.ts';
+import { createSearchEngine } from './plugins/search/index.ts';
+import type { SearchEngine } from './plugins/search/engine.ts';
 import { ingestSharedSchemas } from './modules/ingest/ingest.schemas.ts';
 import { startIngestJobs } from './modules/ingest/ingest.jobs.ts';
 import { aggregationsSharedSchemas } from './modules/aggregations/aggregations.schemas.ts';
@@ -44,6 +48,8 @@ export interface AppServices {
   queue?: JobQueue;
   /** Defaults to SMTP when SMTP_URL is set, else the outbox table. */
   mailer?: Mailer;
+  /** Defaults to the engine the config chooses (Meilisearch or PostgreSQL). */
+  search?: SearchEngine;
   /** Where logs go instead of stdout (tests read them). */
   logStream?: { write(line: string): void };
 }
@@ -97,7 +103,12 @@ export async function buildApp(config: Readonly<Config>, services: AppServices):
   app.decorate('queue', services.queue);
   const mailer = services.mailer ?? (config.smtpUrl ? createSmtpMailer(config.smtpUrl, config.mailFrom) : createOutboxMailer(services.db));
   app.decorate('mailer', mailer);
+  const search = services.search ?? createSearchEngine(config, services.db);
+  app.decorate('searchEngine', search);
+  const indexer = searchWorker(app);
   app.addHook('onClose', async () => {
+    indexer.stop();
+    await search.close();
     await mailer.close();
     await services.queue?.stop();
     await services.db.destroy();
@@ -138,6 +149,7 @@ export async function buildApp(config: Readonly<Config>, services: AppServices):
   await app.register(editorialRoutes, { prefix: '/api/v1' });
   await app.register(ingestRoutes, { prefix: '/api/v1' });
   await app.register(themeRulesRoutes, { prefix: '/api/v1' });
+  await app.register(searchRoutes, { prefix: '/api/v1' });
   await app.register(importsRoutes, { prefix: '/api/v1' });
   await app.register(themesRoutes, { prefix: '/api/v1' });
   await app.register(spaPlugin);
@@ -148,6 +160,7 @@ export async function buildApp(config: Readonly<Config>, services: AppServices):
       await startAuthJobs(app);
       await startCallsJobs(app);
       await startIngestJobs(app);
+      indexer.start();
     });
   }
   return app;

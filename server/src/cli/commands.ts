@@ -10,6 +10,8 @@ import type { ImportReport } from '../modules/comuni/import-report.ts';
 import { importFundingHistory } from '../modules/comuni/funding-history.import.ts';
 import { importIpa } from '../modules/comuni/ipa.import.ts';
 import { readFile } from 'node:fs/promises';
+import { createSearchEngine } from '../plugins/search/index.ts';
+import { reindexAll } from '../modules/search/search.outbox.ts';
 import { CONNECTORS, SOURCE_KINDS } from '../modules/ingest/connectors/index.ts';
 import { reprocessItems, runIngest, type RunReport } from '../modules/ingest/ingest.service.ts';
 import { basename } from 'node:path';
@@ -109,6 +111,21 @@ export const COMMANDS: Record<string, Command> = {
       const failures = r.failures.slice(0, 20).map((f) => `  ${f.externalId}: ${f.reason}`);
       return [`${r.kind} ${r.location}: ${r.seen} voci, ${r.created} creati, ${r.updated} aggiornati, ${r.unchanged} invariati, ${r.failed} non importati`, ...failures].join('\n');
     },
+  },
+  search: {
+    usage: 'search reindex [--json]',
+    async run(ctx) {
+      subcommand(ctx, ['reindex'] as const);
+      return ctx.withDb(async (db) => {
+        const engine = createSearchEngine(ctx.config, db);
+        try {
+          return { engine: engine.name, ...(await reindexAll(db, engine)) };
+        } finally {
+          await engine.close();
+        }
+      });
+    },
+    print: (report) => `${String(report.engine)}: ${String(report.documents)} bandi indicizzati in ${String(report.seconds)} s`,
   },
   openapi: {
     usage: 'openapi write',

@@ -2,6 +2,7 @@ import type { Config } from '../plugins/config.ts';
 import type { Db } from '../plugins/db/database.ts';
 import type { JobQueue } from '../plugins/queue.ts';
 import type { Mailer } from '../plugins/mail.ts';
+import type { SearchEngine } from '../plugins/search/engine.ts';
 import type { ProfileCache } from '../modules/comuni/profile.cache.ts';
 import type { ComuneProfileRow } from '../modules/comuni/profile.queries.ts';
 
@@ -11,6 +12,7 @@ declare module 'fastify' {
     db: Db;
     queue: JobQueue | undefined;
     mailer: Mailer;
+    searchEngine: SearchEngine;
     /** Comune profiles in memory; writers invalidate their comune after committing. */
     profileCache: ProfileCache<ComuneProfileRow>;
   }

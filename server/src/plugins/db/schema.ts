@@ -375,6 +375,37 @@ export interface IngestItemsTable {
   last_seen_at: Generated<Date>;
 }
 
+export interface SearchOutboxTable {
+  id: Generated<number>;
+  call_id: string;
+  created_at: Generated<Date>;
+  attempts: Generated<number>;
+  next_attempt_at: Generated<Date>;
+  last_error: string | null;
+  processed_at: Date | null;
+}
+
+export interface SearchDocumentsTable {
+  call_id: string;
+  document: unknown;
+  tsv: unknown;
+  title_folded: string;
+  editorial_status: string;
+  programme: string;
+  measure_code: string | null;
+  themes: string[];
+  sources: string[];
+  body_types: string[];
+  regions: string[];
+  provinces: string[];
+  amount_max: number | null;
+  remaining_budget: number | null;
+  opens_ms: number | null;
+  closes_ms: number | null;
+  published_at: Date | null;
+  indexed_at: Generated<Date>;
+}
+
 /** Every table the server queries; each feature adds its own. */
 export interface Database {
   worker_heartbeats: WorkerHeartbeatsTable;
@@ -408,4 +439,6 @@ export interface Database {
   ingest_sources: IngestSourcesTable;
   ingest_runs: IngestRunsTable;
   ingest_items: IngestItemsTable;
+  search_outbox: SearchOutboxTable;
+  search_documents: SearchDocumentsTable;
 }

@@ -1,0 +1,66 @@
+import { Type } from '@sinclair/typebox';
+import { PageQuery } from '../../plugins/pagination.ts';
+import { FACETS, SORTS } from '../../plugins/search/engine.ts';
+import { BODY_TYPES, CALL_STATUSES, EDITORIAL_STATUSES, PROGRAMME_KINDS } from '../calls/calls.schemas.ts';
+
+const nullable = <T extends import('@sinclair/typebox').TSchema>(schema: T) => Type.Union([Type.Null(), schema]);
+
+export const SearchQuerySchema = Type.Object(
+  {
+    q: Type.Optional(Type.String({ maxLength: 200, description: 'Parole in italiano: accenti, maiuscole ed errori di battitura sono perdonati' })),
+    status: Type.Optional(Type.Array(Type.String({ enum: [...CALL_STATUSES] }))),
+    programme: Type.Optional(Type.String({ enum: [...PROGRAMME_KINDS] })),
+    measure: Type.Optional(Type.String({ pattern: '^[0-9]+(\\.[0-9]+)*$' })),
+    theme: Type.Optional(Type.String({ maxLength: 100 })),
+    source: Type.Optional(Type.String({ maxLength: 60 })),
+    bodyType: Type.Optional(Type.String({ enum: [...BODY_TYPES] })),
+    region: Type.Optional(Type.String({ pattern: '^[0-9]{2}$' })),
+    province: Type.Optional(Type.String({ pattern: '^[A-Z]{2}$' })),
+    editorialStatus: Type.Optional(Type.Array(Type.String({ enum: [...EDITORIAL_STATUSES] }), { description: 'Solo redazione: includere bozze e altri stati' })),
+    facets: Type.Array(Type.String({ enum: [...FACETS] }), { default: [], description: `Faccette da contare: ${FACETS.join(', ')}` }),
+    sort: Type.String({ enum: [...SORTS], default: 'relevance' }),
+    ...PageQuery,
+  },
+  { additionalProperties: false },
+);
+
+const Hit = Type.Object({
+  id: Type.String({ format: 'uuid' }),
+  title: Type.String(),
+  summary: nullable(Type.String()),
+  issuer: Type.String(),
+  programme: Type.String(),
+  measureCode: nullable(Type.String()),
+  themes: Type.Array(Type.String()),
+  status: Type.String({ enum: [...CALL_STATUSES] }),
+  editorialStatus: Type.String(),
+  nextDeadline: nullable(Type.String({ format: 'date-time' })),
+  totalBudget: nullable(Type.Number({ format: 'double' })),
+  amountMax: nullable(Type.Number({ format: 'double' })),
+  link: nullable(Type.String()),
+  highlights: Type.Object({ title: nullable(Type.String()), summary: nullable(Type.String()) }, { description: 'Parole trovate tra <mark> e </mark>' }),
+});
+
+const Link = Type.Object({ href: Type.String() });
+export const SearchPage = Type.Object(
+  {
+    items: Type.Array(Hit),
+    total: Type.Integer({ format: 'int32' }),
+    limit: Type.Integer({ format: 'int32' }),
+    offset: Type.Integer({ format: 'int32' }),
+    facets: Type.Record(Type.String(), Type.Record(Type.String(), Type.Integer({ format: 'int32' }))),
+    _links: Type.Object({ self: Link, next: Type.Optional(Link), prev: Type.Optional(Link) }),
+  },
+  { $id: 'CallSearchPage' },
+);
+
+export const SearchStatus = Type.Object(
+  {
+    engine: Type.String({ enum: ['postgres', 'meilisearch'] }),
+    healthy: Type.Boolean(),
+    detail: nullable(Type.String()),
+    pending: Type.Integer({ format: 'int32', description: 'Modifiche non ancora indicizzate' }),
+    oldestPendingSeconds: nullable(Type.Integer({ format: 'int32' })),
+  },
+  { $id: 'SearchStatus' },
+);

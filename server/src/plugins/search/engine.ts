@@ -1,0 +1,132 @@
+/** A call as the search engines index it: flat, with everything a filter, facet or sort needs. */
+export interface CallDocument {
+  id: string;
+  title: string;
+  summary: string | null;
+  description: string | null;
+  issuer: string;
+  programme: string;
+  programmeCode: string | null;
+  measureCode: string | null;
+  themes: string[];
+  themeLabels: string[];
+  sources: string[];
+  bodyTypes: string[];
+  regions: string[];
+  provinces: string[];
+  editorialStatus: string;
+  totalBudget: number | null;
+  remainingBudget: number | null;
+  amountMax: number | null;
+  /** Epoch milliseconds, so both engines can compare and sort them. */
+  publishedAt: number | null;
+  windows: { opensAt: number; closesAt: number | null }[];
+  link: string | null;
+}
+
+export const FACETS = ['themes', 'programme', 'source', 'status', 'bodyType', 'region', 'province', 'amount', 'deadline'] as const;
+export type Facet = (typeof FACETS)[number];
+export const SORTS = ['relevance', 'deadline', '-deadline', 'published', '-published', 'amount', '-amount'] as const;
+export const AMOUNT_BUCKETS = [
+  ['fino-10000', 0, 10_000],
+  ['10000-50000', 10_000, 50_000],
+  ['50000-250000', 50_000, 250_000],
+  ['250000-1000000', 250_000, 1_000_000],
+  ['oltre-1000000', 1_000_000, Infinity],
+] as const;
+/** Open calls closing within so many days (cumulative). */
+export const DEADLINE_BUCKETS = [7, 30, 60, 90] as const;
+
+/** Words users type for the same thing; Meilisearch gets them as settings, PostgreSQL expands queries. */
+export const SYNONYMS: string[][] = [
+  ['pagopa', 'pago pa'],
+  ['spid', 'identità digitale'],
+  ['cloud', 'nuvola'],
+  ['app io', 'appio'],
+  ['send', 'notifiche digitali'],
+  ['pdnd', 'piattaforma digitale nazionale dati'],
+];
+
+export interface SearchQuery {
+  q?: string | undefined;
+  status?: string[] | undefined;
+  editorialStatus: string[];
+  programme?: string | undefined;
+  measure?: string | undefined;
+  theme?: string | undefined;
+  source?: string | undefined;
+  bodyType?: string | undefined;
+  region?: string | undefined;
+  province?: string | undefined;
+  facets: Facet[];
+  sort: (typeof SORTS)[number];
+  limit: number;
+  offset: number;
+  now: Date;
+  soonDays: number;
+}
+
+export interface SearchHit {
+  id: string;
+  title: string;
+  summary: string | null;
+  issuer: string;
+  programme: string;
+  measureCode: string | null;
+  themes: string[];
+  status: string;
+  editorialStatus: string;
+  nextDeadline: string | null;
+  totalBudget: number | null;
+  amountMax: number | null;
+  link: string | null;
+  /** Matched words wrapped in <mark>…</mark>. */
+  highlights: { title: string | null; summary: string | null };
+}
+
+export interface SearchResult {
+  items: SearchHit[];
+  total: number;
+  facets: Partial<Record<Facet, Record<string, number>>>;
+}
+
+export interface SearchEngine {
+  readonly name: 'postgres' | 'meilisearch';
+  index(documents: CallDocument[]): Promise<void>;
+  remove(ids: string[]): Promise<void>;
+  search(query: SearchQuery): Promise<SearchResult>;
+  /** Rebuilds the whole index from these documents; searches keep working meanwhile. */
+  reindex(documents: CallDocument[]): Promise<void>;
+  health(): Promise<{ healthy: boolean; detail: string | null }>;
+  close(): Promise<void>;
+}
+
+/** The status users see, from windows and budget (the same rule as the catalogue's). */
+export function statusAt(doc: Pick<CallDocument, 'remainingBudget' | 'windows'>, now: number, soonDays: number): string {
+  if (doc.remainingBudget === 0) return 'esaurito';
+  const soon = now + soonDays * 86_400_000;
+  const open = doc.windows.filter((w) => w.opensAt <= now && (w.closesAt === null || w.closesAt > now));
+  if (open.some((w) => w.closesAt !== null && w.closesAt <= soon)) return 'in_scadenza';
+  if (open.length > 0) return 'aperto';
+  return doc.windows.some((w) => w.opensAt > now) ? 'in_arrivo' : 'chiuso';
+}
+
+export function nextDeadlineAt(doc: Pick<CallDocument, 'windows'>, now: number): number | null {
+  const closes = doc.windows.map((w) => w.closesAt).filter((c): c is number => c !== null);
+  if (doc.windows.some((w) => w.closesAt === null) && !closes.some((c) => c > now)) return null;
+  const ahead = closes.filter((c) => c > now);
+  return ahead.length > 0 ? Math.min(...ahead) : closes.length > 0 ? Math.max(...closes) : null;
+}
+
+/** The query and the variants its synonyms give ("pago pa" → also "pagopa"). */
+export function queryVariants(q: string): string[] {
+  const folded = q.toLowerCase();
+  const variants = new Set([q]);
+  for (const group of SYNONYMS) {
+    for (const word of group) {
+      if (!folded.includes(word)) continue;
+      for (const other of group) if (other !== word) variants.add(folded.replace(word, other));
+    }
+  }
+  return [...variants];
+}

@@ -1,0 +1,10 @@
+import type { Config } from '../config.ts';
+import type { Db } from '../db/database.ts';
+import type { SearchEngine } from './engine.ts';
+import { createMeilisearchEngine } from './meilisearch-engine.ts';
+import { createPostgresEngine } from './postgres-engine.ts';
+
+/** Meilisearch when MEILISEARCH_URL is set, the PostgreSQL engine otherwise. */
+export function createSearchEngine(config: Readonly<Config>, db: Db): SearchEngine {
+  return config.meilisearchUrl ? createMeilisearchEngine(config.meilisearchUrl, config.meilisearchApiKey ?? null) : createPostgresEngine(db);
+}

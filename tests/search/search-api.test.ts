@@ -1,0 +1,87 @@
+import request from 'supertest';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { drainSearchOutbox } from '../../server/src/modules/search/search.outbox.ts';
+import type { CallDocument, SearchEngine } from '../../server/src/plugins/search/engine.ts';
+import { createPostgresEngine } from '../../server/src/plugins/search/postgres-engine.ts';
+import { useTestApp } from '../helpers/app.ts';
+import { callInput } from '../helpers/calls.ts';
+import { createTestUser, loginAs, type Agent } from '../helpers/identity.ts';
+
+const ctx = useTestApp({ env: { REVIEW_REQUIRED: 'false' } });
+let editor: Agent;
+
+beforeAll(async () => {
+  await createTestUser(ctx.db, 'redazione@anci.example.it', 'editor');
+  editor = await loginAs(ctx.app, 'redazione@anci.example.it');
+});
+
+const create = async (title: string, publish = true) => {
+  const { body } = await editor.post('/api/v1/calls').set('x-csrf-token', editor.csrf).send(callInput({ title }));
+  if (publish) await editor.post(`/api/v1/calls/${body.id}/publish`).set('x-csrf-token', editor.csrf).expect(200);
+  return body.id as string;
+};
+
+describe('GET /api/v1/calls/search', () => {
+  it('finds a call once the outbox is drained, and shows the lag meanwhile', async () => {
+    await create('Avviso per la digitalizzazione degli archivi storici');
+    await create('Bozza sugli archivi comunali', false);
+    const before = await request(ctx.app.server).get('/api/v1/search/status');
+    expect(before.body).toMatchObject({ engine: 'postgres', healthy: true });
+    expect(before.body.pending).toBeGreaterThan(0);
+    await drainSearchOutbox(ctx.db, ctx.app.searchEngine);
+    expect((await request(ctx.app.server).get('/api/v1/search/status')).body.pending).toBe(0);
+    const res = await request(ctx.app.server).get('/api/v1/calls/search?q=archivio&facets=status&facets=programme');
+    expect(res.status).toBe(200);
+    expect(res.body).toMatchObject({ total: 1, limit: 20, offset: 0, facets: { status: { aperto: 1 }, programme: { pnrr: 1 } }, _links: { self: expect.any(Object) } });
+    expect(res.body.items[0].highlights.title).toBe('Avviso per la digitalizzazione degli <mark>archivi</mark> storici');
+  });
+
+  it('lets editors, and only them, search drafts', async () => {
+    const anonymous = await request(ctx.app.server).get('/api/v1/calls/search?q=archivi&editorialStatus=draft');
+    expect(anonymous.status).toBe(403);
+    const drafts = await editor.get('/api/v1/calls/search?q=archivi&editorialStatus=draft');
+    expect(drafts.body.items.map((i: { title: string }) => i.title)).toEqual(['Bozza sugli archivi comunali']);
+    expect((await request(ctx.app.server).get('/api/v1/calls/search?facets=colore')).status).toBe(400);
+  });
+
+  it('exports the same search as CSV for spreadsheets', async () => {
+    const res = await request(ctx.app.server).get('/api/v1/calls/search?q=archivi').set('accept', 'text/csv');
+    expect(res.headers['content-type']).toBe('text/csv; charset=utf-8');
+    const [header, row] = res.text.replace(/^\uFEFF/, '').split('\r\n');
+    expect(res.text.startsWith('\uFEFF')).toBe(true);
+    expect(header).toBe('Titolo;Ente erogatore;Programma;Misura;Stato;Prossima scadenza;Dotazione (€);Importo massimo per ente (€);Temi;Link');
+    expect(row).toMatch(/^Avviso per la digitalizzazione degli archivi storici;Dipartimento per la trasformazione digitale;pnrr;1\.4\.5;Aperto;\d\d\/\d\d\/\d\d, \d\d:\d\d;200000000,00;59966,00;piattaforme\.send;https:/);
+  });
+});
+
+describe('the search outbox', () => {
+  it('keeps every change while the engine is down and indexes each exactly once when it returns', async () => {
+    const real = createPostgresEngine(ctx.db);
+    let down = true;
+    const indexed: string[] = [];
+    const flaky: SearchEngine = {
+      ...real,
+      async index(documents: CallDocument[]) {
+        if (down) throw new Error('connect ECONNREFUSED 127.0.0.1:7700');
+        indexed.push(...documents.map((d) => d.id));
+        return real.index(documents);
+      },
+    };
+    const first = await create('Avviso sui registri digitali');
+    await editor.put(`/api/v1/calls/${first}`).set('x-csrf-token', editor.csrf).send(callInput({ title: 'Avviso sui registri digitali (rettificato)' })).expect(200);
+    const second = await create('Avviso sulle biblioteche digitali');
+    expect(await drainSearchOutbox(ctx.db, flaky)).toMatchObject({ failed: 2 });
+    const pending = await ctx.db.selectFrom('search_outbox').select(['attempts', 'last_error']).where('processed_at', 'is', null).execute();
+    expect(pending.length).toBeGreaterThan(0);
+    expect(pending.every((p) => p.attempts === 1 && p.last_error === 'connect ECONNREFUSED 127.0.0.1:7700')).toBe(true);
+    down = false;
+    // The retry waits out its backoff (one second after the first failure).
+    expect(await drainSearchOutbox(ctx.db, flaky)).toMatchObject({ indexed: 0 });
+    await new Promise((r) => setTimeout(r, 1100));
+    expect(await drainSearchOutbox(ctx.db, flaky)).toMatchObject({ indexed: 2, failed: 0 });
+    expect(indexed.sort()).toEqual([first, second].sort());
+    expect(await drainSearchOutbox(ctx.db, flaky)).toMatchObject({ indexed: 0 });
+    const found = await request(ctx.app.server).get('/api/v1/calls/search?q=rettificato');
+    expect(found.body.items.map((i: { id: string }) => i.id)).toEqual([first]);
+  });
+});
