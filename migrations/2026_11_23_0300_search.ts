@@ -44,13 +44,18 @@ export async function up(db: Kysely<any>): Promise<void> {
     // Window bounds in epoch milliseconds; closes_ms null when a window stays open until funds run out.
     .addColumn('opens_ms', 'bigint')
     .addColumn('closes_ms', 'bigint')
+    // Each window's bounds, in order; an open-ended window closes at Number.MAX_SAFE_INTEGER.
+    .addColumn('window_opens', sql`bigint[]`, (c) => c.notNull())
+    .addColumn('window_closes', sql`bigint[]`, (c) => c.notNull())
     .addColumn('published_at', 'timestamptz')
     .addColumn('indexed_at', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))
     .execute();
+  // Storage is SSD or memory here, not spinning disks: let the planner prefer the GIN index over a scan.
+  await sql`do $$ begin execute format('alter database %I set random_page_cost = 1.1', current_database()); end $$`.execute(db);
   await sql`create index search_documents_tsv_index on search_documents using gin (tsv)`.execute(db);
   await sql`create index search_documents_title_folded_index on search_documents using gin (title_folded gin_trgm_ops)`.execute(db);
   await sql`create index search_documents_themes_index on search_documents using gin (themes)`.execute(db);
-  await db.schema.createIndex('search_documents_editorial_status_index').on('search_documents').column('editorial_status').execute();
+  await db.schema.createIndex('search_documents_opens_ms_closes_ms_index').on('search_documents').columns(['opens_ms', 'closes_ms']).execute();
 }
 
 export async function down(db: Kysely<any>): Promise<void> {

@@ -14,6 +14,8 @@ import type { ImportReport } from '../src/modules/comuni/import-report.ts';
 import { CONNECTORS } from '../src/modules/ingest/connectors/index.ts';
 import { runIngest, type RunReport } from '../src/modules/ingest/ingest.service.ts';
 import { CALL_CSV_COLUMNS } from '../src/modules/ingest/connectors/csv-template.ts';
+import { reindexAll } from '../src/modules/search/search.outbox.ts';
+import { createPostgresEngine } from '../src/plugins/search/postgres-engine.ts';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -56,8 +58,9 @@ async function importScenario(databaseUrl: string): Promise<boolean> {
 /** 10,000 calls in the CSV template, as an editor or a partner would prepare them. */
 function callsCsv(count: number): string {
   const themes = ['piattaforme.pagopa', 'infrastrutture.cloud', 'sicurezza', 'servizi', 'governance.formazione'];
+  const topics = ['digitalizzazione degli archivi', 'cybersicurezza', 'biblioteche in rete', 'mobilità sostenibile', 'turismo digitale', 'scuole connesse', 'sportello telematico', 'pagamenti pagoPA', 'migrazione in cloud', 'open data', 'formazione del personale', 'videosorveglianza', 'illuminazione intelligente', 'catasto digitale', 'servizi sociali online', 'protezione civile', 'cultura e musei', 'sport e impianti', 'agricoltura di montagna', 'commercio di vicinato'];
   const rows = Array.from({ length: count }, (_, i) =>
-    [`BENCH-${i}`, `Bando di prova numero ${i} per la digitalizzazione`, 'Contributi ai comuni', 'Fondazione di prova', 'fondazione', '', themes[i % themes.length], 'comune,unione', '', String(5000 + (i % 10) * 1000), '03', '', 'ammessa', 'graduatoria', '01/12/2026', '28/02/2027', '1000000', '10000-50000', ''].join(';'),
+    [`BENCH-${i}`, `Bando ${Math.floor(i / topics.length) + 1}: ${topics[i % topics.length]}`, 'Contributi ai comuni', 'Fondazione di prova', 'fondazione', '', themes[i % themes.length], 'comune,unione', '', String(5000 + (i % 10) * 1000), '03', '', 'ammessa', 'graduatoria', '01/12/2026', '28/02/2027', '1000000', '10000-50000', ''].join(';'),
   );
   return [CALL_CSV_COLUMNS.join(';'), ...rows].join('\n') + '\n';
 }
@@ -82,6 +85,10 @@ async function callsScenario(databaseUrl: string) {
       await timedRun('  Italia Domani bandi e avvisi', () => runIngest(db, clock, { connector: CONNECTORS.italiadomani!, location: bandi, trusted: false }));
       console.log(`ingest of the real PA digitale 2026 and Italia Domani files: ${((performance.now() - started) / 1000).toFixed(2)} s`);
     } else console.log('skipped the real calls files: ../shared/data is absent');
+    const engine = createPostgresEngine(db);
+    const reindex = await reindexAll(db, engine);
+    console.log(`full search reindex (postgres engine): ${reindex.seconds.toFixed(2)} s for ${reindex.documents} calls`);
+    console.log('Meilisearch figures: skipped, MEILISEARCH_URL is not set');
   } finally {
     await db.destroy();
   }
@@ -111,6 +118,10 @@ try {
   results.push(await load('GET /api/v1/status', app.info.url + '/api/v1/status', { connections, seconds }));
   await callsScenario(app.info.databaseUrl!);
   results.push(await load('GET /api/v1/calls?status=aperto', app.info.url + '/api/v1/calls?status=aperto', { connections, seconds }));
+  const facets = 'facets=status&facets=programme&facets=themes&facets=amount&facets=deadline';
+  results.push(await load('search "archivi" + 5 facets (20 conns)', `${app.info.url}/api/v1/calls/search?q=archivi&${facets}`, { connections: 20, seconds }));
+  results.push(await load('search no words, status filter + 5 facets (20 conns)', `${app.info.url}/api/v1/calls/search?status=aperto&${facets}`, { connections: 20, seconds }));
+  results.push(await load('search "cloud", theme filter + facets (20 conns)', `${app.info.url}/api/v1/calls/search?q=cloud&theme=infrastrutture&${facets}`, { connections: 20, seconds }));
   if (await importScenario(app.info.databaseUrl!)) {
     results.push(await load('GET /api/v1/comuni/019035', app.info.url + '/api/v1/comuni/019035', { connections, seconds }));
     results.push(await load('GET /api/v1/comuni?q=ber&region=03', app.info.url + '/api/v1/comuni?q=ber&region=03', { connections, seconds }));

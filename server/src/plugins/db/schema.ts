@@ -402,6 +402,8 @@ export interface SearchDocumentsTable {
   remaining_budget: number | null;
   opens_ms: number | null;
   closes_ms: number | null;
+  window_opens: number[];
+  window_closes: number[];
   published_at: Date | null;
   indexed_at: Generated<Date>;
 }
