@@ -52,9 +52,9 @@ export async function up(db: Kysely<any>): Promise<void> {
     .execute();
   // Storage is SSD or memory here, not spinning disks: let the planner prefer the GIN index over a scan.
   await sql`do $$ begin execute format('alter database %I set random_page_cost = 1.1', current_database()); end $$`.execute(db);
-  await sql`create index search_documents_tsv_index on search_documents using gin (tsv)`.execute(db);
-  await sql`create index search_documents_title_folded_index on search_documents using gin (title_folded gin_trgm_ops)`.execute(db);
-  await sql`create index search_documents_themes_index on search_documents using gin (themes)`.execute(db);
+  await sql`create index search_documents_tsv_index on search_documents using gin (tsv) with (fastupdate = off)`.execute(db);
+  await sql`create index search_documents_title_folded_index on search_documents using gin (title_folded gin_trgm_ops) with (fastupdate = off)`.execute(db);
+  await sql`create index search_documents_themes_index on search_documents using gin (themes) with (fastupdate = off)`.execute(db);
   await db.schema.createIndex('search_documents_opens_ms_closes_ms_index').on('search_documents').columns(['opens_ms', 'closes_ms']).execute();
 }
 

@@ -132,22 +132,27 @@ async function run(db: Db, query: SearchQuery, parts: Parts): Promise<SearchResu
   const facetSql = facetQueries(query.facets, now);
   const q = query.q?.trim() ?? '';
   const headline = (field: string) =>
-    q ? sql<string | null>`ts_headline('italian', coalesce(m.document ->> ${field}, ''), ${tsQuery(q)}, 'StartSel=<mark>, StopSel=</mark>, HighlightAll=true')` : sql<null>`null`;
+    q ? sql<string | null>`ts_headline('italian', coalesce(d.document ->> ${field}, ''), ${tsQuery(q)}, 'StartSel=<mark>, StopSel=</mark>, HighlightAll=true')` : sql<null>`null`;
 
   const { rows } = await sql<{ items: Record<string, unknown>[] | null; total: number; facets: Record<string, Record<string, number>> }>`
     with matched as (
       select * from (
-        select d.call_id, d.document, d.themes, d.sources, d.body_types, d.regions, d.provinces, d.programme, d.amount_max, d.published_at,
+        select d.call_id, d.themes, d.sources, d.body_types, d.regions, d.provinces, d.programme, d.amount_max, d.published_at,
                ${status} as status, ${deadline} as deadline, ${parts.rank} as rank
           from search_documents d
          where ${sql.join(filters, sql` and `)}
       ) m ${statusFilter}
     ),
-    page as (
-      select m.*, ${headline('title')} as title_hl, ${headline('summary')} as summary_hl
+    ranked as (
+      select m.call_id, m.status, m.deadline, m.rank, m.published_at, m.amount_max
         from matched m order by ${order}, m.call_id limit ${query.limit} offset ${query.offset}
+    ),
+    page as (
+      -- Only the page's rows read the stored document (the widest column) and get highlighted.
+      select m.*, d.document, ${headline('title')} as title_hl, ${headline('summary')} as summary_hl
+        from ranked m join search_documents d on d.call_id = m.call_id
     )
-    select (select json_agg(json_build_object('document', p.document, 'status', p.status, 'deadline', p.deadline, 'titleHl', p.title_hl, 'summaryHl', p.summary_hl)) from page p) as items,
+    select (select json_agg(json_build_object('document', m.document, 'status', m.status, 'deadline', m.deadline, 'titleHl', m.title_hl, 'summaryHl', m.summary_hl) order by ${order}, m.call_id) from page m) as items,
            (select count(*) from matched)::int as total,
            ${facetSql} as facets
   `.execute(db);
