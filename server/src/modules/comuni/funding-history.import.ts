@@ -1,30 +1,12 @@
-import { sql, type Kysely } from 'kysely';
-import type { Database, FundingStatus } from '../../plugins/db/schema.ts';
+import { sql, type Kysely, type Selectable } from 'kysely';
+import type { Database, FundingAwardsTable, FundingStatus } from '../../plugins/db/schema.ts';
 import { unprocessable } from '../../plugins/errors/problem.ts';
 import { notifyComuniChanged } from './comuni.changes.ts';
 import { decodeText, parseCsv, sniffDelimiter } from '../../shared/csv.ts';
 import { emptyReport, RowError, type ImportOptions, type ImportReport } from './import-report.ts';
 
 /** One funded application as stored; the key is (comune_istat, avviso, application_key). */
-interface AwardRecord {
-  comune_istat: string;
-  source: string;
-  application_key: string;
-  avviso: string;
-  measure_code: string;
-  measure_name: string | null;
-  window_number: number | null;
-  amount: number;
-  applied_at: Date | null;
-  funded_on: string | null;
-  cup: string | null;
-  protocol: string | null;
-  decree: string | null;
-  status: FundingStatus;
-  status_on: string | null;
-  source_file: string | null;
-  snapshot_date: string | null;
-}
+type AwardRecord = Omit<Selectable<FundingAwardsTable>, 'id' | 'created_at' | 'updated_at'>;
 
 const SOURCE = 'padigitale2026';
 const REQUIRED = ['codice_ipa', 'comune', 'cod_comune', 'provincia', 'importo_finanziamento', 'avviso', 'misura', 'data_invio_candidatura', 'data_finanziamento', 'codice_cup', 'numero_finestra_temporale', 'numero_di_protocollo', 'stato_candidatura', 'data_stato_candidatura'];

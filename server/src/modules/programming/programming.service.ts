@@ -73,19 +73,10 @@ async function assertValid(trx: Transaction<Database>, istat: string, values: It
   if (errors.length > 0) throw unprocessable('INVALID_PROGRAMMING_ITEM', errors.map((e) => e.message).join(' '), errors);
 }
 
-const comparable = (row: NonNullable<Awaited<ReturnType<typeof findItem>>>): ItemValues => ({
-  code: row.code,
-  title: row.title,
-  description: row.description,
-  themes: row.themes,
-  startYear: row.start_year,
-  endYear: row.end_year,
-  estimatedCost: row.estimated_cost,
-  priority: row.priority,
-  status: row.status,
-  fundingStatus: row.funding_status,
-  fundingAwardIds: row.fundings.map((f) => f.id).sort(),
-});
+function comparable(row: NonNullable<Awaited<ReturnType<typeof findItem>>>): ItemValues {
+  const { id: _id, istat: _istat, fundings, createdAt: _created, updatedAt: _updated, ...values } = toProgrammingItem(row);
+  return { ...values, fundingAwardIds: fundings.map((f) => f.id).sort() } as ItemValues;
+}
 
 export async function createItem(trx: Transaction<Database>, request: FastifyRequest | null, istat: string, values: ItemValues) {
   await assertValid(trx, istat, values);
