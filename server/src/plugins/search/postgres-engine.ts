@@ -87,7 +87,7 @@ interface Parts {
 async function searchPostgres(db: Db, query: SearchQuery): Promise<SearchResult> {
   const q = query.q?.trim();
   if (!q) return run(db, query, { match: sql`true`, rank: sql<number>`0` });
-  const fullText = await run(db, query, { match: sql`d.tsv @@ (${tsQuery(q)})`, rank: sql<number>`ts_rank_cd(d.tsv, ${tsQuery(q)})` });
+  const fullText = await run(db, query, { match: sql`d.tsv @@ (${tsQuery(q)})`, rank: sql<number>`ts_rank(d.tsv, ${tsQuery(q)})` });
   if (fullText.total > 0) return fullText;
   // Nothing for the words as typed: forgive typos with trigram similarity on the title.
   const folded = sql`lower(immutable_unaccent(${q}))`;
