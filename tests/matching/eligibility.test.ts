@@ -1,0 +1,85 @@
+import { describe, expect, it } from 'vitest';
+import { estimateAmount } from '../../server/src/modules/matching/amount.ts';
+import { evaluateEligibility, type CallRules } from '../../server/src/modules/matching/eligibility.ts';
+import type { ComuneFacts } from '../../server/src/modules/matching/profile-facts.ts';
+import { AVVISI_PNRR } from '../../seeds/avvisi-pnrr.ts';
+
+const comune = (over: Partial<ComuneFacts> = {}): ComuneFacts => ({
+  istat: '019035', name: 'Crema', legalPopulation: 33970, residentPopulation: 34012, regionCode: '03', provinceSigla: 'CR', altitudeZone: 5, aggregations: [], awards: [], ...over,
+});
+const rules = (over: Partial<CallRules> & { eligibility?: Partial<CallRules['eligibility']> } = {}): CallRules => ({
+  title: 'Avviso di prova',
+  measureCode: null,
+  windows: [{ opensAt: '2026-11-01T00:00:00Z', closesAt: '2027-01-31T23:00:00Z' }],
+  remainingBudget: null,
+  ...over,
+  eligibility: { bodyTypes: ['comune'], aggregation: 'allowed', exclusions: [], conditions: [], ...over.eligibility },
+});
+const asOf = new Date('2026-11-23T10:00:00Z');
+const failures = (r: ReturnType<typeof evaluateEligibility>) => r.checks.filter((c) => c.outcome === 'fail').map((c) => c.message);
+
+describe('eligibility', () => {
+  it('says why a comune is too large, in plain Italian', () => {
+    const result = evaluateEligibility(rules({ eligibility: { population: { max: 15000 } } }), comune({ residentPopulation: 23400 }), asOf);
+    expect(result.verdict).toBe('not_eligible');
+    expect(failures(result)).toEqual(['La popolazione (23.400) supera il limite di 15.000 abitanti.']);
+  });
+
+  it('checks territory, altitude zone and timing', () => {
+    const result = evaluateEligibility(rules({ eligibility: { territory: { provinces: ['SO', 'BG'] }, altitudeZones: [1] }, windows: [{ opensAt: '2026-01-01T00:00:00Z', closesAt: '2026-03-31T21:59:59Z' }] }), comune(), asOf);
+    expect(failures(result)).toEqual([
+      'Il comune non è nel territorio a cui il bando è rivolto.',
+      'La zona altimetrica del comune non è tra quelle ammesse dal bando.',
+      'Il bando è chiuso dal 31 marzo 2026.',
+    ]);
+    expect(evaluateEligibility(rules({ windows: [{ opensAt: '2027-02-01T00:00:00Z', closesAt: null }] }), comune(), asOf).verdict).toBe('eligible');
+  });
+
+  it('lets a comune in through its unione, and flags calls that require applying together', () => {
+    const unione = { id: 'u', name: 'Unione dei Comuni della Presolana', kind: 'unione' };
+    const forUnioni = rules({ eligibility: { bodyTypes: ['unione'] } });
+    expect(evaluateEligibility(forUnioni, comune(), asOf)).toMatchObject({ verdict: 'not_eligible' });
+    expect(evaluateEligibility(forUnioni, comune({ aggregations: [unione] }), asOf)).toMatchObject({ verdict: 'eligible_via_aggregation' });
+    const together = evaluateEligibility(rules({ eligibility: { aggregation: 'required' } }), comune(), asOf);
+    expect(together.verdict).toBe('eligible_via_aggregation');
+    expect(together.checks.find((c) => c.rule === 'aggregation')?.message).toContain('non risulta in un’aggregazione');
+  });
+
+  it('excludes comuni already funded by the measure, by a named avviso or in an earlier window, but not after a renunciation', () => {
+    const award = { measureCode: '1.4.1', avviso: '1.4.1 Esperienza del Cittadino - Comuni - Aprile 2022', status: 'erogato' as const, fundedOn: '2022-09-19' };
+    expect(failures(evaluateEligibility(rules({ eligibility: { exclusions: [{ kind: 'funded_by_measure', measureCode: '1.4' }] } }), comune({ awards: [award] }), asOf))).toEqual([
+      'Il comune ha già ottenuto un finanziamento della misura 1.4 («1.4.1 Esperienza del Cittadino - Comuni - Aprile 2022»).',
+    ]);
+    const sameAvviso = rules({ title: '1.4.1 Esperienza del Cittadino - Comuni - Aprile 2022', eligibility: { exclusions: [{ kind: 'funded_in_earlier_window' }] } });
+    expect(evaluateEligibility(sameAvviso, comune({ awards: [award] }), asOf).verdict).toBe('not_eligible');
+    expect(evaluateEligibility(sameAvviso, comune({ awards: [{ ...award, status: 'rinuncia' }] }), asOf).verdict).toBe('eligible');
+  });
+
+  it('shows free-text conditions as things to verify', () => {
+    const result = evaluateEligibility(rules({ eligibility: { conditions: ['Almeno 5 servizi attivati.'] } }), comune(), asOf);
+    expect(result.verdict).toBe('eligible');
+    expect(result.checks.at(-1)).toEqual({ rule: 'condition', outcome: 'unverifiable', message: 'Almeno 5 servizi attivati.' });
+  });
+});
+
+describe('estimated amount', () => {
+  const avviso = (title: string) => AVVISI_PNRR.find((a) => a.externalId === title)!.call;
+
+  it('reads the population-bracket table of the curated 1.4.1 avviso', () => {
+    const rule = avviso('1.4.1 Esperienza del Cittadino - Comuni - Settembre 2022').money.amount;
+    expect(estimateAmount(rule, comune({ residentPopulation: 3200 }))).toMatchObject({ min: 79922, max: 79922 });
+    expect(estimateAmount(rule, comune())).toEqual({ min: 280932, max: 280932, basis: 'fascia 20.001–50.000 abitanti (popolazione residente ISTAT 34.012)' });
+  });
+
+  it('gives a range for pagoPA: euros per service times 3 to 117 services', () => {
+    const rule = avviso('1.4.3 - pagoPA - Comuni - giugno 2024').money.amount;
+    expect(estimateAmount(rule, comune({ residentPopulation: 8908 }))).toMatchObject({ min: 2571, max: 100269 });
+  });
+
+  it('handles fixed amounts, ranges and a population the table does not cover', () => {
+    expect(estimateAmount({ kind: 'fixed', amount: 14000 }, comune())).toMatchObject({ min: 14000, max: 14000 });
+    expect(estimateAmount({ kind: 'range', min: 5000, max: 40000 }, comune())).toMatchObject({ min: 5000, max: 40000 });
+    expect(estimateAmount({ kind: 'brackets', brackets: [{ populationMin: 0, populationMax: 5000, amount: 1 }] }, comune())).toBeNull();
+    expect(estimateAmount(null, comune())).toBeNull();
+  });
+});
