@@ -83,3 +83,23 @@ describe('estimated amount', () => {
     expect(estimateAmount(null, comune())).toBeNull();
   });
 });
+
+describe('relevance', async () => {
+  const { computeRelevance, WEIGHTS } = await import('../../server/src/modules/matching/relevance.ts');
+  const item = (over = {}) => ({ id: 'i1', title: 'Pagamenti pagoPA per la mensa', themes: ['piattaforme.pagopa'], priority: 'high' as const, status: 'planned' as const, fundingStatus: 'unfunded' as const, estimatedCost: 12000, ...over });
+
+  it('scores a call that funds an urgent, unfunded intervention high, and keeps each component', () => {
+    const r = computeRelevance({ callThemes: ['piattaforme'], items: [item()], interests: ['piattaforme.pagopa'], estimate: { min: 12000, max: 12000, basis: '' }, daysLeft: 9, sportelloOpen: true });
+    expect(r.fundableItems).toEqual([{ id: 'i1', title: 'Pagamenti pagoPA per la mensa' }]);
+    expect(r.matchedThemes).toEqual(['piattaforme.pagopa']);
+    expect(r.components).toEqual({ programming: 30, interests: WEIGHTS.interests, need: WEIGHTS.need, urgency: 18 });
+    expect(r.score).toBe(83);
+  });
+
+  it('gives nothing for themes the comune does not plan, nor for interventions already funded or done', () => {
+    const none = computeRelevance({ callThemes: ['sicurezza'], items: [item()], interests: [], estimate: null, daysLeft: 60, sportelloOpen: false });
+    expect(none.components.programming + none.components.interests + none.components.need).toBe(0);
+    const funded = computeRelevance({ callThemes: ['piattaforme.pagopa'], items: [item({ fundingStatus: 'funded' }), item({ id: 'i2', status: 'done' })], interests: [], estimate: null, daysLeft: 60, sportelloOpen: false });
+    expect(funded.fundableItems).toEqual([]);
+  });
+});
