@@ -30,6 +30,8 @@ import { startCallsJobs } from './modules/calls/calls.jobs.ts';
 import ingestRoutes from './modules/ingest/ingest.routes.ts';
 import themeRulesRoutes from './modules/ingest/theme-rules.routes.ts';
 import searchRoutes from './modules/search/search.routes.ts';
+import matchingRoutes from './modules/matching/matching.routes.ts';
+import { matchingWorker } from './modules/matching/matching.jobs.ts';
 import { searchWorker } from './modules/search/search.jobs.ts';
 import { createSearchEngine } from './plugins/search/index.ts';
 import type { SearchEngine } from './plugins/search/engine.ts';
@@ -106,8 +108,10 @@ export async function buildApp(config: Readonly<Config>, services: AppServices):
   const search = services.search ?? createSearchEngine(config, services.db);
   app.decorate('searchEngine', search);
   const indexer = searchWorker(app);
+  const matcher = matchingWorker(app);
   app.addHook('onClose', async () => {
     indexer.stop();
+    matcher.stop();
     await search.close();
     await mailer.close();
     await services.queue?.stop();
@@ -150,6 +154,7 @@ export async function buildApp(config: Readonly<Config>, services: AppServices):
   await app.register(ingestRoutes, { prefix: '/api/v1' });
   await app.register(themeRulesRoutes, { prefix: '/api/v1' });
   await app.register(searchRoutes, { prefix: '/api/v1' });
+  await app.register(matchingRoutes, { prefix: '/api/v1' });
   await app.register(importsRoutes, { prefix: '/api/v1' });
   await app.register(themesRoutes, { prefix: '/api/v1' });
   await app.register(spaPlugin);
@@ -161,6 +166,7 @@ export async function buildApp(config: Readonly<Config>, services: AppServices):
       await startCallsJobs(app);
       await startIngestJobs(app);
       indexer.start();
+      matcher.start();
     });
   }
   return app;

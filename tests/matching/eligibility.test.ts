@@ -7,7 +7,7 @@ import { AVVISI_PNRR } from '../../seeds/avvisi-pnrr.ts';
 const comune = (over: Partial<ComuneFacts> = {}): ComuneFacts => ({
   istat: '019035', name: 'Crema', legalPopulation: 33970, residentPopulation: 34012, regionCode: '03', provinceSigla: 'CR', altitudeZone: 5, aggregations: [], awards: [], ...over,
 });
-const rules = (over: Partial<CallRules> & { eligibility?: Partial<CallRules['eligibility']> } = {}): CallRules => ({
+const rules = (over: Omit<Partial<CallRules>, 'eligibility'> & { eligibility?: Partial<CallRules['eligibility']> } = {}): CallRules => ({
   title: 'Avviso di prova',
   measureCode: null,
   windows: [{ opensAt: '2026-11-01T00:00:00Z', closesAt: '2027-01-31T23:00:00Z' }],

@@ -12,6 +12,7 @@ import { importIpa } from '../modules/comuni/ipa.import.ts';
 import { readFile } from 'node:fs/promises';
 import { createSearchEngine } from '../plugins/search/index.ts';
 import { reindexAll } from '../modules/search/search.outbox.ts';
+import { rematchAll } from '../modules/matching/matching.service.ts';
 import { CONNECTORS, SOURCE_KINDS } from '../modules/ingest/connectors/index.ts';
 import { reprocessItems, runIngest, type RunReport } from '../modules/ingest/ingest.service.ts';
 import { basename } from 'node:path';
@@ -126,6 +127,16 @@ export const COMMANDS: Record<string, Command> = {
       });
     },
     print: (report) => `${String(report.engine)}: ${String(report.documents)} bandi indicizzati in ${String(report.seconds)} s`,
+  },
+  match: {
+    usage: 'match rematch [--json]',
+    async run(ctx) {
+      subcommand(ctx, ['rematch'] as const);
+      const started = performance.now();
+      const report = await ctx.withDb((db) => rematchAll(db, { now: new Date(), soonDays: ctx.config.deadlineSoonDays }));
+      return { ...report, seconds: Math.round((performance.now() - started) / 10) / 100 };
+    },
+    print: (report) => `${String(report.calls)} bandi, ${String(report.matches)} abbinamenti in ${String(report.seconds)} s`,
   },
   openapi: {
     usage: 'openapi write',

@@ -408,6 +408,21 @@ export interface SearchDocumentsTable {
   indexed_at: Generated<Date>;
 }
 
+export interface MatchesTable {
+  comune_istat: string;
+  call_id: string;
+  verdict: 'eligible' | 'eligible_via_aggregation' | 'not_eligible';
+  score: number;
+  components: unknown;
+  checks: unknown;
+  reasons: unknown;
+  amount_min: number | null;
+  amount_max: number | null;
+  amount_basis: string | null;
+  call_version: number;
+  computed_at: Generated<Date>;
+}
+
 /** Every table the server queries; each feature adds its own. */
 export interface Database {
   worker_heartbeats: WorkerHeartbeatsTable;
@@ -443,4 +458,5 @@ export interface Database {
   ingest_items: IngestItemsTable;
   search_outbox: SearchOutboxTable;
   search_documents: SearchDocumentsTable;
+  matches: MatchesTable;
 }

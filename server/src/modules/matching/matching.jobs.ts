@@ -1,0 +1,39 @@
+import type { FastifyInstance } from 'fastify';
+import { sql } from 'kysely';
+import { matchCall } from './matching.service.ts';
+
+const INTERVAL_MS = 1000;
+
+/** Consumes the calls' domain events: a published or changed call is matched again, a withdrawn one loses its matches. */
+export async function processCallEvents(app: FastifyInstance): Promise<number> {
+  return app.db.transaction().execute(async (trx) => {
+    const events = await trx.selectFrom('call_events').select(['id', 'call_id']).where('processed_at', 'is', null).orderBy('id').limit(50).forUpdate().skipLocked().execute();
+    for (const callId of new Set(events.map((e) => e.call_id))) await matchCall(trx, callId, { now: new Date(), soonDays: app.config.deadlineSoonDays });
+    if (events.length > 0) await trx.updateTable('call_events').set({ processed_at: sql`now()` }).where('id', 'in', events.map((e) => e.id)).execute();
+    return events.length;
+  });
+}
+
+export function matchingWorker(app: FastifyInstance) {
+  let timer: NodeJS.Timeout | undefined;
+  let running = false;
+  return {
+    start() {
+      timer = setInterval(async () => {
+        if (running) return;
+        running = true;
+        try {
+          await processCallEvents(app);
+        } catch (err) {
+          app.log.error({ err }, 'matching of call events failed');
+        } finally {
+          running = false;
+        }
+      }, INTERVAL_MS);
+      timer.unref();
+    },
+    stop() {
+      clearInterval(timer);
+    },
+  };
+}

@@ -1,0 +1,75 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { Type } from '@sinclair/typebox';
+import type { FastifyRequest } from 'fastify';
+import { notFound } from '../../plugins/errors/problem.ts';
+import { problemResponses } from '../../plugins/openapi.ts';
+import { page, PageOf, PageQuery } from '../../plugins/pagination.ts';
+import { CALL_STATUSES, PROGRAMME_KINDS } from '../calls/calls.schemas.ts';
+import { findOpportunity, listOpportunities, toOpportunity } from './matching.queries.ts';
+
+const nullable = <T extends import('@sinclair/typebox').TSchema>(schema: T) => Type.Union([Type.Null(), schema]);
+const VERDICTS = ['eligible', 'eligible_via_aggregation', 'not_eligible'];
+const Opportunity = Type.Object(
+  {
+    call: Type.Object({ id: Type.String({ format: 'uuid' }), title: Type.String(), issuer: Type.String(), programme: Type.String(), measureCode: nullable(Type.String()), themes: Type.Array(Type.String()), status: Type.String(), nextDeadline: nullable(Type.String({ format: 'date-time' })) }),
+    verdict: Type.String({ enum: VERDICTS }),
+    score: Type.Integer({ minimum: 0, maximum: 100, format: 'int32' }),
+    components: Type.Record(Type.String(), Type.Integer({ format: 'int32' }), { description: 'Punteggio per componente: programming, interests, need, urgency' }),
+    reasons: Type.Object({
+      fundableItems: Type.Array(Type.Object({ id: Type.String(), title: Type.String() }), { description: 'Interventi della programmazione che il bando può finanziare' }),
+      matchedThemes: Type.Array(Type.String()),
+      amountBasis: nullable(Type.String()),
+      daysLeft: nullable(Type.Integer({ format: 'int32' })),
+      warnings: Type.Array(Type.String()),
+    }),
+    amount: nullable(Type.Object({ min: Type.Number({ format: 'double' }), max: Type.Number({ format: 'double' }), basis: Type.String() })),
+    computedAt: Type.String({ format: 'date-time' }),
+    checks: Type.Optional(Type.Array(Type.Object({ rule: Type.String(), outcome: Type.String(), message: Type.String() }), { description: 'Ogni condizione del bando con il suo esito' })),
+  },
+  { $id: 'Opportunity' },
+);
+const OpportunityPage = PageOf(Type.Ref('Opportunity'), 'OpportunityPage');
+const Query = Type.Object(
+  {
+    verdict: Type.Optional(Type.Array(Type.String({ enum: VERDICTS }))),
+    minScore: Type.Optional(Type.Integer({ minimum: 0, maximum: 100, format: 'int32' })),
+    theme: Type.Optional(Type.String({ maxLength: 100 })),
+    status: Type.Optional(Type.Array(Type.String({ enum: [...CALL_STATUSES] }))),
+    programme: Type.Optional(Type.String({ enum: [...PROGRAMME_KINDS] })),
+    sort: Type.String({ enum: ['score', 'deadline', 'amount'], default: 'score' }),
+    ...PageQuery,
+  },
+  { additionalProperties: false },
+);
+const comuneOf = (request: FastifyRequest) => (request.params as { istat: string }).istat;
+const READ = { access: { permission: 'comuni:read-private' as const, comune: comuneOf } };
+const ERRORS = problemResponses({ 401: 'Non autenticato', 403: 'Non puoi vedere questo comune', 404: 'Comune o bando non trovato' });
+
+/** What each comune can get: matched calls with verdict, score, amount and reasons. */
+const matchingRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  app.addSchema(Opportunity);
+  app.addSchema(OpportunityPage);
+  const clock = () => ({ now: new Date(), soonDays: app.config.deadlineSoonDays });
+
+  app.get(
+    '/comuni/:istat/opportunities',
+    { config: READ, schema: { tags: ['matching'], operationId: 'listOpportunities', summary: 'Bandi adatti al comune, con perché, quanto ed entro quando', params: Type.Object({ istat: Type.String({ pattern: '^[0-9]{6}$' }) }), querystring: Query, response: { 200: Type.Ref('OpportunityPage'), ...ERRORS } } },
+    async (request) => {
+      const { limit, offset } = request.query;
+      const { items, total } = await listOpportunities(app.db, request.params.istat, { ...request.query, sort: request.query.sort as 'score' }, clock());
+      return page(request, items.map((row) => toOpportunity(row)), total, limit, offset);
+    },
+  );
+
+  app.get(
+    '/comuni/:istat/opportunities/:callId',
+    { config: READ, schema: { tags: ['matching'], operationId: 'getOpportunity', summary: 'Un bando per il comune, con tutte le condizioni verificate', params: Type.Object({ istat: Type.String({ pattern: '^[0-9]{6}$' }), callId: Type.String({ format: 'uuid' }) }), response: { 200: Type.Ref('Opportunity'), ...ERRORS } } },
+    async (request) => {
+      const row = await findOpportunity(app.db, request.params.istat, request.params.callId, clock());
+      if (!row) throw notFound('OPPORTUNITY_NOT_FOUND', 'Nessun abbinamento tra questo comune e questo bando.');
+      return toOpportunity(row, true);
+    },
+  );
+};
+
+export default matchingRoutes;

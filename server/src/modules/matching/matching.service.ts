@@ -1,0 +1,81 @@
+import type { Kysely } from 'kysely';
+import type { Database } from '../../plugins/db/schema.ts';
+import type { Clock } from '../calls/calls.queries.ts';
+import { findCall, type CallRow } from '../calls/calls.queries.ts';
+import { inputOf } from '../calls/calls.mappers.ts';
+import { estimateAmount } from './amount.ts';
+import { evaluateEligibility, type CallRules } from './eligibility.ts';
+import { loadComuneContexts, type ComuneContext } from './matching.facts.ts';
+import { computeRelevance } from './relevance.ts';
+
+const DAY = 86_400_000;
+
+function rulesOf(call: CallRow): CallRules {
+  const input = inputOf(call);
+  return { title: call.title, measureCode: call.measure_code, eligibility: input.eligibility, windows: input.windows, remainingBudget: call.remaining_budget };
+}
+
+/** One comune against one call: eligibility, amount, relevance and the reasons to show. */
+export function matchOne(call: CallRow, context: ComuneContext, clock: Clock) {
+  const input = inputOf(call);
+  const eligibility = evaluateEligibility(rulesOf(call), context.facts, clock.now);
+  const estimate = estimateAmount(input.money.amount, context.facts);
+  const deadline = call.next_deadline ? new Date(call.next_deadline).getTime() : null;
+  const daysLeft = deadline === null ? null : Math.ceil((deadline - clock.now.getTime()) / DAY);
+  const relevance = computeRelevance({ callThemes: input.themes, items: context.items, interests: context.interests, estimate, daysLeft, sportelloOpen: call.procedure === 'sportello' && call.status !== 'in_arrivo' });
+  const warnings = [
+    ...(call.procedure === 'sportello' && call.remaining_budget !== null && call.total_budget ? (call.remaining_budget / call.total_budget < 0.2 ? ['Sportello: restano meno del 20% delle risorse.'] : []) : []),
+    ...(eligibility.verdict === 'eligible_via_aggregation' ? ['Partecipazione solo in forma associata.'] : []),
+    ...(daysLeft !== null && daysLeft > 0 && daysLeft <= 14 ? [`Scade tra ${daysLeft} giorni.`] : []),
+  ];
+  return {
+    comune_istat: context.facts.istat,
+    call_id: call.id,
+    verdict: eligibility.verdict,
+    score: eligibility.verdict === 'not_eligible' ? 0 : relevance.score,
+    components: JSON.stringify(relevance.components),
+    checks: JSON.stringify(eligibility.checks),
+    reasons: JSON.stringify({ fundableItems: relevance.fundableItems, matchedThemes: relevance.matchedThemes, amountBasis: estimate?.basis ?? null, daysLeft, warnings }),
+    amount_min: estimate?.min ?? null,
+    amount_max: estimate?.max ?? null,
+    amount_basis: estimate?.basis ?? null,
+    call_version: call.version,
+  };
+}
+
+async function store(db: Kysely<Database>, callId: string, rows: ReturnType<typeof matchOne>[]) {
+  const replace = async (trx: Kysely<Database>) => {
+    await trx.deleteFrom('matches').where('call_id', '=', callId).execute();
+    for (let i = 0; i < rows.length; i += 1000) await trx.insertInto('matches').values(rows.slice(i, i + 1000)).execute();
+  };
+  // Inside the caller's transaction when there is one (the event consumer), else in one of its own.
+  await (db.isTransaction ? replace(db) : db.transaction().execute(replace));
+}
+
+/** Matches a published call against every comune (or removes its matches when it is not published). */
+export async function matchCall(db: Kysely<Database>, callId: string, clock: Clock, contexts?: Map<string, ComuneContext>): Promise<number> {
+  const call = await findCall(db, callId, clock);
+  if (!call || call.editorial_status !== 'published' || call.merged_into) {
+    await db.deleteFrom('matches').where('call_id', '=', callId).execute();
+    return 0;
+  }
+  const all = contexts ?? (await loadComuneContexts(db, clock.now));
+  const rows = [...all.values()].map((context) => matchOne(call, context, clock));
+  await store(db, callId, rows);
+  return rows.length;
+}
+
+/** Recomputes every match of the calls still open or upcoming, loading the comuni once. */
+export async function rematchAll(db: Kysely<Database>, clock: Clock): Promise<{ calls: number; matches: number }> {
+  const contexts = await loadComuneContexts(db, clock.now);
+  const calls = await db
+    .selectFrom('calls')
+    .select('id')
+    .where('editorial_status', '=', 'published')
+    .where('merged_into', 'is', null)
+    .where((eb) => eb.or([eb('closes_at', 'is', null), eb('closes_at', '>', clock.now)]))
+    .execute();
+  let matches = 0;
+  for (const { id } of calls) matches += await matchCall(db, id, clock, contexts);
+  return { calls: calls.length, matches };
+}

@@ -1,0 +1,84 @@
+import request from 'supertest';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { processCallEvents } from '../../server/src/modules/matching/matching.jobs.ts';
+import { rematchAll } from '../../server/src/modules/matching/matching.service.ts';
+import { seedDemo } from '../../seeds/demo.ts';
+import { useTestApp } from '../helpers/app.ts';
+import { callInput, daysFromNow } from '../helpers/calls.ts';
+import { createTestUser, loginAs, type Agent } from '../helpers/identity.ts';
+
+const ctx = useTestApp({ env: { REVIEW_REQUIRED: 'false' } });
+let editor: Agent;
+let rtd: Agent;
+let small: string;
+let callId: string;
+
+beforeAll(async () => {
+  await seedDemo(ctx.db);
+  // A small demo comune whose plan has an unfunded pagoPA intervention.
+  const row = await ctx.db
+    .selectFrom('programming_items as p')
+    .innerJoin('programming_item_themes as t', 't.item_id', 'p.id')
+    .innerJoin('comuni as c', 'c.istat', 'p.comune_istat')
+    .select('p.comune_istat')
+    .where('t.theme_code', '=', 'piattaforme.pagopa')
+    .where('p.funding_status', '!=', 'funded')
+    .where('p.status', 'in', ['planned', 'in_progress'])
+    .where('c.resident_population', '<', 15000)
+    .orderBy('p.comune_istat')
+    .executeTakeFirstOrThrow();
+  small = row.comune_istat;
+  await createTestUser(ctx.db, 'redazione@anci.example.it', 'editor');
+  await createTestUser(ctx.db, 'rtd@example.it', 'rtd', [small, '019035']);
+  editor = await loginAs(ctx.app, 'redazione@anci.example.it');
+  rtd = await loginAs(ctx.app, 'rtd@example.it');
+  const { body } = await editor
+    .post('/api/v1/calls')
+    .set('x-csrf-token', editor.csrf)
+    .send(
+      callInput({
+        title: 'Pagamenti digitali nei piccoli comuni',
+        themes: ['piattaforme.pagopa'],
+        eligibility: { bodyTypes: ['comune'], population: { max: 15000 }, aggregation: 'allowed', exclusions: [], conditions: [] },
+        money: { totalBudget: 1_000_000, amount: { kind: 'brackets', brackets: [{ populationMin: 0, populationMax: 5000, amount: 20000 }, { populationMin: 5001, populationMax: null, amount: 30000 }] } },
+        windows: [{ opensAt: daysFromNow(-1), closesAt: daysFromNow(20) }],
+      }),
+    );
+  callId = body.id;
+  await editor.post(`/api/v1/calls/${callId}/publish`).set('x-csrf-token', editor.csrf).expect(200);
+});
+
+describe('matching through domain events', () => {
+  it('matches a newly published call against every comune, with amount and the interventions it funds', async () => {
+    expect(await processCallEvents(ctx.app)).toBe(1);
+    const count = await ctx.db.selectFrom('matches').select((eb) => eb.fn.countAll<number>().as('n')).where('call_id', '=', callId).executeTakeFirstOrThrow();
+    const comuni = await ctx.db.selectFrom('comuni').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+    expect(count.n).toBe(comuni.n);
+    const res = await rtd.get(`/api/v1/comuni/${small}/opportunities`);
+    expect(res.status).toBe(200);
+    const [first] = res.body.items;
+    expect(first).toMatchObject({ call: { id: callId, status: 'aperto' }, verdict: 'eligible', reasons: { matchedThemes: ['piattaforme.pagopa'] } });
+    expect(first.reasons.fundableItems.length).toBeGreaterThan(0);
+    expect(first.amount.min).toBeGreaterThanOrEqual(20000);
+    expect(first.score).toBeGreaterThan(30);
+  });
+
+  it('explains why a larger comune is not eligible', async () => {
+    const res = await rtd.get(`/api/v1/comuni/019035/opportunities/${callId}`);
+    expect(res.body.verdict).toBe('not_eligible');
+    expect(res.body.checks).toContainEqual({ rule: 'population', outcome: 'fail', message: 'La popolazione (34.012) supera il limite di 15.000 abitanti.' });
+    const filtered = await rtd.get('/api/v1/comuni/019035/opportunities?verdict=eligible');
+    expect(filtered.body.total).toBe(0);
+  });
+
+  it('drops the matches of a withdrawn call, and only the RTD of the comune sees them', async () => {
+    expect((await request(ctx.app.server).get(`/api/v1/comuni/${small}/opportunities`)).status).toBe(401);
+    await editor.post(`/api/v1/calls/${callId}/withdraw`).set('x-csrf-token', editor.csrf).send({ reason: 'Errore materiale' }).expect(200);
+    await processCallEvents(ctx.app);
+    expect((await rtd.get(`/api/v1/comuni/${small}/opportunities`)).body.total).toBe(0);
+  });
+
+  it('recomputes everything on demand', async () => {
+    expect(await rematchAll(ctx.db, { now: new Date(), soonDays: 14 })).toEqual({ calls: 0, matches: 0 });
+  });
+});
