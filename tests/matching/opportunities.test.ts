@@ -1,6 +1,6 @@
 import request from 'supertest';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { processCallEvents } from '../../server/src/modules/matching/matching.jobs.ts';
+import { processCallEvents, processRematchQueue } from '../../server/src/modules/matching/matching.jobs.ts';
 import { rematchAll } from '../../server/src/modules/matching/matching.service.ts';
 import { seedDemo } from '../../seeds/demo.ts';
 import { useTestApp } from '../helpers/app.ts';
@@ -69,6 +69,15 @@ describe('matching through domain events', () => {
     expect(res.body.checks).toContainEqual({ rule: 'population', outcome: 'fail', message: 'La popolazione (34.012) supera il limite di 15.000 abitanti.' });
     const filtered = await rtd.get('/api/v1/comuni/019035/opportunities?verdict=eligible');
     expect(filtered.body.total).toBe(0);
+  });
+
+  it('matches a comune again when its plan changes', async () => {
+    await processRematchQueue(ctx.app);
+    const item = { code: 'PT-NEW', title: 'Incassi con pagoPA per la biblioteca', themes: ['piattaforme.pagopa'], startYear: 2026, endYear: 2026, estimatedCost: 5000, priority: 'high' };
+    await rtd.post(`/api/v1/comuni/${small}/programming`).set('x-csrf-token', rtd.csrf).send(item).expect(201);
+    expect(await processRematchQueue(ctx.app)).toBeGreaterThan(0);
+    const [first] = (await rtd.get(`/api/v1/comuni/${small}/opportunities`)).body.items;
+    expect(first.reasons.fundableItems.map((i: { title: string }) => i.title)).toContain('Incassi con pagoPA per la biblioteca');
   });
 
   it('drops the matches of a withdrawn call, and only the RTD of the comune sees them', async () => {

@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { sql } from 'kysely';
-import { matchCall } from './matching.service.ts';
+import { matchCall, rematchComuni } from './matching.service.ts';
 
 const INTERVAL_MS = 1000;
 
@@ -14,6 +14,17 @@ export async function processCallEvents(app: FastifyInstance): Promise<number> {
   });
 }
 
+/** Consumes the comuni whose plan, interests, funding or aggregations changed. */
+export async function processRematchQueue(app: FastifyInstance): Promise<number> {
+  return app.db.transaction().execute(async (trx) => {
+    const queued = await trx.selectFrom('rematch_queue').select(['id', 'comune_istat']).where('processed_at', 'is', null).orderBy('id').limit(500).forUpdate().skipLocked().execute();
+    if (queued.length === 0) return 0;
+    await rematchComuni(trx, [...new Set(queued.map((q) => q.comune_istat))], { now: new Date(), soonDays: app.config.deadlineSoonDays });
+    await trx.updateTable('rematch_queue').set({ processed_at: sql`now()` }).where('id', 'in', queued.map((q) => q.id)).execute();
+    return queued.length;
+  });
+}
+
 export function matchingWorker(app: FastifyInstance) {
   let timer: NodeJS.Timeout | undefined;
   let running = false;
@@ -24,6 +35,7 @@ export function matchingWorker(app: FastifyInstance) {
         running = true;
         try {
           await processCallEvents(app);
+          await processRematchQueue(app);
         } catch (err) {
           app.log.error({ err }, 'matching of call events failed');
         } finally {

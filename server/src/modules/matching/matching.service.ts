@@ -68,14 +68,37 @@ export async function matchCall(db: Kysely<Database>, callId: string, clock: Clo
 /** Recomputes every match of the calls still open or upcoming, loading the comuni once. */
 export async function rematchAll(db: Kysely<Database>, clock: Clock): Promise<{ calls: number; matches: number }> {
   const contexts = await loadComuneContexts(db, clock.now);
-  const calls = await db
+  const calls = await openCallIds(db, clock);
+  let matches = 0;
+  for (const id of calls) matches += await matchCall(db, id, clock, contexts);
+  return { calls: calls.length, matches };
+}
+
+async function openCallIds(db: Kysely<Database>, clock: Clock): Promise<string[]> {
+  const rows = await db
     .selectFrom('calls')
     .select('id')
     .where('editorial_status', '=', 'published')
     .where('merged_into', 'is', null)
     .where((eb) => eb.or([eb('closes_at', 'is', null), eb('closes_at', '>', clock.now)]))
     .execute();
-  let matches = 0;
-  for (const { id } of calls) matches += await matchCall(db, id, clock, contexts);
-  return { calls: calls.length, matches };
+  return rows.map((r) => r.id);
+}
+
+/** Matches the given comuni again against every open or upcoming published call (their profile changed). */
+export async function rematchComuni(db: Kysely<Database>, istats: string[], clock: Clock): Promise<number> {
+  if (istats.length === 0) return 0;
+  const contexts = await loadComuneContexts(db, clock.now, istats);
+  const ids = await openCallIds(db, clock);
+  const rows: ReturnType<typeof matchOne>[] = [];
+  for (const id of ids) {
+    const call = await findCall(db, id, clock);
+    if (call) for (const context of contexts.values()) rows.push(matchOne(call, context, clock));
+  }
+  const replace = async (trx: Kysely<Database>) => {
+    await trx.deleteFrom('matches').where('comune_istat', 'in', istats).execute();
+    for (let i = 0; i < rows.length; i += 1000) await trx.insertInto('matches').values(rows.slice(i, i + 1000)).execute();
+  };
+  await (db.isTransaction ? replace(db) : db.transaction().execute(replace));
+  return rows.length;
 }

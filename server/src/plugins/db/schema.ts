@@ -423,6 +423,13 @@ export interface MatchesTable {
   computed_at: Generated<Date>;
 }
 
+export interface RematchQueueTable {
+  id: Generated<number>;
+  comune_istat: string;
+  created_at: Generated<Date>;
+  processed_at: Date | null;
+}
+
 /** Every table the server queries; each feature adds its own. */
 export interface Database {
   worker_heartbeats: WorkerHeartbeatsTable;
@@ -459,4 +466,5 @@ export interface Database {
   search_outbox: SearchOutboxTable;
   search_documents: SearchDocumentsTable;
   matches: MatchesTable;
+  rematch_queue: RematchQueueTable;
 }
