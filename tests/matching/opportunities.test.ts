@@ -63,6 +63,21 @@ describe('matching through domain events', () => {
     expect(first.score).toBeGreaterThan(30);
   });
 
+  it('tells editors and viewers whom a call reaches, and previews a draft without storing', async () => {
+    const reach = await editor.get(`/api/v1/calls/${callId}/matches?limit=3`);
+    expect(reach.status).toBe(200);
+    // 13 demo comuni have more than 15,000 residents (Casalmaggiore: 15,095 residents, 14,974 legal).
+    expect(reach.body.reach.notEligible).toBe(13);
+    expect(reach.body.reach.eligible).toBe(reach.body.total);
+    expect(reach.body.reach.bySizeClass['oltre-15000']).toBeUndefined();
+    expect(reach.body.items).toHaveLength(3);
+    expect(reach.body.items[0].score).toBeGreaterThanOrEqual(reach.body.items[2].score);
+    const { body: draft } = await editor.post('/api/v1/calls').set('x-csrf-token', editor.csrf).send(callInput({ title: 'Bozza per la Valtellina', eligibility: { bodyTypes: ['comune'], territory: { provinces: ['SO'] }, aggregation: 'allowed', exclusions: [], conditions: [] } }));
+    const preview = await editor.post(`/api/v1/calls/${draft.id}/match-preview`).set('x-csrf-token', editor.csrf);
+    expect(preview.body).toMatchObject({ eligible: 7, byProvince: { SO: 7 } });
+    expect((await rtd.post(`/api/v1/calls/${draft.id}/match-preview`).set('x-csrf-token', rtd.csrf)).status).toBe(403);
+  });
+
   it('explains why a larger comune is not eligible', async () => {
     const res = await rtd.get(`/api/v1/comuni/019035/opportunities/${callId}`);
     expect(res.body.verdict).toBe('not_eligible');

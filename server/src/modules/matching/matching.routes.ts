@@ -6,6 +6,7 @@ import { problemResponses } from '../../plugins/openapi.ts';
 import { page, PageOf, PageQuery } from '../../plugins/pagination.ts';
 import { CALL_STATUSES, PROGRAMME_KINDS } from '../calls/calls.schemas.ts';
 import { findOpportunity, listOpportunities, toOpportunity } from './matching.queries.ts';
+import { callReach, previewReach } from './call-reach.ts';
 
 const nullable = <T extends import('@sinclair/typebox').TSchema>(schema: T) => Type.Union([Type.Null(), schema]);
 const VERDICTS = ['eligible', 'eligible_via_aggregation', 'not_eligible'];
@@ -27,6 +28,17 @@ const Opportunity = Type.Object(
     checks: Type.Optional(Type.Array(Type.Object({ rule: Type.String(), outcome: Type.String(), message: Type.String() }), { description: 'Ogni condizione del bando con il suo esito' })),
   },
   { $id: 'Opportunity' },
+);
+const Reach = Type.Object(
+  {
+    eligible: Type.Integer({ format: 'int32' }),
+    eligibleViaAggregation: Type.Integer({ format: 'int32' }),
+    notEligible: Type.Integer({ format: 'int32' }),
+    byProvince: Type.Record(Type.String(), Type.Integer({ format: 'int32' })),
+    bySizeClass: Type.Record(Type.String(), Type.Integer({ format: 'int32' })),
+    totalEstimatedAmount: Type.Number({ format: 'double', description: 'Somma degli importi massimi stimati per i comuni ammissibili' }),
+  },
+  { $id: 'CallReach' },
 );
 const OpportunityPage = PageOf(Type.Ref('Opportunity'), 'OpportunityPage');
 const Query = Type.Object(
@@ -68,6 +80,51 @@ const matchingRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const row = await findOpportunity(app.db, request.params.istat, request.params.callId, clock());
       if (!row) throw notFound('OPPORTUNITY_NOT_FOUND', 'Nessun abbinamento tra questo comune e questo bando.');
       return toOpportunity(row, true);
+    },
+  );
+
+  app.addSchema(Reach);
+  const CallParams = Type.Object({ id: Type.String({ format: 'uuid' }) });
+
+  app.get(
+    '/calls/:id/matches',
+    {
+      config: { access: { permission: 'analytics:read' } },
+      schema: {
+        tags: ['matching'],
+        operationId: 'listCallMatches',
+        summary: 'Comuni che il bando raggiunge: conteggi per provincia e classe dimensionale, importo stimato complessivo',
+        params: CallParams,
+        querystring: Type.Object({ ...PageQuery }, { additionalProperties: false }),
+        response: {
+          200: Type.Object({
+            reach: Type.Ref('CallReach'),
+            items: Type.Array(Type.Object({ istat: Type.String(), name: Type.String(), provinceSigla: Type.String(), sizeClass: nullable(Type.String()), verdict: Type.String(), score: Type.Integer({ format: 'int32' }), amountMax: nullable(Type.Number({ format: 'double' })) })),
+            total: Type.Integer({ format: 'int32' }),
+            limit: Type.Integer({ format: 'int32' }),
+            offset: Type.Integer({ format: 'int32' }),
+          }),
+          ...problemResponses({ 401: 'Non autenticato', 403: 'Permessi insufficienti', 404: 'Bando non trovato' }),
+        },
+      },
+    },
+    async (request) => {
+      if (!(await app.db.selectFrom('calls').select('id').where('id', '=', request.params.id).executeTakeFirst())) throw notFound('CALL_NOT_FOUND', 'Bando non trovato.');
+      const { limit, offset } = request.query;
+      return { ...(await callReach(app.db, request.params.id, limit, offset)), limit, offset };
+    },
+  );
+
+  app.post(
+    '/calls/:id/match-preview',
+    {
+      config: { access: { permission: 'calls:write' } },
+      schema: { tags: ['matching'], operationId: 'previewCallMatches', summary: 'Quali comuni raggiungerebbe il bando (anche in bozza), senza salvare nulla', params: CallParams, response: { 200: Type.Ref('CallReach'), ...problemResponses({ 401: 'Non autenticato', 403: 'Permessi insufficienti', 404: 'Bando non trovato' }) } },
+    },
+    async (request) => {
+      const reach = await previewReach(app.db, request.params.id, clock());
+      if (!reach) throw notFound('CALL_NOT_FOUND', 'Bando non trovato.');
+      return reach;
     },
   );
 };

@@ -1,0 +1,66 @@
+import type { Kysely } from 'kysely';
+import type { Database } from '../../plugins/db/schema.ts';
+import { sizeClassSql } from '../comuni/comuni.queries.ts';
+import type { Clock } from '../calls/calls.queries.ts';
+import { findCall } from '../calls/calls.queries.ts';
+import { loadComuneContexts } from './matching.facts.ts';
+import { matchOne } from './matching.service.ts';
+
+export interface Reach {
+  eligible: number;
+  eligibleViaAggregation: number;
+  notEligible: number;
+  byProvince: Record<string, number>;
+  bySizeClass: Record<string, number>;
+  totalEstimatedAmount: number;
+}
+
+const sizeClass = (population: number | null) => (population === null ? 'n.d.' : population < 5000 ? 'fino-5000' : population <= 15000 ? '5000-15000' : 'oltre-15000');
+
+function summarise(rows: { verdict: string; province: string; population: number | null; amountMax: number | null }[]): Reach {
+  const reach: Reach = { eligible: 0, eligibleViaAggregation: 0, notEligible: 0, byProvince: {}, bySizeClass: {}, totalEstimatedAmount: 0 };
+  for (const row of rows) {
+    if (row.verdict === 'not_eligible') {
+      reach.notEligible++;
+      continue;
+    }
+    if (row.verdict === 'eligible') reach.eligible++;
+    else reach.eligibleViaAggregation++;
+    reach.byProvince[row.province] = (reach.byProvince[row.province] ?? 0) + 1;
+    const size = sizeClass(row.population);
+    reach.bySizeClass[size] = (reach.bySizeClass[size] ?? 0) + 1;
+    reach.totalEstimatedAmount += row.amountMax ?? 0;
+  }
+  return reach;
+}
+
+/** Who a call reaches, from the stored matches, with a page of the eligible comuni by score. */
+export async function callReach(db: Kysely<Database>, callId: string, limit: number, offset: number) {
+  const rows = await db
+    .selectFrom('matches as m')
+    .innerJoin('comuni as c', 'c.istat', 'm.comune_istat')
+    .select(['m.comune_istat', 'c.name', 'c.province_sigla', 'c.legal_population', 'm.verdict', 'm.score', 'm.amount_max'])
+    .select(sizeClassSql.as('size_class'))
+    .where('m.call_id', '=', callId)
+    .orderBy('m.score', 'desc')
+    .orderBy('c.name_folded')
+    .execute();
+  const eligible = rows.filter((r) => r.verdict !== 'not_eligible');
+  return {
+    reach: summarise(rows.map((r) => ({ verdict: r.verdict, province: r.province_sigla, population: r.legal_population, amountMax: r.amount_max }))),
+    items: eligible.slice(offset, offset + limit).map((r) => ({ istat: r.comune_istat, name: r.name, provinceSigla: r.province_sigla, sizeClass: r.size_class, verdict: r.verdict, score: r.score, amountMax: r.amount_max })),
+    total: eligible.length,
+  };
+}
+
+/** The reach a call would have if published as it is now (drafts included), computed without storing. */
+export async function previewReach(db: Kysely<Database>, callId: string, clock: Clock): Promise<Reach | undefined> {
+  const call = await findCall(db, callId, clock);
+  if (!call) return undefined;
+  const contexts = await loadComuneContexts(db, clock.now);
+  return summarise([...contexts.values()].map((context) => {
+    const match = matchOne(call, context, clock);
+    return { verdict: match.verdict, province: context.facts.provinceSigla, population: context.facts.legalPopulation, amountMax: match.amount_max };
+  }));
+}
+
