@@ -16,6 +16,7 @@ import { runIngest, type RunReport } from '../src/modules/ingest/ingest.service.
 import { CALL_CSV_COLUMNS } from '../src/modules/ingest/connectors/csv-template.ts';
 import { reindexAll } from '../src/modules/search/search.outbox.ts';
 import { createPostgresEngine } from '../src/plugins/search/postgres-engine.ts';
+import { matchCall } from '../src/modules/matching/matching.service.ts';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -48,6 +49,10 @@ async function importScenario(databaseUrl: string): Promise<boolean> {
     if (existsSync(ipa) && existsSync(fundingHistory)) {
       await timed('import of IPA codes', () => importIpa(db, readFileSync(ipa)));
       for (const run of ['import of the funding history (54k rows)', 're-import of the same file']) await timed(run, () => importFundingHistory(db, readFileSync(fundingHistory)));
+      const call = await db.selectFrom('calls').select('id').where('editorial_status', '=', 'published').limit(1).executeTakeFirstOrThrow();
+      const started = performance.now();
+      const matched = await matchCall(db, call.id, { now: new Date(), soonDays: 14 });
+      console.log(`one published call matched against every comune and stored: ${((performance.now() - started) / 1000).toFixed(2)} s (${matched} comuni)`);
     } else console.log('skipped the funding-history import: ../shared/data/padigitale2026 is absent');
   } finally {
     await db.destroy();
