@@ -4,7 +4,7 @@ import { sizeClassSql } from '../comuni/comuni.queries.ts';
 import type { Clock } from '../calls/calls.queries.ts';
 import { findCall } from '../calls/calls.queries.ts';
 import { loadComuneContexts } from './matching.facts.ts';
-import { matchOne } from './matching.service.ts';
+import { matchOne, prepareCall } from './matching.service.ts';
 
 export interface Reach {
   eligible: number;
@@ -58,8 +58,9 @@ export async function previewReach(db: Kysely<Database>, callId: string, clock: 
   const call = await findCall(db, callId, clock);
   if (!call) return undefined;
   const contexts = await loadComuneContexts(db, clock.now);
+  const prepared = prepareCall(call, clock);
   return summarise([...contexts.values()].map((context) => {
-    const match = matchOne(call, context, clock);
+    const match = matchOne(prepared, context, clock);
     return { verdict: match.verdict, province: context.facts.provinceSigla, population: context.facts.legalPopulation, amountMax: match.amount_max };
   }));
 }

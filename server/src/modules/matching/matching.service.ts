@@ -3,6 +3,7 @@ import type { Database } from '../../plugins/db/schema.ts';
 import type { Clock } from '../calls/calls.queries.ts';
 import { findCall, type CallRow } from '../calls/calls.queries.ts';
 import { inputOf } from '../calls/calls.mappers.ts';
+import type { CallInput } from '../calls/calls.schemas.ts';
 import { estimateAmount } from './amount.ts';
 import { evaluateEligibility, type CallRules } from './eligibility.ts';
 import { loadComuneContexts, type ComuneContext } from './matching.facts.ts';
@@ -10,24 +11,40 @@ import { computeRelevance } from './relevance.ts';
 
 const DAY = 86_400_000;
 
-function rulesOf(call: CallRow): CallRules {
+/** What a call contributes to every one of its matches, worked out once rather than per comune. */
+export interface PreparedCall {
+  row: CallRow;
+  rules: CallRules;
+  amount: CallInput['money']['amount'];
+  themes: string[];
+  daysLeft: number | null;
+  sportelloOpen: boolean;
+  warnings: string[];
+}
+
+export function prepareCall(call: CallRow, clock: Clock): PreparedCall {
   const input = inputOf(call);
-  return { title: call.title, measureCode: call.measure_code, eligibility: input.eligibility, windows: input.windows, remainingBudget: call.remaining_budget };
+  const deadline = call.next_deadline ? new Date(call.next_deadline).getTime() : null;
+  const daysLeft = deadline === null ? null : Math.ceil((deadline - clock.now.getTime()) / DAY);
+  const runningOut = call.procedure === 'sportello' && call.remaining_budget !== null && call.total_budget ? call.remaining_budget / call.total_budget < 0.2 : false;
+  return {
+    row: call,
+    rules: { title: call.title, measureCode: call.measure_code, eligibility: input.eligibility, windows: input.windows, remainingBudget: call.remaining_budget },
+    amount: input.money.amount,
+    themes: input.themes,
+    daysLeft,
+    sportelloOpen: call.procedure === 'sportello' && call.status !== 'in_arrivo',
+    warnings: [...(runningOut ? ['Sportello: restano meno del 20% delle risorse.'] : []), ...(daysLeft !== null && daysLeft > 0 && daysLeft <= 14 ? [`Scade tra ${daysLeft} giorni.`] : [])],
+  };
 }
 
 /** One comune against one call: eligibility, amount, relevance and the reasons to show. */
-export function matchOne(call: CallRow, context: ComuneContext, clock: Clock) {
-  const input = inputOf(call);
-  const eligibility = evaluateEligibility(rulesOf(call), context.facts, clock.now);
-  const estimate = estimateAmount(input.money.amount, context.facts);
-  const deadline = call.next_deadline ? new Date(call.next_deadline).getTime() : null;
-  const daysLeft = deadline === null ? null : Math.ceil((deadline - clock.now.getTime()) / DAY);
-  const relevance = computeRelevance({ callThemes: input.themes, items: context.items, interests: context.interests, estimate, daysLeft, sportelloOpen: call.procedure === 'sportello' && call.status !== 'in_arrivo' });
-  const warnings = [
-    ...(call.procedure === 'sportello' && call.remaining_budget !== null && call.total_budget ? (call.remaining_budget / call.total_budget < 0.2 ? ['Sportello: restano meno del 20% delle risorse.'] : []) : []),
-    ...(eligibility.verdict === 'eligible_via_aggregation' ? ['Partecipazione solo in forma associata.'] : []),
-    ...(daysLeft !== null && daysLeft > 0 && daysLeft <= 14 ? [`Scade tra ${daysLeft} giorni.`] : []),
-  ];
+export function matchOne(prepared: PreparedCall, context: ComuneContext, clock: Clock) {
+  const { row: call, daysLeft } = prepared;
+  const eligibility = evaluateEligibility(prepared.rules, context.facts, clock.now);
+  const estimate = estimateAmount(prepared.amount, context.facts);
+  const relevance = computeRelevance({ callThemes: prepared.themes, items: context.items, interests: context.interests, estimate, daysLeft, sportelloOpen: prepared.sportelloOpen });
+  const warnings = [...(eligibility.verdict === 'eligible_via_aggregation' ? ['Partecipazione solo in forma associata.'] : []), ...prepared.warnings];
   return {
     comune_istat: context.facts.istat,
     call_id: call.id,
@@ -43,12 +60,14 @@ export function matchOne(call: CallRow, context: ComuneContext, clock: Clock) {
   };
 }
 
-async function store(db: Kysely<Database>, callId: string, rows: ReturnType<typeof matchOne>[]) {
+type MatchRow = ReturnType<typeof matchOne>;
+
+/** Replaces the matches a filter selects with new rows, inside the caller's transaction when there is one. */
+async function replaceMatches(db: Kysely<Database>, stale: (trx: Kysely<Database>) => Promise<unknown>, rows: MatchRow[]) {
   const replace = async (trx: Kysely<Database>) => {
-    await trx.deleteFrom('matches').where('call_id', '=', callId).execute();
+    await stale(trx);
     for (let i = 0; i < rows.length; i += 1000) await trx.insertInto('matches').values(rows.slice(i, i + 1000)).execute();
   };
-  // Inside the caller's transaction when there is one (the event consumer), else in one of its own.
   await (db.isTransaction ? replace(db) : db.transaction().execute(replace));
 }
 
@@ -60,8 +79,9 @@ export async function matchCall(db: Kysely<Database>, callId: string, clock: Clo
     return 0;
   }
   const all = contexts ?? (await loadComuneContexts(db, clock.now));
-  const rows = [...all.values()].map((context) => matchOne(call, context, clock));
-  await store(db, callId, rows);
+  const prepared = prepareCall(call, clock);
+  const rows = [...all.values()].map((context) => matchOne(prepared, context, clock));
+  await replaceMatches(db, (trx) => trx.deleteFrom('matches').where('call_id', '=', callId).execute(), rows);
   return rows.length;
 }
 
@@ -90,15 +110,13 @@ export async function rematchComuni(db: Kysely<Database>, istats: string[], cloc
   if (istats.length === 0) return 0;
   const contexts = await loadComuneContexts(db, clock.now, istats);
   const ids = await openCallIds(db, clock);
-  const rows: ReturnType<typeof matchOne>[] = [];
+  const rows: MatchRow[] = [];
   for (const id of ids) {
     const call = await findCall(db, id, clock);
-    if (call) for (const context of contexts.values()) rows.push(matchOne(call, context, clock));
+    if (!call) continue;
+    const prepared = prepareCall(call, clock);
+    for (const context of contexts.values()) rows.push(matchOne(prepared, context, clock));
   }
-  const replace = async (trx: Kysely<Database>) => {
-    await trx.deleteFrom('matches').where('comune_istat', 'in', istats).execute();
-    for (let i = 0; i < rows.length; i += 1000) await trx.insertInto('matches').values(rows.slice(i, i + 1000)).execute();
-  };
-  await (db.isTransaction ? replace(db) : db.transaction().execute(replace));
+  await replaceMatches(db, (trx) => trx.deleteFrom('matches').where('comune_istat', 'in', istats).execute(), rows);
   return rows.length;
 }
