@@ -1,8 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { sql } from 'kysely';
+import { intervalWorker } from '../../plugins/interval-worker.ts';
 import { matchCall, rematchComuni } from './matching.service.ts';
-
-const INTERVAL_MS = 1000;
 
 /** Consumes the calls' domain events: a published or changed call is matched again, a withdrawn one loses its matches. */
 export async function processCallEvents(app: FastifyInstance): Promise<number> {
@@ -25,27 +24,10 @@ export async function processRematchQueue(app: FastifyInstance): Promise<number>
   });
 }
 
+/** Follows call events and changed comuni once a second while started. */
 export function matchingWorker(app: FastifyInstance) {
-  let timer: NodeJS.Timeout | undefined;
-  let running = false;
-  return {
-    start() {
-      timer = setInterval(async () => {
-        if (running) return;
-        running = true;
-        try {
-          await processCallEvents(app);
-          await processRematchQueue(app);
-        } catch (err) {
-          app.log.error({ err }, 'matching of call events failed');
-        } finally {
-          running = false;
-        }
-      }, INTERVAL_MS);
-      timer.unref();
-    },
-    stop() {
-      clearInterval(timer);
-    },
-  };
+  return intervalWorker(app, 'matching', 1000, async () => {
+    await processCallEvents(app);
+    await processRematchQueue(app);
+  });
 }
