@@ -1,3 +1,4 @@
+import { Nullable } from '../../shared/schema.ts';
 import { Type, type Static } from '@sinclair/typebox';
 import { PageOf, PageQuery } from '../../plugins/pagination.ts';
 
@@ -11,10 +12,9 @@ export type CallStatus = (typeof CALL_STATUSES)[number];
 // No minimum here: a negative amount is answered by the validation as 422 naming the field.
 const Euros = Type.Number({ maximum: 1e12, format: 'double' });
 const DateTime = Type.String({ format: 'date-time' });
-const nullable = <T extends import('@sinclair/typebox').TSchema>(schema: T) => Type.Union([Type.Null(), schema]);
 
 const Bracket = Type.Object(
-  { populationMin: Type.Integer({ minimum: 0, format: 'int32' }), populationMax: nullable(Type.Integer({ minimum: 0, format: 'int32' })), amount: Euros },
+  { populationMin: Type.Integer({ minimum: 0, format: 'int32' }), populationMax: Nullable(Type.Integer({ minimum: 0, format: 'int32' })), amount: Euros },
   { additionalProperties: false, description: 'Fascia di popolazione (estremi inclusi; massimo null = senza limite)' },
 );
 
@@ -67,7 +67,7 @@ export const Eligibility = Type.Object(
 export type Eligibility = Static<typeof Eligibility>;
 
 const Window = Type.Object(
-  { label: Type.Optional(nullable(Type.String({ maxLength: 200 }))), opensAt: DateTime, closesAt: nullable(Type.String({ format: 'date-time', description: 'null: fino a esaurimento delle risorse' })) },
+  { label: Type.Optional(Nullable(Type.String({ maxLength: 200 }))), opensAt: DateTime, closesAt: Nullable(Type.String({ format: 'date-time', description: 'null: fino a esaurimento delle risorse' })) },
   { additionalProperties: false },
 );
 const Link = Type.Object({ label: Type.String({ minLength: 1, maxLength: 200 }), url: Type.String({ format: 'uri', pattern: '^https?://', maxLength: 2000 }) }, { additionalProperties: false });
@@ -75,29 +75,29 @@ const Link = Type.Object({ label: Type.String({ minLength: 1, maxLength: 200 }),
 export const CallInput = Type.Object(
   {
     title: Type.String({ minLength: 3, maxLength: 500 }),
-    summary: Type.Optional(nullable(Type.String({ maxLength: 2000 }))),
-    description: Type.Optional(nullable(Type.String({ maxLength: 50000 }))),
+    summary: Type.Optional(Nullable(Type.String({ maxLength: 2000 }))),
+    description: Type.Optional(Nullable(Type.String({ maxLength: 50000 }))),
     issuer: Type.String({ minLength: 1, maxLength: 300, description: 'Ente erogatore' }),
     programme: Type.Object(
-      { kind: Type.String({ enum: [...PROGRAMME_KINDS] }), code: Type.Optional(nullable(Type.String({ maxLength: 200, description: 'Codice come pubblicato, es. M1C1I1.4.1 o "Misura 1.4.1"' }))) },
+      { kind: Type.String({ enum: [...PROGRAMME_KINDS] }), code: Type.Optional(Nullable(Type.String({ maxLength: 200, description: 'Codice come pubblicato, es. M1C1I1.4.1 o "Misura 1.4.1"' }))) },
       { additionalProperties: false },
     ),
     themes: Type.Array(Type.String({ maxLength: 100 }), { maxItems: 15, uniqueItems: true }),
     eligibility: Type.Ref('CallEligibility'),
     money: Type.Object(
       {
-        totalBudget: Type.Optional(nullable(Euros)),
-        remainingBudget: Type.Optional(nullable(Euros)),
-        amount: Type.Optional(nullable(AmountRule)),
-        cofinancingShare: Type.Optional(nullable(Type.Number({ minimum: 0, maximum: 1, format: 'double', description: 'Quota di cofinanziamento a carico del richiedente (0-1)' }))),
+        totalBudget: Type.Optional(Nullable(Euros)),
+        remainingBudget: Type.Optional(Nullable(Euros)),
+        amount: Type.Optional(Nullable(AmountRule)),
+        cofinancingShare: Type.Optional(Nullable(Type.Number({ minimum: 0, maximum: 1, format: 'double', description: 'Quota di cofinanziamento a carico del richiedente (0-1)' }))),
       },
       { additionalProperties: false },
     ),
     procedure: Type.String({ enum: [...PROCEDURES] }),
-    publicationDate: Type.Optional(nullable(Type.String({ format: 'date' }))),
+    publicationDate: Type.Optional(Nullable(Type.String({ format: 'date' }))),
     windows: Type.Array(Window, { minItems: 1, maxItems: 20, description: 'Finestre di presentazione (una sola per sportello e graduatoria)' }),
     links: Type.Array(Link, { default: [], maxItems: 30 }),
-    contact: Type.Optional(nullable(Type.Object({ name: Type.Optional(Type.String({ maxLength: 200 })), email: Type.Optional(Type.String({ format: 'email' })), phone: Type.Optional(Type.String({ maxLength: 40 })) }, { additionalProperties: false }))),
+    contact: Type.Optional(Nullable(Type.Object({ name: Type.Optional(Type.String({ maxLength: 200 })), email: Type.Optional(Type.String({ format: 'email' })), phone: Type.Optional(Type.String({ maxLength: 40 })) }, { additionalProperties: false }))),
   },
   { $id: 'CallInput', additionalProperties: false },
 );
@@ -108,12 +108,12 @@ const CallOutputFields = {
   id: Type.String({ format: 'uuid' }),
   status: Type.String({ enum: [...CALL_STATUSES], description: 'Stato per gli utenti, dalle date e dal budget' }),
   editorialStatus: Type.String({ enum: [...EDITORIAL_STATUSES] }),
-  nextDeadline: nullable(DateTime),
-  measureCode: nullable(Type.String({ description: 'Codice di misura PNRR ricavato dal codice di programma, es. 1.4.1' })),
+  nextDeadline: Nullable(DateTime),
+  measureCode: Nullable(Type.String({ description: 'Codice di misura PNRR ricavato dal codice di programma, es. 1.4.1' })),
   version: Type.Integer({ format: 'int32' }),
-  publishAt: nullable(DateTime),
-  publishedAt: nullable(DateTime),
-  sources: Type.Array(Type.Object({ kind: Type.String(), externalId: Type.String(), url: nullable(Type.String()) })),
+  publishAt: Nullable(DateTime),
+  publishedAt: Nullable(DateTime),
+  sources: Type.Array(Type.Object({ kind: Type.String(), externalId: Type.String(), url: Nullable(Type.String()) })),
   suggestedThemes: Type.Array(Type.String(), { description: 'Temi proposti in automatico, da confermare' }),
   updatedAt: DateTime,
 };
@@ -124,16 +124,16 @@ export const CallSummarySchema = Type.Object(
   {
     id: Type.String({ format: 'uuid' }),
     title: Type.String(),
-    summary: nullable(Type.String()),
+    summary: Nullable(Type.String()),
     issuer: Type.String(),
-    programme: Type.Object({ kind: Type.String(), code: nullable(Type.String()) }),
-    measureCode: nullable(Type.String()),
+    programme: Type.Object({ kind: Type.String(), code: Nullable(Type.String()) }),
+    measureCode: Nullable(Type.String()),
     themes: Type.Array(Type.String()),
     status: Type.String({ enum: [...CALL_STATUSES] }),
     editorialStatus: Type.String({ enum: [...EDITORIAL_STATUSES] }),
-    nextDeadline: nullable(DateTime),
-    totalBudget: nullable(Euros),
-    amountMax: nullable(Euros),
+    nextDeadline: Nullable(DateTime),
+    totalBudget: Nullable(Euros),
+    amountMax: Nullable(Euros),
     bodyTypes: Type.Array(Type.String()),
   },
   { $id: 'CallSummary' },
@@ -169,8 +169,8 @@ export const CallHistory = Type.Object(
       Type.Object({
         version: Type.Integer({ format: 'int32' }),
         changedAt: DateTime,
-        changedBy: nullable(Type.Object({ id: Type.String(), name: Type.String() })),
-        changedBySource: nullable(Type.String()),
+        changedBy: Nullable(Type.Object({ id: Type.String(), name: Type.String() })),
+        changedBySource: Nullable(Type.String()),
         changes: Type.Record(Type.String(), Type.Object({ from: Type.Unknown(), to: Type.Unknown() })),
       }),
     ),

@@ -2,6 +2,7 @@ import type { Kysely } from 'kysely';
 import type { Database } from '../../plugins/db/schema.ts';
 import { unprocessable } from '../../plugins/errors/problem.ts';
 import { BODY_TYPES, type CallInput } from './calls.schemas.ts';
+import { unknownThemeMessage, unknownThemes } from '../themes/themes.service.ts';
 
 export interface FieldError {
   field: string;
@@ -65,12 +66,10 @@ export async function checkCall(db: Kysely<Database>, input: CallInput): Promise
   });
   const population = eligibility.population;
   if (population?.min !== undefined && population.max !== undefined && population.min > population.max) errors.push({ field: 'body.eligibility.population', message: 'La popolazione minima supera la massima.' });
-  if (input.themes.length > 0) {
-    const known = new Set((await db.selectFrom('themes').select('code').where('code', 'in', input.themes).execute()).map((t) => t.code));
-    input.themes.forEach((theme, i) => {
-      if (!known.has(theme)) errors.push({ field: `body.themes.${i}`, message: `Il tema «${theme}» non esiste.` });
-    });
-  }
+  const unknown = new Set(await unknownThemes(db, input.themes));
+  input.themes.forEach((theme, i) => {
+    if (unknown.has(theme)) errors.push({ field: `body.themes.${i}`, message: unknownThemeMessage(theme) });
+  });
   const comuni = eligibility.territory?.comuni ?? [];
   if (comuni.length > 0) {
     const known = new Set((await db.selectFrom('comuni').select('istat').where('istat', 'in', comuni).execute()).map((c) => c.istat));

@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
-import { notFound } from '../../plugins/errors/problem.ts';
+import { comuneNotFound } from './comuni.service.ts';
 import { page } from '../../plugins/pagination.ts';
 import { problemResponses } from '../../plugins/openapi.ts';
 import { listComuni } from './comuni.queries.ts';
@@ -44,7 +44,7 @@ const comuniRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (request) => {
       const comune = await profiles.get(request.params.istat);
-      if (!comune) throw notFound('COMUNE_NOT_FOUND', `Nessun comune con codice ISTAT ${request.params.istat}.`);
+      if (!comune) throw comuneNotFound(request.params.istat);
       return toComune(comune, request.principal !== null);
     },
   );
@@ -64,7 +64,7 @@ const comuniRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (request) => {
       const { limit, offset, measure, status } = request.query;
-      if (!(await profiles.get(request.params.istat))) throw notFound('COMUNE_NOT_FOUND', `Nessun comune con codice ISTAT ${request.params.istat}.`);
+      if (!(await profiles.get(request.params.istat))) throw comuneNotFound(request.params.istat);
       const { items, total } = await listFundingAwards(app.db, request.params.istat, { measure, status, limit, offset });
       return page(request, items.map(toFundingAward), total, limit, offset);
     },

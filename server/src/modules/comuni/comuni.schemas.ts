@@ -1,10 +1,10 @@
+import { Nullable } from '../../shared/schema.ts';
 import { Type } from '@sinclair/typebox';
 import { PageOf, PageQuery } from '../../plugins/pagination.ts';
 
 export const SIZE_CLASSES = ['fino-5000', '5000-15000', 'oltre-15000'] as const;
 export type SizeClass = (typeof SIZE_CLASSES)[number];
 
-const nullable = <T extends ReturnType<typeof Type.String> | ReturnType<typeof Type.Integer> | ReturnType<typeof Type.Number>>(schema: T) => Type.Union([Type.Null(), schema]);
 
 export const ComuneSummarySchema = Type.Object(
   {
@@ -12,8 +12,8 @@ export const ComuneSummarySchema = Type.Object(
     name: Type.String(),
     provinceSigla: Type.String(),
     regionCode: Type.String(),
-    legalPopulation: nullable(Type.Integer({ format: 'int32' })),
-    sizeClass: nullable(Type.String({ enum: [...SIZE_CLASSES], description: 'Classe dimensionale usata dalla Regione, dalla popolazione legale' })),
+    legalPopulation: Nullable(Type.Integer({ format: 'int32' })),
+    sizeClass: Nullable(Type.String({ enum: [...SIZE_CLASSES], description: 'Classe dimensionale usata dalla Regione, dalla popolazione legale' })),
   },
   { $id: 'ComuneSummary' },
 );
@@ -26,22 +26,22 @@ export const ComuneSchema = Type.Object(
     name: Type.String(),
     province: Type.Object({ code: Type.String(), sigla: Type.String(), name: Type.String() }),
     region: Type.Object({ code: Type.String(), name: Type.String() }),
-    residentPopulation: nullable(Type.Integer({ format: 'int32' })),
-    residentPopulationDate: nullable(Type.String({ format: 'date' })),
-    legalPopulation: nullable(Type.Integer({ format: 'int32' })),
-    legalPopulationDate: nullable(Type.String({ format: 'date' })),
-    sizeClass: nullable(Type.String({ enum: [...SIZE_CLASSES] })),
-    surfaceKm2: nullable(Type.Number({ format: 'double' })),
-    densityPerKm2: nullable(Type.Number({ format: 'double' })),
-    altitudeZone: nullable(Type.Integer({ format: 'int32', description: '1 montagna interna, 2 montagna litoranea, 3 collina interna, 4 collina litoranea, 5 pianura' })),
-    altitudeM: nullable(Type.Integer({ format: 'int32' })),
+    residentPopulation: Nullable(Type.Integer({ format: 'int32' })),
+    residentPopulationDate: Nullable(Type.String({ format: 'date' })),
+    legalPopulation: Nullable(Type.Integer({ format: 'int32' })),
+    legalPopulationDate: Nullable(Type.String({ format: 'date' })),
+    sizeClass: Nullable(Type.String({ enum: [...SIZE_CLASSES] })),
+    surfaceKm2: Nullable(Type.Number({ format: 'double' })),
+    densityPerKm2: Nullable(Type.Number({ format: 'double' })),
+    altitudeZone: Nullable(Type.Integer({ format: 'int32', description: '1 montagna interna, 2 montagna litoranea, 3 collina interna, 4 collina litoranea, 5 pianura' })),
+    altitudeM: Nullable(Type.Integer({ format: 'int32' })),
     coastal: Type.Boolean(),
     island: Type.Boolean(),
-    codiceCatastale: nullable(Type.String()),
-    codiceIpa: nullable(Type.String()),
-    validFrom: nullable(Type.String({ format: 'date' })),
-    validTo: nullable(Type.String({ format: 'date' })),
-    successorIstat: nullable(Type.String()),
+    codiceCatastale: Nullable(Type.String()),
+    codiceIpa: Nullable(Type.String()),
+    validFrom: Nullable(Type.String({ format: 'date' })),
+    validTo: Nullable(Type.String({ format: 'date' })),
+    successorIstat: Nullable(Type.String()),
     aggregations: Type.Array(Type.Object({ id: Type.String(), name: Type.String(), kind: Type.String(), joinedOn: Type.String({ format: 'date' }) })),
     interests: Type.Array(Type.Object({ code: Type.String(), label: Type.String() }), { description: 'Temi di interesse dichiarati dal comune' }),
     contacts: Type.Optional(Type.Array(Type.Ref('ComuneContact'), { description: 'Referenti del comune: visibili solo agli utenti autenticati' })),
@@ -60,8 +60,8 @@ export const ComuneSchema = Type.Object(
         awards: Type.Integer({ format: 'int32' }),
         amount: Type.Number({ format: 'double', description: 'Finanziamenti ottenuti (assegnati o erogati), in euro' }),
         renounced: Type.Integer({ format: 'int32' }),
-        lastFundedOn: nullable(Type.String({ format: 'date' })),
-        byMeasure: Type.Array(Type.Object({ measureCode: Type.String(), measureName: nullable(Type.String()), awards: Type.Integer({ format: 'int32' }), amount: Type.Number({ format: 'double' }) })),
+        lastFundedOn: Nullable(Type.String({ format: 'date' })),
+        byMeasure: Type.Array(Type.Object({ measureCode: Type.String(), measureName: Nullable(Type.String()), awards: Type.Integer({ format: 'int32' }), amount: Type.Number({ format: 'double' }) })),
       },
       { description: 'Sintesi dello storico dei finanziamenti (PA digitale 2026)' },
     ),
@@ -103,14 +103,14 @@ export const FundingAwardSchema = Type.Object(
     id: Type.String({ format: 'uuid' }),
     avviso: Type.String(),
     measureCode: Type.String({ description: 'Codice della misura PNRR, es. 1.4.1' }),
-    measureName: nullable(Type.String()),
-    window: nullable(Type.Integer({ format: 'int32', description: 'Numero della finestra temporale' })),
+    measureName: Nullable(Type.String()),
+    window: Nullable(Type.Integer({ format: 'int32', description: 'Numero della finestra temporale' })),
     amount: Type.Number({ format: 'double' }),
-    appliedAt: nullable(Type.String({ format: 'date-time' })),
-    fundedOn: nullable(Type.String({ format: 'date' })),
-    cup: nullable(Type.String()),
+    appliedAt: Nullable(Type.String({ format: 'date-time' })),
+    fundedOn: Nullable(Type.String({ format: 'date' })),
+    cup: Nullable(Type.String()),
     status: Type.String({ enum: ['assegnato', 'erogato', 'rinuncia'] }),
-    statusOn: nullable(Type.String({ format: 'date' })),
+    statusOn: Nullable(Type.String({ format: 'date' })),
   },
   { $id: 'FundingAward' },
 );

@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import type { FastifyRequest } from 'fastify';
-import { notFound } from '../../plugins/errors/problem.ts';
+import { assertComuneExists } from './comuni.service.ts';
 import { problemResponses } from '../../plugins/openapi.ts';
 import { IstatParams } from './comuni.schemas.ts';
 import { findProfileExtras, replaceProfileExtras } from './profile.service.ts';
@@ -11,10 +11,7 @@ const ERRORS = problemResponses({ 401: 'Non autenticato', 403: 'Non puoi vedere 
 
 /** The parts of a profile the comune's RTD keeps: contacts, declared interests, notes. */
 const profileRoutes: FastifyPluginAsyncTypebox = async (app) => {
-  const assertComune = async (istat: string) => {
-    const found = await app.db.selectFrom('comuni').select('istat').where('istat', '=', istat).executeTakeFirst();
-    if (!found) throw notFound('COMUNE_NOT_FOUND', `Nessun comune con codice ISTAT ${istat}.`);
-  };
+  const assertComune = (istat: string) => assertComuneExists(app.db, istat);
 
   app.get(
     '/comuni/:istat/profile',

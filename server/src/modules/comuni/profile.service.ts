@@ -5,6 +5,7 @@ import { diff, recordAudit } from '../../plugins/audit.ts';
 import type { Database } from '../../plugins/db/schema.ts';
 import { unprocessable } from '../../plugins/errors/problem.ts';
 import { notifyComuniChanged } from './comuni.changes.ts';
+import { unknownThemeMessage, unknownThemes } from '../themes/themes.service.ts';
 
 export interface ProfileExtras {
   contacts: { name: string; role: string; email: string | null; phone: string | null }[];
@@ -21,19 +22,13 @@ export async function findProfileExtras(db: Kysely<Database>, istat: string) {
   return { contacts, interests: interests.map((i) => i.theme_code), notes: profile?.notes ?? null, updatedAt: profile?.updated_at.toISOString() ?? null };
 }
 
-/** Theme codes must exist: the error names each unknown one so the form can point at it. */
-export async function assertThemesExist(trx: Kysely<Database>, codes: string[], field: string): Promise<void> {
-  if (codes.length === 0) return;
-  const known = new Set((await trx.selectFrom('themes').select('code').where('code', 'in', codes).execute()).map((t) => t.code));
-  const unknown = codes.filter((code) => !known.has(code));
-  if (unknown.length > 0) {
-    throw unprocessable('UNKNOWN_THEME', `Temi inesistenti: ${unknown.join(', ')}.`, unknown.map((code) => ({ field, message: `Il tema «${code}» non esiste.` })));
-  }
-}
 
 /** Replaces contacts, interests and notes of a comune as one change, audited with what changed. */
 export async function replaceProfileExtras(trx: Transaction<Database>, request: FastifyRequest, istat: string, extras: ProfileExtras) {
-  await assertThemesExist(trx, extras.interests, 'body.interests');
+  const unknown = await unknownThemes(trx, extras.interests);
+  if (unknown.length > 0) {
+    throw unprocessable('UNKNOWN_THEME', `Temi inesistenti: ${unknown.join(', ')}.`, unknown.map((code) => ({ field: 'body.interests', message: unknownThemeMessage(code) })));
+  }
   const before = await findProfileExtras(trx, istat);
   await trx
     .insertInto('comune_profiles')

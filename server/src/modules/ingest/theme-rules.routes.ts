@@ -3,6 +3,7 @@ import { Type } from '@sinclair/typebox';
 import { recordAudit } from '../../plugins/audit.ts';
 import { notFound, unprocessable } from '../../plugins/errors/problem.ts';
 import { problemResponses } from '../../plugins/openapi.ts';
+import { unknownThemeMessage, unknownThemes } from '../themes/themes.service.ts';
 
 const Rule = Type.Object(
   { id: Type.Integer({ format: 'int32' }), kind: Type.String({ enum: ['measure', 'keyword'] }), pattern: Type.String(), themeCode: Type.String() },
@@ -37,8 +38,8 @@ const themeRulesRoutes: FastifyPluginAsyncTypebox = async (app) => {
     async (request, reply) => {
       const { kind, pattern, themeCode } = request.body;
       const row = await app.db.transaction().execute(async (trx) => {
-        if (!(await trx.selectFrom('themes').select('code').where('code', '=', themeCode).executeTakeFirst())) {
-          throw unprocessable('UNKNOWN_THEME', `Il tema «${themeCode}» non esiste.`, [{ field: 'body.themeCode', message: `Il tema «${themeCode}» non esiste.` }]);
+        if ((await unknownThemes(trx, [themeCode])).length > 0) {
+          throw unprocessable('UNKNOWN_THEME', unknownThemeMessage(themeCode), [{ field: 'body.themeCode', message: unknownThemeMessage(themeCode) }]);
         }
         const created = await trx.insertInto('theme_rules').values({ kind: kind as 'measure' | 'keyword', pattern: pattern.trim().toLowerCase(), theme_code: themeCode }).returningAll().executeTakeFirstOrThrow();
         await recordAudit(trx, request, { action: 'theme-rule.created', entity: 'theme_rule', entityId: String(created.id), changes: { kind, pattern, themeCode } });

@@ -1,3 +1,4 @@
+import { Nullable } from '../../shared/schema.ts';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import type { FastifyRequest } from 'fastify';
@@ -8,22 +9,21 @@ import { CALL_STATUSES, PROGRAMME_KINDS } from '../calls/calls.schemas.ts';
 import { findOpportunity, listOpportunities, toOpportunity } from './matching.queries.ts';
 import { callReach, previewReach } from './call-reach.ts';
 
-const nullable = <T extends import('@sinclair/typebox').TSchema>(schema: T) => Type.Union([Type.Null(), schema]);
 const VERDICTS = ['eligible', 'eligible_via_aggregation', 'not_eligible'];
 const Opportunity = Type.Object(
   {
-    call: Type.Object({ id: Type.String({ format: 'uuid' }), title: Type.String(), issuer: Type.String(), programme: Type.String(), measureCode: nullable(Type.String()), themes: Type.Array(Type.String()), status: Type.String(), nextDeadline: nullable(Type.String({ format: 'date-time' })) }),
+    call: Type.Object({ id: Type.String({ format: 'uuid' }), title: Type.String(), issuer: Type.String(), programme: Type.String(), measureCode: Nullable(Type.String()), themes: Type.Array(Type.String()), status: Type.String(), nextDeadline: Nullable(Type.String({ format: 'date-time' })) }),
     verdict: Type.String({ enum: VERDICTS }),
     score: Type.Integer({ minimum: 0, maximum: 100, format: 'int32' }),
     components: Type.Record(Type.String(), Type.Integer({ format: 'int32' }), { description: 'Punteggio per componente: programming, interests, need, urgency' }),
     reasons: Type.Object({
       fundableItems: Type.Array(Type.Object({ id: Type.String(), title: Type.String() }), { description: 'Interventi della programmazione che il bando può finanziare' }),
       matchedThemes: Type.Array(Type.String()),
-      amountBasis: nullable(Type.String()),
-      daysLeft: nullable(Type.Integer({ format: 'int32' })),
+      amountBasis: Nullable(Type.String()),
+      daysLeft: Nullable(Type.Integer({ format: 'int32' })),
       warnings: Type.Array(Type.String()),
     }),
-    amount: nullable(Type.Object({ min: Type.Number({ format: 'double' }), max: Type.Number({ format: 'double' }), basis: Type.String() })),
+    amount: Nullable(Type.Object({ min: Type.Number({ format: 'double' }), max: Type.Number({ format: 'double' }), basis: Type.String() })),
     computedAt: Type.String({ format: 'date-time' }),
     checks: Type.Optional(Type.Array(Type.Object({ rule: Type.String(), outcome: Type.String(), message: Type.String() }), { description: 'Ogni condizione del bando con il suo esito' })),
   },
@@ -99,7 +99,7 @@ const matchingRoutes: FastifyPluginAsyncTypebox = async (app) => {
         response: {
           200: Type.Object({
             reach: Type.Ref('CallReach'),
-            items: Type.Array(Type.Object({ istat: Type.String(), name: Type.String(), provinceSigla: Type.String(), sizeClass: nullable(Type.String()), verdict: Type.String(), score: Type.Integer({ format: 'int32' }), amountMax: nullable(Type.Number({ format: 'double' })) })),
+            items: Type.Array(Type.Object({ istat: Type.String(), name: Type.String(), provinceSigla: Type.String(), sizeClass: Nullable(Type.String()), verdict: Type.String(), score: Type.Integer({ format: 'int32' }), amountMax: Nullable(Type.Number({ format: 'double' })) })),
             total: Type.Integer({ format: 'int32' }),
             limit: Type.Integer({ format: 'int32' }),
             offset: Type.Integer({ format: 'int32' }),

@@ -2,7 +2,8 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import type { FastifyRequest } from 'fastify';
 import { recordAudit } from '../../plugins/audit.ts';
-import { badRequest, notFound } from '../../plugins/errors/problem.ts';
+import { badRequest } from '../../plugins/errors/problem.ts';
+import { assertComuneExists } from '../comuni/comuni.service.ts';
 import { problemResponses } from '../../plugins/openapi.ts';
 import { page } from '../../plugins/pagination.ts';
 import { IstatParams } from '../comuni/comuni.schemas.ts';
@@ -21,11 +22,7 @@ const CsvFile = Type.String({ description: 'CSV separato da punto e virgola, UTF
 
 /** The comune's three-year ICT plan: interventions with themes, years, cost, status and funding. */
 const programmingRoutes: FastifyPluginAsyncTypebox = async (app) => {
-  const assertComune = async (istat: string) => {
-    if (!(await app.db.selectFrom('comuni').select('istat').where('istat', '=', istat).executeTakeFirst())) {
-      throw notFound('COMUNE_NOT_FOUND', `Nessun comune con codice ISTAT ${istat}.`);
-    }
-  };
+  const assertComune = (istat: string) => assertComuneExists(app.db, istat);
   const changed = (istat: string) => app.profileCache.invalidate(istat);
 
   app.get(

@@ -5,6 +5,7 @@ import type { Database, ProgrammingFundingStatus, ProgrammingPriority, Programmi
 import { notFound, unprocessable } from '../../plugins/errors/problem.ts';
 import { notifyComuniChanged } from '../comuni/comuni.changes.ts';
 import { toProgrammingItem } from './programming.mappers.ts';
+import { unknownThemeMessage, unknownThemes } from '../themes/themes.service.ts';
 import { awardsOfComune, deleteItem, findItem, insertItem, replaceLinks, updateItem, type ItemColumns } from './programming.queries.ts';
 import type { ProgrammingItemInput } from './programming.schemas.ts';
 
@@ -61,8 +62,7 @@ export async function checkItem(db: Kysely<Database>, istat: string, v: ItemValu
   const errors: FieldError[] = [];
   if (v.endYear < v.startYear) errors.push({ field: field('endYear'), message: `L'anno di fine (${v.endYear}) precede quello di inizio (${v.startYear}).` });
   if (v.themes.length === 0) errors.push({ field: field('themes'), message: 'Indica almeno un tema.' });
-  const known = new Set(v.themes.length === 0 ? [] : (await db.selectFrom('themes').select('code').where('code', 'in', v.themes).execute()).map((t) => t.code));
-  for (const theme of v.themes.filter((t) => !known.has(t))) errors.push({ field: field('themes'), message: `Il tema «${theme}» non esiste.` });
+  for (const theme of await unknownThemes(db, v.themes)) errors.push({ field: field('themes'), message: unknownThemeMessage(theme) });
   const awards = new Set((await awardsOfComune(db, istat, v.fundingAwardIds)).map((a) => a.id));
   for (const id of v.fundingAwardIds.filter((a) => !awards.has(a))) errors.push({ field: field('fundingAwardIds'), message: `Il finanziamento ${id} non è tra quelli ottenuti dal comune.` });
   return errors;

@@ -1,9 +1,9 @@
+import { Nullable } from '../../shared/schema.ts';
 import { Type } from '@sinclair/typebox';
 import { PageQuery } from '../../plugins/pagination.ts';
 import { FACETS, SORTS } from '../../plugins/search/engine.ts';
 import { BODY_TYPES, CALL_STATUSES, EDITORIAL_STATUSES, PROGRAMME_KINDS } from '../calls/calls.schemas.ts';
 
-const nullable = <T extends import('@sinclair/typebox').TSchema>(schema: T) => Type.Union([Type.Null(), schema]);
 
 export const SearchQuerySchema = Type.Object(
   {
@@ -27,18 +27,18 @@ export const SearchQuerySchema = Type.Object(
 const Hit = Type.Object({
   id: Type.String({ format: 'uuid' }),
   title: Type.String(),
-  summary: nullable(Type.String()),
+  summary: Nullable(Type.String()),
   issuer: Type.String(),
   programme: Type.String(),
-  measureCode: nullable(Type.String()),
+  measureCode: Nullable(Type.String()),
   themes: Type.Array(Type.String()),
   status: Type.String({ enum: [...CALL_STATUSES] }),
   editorialStatus: Type.String(),
-  nextDeadline: nullable(Type.String({ format: 'date-time' })),
-  totalBudget: nullable(Type.Number({ format: 'double' })),
-  amountMax: nullable(Type.Number({ format: 'double' })),
-  link: nullable(Type.String()),
-  highlights: Type.Object({ title: nullable(Type.String()), summary: nullable(Type.String()) }, { description: 'Parole trovate tra <mark> e </mark>' }),
+  nextDeadline: Nullable(Type.String({ format: 'date-time' })),
+  totalBudget: Nullable(Type.Number({ format: 'double' })),
+  amountMax: Nullable(Type.Number({ format: 'double' })),
+  link: Nullable(Type.String()),
+  highlights: Type.Object({ title: Nullable(Type.String()), summary: Nullable(Type.String()) }, { description: 'Parole trovate tra <mark> e </mark>' }),
 });
 
 const Link = Type.Object({ href: Type.String() });
@@ -58,9 +58,9 @@ export const SearchStatus = Type.Object(
   {
     engine: Type.String({ enum: ['postgres', 'meilisearch'] }),
     healthy: Type.Boolean(),
-    detail: nullable(Type.String()),
+    detail: Nullable(Type.String()),
     pending: Type.Integer({ format: 'int32', description: 'Modifiche non ancora indicizzate' }),
-    oldestPendingSeconds: nullable(Type.Integer({ format: 'int32' })),
+    oldestPendingSeconds: Nullable(Type.Integer({ format: 'int32' })),
   },
   { $id: 'SearchStatus' },
 );
