@@ -85,6 +85,18 @@ interface RunState {
   report: RunReport;
 }
 
+/** Stores the raw payload with what became of it: its call, or why it failed (keeping any earlier call). */
+async function keepPayload(db: Db, kind: string, item: RawItem, hash: string, outcome: { callId: string } | { error: string; knownCallId: string | null }) {
+  const raw = JSON.stringify(item.raw);
+  const done = 'callId' in outcome;
+  const changes = done ? { raw, hash, call_id: outcome.callId, error: null } : { raw, hash, error: outcome.error };
+  await db
+    .insertInto('ingest_items')
+    .values({ source_kind: kind, external_id: item.externalId, raw, hash, call_id: done ? outcome.callId : outcome.knownCallId, error: done ? null : outcome.error })
+    .onConflict((oc) => oc.columns(['source_kind', 'external_id']).doUpdateSet({ ...changes, last_seen_at: sql`now()` }))
+    .execute();
+}
+
 async function processItem(state: RunState, item: RawItem): Promise<void> {
   const { db, job, kind, report } = state;
   const hash = hashOf(item.raw);
@@ -116,11 +128,7 @@ async function processItem(state: RunState, item: RawItem): Promise<void> {
         const changes = await updateCall(trx, actor, callId, { ...input, themes: current!.themes }, state.clock);
         result = Object.keys(changes).length > 0 ? 'updated' : 'unchanged';
       }
-      await trx
-        .insertInto('ingest_items')
-        .values({ source_kind: kind, external_id: item.externalId, raw: JSON.stringify(item.raw), hash, call_id: callId, error: null })
-        .onConflict((oc) => oc.columns(['source_kind', 'external_id']).doUpdateSet({ raw: JSON.stringify(item.raw), hash, call_id: callId, error: null, last_seen_at: sql`now()` }))
-        .execute();
+      await keepPayload(trx, kind, item, hash, { callId });
       return result;
     });
     report[outcome]++;
@@ -128,11 +136,7 @@ async function processItem(state: RunState, item: RawItem): Promise<void> {
     const reason = reasonOf(error);
     report.failed++;
     report.failures.push({ externalId: item.externalId, reason });
-    await db
-      .insertInto('ingest_items')
-      .values({ source_kind: kind, external_id: item.externalId, raw: JSON.stringify(item.raw), hash, call_id: known?.callId ?? null, error: reason })
-      .onConflict((oc) => oc.columns(['source_kind', 'external_id']).doUpdateSet({ raw: JSON.stringify(item.raw), hash, error: reason, last_seen_at: sql`now()` }))
-      .execute();
+    await keepPayload(db, kind, item, hash, { error: reason, knownCallId: known?.callId ?? null });
   }
 }
 
