@@ -16,7 +16,7 @@ import { runIngest, type RunReport } from '../src/modules/ingest/ingest.service.
 import { CALL_CSV_COLUMNS } from '../src/modules/ingest/connectors/csv-template.ts';
 import { reindexAll } from '../src/modules/search/search.outbox.ts';
 import { createPostgresEngine } from '../src/plugins/search/postgres-engine.ts';
-import { matchCall } from '../src/modules/matching/matching.service.ts';
+import { matchingScenario } from './matching.ts';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -37,27 +37,33 @@ async function timed(what: string, run: () => Promise<ImportReport>) {
   console.log(`${what}: ${((performance.now() - started) / 1000).toFixed(2)} s (${changes})`);
 }
 
-/** Times the ISTAT import twice (the second must change nothing); returns whether comuni are loaded. */
-async function importScenario(databaseUrl: string): Promise<boolean> {
+/** Times the ISTAT import twice (the second must change nothing), then IPA codes and funding history. */
+async function importScenario(databaseUrl: string): Promise<{ comuni: boolean; funding: boolean }> {
   if (!existsSync(situas)) {
-    console.log(`skipped the comuni import: ${situas} is absent`);
-    return false;
+    console.log(`skipped the comuni import and the matching figures: ${situas} is absent`);
+    return { comuni: false, funding: false };
   }
   const db = createDb(databaseUrl);
   try {
     for (const run of ['import of all Italian comuni', 're-import of the same file']) await timed(run, () => importComuni(db, readFileSync(situas)));
-    if (existsSync(ipa) && existsSync(fundingHistory)) {
-      await timed('import of IPA codes', () => importIpa(db, readFileSync(ipa)));
-      for (const run of ['import of the funding history (54k rows)', 're-import of the same file']) await timed(run, () => importFundingHistory(db, readFileSync(fundingHistory)));
-      const call = await db.selectFrom('calls').select('id').where('editorial_status', '=', 'published').limit(1).executeTakeFirstOrThrow();
-      const started = performance.now();
-      const matched = await matchCall(db, call.id, { now: new Date(), soonDays: 14 });
-      console.log(`one published call matched against every comune and stored: ${((performance.now() - started) / 1000).toFixed(2)} s (${matched} comuni)`);
-    } else console.log('skipped the funding-history import: ../shared/data/padigitale2026 is absent');
+    if (!existsSync(ipa) || !existsSync(fundingHistory)) {
+      console.log('skipped the funding-history import and the matching figures: ../shared/data/padigitale2026 is absent');
+      return { comuni: true, funding: false };
+    }
+    await timed('import of IPA codes', () => importIpa(db, readFileSync(ipa)));
+    for (const run of ['import of the funding history (54k rows)', 're-import of the same file']) await timed(run, () => importFundingHistory(db, readFileSync(fundingHistory)));
+    return { comuni: true, funding: true };
   } finally {
     await db.destroy();
   }
-  return true;
+}
+
+/** Loads the opportunities list of an RTD (bearer token) and the status endpoint, in the same run. */
+async function opportunitiesScenario(url: string, token: string): Promise<LoadResult[]> {
+  const status = await load('GET /api/v1/status (again, for the ratio)', `${url}/api/v1/status`, { connections, seconds });
+  const opportunities = await load('GET /api/v1/comuni/019035/opportunities (RTD)', `${url}/api/v1/comuni/019035/opportunities`, { connections, seconds, headers: { authorization: `Bearer ${token}` } });
+  console.log(`opportunities / status throughput ratio in the same run: ${(opportunities.requestsPerSecond / status.requestsPerSecond).toFixed(2)}`);
+  return [status, opportunities];
 }
 
 /** 10,000 calls in the CSV template, as an editor or a partner would prepare them. */
@@ -121,13 +127,16 @@ try {
   const results: LoadResult[] = [];
   results.push(await load('fastify hello-world (baseline)', hello.info.url + '/', { connections, seconds }));
   results.push(await load('GET /api/v1/status', app.info.url + '/api/v1/status', { connections, seconds }));
+  // Comuni and matching first, on a catalogue of exactly the 1,000 open calls the matching target speaks of.
+  const imported = await importScenario(app.info.databaseUrl!);
+  if (imported.funding) results.push(...(await opportunitiesScenario(app.info.url, await matchingScenario(app.info.databaseUrl!))));
   await callsScenario(app.info.databaseUrl!);
   results.push(await load('GET /api/v1/calls?status=aperto', app.info.url + '/api/v1/calls?status=aperto', { connections, seconds }));
   const facets = 'facets=status&facets=programme&facets=themes&facets=amount&facets=deadline';
   results.push(await load('search "archivi" + 5 facets (20 conns)', `${app.info.url}/api/v1/calls/search?q=archivi&${facets}`, { connections: 20, seconds }));
   results.push(await load('search no words, status filter + 5 facets (20 conns)', `${app.info.url}/api/v1/calls/search?status=aperto&${facets}`, { connections: 20, seconds }));
   results.push(await load('search "cloud", theme filter + facets (20 conns)', `${app.info.url}/api/v1/calls/search?q=cloud&theme=infrastrutture&${facets}`, { connections: 20, seconds }));
-  if (await importScenario(app.info.databaseUrl!)) {
+  if (imported.comuni) {
     results.push(await load('GET /api/v1/comuni/019035', app.info.url + '/api/v1/comuni/019035', { connections, seconds }));
     results.push(await load('GET /api/v1/comuni?q=ber&region=03', app.info.url + '/api/v1/comuni?q=ber&region=03', { connections, seconds }));
   }

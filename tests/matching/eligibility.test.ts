@@ -86,20 +86,44 @@ describe('estimated amount', () => {
 
 describe('relevance', async () => {
   const { computeRelevance, WEIGHTS } = await import('../../server/src/modules/matching/relevance.ts');
-  const item = (over = {}) => ({ id: 'i1', title: 'Pagamenti pagoPA per la mensa', themes: ['piattaforme.pagopa'], priority: 'high' as const, status: 'planned' as const, fundingStatus: 'unfunded' as const, estimatedCost: 12000, ...over });
+  const item = (over = {}) => ({ id: 'i1', title: 'Pagamenti pagoPA per la mensa', themes: ['piattaforme.pagopa'], priority: 'high' as const, status: 'planned' as const, fundingStatus: 'unfunded' as const, estimatedCost: 12000, lexemes: ['pagament', 'pagop', 'mens'], ...over });
+  const input = (over = {}) => ({ callThemes: ['piattaforme'], callLexemes: new Set(['pagament', 'pagop', 'serviz']), items: [item()], interests: [], estimate: null, daysLeft: 60, sportelloOpen: false, ...over });
+
+  it('weighs six documented components that add up to 100', () => {
+    expect(Object.keys(WEIGHTS)).toEqual(['programming', 'interests', 'text', 'need', 'urgency', 'amount']);
+    expect(Object.values(WEIGHTS).reduce((a, b) => a + b, 0)).toBe(100);
+  });
 
   it('scores a call that funds an urgent, unfunded intervention high, and keeps each component', () => {
-    const r = computeRelevance({ callThemes: ['piattaforme'], items: [item()], interests: ['piattaforme.pagopa'], estimate: { min: 12000, max: 12000, basis: '' }, daysLeft: 9, sportelloOpen: true });
+    const r = computeRelevance(input({ interests: ['piattaforme.pagopa'], estimate: { min: 12000, max: 12000, basis: '' }, daysLeft: 9, sportelloOpen: true }));
     expect(r.fundableItems).toEqual([{ id: 'i1', title: 'Pagamenti pagoPA per la mensa' }]);
     expect(r.matchedThemes).toEqual(['piattaforme.pagopa']);
-    expect(r.components).toEqual({ programming: 30, interests: WEIGHTS.interests, need: WEIGHTS.need, urgency: 18 });
-    expect(r.score).toBe(83);
+    // programming: one high-priority unfunded item is 2/3 of the weight; text: 2 of its 3 words are in the call;
+    // urgency: 9 days of 90 with the sportello open; amount: 12,000 € on the 1,000 € – 1 million € log scale.
+    expect(r.components).toEqual({ programming: 23, interests: WEIGHTS.interests, text: WEIGHTS.text, need: WEIGHTS.need, urgency: 9, amount: 7 });
+    expect(r.score).toBe(74);
   });
 
   it('gives nothing for themes the comune does not plan, nor for interventions already funded or done', () => {
-    const none = computeRelevance({ callThemes: ['sicurezza'], items: [item()], interests: [], estimate: null, daysLeft: 60, sportelloOpen: false });
-    expect(none.components.programming + none.components.interests + none.components.need).toBe(0);
-    const funded = computeRelevance({ callThemes: ['piattaforme.pagopa'], items: [item({ fundingStatus: 'funded' }), item({ id: 'i2', status: 'done' })], interests: [], estimate: null, daysLeft: 60, sportelloOpen: false });
+    const none = computeRelevance(input({ callThemes: ['sicurezza'], callLexemes: new Set(['sicurezz']) }));
+    expect(none.components.programming + none.components.interests + none.components.need + none.components.text).toBe(0);
+    const funded = computeRelevance(input({ callThemes: ['piattaforme.pagopa'], items: [item({ fundingStatus: 'funded' }), item({ id: 'i2', status: 'done' })] }));
     expect(funded.fundableItems).toEqual([]);
+    expect(funded.components.text).toBe(0);
+  });
+
+  it('finds by its words an intervention filed under another theme', () => {
+    const r = computeRelevance(input({ callThemes: ['servizi.esperienza-cittadino'], items: [item({ themes: ['dati'] })] }));
+    expect(r.fundableItems).toEqual([]);
+    expect(r.similarItems).toEqual([{ id: 'i1', title: 'Pagamenti pagoPA per la mensa' }]);
+    expect(r.components.text).toBe(WEIGHTS.text);
+  });
+
+  it('values a bigger estimated amount more, on a log scale that stops at a million euros', () => {
+    const worth = (max: number) => computeRelevance(input({ estimate: { min: max, max, basis: '' } })).components.amount;
+    expect(worth(1000)).toBe(0);
+    expect(worth(14000)).toBeLessThan(worth(79922));
+    expect(worth(1_000_000)).toBe(WEIGHTS.amount);
+    expect(worth(5_000_000)).toBe(WEIGHTS.amount);
   });
 });

@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import { DEMO_LOGINS, seedDemo } from '../../../seeds/demo.ts';
 import { seedAvvisiPnrr } from '../../../seeds/avvisi-pnrr.ts';
 import { migrateDown, migrateUp, migrationStatus } from '../plugins/db/migrator.ts';
@@ -17,6 +18,9 @@ import { CONNECTORS, SOURCE_KINDS } from '../modules/ingest/connectors/index.ts'
 import { reprocessItems, runIngest, type RunReport } from '../modules/ingest/ingest.service.ts';
 import { basename } from 'node:path';
 import type { Db } from '../plugins/db/database.ts';
+import { runEvaluationCommand } from '../modules/matching/evaluation/evaluation.command.ts';
+import { printEvaluation } from '../modules/matching/evaluation/evaluation.print.ts';
+import type { EvaluationReport } from '../modules/matching/evaluation/evaluation.ts';
 
 export type Report = Record<string, unknown>;
 
@@ -133,10 +137,20 @@ export const COMMANDS: Record<string, Command> = {
     async run(ctx) {
       subcommand(ctx, ['rematch'] as const);
       const started = performance.now();
-      const report = await ctx.withDb((db) => rematchAll(db, { now: new Date(), soonDays: ctx.config.deadlineSoonDays }));
+      const report = await ctx.withDb(async (db) => {
+        const result = await rematchAll(db, { now: new Date(), soonDays: ctx.config.deadlineSoonDays });
+        // Fresh statistics after rewriting most of the table, for the planner's sake.
+        await sql`analyze matches`.execute(db);
+        return result;
+      });
       return { ...report, seconds: Math.round((performance.now() - started) / 10) / 100 };
     },
     print: (report) => `${String(report.calls)} bandi, ${String(report.matches)} abbinamenti in ${String(report.seconds)} s`,
+  },
+  eval: {
+    usage: 'eval matching --comuni <istat csv> --history <candidature csv> --truth <candidature csv> [--region 03] [--json]',
+    run: async (ctx) => ({ ...(await runEvaluationCommand(ctx)) }),
+    print: (report) => printEvaluation(report as unknown as EvaluationReport),
   },
   openapi: {
     usage: 'openapi write',

@@ -3,7 +3,8 @@ import type { Db } from '../plugins/db/database.ts';
 import type { JobQueue } from '../plugins/queue.ts';
 import type { Mailer } from '../plugins/mail.ts';
 import type { SearchEngine } from '../plugins/search/engine.ts';
-import type { ProfileCache } from '../modules/comuni/profile.cache.ts';
+import type { NotifiedCache } from '../plugins/db/notified-cache.ts';
+import type { StoredMatch } from '../modules/matching/matching.queries.ts';
 import type { ComuneProfileRow } from '../modules/comuni/profile.queries.ts';
 
 declare module 'fastify' {
@@ -14,6 +15,8 @@ declare module 'fastify' {
     mailer: Mailer;
     searchEngine: SearchEngine;
     /** Comune profiles in memory; writers invalidate their comune after committing. */
-    profileCache: ProfileCache<ComuneProfileRow>;
+    profileCache: NotifiedCache<ComuneProfileRow>;
+    /** Each comune's stored matches in memory; triggers on matches and calls drop them. */
+    opportunitiesCache: NotifiedCache<StoredMatch[]>;
   }
 }

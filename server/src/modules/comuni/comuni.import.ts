@@ -7,7 +7,7 @@ import { notifyComuniChanged } from './comuni.changes.ts';
 import { emptyReport, RowError, type ImportOptions, type ImportReport } from './import-report.ts';
 
 /** The columns one file can set; a format leaves out what it does not carry. */
-interface ComuneRecord {
+export interface ComuneRecord {
   istat: string;
   name: string;
   province_code: string;
@@ -161,18 +161,23 @@ function differs(existing: Record<string, unknown>, record: ComuneRecord): boole
   });
 }
 
-/**
- * Imports a list of comuni in one transaction: a rejected row is reported and skipped, a failure
- * rolls everything back, and a second run of the same file changes nothing.
- */
-export async function importComuni(db: Kysely<Database>, bytes: Uint8Array, options: ImportOptions = {}): Promise<ImportReport> {
+/** Reads an ISTAT list of comuni into records; rows that do not validate are in the report. */
+export function readComuniFile(bytes: Uint8Array): { records: ComuneRecord[]; report: ImportReport } {
   const { text, encoding } = decodeText(bytes);
   const [headerRow, ...rows] = parseCsv(text, sniffDelimiter(text));
   if (!headerRow) throw unprocessable('EMPTY_FILE', 'Il file è vuoto.');
   const header = headerRow.values.map(normaliseHeader);
   const format = detect(header);
   const report = emptyReport(format.name, encoding);
-  const records = toRecords(format, header, rows, report);
+  return { records: toRecords(format, header, rows, report), report };
+}
+
+/**
+ * Imports a list of comuni in one transaction: a rejected row is reported and skipped, a failure
+ * rolls everything back, and a second run of the same file changes nothing.
+ */
+export async function importComuni(db: Kysely<Database>, bytes: Uint8Array, options: ImportOptions = {}): Promise<ImportReport> {
+  const { records, report } = readComuniFile(bytes);
 
   await db.transaction().execute(async (trx) => {
     const existing = new Map((await trx.selectFrom('comuni').selectAll().execute()).map((row) => [row.istat, row as unknown as Record<string, unknown>]));

@@ -6,7 +6,7 @@ import { decodeText, parseCsv, sniffDelimiter } from '../../shared/csv.ts';
 import { emptyReport, RowError, type ImportOptions, type ImportReport } from './import-report.ts';
 
 /** One funded application as stored; the key is (comune_istat, avviso, application_key). */
-type AwardRecord = Omit<Selectable<FundingAwardsTable>, 'id' | 'created_at' | 'updated_at'>;
+export type AwardRecord = Omit<Selectable<FundingAwardsTable>, 'id' | 'created_at' | 'updated_at'>;
 
 const SOURCE = 'padigitale2026';
 const REQUIRED = ['codice_ipa', 'comune', 'cod_comune', 'provincia', 'importo_finanziamento', 'avviso', 'misura', 'data_invio_candidatura', 'data_finanziamento', 'codice_cup', 'numero_finestra_temporale', 'numero_di_protocollo', 'stato_candidatura', 'data_stato_candidatura'];
@@ -56,7 +56,7 @@ function measureCode(code: string, name: string): string {
 /** The publisher names snapshots `candidature_finanziate_141__2025-01-09.csv`. */
 const snapshotOfFile = (fileName: string | null) => (fileName ? (/__(\d{4}-\d{2}-\d{2})\.csv$/.exec(fileName)?.[1] ?? null) : null);
 
-interface ComuneLookup {
+export interface ComuneLookup {
   byIstat: Set<string>;
   byIpa: Map<string, string>;
 }
@@ -109,12 +109,11 @@ const COMPARED = ['measure_code', 'measure_name', 'window_number', 'amount', 'ap
 const comparable = (value: unknown) => (value instanceof Date ? value.toISOString() : value === null || value === undefined ? '' : String(value));
 
 /**
- * Imports PA digitale 2026 funded applications (merged file or one measure's file in the publisher's
- * format) in one transaction. The same application in several snapshots: the newest wins, also against
- * what is already stored (a file without a snapshot date counts as the oldest).
- * Applications absent from the file are kept: only funded ones are published, absence means nothing.
+ * Reads PA digitale 2026 funded applications (merged file or one measure's file in the publisher's
+ * format). The same application in several snapshots: the newest wins (a file without a snapshot date
+ * counts as the oldest); the report counts the others as superseded.
  */
-export async function importFundingHistory(db: Kysely<Database>, bytes: Uint8Array, options: FundingImportOptions = {}): Promise<ImportReport> {
+export function readFundingFile(bytes: Uint8Array, lookup: ComuneLookup, fileName: string | null = null): { records: AwardRecord[]; report: ImportReport } {
   const { text, encoding } = decodeText(bytes);
   const [headerRow, ...rows] = parseCsv(text, sniffDelimiter(text));
   if (!headerRow) throw unprocessable('EMPTY_FILE', 'Il file è vuoto.');
@@ -126,26 +125,35 @@ export async function importFundingHistory(db: Kysely<Database>, bytes: Uint8Arr
   if (missing.length > 0) throw unprocessable('MISSING_COLUMNS', `Mancano colonne obbligatorie: ${missing.join(', ')}.`);
   const report = emptyReport(header.includes('misura_codice') ? 'padigitale2026-candidature-unite' : 'padigitale2026-candidature-misura', encoding);
   const index = new Map(header.map((h, i) => [h, i]));
+  const latest = new Map<string, AwardRecord>();
+  for (const row of rows) {
+    report.read++;
+    try {
+      const record = toRecord((name) => row.values[index.get(name) ?? -1] ?? '', lookup, fileName);
+      const key = keyOf(record);
+      const previous = latest.get(key);
+      if (previous) report.superseded++;
+      if (!previous || (record.snapshot_date ?? '') >= (previous.snapshot_date ?? '')) latest.set(key, record);
+    } catch (error) {
+      if (!(error instanceof RowError)) throw error;
+      report.rejected.push({ line: row.line, reason: error.message });
+    }
+  }
+  return { records: [...latest.values()], report };
+}
 
-  await db.transaction().execute(async (trx) => {
+/**
+ * Imports funded applications in one transaction, newest snapshot winning also against what is
+ * already stored. Applications absent from the file are kept: only funded ones are published,
+ * absence means nothing.
+ */
+export async function importFundingHistory(db: Kysely<Database>, bytes: Uint8Array, options: FundingImportOptions = {}): Promise<ImportReport> {
+  return db.transaction().execute(async (trx) => {
     const comuni = await trx.selectFrom('comuni').select(['istat', 'codice_ipa']).execute();
     const lookup: ComuneLookup = { byIstat: new Set(comuni.map((c) => c.istat)), byIpa: new Map(comuni.filter((c) => c.codice_ipa).map((c) => [c.codice_ipa!, c.istat])) };
-    const latest = new Map<string, AwardRecord>();
-    for (const row of rows) {
-      report.read++;
-      try {
-        const record = toRecord((name) => row.values[index.get(name) ?? -1] ?? '', lookup, options.fileName ?? null);
-        const key = keyOf(record);
-        const previous = latest.get(key);
-        if (previous) report.superseded++;
-        if (!previous || (record.snapshot_date ?? '') >= (previous.snapshot_date ?? '')) latest.set(key, record);
-      } catch (error) {
-        if (!(error instanceof RowError)) throw error;
-        report.rejected.push({ line: row.line, reason: error.message });
-      }
-    }
+    const { records, report } = readFundingFile(bytes, lookup, options.fileName ?? null);
     const existing = new Map((await trx.selectFrom('funding_awards').selectAll().where('source', '=', SOURCE).execute()).map((row) => [keyOf(row), row]));
-    const changed = [...latest.values()].filter((record) => {
+    const changed = records.filter((record) => {
       const current = existing.get(keyOf(record));
       if (!current) report.created++;
       else if ((current.snapshot_date ?? '') > (record.snapshot_date ?? '')) return void report.superseded++;
@@ -165,6 +173,6 @@ export async function importFundingHistory(db: Kysely<Database>, bytes: Uint8Arr
     }
     if (changed.length > 0) await notifyComuniChanged(trx, '*');
     await options.beforeCommit?.(trx, report);
+    return report;
   });
-  return report;
 }

@@ -4,30 +4,30 @@ import { sizeClassSql } from '../comuni/comuni.queries.ts';
 import type { Clock } from '../calls/calls.queries.ts';
 import { findCall } from '../calls/calls.queries.ts';
 import { loadComuneContexts } from './matching.facts.ts';
-import { matchOne, prepareCall } from './matching.service.ts';
+import { matchReached, prepareCallFrom } from './matching.service.ts';
+import { sizeClassOf } from './profile-facts.ts';
 
 export interface Reach {
   eligible: number;
   eligibleViaAggregation: number;
-  notEligible: number;
+  /** Only in the preview: stored matches keep the comuni that can use the call. */
+  notEligible?: number;
   byProvince: Record<string, number>;
   bySizeClass: Record<string, number>;
   totalEstimatedAmount: number;
 }
 
-const sizeClass = (population: number | null) => (population === null ? 'n.d.' : population < 5000 ? 'fino-5000' : population <= 15000 ? '5000-15000' : 'oltre-15000');
-
 function summarise(rows: { verdict: string; province: string; population: number | null; amountMax: number | null }[]): Reach {
-  const reach: Reach = { eligible: 0, eligibleViaAggregation: 0, notEligible: 0, byProvince: {}, bySizeClass: {}, totalEstimatedAmount: 0 };
+  const reach: Reach = { eligible: 0, eligibleViaAggregation: 0, byProvince: {}, bySizeClass: {}, totalEstimatedAmount: 0 };
   for (const row of rows) {
     if (row.verdict === 'not_eligible') {
-      reach.notEligible++;
+      reach.notEligible = (reach.notEligible ?? 0) + 1;
       continue;
     }
     if (row.verdict === 'eligible') reach.eligible++;
     else reach.eligibleViaAggregation++;
     reach.byProvince[row.province] = (reach.byProvince[row.province] ?? 0) + 1;
-    const size = sizeClass(row.population);
+    const size = sizeClassOf(row.population) ?? 'n.d.';
     reach.bySizeClass[size] = (reach.bySizeClass[size] ?? 0) + 1;
     reach.totalEstimatedAmount += row.amountMax ?? 0;
   }
@@ -45,11 +45,10 @@ export async function callReach(db: Kysely<Database>, callId: string, limit: num
     .orderBy('m.score', 'desc')
     .orderBy('c.name_folded')
     .execute();
-  const eligible = rows.filter((r) => r.verdict !== 'not_eligible');
   return {
     reach: summarise(rows.map((r) => ({ verdict: r.verdict, province: r.province_sigla, population: r.legal_population, amountMax: r.amount_max }))),
-    items: eligible.slice(offset, offset + limit).map((r) => ({ istat: r.comune_istat, name: r.name, provinceSigla: r.province_sigla, sizeClass: r.size_class, verdict: r.verdict, score: r.score, amountMax: r.amount_max })),
-    total: eligible.length,
+    items: rows.slice(offset, offset + limit).map((r) => ({ istat: r.comune_istat, name: r.name, provinceSigla: r.province_sigla, sizeClass: r.size_class, verdict: r.verdict, score: r.score, amountMax: r.amount_max })),
+    total: rows.length,
   };
 }
 
@@ -58,10 +57,11 @@ export async function previewReach(db: Kysely<Database>, callId: string, clock: 
   const call = await findCall(db, callId, clock);
   if (!call) return undefined;
   const contexts = await loadComuneContexts(db, clock.now);
-  const prepared = prepareCall(call, clock);
-  return summarise([...contexts.values()].map((context) => {
-    const match = matchOne(prepared, context, clock);
-    return { verdict: match.verdict, province: context.facts.provinceSigla, population: context.facts.legalPopulation, amountMax: match.amount_max };
+  const prepared = await prepareCallFrom(db, call, clock);
+  const reach = summarise(matchReached(prepared, contexts.values(), clock).map((match) => {
+    const facts = contexts.get(match.comune_istat)!.facts;
+    return { verdict: match.verdict, province: facts.provinceSigla, population: facts.legalPopulation, amountMax: match.amount_max };
   }));
+  return { ...reach, notEligible: reach.notEligible ?? 0 };
 }
 

@@ -25,12 +25,15 @@ const AGGREGATE_BODIES: Record<string, string[]> = { unione: ['unione'], comunit
 const BODY_LABELS: Record<string, string> = { comune: 'comuni', unione: 'unioni di comuni', comunita_montana: 'comunità montane', provincia: 'province', citta_metropolitana: 'città metropolitane', regione: 'regioni', scuola: 'scuole', asl: 'aziende sanitarie', universita: 'università', pa_centrale: 'amministrazioni centrali', altro: 'altri enti' };
 const ASSOCIATED_KINDS = ['unione', 'comunita_montana', 'ufficio_rtd_associato', 'consorzio'];
 const fold = (text: string) => text.toLowerCase().replace(/\s+/g, ' ').trim();
-const day = (iso: string) => new Intl.DateTimeFormat('it-IT', { timeZone: 'Europe/Rome', dateStyle: 'long' }).format(new Date(iso));
+const LONG_DATE = new Intl.DateTimeFormat('it-IT', { timeZone: 'Europe/Rome', dateStyle: 'long' });
+const day = (iso: string) => LONG_DATE.format(new Date(iso));
+
+const aggregationFor = (types: string[], comune: ComuneFacts) => comune.aggregations.find((a) => types.some((t) => AGGREGATE_BODIES[t]?.includes(a.kind)));
 
 function bodyType(rules: CallRules, comune: ComuneFacts): Check {
   const types = rules.eligibility.bodyTypes;
   if (types.includes('comune')) return { rule: 'body_type', outcome: 'pass', message: 'Il bando è aperto ai comuni.' };
-  const through = comune.aggregations.find((a) => types.some((t) => AGGREGATE_BODIES[t]?.includes(a.kind)));
+  const through = aggregationFor(types, comune);
   if (through) return { rule: 'body_type', outcome: 'via_aggregation', message: `Il bando è per ${types.map((t) => BODY_LABELS[t] ?? t).join(', ')}: il comune può partecipare tramite «${through.name}».` };
   return { rule: 'body_type', outcome: 'fail', message: `Il bando è riservato a: ${types.map((t) => BODY_LABELS[t] ?? t).join(', ')}.` };
 }
@@ -57,13 +60,17 @@ function population(rules: CallRules, comune: ComuneFacts): Check | null {
   return { rule: 'population', outcome: 'pass', message: `La popolazione (${value}, ${figure.label}) rientra nei limiti del bando.` };
 }
 
-function territory(rules: CallRules, comune: ComuneFacts): Check | null {
+/** Whether the comune lies in the call's territory; null when the call names none. */
+function inTerritory(rules: CallRules, comune: ComuneFacts): boolean | null {
   const area = rules.eligibility.territory;
-  if (!area) return null;
-  const listed = [area.regions?.includes(comune.regionCode), area.provinces?.includes(comune.provinceSigla), area.comuni?.includes(comune.istat)];
-  const restricted = [area.regions, area.provinces, area.comuni].some((list) => list && list.length > 0);
-  if (!restricted) return null;
-  return listed.some(Boolean)
+  if (!area || ![area.regions, area.provinces, area.comuni].some((list) => list && list.length > 0)) return null;
+  return Boolean(area.regions?.includes(comune.regionCode) || area.provinces?.includes(comune.provinceSigla) || area.comuni?.includes(comune.istat));
+}
+
+function territory(rules: CallRules, comune: ComuneFacts): Check | null {
+  const inside = inTerritory(rules, comune);
+  if (inside === null) return null;
+  return inside
     ? { rule: 'territory', outcome: 'pass', message: 'Il comune è nel territorio del bando.' }
     : { rule: 'territory', outcome: 'fail', message: 'Il comune non è nel territorio a cui il bando è rivolto.' };
 }
@@ -102,6 +109,16 @@ function exclusions(rules: CallRules, comune: ComuneFacts): Check[] {
     const hit = obtained.find((a) => fold(a.avviso) === fold(rules.title));
     return hit ? [{ rule: 'exclusion', outcome: 'fail', message: 'Il comune è già stato finanziato in una finestra precedente di questo avviso.' }] : [];
   });
+}
+
+/**
+ * Whether the call is addressed to the comune at all: its territory, and its body types directly or
+ * through an aggregation. Matches outside its reach are not stored (a regional call would otherwise
+ * leave thousands of rows saying "not your region"); the detail endpoint still explains them.
+ */
+export function withinReach(rules: CallRules, comune: ComuneFacts): boolean {
+  if (inTerritory(rules, comune) === false) return false;
+  return rules.eligibility.bodyTypes.includes('comune') || aggregationFor(rules.eligibility.bodyTypes, comune) !== undefined;
 }
 
 /** Evaluates a call's structured rules against a comune as of a date, every condition with its reason. */

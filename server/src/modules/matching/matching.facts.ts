@@ -1,4 +1,4 @@
-import type { Kysely } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import type { Database } from '../../plugins/db/schema.ts';
 import type { ComuneFacts } from './profile-facts.ts';
 import type { PlannedItem } from './relevance.ts';
@@ -29,6 +29,7 @@ export async function loadComuneContexts(db: Kysely<Database>, asOf: Date, istat
       db
         .selectFrom('programming_items as p')
         .select(['p.id', 'p.comune_istat', 'p.title', 'p.priority', 'p.status', 'p.funding_status', 'p.estimated_cost'])
+        .select(sql<string[]>`tsvector_to_array(to_tsvector('italian', immutable_unaccent(p.title || ' ' || coalesce(p.description, ''))))`.as('lexemes'))
         .select((eb) => eb.fn.coalesce(eb.fn<string[]>('array', [eb.selectFrom('programming_item_themes as t').select('t.theme_code').whereRef('t.item_id', '=', 'p.id')]), eb.val<string[]>([])).as('themes')),
       'p.comune_istat',
     ).execute(),
@@ -44,7 +45,7 @@ export async function loadComuneContexts(db: Kysely<Database>, asOf: Date, istat
   }
   for (const m of memberships) contexts.get(m.comune_istat)?.facts.aggregations.push({ id: m.id, name: m.name, kind: m.kind });
   for (const a of awards) contexts.get(a.comune_istat)?.facts.awards.push({ measureCode: a.measure_code, avviso: a.avviso, status: a.status, fundedOn: a.funded_on });
-  for (const i of items) contexts.get(i.comune_istat)?.items.push({ id: i.id, title: i.title, themes: i.themes, priority: i.priority, status: i.status, fundingStatus: i.funding_status, estimatedCost: i.estimated_cost });
+  for (const i of items) contexts.get(i.comune_istat)?.items.push({ id: i.id, title: i.title, themes: i.themes, priority: i.priority, status: i.status, fundingStatus: i.funding_status, estimatedCost: i.estimated_cost, lexemes: i.lexemes });
   for (const i of interests) contexts.get(i.comune_istat)?.interests.push(i.theme_code);
   return contexts;
 }

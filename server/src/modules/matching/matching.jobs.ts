@@ -1,11 +1,22 @@
 import type { FastifyInstance } from 'fastify';
-import { sql } from 'kysely';
+import { sql, type Transaction } from 'kysely';
+import type { Database } from '../../plugins/db/schema.ts';
 import { intervalWorker } from '../../plugins/interval-worker.ts';
 import { matchCall, rematchComuni } from './matching.service.ts';
 
+/**
+ * Runs a change to the matches in one transaction; this process drops its cached lists at once, the
+ * others when the trigger's notification reaches them.
+ */
+async function changingMatches(app: FastifyInstance, work: (trx: Transaction<Database>) => Promise<number>): Promise<number> {
+  const changed = await app.db.transaction().execute(work);
+  if (changed > 0) app.opportunitiesCache.invalidate('*');
+  return changed;
+}
+
 /** Consumes the calls' domain events: a published or changed call is matched again, a withdrawn one loses its matches. */
-export async function processCallEvents(app: FastifyInstance): Promise<number> {
-  return app.db.transaction().execute(async (trx) => {
+export function processCallEvents(app: FastifyInstance): Promise<number> {
+  return changingMatches(app, async (trx) => {
     const events = await trx.selectFrom('call_events').select(['id', 'call_id']).where('processed_at', 'is', null).orderBy('id').limit(50).forUpdate().skipLocked().execute();
     for (const callId of new Set(events.map((e) => e.call_id))) await matchCall(trx, callId, { now: new Date(), soonDays: app.config.deadlineSoonDays });
     if (events.length > 0) await trx.updateTable('call_events').set({ processed_at: sql`now()` }).where('id', 'in', events.map((e) => e.id)).execute();
@@ -14,8 +25,8 @@ export async function processCallEvents(app: FastifyInstance): Promise<number> {
 }
 
 /** Consumes the comuni whose plan, interests, funding or aggregations changed. */
-export async function processRematchQueue(app: FastifyInstance): Promise<number> {
-  return app.db.transaction().execute(async (trx) => {
+export function processRematchQueue(app: FastifyInstance): Promise<number> {
+  return changingMatches(app, async (trx) => {
     const queued = await trx.selectFrom('rematch_queue').select(['id', 'comune_istat']).where('processed_at', 'is', null).orderBy('id').limit(500).forUpdate().skipLocked().execute();
     if (queued.length === 0) return 0;
     await rematchComuni(trx, [...new Set(queued.map((q) => q.comune_istat))], { now: new Date(), soonDays: app.config.deadlineSoonDays });

@@ -1,6 +1,7 @@
-import { sql, type Kysely, type SqlBool } from 'kysely';
-import type { Database, ProgrammeKind } from '../../plugins/db/schema.ts';
-import { callStatusSql, nextDeadlineSql, type Clock } from '../calls/calls.queries.ts';
+import { sql, type Kysely } from 'kysely';
+import type { Database } from '../../plugins/db/schema.ts';
+import { nextDeadlineAt, statusAt } from '../../plugins/search/engine.ts';
+import type { Clock } from '../calls/calls.queries.ts';
 
 export interface OpportunityFilter {
   verdict?: string[] | undefined;
@@ -13,46 +14,73 @@ export interface OpportunityFilter {
   offset: number;
 }
 
-function opportunities(db: Kysely<Database>, istat: string, clock: Clock) {
+/** A stored match with what the list shows of its call; status and deadline are worked out when read. */
+export async function loadComuneMatches(db: Kysely<Database>, istat: string) {
   return db
     .selectFrom('matches as m')
     .innerJoin('calls as c', 'c.id', 'm.call_id')
     .where('m.comune_istat', '=', istat)
     .where('c.editorial_status', '=', 'published')
-    .select(['m.call_id', 'm.verdict', 'm.score', 'm.components', 'm.reasons', 'm.checks', 'm.amount_min', 'm.amount_max', 'm.amount_basis', 'm.computed_at', 'c.title', 'c.issuer', 'c.programme_kind', 'c.measure_code'])
-    .select([callStatusSql(clock).as('status'), nextDeadlineSql(clock).as('next_deadline')])
-    .select(sql<string[]>`coalesce((select array_agg(t.theme_code order by t.theme_code) from call_themes t where t.call_id = c.id), '{}')`.as('themes'));
+    .select(['m.call_id', 'm.verdict', 'm.score', 'm.components', 'm.reasons', 'm.amount_min', 'm.amount_max', 'm.amount_basis', 'm.computed_at', 'c.title', 'c.issuer', 'c.programme_kind', 'c.measure_code', 'c.remaining_budget'])
+    .select(sql<string[]>`coalesce((select array_agg(t.theme_code order by t.theme_code) from call_themes t where t.call_id = c.id), '{}')`.as('themes'))
+    .select(
+      sql<{ opensAt: number; closesAt: number | null }[]>`coalesce((
+        select json_agg(json_build_object('opensAt', (extract(epoch from w.opens_at) * 1000)::bigint, 'closesAt', (extract(epoch from w.closes_at) * 1000)::bigint) order by w.number)
+          from call_windows w where w.call_id = c.id), '[]'::json)`.as('windows'),
+    )
+    .execute();
 }
 
-export async function listOpportunities(db: Kysely<Database>, istat: string, filter: OpportunityFilter, clock: Clock) {
-  let query = opportunities(db, istat, clock);
-  if (filter.verdict?.length) query = query.where('m.verdict', 'in', filter.verdict as never);
-  if (filter.minScore !== undefined) query = query.where('m.score', '>=', filter.minScore);
-  if (filter.programme) query = query.where('c.programme_kind', '=', filter.programme as ProgrammeKind);
-  if (filter.status?.length) query = query.where(sql<SqlBool>`${callStatusSql(clock)} in (${sql.join(filter.status)})`);
-  if (filter.theme) {
-    const theme = filter.theme;
-    query = query.where((eb) => eb.exists(eb.selectFrom('call_themes as t').select('t.call_id').whereRef('t.call_id', '=', 'c.id').where((w) => w.or([w('t.theme_code', '=', theme), w('t.theme_code', 'like', `${theme}.%`)]))));
-  }
-  const order = { score: sql`m.score desc`, deadline: sql`${nextDeadlineSql(clock)} asc nulls last`, amount: sql`m.amount_max desc nulls last` }[filter.sort];
-  const [items, count] = await Promise.all([
-    query.orderBy(order).orderBy('m.call_id').limit(filter.limit).offset(filter.offset).execute(),
-    query.clearSelect().select((eb) => eb.fn.countAll<number>().as('total')).executeTakeFirstOrThrow(),
-  ]);
-  return { items, total: count.total };
+export type StoredMatch = Awaited<ReturnType<typeof loadComuneMatches>>[number];
+
+const DAY = 86_400_000;
+const within = (theme: string, wanted: string) => theme === wanted || theme.startsWith(`${wanted}.`);
+const byCallId = (a: StoredMatch, b: StoredMatch) => (a.call_id < b.call_id ? -1 : a.call_id > b.call_id ? 1 : 0);
+
+/** Filters, sorts and pages a comune's matches at the current time. */
+export function selectOpportunities(matches: StoredMatch[], filter: OpportunityFilter, clock: Clock) {
+  const now = clock.now.getTime();
+  const timed = matches.map((match) => ({ match, status: statusAt({ remainingBudget: match.remaining_budget, windows: match.windows }, now, clock.soonDays), deadline: nextDeadlineAt(match, now) }));
+  const kept = timed.filter(
+    ({ match, status }) =>
+      (!filter.verdict?.length || filter.verdict.includes(match.verdict)) &&
+      (filter.minScore === undefined || match.score >= filter.minScore) &&
+      (!filter.programme || match.programme_kind === filter.programme) &&
+      (!filter.status?.length || filter.status.includes(status)) &&
+      (!filter.theme || match.themes.some((t) => within(t, filter.theme!))),
+  );
+  const last = Number.POSITIVE_INFINITY;
+  const order = {
+    score: (a: (typeof kept)[number], b: (typeof kept)[number]) => b.match.score - a.match.score,
+    deadline: (a: (typeof kept)[number], b: (typeof kept)[number]) => (a.deadline ?? last) - (b.deadline ?? last),
+    amount: (a: (typeof kept)[number], b: (typeof kept)[number]) => (b.match.amount_max ?? -1) - (a.match.amount_max ?? -1),
+  }[filter.sort];
+  kept.sort((a, b) => order(a, b) || byCallId(a.match, b.match));
+  return { items: kept.slice(filter.offset, filter.offset + filter.limit), total: kept.length };
 }
 
-export const findOpportunity = (db: Kysely<Database>, istat: string, callId: string, clock: Clock) => opportunities(db, istat, clock).where('m.call_id', '=', callId).executeTakeFirst();
+type Check = { rule: string; outcome: string; message: string };
+type Reasons = { fundableItems: { id: string; title: string }[]; similarItems: { id: string; title: string }[]; matchedThemes: string[]; warnings: string[] };
 
-export type OpportunityRow = NonNullable<Awaited<ReturnType<typeof findOpportunity>>>;
+export interface OpportunityView {
+  match: Omit<StoredMatch, 'verdict' | 'windows' | 'remaining_budget'> & { verdict: string; checks?: Check[] };
+  status: string;
+  deadline: number | null;
+}
 
-export const toOpportunity = (row: OpportunityRow, withChecks = false) => ({
-  call: { id: row.call_id, title: row.title, issuer: row.issuer, programme: row.programme_kind, measureCode: row.measure_code, themes: row.themes, status: row.status, nextDeadline: row.next_deadline ? new Date(row.next_deadline).toISOString() : null },
-  verdict: row.verdict,
-  score: row.score,
-  components: row.components as Record<string, number>,
-  reasons: row.reasons as { fundableItems: { id: string; title: string }[]; matchedThemes: string[]; amountBasis: string | null; daysLeft: number | null; warnings: string[] },
-  amount: row.amount_min === null ? null : { min: row.amount_min, max: row.amount_max!, basis: row.amount_basis ?? '' },
-  computedAt: row.computed_at.toISOString(),
-  ...(withChecks ? { checks: row.checks as { rule: string; outcome: string; message: string }[] } : {}),
-});
+/** Days left and the deadline warning depend on the day the list is read, not on when the match was computed. */
+export function toOpportunity({ match, status, deadline }: OpportunityView, clock: Clock) {
+  const daysLeft = deadline === null ? null : Math.ceil((deadline - clock.now.getTime()) / DAY);
+  const reasons = match.reasons as Reasons;
+  const soon = daysLeft !== null && daysLeft > 0 && daysLeft <= clock.soonDays ? [`Scade tra ${daysLeft} giorni.`] : [];
+  return {
+  call: { id: match.call_id, title: match.title, issuer: match.issuer, programme: match.programme_kind, measureCode: match.measure_code, themes: match.themes, status, nextDeadline: deadline === null ? null : new Date(deadline).toISOString() },
+  verdict: match.verdict,
+  score: match.score,
+  components: match.components as Record<string, number>,
+  reasons: { ...reasons, amountBasis: match.amount_basis, daysLeft, warnings: [...reasons.warnings, ...soon] },
+  amount: match.amount_min === null ? null : { min: match.amount_min, max: match.amount_max!, basis: match.amount_basis ?? '' },
+  computedAt: match.computed_at.toISOString(),
+  ...(match.checks ? { checks: match.checks } : {}),
+  };
+}

@@ -6,18 +6,22 @@ import { notFound } from '../../plugins/errors/problem.ts';
 import { problemResponses } from '../../plugins/openapi.ts';
 import { page, PageOf, PageQuery } from '../../plugins/pagination.ts';
 import { CALL_STATUSES, PROGRAMME_KINDS } from '../calls/calls.schemas.ts';
-import { findOpportunity, listOpportunities, toOpportunity } from './matching.queries.ts';
+import { selectOpportunities, toOpportunity } from './matching.queries.ts';
 import { callReach, previewReach } from './call-reach.ts';
+import { computeOpportunity } from './matching.service.ts';
 
 const VERDICTS = ['eligible', 'eligible_via_aggregation', 'not_eligible'];
+/** Stored matches are the comuni that can use the call; the detail endpoint explains the others. */
+const STORED_VERDICTS = ['eligible', 'eligible_via_aggregation'];
 const Opportunity = Type.Object(
   {
     call: Type.Object({ id: Type.String({ format: 'uuid' }), title: Type.String(), issuer: Type.String(), programme: Type.String(), measureCode: Nullable(Type.String()), themes: Type.Array(Type.String()), status: Type.String(), nextDeadline: Nullable(Type.String({ format: 'date-time' })) }),
     verdict: Type.String({ enum: VERDICTS }),
     score: Type.Integer({ minimum: 0, maximum: 100, format: 'int32' }),
-    components: Type.Record(Type.String(), Type.Integer({ format: 'int32' }), { description: 'Punteggio per componente: programming, interests, need, urgency' }),
+    components: Type.Record(Type.String(), Type.Integer({ format: 'int32' }), { description: 'Punteggio per componente: programming, interests, text, need, urgency, amount (pesi in matching/relevance.ts)' }),
     reasons: Type.Object({
       fundableItems: Type.Array(Type.Object({ id: Type.String(), title: Type.String() }), { description: 'Interventi della programmazione che il bando può finanziare' }),
+      similarItems: Type.Array(Type.Object({ id: Type.String(), title: Type.String() }), { description: 'Interventi con temi diversi di cui il testo del bando parla' }),
       matchedThemes: Type.Array(Type.String()),
       amountBasis: Nullable(Type.String()),
       daysLeft: Nullable(Type.Integer({ format: 'int32' })),
@@ -33,7 +37,7 @@ const Reach = Type.Object(
   {
     eligible: Type.Integer({ format: 'int32' }),
     eligibleViaAggregation: Type.Integer({ format: 'int32' }),
-    notEligible: Type.Integer({ format: 'int32' }),
+    notEligible: Type.Optional(Type.Integer({ format: 'int32', description: "Solo nell'anteprima: comuni del territorio del bando che non lo possono usare" })),
     byProvince: Type.Record(Type.String(), Type.Integer({ format: 'int32' })),
     bySizeClass: Type.Record(Type.String(), Type.Integer({ format: 'int32' })),
     totalEstimatedAmount: Type.Number({ format: 'double', description: 'Somma degli importi massimi stimati per i comuni ammissibili' }),
@@ -43,7 +47,7 @@ const Reach = Type.Object(
 const OpportunityPage = PageOf(Type.Ref('Opportunity'), 'OpportunityPage');
 const Query = Type.Object(
   {
-    verdict: Type.Optional(Type.Array(Type.String({ enum: VERDICTS }))),
+    verdict: Type.Optional(Type.Array(Type.String({ enum: STORED_VERDICTS }))),
     minScore: Type.Optional(Type.Integer({ minimum: 0, maximum: 100, format: 'int32' })),
     theme: Type.Optional(Type.String({ maxLength: 100 })),
     status: Type.Optional(Type.Array(Type.String({ enum: [...CALL_STATUSES] }))),
@@ -68,8 +72,10 @@ const matchingRoutes: FastifyPluginAsyncTypebox = async (app) => {
     { config: READ, schema: { tags: ['matching'], operationId: 'listOpportunities', summary: 'Bandi adatti al comune, con perché, quanto ed entro quando', params: Type.Object({ istat: Type.String({ pattern: '^[0-9]{6}$' }) }), querystring: Query, response: { 200: Type.Ref('OpportunityPage'), ...ERRORS } } },
     async (request) => {
       const { limit, offset } = request.query;
-      const { items, total } = await listOpportunities(app.db, request.params.istat, { ...request.query, sort: request.query.sort as 'score' }, clock());
-      return page(request, items.map((row) => toOpportunity(row)), total, limit, offset);
+      const now = clock();
+      const matches = (await app.opportunitiesCache.get(request.params.istat)) ?? [];
+      const { items, total } = selectOpportunities(matches, { ...request.query, sort: request.query.sort as 'score' }, now);
+      return page(request, items.map((view) => toOpportunity(view, now)), total, limit, offset);
     },
   );
 
@@ -77,9 +83,11 @@ const matchingRoutes: FastifyPluginAsyncTypebox = async (app) => {
     '/comuni/:istat/opportunities/:callId',
     { config: READ, schema: { tags: ['matching'], operationId: 'getOpportunity', summary: 'Un bando per il comune, con tutte le condizioni verificate', params: Type.Object({ istat: Type.String({ pattern: '^[0-9]{6}$' }), callId: Type.String({ format: 'uuid' }) }), response: { 200: Type.Ref('Opportunity'), ...ERRORS } } },
     async (request) => {
-      const row = await findOpportunity(app.db, request.params.istat, request.params.callId, clock());
-      if (!row) throw notFound('OPPORTUNITY_NOT_FOUND', 'Nessun abbinamento tra questo comune e questo bando.');
-      return toOpportunity(row, true);
+      const { istat, callId } = request.params;
+      const now = clock();
+      const view = await computeOpportunity(app.db, istat, callId, now);
+      if (!view) throw notFound('OPPORTUNITY_NOT_FOUND', 'Bando non pubblicato o comune inesistente: nessun abbinamento da mostrare.');
+      return toOpportunity(view, now);
     },
   );
 

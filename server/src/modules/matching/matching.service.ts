@@ -1,13 +1,14 @@
-import type { Kysely } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import type { Database } from '../../plugins/db/schema.ts';
 import type { Clock } from '../calls/calls.queries.ts';
 import { findCall, type CallRow } from '../calls/calls.queries.ts';
 import { inputOf } from '../calls/calls.mappers.ts';
 import type { CallInput } from '../calls/calls.schemas.ts';
 import { estimateAmount } from './amount.ts';
-import { evaluateEligibility, type CallRules } from './eligibility.ts';
+import { evaluateEligibility, withinReach, type CallRules } from './eligibility.ts';
 import { loadComuneContexts, type ComuneContext } from './matching.facts.ts';
 import { computeRelevance } from './relevance.ts';
+import { callLexemes } from './call-signals.ts';
 
 const DAY = 86_400_000;
 
@@ -20,9 +21,11 @@ export interface PreparedCall {
   daysLeft: number | null;
   sportelloOpen: boolean;
   warnings: string[];
+  /** Italian stems of the call's text, for its text similarity with each intervention. */
+  lexemes: ReadonlySet<string>;
 }
 
-export function prepareCall(call: CallRow, clock: Clock): PreparedCall {
+export function prepareCall(call: CallRow, clock: Clock, lexemes: ReadonlySet<string>): PreparedCall {
   const input = inputOf(call);
   const deadline = call.next_deadline ? new Date(call.next_deadline).getTime() : null;
   const daysLeft = deadline === null ? null : Math.ceil((deadline - clock.now.getTime()) / DAY);
@@ -34,63 +37,115 @@ export function prepareCall(call: CallRow, clock: Clock): PreparedCall {
     themes: input.themes,
     daysLeft,
     sportelloOpen: call.procedure === 'sportello' && call.status !== 'in_arrivo',
-    warnings: [...(runningOut ? ['Sportello: restano meno del 20% delle risorse.'] : []), ...(daysLeft !== null && daysLeft > 0 && daysLeft <= 14 ? [`Scade tra ${daysLeft} giorni.`] : [])],
+    warnings: runningOut ? ['Sportello: restano meno del 20% delle risorse.'] : [],
+    lexemes,
   };
 }
 
-/** One comune against one call: eligibility, amount, relevance and the reasons to show. */
-export function matchOne(prepared: PreparedCall, context: ComuneContext, clock: Clock) {
+/** Prepares a call with its text stemmed by PostgreSQL. */
+export async function prepareCallFrom(db: Kysely<Database>, call: CallRow, clock: Clock): Promise<PreparedCall> {
+  return prepareCall(call, clock, await callLexemes(db, call));
+}
+
+/** One comune against one call: eligibility with every check, amount, relevance and the reasons to show. */
+export function evaluateMatch(prepared: PreparedCall, context: ComuneContext, clock: Clock) {
   const { row: call, daysLeft } = prepared;
   const eligibility = evaluateEligibility(prepared.rules, context.facts, clock.now);
   const estimate = estimateAmount(prepared.amount, context.facts);
-  const relevance = computeRelevance({ callThemes: prepared.themes, items: context.items, interests: context.interests, estimate, daysLeft, sportelloOpen: prepared.sportelloOpen });
+  const relevance = computeRelevance({
+    callThemes: prepared.themes,
+    callLexemes: prepared.lexemes,
+    items: context.items,
+    interests: context.interests,
+    estimate,
+    daysLeft,
+    sportelloOpen: prepared.sportelloOpen,
+  });
   const warnings = [...(eligibility.verdict === 'eligible_via_aggregation' ? ['Partecipazione solo in forma associata.'] : []), ...prepared.warnings];
-  return {
+  const row = {
     comune_istat: context.facts.istat,
     call_id: call.id,
     verdict: eligibility.verdict,
     score: eligibility.verdict === 'not_eligible' ? 0 : relevance.score,
-    components: JSON.stringify(relevance.components),
-    checks: JSON.stringify(eligibility.checks),
-    reasons: JSON.stringify({ fundableItems: relevance.fundableItems, matchedThemes: relevance.matchedThemes, amountBasis: estimate?.basis ?? null, daysLeft, warnings }),
+    components: relevance.components,
+    reasons: { fundableItems: relevance.fundableItems, similarItems: relevance.similarItems, matchedThemes: relevance.matchedThemes, warnings },
     amount_min: estimate?.min ?? null,
     amount_max: estimate?.max ?? null,
     amount_basis: estimate?.basis ?? null,
     call_version: call.version,
   };
+  return { row, checks: eligibility.checks };
 }
 
+/** The stored part of a match: everything but the checklist, which the detail page recomputes. */
+export const matchOne = (prepared: PreparedCall, context: ComuneContext, clock: Clock) => evaluateMatch(prepared, context, clock).row;
+
 type MatchRow = ReturnType<typeof matchOne>;
+
+/** The comuni a call is addressed to, each matched (see `withinReach`). */
+export const matchReached = (prepared: PreparedCall, contexts: Iterable<ComuneContext>, clock: Clock) =>
+  [...contexts].filter((context) => withinReach(prepared.rules, context.facts)).map((context) => matchOne(prepared, context, clock));
+
+/**
+ * The matches worth storing: the comuni that can use the call. A full rematch stores millions of rows,
+ * so the others are explained on demand by the detail endpoint and counted by the preview.
+ */
+const storedMatches = (prepared: PreparedCall, contexts: Iterable<ComuneContext>, clock: Clock) => matchReached(prepared, contexts, clock).filter((row) => row.verdict !== 'not_eligible');
+
+const MATCH_COLUMNS = sql.raw('comune_istat, call_id, verdict, score, components, reasons, amount_min, amount_max, amount_basis, call_version');
+/** Rows per statement: one JSON parameter PostgreSQL expands itself, far cheaper than 11 bound values per row. */
+const INSERT_BATCH = 5000;
 
 /** Replaces the matches a filter selects with new rows, inside the caller's transaction when there is one. */
 async function replaceMatches(db: Kysely<Database>, stale: (trx: Kysely<Database>) => Promise<unknown>, rows: MatchRow[]) {
   const replace = async (trx: Kysely<Database>) => {
     await stale(trx);
-    for (let i = 0; i < rows.length; i += 1000) await trx.insertInto('matches').values(rows.slice(i, i + 1000)).execute();
+    for (let i = 0; i < rows.length; i += INSERT_BATCH) {
+      const batch = JSON.stringify(rows.slice(i, i + INSERT_BATCH));
+      await sql`insert into matches (${MATCH_COLUMNS}) select ${MATCH_COLUMNS} from json_populate_recordset(null::matches, ${batch}::json)`.execute(trx);
+    }
   };
   await (db.isTransaction ? replace(db) : db.transaction().execute(replace));
 }
 
-/** Matches a published call against every comune (or removes its matches when it is not published). */
-export async function matchCall(db: Kysely<Database>, callId: string, clock: Clock, contexts?: Map<string, ComuneContext>): Promise<number> {
+/** A published call matched against the comuni it reaches; none when it is not (or no longer) published. */
+async function callMatches(db: Kysely<Database>, callId: string, clock: Clock, contexts?: Map<string, ComuneContext>): Promise<MatchRow[]> {
   const call = await findCall(db, callId, clock);
-  if (!call || call.editorial_status !== 'published' || call.merged_into) {
-    await db.deleteFrom('matches').where('call_id', '=', callId).execute();
-    return 0;
-  }
+  if (!call || call.editorial_status !== 'published' || call.merged_into) return [];
   const all = contexts ?? (await loadComuneContexts(db, clock.now));
-  const prepared = prepareCall(call, clock);
-  const rows = [...all.values()].map((context) => matchOne(prepared, context, clock));
-  await replaceMatches(db, (trx) => trx.deleteFrom('matches').where('call_id', '=', callId).execute(), rows);
+  return storedMatches(await prepareCallFrom(db, call, clock), all.values(), clock);
+}
+
+const storeCallMatches = (db: Kysely<Database>, callId: string, rows: MatchRow[]) => replaceMatches(db, (trx) => trx.deleteFrom('matches').where('call_id', '=', callId).execute(), rows);
+
+/** Matches a published call against every comune, storing the eligible (none when it is not published). */
+export async function matchCall(db: Kysely<Database>, callId: string, clock: Clock, contexts?: Map<string, ComuneContext>): Promise<number> {
+  const rows = await callMatches(db, callId, clock, contexts);
+  await storeCallMatches(db, callId, rows);
   return rows.length;
 }
 
-/** Recomputes every match of the calls still open or upcoming, loading the comuni once. */
+/** Writes in flight during a full rematch: PostgreSQL inserting on two cores while the next call is computed. */
+const PARALLEL_WRITES = 2;
+
+/**
+ * Recomputes every match of the calls still open or upcoming, loading the comuni once. While
+ * PostgreSQL stores earlier calls' matches, the next call's are computed.
+ */
 export async function rematchAll(db: Kysely<Database>, clock: Clock): Promise<{ calls: number; matches: number }> {
   const contexts = await loadComuneContexts(db, clock.now);
   const calls = await openCallIds(db, clock);
   let matches = 0;
-  for (const id of calls) matches += await matchCall(db, id, clock, contexts);
+  const storing = new Set<Promise<void>>();
+  for (const id of calls) {
+    const rows = await callMatches(db, id, clock, contexts);
+    if (storing.size >= PARALLEL_WRITES) await Promise.race(storing);
+    const write = storeCallMatches(db, id, rows).finally(() => storing.delete(write));
+    write.catch(() => {}); // a failure surfaces where the write is awaited, not as an unhandled rejection
+    storing.add(write);
+    matches += rows.length;
+  }
+  await Promise.all(storing);
   return { calls: calls.length, matches };
 }
 
@@ -114,9 +169,25 @@ export async function rematchComuni(db: Kysely<Database>, istats: string[], cloc
   for (const id of ids) {
     const call = await findCall(db, id, clock);
     if (!call) continue;
-    const prepared = prepareCall(call, clock);
-    for (const context of contexts.values()) rows.push(matchOne(prepared, context, clock));
+    rows.push(...storedMatches(await prepareCallFrom(db, call, clock), contexts.values(), clock));
   }
   await replaceMatches(db, (trx) => trx.deleteFrom('matches').where('comune_istat', 'in', istats).execute(), rows);
   return rows.length;
+}
+
+/**
+ * One comune against one published call, computed now with the full checklist: the detail page
+ * explains calls outside the comune's reach too, which have no stored row.
+ */
+export async function computeOpportunity(db: Kysely<Database>, istat: string, callId: string, clock: Clock) {
+  const call = await findCall(db, callId, clock);
+  if (!call || call.editorial_status !== 'published' || call.merged_into) return null;
+  const context = (await loadComuneContexts(db, clock.now, [istat])).get(istat);
+  if (!context) return null;
+  const { row, checks } = evaluateMatch(await prepareCallFrom(db, call, clock), context, clock);
+  return {
+    match: { ...row, checks, title: call.title, issuer: call.issuer, programme_kind: call.programme_kind, measure_code: call.measure_code, themes: call.themes, computed_at: clock.now },
+    status: call.status,
+    deadline: call.next_deadline === null ? null : new Date(call.next_deadline).getTime(),
+  };
 }

@@ -19,4 +19,8 @@ export function populationOf(comune: ComuneFacts): { value: number; label: strin
   return null;
 }
 
-export const formatNumber = (n: number) => new Intl.NumberFormat('it-IT', { maximumFractionDigits: 2 }).format(n);
+const NUMBER = new Intl.NumberFormat('it-IT', { maximumFractionDigits: 2 });
+export const formatNumber = (n: number) => NUMBER.format(n);
+
+/** The Region's size classes, on the legal population as `sizeClassSql` derives them for the registry. */
+export const sizeClassOf = (legalPopulation: number | null) => (legalPopulation === null ? null : legalPopulation < 5000 ? 'fino-5000' : legalPopulation <= 15000 ? '5000-15000' : 'oltre-15000');

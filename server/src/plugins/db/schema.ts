@@ -411,10 +411,9 @@ export interface SearchDocumentsTable {
 export interface MatchesTable {
   comune_istat: string;
   call_id: string;
-  verdict: 'eligible' | 'eligible_via_aggregation' | 'not_eligible';
+  verdict: 'eligible' | 'eligible_via_aggregation';
   score: number;
   components: unknown;
-  checks: unknown;
   reasons: unknown;
   amount_min: number | null;
   amount_max: number | null;

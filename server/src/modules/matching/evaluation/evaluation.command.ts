@@ -1,0 +1,22 @@
+import { readFile } from 'node:fs/promises';
+import { basename } from 'node:path';
+import { AVVISI_PNRR } from '../../../../../seeds/avvisi-pnrr.ts';
+import { requiredFlag, flagValues, UsageError, type CommandContext } from '../../../cli/context.ts';
+import { readComuniFile } from '../../comuni/comuni.import.ts';
+import { readFundingFile } from '../../comuni/funding-history.import.ts';
+import { toCatalogue, toHistories } from './evaluation.data.ts';
+import { evaluateMatching, type EvaluationReport } from './evaluation.ts';
+
+/** `eval matching`: needs no database, only the files it is given and the curated catalogue. */
+export async function runEvaluationCommand(ctx: CommandContext): Promise<EvaluationReport> {
+  if (ctx.args[0] !== 'matching') throw new UsageError('expected: eval matching');
+  const [comuniFile, historyFile, truthFile] = [requiredFlag(ctx.flags, 'comuni'), requiredFlag(ctx.flags, 'history'), requiredFlag(ctx.flags, 'truth')];
+  const [region] = flagValues(ctx.flags, 'region');
+  if (region !== undefined && !/^\d{2}$/.test(region)) throw new UsageError('--region takes the two-digit ISTAT region code, e.g. 03');
+  const { records: comuni } = readComuniFile(await readFile(comuniFile));
+  const lookup = { byIstat: new Set(comuni.map((c) => c.istat)), byIpa: new Map<string, string>() };
+  const readAwards = async (file: string) => readFundingFile(await readFile(file), lookup, basename(file)).records;
+  const history = await readAwards(historyFile);
+  const truth = truthFile === historyFile ? history : await readAwards(truthFile);
+  return evaluateMatching({ catalogue: toCatalogue(AVVISI_PNRR.map((a) => a.call)), histories: toHistories(comuni, history), truth, region });
+}

@@ -1,0 +1,61 @@
+import type { CallInput } from '../../calls/calls.schemas.ts';
+import { parseMeasureCode } from '../../calls/measure-code.ts';
+import type { ComuneRecord } from '../../comuni/comuni.import.ts';
+import type { AwardRecord } from '../../comuni/funding-history.import.ts';
+import type { CallRules } from '../eligibility.ts';
+import type { ComuneFacts } from '../profile-facts.ts';
+
+/** An avviso of the catalogue as the evaluation reads it. */
+export interface CatalogueAvviso {
+  title: string;
+  key: string;
+  rules: CallRules;
+  amount: CallInput['money']['amount'];
+  themes: string[];
+  opensAt: Date;
+}
+
+/** A comune's registry facts and every award it obtained, oldest first. */
+export interface ComuneHistory {
+  facts: Omit<ComuneFacts, 'awards'>;
+  awards: AwardRecord[];
+}
+
+/** Avvisi are named differently across snapshots only by case and spacing. */
+export const avvisoKey = (title: string) => title.toLowerCase().replace(/\s+/g, ' ').trim();
+
+export function toCatalogue(calls: CallInput[]): CatalogueAvviso[] {
+  return calls.map((call) => ({
+    title: call.title,
+    key: avvisoKey(call.title),
+    rules: { title: call.title, measureCode: parseMeasureCode(call.programme.code), eligibility: call.eligibility, windows: call.windows, remainingBudget: null },
+    amount: call.money.amount,
+    themes: call.themes,
+    opensAt: new Date(Math.min(...call.windows.map((w) => Date.parse(w.opensAt)))),
+  }));
+}
+
+export function toHistories(comuni: ComuneRecord[], awards: AwardRecord[]): Map<string, ComuneHistory> {
+  const histories = new Map<string, ComuneHistory>();
+  for (const c of comuni) {
+    histories.set(c.istat, {
+      facts: { istat: c.istat, name: c.name, legalPopulation: c.legal_population, residentPopulation: c.resident_population ?? null, regionCode: c.region_code, provinceSigla: c.province_sigla, altitudeZone: c.altitude_zone ?? null, aggregations: [] },
+      awards: [],
+    });
+  }
+  for (const award of awards) histories.get(award.comune_istat)?.awards.push(award);
+  for (const history of histories.values()) history.awards.sort((a, b) => (a.funded_on ?? '').localeCompare(b.funded_on ?? ''));
+  return histories;
+}
+
+/** The comune as the matcher would have seen it on a day: only funding obtained before that day. */
+export function factsAsOf(history: ComuneHistory, day: string): ComuneFacts {
+  const awards = history.awards
+    .filter((a) => a.funded_on !== null && a.funded_on < day)
+    .map((a) => ({ measureCode: a.measure_code, avviso: a.avviso, status: a.status, fundedOn: a.funded_on }));
+  return { ...history.facts, awards };
+}
+
+const ROME_DAY = new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Rome' });
+export const romeDay = (at: Date) => ROME_DAY.format(at);
+

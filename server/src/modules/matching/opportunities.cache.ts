@@ -1,0 +1,19 @@
+import type { FastifyInstance } from 'fastify';
+import { NotifiedCache } from '../../plugins/db/notified-cache.ts';
+import { loadComuneMatches } from './matching.queries.ts';
+
+/** Notified by triggers on `matches` and `calls` (migration 0430): any change drops every entry. */
+export const MATCHES_CHANGED_CHANNEL = 'matches_changed';
+/** A Lombard comune has a few hundred to a thousand stored matches: bound the memory. */
+const MAX_COMUNI = 500;
+
+/**
+ * Each comune's stored matches in memory: the RTD landing page reads them on every visit and they
+ * change only when calls or the comune's profile do. Status and days left are worked out per request.
+ */
+export function registerOpportunitiesCache(app: FastifyInstance): void {
+  const cache = new NotifiedCache(MATCHES_CHANGED_CHANNEL, (istat) => loadComuneMatches(app.db, istat), MAX_COMUNI);
+  app.decorate('opportunitiesCache', cache);
+  app.addHook('onReady', async () => cache.start(app.db));
+  app.addHook('onClose', async () => cache.stop());
+}

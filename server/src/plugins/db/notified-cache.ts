@@ -1,0 +1,51 @@
+import type { Db } from './database.ts';
+import { listen, type NotificationListener } from './notifications.ts';
+
+/** A safety net only: every write notifies, so entries are normally dropped the moment they change. */
+const MAX_AGE_MS = 10 * 60_000;
+
+/**
+ * Values kept in memory by key, for data read on every page and changed rarely. Every writer
+ * notifies the channel inside its transaction (a key, or `*` for all); each app process listens and
+ * drops what changed. While the listener is down nothing is cached.
+ */
+export class NotifiedCache<T> {
+  private readonly entries = new Map<string, { value: T; at: number }>();
+  private generation = 0;
+  private listener: NotificationListener | null = null;
+
+  constructor(
+    private readonly channel: string,
+    private readonly load: (key: string) => Promise<T | undefined>,
+    private readonly maxEntries: number,
+  ) {}
+
+  start(db: Db): void {
+    this.listener = listen(db, this.channel, (key) => this.invalidate(key), () => this.invalidate('*'));
+  }
+
+  async stop(): Promise<void> {
+    await this.listener?.close();
+    this.listener = null;
+    this.entries.clear();
+  }
+
+  async get(key: string): Promise<T | undefined> {
+    const entry = this.entries.get(key);
+    if (entry && Date.now() - entry.at < MAX_AGE_MS) return entry.value;
+    const generation = this.generation;
+    const value = await this.load(key);
+    // A change notified while loading may not be in `value`: keep it only if none arrived.
+    if (value !== undefined && this.listener?.connected && generation === this.generation) {
+      if (this.entries.size >= this.maxEntries) this.entries.delete(this.entries.keys().next().value!);
+      this.entries.set(key, { value, at: Date.now() });
+    }
+    return value;
+  }
+
+  invalidate(key: string): void {
+    this.generation++;
+    if (key === '*') this.entries.clear();
+    else this.entries.delete(key);
+  }
+}
