@@ -22,6 +22,7 @@ import importsRoutes from './modules/comuni/imports.routes.ts';
 import profileRoutes from './modules/comuni/profile.routes.ts';
 import { registerProfileCache } from './modules/comuni/profile.cache.ts';
 import { registerOpportunitiesCache } from './modules/matching/opportunities.cache.ts';
+import { registerSearchCache } from './modules/search/search.cache.ts';
 import programmingRoutes from './modules/programming/programming.routes.ts';
 import aggregationsRoutes from './modules/aggregations/aggregations.routes.ts';
 import callsRoutes from './modules/calls/calls.routes.ts';
@@ -143,6 +144,7 @@ export async function buildApp(config: Readonly<Config>, services: AppServices):
   for (const schema of [...authSharedSchemas, ...usersSharedSchemas, ...comuniSharedSchemas, ...programmingSharedSchemas, ...aggregationsSharedSchemas, ...callsSharedSchemas, ...ingestSharedSchemas]) app.addSchema(schema);
   registerProfileCache(app);
   registerOpportunitiesCache(app);
+  registerSearchCache(app);
   await app.register(systemRoutes, { prefix: '/api/v1' });
   await app.register(authRoutes, { prefix: '/api/v1' });
   await app.register(usersRoutes, { prefix: '/api/v1' });

@@ -1,3 +1,4 @@
+import { waitFor } from '../helpers/processes.ts';
 import { sql } from 'kysely';
 import request from 'supertest';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -108,6 +109,16 @@ describe('API tokens', () => {
     const revoked = await request(ctx.app.server).get('/api/v1/me').set('authorization', `Bearer ${secret}`);
     expect(revoked.status).toBe(401);
     expect(revoked.body.code).toBe('TOKEN_INVALID');
+  });
+
+  it('stop working at once when revoked from another process, though the app keeps principals in memory', async () => {
+    const { body } = await admin.post('/api/v1/api-tokens').set('x-csrf-token', admin.csrf).send({ name: 'Cruscotto della Regione', role: 'viewer', comuni: [] });
+    const me = () => request(ctx.app.server).get('/api/v1/me').set('authorization', `Bearer ${body.secret}`);
+    expect((await me()).status).toBe(200);
+    expect((await me()).status).toBe(200);
+    // As the CLI would: straight to the database, nothing said to this app.
+    await ctx.db.updateTable('api_tokens').set({ revoked_at: new Date() }).where('id', '=', body.token.id).execute();
+    await waitFor(async () => (await me()).status === 401, 2000, 'the revoked token to be refused');
   });
 });
 

@@ -127,3 +127,23 @@ describe('relevance', async () => {
     expect(worth(5_000_000)).toBe(WEIGHTS.amount);
   });
 });
+
+describe('opportunities read at different times', async () => {
+  const { selectOpportunities } = await import('../../server/src/modules/matching/matching.queries.ts');
+  const DAY = 86_400_000;
+  const t0 = Date.parse('2026-11-01T10:00:00Z');
+  const match = (callId: string, score: number, closesInDays: number) => ({
+    call_id: callId, verdict: 'eligible' as const, score, components: {}, reasons: { fundableItems: [], similarItems: [], matchedThemes: [], warnings: [] }, amount_min: null, amount_max: null, amount_basis: null,
+    computed_at: new Date(t0), title: callId, issuer: 'Regione', programme_kind: 'regionale' as const, measure_code: null, remaining_budget: null, themes: ['sicurezza'],
+    windows: [{ opensAt: t0 - DAY, closesAt: t0 + closesInDays * DAY }],
+  });
+  const list = [match('a', 80, 30), match('b', 60, 20)];
+  const read = (at: number, sort: 'score' | 'deadline' = 'score') => selectOpportunities(list, { sort, limit: 10, offset: 0 }, { now: new Date(at), soonDays: 14 }).items.map((i) => `${i.match.call_id}:${i.status}`);
+
+  it('moves a call to "in scadenza" and then "chiuso" as time passes, on the same stored list', () => {
+    expect(read(t0)).toEqual(['a:aperto', 'b:aperto']);
+    expect(read(t0 + 7 * DAY)).toEqual(['a:aperto', 'b:in_scadenza']);
+    expect(read(t0 + 21 * DAY)).toEqual(['a:in_scadenza', 'b:chiuso']);
+    expect(read(t0 + 7 * DAY, 'deadline')).toEqual(['b:in_scadenza', 'a:aperto']);
+  });
+});

@@ -1,3 +1,4 @@
+import { waitFor } from '../helpers/processes.ts';
 import request from 'supertest';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { drainSearchOutbox } from '../../server/src/modules/search/search.outbox.ts';
@@ -34,6 +35,16 @@ describe('GET /api/v1/calls/search', () => {
     expect(res.status).toBe(200);
     expect(res.body).toMatchObject({ total: 1, limit: 20, offset: 0, facets: { status: { aperto: 1 }, programme: { pnrr: 1 } }, _links: { self: expect.any(Object) } });
     expect(res.body.items[0].highlights.title).toBe('Avviso per la digitalizzazione degli <mark>archivi</mark> storici');
+  });
+
+  it('answers a repeated search from memory, and forgets it when the index changes in any process', async () => {
+    const url = '/api/v1/calls/search?q=biblioteca&facets=status';
+    const first = await request(ctx.app.server).get(url);
+    expect(first.body.total).toBe(0);
+    await create('Biblioteche in rete per i piccoli comuni');
+    // The drain as another process would run it: nothing in this app is told directly.
+    await drainSearchOutbox(ctx.db, ctx.app.searchEngine);
+    await waitFor(async () => (await request(ctx.app.server).get(url)).body.total === 1, 5000, 'the cached answer to be dropped');
   });
 
   it('lets editors, and only them, search drafts', async () => {

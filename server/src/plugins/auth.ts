@@ -5,11 +5,13 @@ import { hasPermission, type Permission, type Principal } from '../modules/auth/
 import { sessionPrincipal, findLiveSession, findLiveToken, markTokenUsed, touchSession } from '../modules/auth/principal.queries.ts';
 import { hmac, randomToken, safeEqual, sha256 } from '../modules/auth/secrets.ts';
 import { AppError, forbidden, unauthorized } from './errors/problem.ts';
+import { NotifiedCache } from './db/notified-cache.ts';
 
 export const SESSION_COOKIE = 'cruscotto_session';
 export const CSRF_COOKIE = 'cruscotto_csrf';
 const UNSAFE_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 const TOUCH_AFTER_MS = 60_000;
+const PRINCIPALS_CHANGED_CHANNEL = 'principals_changed';
 
 /** What a route needs; declared on every /api/v1 route, enforced by one hook below. */
 export type Access =
@@ -28,6 +30,8 @@ declare module 'fastify' {
   }
   interface FastifyInstance {
     routeAccess: AccessRegistry;
+    /** Signed-in principals by credential hash; triggers on sessions, tokens, users and memberships drop them. */
+    principalCache: NotifiedCache<KnownPrincipal>;
   }
 }
 
@@ -67,28 +71,63 @@ function verifyCsrf(app: FastifyInstance, request: FastifyRequest): void {
   }
 }
 
-async function resolvePrincipal(app: FastifyInstance, request: FastifyRequest): Promise<Principal | null> {
-  const authorization = request.headers.authorization;
-  if (authorization?.startsWith('Bearer ')) {
-    const token = await findLiveToken(app.db, sha256(authorization.slice(7).trim()));
-    if (!token) throw new AppError(401, 'TOKEN_INVALID', 'Il token di accesso non è valido, è scaduto o è stato revocato.');
-    if (!token.last_used_at || Date.now() - token.last_used_at.getTime() > TOUCH_AFTER_MS) await markTokenUsed(app.db, token.id);
+/** A principal as cached: who it is, until when that holds without asking again, when it was last seen. */
+interface KnownPrincipal {
+  principal: Principal;
+  validUntil: number;
+  lastSeenAt: number;
+}
+
+/** Loads the principal behind `t:<token hash>` or `s:<session hash>`; undefined when there is none. */
+async function loadPrincipal(app: FastifyInstance, key: string): Promise<KnownPrincipal | undefined> {
+  const hash = key.slice(2);
+  if (key.startsWith('t:')) {
+    const token = await findLiveToken(app.db, hash);
+    if (!token) return undefined;
     return {
-      kind: 'token',
-      userId: token.created_by,
-      tokenId: token.id,
-      role: token.role,
-      comuni: token.role === 'rtd' || token.comune_istats.length > 0 ? new Set(token.comune_istats) : 'all',
-      sessionId: null,
+      principal: {
+        kind: 'token',
+        userId: token.created_by,
+        tokenId: token.id,
+        role: token.role,
+        comuni: token.role === 'rtd' || token.comune_istats.length > 0 ? new Set(token.comune_istats) : 'all',
+        sessionId: null,
+      },
+      validUntil: token.expires_at?.getTime() ?? Number.POSITIVE_INFINITY,
+      lastSeenAt: token.last_used_at?.getTime() ?? 0,
     };
   }
+  const session = await findLiveSession(app.db, hash, app.config.sessionIdleMinutes);
+  if (!session) return undefined;
+  return {
+    principal: await sessionPrincipal(app.db, { id: session.userId, role: session.role }, hash),
+    validUntil: Math.min(session.expiresAt.getTime(), session.lastSeenAt.getTime() + app.config.sessionIdleMinutes * 60_000),
+    lastSeenAt: session.lastSeenAt.getTime(),
+  };
+}
+
+async function resolvePrincipal(app: FastifyInstance, request: FastifyRequest): Promise<Principal | null> {
+  const authorization = request.headers.authorization;
+  const bearer = authorization?.startsWith('Bearer ') ? authorization.slice(7).trim() : null;
   const cookieValue = request.cookies[SESSION_COOKIE];
-  if (!cookieValue) return null;
-  const idHash = sha256(cookieValue);
-  const session = await findLiveSession(app.db, idHash, app.config.sessionIdleMinutes);
-  if (!session) return null;
-  if (Date.now() - session.lastSeenAt.getTime() > TOUCH_AFTER_MS) await touchSession(app.db, idHash, session.userId);
-  return sessionPrincipal(app.db, { id: session.userId, role: session.role }, idHash);
+  if (bearer === null && !cookieValue) return null;
+  const key = bearer !== null ? `t:${sha256(bearer)}` : `s:${sha256(cookieValue!)}`;
+  let known = await app.principalCache.get(key);
+  if (known && Date.now() >= known.validUntil) {
+    app.principalCache.invalidate(key);
+    known = await app.principalCache.get(key);
+  }
+  if (!known) {
+    if (bearer !== null) throw new AppError(401, 'TOKEN_INVALID', 'Il token di accesso non è valido, è scaduto o è stato revocato.');
+    return null;
+  }
+  if (Date.now() - known.lastSeenAt > TOUCH_AFTER_MS) {
+    const { principal } = known;
+    if (principal.kind === 'token') await markTokenUsed(app.db, principal.tokenId!);
+    else await touchSession(app.db, key.slice(2), principal.userId!);
+    app.principalCache.invalidate(key);
+  }
+  return known.principal;
 }
 
 function enforce(app: FastifyInstance, request: FastifyRequest): void {
@@ -123,8 +162,17 @@ export const authPlugin = fp(async (app: FastifyInstance) => {
   const registry: AccessRegistry = new Map();
   app.decorate('routeAccess', registry);
   app.addHook('onRoute', (route) => requireDeclaredAccess(registry, route));
+  const principals = new NotifiedCache<KnownPrincipal>(PRINCIPALS_CHANGED_CHANNEL, (key) => loadPrincipal(app, key), 10_000);
+  app.decorate('principalCache', principals);
+  app.addHook('onReady', async () => principals.start(app.db));
+  app.addHook('onClose', async () => principals.stop());
   app.addHook('onRequest', async (request) => {
     request.principal = await resolvePrincipal(app, request);
+  });
+  // Writes through this process (logout, revocations, role changes) take effect on its next request;
+  // other processes learn of them through the triggers' notifications.
+  app.addHook('onResponse', async (request) => {
+    if (UNSAFE_METHODS.has(request.method)) principals.invalidate('*');
   });
   app.addHook('preValidation', async (request) => enforce(app, request));
 });

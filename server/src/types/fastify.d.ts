@@ -2,7 +2,7 @@ import type { Config } from '../plugins/config.ts';
 import type { Db } from '../plugins/db/database.ts';
 import type { JobQueue } from '../plugins/queue.ts';
 import type { Mailer } from '../plugins/mail.ts';
-import type { SearchEngine } from '../plugins/search/engine.ts';
+import type { SearchEngine, SearchResult } from '../plugins/search/engine.ts';
 import type { NotifiedCache } from '../plugins/db/notified-cache.ts';
 import type { StoredMatch } from '../modules/matching/matching.queries.ts';
 import type { ComuneProfileRow } from '../modules/comuni/profile.queries.ts';
@@ -18,5 +18,7 @@ declare module 'fastify' {
     profileCache: NotifiedCache<ComuneProfileRow>;
     /** Each comune's stored matches in memory; triggers on matches and calls drop them. */
     opportunitiesCache: NotifiedCache<StoredMatch[]>;
+    /** Search answers by query; the outbox drain and reindex drop them. */
+    searchCache: NotifiedCache<SearchResult>;
   }
 }

@@ -18,13 +18,14 @@ export interface SessionUser {
   userId: string;
   role: Role;
   lastSeenAt: Date;
+  expiresAt: Date;
 }
 
 export async function findLiveSession(db: Db, idHash: string, idleMinutes: number): Promise<SessionUser | undefined> {
   const row = await db
     .selectFrom('sessions')
     .innerJoin('users', 'users.id', 'sessions.user_id')
-    .select(['users.id as userId', 'users.role', 'sessions.last_seen_at as lastSeenAt'])
+    .select(['users.id as userId', 'users.role', 'sessions.last_seen_at as lastSeenAt', 'sessions.expires_at as expiresAt'])
     .where('sessions.id_hash', '=', idHash)
     .where('sessions.expires_at', '>', sql<Date>`now()`)
     .where('sessions.last_seen_at', '>', sql<Date>`now() - make_interval(mins => ${idleMinutes})`)
@@ -41,7 +42,7 @@ export async function touchSession(db: Db, idHash: string, userId: string): Prom
 export async function findLiveToken(db: Db, tokenHash: string) {
   return db
     .selectFrom('api_tokens')
-    .select(['id', 'role', 'comune_istats', 'created_by', 'last_used_at'])
+    .select(['id', 'role', 'comune_istats', 'created_by', 'last_used_at', 'expires_at'])
     .where('token_hash', '=', tokenHash)
     .where('revoked_at', 'is', null)
     .where((eb) => eb.or([eb('expires_at', 'is', null), eb('expires_at', '>', sql<Date>`now()`)]))

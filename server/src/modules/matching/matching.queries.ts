@@ -37,10 +37,62 @@ const DAY = 86_400_000;
 const within = (theme: string, wanted: string) => theme === wanted || theme.startsWith(`${wanted}.`);
 const byCallId = (a: StoredMatch, b: StoredMatch) => (a.call_id < b.call_id ? -1 : a.call_id > b.call_id ? 1 : 0);
 
+type Timed = { match: StoredMatch; status: string; deadline: number | null; deadlineIso: string | null };
+
+/**
+ * The next instant anything the list shows changes with the clock alone: a window opens or closes, a
+ * call enters its last days, or a deadline's days left tick down.
+ */
+function nextChange(matches: StoredMatch[], now: number, soonDays: number): number {
+  let next = Number.POSITIVE_INFINITY;
+  const consider = (at: number) => {
+    if (at > now && at < next) next = at;
+  };
+  for (const { windows } of matches) {
+    for (const w of windows) {
+      consider(w.opensAt);
+      if (w.closesAt === null) continue;
+      consider(w.closesAt);
+      consider(w.closesAt - soonDays * DAY);
+      if (w.closesAt > now) consider(w.closesAt - (Math.ceil((w.closesAt - now) / DAY) - 1) * DAY);
+    }
+  }
+  return next;
+}
+
+/** A comune's matches as read between two changes of the clock: by score, and the pages already rendered. */
+export interface TimedList {
+  from: number;
+  until: number;
+  soonDays: number;
+  rows: Timed[];
+  /** Response bodies by request URL, valid as long as the list is. */
+  rendered: Map<string, string>;
+}
+
+const timedByList = new WeakMap<StoredMatch[], TimedList>();
+
+/** Status and deadline of each match, by score, worked out once until one of them changes. */
+export function timedList(matches: StoredMatch[], clock: Clock): TimedList {
+  const now = clock.now.getTime();
+  const known = timedByList.get(matches);
+  if (known && known.from <= now && now < known.until && known.soonDays === clock.soonDays) return known;
+  const rows = matches
+    .map((match) => {
+      const deadline = nextDeadlineAt(match, now);
+      return { match, status: statusAt({ remainingBudget: match.remaining_budget, windows: match.windows }, now, clock.soonDays), deadline, deadlineIso: deadline === null ? null : new Date(deadline).toISOString() };
+    })
+    .sort((a, b) => b.match.score - a.match.score || byCallId(a.match, b.match));
+  const list = { from: now, until: nextChange(matches, now, clock.soonDays), soonDays: clock.soonDays, rows, rendered: new Map<string, string>() };
+  timedByList.set(matches, list);
+  return list;
+}
+
 /** Filters, sorts and pages a comune's matches at the current time. */
 export function selectOpportunities(matches: StoredMatch[], filter: OpportunityFilter, clock: Clock) {
-  const now = clock.now.getTime();
-  const timed = matches.map((match) => ({ match, status: statusAt({ remainingBudget: match.remaining_budget, windows: match.windows }, now, clock.soonDays), deadline: nextDeadlineAt(match, now) }));
+  const timed = timedList(matches, clock).rows;
+  const unfiltered = !filter.verdict?.length && filter.minScore === undefined && !filter.programme && !filter.status?.length && !filter.theme;
+  if (unfiltered && filter.sort === 'score') return { items: timed.slice(filter.offset, filter.offset + filter.limit), total: timed.length };
   const kept = timed.filter(
     ({ match, status }) =>
       (!filter.verdict?.length || filter.verdict.includes(match.verdict)) &&
@@ -50,12 +102,8 @@ export function selectOpportunities(matches: StoredMatch[], filter: OpportunityF
       (!filter.theme || match.themes.some((t) => within(t, filter.theme!))),
   );
   const last = Number.POSITIVE_INFINITY;
-  const order = {
-    score: (a: (typeof kept)[number], b: (typeof kept)[number]) => b.match.score - a.match.score,
-    deadline: (a: (typeof kept)[number], b: (typeof kept)[number]) => (a.deadline ?? last) - (b.deadline ?? last),
-    amount: (a: (typeof kept)[number], b: (typeof kept)[number]) => (b.match.amount_max ?? -1) - (a.match.amount_max ?? -1),
-  }[filter.sort];
-  kept.sort((a, b) => order(a, b) || byCallId(a.match, b.match));
+  if (filter.sort === 'deadline') kept.sort((a, b) => (a.deadline ?? last) - (b.deadline ?? last) || byCallId(a.match, b.match));
+  if (filter.sort === 'amount') kept.sort((a, b) => (b.match.amount_max ?? -1) - (a.match.amount_max ?? -1) || byCallId(a.match, b.match));
   return { items: kept.slice(filter.offset, filter.offset + filter.limit), total: kept.length };
 }
 
@@ -66,15 +114,16 @@ export interface OpportunityView {
   match: Omit<StoredMatch, 'verdict' | 'windows' | 'remaining_budget'> & { verdict: string; checks?: Check[] };
   status: string;
   deadline: number | null;
+  deadlineIso?: string | null;
 }
 
 /** Days left and the deadline warning depend on the day the list is read, not on when the match was computed. */
-export function toOpportunity({ match, status, deadline }: OpportunityView, clock: Clock) {
+export function toOpportunity({ match, status, deadline, deadlineIso }: OpportunityView, clock: Clock) {
   const daysLeft = deadline === null ? null : Math.ceil((deadline - clock.now.getTime()) / DAY);
   const reasons = match.reasons as Reasons;
   const soon = daysLeft !== null && daysLeft > 0 && daysLeft <= clock.soonDays ? [`Scade tra ${daysLeft} giorni.`] : [];
   return {
-  call: { id: match.call_id, title: match.title, issuer: match.issuer, programme: match.programme_kind, measureCode: match.measure_code, themes: match.themes, status, nextDeadline: deadline === null ? null : new Date(deadline).toISOString() },
+  call: { id: match.call_id, title: match.title, issuer: match.issuer, programme: match.programme_kind, measureCode: match.measure_code, themes: match.themes, status, nextDeadline: deadlineIso !== undefined ? deadlineIso : deadline === null ? null : new Date(deadline).toISOString() },
   verdict: match.verdict,
   score: match.score,
   components: match.components as Record<string, number>,

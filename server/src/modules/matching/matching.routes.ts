@@ -6,7 +6,7 @@ import { notFound } from '../../plugins/errors/problem.ts';
 import { problemResponses } from '../../plugins/openapi.ts';
 import { page, PageOf, PageQuery } from '../../plugins/pagination.ts';
 import { CALL_STATUSES, PROGRAMME_KINDS } from '../calls/calls.schemas.ts';
-import { selectOpportunities, toOpportunity } from './matching.queries.ts';
+import { selectOpportunities, timedList, toOpportunity } from './matching.queries.ts';
 import { callReach, previewReach } from './call-reach.ts';
 import { computeOpportunity } from './matching.service.ts';
 
@@ -57,6 +57,8 @@ const Query = Type.Object(
   },
   { additionalProperties: false },
 );
+/** Distinct filter combinations kept rendered per comune. */
+const MAX_RENDERED_PAGES = 50;
 const comuneOf = (request: FastifyRequest) => (request.params as { istat: string }).istat;
 const READ = { access: { permission: 'comuni:read-private' as const, comune: comuneOf } };
 const ERRORS = problemResponses({ 401: 'Non autenticato', 403: 'Non puoi vedere questo comune', 404: 'Comune o bando non trovato' });
@@ -70,12 +72,19 @@ const matchingRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get(
     '/comuni/:istat/opportunities',
     { config: READ, schema: { tags: ['matching'], operationId: 'listOpportunities', summary: 'Bandi adatti al comune, con perché, quanto ed entro quando', params: Type.Object({ istat: Type.String({ pattern: '^[0-9]{6}$' }) }), querystring: Query, response: { 200: Type.Ref('OpportunityPage'), ...ERRORS } } },
-    async (request) => {
+    async (request, reply) => {
       const { limit, offset } = request.query;
       const now = clock();
       const matches = (await app.opportunitiesCache.get(request.params.istat)) ?? [];
-      const { items, total } = selectOpportunities(matches, { ...request.query, sort: request.query.sort as 'score' }, now);
-      return page(request, items.map((view) => toOpportunity(view, now)), total, limit, offset);
+      // The landing page of every RTD: the same few pages, rendered once until the data or the clock moves them.
+      const rendered = timedList(matches, now).rendered;
+      let body = rendered.get(request.url);
+      if (body === undefined) {
+        const { items, total } = selectOpportunities(matches, { ...request.query, sort: request.query.sort as 'score' }, now);
+        body = reply.serialize(page(request, items.map((view) => toOpportunity(view, now)), total, limit, offset)) as string;
+        if (rendered.size < MAX_RENDERED_PAGES) rendered.set(request.url, body);
+      }
+      return reply.type('application/json; charset=utf-8').send(body);
     },
   );
 

@@ -6,6 +6,7 @@ import { drainSearchOutbox } from './search.outbox.ts';
 export function searchWorker(app: FastifyInstance) {
   return intervalWorker(app, 'search-outbox', 500, async () => {
     const report = await drainSearchOutbox(app.db, app.searchEngine);
+    if (report.indexed + report.removed > 0) app.searchCache.invalidate('*');
     if (report.failed > 0) app.log.warn({ failed: report.failed, engine: app.searchEngine.name }, 'search index behind: engine unavailable');
   });
 }

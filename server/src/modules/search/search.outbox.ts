@@ -1,3 +1,4 @@
+import { notifySearchChanged } from './search.cache.ts';
 import { sql, type Kysely } from 'kysely';
 import type { Database } from '../../plugins/db/schema.ts';
 import type { SearchEngine } from '../../plugins/search/engine.ts';
@@ -36,6 +37,7 @@ export async function drainSearchOutbox(db: Kysely<Database>, engine: SearchEngi
       await engine.index(documents);
       await engine.remove(gone);
       await trx.updateTable('search_outbox').set({ processed_at: sql`now()`, last_error: null }).where('id', 'in', rowIds).execute();
+      await notifySearchChanged(trx);
       return { indexed: documents.length, removed: gone.length, failed: 0 };
     } catch (error) {
       await trx
@@ -67,6 +69,7 @@ export async function reindexAll(db: Kysely<Database>, engine: SearchEngine): Pr
   const watermark = await db.selectFrom('search_outbox').select((eb) => eb.fn.max('id').as('max')).executeTakeFirstOrThrow();
   const documents = await loadCallDocuments(db);
   await engine.reindex(documents);
+  await notifySearchChanged(db);
   if (watermark.max !== null) await db.updateTable('search_outbox').set({ processed_at: sql`now()` }).where('processed_at', 'is', null).where('id', '<=', Number(watermark.max)).execute();
   return { documents: documents.length, seconds: Math.round((performance.now() - started) / 10) / 100 };
 }

@@ -7,6 +7,7 @@ import type { Facet, SearchQuery } from '../../plugins/search/engine.ts';
 import { hasPermission } from '../auth/permissions.ts';
 import { searchCsv } from './search.csv.ts';
 import { searchLag } from './search.outbox.ts';
+import type { CachedQuery } from './search.cache.ts';
 import { SearchPage, SearchQuerySchema, SearchStatus } from './search.schemas.ts';
 
 const CSV_MAX_ROWS = 5000;
@@ -35,20 +36,20 @@ const searchRoutes: FastifyPluginAsyncTypebox = async (app) => {
         throw forbidden('Solo la redazione può cercare tra bozze e bandi non pubblicati.');
       }
       const asCsv = (request.headers.accept ?? '').includes('text/csv');
-      const query: SearchQuery = {
+      const query: CachedQuery = {
         ...filters,
         sort: filters.sort as SearchQuery['sort'],
         editorialStatus: editorialStatus ?? ['published'],
         facets: asCsv ? [] : (facets as Facet[]),
         limit: asCsv ? CSV_MAX_ROWS : limit,
         offset: asCsv ? 0 : offset,
-        now: new Date(),
         soonDays: app.config.deadlineSoonDays,
       };
-      const result = await app.searchEngine.search(query);
       if (asCsv) {
+        const result = await app.searchEngine.search({ ...query, now: new Date() });
         return reply.type('text/csv; charset=utf-8').header('content-disposition', 'attachment; filename="bandi.csv"').send(searchCsv(result.items));
       }
+      const result = (await app.searchCache.get(JSON.stringify(query)))!;
       return { ...page(request, result.items, result.total, limit, offset), facets: result.facets };
     },
   );

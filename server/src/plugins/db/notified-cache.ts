@@ -2,7 +2,7 @@ import type { Db } from './database.ts';
 import { listen, type NotificationListener } from './notifications.ts';
 
 /** A safety net only: every write notifies, so entries are normally dropped the moment they change. */
-const MAX_AGE_MS = 10 * 60_000;
+const SAFETY_MAX_AGE_MS = 10 * 60_000;
 
 /**
  * Values kept in memory by key, for data read on every page and changed rarely. Every writer
@@ -18,6 +18,7 @@ export class NotifiedCache<T> {
     private readonly channel: string,
     private readonly load: (key: string) => Promise<T | undefined>,
     private readonly maxEntries: number,
+    private readonly maxAgeMs = SAFETY_MAX_AGE_MS,
   ) {}
 
   start(db: Db): void {
@@ -32,7 +33,7 @@ export class NotifiedCache<T> {
 
   async get(key: string): Promise<T | undefined> {
     const entry = this.entries.get(key);
-    if (entry && Date.now() - entry.at < MAX_AGE_MS) return entry.value;
+    if (entry && Date.now() - entry.at < this.maxAgeMs) return entry.value;
     const generation = this.generation;
     const value = await this.load(key);
     // A change notified while loading may not be in `value`: keep it only if none arrived.
