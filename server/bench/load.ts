@@ -17,11 +17,17 @@ function percentile(sorted: number[], p: number): number {
 }
 
 /** Drives one URL with autocannon and computes exact latency percentiles from every response. */
-export async function load(name: string, url: string, options: { connections: number; seconds: number; headers?: Record<string, string> }): Promise<LoadResult> {
+export async function load(
+  name: string,
+  url: string,
+  options: { connections: number; seconds: number; headers?: Record<string, string>; /** A different path for each request. */ paths?: () => string },
+): Promise<LoadResult> {
   const latencies: number[] = [];
+  const next = options.paths;
+  const requests = next ? [{ setupRequest: (request: { path: string }) => ({ ...request, path: next() }) }] : undefined;
   const result = await new Promise<autocannon.Result>((done, fail) => {
     const instance = autocannon(
-      { url, connections: options.connections, duration: options.seconds, headers: options.headers ?? {} },
+      { url, connections: options.connections, duration: options.seconds, headers: options.headers ?? {}, ...(requests ? { requests: requests as never } : {}) },
       (error, finished) => (error ? fail(error) : done(finished)),
     );
     instance.on('response', (_client, _status, _bytes, responseTime) => latencies.push(responseTime));

@@ -17,7 +17,7 @@ const BRACKETS = [
 ];
 
 /** The mix a Lombard catalogue has: mostly regional calls, some national ones for small comuni, a few for all. */
-function benchCall(i: number, now: Date): CallInput {
+export function benchCall(i: number, now: Date): CallInput {
   const scope: CallInput['eligibility'] =
     i % 20 === 0
       ? { bodyTypes: ['comune'], aggregation: 'allowed', exclusions: [], conditions: [] }
