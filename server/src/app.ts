@@ -34,6 +34,8 @@ import themeRulesRoutes from './modules/ingest/theme-rules.routes.ts';
 import searchRoutes from './modules/search/search.routes.ts';
 import matchingRoutes from './modules/matching/matching.routes.ts';
 import { matchingWorker } from './modules/matching/matching.jobs.ts';
+import { alertsWorker } from './modules/alerts/alerts.jobs.ts';
+import alertsRoutes from './modules/alerts/alerts.routes.ts';
 import { searchWorker } from './modules/search/search.jobs.ts';
 import { createSearchEngine } from './plugins/search/index.ts';
 import type { SearchEngine } from './plugins/search/engine.ts';
@@ -111,9 +113,11 @@ export async function buildApp(config: Readonly<Config>, services: AppServices):
   app.decorate('searchEngine', search);
   const indexer = searchWorker(app);
   const matcher = matchingWorker(app);
+  const alerter = alertsWorker(app);
   app.addHook('onClose', async () => {
     indexer.stop();
     matcher.stop();
+    alerter.stop();
     await search.close();
     await mailer.close();
     await services.queue?.stop();
@@ -161,6 +165,7 @@ export async function buildApp(config: Readonly<Config>, services: AppServices):
   await app.register(matchingRoutes, { prefix: '/api/v1' });
   await app.register(importsRoutes, { prefix: '/api/v1' });
   await app.register(themesRoutes, { prefix: '/api/v1' });
+  await app.register(alertsRoutes, { prefix: '/api/v1' });
   await app.register(spaPlugin);
 
   if (config.runWorkers) {
@@ -171,6 +176,7 @@ export async function buildApp(config: Readonly<Config>, services: AppServices):
       await startIngestJobs(app);
       indexer.start();
       matcher.start();
+      alerter.start();
     });
   }
   return app;

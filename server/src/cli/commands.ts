@@ -18,6 +18,7 @@ import { CONNECTORS, SOURCE_KINDS } from '../modules/ingest/connectors/index.ts'
 import { reprocessItems, runIngest, type RunReport } from '../modules/ingest/ingest.service.ts';
 import { basename } from 'node:path';
 import type { Db } from '../plugins/db/database.ts';
+import { processAlertEvents } from '../modules/alerts/alerts.service.ts';
 import { runEvaluationCommand } from '../modules/matching/evaluation/evaluation.command.ts';
 import { printEvaluation } from '../modules/matching/evaluation/evaluation.print.ts';
 import type { EvaluationReport } from '../modules/matching/evaluation/evaluation.ts';
@@ -146,6 +147,21 @@ export const COMMANDS: Record<string, Command> = {
       return { ...report, seconds: Math.round((performance.now() - started) / 10) / 100 };
     },
     print: (report) => `${String(report.calls)} bandi, ${String(report.matches)} abbinamenti in ${String(report.seconds)} s`,
+  },
+  alerts: {
+    usage: 'alerts run [--json]',
+    async run(ctx) {
+      subcommand(ctx, ['run'] as const);
+      return ctx.withDb(async (db) => {
+        const total = { events: 0, notifications: 0 };
+        for (let batch = await processAlertEvents(db, ctx.config.publicBaseUrl); batch.events > 0; batch = await processAlertEvents(db, ctx.config.publicBaseUrl)) {
+          total.events += batch.events;
+          total.notifications += batch.notifications;
+        }
+        return total;
+      });
+    },
+    print: (report) => `${String(report.events)} eventi, ${String(report.notifications)} notifiche`,
   },
   eval: {
     usage: 'eval matching --comuni <istat csv> --history <candidature csv> --truth <candidature csv> [--region 03] [--json]',

@@ -1,4 +1,4 @@
-import { Type, type TSchema } from '@sinclair/typebox';
+import { Type, type TProperties, type TSchema } from '@sinclair/typebox';
 import type { FastifyRequest } from 'fastify';
 
 export const PageQuery = {
@@ -9,9 +9,11 @@ export const PageQuery = {
 const Link = Type.Object({ href: Type.String() });
 
 /** The AgID collection shape: `{ items, total, limit, offset, _links }`. */
-export function PageOf<T extends TSchema>(item: T, id: string) {
+/** A page of items; `extra` adds properties the page carries besides them (an unread count, facets). */
+export function PageOf<T extends TSchema, E extends TProperties = {}>(item: T, id: string, extra?: E) {
   return Type.Object(
     {
+      ...(extra ?? ({} as E)),
       items: Type.Array(item),
       total: Type.Integer({ format: 'int32' }),
       limit: Type.Integer({ format: 'int32' }),

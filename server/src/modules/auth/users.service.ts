@@ -229,6 +229,8 @@ export async function eraseUser(trx: Trx, actor: Actor, id: string) {
     .execute();
   await trx.deleteFrom('memberships').where('user_id', '=', id).execute();
   await trx.deleteFrom('sessions').where('user_id', '=', id).execute();
+  await trx.deleteFrom('alert_subscriptions').where('user_id', '=', id).execute();
+  await trx.deleteFrom('notifications').where('user_id', '=', id).execute();
   await trx.updateTable('api_tokens').set({ revoked_at: sql`now()` }).where('created_by', '=', id).where('revoked_at', 'is', null).execute();
   await recordAudit(trx, actor, { action: 'user.erased', entity: 'user', entityId: id });
 }

@@ -324,6 +324,35 @@ export interface CallEventsTable {
   payload: unknown;
   created_at: Generated<Date>;
   processed_at: Date | null;
+  alerted_at: Date | null;
+}
+
+export type EmailAlerts = 'immediate' | 'daily' | 'weekly' | 'off';
+
+export interface AlertSubscriptionsTable {
+  user_id: string;
+  comuni: string[] | null;
+  email: Generated<EmailAlerts>;
+  in_app: Generated<boolean>;
+  themes: Generated<string[]>;
+  programmes: Generated<string[]>;
+  min_score: Generated<number>;
+  eligible_only: Generated<boolean>;
+  reminder_days: Generated<number[]>;
+  updated_at: Generated<Date>;
+}
+
+export interface NotificationsTable {
+  id: Generated<number>;
+  user_id: string;
+  call_id: string;
+  comune_istat: string | null;
+  event_key: string;
+  title: string;
+  body: string;
+  link: string;
+  created_at: Generated<Date>;
+  read_at: Date | null;
 }
 
 export interface ThemeRulesTable {
@@ -432,6 +461,8 @@ export interface RematchQueueTable {
 /** Every table the server queries; each feature adds its own. */
 export interface Database {
   worker_heartbeats: WorkerHeartbeatsTable;
+  alert_subscriptions: AlertSubscriptionsTable;
+  notifications: NotificationsTable;
   comuni: ComuniTable;
   aggregations: AggregationsTable;
   aggregation_members: AggregationMembersTable;

@@ -1,0 +1,103 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { Type } from '@sinclair/typebox';
+import type { FieldError } from '../../plugins/errors/problem.ts';
+import { unprocessable } from '../../plugins/errors/problem.ts';
+import { problemResponses } from '../../plugins/openapi.ts';
+import { page, PageOf, PageQuery } from '../../plugins/pagination.ts';
+import type { Principal } from '../auth/permissions.ts';
+import { unknownThemeMessage, unknownThemes } from '../themes/themes.service.ts';
+import { findSubscription, listNotifications, markRead, saveSubscription } from './alerts.queries.ts';
+import { Notification, Subscription, type SubscriptionInput } from './alerts.schemas.ts';
+import type { Kysely } from 'kysely';
+import type { Database } from '../../plugins/db/schema.ts';
+
+const NotificationPage = PageOf(Type.Ref('Notification'), 'NotificationPage', { unreadCount: Type.Integer({ format: 'int32' }) });
+const AUTHENTICATED = { access: 'authenticated' as const };
+
+/** Every field that cannot be saved, in Italian: unknown themes, comuni that do not exist or the user does not serve. */
+async function subscriptionErrors(db: Kysely<Database>, principal: Principal, input: SubscriptionInput): Promise<FieldError[]> {
+  const errors: FieldError[] = [];
+  for (const theme of await unknownThemes(db, input.themes)) errors.push({ field: 'body.themes', message: unknownThemeMessage(theme) });
+  const comuni = input.comuni;
+  const known = new Set(comuni.length === 0 ? [] : (await db.selectFrom('comuni').select('istat').where('istat', 'in', comuni).execute()).map((c) => c.istat));
+  comuni.forEach((istat, i) => {
+    if (!known.has(istat)) errors.push({ field: `body.comuni.${i}`, message: `Nessun comune con codice ISTAT ${istat}.` });
+    else if (principal.comuni !== 'all' && !principal.comuni.has(istat)) errors.push({ field: `body.comuni.${i}`, message: `Puoi seguire solo i comuni di cui sei RTD (${istat} non lo è).` });
+  });
+  return errors;
+}
+
+/** The signed-in user's alert preferences and in-app notifications. */
+const alertsRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  app.addSchema(Subscription);
+  app.addSchema(Notification);
+  app.addSchema(NotificationPage);
+  const NO_USER = problemResponses({ 401: 'Non autenticato', 404: 'Accesso non associato a un utente' });
+  const userOf = (principal: Principal | null) => {
+    if (!principal?.userId) throw unprocessable('NO_USER', 'Questo accesso non appartiene a un utente: avvisi e notifiche sono personali.');
+    return principal.userId;
+  };
+
+  app.get(
+    '/me/subscriptions',
+    { config: AUTHENTICATED, schema: { tags: ['alerts'], operationId: 'getMySubscription', summary: 'Le mie preferenze di avviso (comuni, canali, filtri, promemoria)', response: { 200: Type.Ref('AlertSubscription'), ...NO_USER } } },
+    async (request) => findSubscription(app.db, userOf(request.principal)),
+  );
+
+  app.put(
+    '/me/subscriptions',
+    {
+      config: AUTHENTICATED,
+      schema: {
+        tags: ['alerts'],
+        operationId: 'putMySubscription',
+        summary: 'Aggiorna le mie preferenze di avviso',
+        body: Type.Ref('AlertSubscription'),
+        response: { 200: Type.Ref('AlertSubscription'), ...problemResponses({ 401: 'Non autenticato', 403: 'Token CSRF mancante o errato', 422: 'Temi o comuni non validi' }) },
+      },
+    },
+    async (request) => {
+      const userId = userOf(request.principal);
+      const input = request.body as SubscriptionInput;
+      const errors = await subscriptionErrors(app.db, request.principal!, input);
+      if (errors.length > 0) throw unprocessable('INVALID_SUBSCRIPTION', 'Alcune preferenze non possono essere salvate.', errors);
+      return saveSubscription(app.db, userId, input);
+    },
+  );
+
+  app.get(
+    '/me/notifications',
+    {
+      config: AUTHENTICATED,
+      schema: {
+        tags: ['alerts'],
+        operationId: 'listMyNotifications',
+        summary: 'Le mie notifiche, le più recenti prima, con il numero di quelle non lette',
+        querystring: Type.Object({ unread: Type.Boolean({ default: false, description: 'Solo le non lette' }), ...PageQuery }, { additionalProperties: false }),
+        response: { 200: Type.Ref('NotificationPage'), ...NO_USER },
+      },
+    },
+    async (request) => {
+      const { unread, limit, offset } = request.query;
+      const { items, total, unreadCount } = await listNotifications(app.db, userOf(request.principal), { unreadOnly: unread, limit, offset });
+      return { ...page(request, items, total, limit, offset), unreadCount };
+    },
+  );
+
+  app.post(
+    '/me/notifications/read',
+    {
+      config: AUTHENTICATED,
+      schema: {
+        tags: ['alerts'],
+        operationId: 'markMyNotificationsRead',
+        summary: 'Segna come lette alcune notifiche (o tutte, senza ids)',
+        body: Type.Object({ ids: Type.Optional(Type.Array(Type.Integer({ minimum: 1, format: 'int64' }), { maxItems: 500 })) }, { additionalProperties: false }),
+        response: { 200: Type.Object({ unreadCount: Type.Integer({ format: 'int32' }) }), ...problemResponses({ 401: 'Non autenticato', 403: 'Token CSRF mancante o errato' }) },
+      },
+    },
+    async (request) => ({ unreadCount: await markRead(app.db, userOf(request.principal), request.body.ids) }),
+  );
+};
+
+export default alertsRoutes;

@@ -1,0 +1,100 @@
+import { sql, type Kysely } from 'kysely';
+import type { Database } from '../../plugins/db/schema.ts';
+import { formatNumber } from '../matching/profile-facts.ts';
+
+const LONG_DATE = new Intl.DateTimeFormat('it-IT', { timeZone: 'Europe/Rome', dateStyle: 'long' });
+const BATCH = 50;
+
+interface Recipient {
+  user_id: string;
+  comune_istat: string;
+  comune: string;
+  verdict: string;
+  score: number;
+  amount_min: number | null;
+  amount_max: number | null;
+  title: string;
+  next_deadline: Date | null;
+}
+
+/**
+ * Who hears of a newly matched call: every active user with in-app alerts whose comuni (chosen, or
+ * by default those they serve today) the call matches, within their filters; one notification per
+ * user, for their best-scoring comune.
+ */
+async function recipients(db: Kysely<Database>, callId: string): Promise<Recipient[]> {
+  const { rows } = await sql<Recipient>`
+    with followed as (
+      select u.id as user_id, x.istat, coalesce(s.themes, '{}') as themes, coalesce(s.programmes, '{}') as programmes,
+             coalesce(s.min_score, 0) as min_score, coalesce(s.eligible_only, false) as eligible_only
+        from users u
+        left join alert_subscriptions s on s.user_id = u.id
+        cross join lateral (
+          select unnest(s.comuni) as istat where s.comuni is not null
+          union
+          select mb.comune_istat from memberships mb where s.comuni is null and mb.user_id = u.id and mb.comune_istat is not null
+          union
+          select am.comune_istat from memberships mb join aggregation_members am on am.aggregation_id = mb.aggregation_id
+           where s.comuni is null and mb.user_id = u.id and am.joined_on <= current_date and (am.left_on is null or am.left_on > current_date)
+        ) x
+       where u.status = 'active' and coalesce(s.in_app, true)
+    )
+    select distinct on (f.user_id) f.user_id, m.comune_istat, c.name as comune, m.verdict, m.score, m.amount_min, m.amount_max, k.title,
+           (select min(w.closes_at) from call_windows w where w.call_id = k.id and w.closes_at > now()) as next_deadline
+      from followed f
+      join matches m on m.comune_istat = f.istat and m.call_id = ${callId}
+      join comuni c on c.istat = m.comune_istat
+      join calls k on k.id = m.call_id
+     where m.score >= f.min_score
+       and (not f.eligible_only or m.verdict = 'eligible')
+       and (cardinality(f.programmes) = 0 or k.programme_kind = any(f.programmes))
+       and (cardinality(f.themes) = 0 or exists (
+             select 1 from call_themes t, unnest(f.themes) wanted where t.call_id = k.id and (t.theme_code = wanted or t.theme_code like wanted || '.%')))
+     order by f.user_id, m.score desc, m.comune_istat`.execute(db);
+  return rows;
+}
+
+function describe(r: Recipient): string {
+  const parts = [r.verdict === 'eligible_via_aggregation' ? 'Solo in forma associata' : 'Il comune può partecipare', `punteggio ${r.score}/100`];
+  if (r.amount_max !== null) parts.push(r.amount_min === r.amount_max ? `importo stimato ${formatNumber(r.amount_max)} €` : `importo stimato da ${formatNumber(r.amount_min ?? 0)} a ${formatNumber(r.amount_max)} €`);
+  if (r.next_deadline) parts.push(`scadenza ${LONG_DATE.format(r.next_deadline)}`);
+  return `${parts.join(', ')}.`;
+}
+
+/**
+ * Tells subscribers of the calls published and matched since the last run, in one transaction per
+ * batch: the events are claimed, the notifications written (the (user, call, event) key makes a
+ * retry or a concurrent run add nothing) and the events marked, or none of it.
+ */
+export async function processAlertEvents(db: Kysely<Database>, publicBaseUrl: string): Promise<{ events: number; notifications: number }> {
+  return db.transaction().execute(async (trx) => {
+    const events = await trx
+      .selectFrom('call_events')
+      .select(['id', 'call_id'])
+      .where('kind', '=', 'call.published')
+      .where('processed_at', 'is not', null)
+      .where('alerted_at', 'is', null)
+      .orderBy('id')
+      .limit(BATCH)
+      .forUpdate()
+      .skipLocked()
+      .execute();
+    let notifications = 0;
+    for (const callId of new Set(events.map((e) => e.call_id))) {
+      const rows = (await recipients(trx, callId)).map((r) => ({
+        user_id: r.user_id,
+        call_id: callId,
+        comune_istat: r.comune_istat,
+        event_key: 'published',
+        title: `Nuovo bando per ${r.comune}: ${r.title}`,
+        body: describe(r),
+        link: new URL(`/bandi/${callId}?comune=${r.comune_istat}`, publicBaseUrl).toString(),
+      }));
+      if (rows.length === 0) continue;
+      const inserted = await trx.insertInto('notifications').values(rows).onConflict((oc) => oc.constraint('notifications_user_id_call_id_event_key_key').doNothing()).returning('id').execute();
+      notifications += inserted.length;
+    }
+    if (events.length > 0) await trx.updateTable('call_events').set({ alerted_at: sql<Date>`now()` }).where('id', 'in', events.map((e) => e.id)).execute();
+    return { events: events.length, notifications };
+  });
+}
