@@ -10,7 +10,10 @@ const ctx = useTestApp({ env: { REVIEW_REQUIRED: 'false', PUBLIC_BASE_URL: 'http
 let editor: Agent;
 let small: Agent;
 let large: Agent;
-const run = () => processAlertEvents(ctx.db, 'http://cruscotto.example.it');
+const run = async () => {
+  const { events, notifications } = await processAlertEvents(ctx.db, { publicBaseUrl: 'http://cruscotto.example.it', secret: 'x'.repeat(32) });
+  return { events, notifications };
+};
 
 async function publish(title: string, over: Parameters<typeof callInput>[0] = {}): Promise<string> {
   const { body } = await editor.post('/api/v1/calls').set('x-csrf-token', editor.csrf).send(callInput({ title, windows: [{ opensAt: daysFromNow(-1), closesAt: daysFromNow(30) }], ...over }));

@@ -19,6 +19,8 @@ import { reprocessItems, runIngest, type RunReport } from '../modules/ingest/ing
 import { basename } from 'node:path';
 import type { Db } from '../plugins/db/database.ts';
 import { processAlertEvents } from '../modules/alerts/alerts.service.ts';
+import { deliverQueued } from '../modules/alerts/alerts.delivery.ts';
+import { createOutboxMailer, createSmtpMailer } from '../plugins/mail.ts';
 import { runEvaluationCommand } from '../modules/matching/evaluation/evaluation.command.ts';
 import { printEvaluation } from '../modules/matching/evaluation/evaluation.print.ts';
 import type { EvaluationReport } from '../modules/matching/evaluation/evaluation.ts';
@@ -152,16 +154,28 @@ export const COMMANDS: Record<string, Command> = {
     usage: 'alerts run [--json]',
     async run(ctx) {
       subcommand(ctx, ['run'] as const);
+      const options = { publicBaseUrl: ctx.config.publicBaseUrl, secret: ctx.config.sessionSecret };
       return ctx.withDb(async (db) => {
-        const total = { events: 0, notifications: 0 };
-        for (let batch = await processAlertEvents(db, ctx.config.publicBaseUrl); batch.events > 0; batch = await processAlertEvents(db, ctx.config.publicBaseUrl)) {
+        const total = { events: 0, notifications: 0, emails: 0, sent: 0, failed: 0 };
+        for (let batch = await processAlertEvents(db, options); batch.events > 0; batch = await processAlertEvents(db, options)) {
           total.events += batch.events;
           total.notifications += batch.notifications;
+          total.emails += batch.emails;
+        }
+        const mailer = ctx.config.smtpUrl ? createSmtpMailer(ctx.config.smtpUrl, ctx.config.mailFrom) : createOutboxMailer(db);
+        try {
+          for (let round = await deliverQueued(db, mailer); round.sent + round.failed > 0; round = await deliverQueued(db, mailer)) {
+            total.sent += round.sent;
+            total.failed += round.failed;
+            if (round.sent === 0) break;
+          }
+        } finally {
+          await mailer.close();
         }
         return total;
       });
     },
-    print: (report) => `${String(report.events)} eventi, ${String(report.notifications)} notifiche`,
+    print: (report) => `${String(report.events)} eventi, ${String(report.notifications)} notifiche, ${String(report.emails)} e-mail accodate, ${String(report.sent)} inviate, ${String(report.failed)} non riuscite`,
   },
   eval: {
     usage: 'eval matching --comuni <istat csv> --history <candidature csv> --truth <candidature csv> [--region 03] [--json]',

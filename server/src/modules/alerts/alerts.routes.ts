@@ -1,7 +1,8 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import type { FieldError } from '../../plugins/errors/problem.ts';
-import { unprocessable } from '../../plugins/errors/problem.ts';
+import { notFound, unprocessable } from '../../plugins/errors/problem.ts';
+import { validUnsubscribeToken } from './alert-email.ts';
 import { problemResponses } from '../../plugins/openapi.ts';
 import { page, PageOf, PageQuery } from '../../plugins/pagination.ts';
 import type { Principal } from '../auth/permissions.ts';
@@ -97,6 +98,32 @@ const alertsRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (request) => ({ unreadCount: await markRead(app.db, userOf(request.principal), request.body.ids) }),
+  );
+};
+
+/** RFC 8058 one-click unsubscribe from the e-mail's List-Unsubscribe header: no login, a signed token. */
+export const unsubscribeRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  // Mail clients post the form body "List-Unsubscribe=One-Click"; nothing else of it matters.
+  app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string', bodyLimit: 1024 }, (_request, body, done) => done(null, body));
+  app.post(
+    '/alerts/unsubscribe/:user/:token',
+    {
+      config: { access: 'public', csrf: 'none' },
+      schema: {
+        tags: ['alerts'],
+        operationId: 'unsubscribeEmailAlerts',
+        summary: 'Disiscrizione con un clic dagli avvisi per e-mail (RFC 8058), con il collegamento firmato del messaggio',
+        params: Type.Object({ user: Type.String({ format: 'uuid' }), token: Type.String({ minLength: 10, maxLength: 100 }) }),
+        response: { 204: Type.Null(), ...problemResponses({ 404: 'Collegamento di disiscrizione non valido' }) },
+      },
+    },
+    async (request, reply) => {
+      const { user, token } = request.params;
+      if (!validUnsubscribeToken(app.config.sessionSecret, user, token)) throw notFound('UNSUBSCRIBE_LINK_INVALID', 'Il collegamento per la disiscrizione non è valido: usa quello dell’ultimo messaggio ricevuto.');
+      const current = await findSubscription(app.db, user);
+      await saveSubscription(app.db, user, { ...current, email: 'off' });
+      return reply.code(204).send(null);
+    },
   );
 };
 

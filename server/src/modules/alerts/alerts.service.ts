@@ -1,12 +1,18 @@
 import { sql, type Kysely } from 'kysely';
 import type { Database } from '../../plugins/db/schema.ts';
 import { formatNumber } from '../matching/profile-facts.ts';
+import { isPecAddress } from '../../plugins/mail.ts';
+import { newCallEmail } from './alert-email.ts';
 
 const LONG_DATE = new Intl.DateTimeFormat('it-IT', { timeZone: 'Europe/Rome', dateStyle: 'long' });
 const BATCH = 50;
 
 interface Recipient {
   user_id: string;
+  email: string;
+  name: string;
+  in_app: boolean;
+  email_mode: string;
   comune_istat: string;
   comune: string;
   verdict: string;
@@ -18,14 +24,14 @@ interface Recipient {
 }
 
 /**
- * Who hears of a newly matched call: every active user with in-app alerts whose comuni (chosen, or
+ * Who hears of a newly matched call: every active user with in-app or immediate e-mail alerts whose comuni (chosen, or
  * by default those they serve today) the call matches, within their filters; one notification per
  * user, for their best-scoring comune.
  */
 async function recipients(db: Kysely<Database>, callId: string): Promise<Recipient[]> {
   const { rows } = await sql<Recipient>`
     with followed as (
-      select u.id as user_id, x.istat, coalesce(s.themes, '{}') as themes, coalesce(s.programmes, '{}') as programmes,
+      select u.id as user_id, u.email, u.name, coalesce(s.in_app, true) as in_app, coalesce(s.email, 'weekly') as email_mode, x.istat, coalesce(s.themes, '{}') as themes, coalesce(s.programmes, '{}') as programmes,
              coalesce(s.min_score, 0) as min_score, coalesce(s.eligible_only, false) as eligible_only
         from users u
         left join alert_subscriptions s on s.user_id = u.id
@@ -37,9 +43,9 @@ async function recipients(db: Kysely<Database>, callId: string): Promise<Recipie
           select am.comune_istat from memberships mb join aggregation_members am on am.aggregation_id = mb.aggregation_id
            where s.comuni is null and mb.user_id = u.id and am.joined_on <= current_date and (am.left_on is null or am.left_on > current_date)
         ) x
-       where u.status = 'active' and coalesce(s.in_app, true)
+       where u.status = 'active' and (coalesce(s.in_app, true) or s.email = 'immediate')
     )
-    select distinct on (f.user_id) f.user_id, m.comune_istat, c.name as comune, m.verdict, m.score, m.amount_min, m.amount_max, k.title,
+    select distinct on (f.user_id) f.user_id, f.email, f.name, f.in_app, f.email_mode, m.comune_istat, c.name as comune, m.verdict, m.score, m.amount_min, m.amount_max, k.title,
            (select min(w.closes_at) from call_windows w where w.call_id = k.id and w.closes_at > now()) as next_deadline
       from followed f
       join matches m on m.comune_istat = f.istat and m.call_id = ${callId}
@@ -61,12 +67,19 @@ function describe(r: Recipient): string {
   return `${parts.join(', ')}.`;
 }
 
+export interface AlertOptions {
+  publicBaseUrl: string;
+  /** Signs the one-click unsubscribe links. */
+  secret: string;
+}
+
 /**
  * Tells subscribers of the calls published and matched since the last run, in one transaction per
- * batch: the events are claimed, the notifications written (the (user, call, event) key makes a
- * retry or a concurrent run add nothing) and the events marked, or none of it.
+ * batch: the events are claimed, the notifications and the e-mails to send written (their keys per
+ * user, call and event make a retry or a concurrent run add nothing) and the events marked, or none
+ * of it. E-mails are sent afterwards by `deliverQueued`, never to certified mail (PEC).
  */
-export async function processAlertEvents(db: Kysely<Database>, publicBaseUrl: string): Promise<{ events: number; notifications: number }> {
+export async function processAlertEvents(db: Kysely<Database>, options: AlertOptions): Promise<{ events: number; notifications: number; emails: number }> {
   return db.transaction().execute(async (trx) => {
     const events = await trx
       .selectFrom('call_events')
@@ -80,21 +93,33 @@ export async function processAlertEvents(db: Kysely<Database>, publicBaseUrl: st
       .skipLocked()
       .execute();
     let notifications = 0;
+    let emails = 0;
     for (const callId of new Set(events.map((e) => e.call_id))) {
-      const rows = (await recipients(trx, callId)).map((r) => ({
-        user_id: r.user_id,
-        call_id: callId,
-        comune_istat: r.comune_istat,
-        event_key: 'published',
+      const alerts = (await recipients(trx, callId)).map((r) => ({
+        recipient: r,
         title: `Nuovo bando per ${r.comune}: ${r.title}`,
         body: describe(r),
-        link: new URL(`/bandi/${callId}?comune=${r.comune_istat}`, publicBaseUrl).toString(),
+        link: new URL(`/bandi/${callId}?comune=${r.comune_istat}`, options.publicBaseUrl).toString(),
       }));
-      if (rows.length === 0) continue;
-      const inserted = await trx.insertInto('notifications').values(rows).onConflict((oc) => oc.constraint('notifications_user_id_call_id_event_key_key').doNothing()).returning('id').execute();
-      notifications += inserted.length;
+      const inApp = alerts.filter((a) => a.recipient.in_app);
+      if (inApp.length > 0) {
+        const rows = inApp.map((a) => ({ user_id: a.recipient.user_id, call_id: callId, comune_istat: a.recipient.comune_istat, event_key: 'published', title: a.title, body: a.body, link: a.link }));
+        const inserted = await trx.insertInto('notifications').values(rows).onConflict((oc) => oc.constraint('notifications_user_id_call_id_event_key_key').doNothing()).returning('id').execute();
+        notifications += inserted.length;
+      }
+      const byEmail = alerts.filter((a) => a.recipient.email_mode === 'immediate' && !isPecAddress(a.recipient.email));
+      if (byEmail.length > 0) {
+        const host = new URL(options.publicBaseUrl).hostname;
+        const rows = byEmail.map((a) => {
+          const key = `email:${a.recipient.user_id}:${callId}:published`;
+          const message = newCallEmail({ userId: a.recipient.user_id, to: a.recipient.email, name: a.recipient.name, title: a.title, body: a.body, link: a.link }, { ...options, messageId: `<${key.replace(/:/g, '.')}@${host}>` });
+          return { idempotency_key: key, user_id: a.recipient.user_id, call_id: callId, channel: 'email' as const, message: JSON.stringify(message) };
+        });
+        const inserted = await trx.insertInto('alert_deliveries').values(rows).onConflict((oc) => oc.column('idempotency_key').doNothing()).returning('id').execute();
+        emails += inserted.length;
+      }
     }
     if (events.length > 0) await trx.updateTable('call_events').set({ alerted_at: sql<Date>`now()` }).where('id', 'in', events.map((e) => e.id)).execute();
-    return { events: events.length, notifications };
+    return { events: events.length, notifications, emails };
   });
 }

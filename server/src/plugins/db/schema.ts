@@ -459,8 +459,24 @@ export interface RematchQueueTable {
 }
 
 /** Every table the server queries; each feature adds its own. */
+export interface AlertDeliveriesTable {
+  id: Generated<number>;
+  idempotency_key: string;
+  user_id: string | null;
+  call_id: string | null;
+  channel: 'email';
+  status: Generated<'queued' | 'sent' | 'dead'>;
+  message: unknown;
+  attempts: Generated<number>;
+  next_attempt_at: Generated<Date>;
+  last_error: string | null;
+  created_at: Generated<Date>;
+  sent_at: Date | null;
+}
+
 export interface Database {
   worker_heartbeats: WorkerHeartbeatsTable;
+  alert_deliveries: AlertDeliveriesTable;
   alert_subscriptions: AlertSubscriptionsTable;
   notifications: NotificationsTable;
   comuni: ComuniTable;
