@@ -35,7 +35,7 @@ import searchRoutes from './modules/search/search.routes.ts';
 import matchingRoutes from './modules/matching/matching.routes.ts';
 import { matchingWorker } from './modules/matching/matching.jobs.ts';
 import { alertsWorker } from './modules/alerts/alerts.jobs.ts';
-import alertsRoutes, { unsubscribeRoutes } from './modules/alerts/alerts.routes.ts';
+import alertsRoutes, { deliveriesRoutes, unsubscribeRoutes } from './modules/alerts/alerts.routes.ts';
 import { searchWorker } from './modules/search/search.jobs.ts';
 import { createSearchEngine } from './plugins/search/index.ts';
 import type { SearchEngine } from './plugins/search/engine.ts';
@@ -167,6 +167,7 @@ export async function buildApp(config: Readonly<Config>, services: AppServices):
   await app.register(themesRoutes, { prefix: '/api/v1' });
   await app.register(alertsRoutes, { prefix: '/api/v1' });
   await app.register(unsubscribeRoutes, { prefix: '/api/v1' });
+  await app.register(deliveriesRoutes, { prefix: '/api/v1' });
   await app.register(spaPlugin);
 
   if (config.runWorkers) {

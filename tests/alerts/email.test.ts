@@ -88,6 +88,13 @@ describe('immediate e-mail alerts', () => {
     expect((await processAlertEvents(ctx.db, options())).emails).toBe(0);
     expect(await deliverQueued(ctx.db, up)).toEqual({ sent: 0, failed: 0 });
     expect(sink.messages.length).toBe(before + 1);
+    // The delivery log shows admins each message with its attempts and, for the failed one, why.
+    await createTestUser(ctx.db, 'admin@anci.example.it', 'admin');
+    const admin = await loginAs(ctx.app, 'admin@anci.example.it');
+    const log = await admin.get('/api/v1/alert-deliveries?status=sent');
+    expect(log.body.items[0]).toMatchObject({ status: 'sent', to: 'rtd@morterone.example.it', subject: 'Nuovo bando per Morterone: Cloud per i comuni montani', attempts: 2 });
+    expect(log.body.items[0].lastError).toBeNull();
+    expect((await rtd.get('/api/v1/alert-deliveries')).status).toBe(403);
     expect(sink.messages.at(-1)!.subject).toBe('Nuovo bando per Morterone: Cloud per i comuni montani');
   });
 });

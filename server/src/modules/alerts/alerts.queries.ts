@@ -76,3 +76,36 @@ export async function markRead(db: Kysely<Database>, userId: string, ids: number
   const unread = await db.selectFrom('notifications').select((eb) => eb.fn.countAll<number>().as('n')).where('user_id', '=', userId).where('read_at', 'is', null).executeTakeFirstOrThrow();
   return unread.n;
 }
+
+/** The delivery log, newest first: status, attempts and the last error of every message. */
+export async function listDeliveries(db: Kysely<Database>, filter: { status?: 'queued' | 'sent' | 'dead' | undefined; limit: number; offset: number }) {
+  let query = db.selectFrom('alert_deliveries as d');
+  if (filter.status) query = query.where('d.status', '=', filter.status);
+  const [rows, count] = await Promise.all([
+    query
+      .select(['d.id', 'd.channel', 'd.status', 'd.attempts', 'd.last_error', 'd.created_at', 'd.sent_at', 'd.next_attempt_at', 'd.call_id'])
+      .select(sql<string>`d.message ->> 'to'`.as('to'))
+      .select(sql<string>`d.message ->> 'subject'`.as('subject'))
+      .orderBy('d.id', 'desc')
+      .limit(filter.limit)
+      .offset(filter.offset)
+      .execute(),
+    query.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(),
+  ]);
+  return {
+    total: count.n,
+    items: rows.map((r) => ({
+      id: Number(r.id),
+      channel: r.channel,
+      status: r.status,
+      to: r.to,
+      subject: r.subject,
+      callId: r.call_id,
+      attempts: r.attempts,
+      lastError: r.last_error,
+      createdAt: r.created_at.toISOString(),
+      sentAt: r.sent_at?.toISOString() ?? null,
+      nextAttemptAt: r.status === 'queued' ? r.next_attempt_at.toISOString() : null,
+    })),
+  };
+}

@@ -7,7 +7,8 @@ import { problemResponses } from '../../plugins/openapi.ts';
 import { page, PageOf, PageQuery } from '../../plugins/pagination.ts';
 import type { Principal } from '../auth/permissions.ts';
 import { unknownThemeMessage, unknownThemes } from '../themes/themes.service.ts';
-import { findSubscription, listNotifications, markRead, saveSubscription } from './alerts.queries.ts';
+import { findSubscription, listDeliveries, listNotifications, markRead, saveSubscription } from './alerts.queries.ts';
+import { Nullable } from '../../shared/schema.ts';
 import { Notification, Subscription, type SubscriptionInput } from './alerts.schemas.ts';
 import type { Kysely } from 'kysely';
 import type { Database } from '../../plugins/db/schema.ts';
@@ -123,6 +124,47 @@ export const unsubscribeRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const current = await findSubscription(app.db, user);
       await saveSubscription(app.db, user, { ...current, email: 'off' });
       return reply.code(204).send(null);
+    },
+  );
+};
+
+const Delivery = Type.Object(
+  {
+    id: Type.Integer({ format: 'int64' }),
+    channel: Type.String({ enum: ['email'] }),
+    status: Type.String({ enum: ['queued', 'sent', 'dead'] }),
+    to: Type.String(),
+    subject: Type.String(),
+    callId: Nullable(Type.String({ format: 'uuid' })),
+    attempts: Type.Integer({ format: 'int32' }),
+    lastError: Nullable(Type.String()),
+    createdAt: Type.String({ format: 'date-time' }),
+    sentAt: Nullable(Type.String({ format: 'date-time' })),
+    nextAttemptAt: Nullable(Type.String({ format: 'date-time' })),
+  },
+  { $id: 'AlertDelivery' },
+);
+
+/** For admins: every message, queued, sent or given up ("dead", with the reason). */
+export const deliveriesRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  app.addSchema(Delivery);
+  app.addSchema(PageOf(Type.Ref('AlertDelivery'), 'AlertDeliveryPage'));
+  app.get(
+    '/alert-deliveries',
+    {
+      config: { access: { permission: 'deliveries:read' } },
+      schema: {
+        tags: ['alerts'],
+        operationId: 'listAlertDeliveries',
+        summary: 'Registro degli invii: in coda, inviati, non recapitati (con il motivo)',
+        querystring: Type.Object({ status: Type.Optional(Type.String({ enum: ['queued', 'sent', 'dead'] })), ...PageQuery }, { additionalProperties: false }),
+        response: { 200: Type.Ref('AlertDeliveryPage'), ...problemResponses({ 401: 'Non autenticato', 403: 'Solo per gli amministratori' }) },
+      },
+    },
+    async (request) => {
+      const { limit, offset, status } = request.query;
+      const { items, total } = await listDeliveries(app.db, { status: status as 'queued' | undefined, limit, offset });
+      return page(request, items, total, limit, offset);
     },
   );
 };

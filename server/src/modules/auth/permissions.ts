@@ -18,6 +18,7 @@ export const PERMISSIONS = {
   'users:manage': { roles: ['admin'], scoped: false, description: 'utenti, appartenenze, token' },
   'registry:manage': { roles: ['admin'], scoped: false, description: 'anagrafe comuni, aggregazioni, temi, importazioni' },
   'audit:read': { roles: ['admin'], scoped: false, description: 'registro delle modifiche' },
+  'deliveries:read': { roles: ['admin'], scoped: false, description: 'registro degli invii e messaggi non recapitati' },
 } as const satisfies Record<string, { roles: readonly Role[]; scoped: boolean; description: string }>;
 
 export type Permission = keyof typeof PERMISSIONS;
