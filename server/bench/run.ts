@@ -17,6 +17,7 @@ import { CALL_CSV_COLUMNS } from '../src/modules/ingest/connectors/csv-template.
 import { reindexAll } from '../src/modules/search/search.outbox.ts';
 import { createPostgresEngine } from '../src/plugins/search/postgres-engine.ts';
 import { matchingScenario } from './matching.ts';
+import { alertsScenario } from './alerts.ts';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -130,6 +131,7 @@ try {
   // Comuni and matching first, on a catalogue of exactly the 1,000 open calls the matching target speaks of.
   const imported = await importScenario(app.info.databaseUrl!);
   if (imported.funding) results.push(...(await opportunitiesScenario(app.info.url, await matchingScenario(app.info.databaseUrl!))));
+  if (imported.comuni) await alertsScenario(app.info.databaseUrl!);
   await callsScenario(app.info.databaseUrl!);
   results.push(await load('GET /api/v1/calls?status=aperto', app.info.url + '/api/v1/calls?status=aperto', { connections, seconds }));
   const facets = 'facets=status&facets=programme&facets=themes&facets=amount&facets=deadline';

@@ -103,6 +103,16 @@ describe('alert subscriptions', () => {
     expect(bad.status).toBe(400);
   });
 
+  it('follow the comuni a regional user chooses', async () => {
+    await createTestUser(ctx.db, 'osservatorio@regione.example.it', 'viewer');
+    const viewer = await loginAs(ctx.app, 'osservatorio@regione.example.it');
+    await viewer.put('/api/v1/me/subscriptions').set('x-csrf-token', viewer.csrf).send({ comuni: ['097055'], email: 'off', inApp: true, themes: [], programmes: [], minScore: 0, eligibleOnly: false, reminderDays: [] }).expect(200);
+    await publish('Biblioteche digitali nei piccoli comuni', { eligibility: { bodyTypes: ['comune'], population: { max: 5000 }, aggregation: 'allowed', exclusions: [], conditions: [] } });
+    await run();
+    const { body } = await viewer.get('/api/v1/me/notifications');
+    expect(body.items.map((n: { title: string }) => n.title)).toEqual(['Nuovo bando per Morterone: Biblioteche digitali nei piccoli comuni']);
+  });
+
   it('stop in-app notifications when switched off', async () => {
     await small.put('/api/v1/me/subscriptions').set('x-csrf-token', small.csrf).send({ comuni: [], email: 'off', inApp: false, themes: [], programmes: [], minScore: 0, eligibleOnly: false, reminderDays: [] }).expect(200);
     const before = (await small.get('/api/v1/me/notifications')).body.total;

@@ -23,7 +23,8 @@ export function isPecAddress(address: string): boolean {
 }
 
 export function createSmtpMailer(smtpUrl: string, from: string): Mailer {
-  const transport = nodemailer.createTransport(smtpUrl);
+  // A few kept-open connections: thousands of alerts do not open thousands of SMTP sessions.
+  const transport = nodemailer.createTransport({ url: smtpUrl, pool: true, maxConnections: 5 });
   return {
     kind: 'smtp',
     async send(message) {

@@ -9,6 +9,6 @@ export const alertOptions = (app: FastifyInstance) => ({ publicBaseUrl: app.conf
 export function alertsWorker(app: FastifyInstance) {
   return intervalWorker(app, 'alerts', 2000, async () => {
     await processAlertEvents(app.db, alertOptions(app));
-    await deliverQueued(app.db, app.mailer);
+    await deliverQueued(app.db, app.mailer, 500, 4);
   });
 }

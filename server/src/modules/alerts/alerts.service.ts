@@ -6,6 +6,9 @@ import { newCallEmail } from './alert-email.ts';
 
 const LONG_DATE = new Intl.DateTimeFormat('it-IT', { timeZone: 'Europe/Rome', dateStyle: 'long' });
 const BATCH = 50;
+/** Rows per INSERT: PostgreSQL takes at most 65,535 bound values in one statement. */
+const ROWS_PER_INSERT = 1000;
+const chunks = <T>(rows: T[]) => Array.from({ length: Math.ceil(rows.length / ROWS_PER_INSERT) }, (_, i) => rows.slice(i * ROWS_PER_INSERT, (i + 1) * ROWS_PER_INSERT));
 
 interface Recipient {
   user_id: string;
@@ -29,34 +32,41 @@ interface Recipient {
  * user, for their best-scoring comune.
  */
 async function recipients(db: Kysely<Database>, callId: string): Promise<Recipient[]> {
+  // Set-based from the call's matches outwards: no per-user subquery, whatever the table statistics.
   const { rows } = await sql<Recipient>`
-    with followed as (
-      select u.id as user_id, u.email, u.name, coalesce(s.in_app, true) as in_app, coalesce(s.email, 'weekly') as email_mode, x.istat, coalesce(s.themes, '{}') as themes, coalesce(s.programmes, '{}') as programmes,
-             coalesce(s.min_score, 0) as min_score, coalesce(s.eligible_only, false) as eligible_only
-        from users u
-        left join alert_subscriptions s on s.user_id = u.id
-        cross join lateral (
-          select unnest(s.comuni) as istat where s.comuni is not null
-          union
-          select mb.comune_istat from memberships mb where s.comuni is null and mb.user_id = u.id and mb.comune_istat is not null
-          union
-          select am.comune_istat from memberships mb join aggregation_members am on am.aggregation_id = mb.aggregation_id
-           where s.comuni is null and mb.user_id = u.id and am.joined_on <= current_date and (am.left_on is null or am.left_on > current_date)
-        ) x
-       where u.status = 'active' and (coalesce(s.in_app, true) or s.email = 'immediate')
+    with matched as (
+      select comune_istat, verdict, score, amount_min, amount_max from matches where call_id = ${callId}
+    ), served as (
+      select mb.user_id, mb.comune_istat as istat from memberships mb join matched on matched.comune_istat = mb.comune_istat
+      union
+      select mb.user_id, am.comune_istat from memberships mb
+        join aggregation_members am on am.aggregation_id = mb.aggregation_id
+        join matched on matched.comune_istat = am.comune_istat
+       where am.joined_on <= current_date and (am.left_on is null or am.left_on > current_date)
+    ), followed as (
+      select served.user_id, served.istat from served left join alert_subscriptions s on s.user_id = served.user_id where s.comuni is null
+      union
+      select s.user_id, chosen.istat from alert_subscriptions s cross join unnest(s.comuni) as chosen(istat) where s.comuni is not null
+    ), deadline as (
+      select min(closes_at) as next_deadline from call_windows where call_id = ${callId} and closes_at > now()
     )
-    select distinct on (f.user_id) f.user_id, f.email, f.name, f.in_app, f.email_mode, m.comune_istat, c.name as comune, m.verdict, m.score, m.amount_min, m.amount_max, k.title,
-           (select min(w.closes_at) from call_windows w where w.call_id = k.id and w.closes_at > now()) as next_deadline
+    select distinct on (u.id) u.id as user_id, u.email, u.name, coalesce(s.in_app, true) as in_app, coalesce(s.email, 'weekly') as email_mode,
+           m.comune_istat, c.name as comune, m.verdict, m.score, m.amount_min, m.amount_max, k.title, deadline.next_deadline
       from followed f
-      join matches m on m.comune_istat = f.istat and m.call_id = ${callId}
+      join users u on u.id = f.user_id
+      left join alert_subscriptions s on s.user_id = u.id
+      join matched m on m.comune_istat = f.istat
       join comuni c on c.istat = m.comune_istat
-      join calls k on k.id = m.call_id
-     where m.score >= f.min_score
-       and (not f.eligible_only or m.verdict = 'eligible')
-       and (cardinality(f.programmes) = 0 or k.programme_kind = any(f.programmes))
-       and (cardinality(f.themes) = 0 or exists (
-             select 1 from call_themes t, unnest(f.themes) wanted where t.call_id = k.id and (t.theme_code = wanted or t.theme_code like wanted || '.%')))
-     order by f.user_id, m.score desc, m.comune_istat`.execute(db);
+      join calls k on k.id = ${callId}
+      cross join deadline
+     where u.status = 'active'
+       and (coalesce(s.in_app, true) or s.email = 'immediate')
+       and m.score >= coalesce(s.min_score, 0)
+       and (not coalesce(s.eligible_only, false) or m.verdict = 'eligible')
+       and (coalesce(cardinality(s.programmes), 0) = 0 or k.programme_kind = any(s.programmes))
+       and (coalesce(cardinality(s.themes), 0) = 0 or exists (
+             select 1 from call_themes t, unnest(s.themes) wanted where t.call_id = k.id and (t.theme_code = wanted or t.theme_code like wanted || '.%')))
+     order by u.id, m.score desc, m.comune_istat`.execute(db);
   return rows;
 }
 
@@ -104,8 +114,10 @@ export async function processAlertEvents(db: Kysely<Database>, options: AlertOpt
       const inApp = alerts.filter((a) => a.recipient.in_app);
       if (inApp.length > 0) {
         const rows = inApp.map((a) => ({ user_id: a.recipient.user_id, call_id: callId, comune_istat: a.recipient.comune_istat, event_key: 'published', title: a.title, body: a.body, link: a.link }));
-        const inserted = await trx.insertInto('notifications').values(rows).onConflict((oc) => oc.constraint('notifications_user_id_call_id_event_key_key').doNothing()).returning('id').execute();
-        notifications += inserted.length;
+        for (const chunk of chunks(rows)) {
+          const inserted = await trx.insertInto('notifications').values(chunk).onConflict((oc) => oc.constraint('notifications_user_id_call_id_event_key_key').doNothing()).returning('id').execute();
+          notifications += inserted.length;
+        }
       }
       const byEmail = alerts.filter((a) => a.recipient.email_mode === 'immediate' && !isPecAddress(a.recipient.email));
       if (byEmail.length > 0) {
@@ -115,8 +127,10 @@ export async function processAlertEvents(db: Kysely<Database>, options: AlertOpt
           const message = newCallEmail({ userId: a.recipient.user_id, to: a.recipient.email, name: a.recipient.name, title: a.title, body: a.body, link: a.link }, { ...options, messageId: `<${key.replace(/:/g, '.')}@${host}>` });
           return { idempotency_key: key, user_id: a.recipient.user_id, call_id: callId, channel: 'email' as const, message: JSON.stringify(message) };
         });
-        const inserted = await trx.insertInto('alert_deliveries').values(rows).onConflict((oc) => oc.column('idempotency_key').doNothing()).returning('id').execute();
-        emails += inserted.length;
+        for (const chunk of chunks(rows)) {
+          const inserted = await trx.insertInto('alert_deliveries').values(chunk).onConflict((oc) => oc.column('idempotency_key').doNothing()).returning('id').execute();
+          emails += inserted.length;
+        }
       }
     }
     if (events.length > 0) await trx.updateTable('call_events').set({ alerted_at: sql<Date>`now()` }).where('id', 'in', events.map((e) => e.id)).execute();
