@@ -7,7 +7,7 @@ import { clientErrorHandler, errorHandlerPlugin, frameworkErrors } from './plugi
 import { loggerOptions, requestIdOptions } from './plugins/logging.ts';
 import { openApiPlugin } from './plugins/openapi.ts';
 import type { JobQueue } from './plugins/queue.ts';
-import { createOutboxMailer, createSmtpMailer, type Mailer } from './plugins/mail.ts';
+import { createMailer, type Mailer } from './plugins/mail.ts';
 import { securityPlugin } from './plugins/security.ts';
 import { authPlugin } from './plugins/auth.ts';
 import { spaPlugin } from './plugins/spa.ts';
@@ -107,7 +107,7 @@ export async function buildApp(config: Readonly<Config>, services: AppServices):
   app.decorate('config', config);
   app.decorate('db', services.db);
   app.decorate('queue', services.queue);
-  const mailer = services.mailer ?? (config.smtpUrl ? createSmtpMailer(config.smtpUrl, config.mailFrom) : createOutboxMailer(services.db));
+  const mailer = services.mailer ?? createMailer(config, services.db);
   app.decorate('mailer', mailer);
   const search = services.search ?? createSearchEngine(config, services.db);
   app.decorate('searchEngine', search);

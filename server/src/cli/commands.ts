@@ -20,7 +20,7 @@ import { basename } from 'node:path';
 import type { Db } from '../plugins/db/database.ts';
 import { processAlertEvents } from '../modules/alerts/alerts.service.ts';
 import { deliverQueued } from '../modules/alerts/alerts.delivery.ts';
-import { createOutboxMailer, createSmtpMailer } from '../plugins/mail.ts';
+import { createMailer } from '../plugins/mail.ts';
 import { runEvaluationCommand } from '../modules/matching/evaluation/evaluation.command.ts';
 import { printEvaluation } from '../modules/matching/evaluation/evaluation.print.ts';
 import type { EvaluationReport } from '../modules/matching/evaluation/evaluation.ts';
@@ -162,7 +162,7 @@ export const COMMANDS: Record<string, Command> = {
           total.notifications += batch.notifications;
           total.emails += batch.emails;
         }
-        const mailer = ctx.config.smtpUrl ? createSmtpMailer(ctx.config.smtpUrl, ctx.config.mailFrom) : createOutboxMailer(db);
+        const mailer = createMailer(ctx.config, db);
         try {
           for (let round = await deliverQueued(db, mailer); round.sent + round.failed > 0; round = await deliverQueued(db, mailer)) {
             total.sent += round.sent;

@@ -1,4 +1,4 @@
-import { createOutboxMailer, createSmtpMailer } from '../plugins/mail.ts';
+import { createMailer } from '../plugins/mail.ts';
 import type { Role } from '../plugins/db/schema.ts';
 import { ROLES } from '../modules/auth/permissions.ts';
 import { findUserByEmail, membershipsOf } from '../modules/auth/users.queries.ts';
@@ -48,7 +48,7 @@ export async function runUsersCommand(ctx: CommandContext) {
         return { created: 1, user: { id: user.id, email: user.email, role: user.role } };
       }
       case 'invite': {
-        const mailer = ctx.config.smtpUrl ? createSmtpMailer(ctx.config.smtpUrl, ctx.config.mailFrom) : createOutboxMailer(db);
+        const mailer = createMailer(ctx.config, db);
         const app = { config: ctx.config, mailer } as unknown as FastifyInstance;
         try {
           const invitation = await db.transaction().execute(async (trx) => {

@@ -163,9 +163,7 @@ export const authPlugin = fp(async (app: FastifyInstance) => {
   app.decorate('routeAccess', registry);
   app.addHook('onRoute', (route) => requireDeclaredAccess(registry, route));
   const principals = new NotifiedCache<KnownPrincipal>(PRINCIPALS_CHANGED_CHANNEL, (key) => loadPrincipal(app, key), 10_000);
-  app.decorate('principalCache', principals);
-  app.addHook('onReady', async () => principals.start(app.db));
-  app.addHook('onClose', async () => principals.stop());
+  app.decorate('principalCache', principals.attach(app));
   app.addHook('onRequest', async (request) => {
     request.principal = await resolvePrincipal(app, request);
   });

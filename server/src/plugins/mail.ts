@@ -36,6 +36,11 @@ export function createSmtpMailer(smtpUrl: string, from: string): Mailer {
   };
 }
 
+/** SMTP when `SMTP_URL` is set, otherwise the outbox table: the one choice the app and the CLI make. */
+export function createMailer(config: { smtpUrl: string | null | undefined; mailFrom: string }, db: Kysely<Database>): Mailer {
+  return config.smtpUrl ? createSmtpMailer(config.smtpUrl, config.mailFrom) : createOutboxMailer(db);
+}
+
 export function createOutboxMailer(db: Kysely<Database>): Mailer {
   return {
     kind: 'outbox',

@@ -39,6 +39,11 @@ export async function saveSubscription(db: Kysely<Database>, userId: string, inp
   return toSubscription(row);
 }
 
+async function unreadCount(db: Kysely<Database>, userId: string): Promise<number> {
+  const row = await db.selectFrom('notifications').select((eb) => eb.fn.countAll<number>().as('n')).where('user_id', '=', userId).where('read_at', 'is', null).executeTakeFirstOrThrow();
+  return row.n;
+}
+
 const toNotification = (row: Selectable<NotificationsTable> & { comune: string | null }) => ({
   id: Number(row.id),
   callId: row.call_id,
@@ -63,9 +68,9 @@ export async function listNotifications(db: Kysely<Database>, userId: string, op
       .offset(options.offset)
       .execute(),
     query.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(),
-    db.selectFrom('notifications').select((eb) => eb.fn.countAll<number>().as('n')).where('user_id', '=', userId).where('read_at', 'is', null).executeTakeFirstOrThrow(),
+    unreadCount(db, userId),
   ]);
-  return { items: rows.map(toNotification), total: count.n, unreadCount: unread.n };
+  return { items: rows.map(toNotification), total: count.n, unreadCount: unread };
 }
 
 /** Marks the given notifications of the user as read (all of them without ids); returns how many remain unread. */
@@ -73,8 +78,7 @@ export async function markRead(db: Kysely<Database>, userId: string, ids: number
   let update = db.updateTable('notifications').set({ read_at: sql<Date>`now()` }).where('user_id', '=', userId).where('read_at', 'is', null);
   if (ids) update = update.where('id', 'in', ids.length > 0 ? ids : [-1]);
   await update.execute();
-  const unread = await db.selectFrom('notifications').select((eb) => eb.fn.countAll<number>().as('n')).where('user_id', '=', userId).where('read_at', 'is', null).executeTakeFirstOrThrow();
-  return unread.n;
+  return unreadCount(db, userId);
 }
 
 /** The delivery log, newest first: status, attempts and the last error of every message. */

@@ -1,10 +1,9 @@
 import { sql, type Kysely } from 'kysely';
 import type { Database } from '../../plugins/db/schema.ts';
-import { formatNumber } from '../matching/profile-facts.ts';
+import { formatLongDate, formatNumber } from '../matching/profile-facts.ts';
 import { isPecAddress } from '../../plugins/mail.ts';
 import { newCallEmail } from './alert-email.ts';
 
-const LONG_DATE = new Intl.DateTimeFormat('it-IT', { timeZone: 'Europe/Rome', dateStyle: 'long' });
 const BATCH = 50;
 /** Rows per INSERT: PostgreSQL takes at most 65,535 bound values in one statement. */
 const ROWS_PER_INSERT = 1000;
@@ -73,7 +72,7 @@ async function recipients(db: Kysely<Database>, callId: string): Promise<Recipie
 function describe(r: Recipient): string {
   const parts = [r.verdict === 'eligible_via_aggregation' ? 'Solo in forma associata' : 'Il comune può partecipare', `punteggio ${r.score}/100`];
   if (r.amount_max !== null) parts.push(r.amount_min === r.amount_max ? `importo stimato ${formatNumber(r.amount_max)} €` : `importo stimato da ${formatNumber(r.amount_min ?? 0)} a ${formatNumber(r.amount_max)} €`);
-  if (r.next_deadline) parts.push(`scadenza ${LONG_DATE.format(r.next_deadline)}`);
+  if (r.next_deadline) parts.push(`scadenza ${formatLongDate(r.next_deadline)}`);
   return `${parts.join(', ')}.`;
 }
 

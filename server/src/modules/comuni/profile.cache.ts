@@ -6,7 +6,5 @@ import { findComuneProfile } from './profile.queries.ts';
 /** The app-wide cache of comune profiles (read on every page of the SPA), listening from start-up to close. */
 export function registerProfileCache(app: FastifyInstance): void {
   const cache = new NotifiedCache(COMUNI_CHANGED_CHANNEL, (istat) => findComuneProfile(app.db, istat), 10_000);
-  app.decorate('profileCache', cache);
-  app.addHook('onReady', async () => cache.start(app.db));
-  app.addHook('onClose', async () => cache.stop());
+  app.decorate('profileCache', cache.attach(app));
 }

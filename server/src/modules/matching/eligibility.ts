@@ -1,5 +1,5 @@
 import type { CallInput } from '../calls/calls.schemas.ts';
-import { formatNumber, populationOf, type ComuneFacts } from './profile-facts.ts';
+import { formatLongDate as day, formatNumber, populationOf, type ComuneFacts } from './profile-facts.ts';
 
 export type Verdict = 'eligible' | 'eligible_via_aggregation' | 'not_eligible';
 export interface Check {
@@ -25,8 +25,6 @@ const AGGREGATE_BODIES: Record<string, string[]> = { unione: ['unione'], comunit
 const BODY_LABELS: Record<string, string> = { comune: 'comuni', unione: 'unioni di comuni', comunita_montana: 'comunità montane', provincia: 'province', citta_metropolitana: 'città metropolitane', regione: 'regioni', scuola: 'scuole', asl: 'aziende sanitarie', universita: 'università', pa_centrale: 'amministrazioni centrali', altro: 'altri enti' };
 const ASSOCIATED_KINDS = ['unione', 'comunita_montana', 'ufficio_rtd_associato', 'consorzio'];
 const fold = (text: string) => text.toLowerCase().replace(/\s+/g, ' ').trim();
-const LONG_DATE = new Intl.DateTimeFormat('it-IT', { timeZone: 'Europe/Rome', dateStyle: 'long' });
-const day = (iso: string) => LONG_DATE.format(new Date(iso));
 
 const aggregationFor = (types: string[], comune: ComuneFacts) => comune.aggregations.find((a) => types.some((t) => AGGREGATE_BODIES[t]?.includes(a.kind)));
 

@@ -13,7 +13,5 @@ const MAX_COMUNI = 500;
  */
 export function registerOpportunitiesCache(app: FastifyInstance): void {
   const cache = new NotifiedCache(MATCHES_CHANGED_CHANNEL, (istat) => loadComuneMatches(app.db, istat), MAX_COMUNI);
-  app.decorate('opportunitiesCache', cache);
-  app.addHook('onReady', async () => cache.start(app.db));
-  app.addHook('onClose', async () => cache.stop());
+  app.decorate('opportunitiesCache', cache.attach(app));
 }

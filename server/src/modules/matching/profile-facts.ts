@@ -21,6 +21,9 @@ export function populationOf(comune: ComuneFacts): { value: number; label: strin
 
 const NUMBER = new Intl.NumberFormat('it-IT', { maximumFractionDigits: 2 });
 export const formatNumber = (n: number) => NUMBER.format(n);
+const LONG_DATE = new Intl.DateTimeFormat('it-IT', { timeZone: 'Europe/Rome', dateStyle: 'long' });
+/** "5 dicembre 2026", the day in Rome. */
+export const formatLongDate = (at: Date | string) => LONG_DATE.format(new Date(at));
 
 /** The Region's size classes, on the legal population as `sizeClassSql` derives them for the registry. */
 export const sizeClassOf = (legalPopulation: number | null) => (legalPopulation === null ? null : legalPopulation < 5000 ? 'fino-5000' : legalPopulation <= 15000 ? '5000-15000' : 'oltre-15000');

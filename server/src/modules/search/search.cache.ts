@@ -26,7 +26,5 @@ export type CachedQuery = Omit<SearchQuery, 'now'>;
  */
 export function registerSearchCache(app: FastifyInstance): void {
   const cache = new NotifiedCache<SearchResult>(SEARCH_CHANGED_CHANNEL, (key) => app.searchEngine.search({ ...(JSON.parse(key) as CachedQuery), now: new Date() }), MAX_QUERIES, MAX_AGE_MS);
-  app.decorate('searchCache', cache);
-  app.addHook('onReady', async () => cache.start(app.db));
-  app.addHook('onClose', async () => cache.stop());
+  app.decorate('searchCache', cache.attach(app));
 }

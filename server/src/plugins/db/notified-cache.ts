@@ -1,3 +1,4 @@
+import type { FastifyInstance } from 'fastify';
 import type { Db } from './database.ts';
 import { listen, type NotificationListener } from './notifications.ts';
 
@@ -42,6 +43,13 @@ export class NotifiedCache<T> {
       this.entries.set(key, { value, at: Date.now() });
     }
     return value;
+  }
+
+  /** Listens from the app's start-up to its close. */
+  attach(app: FastifyInstance): this {
+    app.addHook('onReady', async () => this.start(app.db));
+    app.addHook('onClose', async () => this.stop());
+    return this;
   }
 
   invalidate(key: string): void {
