@@ -36,6 +36,10 @@ import matchingRoutes from './modules/matching/matching.routes.ts';
 import { matchingWorker } from './modules/matching/matching.jobs.ts';
 import { alertsWorker } from './modules/alerts/alerts.jobs.ts';
 import alertsRoutes, { deliveriesRoutes, unsubscribeRoutes } from './modules/alerts/alerts.routes.ts';
+import personalAlertsRoutes from './modules/alerts/personal.routes.ts';
+import feedsRoutes from './modules/alerts/feeds.routes.ts';
+import { aggregationWebhooksRoutes, comuneWebhooksRoutes, webhookSchemas } from './modules/alerts/webhooks.routes.ts';
+import { alertsSharedSchemas } from './modules/alerts/alerts.schemas.ts';
 import { searchWorker } from './modules/search/search.jobs.ts';
 import { createSearchEngine } from './plugins/search/index.ts';
 import type { SearchEngine } from './plugins/search/engine.ts';
@@ -145,7 +149,7 @@ export async function buildApp(config: Readonly<Config>, services: AppServices):
   await app.register(securityPlugin);
   await app.register(openApiPlugin);
   await app.register(authPlugin);
-  for (const schema of [...authSharedSchemas, ...usersSharedSchemas, ...comuniSharedSchemas, ...programmingSharedSchemas, ...aggregationsSharedSchemas, ...callsSharedSchemas, ...ingestSharedSchemas]) app.addSchema(schema);
+  for (const schema of [...authSharedSchemas, ...usersSharedSchemas, ...comuniSharedSchemas, ...programmingSharedSchemas, ...aggregationsSharedSchemas, ...callsSharedSchemas, ...ingestSharedSchemas, ...alertsSharedSchemas, ...webhookSchemas]) app.addSchema(schema);
   registerProfileCache(app);
   registerOpportunitiesCache(app);
   registerSearchCache(app);
@@ -168,6 +172,10 @@ export async function buildApp(config: Readonly<Config>, services: AppServices):
   await app.register(alertsRoutes, { prefix: '/api/v1' });
   await app.register(unsubscribeRoutes, { prefix: '/api/v1' });
   await app.register(deliveriesRoutes, { prefix: '/api/v1' });
+  await app.register(personalAlertsRoutes, { prefix: '/api/v1' });
+  await app.register(feedsRoutes, { prefix: '/api/v1' });
+  await app.register(comuneWebhooksRoutes, { prefix: '/api/v1' });
+  await app.register(aggregationWebhooksRoutes, { prefix: '/api/v1' });
   await app.register(spaPlugin);
 
   if (config.runWorkers) {

@@ -43,7 +43,7 @@ describe('immediate e-mail alerts', () => {
     const { id, report } = await publishAndAlert('Notifiche digitali per i piccoli comuni');
     // Two RTDs follow Morterone: the certified-mail (PEC) address gets no alert.
     expect(report).toMatchObject({ events: 1, emails: 1 });
-    expect(await deliverQueued(ctx.db, createSmtpMailer(sink.url, 'Cruscotto <avvisi@cruscotto.example.it>'))).toEqual({ sent: 1, failed: 0 });
+    expect(await deliverQueued(ctx.db, { mailer: createSmtpMailer(sink.url, 'Cruscotto <avvisi@cruscotto.example.it>'), webhooksAllowPrivateNetworks: true })).toEqual({ sent: 1, failed: 0 });
     expect(sink.messages).toHaveLength(1);
     const [mail] = sink.messages;
     expect(mail!.subject).toBe('Nuovo bando per Morterone: Notifiche digitali per i piccoli comuni');
@@ -72,21 +72,21 @@ describe('immediate e-mail alerts', () => {
     const before = sink.messages.length;
     const { id } = await publishAndAlert('Cloud per i comuni montani');
     const down = createSmtpMailer('smtp://127.0.0.1:9', 'avvisi@cruscotto.example.it');
-    expect(await deliverQueued(ctx.db, down)).toEqual({ sent: 0, failed: 1 });
+    expect(await deliverQueued(ctx.db, { mailer: down, webhooksAllowPrivateNetworks: true })).toEqual({ sent: 0, failed: 1 });
     const queued = await ctx.db.selectFrom('alert_deliveries').select(['status', 'attempts', 'last_error', 'next_attempt_at']).where('status', '=', 'queued').executeTakeFirstOrThrow();
     expect(queued).toMatchObject({ status: 'queued', attempts: 1 });
     expect(queued.last_error).toBeTruthy();
     expect(queued.next_attempt_at.getTime()).toBeGreaterThan(Date.now());
     // Not due yet: nothing is attempted.
     const up = createSmtpMailer(sink.url, 'avvisi@cruscotto.example.it');
-    expect(await deliverQueued(ctx.db, up)).toEqual({ sent: 0, failed: 0 });
+    expect(await deliverQueued(ctx.db, { mailer: up, webhooksAllowPrivateNetworks: true })).toEqual({ sent: 0, failed: 0 });
     await ctx.db.updateTable('alert_deliveries').set({ next_attempt_at: new Date() }).where('status', '=', 'queued').execute();
-    expect(await deliverQueued(ctx.db, up)).toEqual({ sent: 1, failed: 0 });
-    expect(await deliverQueued(ctx.db, up)).toEqual({ sent: 0, failed: 0 });
+    expect(await deliverQueued(ctx.db, { mailer: up, webhooksAllowPrivateNetworks: true })).toEqual({ sent: 1, failed: 0 });
+    expect(await deliverQueued(ctx.db, { mailer: up, webhooksAllowPrivateNetworks: true })).toEqual({ sent: 0, failed: 0 });
     // A restart that runs the alerts again queues nothing new either.
     await ctx.db.updateTable('call_events').set({ alerted_at: null }).where('call_id', '=', id).execute();
     expect((await processAlertEvents(ctx.db, options())).emails).toBe(0);
-    expect(await deliverQueued(ctx.db, up)).toEqual({ sent: 0, failed: 0 });
+    expect(await deliverQueued(ctx.db, { mailer: up, webhooksAllowPrivateNetworks: true })).toEqual({ sent: 0, failed: 0 });
     expect(sink.messages.length).toBe(before + 1);
     // The delivery log shows admins each message with its attempts and, for the failed one, why.
     await createTestUser(ctx.db, 'admin@anci.example.it', 'admin');

@@ -18,8 +18,7 @@ import { CONNECTORS, SOURCE_KINDS } from '../modules/ingest/connectors/index.ts'
 import { reprocessItems, runIngest, type RunReport } from '../modules/ingest/ingest.service.ts';
 import { basename } from 'node:path';
 import type { Db } from '../plugins/db/database.ts';
-import { processAlertEvents } from '../modules/alerts/alerts.service.ts';
-import { deliverQueued } from '../modules/alerts/alerts.delivery.ts';
+import { alertOptions, drainAlertEvents, drainDeliveries, runTimedAlerts } from '../modules/alerts/alerts.jobs.ts';
 import { createMailer } from '../plugins/mail.ts';
 import { runEvaluationCommand } from '../modules/matching/evaluation/evaluation.command.ts';
 import { printEvaluation } from '../modules/matching/evaluation/evaluation.print.ts';
@@ -151,31 +150,31 @@ export const COMMANDS: Record<string, Command> = {
     print: (report) => `${String(report.calls)} bandi, ${String(report.matches)} abbinamenti in ${String(report.seconds)} s`,
   },
   alerts: {
-    usage: 'alerts run [--json]',
+    usage: 'alerts run [--json] [--lanes N]',
     async run(ctx) {
       subcommand(ctx, ['run'] as const);
-      const options = { publicBaseUrl: ctx.config.publicBaseUrl, secret: ctx.config.sessionSecret };
+      const lanes = Number(ctx.flags.lanes ?? 4);
+      if (!Number.isInteger(lanes) || lanes < 1 || lanes > 32) throw new UsageError('--lanes must be an integer between 1 and 32');
       return ctx.withDb(async (db) => {
-        const total = { events: 0, notifications: 0, emails: 0, sent: 0, failed: 0 };
-        for (let batch = await processAlertEvents(db, options); batch.events > 0; batch = await processAlertEvents(db, options)) {
-          total.events += batch.events;
-          total.notifications += batch.notifications;
-          total.emails += batch.emails;
-        }
         const mailer = createMailer(ctx.config, db);
+        const engine = createSearchEngine(ctx.config, db);
+        const run = { db, engine, channels: { mailer, webhooksAllowPrivateNetworks: ctx.config.webhooksAllowPrivateNetworks }, options: alertOptions(ctx.config) };
         try {
-          for (let round = await deliverQueued(db, mailer); round.sent + round.failed > 0; round = await deliverQueued(db, mailer)) {
-            total.sent += round.sent;
-            total.failed += round.failed;
-            if (round.sent === 0) break;
-          }
+          const events = await drainAlertEvents(run);
+          const timed = await runTimedAlerts(run);
+          return { ...events, ...timed, ...(await drainDeliveries(run, lanes)) };
         } finally {
           await mailer.close();
+          await engine.close();
         }
-        return total;
       });
     },
-    print: (report) => `${String(report.events)} eventi, ${String(report.notifications)} notifiche, ${String(report.emails)} e-mail accodate, ${String(report.sent)} inviate, ${String(report.failed)} non riuscite`,
+    print: (r) =>
+      [
+        `${String(r.events)} eventi: ${String(r.notifications)} notifiche, ${String(r.emails)} e-mail e ${String(r.webhooks)} webhook in coda`,
+        `${String(r.reminders)} promemoria di scadenza, ${String(r.openings)} aperture, ${String(r.savedSearchNotifications)} avvisi da ricerche salvate, ${String(r.digests)} riepiloghi`,
+        `${String(r.sent)} messaggi inviati, ${String(r.failed)} non riusciti (ritentati più tardi)`,
+      ].join('\n'),
   },
   eval: {
     usage: 'eval matching --comuni <istat csv> --history <candidature csv> --truth <candidature csv> [--region 03] [--json]',

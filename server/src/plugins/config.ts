@@ -23,6 +23,8 @@ export interface Config {
   readonly runWorkers: boolean;
   readonly reviewRequired: boolean;
   readonly deadlineSoonDays: number;
+  /** Webhooks may target loopback and private addresses (off by default: no requests into our network). */
+  readonly webhooksAllowPrivateNetworks: boolean;
   readonly sessionIdleMinutes: number;
   readonly sessionAbsoluteHours: number;
   readonly loginMaxFailures: number;
@@ -162,6 +164,7 @@ export function loadConfig(env: Env): Readonly<Config> {
     runWorkers: boolean(env, 'RUN_WORKERS', true),
     reviewRequired: boolean(env, 'REVIEW_REQUIRED', true),
     deadlineSoonDays: integer(env, 'DEADLINE_SOON_DAYS', 14, 1, 365),
+    webhooksAllowPrivateNetworks: boolean(env, 'WEBHOOKS_ALLOW_PRIVATE_NETWORKS', false),
     sessionIdleMinutes: integer(env, 'SESSION_IDLE_MINUTES', 60, 1, 7 * 24 * 60),
     sessionAbsoluteHours: integer(env, 'SESSION_ABSOLUTE_HOURS', 12, 1, 24 * 30),
     loginMaxFailures: integer(env, 'LOGIN_MAX_FAILURES', 5, 1, 1000),

@@ -7,7 +7,49 @@ export const validUnsubscribeToken = (secret: string, userId: string, token: str
 
 const escapeHtml = (text: string) => text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
 
-export interface NewCallAlert {
+export interface EmailOptions {
+  publicBaseUrl: string;
+  secret: string;
+  messageId: string;
+}
+
+interface Letter {
+  userId: string;
+  to: string;
+  name: string;
+  subject: string;
+  /** Plain-text lines and the matching HTML of the message's body. */
+  text: string[];
+  html: string;
+  why: string;
+}
+
+/** Every alert e-mail: Italian, plain text and accessible HTML, absolute links, RFC 8058 one-click unsubscribe. */
+function letter(l: Letter, options: EmailOptions): MailMessage {
+  const unsubscribe = new URL(`/api/v1/alerts/unsubscribe/${l.userId}/${unsubscribeToken(options.secret, l.userId)}`, options.publicBaseUrl).toString();
+  const preferences = new URL('/avvisi', options.publicBaseUrl).toString();
+  const text = [`Gentile ${l.name},`, '', ...l.text, '', `${l.why} Preferenze: ${preferences}`, `Per non ricevere più avvisi per e-mail: ${unsubscribe}`].join('\n');
+  const html = `<!doctype html>
+<html lang="it"><head><meta charset="utf-8"><title>${escapeHtml(l.subject)}</title></head>
+<body style="font-family: 'Titillium Web', Geneva, Tahoma, sans-serif; color: #1a1a1a; line-height: 1.5">
+<main>
+<p>Gentile ${escapeHtml(l.name)},</p>
+${l.html}
+</main>
+<footer style="font-size: 0.875rem; color: #5c6f82">
+<p>${escapeHtml(l.why)} <a href="${escapeHtml(preferences)}">Cambia le preferenze</a> o <a href="${escapeHtml(unsubscribe)}">non ricevere più avvisi per e-mail</a>.</p>
+</footer>
+</body></html>`;
+  return {
+    to: l.to,
+    subject: l.subject,
+    text,
+    html,
+    headers: { 'Message-ID': options.messageId, 'List-Unsubscribe': `<${unsubscribe}>`, 'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click' },
+  };
+}
+
+export interface AlertMessage {
   userId: string;
   to: string;
   name: string;
@@ -16,43 +58,50 @@ export interface NewCallAlert {
   link: string;
 }
 
-/** An immediate alert for a newly matched call: Italian, plain text and accessible HTML, RFC 8058 unsubscribe. */
-export function newCallEmail(alert: NewCallAlert, options: { publicBaseUrl: string; secret: string; messageId: string }): MailMessage {
-  const unsubscribe = new URL(`/api/v1/alerts/unsubscribe/${alert.userId}/${unsubscribeToken(options.secret, alert.userId)}`, options.publicBaseUrl);
-  const preferences = new URL('/avvisi', options.publicBaseUrl).toString();
-  const text = [
-    `Gentile ${alert.name},`,
-    '',
-    alert.title,
-    alert.body,
-    '',
-    `Dettagli: ${alert.link}`,
-    '',
-    `Ricevi questo messaggio perché hai chiesto gli avvisi immediati del Cruscotto. Preferenze: ${preferences}`,
-    `Per non ricevere più avvisi per e-mail: ${unsubscribe.toString()}`,
-  ].join('\n');
-  const html = `<!doctype html>
-<html lang="it"><head><meta charset="utf-8"><title>${escapeHtml(alert.title)}</title></head>
-<body style="font-family: 'Titillium Web', Geneva, Tahoma, sans-serif; color: #1a1a1a; line-height: 1.5">
-<main>
-<p>Gentile ${escapeHtml(alert.name)},</p>
-<h1 style="font-size: 1.25rem; color: #0066cc">${escapeHtml(alert.title)}</h1>
+/** An immediate alert: a new match, a change, a reminder, a window opening. */
+export function alertEmail(alert: AlertMessage, options: EmailOptions): MailMessage {
+  return letter(
+    {
+      ...alert,
+      subject: alert.title,
+      text: [alert.title, alert.body, '', `Dettagli: ${alert.link}`],
+      html: `<h1 style="font-size: 1.25rem; color: #0066cc">${escapeHtml(alert.title)}</h1>
 <p>${escapeHtml(alert.body)}</p>
-<p><a href="${escapeHtml(alert.link)}" style="color: #0066cc">Apri il bando nel Cruscotto</a></p>
-</main>
-<footer style="font-size: 0.875rem; color: #5c6f82">
-<p>Ricevi questo messaggio perché hai chiesto gli avvisi immediati del Cruscotto. <a href="${escapeHtml(preferences)}">Cambia le preferenze</a>.</p>
-</footer>
-</body></html>`;
-  return {
-    to: alert.to,
-    subject: alert.title,
-    text,
-    html,
-    headers: {
-      'Message-ID': options.messageId,
-      'List-Unsubscribe': `<${unsubscribe.toString()}>`,
-      'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click',
+<p><a href="${escapeHtml(alert.link)}" style="color: #0066cc">Apri il bando nel Cruscotto</a></p>`,
+      why: 'Ricevi questo messaggio perché hai chiesto gli avvisi immediati del Cruscotto.',
     },
-  };
+    options,
+  );
+}
+
+export interface DigestGroup {
+  comune: string;
+  items: { title: string; body: string; link: string }[];
+}
+
+export interface DigestMessage {
+  userId: string;
+  to: string;
+  name: string;
+  /** "giornaliero" or "settimanale". */
+  cadence: string;
+  /** "22 novembre 2026" or "dal 16 al 22 novembre 2026". */
+  period: string;
+  groups: DigestGroup[];
+}
+
+/** The daily or weekly digest: every new match and change of the period, grouped by comune. */
+export function digestEmail(digest: DigestMessage, options: EmailOptions): MailMessage {
+  const count = digest.groups.reduce((n, g) => n + g.items.length, 0);
+  const subject = `Riepilogo ${digest.cadence} del Cruscotto: ${count} novità (${digest.period})`;
+  const text = [`Le novità sui bandi per i tuoi comuni, ${digest.period}.`];
+  const html = [`<h1 style="font-size: 1.25rem; color: #0066cc">Le novità sui bandi per i tuoi comuni</h1>`, `<p>${escapeHtml(digest.period)}: ${count} novità.</p>`];
+  for (const group of digest.groups) {
+    text.push('', group.comune.toUpperCase(), ...group.items.flatMap((item) => [`- ${item.title}`, `  ${item.body}`, `  ${item.link}`]));
+    html.push(
+      `<h2 style="font-size: 1.1rem">${escapeHtml(group.comune)}</h2>`,
+      `<ul>${group.items.map((item) => `<li><a href="${escapeHtml(item.link)}" style="color: #0066cc">${escapeHtml(item.title)}</a><br>${escapeHtml(item.body)}</li>`).join('\n')}</ul>`,
+    );
+  }
+  return letter({ ...digest, subject, text, html: html.join('\n'), why: `Ricevi questo messaggio perché hai chiesto il riepilogo ${digest.cadence} del Cruscotto.` }, options);
 }

@@ -40,7 +40,7 @@ export async function saveSubscription(db: Kysely<Database>, userId: string, inp
 }
 
 async function unreadCount(db: Kysely<Database>, userId: string): Promise<number> {
-  const row = await db.selectFrom('notifications').select((eb) => eb.fn.countAll<number>().as('n')).where('user_id', '=', userId).where('read_at', 'is', null).executeTakeFirstOrThrow();
+  const row = await db.selectFrom('notifications').select((eb) => eb.fn.countAll<number>().as('n')).where('user_id', '=', userId).where('shown', '=', true).where('read_at', 'is', null).executeTakeFirstOrThrow();
   return row.n;
 }
 
@@ -56,7 +56,7 @@ const toNotification = (row: Selectable<NotificationsTable> & { comune: string |
 });
 
 export async function listNotifications(db: Kysely<Database>, userId: string, options: { unreadOnly: boolean; limit: number; offset: number }) {
-  let query = db.selectFrom('notifications as n').where('n.user_id', '=', userId);
+  let query = db.selectFrom('notifications as n').where('n.user_id', '=', userId).where('n.shown', '=', true);
   if (options.unreadOnly) query = query.where('n.read_at', 'is', null);
   const [rows, count, unread] = await Promise.all([
     query
@@ -82,12 +82,17 @@ export async function markRead(db: Kysely<Database>, userId: string, ids: number
 }
 
 /** The delivery log, newest first: status, attempts and the last error of every message. */
-export async function listDeliveries(db: Kysely<Database>, filter: { status?: 'queued' | 'sent' | 'dead' | undefined; limit: number; offset: number }) {
+export async function listDeliveries(
+  db: Kysely<Database>,
+  filter: { status?: 'queued' | 'sent' | 'dead' | undefined; channel?: 'email' | 'webhook' | undefined; webhookId?: string; limit: number; offset: number },
+) {
   let query = db.selectFrom('alert_deliveries as d');
   if (filter.status) query = query.where('d.status', '=', filter.status);
+  if (filter.channel) query = query.where('d.channel', '=', filter.channel);
+  if (filter.webhookId) query = query.where('d.webhook_id', '=', filter.webhookId);
   const [rows, count] = await Promise.all([
     query
-      .select(['d.id', 'd.channel', 'd.status', 'd.attempts', 'd.last_error', 'd.created_at', 'd.sent_at', 'd.next_attempt_at', 'd.call_id'])
+      .select(['d.id', 'd.channel', 'd.kind', 'd.webhook_id', 'd.status', 'd.attempts', 'd.last_error', 'd.created_at', 'd.sent_at', 'd.next_attempt_at', 'd.call_id'])
       .select(sql<string>`d.message ->> 'to'`.as('to'))
       .select(sql<string>`d.message ->> 'subject'`.as('subject'))
       .orderBy('d.id', 'desc')
@@ -101,15 +106,29 @@ export async function listDeliveries(db: Kysely<Database>, filter: { status?: 'q
     items: rows.map((r) => ({
       id: Number(r.id),
       channel: r.channel,
+      kind: r.kind,
       status: r.status,
       to: r.to,
       subject: r.subject,
       callId: r.call_id,
+      webhookId: r.webhook_id,
       attempts: r.attempts,
       lastError: r.last_error,
       createdAt: r.created_at.toISOString(),
       sentAt: r.sent_at?.toISOString() ?? null,
       nextAttemptAt: r.status === 'queued' ? r.next_attempt_at.toISOString() : null,
     })),
+  };
+}
+
+/** Without SMTP_URL messages are kept here instead of being sent: the admins' outbox. */
+export async function listOutbox(db: Kysely<Database>, options: { limit: number; offset: number }) {
+  const [rows, count] = await Promise.all([
+    db.selectFrom('mail_outbox').selectAll().orderBy('created_at', 'desc').orderBy('id').limit(options.limit).offset(options.offset).execute(),
+    db.selectFrom('mail_outbox').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(),
+  ]);
+  return {
+    total: count.n,
+    items: rows.map((r) => ({ id: r.id, to: r.to_address, subject: r.subject, text: r.text_body, html: r.html_body, headers: r.headers as Record<string, string>, createdAt: r.created_at.toISOString() })),
   };
 }

@@ -3,12 +3,12 @@ import { Type } from '@sinclair/typebox';
 import type { FieldError } from '../../plugins/errors/problem.ts';
 import { notFound, unprocessable } from '../../plugins/errors/problem.ts';
 import { validUnsubscribeToken } from './alert-email.ts';
+import { userOf } from './current-user.ts';
 import { problemResponses } from '../../plugins/openapi.ts';
 import { page, PageOf, PageQuery } from '../../plugins/pagination.ts';
 import type { Principal } from '../auth/permissions.ts';
 import { unknownThemeMessage, unknownThemes } from '../themes/themes.service.ts';
-import { findSubscription, listDeliveries, listNotifications, markRead, saveSubscription } from './alerts.queries.ts';
-import { Nullable } from '../../shared/schema.ts';
+import { findSubscription, listDeliveries, listNotifications, listOutbox, markRead, saveSubscription } from './alerts.queries.ts';
 import { Notification, Subscription, type SubscriptionInput } from './alerts.schemas.ts';
 import type { Kysely } from 'kysely';
 import type { Database } from '../../plugins/db/schema.ts';
@@ -34,11 +34,7 @@ const alertsRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.addSchema(Subscription);
   app.addSchema(Notification);
   app.addSchema(NotificationPage);
-  const NO_USER = problemResponses({ 401: 'Non autenticato', 404: 'Accesso non associato a un utente' });
-  const userOf = (principal: Principal | null) => {
-    if (!principal?.userId) throw unprocessable('NO_USER', 'Questo accesso non appartiene a un utente: avvisi e notifiche sono personali.');
-    return principal.userId;
-  };
+  const NO_USER = problemResponses({ 401: 'Non autenticato', 422: 'Accesso non associato a un utente' });
 
   app.get(
     '/me/subscriptions',
@@ -128,27 +124,8 @@ export const unsubscribeRoutes: FastifyPluginAsyncTypebox = async (app) => {
   );
 };
 
-const Delivery = Type.Object(
-  {
-    id: Type.Integer({ format: 'int64' }),
-    channel: Type.String({ enum: ['email'] }),
-    status: Type.String({ enum: ['queued', 'sent', 'dead'] }),
-    to: Type.String(),
-    subject: Type.String(),
-    callId: Nullable(Type.String({ format: 'uuid' })),
-    attempts: Type.Integer({ format: 'int32' }),
-    lastError: Nullable(Type.String()),
-    createdAt: Type.String({ format: 'date-time' }),
-    sentAt: Nullable(Type.String({ format: 'date-time' })),
-    nextAttemptAt: Nullable(Type.String({ format: 'date-time' })),
-  },
-  { $id: 'AlertDelivery' },
-);
-
 /** For admins: every message, queued, sent or given up ("dead", with the reason). */
 export const deliveriesRoutes: FastifyPluginAsyncTypebox = async (app) => {
-  app.addSchema(Delivery);
-  app.addSchema(PageOf(Type.Ref('AlertDelivery'), 'AlertDeliveryPage'));
   app.get(
     '/alert-deliveries',
     {
@@ -157,13 +134,32 @@ export const deliveriesRoutes: FastifyPluginAsyncTypebox = async (app) => {
         tags: ['alerts'],
         operationId: 'listAlertDeliveries',
         summary: 'Registro degli invii: in coda, inviati, non recapitati (con il motivo)',
-        querystring: Type.Object({ status: Type.Optional(Type.String({ enum: ['queued', 'sent', 'dead'] })), ...PageQuery }, { additionalProperties: false }),
+        querystring: Type.Object({ status: Type.Optional(Type.String({ enum: ['queued', 'sent', 'dead'] })), channel: Type.Optional(Type.String({ enum: ['email', 'webhook'] })), ...PageQuery }, { additionalProperties: false }),
         response: { 200: Type.Ref('AlertDeliveryPage'), ...problemResponses({ 401: 'Non autenticato', 403: 'Solo per gli amministratori' }) },
       },
     },
     async (request) => {
-      const { limit, offset, status } = request.query;
-      const { items, total } = await listDeliveries(app.db, { status: status as 'queued' | undefined, limit, offset });
+      const { limit, offset, status, channel } = request.query;
+      const { items, total } = await listDeliveries(app.db, { status: status as 'queued' | undefined, channel: channel as 'email' | undefined, limit, offset });
+      return page(request, items, total, limit, offset);
+    },
+  );
+
+  app.get(
+    '/mail-outbox',
+    {
+      config: { access: { permission: 'deliveries:read' } },
+      schema: {
+        tags: ['alerts'],
+        operationId: 'listMailOutbox',
+        summary: 'Posta in uscita non inviata (senza SMTP_URL i messaggi restano qui)',
+        querystring: Type.Object({ ...PageQuery }, { additionalProperties: false }),
+        response: { 200: Type.Ref('OutboxPage'), ...problemResponses({ 401: 'Non autenticato', 403: 'Solo per gli amministratori' }) },
+      },
+    },
+    async (request) => {
+      const { limit, offset } = request.query;
+      const { items, total } = await listOutbox(app.db, { limit, offset });
       return page(request, items, total, limit, offset);
     },
   );

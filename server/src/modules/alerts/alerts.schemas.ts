@@ -1,5 +1,7 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { PROGRAMME_KINDS } from '../calls/calls.schemas.ts';
+import { PageOf } from '../../plugins/pagination.ts';
+import { Nullable } from '../../shared/schema.ts';
 
 const EMAIL_MODES = ['immediate', 'daily', 'weekly', 'off'] as const;
 
@@ -33,3 +35,38 @@ export const Notification = Type.Object(
 );
 
 export const DEFAULT_SUBSCRIPTION: SubscriptionInput = { comuni: [], email: 'weekly', inApp: true, themes: [], programmes: [], minScore: 0, eligibleOnly: false, reminderDays: [14, 7, 2] };
+
+const Delivery = Type.Object(
+  {
+    id: Type.Integer({ format: 'int64' }),
+    channel: Type.String({ enum: ['email', 'webhook'] }),
+    kind: Type.String({ description: 'published, changed, withdrawn, reminder, opened, search, digest, test' }),
+    status: Type.String({ enum: ['queued', 'sent', 'dead'] }),
+    to: Type.String({ description: 'Destinatario: indirizzo e-mail o URL del webhook' }),
+    subject: Type.String({ description: 'Oggetto dell’e-mail o evento del webhook' }),
+    callId: Nullable(Type.String({ format: 'uuid' })),
+    webhookId: Nullable(Type.String({ format: 'uuid' })),
+    attempts: Type.Integer({ format: 'int32' }),
+    lastError: Nullable(Type.String()),
+    createdAt: Type.String({ format: 'date-time' }),
+    sentAt: Nullable(Type.String({ format: 'date-time' })),
+    nextAttemptAt: Nullable(Type.String({ format: 'date-time' })),
+  },
+  { $id: 'AlertDelivery' },
+);
+
+const OutboxMessage = Type.Object(
+  {
+    id: Type.String({ format: 'uuid' }),
+    to: Type.String(),
+    subject: Type.String(),
+    text: Type.String(),
+    html: Nullable(Type.String()),
+    headers: Type.Record(Type.String(), Type.String()),
+    createdAt: Type.String({ format: 'date-time' }),
+  },
+  { $id: 'OutboxMessage' },
+);
+
+/** Schemas more than one alerts plugin refers to: registered once at the root. */
+export const alertsSharedSchemas = [Delivery, PageOf(Type.Ref('AlertDelivery'), 'AlertDeliveryPage'), OutboxMessage, PageOf(Type.Ref('OutboxMessage'), 'OutboxPage')];

@@ -22,7 +22,7 @@ export interface CallRules {
 }
 
 const AGGREGATE_BODIES: Record<string, string[]> = { unione: ['unione'], comunita_montana: ['comunita_montana'] };
-const BODY_LABELS: Record<string, string> = { comune: 'comuni', unione: 'unioni di comuni', comunita_montana: 'comunità montane', provincia: 'province', citta_metropolitana: 'città metropolitane', regione: 'regioni', scuola: 'scuole', asl: 'aziende sanitarie', universita: 'università', pa_centrale: 'amministrazioni centrali', altro: 'altri enti' };
+export const BODY_LABELS: Record<string, string> = { comune: 'comuni', unione: 'unioni di comuni', comunita_montana: 'comunità montane', provincia: 'province', citta_metropolitana: 'città metropolitane', regione: 'regioni', scuola: 'scuole', asl: 'aziende sanitarie', universita: 'università', pa_centrale: 'amministrazioni centrali', altro: 'altri enti' };
 const ASSOCIATED_KINDS = ['unione', 'comunita_montana', 'ufficio_rtd_associato', 'consorzio'];
 const fold = (text: string) => text.toLowerCase().replace(/\s+/g, ' ').trim();
 

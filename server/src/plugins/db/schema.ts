@@ -353,6 +353,67 @@ export interface NotificationsTable {
   link: string;
   created_at: Generated<Date>;
   read_at: Date | null;
+  kind: Generated<AlertKind>;
+  /** False: kept for digests and feeds only (the user turned in-app notifications off). */
+  shown: Generated<boolean>;
+}
+
+export type AlertKind = 'published' | 'changed' | 'withdrawn' | 'reminder' | 'opened' | 'search';
+
+export interface CallFollowsTable {
+  user_id: string;
+  call_id: string;
+  mode: 'follow' | 'mute';
+  created_at: Generated<Date>;
+}
+
+export interface SavedSearchesTable {
+  id: Generated<string>;
+  user_id: string;
+  name: string;
+  query: unknown;
+  notify: Generated<boolean>;
+  created_at: Generated<Date>;
+  updated_at: Generated<Date>;
+}
+
+export interface SavedSearchHitsTable {
+  saved_search_id: string;
+  call_id: string;
+  created_at: Generated<Date>;
+}
+
+export interface AlertDigestsTable {
+  user_id: string;
+  period: string;
+  covered_until: Date;
+  items: number;
+  created_at: Generated<Date>;
+}
+
+export interface AlertCursorsTable {
+  name: string;
+  until: Date;
+}
+
+export interface FeedTokensTable {
+  token: string;
+  comune_istat: string | null;
+  user_id: string | null;
+  created_at: Generated<Date>;
+}
+
+export interface WebhooksTable {
+  id: Generated<string>;
+  comune_istat: string | null;
+  aggregation_id: string | null;
+  url: string;
+  description: string | null;
+  secret: string;
+  active: Generated<boolean>;
+  created_by: string | null;
+  created_at: Generated<Date>;
+  updated_at: Generated<Date>;
 }
 
 export interface ThemeRulesTable {
@@ -464,7 +525,9 @@ export interface AlertDeliveriesTable {
   idempotency_key: string;
   user_id: string | null;
   call_id: string | null;
-  channel: 'email';
+  channel: 'email' | 'webhook';
+  webhook_id: string | null;
+  kind: Generated<string>;
   status: Generated<'queued' | 'sent' | 'dead'>;
   message: unknown;
   attempts: Generated<number>;
@@ -479,6 +542,13 @@ export interface Database {
   alert_deliveries: AlertDeliveriesTable;
   alert_subscriptions: AlertSubscriptionsTable;
   notifications: NotificationsTable;
+  call_follows: CallFollowsTable;
+  saved_searches: SavedSearchesTable;
+  saved_search_hits: SavedSearchHitsTable;
+  alert_digests: AlertDigestsTable;
+  alert_cursors: AlertCursorsTable;
+  feed_tokens: FeedTokensTable;
+  webhooks: WebhooksTable;
   comuni: ComuniTable;
   aggregations: AggregationsTable;
   aggregation_members: AggregationMembersTable;
