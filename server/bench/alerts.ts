@@ -5,6 +5,8 @@ import { sql } from 'kysely';
 import { SMTPServer } from 'smtp-server';
 import { deliverQueued } from '../src/modules/alerts/alerts.delivery.ts';
 import { processAlertEvents } from '../src/modules/alerts/alerts.service.ts';
+import { processScheduledAlerts } from '../src/modules/alerts/alerts.schedule.ts';
+import { processDigests } from '../src/modules/alerts/alerts.digest.ts';
 import type { Connector } from '../src/modules/ingest/connector.ts';
 import { runIngest } from '../src/modules/ingest/ingest.service.ts';
 import { matchCall } from '../src/modules/matching/matching.service.ts';
@@ -66,6 +68,18 @@ export async function alertsScenario(databaseUrl: string): Promise<void> {
     const seconds = (performance.now() - started) / 1000;
     const duplicates = sink.ids.length - new Set(sink.ids).size;
     console.log(`one call matching ${SUBSCRIBERS} immediate-e-mail subscribers: ${queued} e-mails queued in ${queuedAfter.toFixed(2)} s, ${sink.ids.length} delivered to the SMTP sink in ${seconds.toFixed(2)} s, ${duplicates} duplicates`);
+
+    // The same subscribers on the weekly digest: a reminder a week before closing, then the digests.
+    await db.updateTable('alert_subscriptions').set({ email: 'weekly' }).execute();
+    const closes = (await db.selectFrom('call_windows').select('closes_at').where('call_id', '=', id).executeTakeFirstOrThrow()).closes_at!;
+    const reminderAt = new Date(closes.getTime() - 7 * 86_400_000 + 60_000);
+    await db.insertInto('alert_cursors').values({ name: 'schedule', until: new Date(reminderAt.getTime() - 120_000) }).onConflict((oc) => oc.column('name').doUpdateSet({ until: new Date(reminderAt.getTime() - 120_000) })).execute();
+    let mark = performance.now();
+    const reminders = await processScheduledAlerts(db, options, reminderAt);
+    console.log(`reminder 7 days before closing: ${reminders.notifications} notifications in ${((performance.now() - mark) / 1000).toFixed(2)} s`);
+    mark = performance.now();
+    const { digests } = await processDigests(db, options, new Date(Date.now() + 7 * 86_400_000));
+    console.log(`weekly digests: ${digests} composed and queued in ${((performance.now() - mark) / 1000).toFixed(2)} s`);
   } finally {
     await mailer.close();
     await sink.close();

@@ -8,8 +8,11 @@ export interface SmtpSink {
   close(): Promise<void>;
 }
 
+/** Decides, once a message is read, whether to accept it now; `hold` never answers (a crash test). */
+export type BeforeAccept = (mail: ParsedMail) => 'accept' | 'hold';
+
 /** A real SMTP server on loopback that keeps every message it accepts, parsed. */
-export async function startSmtpSink(): Promise<SmtpSink> {
+export async function startSmtpSink(beforeAccept: BeforeAccept = () => 'accept'): Promise<SmtpSink> {
   const messages: ParsedMail[] = [];
   const server = new SMTPServer({
     authOptional: true,
@@ -18,6 +21,7 @@ export async function startSmtpSink(): Promise<SmtpSink> {
     onData(stream, _session, callback) {
       simpleParser(stream).then(
         (mail) => {
+          if (beforeAccept(mail) === 'hold') return;
           messages.push(mail);
           callback();
         },

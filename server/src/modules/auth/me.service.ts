@@ -1,4 +1,4 @@
-import type { Kysely } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import type { Database } from '../../plugins/db/schema.ts';
 import { notFound } from '../../plugins/errors/problem.ts';
 import { toMembership, toUser } from './auth.mappers.ts';
@@ -22,7 +22,7 @@ export async function describeMe(db: Kysely<Database>, principal: Principal) {
 export async function exportPersonalData(db: Kysely<Database>, userId: string) {
   const user = await findUserById(db, userId);
   if (!user) throw notFound('USER_NOT_FOUND', 'Utente non trovato.');
-  const [memberships, sessions, tokens, invitations, audit, subscription, notifications] = await Promise.all([
+  const [memberships, sessions, tokens, invitations, audit, subscription, notifications, follows, savedSearches, deliveries] = await Promise.all([
     membershipsOf(db, userId),
     db.selectFrom('sessions').select(['created_at', 'last_seen_at', 'expires_at']).where('user_id', '=', userId).execute(),
     db.selectFrom('api_tokens').select(['id', 'name', 'role', 'comune_istats', 'created_at', 'last_used_at', 'revoked_at']).where('created_by', '=', userId).execute(),
@@ -30,6 +30,9 @@ export async function exportPersonalData(db: Kysely<Database>, userId: string) {
     db.selectFrom('audit_log').select(['at', 'action', 'entity', 'entity_id', 'changes', 'ip']).where('actor_user_id', '=', userId).orderBy('at').execute(),
     db.selectFrom('alert_subscriptions').selectAll().where('user_id', '=', userId).executeTakeFirst(),
     db.selectFrom('notifications').select(['call_id', 'comune_istat', 'title', 'body', 'created_at', 'read_at']).where('user_id', '=', userId).orderBy('id').execute(),
+    db.selectFrom('call_follows').select(['call_id', 'mode', 'created_at']).where('user_id', '=', userId).execute(),
+    db.selectFrom('saved_searches').select(['name', 'query', 'notify', 'created_at']).where('user_id', '=', userId).execute(),
+    db.selectFrom('alert_deliveries').select(['channel', 'kind', 'status', 'created_at', 'sent_at']).select(sql<string>`message ->> 'subject'`.as('subject')).where('user_id', '=', userId).orderBy('id').execute(),
   ]);
   return {
     exportedAt: new Date().toISOString(),
@@ -41,5 +44,8 @@ export async function exportPersonalData(db: Kysely<Database>, userId: string) {
     activity: audit,
     alertSubscription: subscription ?? null,
     notifications,
+    followedCalls: follows,
+    savedSearches,
+    emailsSent: deliveries,
   };
 }

