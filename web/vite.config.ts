@@ -1,11 +1,33 @@
+import { fileURLToPath } from 'node:url';
+import { dirname, resolve } from 'node:path';
+import { createRequire } from 'node:module';
 import { defineConfig } from 'vite';
 import vue from '@vitejs/plugin-vue';
 
+const require = createRequire(import.meta.url);
+const bootstrapItalia = dirname(require.resolve('bootstrap-italia/package.json'));
+// Bootstrap Italia's SCSS imports Splide's sources, which Splide's `exports` do not list.
+const splide = resolve(dirname(createRequire(resolve(bootstrapItalia, 'package.json')).resolve('@splidejs/splide')), '../..');
+
 export default defineConfig({
   plugins: [vue()],
+  resolve: {
+    alias: [
+      { find: '@bi-fonts', replacement: resolve(bootstrapItalia, 'dist/fonts') },
+      { find: /^@bi-sprite(?=\?|$)/, replacement: resolve(bootstrapItalia, 'dist/svg/sprites.svg') },
+      { find: '@splidejs/splide/src', replacement: resolve(splide, 'src') },
+      { find: '@', replacement: fileURLToPath(new URL('./src', import.meta.url)) },
+    ],
+  },
+  css: {
+    preprocessorOptions: {
+      // Bootstrap Italia 2.x still uses @import and global functions.
+      scss: { quietDeps: true, silenceDeprecations: ['import', 'global-builtin', 'color-functions', 'mixed-decls', 'legacy-js-api'] },
+    },
+  },
   server: {
     port: 5173,
     proxy: { '/api': { target: process.env.API_URL ?? 'http://127.0.0.1:3000', changeOrigin: false } },
   },
-  build: { outDir: 'dist', emptyOutDir: true, sourcemap: false },
+  build: { outDir: 'dist', emptyOutDir: true, sourcemap: false, assetsInlineLimit: 0 },
 });

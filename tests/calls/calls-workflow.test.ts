@@ -86,7 +86,12 @@ describe('the editorial workflow', () => {
     const kinds = (await events(id)).map((e) => e.kind);
     expect(kinds).toEqual(['call.published', 'call.changed']);
     expect((await events(id))[1]!.payload).toMatchObject({ changedFields: ['windows'] });
-    expect((await rtd.get(`/api/v1/calls/${id}/history`)).status).toBe(403);
+    // The public sees what changed and when, not who changed it; drafts stay with the editors.
+    const seen = await rtd.get(`/api/v1/calls/${id}/history`);
+    expect(seen.status).toBe(200);
+    expect(seen.body.items[0]).toMatchObject({ changedBy: null, changes: { title: { from: 'Avviso da modificare', to: 'Avviso modificato' } } });
+    const draft = await post(first, '/api/v1/calls', callInput({ title: 'Bozza riservata' }));
+    expect((await rtd.get(`/api/v1/calls/${draft.body.id}/history`)).status).toBe(404);
   });
 
   it('withdraws a published call: it leaves the catalogue and an event says why', async () => {

@@ -4,3 +4,7 @@ declare module '*.vue' {
   const component: DefineComponent<object, object, unknown>;
   export default component;
 }
+declare module '@bi-sprite?url' {
+  const url: string;
+  export default url;
+}

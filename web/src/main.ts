@@ -1,6 +1,8 @@
 import { createApp } from 'vue';
 import { createPinia } from 'pinia';
+import './styles/theme.scss';
+import './styles/fonts.css';
 import App from './App.vue';
-import { router } from './router/index.ts';
+import { router } from './router/index';
 
 createApp(App).use(createPinia()).use(router).mount('#app');

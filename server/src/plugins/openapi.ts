@@ -30,6 +30,18 @@ function addDefaultErrors(route: RouteOptions) {
   route.schema.response = response;
 }
 
+type OpenApiDocument = { paths?: Record<string, Record<string, { parameters?: { in: string; required?: boolean; schema?: { default?: unknown } }[] }>> };
+
+/** A query parameter with a default may be left out: clients generated from the document must not require it. */
+function withOptionalDefaults(document: OpenApiDocument) {
+  for (const operations of Object.values(document.paths ?? {})) {
+    for (const operation of Object.values(operations)) {
+      for (const parameter of operation.parameters ?? []) if (parameter.in === 'query' && parameter.schema?.default !== undefined) parameter.required = false;
+    }
+  }
+  return document as never;
+}
+
 export const openApiPlugin = fp(async (app: FastifyInstance) => {
   app.addSchema(FieldErrorSchema);
   app.addSchema(ProblemSchema);
@@ -51,6 +63,7 @@ export const openApiPlugin = fp(async (app: FastifyInstance) => {
       tags: [{ name: 'system', description: 'Stato del servizio' }],
     },
     refResolver: { buildLocalReference: (json, _baseUri, _fragment, i) => String(json.$id ?? `def-${i}`) },
+    transformObject: (documentObject) => withOptionalDefaults(('openapiObject' in documentObject ? documentObject.openapiObject : documentObject.swaggerObject) as OpenApiDocument),
   });
   await app.register(swaggerUi, { routePrefix: '/api/docs', staticCSP: true });
 

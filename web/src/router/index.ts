@@ -1,14 +1,60 @@
+import { nextTick } from 'vue';
 import { createRouter, createWebHistory } from 'vue-router';
-import HomeView from '../views/HomeView.vue';
+import { useSessionStore } from '@/stores/session';
+import OpportunitiesView from '@/views/OpportunitiesView.vue';
+
+declare module 'vue-router' {
+  interface RouteMeta {
+    title: string;
+    /** Only for signed-in users; anonymous visitors are sent to the login page. */
+    private?: boolean;
+  }
+}
 
 export const router = createRouter({
   history: createWebHistory(),
   routes: [
-    { path: '/', name: 'home', component: HomeView, meta: { title: 'Home' } },
-    { path: '/:pathMatch(.*)*', name: 'not-found', component: () => import('../views/NotFoundView.vue'), meta: { title: 'Pagina non trovata' } },
+    { path: '/', redirect: { name: 'opportunities' } },
+    { path: '/accedi', name: 'login', component: () => import('@/views/LoginView.vue'), meta: { title: 'Accedi' } },
+    { path: '/opportunita', name: 'opportunities', component: OpportunitiesView, meta: { title: 'Le mie opportunità', private: true } },
+    { path: '/bandi/:id', name: 'call', component: () => import('@/views/CallDetailView.vue'), meta: { title: 'Dettaglio bando' } },
+    { path: '/cerca', name: 'search', component: () => import('@/views/SearchView.vue'), meta: { title: 'Cerca bandi' } },
+    { path: '/scadenze', name: 'deadlines', component: () => import('@/views/DeadlinesView.vue'), meta: { title: 'Scadenze', private: true } },
+    { path: '/profilo', name: 'profile', component: () => import('@/views/ProfileView.vue'), meta: { title: 'Profilo e programmazione', private: true } },
+    { path: '/avvisi', name: 'alerts', component: () => import('@/views/AlertsView.vue'), meta: { title: 'Avvisi e notifiche', private: true } },
+    { path: '/privacy', name: 'privacy', component: () => import('@/views/LegalView.vue'), meta: { title: 'Informativa sulla privacy' } },
+    { path: '/note-legali', name: 'legal', component: () => import('@/views/LegalView.vue'), meta: { title: 'Note legali' } },
+    { path: '/accessibilita', name: 'accessibility', component: () => import('@/views/LegalView.vue'), meta: { title: 'Dichiarazione di accessibilità' } },
+    { path: '/:pathMatch(.*)*', name: 'not-found', component: () => import('@/views/NotFoundView.vue'), meta: { title: 'Pagina non trovata' } },
   ],
+  scrollBehavior: (_to, _from, saved) => saved ?? { top: 0 },
 });
 
-router.afterEach((to) => {
-  document.title = `${String(to.meta.title ?? '')} · Cruscotto digitale dei comuni`;
+router.beforeEach(async (to) => {
+  const session = useSessionStore();
+  if (!session.loaded) await session.load();
+  if (to.meta.private && !session.me) return { name: 'login', query: { next: to.fullPath } };
+  return true;
+});
+
+/** The page's heading, once the view has rendered it (some wait for their data). */
+async function headingOf(page: string): Promise<HTMLElement | null> {
+  await nextTick();
+  for (let waited = 0; waited < 3000; waited += 50) {
+    const heading = document.querySelector<HTMLElement>('main h1');
+    if (heading || router.currentRoute.value.fullPath !== page) return heading;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  return null;
+}
+
+/** After a route change the page's heading takes the focus, so screen readers start from it. */
+router.afterEach(async (to, from) => {
+  document.title = `${to.meta.title} · Cruscotto digitale dei comuni`;
+  if (from.matched.length === 0 || to.path === from.path) return;
+  const heading = await headingOf(to.fullPath);
+  if (heading) {
+    heading.setAttribute('tabindex', '-1');
+    heading.focus();
+  }
 });

@@ -22,6 +22,20 @@ const authRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
   );
 
+  app.get(
+    '/auth/methods',
+    {
+      config: { access: 'public' },
+      schema: {
+        tags: ['auth'],
+        operationId: 'getLoginMethods',
+        summary: 'Modi di accesso attivi su questa installazione (password, SPID/CIE)',
+        response: { 200: Type.Object({ password: Type.Boolean(), oidc: Type.Boolean({ description: 'Accesso con SPID o CIE tramite il broker OpenID Connect' }) }) },
+      },
+    },
+    async () => ({ password: true, oidc: app.config.oidc !== undefined }),
+  );
+
   app.post(
     '/auth/login',
     {
@@ -65,6 +79,23 @@ const authRoutes: FastifyPluginAsyncTypebox = async (app) => {
       schema: { tags: ['auth'], operationId: 'getMe', summary: 'Utente corrente, ruolo e appartenenze', response: { 200: Type.Ref('Me'), ...problemResponses({ 401: 'Non autenticato', 404: 'Accesso non associato a un utente' }) } },
     },
     async (request) => describeMe(app.db, request.principal!),
+  );
+
+  app.get(
+    '/auth/session',
+    {
+      config: { access: 'public' },
+      schema: {
+        tags: ['auth'],
+        operationId: 'getSession',
+        summary: 'Chi è collegato, se qualcuno lo è (per le pagine che si aprono anche senza accesso)',
+        response: { 200: Type.Object({ authenticated: Type.Boolean(), me: Type.Union([Type.Null(), Type.Ref('Me')]) }) },
+      },
+    },
+    async (request, reply) => {
+      reply.header('cache-control', 'no-store');
+      return request.principal?.userId ? { authenticated: true, me: await describeMe(app.db, request.principal) } : { authenticated: false, me: null };
+    },
   );
 
   app.get(

@@ -12,6 +12,7 @@ import { findCall, listCalls, type Clock } from './calls.queries.ts';
 import { CallParams, EditorialListQuery, type CallInput } from './calls.schemas.ts';
 import { actorOf, approveCall, archiveCall, createCall, mergeCalls, publishCall, scheduleCall, submitCall, updateCall, withdrawCall, type Actor } from './calls.service.ts';
 import { callHistory } from './history.queries.ts';
+import { hasPermission } from '../auth/permissions.ts';
 import { findDuplicateCandidates } from './duplicates.queries.ts';
 import { sql } from 'kysely';
 import { recordAudit } from '../../plugins/audit.ts';
@@ -75,11 +76,24 @@ const editorialRoutes: FastifyPluginAsyncTypebox = async (app) => {
 
   app.get(
     '/calls/:id/history',
-    { config: WRITE, schema: { tags: ['calls'], operationId: 'getCallHistory', summary: 'Versioni di un bando: campi cambiati, valori prima e dopo, autore', params: CallParams, response: { 200: Type.Ref('CallHistory'), ...ERRORS } } },
+    {
+      config: { access: 'public' },
+      schema: {
+        tags: ['calls'],
+        operationId: 'getCallHistory',
+        summary: 'Versioni di un bando: campi cambiati, valori prima e dopo (l’autore solo per la redazione)',
+        description: 'Pubblico per i bandi pubblicati, ritirati o archiviati; la redazione vede anche le bozze e chi ha fatto ogni modifica.',
+        params: CallParams,
+        response: { 200: Type.Ref('CallHistory'), ...problemResponses({ 404: 'Bando non trovato' }) },
+      },
+    },
     async (request) => {
-      const items = await callHistory(app.db, request.params.id);
+      const editor = request.principal !== null && hasPermission(request.principal, 'calls:write');
+      const call = await app.db.selectFrom('calls').select('editorial_status').where('id', '=', request.params.id).executeTakeFirst();
+      const items = call && (editor || ['published', 'withdrawn', 'archived'].includes(call.editorial_status)) ? await callHistory(app.db, request.params.id) : null;
       if (!items) throw notFound('CALL_NOT_FOUND', 'Bando non trovato.');
-      return { items };
+      // Who edited a call is the editors' business; the public sees what changed and when.
+      return { items: editor ? items : items.map((item) => ({ ...item, changedBy: null })) };
     },
   );
 

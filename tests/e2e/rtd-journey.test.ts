@@ -1,0 +1,195 @@
+/// <reference lib="dom" />
+import { existsSync, readFileSync } from 'node:fs';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { callInput, daysFromNow } from '../helpers/calls.ts';
+import { loginAs, type Agent } from '../helpers/identity.ts';
+import { waitFor } from '../helpers/processes.ts';
+import { startSmtpSink, type SmtpSink } from '../helpers/smtp-sink.ts';
+import { axeViolations, CHROMIUM, launchBrowser, screenshot, watchConsole } from './browser.ts';
+import { startE2eServer, type E2eServer } from './server.ts';
+
+const PASSWORD = 'Cruscotto-Demo-2026';
+const RTD = 'rtd.crema@demo.cruscotto.it';
+const canRun = existsSync(CHROMIUM);
+if (!canRun) console.log(`skipped the browser journeys: ${CHROMIUM} is missing (apt-get install -y chromium)`);
+
+let server: E2eServer;
+let sink: SmtpSink;
+let browser: Browser;
+let page: Page;
+let consoleErrors: ReturnType<typeof watchConsole>;
+let editor: Agent;
+let theme: string;
+
+let unplannedTheme: string;
+
+async function publish(title: string, themes = [theme]): Promise<string> {
+  const { body } = await editor
+    .post('/api/v1/calls')
+    .set('x-csrf-token', editor.csrf)
+    .send(callInput({ title, summary: 'Contributi ai comuni lombardi per i servizi digitali', themes, programme: { kind: 'regionale', code: null }, eligibility: { bodyTypes: ['comune'], territory: { regions: ['03'] }, aggregation: 'allowed', exclusions: [], conditions: [] }, windows: [{ opensAt: daysFromNow(-2), closesAt: daysFromNow(40) }], money: { totalBudget: 5_000_000, amount: { kind: 'fixed', amount: 40_000 } } }));
+  await editor.post(`/api/v1/calls/${body.id}/publish`).set('x-csrf-token', editor.csrf).expect(200);
+  await waitFor(async () => (await server.db.selectFrom('matches').select('call_id').where('call_id', '=', body.id).where('comune_istat', '=', '019035').executeTakeFirst()) !== undefined, 20_000, 'the call to be matched');
+  return body.id;
+}
+
+async function expectAccessible(name: string) {
+  await screenshot(page, name);
+  expect(await axeViolations(page), `axe on ${name}`).toEqual([]);
+}
+
+beforeAll(async () => {
+  if (!canRun) return;
+  sink = await startSmtpSink();
+  server = await startE2eServer({ SMTP_URL: sink.url, WEBHOOKS_ALLOW_PRIVATE_NETWORKS: 'true' });
+  const { seedDemo } = await import('../../seeds/demo.ts');
+  await seedDemo(server.db);
+  const item = await server.db
+    .selectFrom('programming_items as p')
+    .innerJoin('programming_item_themes as t', 't.item_id', 'p.id')
+    .select('t.theme_code')
+    .where('p.comune_istat', '=', '019035')
+    .where('p.status', 'in', ['planned', 'in_progress'])
+    .where('p.funding_status', '!=', 'funded')
+    .executeTakeFirstOrThrow();
+  theme = item.theme_code;
+  const planned = await server.db.selectFrom('programming_item_themes as t').innerJoin('programming_items as p', 'p.id', 't.item_id').select('t.theme_code').where('p.comune_istat', '=', '019035').execute();
+  const other = await server.db.selectFrom('themes').select('code').where('parent_code', 'is not', null).where('code', 'not in', planned.map((p) => p.theme_code)).orderBy('code').executeTakeFirstOrThrow();
+  unplannedTheme = other.code;
+  editor = await loginAs(server.server.app, 'redazione@demo.cruscotto.it', PASSWORD);
+  await publish('Servizi digitali per i comuni lombardi');
+  browser = await launchBrowser();
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, acceptDownloads: true, locale: 'it-IT', timezoneId: 'Europe/Rome' });
+  page = await context.newPage();
+  page.setDefaultTimeout(10_000);
+  consoleErrors = watchConsole(page);
+}, 120_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await server?.stop();
+  await sink?.close();
+});
+
+describe.runIf(canRun)('an RTD in the browser', { timeout: 60_000 }, () => {
+  it('logs in and sees the calls matched to their comune, with reasons', async () => {
+    await page.goto(`${server.url}/opportunita`);
+    await page.waitForURL(/\/accedi\?next=/);
+    await expect.poll(() => page.locator('h1').textContent()).toBe('Accedi al Cruscotto');
+    await expectAccessible('01-login');
+    await page.getByLabel('E-mail').fill(RTD);
+    await page.getByLabel('Password').fill('sbagliata');
+    await page.getByRole('button', { name: 'Accedi' }).click();
+    await expect.poll(() => page.locator('.alert-danger').textContent()).toMatch(/credenziali|password|e-mail/i);
+    await expectAccessible('02-login-error');
+    await page.getByLabel('Password').fill(PASSWORD);
+    await page.getByRole('button', { name: 'Accedi' }).click();
+    await page.waitForURL(/\/opportunita/);
+    await expect.poll(() => page.locator('h1').textContent()).toBe('Le mie opportunità: Crema');
+    const card = page.locator('.opportunity-card', { hasText: 'Servizi digitali per i comuni lombardi' });
+    await card.waitFor();
+    expect(await card.textContent()).toMatch(/Finanzia (1|\d+) de(i tuoi interventi pianificati|l)/);
+    expect(await card.textContent()).toContain('40.000');
+    expect(await page.locator('.summary-count').textContent()).toMatch(/^\d+$/);
+    await expectAccessible('03-opportunita');
+  });
+
+  it('filters through the URL and stays usable at 375 px', async () => {
+    await page.getByLabel('Ordina per').selectOption('deadline');
+    await page.waitForURL(/sort=deadline/);
+    await page.setViewportSize({ width: 375, height: 800 });
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(375);
+    await expectAccessible('04-opportunita-375px');
+    await page.setViewportSize({ width: 1280, height: 900 });
+  });
+
+  it('opens a call, follows it and adds it to the calendar', async () => {
+    await page.getByRole('link', { name: 'Servizi digitali per i comuni lombardi' }).first().click();
+    await page.waitForURL(/\/bandi\/[0-9a-f-]+\?comune=019035/);
+    await expect.poll(() => page.locator('h1').textContent()).toBe('Servizi digitali per i comuni lombardi');
+    await expect.poll(() => page.evaluate(() => document.activeElement?.tagName)).toBe('H1');
+    await page.locator('.eligibility-checklist').waitFor();
+    expect(await page.locator('.eligibility-checklist').textContent()).toContain('Soddisfatto');
+    await page.getByRole('button', { name: 'Segui il bando' }).click();
+    await expect.poll(() => page.getByRole('status').filter({ hasText: 'Segui il bando' }).count()).toBe(1);
+    const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Aggiungi al calendario' }).click()]);
+    expect(download.suggestedFilename()).toMatch(/^bando-[0-9a-f-]+\.ics$/);
+    expect(readFileSync((await download.path())!, 'utf8')).toContain('SUMMARY:Scadenza: Servizi digitali per i comuni lombardi');
+    await expectAccessible('05-dettaglio-bando');
+    const follows = await server.db.selectFrom('call_follows').selectAll().execute();
+    expect(follows.map((f) => f.mode)).toEqual(['follow']);
+  });
+
+  it('searches the catalogue with facets and highlights', async () => {
+    await page.getByRole('link', { name: 'Cerca bandi' }).first().click();
+    await page.getByLabel('Parole da cercare').fill('servizi digitali');
+    await page.getByRole('button', { name: 'Cerca' }).click();
+    await page.waitForURL(/q=servizi/);
+    await page.locator('mark').first().waitFor();
+    await expectAccessible('06-cerca');
+  });
+
+  it('sees the deadlines as a month calendar and a list, with the calendar feed', async () => {
+    await page.getByRole('link', { name: 'Scadenze' }).first().click();
+    await page.locator('.deadlines-list').waitFor();
+    expect(await page.locator('.deadlines-list').textContent()).toContain('Servizi digitali per i comuni lombardi');
+    expect(await page.locator('a', { hasText: 'iscriviti al calendario' }).getAttribute('href')).toMatch(/^webcal:\/\/.*\/scadenze\.ics$/);
+    await expectAccessible('07-scadenze');
+  });
+
+  it('asks for immediate e-mails, then receives the alert of a new call by e-mail and in the app', async () => {
+    await page.getByRole('link', { name: 'Avvisi e notifiche' }).first().click();
+    await page.getByText('Subito, un messaggio per ogni novità').click();
+    await page.getByRole('button', { name: 'Salva le preferenze' }).click();
+    await expect.poll(() => page.getByRole('status').filter({ hasText: 'Preferenze salvate.' }).count()).toBe(1);
+    await publish('Cloud e sicurezza per i comuni lombardi');
+    await waitFor(() => sink.messages.some((m) => m.subject === 'Nuovo bando per Crema: Cloud e sicurezza per i comuni lombardi'), 20_000, 'the alert e-mail');
+    const mail = sink.messages.find((m) => m.subject === 'Nuovo bando per Crema: Cloud e sicurezza per i comuni lombardi')!;
+    expect(mail.to).toMatchObject({ text: RTD });
+    expect(mail.text).toContain(`${server.url}/bandi/`);
+    await page.reload();
+    await page.locator('.notification-list', { hasText: 'Cloud e sicurezza per i comuni lombardi' }).waitFor();
+    await expectAccessible('08-avvisi');
+  });
+
+  it('shows a webhook address error next to its field, and the signing key in a dialog', async () => {
+    await page.getByLabel('Indirizzo del webhook per Crema').fill('ftp://gestionale.crema.example.it');
+    await page.getByRole('button', { name: 'Aggiungi il webhook' }).click();
+    await expect.poll(() => page.locator('#webhook-url-error').textContent()).toBe('Sono ammessi solo indirizzi http o https.');
+    expect(await page.getByLabel('Indirizzo del webhook per Crema').getAttribute('aria-invalid')).toBe('true');
+    await expectAccessible('09-webhook-errore');
+    await page.getByLabel('Indirizzo del webhook per Crema').fill(`${server.url}/api/v1/status`);
+    await page.getByRole('button', { name: 'Aggiungi il webhook' }).click();
+    await page.getByRole('dialog').waitFor();
+    expect(await page.locator('.webhook-secret').textContent()).toMatch(/^whsec_/);
+    await expectAccessible('10-webhook-dialogo');
+    await page.getByRole('button', { name: 'Chiudi', exact: true }).click();
+  });
+
+  it('adds a planned intervention, and the open call that can fund it appears beside it', async () => {
+    await publish('Videosorveglianza urbana per i comuni lombardi', [unplannedTheme]);
+    await page.getByRole('link', { name: 'Profilo e programmazione' }).first().click();
+    await page.locator('.programming-table').waitFor();
+    await page.getByRole('button', { name: 'Aggiungi l’intervento' }).click();
+    await expect.poll(() => page.locator('#item-title-error').textContent()).not.toBe('');
+    expect(await page.getByLabel('Titolo dell’intervento').getAttribute('aria-invalid')).toBe('true');
+    await expectAccessible('11-profilo-errori');
+    await page.getByLabel('Titolo dell’intervento').fill('Telecamere nel centro storico');
+    await page.getByLabel(/^Temi/).selectOption(unplannedTheme);
+    await page.getByLabel('Costo stimato (€)').fill('45000');
+    await page.getByRole('button', { name: 'Aggiungi l’intervento' }).click();
+    await expect.poll(() => page.getByRole('status').filter({ hasText: 'Intervento «Telecamere nel centro storico» aggiunto' }).count()).toBe(1);
+    const row = page.locator('.programming-table tr', { hasText: 'Telecamere nel centro storico' });
+    await expect.poll(async () => {
+      await page.reload();
+      return row.locator('.item-funders').textContent({ timeout: 5000 });
+    }, { timeout: 30_000, intervals: [1000] }).toContain('Videosorveglianza urbana per i comuni lombardi');
+    await expectAccessible('12-profilo');
+  });
+
+  it('ends without console errors, and with no failed request but the two it provoked', () => {
+    expect(consoleErrors.errors).toEqual([]);
+    expect(consoleErrors.failedRequests).toEqual(['401 POST /api/v1/auth/login', '422 POST /api/v1/comuni/019035/webhooks', expect.stringMatching(/^4(00|22) POST \/api\/v1\/comuni\/019035\/programming$/)]);
+  });
+});

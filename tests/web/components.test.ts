@@ -1,0 +1,103 @@
+// @vitest-environment happy-dom
+import { cleanup, fireEvent, render, screen, within } from '@testing-library/vue';
+import { createMemoryHistory, createRouter } from 'vue-router';
+import { afterEach, describe, expect, it } from 'vitest';
+import HighlightedText from '@/components/HighlightedText.vue';
+import MoneyTable from '@/components/MoneyTable.vue';
+import MonthCalendar from '@/components/MonthCalendar.vue';
+import OpportunityCard from '@/components/OpportunityCard.vue';
+import OpportunityFilters from '@/components/OpportunityFilters.vue';
+import type { Schemas } from '@/api/client';
+
+const router = createRouter({ history: createMemoryHistory(), routes: [{ path: '/bandi/:id', name: 'call', component: { template: '<div />' } }, { path: '/:p(.*)*', component: { template: '<div />' } }] });
+const global = { plugins: [router] };
+afterEach(cleanup);
+
+function opportunity(over: Partial<Schemas['Opportunity']> = {}): Schemas['Opportunity'] {
+  return {
+    call: { id: '5f0c1a52-8d8e-4c59-9d0b-1c2a3b4c5d6e', title: 'Servizi cloud per i comuni', issuer: 'Regione Lombardia', programme: 'regionale', measureCode: null, themes: ['cloud'], status: 'in_scadenza', nextDeadline: '2026-12-05T16:00:00.000Z' },
+    verdict: 'eligible_via_aggregation',
+    score: 72,
+    components: {},
+    reasons: { fundableItems: [{ id: '1', title: 'Migrazione al cloud' }, { id: '2', title: 'Backup' }], similarItems: [], matchedThemes: ['cloud'], amountBasis: null, daysLeft: 12, warnings: ['Scade tra 12 giorni'] },
+    amount: { min: 10_000, max: 20_000, basis: 'fascia' },
+    computedAt: '2026-11-22T10:00:00.000Z',
+    ...over,
+  };
+}
+
+describe('OpportunityCard', () => {
+  it('shows the status in words, the deadline with days left, the estimated amount and why it matches', () => {
+    render(OpportunityCard, { props: { opportunity: opportunity(), istat: '019035', themeLabel: (code: string) => (code === 'cloud' ? 'Cloud' : code) }, global });
+    const title = screen.getByRole('link', { name: 'Servizi cloud per i comuni' });
+    expect(title.getAttribute('href')).toBe('/bandi/5f0c1a52-8d8e-4c59-9d0b-1c2a3b4c5d6e?comune=019035');
+    expect(screen.getByText('Stato del bando:').className).toContain('visually-hidden');
+    expect(screen.getByText('In scadenza')).toBeTruthy();
+    expect(screen.getByText('Solo in forma associata')).toBeTruthy();
+    expect(screen.getByText('5 dicembre 2026').tagName).toBe('TIME');
+    expect(screen.getByText(/mancano 12 giorni/)).toBeTruthy();
+    expect(screen.getByText(/da 10\.000 € a 20\.000 €/)).toBeTruthy();
+    expect(screen.getByText('Finanzia 2 dei tuoi interventi pianificati')).toBeTruthy();
+    expect(screen.getByText('Sui temi che segui: Cloud')).toBeTruthy();
+    expect(screen.getByText('Scade tra 12 giorni')).toBeTruthy();
+  });
+
+  it('names the one planned intervention it funds, and says when no amount can be estimated', () => {
+    const one = opportunity({ verdict: 'eligible', amount: null, reasons: { ...opportunity().reasons, fundableItems: [{ id: '1', title: 'Migrazione al cloud' }], warnings: [] } });
+    render(OpportunityCard, { props: { opportunity: one, istat: '019035', themeLabel: (c: string) => c }, global });
+    expect(screen.getByText('Finanzia 1 dei tuoi interventi pianificati: Migrazione al cloud')).toBeTruthy();
+    expect(screen.getByText('Ammissibile')).toBeTruthy();
+    expect(screen.getByText('non stimabile')).toBeTruthy();
+  });
+});
+
+describe('OpportunityFilters', () => {
+  it('asks for the URL to change when a status, the programme or the order changes', async () => {
+    const { emitted } = render(OpportunityFilters, { props: { status: ['aperto'], programme: undefined, verdict: undefined, sort: 'score' } });
+    await fireEvent.click(screen.getByLabelText('In scadenza'));
+    await fireEvent.click(screen.getByLabelText('Aperto'));
+    await fireEvent.update(screen.getByLabelText('Programma'), 'pnrr');
+    await fireEvent.update(screen.getByLabelText('Ordina per'), 'deadline');
+    expect(emitted().change).toEqual([[{ status: ['aperto', 'in_scadenza'] }], [{ status: [] }], [{ programme: 'pnrr' }], [{ sort: 'deadline' }]]);
+  });
+});
+
+describe('MoneyTable', () => {
+  const money = { totalBudget: 1_000_000, amount: { kind: 'brackets' as const, brackets: [{ populationMin: 0, populationMax: 5000, amount: 23_147 }, { populationMin: 5001, populationMax: 20_000, amount: 32_589 }, { populationMin: 20_001, populationMax: null, amount: 59_966 }] } };
+
+  it('highlights the bracket of the comune and says so to screen readers', () => {
+    render(MoneyTable, { props: { money, population: 12_345 } });
+    const rows = screen.getAllByRole('row').slice(1);
+    expect(rows.map((r) => r.getAttribute('aria-current'))).toEqual([null, 'true', null]);
+    expect(within(rows[1]!).getByText('(la fascia del comune)')).toBeTruthy();
+    expect(within(rows[2]!).getByRole('rowheader').textContent).toBe('oltre 20.001');
+    expect(screen.getByText(/evidenziata la fascia del comune \(12\.345 abitanti\)/)).toBeTruthy();
+  });
+
+  it('highlights nothing without a population', () => {
+    render(MoneyTable, { props: { money, population: null } });
+    expect(screen.getAllByRole('row').filter((r) => r.getAttribute('aria-current'))).toEqual([]);
+  });
+});
+
+describe('HighlightedText', () => {
+  it('marks the matched words and shows anything else as text, never as HTML', () => {
+    const { container } = render(HighlightedText, { props: { text: 'Bando <mark>archivi</mark> <img src=x onerror=alert(1)> e <mark>cloud</mark>' } });
+    expect([...container.querySelectorAll('mark')].map((m) => m.textContent)).toEqual(['archivi', 'cloud']);
+    expect(container.querySelector('img')).toBeNull();
+    expect(container.textContent).toBe('Bando archivi <img src=x onerror=alert(1)> e cloud');
+  });
+});
+
+describe('MonthCalendar', () => {
+  it('puts each deadline on its day, weeks starting on Monday, and moves by month', async () => {
+    const { emitted } = render(MonthCalendar, { props: { month: '2026-12', entries: [{ day: '2026-12-05', title: 'Servizi cloud', to: '/bandi/1' }] }, global });
+    expect(screen.getByRole('heading').textContent).toBe('dicembre 2026');
+    const firstWeek = screen.getAllByRole('row')[1]!;
+    // 1 December 2026 is a Tuesday.
+    expect(within(firstWeek).getAllByRole('cell').map((c) => c.textContent?.trim().split(/\s/)[0] ?? '')).toEqual(['', '1', '2', '3', '4', '5Servizi', '6']);
+    await fireEvent.click(screen.getByRole('button', { name: 'Mese successivo' }));
+    await fireEvent.click(screen.getByRole('button', { name: 'Mese precedente' }));
+    expect(emitted().move).toEqual([['2027-01'], ['2026-11']]);
+  });
+});

@@ -1,0 +1,57 @@
+import createClient, { type Middleware } from 'openapi-fetch';
+import type { components, paths } from './schema';
+
+export type Schemas = components['schemas'];
+export type Problem = Schemas['Problem'];
+export type FieldError = Schemas['FieldError'];
+
+/** An API answer that is not a success, with the problem+json's Italian detail and field errors. */
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly problem: Partial<Problem>,
+  ) {
+    super(problem.detail ?? problem.title ?? `Errore ${status}`);
+  }
+  /** The Italian messages of the fields that caused it, by field name ("body.url" → "url"). */
+  fieldErrors(): Record<string, string> {
+    const errors: Record<string, string> = {};
+    for (const e of this.problem.errors ?? []) errors[e.field.replace(/^(body|querystring|params)\./, '')] = e.message;
+    return errors;
+  }
+}
+
+let csrfToken: string | null = null;
+export const forgetCsrfToken = () => (csrfToken = null);
+
+export async function csrf(): Promise<string> {
+  if (!csrfToken) {
+    const response = await fetch('/api/v1/auth/csrf', { credentials: 'same-origin' });
+    csrfToken = ((await response.json()) as { token: string }).token;
+  }
+  return csrfToken;
+}
+
+/** Unsafe requests carry the session's CSRF token (the cookie alone is not enough). */
+const csrfMiddleware: Middleware = {
+  async onRequest({ request }) {
+    if (!['GET', 'HEAD', 'OPTIONS'].includes(request.method)) request.headers.set('x-csrf-token', await csrf());
+    return request;
+  },
+};
+
+export const api = createClient<paths>({ baseUrl: '/', credentials: 'same-origin' });
+api.use(csrfMiddleware);
+
+/** The data of an answer, or an ApiError in Italian: views never look at raw responses. */
+export async function unwrap<T>(call: Promise<{ data?: T; error?: unknown; response: Response }>): Promise<T> {
+  let result: Awaited<typeof call>;
+  try {
+    result = await call;
+  } catch {
+    throw new ApiError(0, { detail: 'Il servizio non è raggiungibile: controlla la connessione e riprova.' });
+  }
+  if (result.response.ok) return result.data as T;
+  const problem = (result.error ?? {}) as Partial<Problem>;
+  throw new ApiError(result.response.status, problem);
+}

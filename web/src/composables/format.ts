@@ -1,0 +1,22 @@
+const EUROS = new Intl.NumberFormat('it-IT', { style: 'currency', currency: 'EUR', maximumFractionDigits: 0 });
+const DAY = new Intl.DateTimeFormat('it-IT', { timeZone: 'Europe/Rome', day: 'numeric', month: 'long', year: 'numeric' });
+const DAY_TIME = new Intl.DateTimeFormat('it-IT', { timeZone: 'Europe/Rome', day: 'numeric', month: 'long', year: 'numeric', hour: '2-digit', minute: '2-digit' });
+
+export const euros = (value: number) => EUROS.format(value);
+export const longDate = (iso: string | Date) => DAY.format(new Date(iso));
+export const longDateTime = (iso: string | Date) => DAY_TIME.format(new Date(iso));
+
+export function amountRange(amount: { min: number; max: number } | null | undefined): string | null {
+  if (!amount) return null;
+  return amount.min === amount.max ? euros(amount.max) : `da ${euros(amount.min)} a ${euros(amount.max)}`;
+}
+
+export function daysLeftText(days: number | null | undefined): string | null {
+  if (days === null || days === undefined) return null;
+  if (days <= 0) return 'scade oggi';
+  return days === 1 ? 'manca 1 giorno' : `mancano ${days} giorni`;
+}
+
+export const STATUS_LABELS: Record<string, string> = { in_arrivo: 'In arrivo', aperto: 'Aperto', in_scadenza: 'In scadenza', chiuso: 'Chiuso', esaurito: 'Fondi esauriti' };
+export const PROGRAMME_LABELS: Record<string, string> = { pnrr: 'PNRR', fesr: 'FESR', fse_plus: 'FSE+', regionale: 'Regione Lombardia', nazionale: 'Nazionale', ue: 'Unione europea', fondazione: 'Fondazioni', altro: 'Altro' };
+export const VERDICT_LABELS: Record<string, string> = { eligible: 'Il comune può partecipare', eligible_via_aggregation: 'Solo in forma associata', not_eligible: 'Non ammissibile' };

@@ -1,0 +1,51 @@
+import { defineStore } from 'pinia';
+import { computed, ref } from 'vue';
+import { api, forgetCsrfToken, unwrap, type Schemas } from '@/api/client';
+
+export interface ComuneChoice {
+  istat: string;
+  name: string;
+}
+
+/** Who is signed in, what they may do, and which comuni they serve. */
+export const useSessionStore = defineStore('session', () => {
+  const me = ref<Schemas['Me'] | null>(null);
+  const loaded = ref(false);
+  const comuni = ref<ComuneChoice[]>([]);
+
+  async function load() {
+    me.value = (await unwrap(api.GET('/api/v1/auth/session'))).me;
+    comuni.value = me.value ? await comuniOf(me.value) : [];
+    loaded.value = true;
+  }
+
+  async function login(email: string, password: string) {
+    forgetCsrfToken();
+    await unwrap(api.POST('/api/v1/auth/login', { body: { email, password } }));
+    forgetCsrfToken();
+    await load();
+  }
+
+  async function logout() {
+    await unwrap(api.POST('/api/v1/auth/logout'));
+    forgetCsrfToken();
+    me.value = null;
+    comuni.value = [];
+  }
+
+  const can = (permission: string) => me.value?.permissions.includes(permission) ?? false;
+  const role = computed(() => me.value?.user.role ?? null);
+  return { me, loaded, comuni, role, load, login, logout, can };
+});
+
+/** The comuni a user serves, with their names: directly, or through an associated office. */
+async function comuniOf(me: Schemas['Me']): Promise<ComuneChoice[]> {
+  const named = new Map<string, string>();
+  for (const m of me.memberships) if (m.comune) named.set(m.comune.istat, m.comune.name);
+  for (const m of me.memberships) {
+    if (!m.aggregation) continue;
+    const page = await unwrap(api.GET('/api/v1/comuni', { params: { query: { aggregation: m.aggregation.id, limit: 100 } } }));
+    for (const c of page.items) if (me.comuni.includes(c.istat)) named.set(c.istat, c.name);
+  }
+  return [...named].map(([istat, name]) => ({ istat, name })).sort((a, b) => a.name.localeCompare(b.name, 'it'));
+}
