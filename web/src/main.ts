@@ -2,6 +2,7 @@ import { createApp } from 'vue';
 import { createPinia } from 'pinia';
 import './styles/theme.scss';
 import './styles/fonts.css';
+import './styles/app.css';
 import App from './App.vue';
 import { router } from './router/index';
 

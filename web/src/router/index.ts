@@ -8,6 +8,8 @@ declare module 'vue-router' {
     title: string;
     /** Only for signed-in users; anonymous visitors are sent to the login page. */
     private?: boolean;
+    /** Only for users with this permission (editors, viewers, admins). */
+    permission?: string;
   }
 }
 
@@ -22,9 +24,14 @@ export const router = createRouter({
     { path: '/scadenze', name: 'deadlines', component: () => import('@/views/DeadlinesView.vue'), meta: { title: 'Scadenze', private: true } },
     { path: '/profilo', name: 'profile', component: () => import('@/views/ProfileView.vue'), meta: { title: 'Profilo e programmazione', private: true } },
     { path: '/avvisi', name: 'alerts', component: () => import('@/views/AlertsView.vue'), meta: { title: 'Avvisi e notifiche', private: true } },
+    { path: '/redazione', name: 'editorial', component: () => import('@/views/EditorialView.vue'), meta: { title: 'Redazione', private: true, permission: 'calls:write' } },
+    { path: '/redazione/bandi/nuovo', name: 'call-new', component: () => import('@/views/CallEditorView.vue'), meta: { title: 'Nuovo bando', private: true, permission: 'calls:write' } },
+    { path: '/redazione/bandi/:id', name: 'call-edit', component: () => import('@/views/CallEditorView.vue'), meta: { title: 'Modifica bando', private: true, permission: 'calls:write' } },
+    { path: '/redazione/fonti', name: 'sources', component: () => import('@/views/SourcesView.vue'), meta: { title: 'Fonti e importazioni', private: true, permission: 'ingest:run' } },
     { path: '/privacy', name: 'privacy', component: () => import('@/views/LegalView.vue'), meta: { title: 'Informativa sulla privacy' } },
     { path: '/note-legali', name: 'legal', component: () => import('@/views/LegalView.vue'), meta: { title: 'Note legali' } },
     { path: '/accessibilita', name: 'accessibility', component: () => import('@/views/LegalView.vue'), meta: { title: 'Dichiarazione di accessibilità' } },
+    { path: '/non-autorizzato', name: 'forbidden', component: () => import('@/views/NotFoundView.vue'), meta: { title: 'Accesso non consentito' } },
     { path: '/:pathMatch(.*)*', name: 'not-found', component: () => import('@/views/NotFoundView.vue'), meta: { title: 'Pagina non trovata' } },
   ],
   scrollBehavior: (_to, _from, saved) => saved ?? { top: 0 },
@@ -34,6 +41,7 @@ router.beforeEach(async (to) => {
   const session = useSessionStore();
   if (!session.loaded) await session.load();
   if (to.meta.private && !session.me) return { name: 'login', query: { next: to.fullPath } };
+  if (to.meta.permission && !session.can(to.meta.permission)) return { name: 'forbidden' };
   return true;
 });
 

@@ -1,0 +1,112 @@
+/// <reference lib="dom" />
+import { existsSync } from 'node:fs';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { waitFor } from '../helpers/processes.ts';
+import { axeViolations, CHROMIUM, launchBrowser, screenshot, watchConsole } from './browser.ts';
+import { startE2eServer, type E2eServer } from './server.ts';
+
+const PASSWORD = 'Cruscotto-Demo-2026';
+const canRun = existsSync(CHROMIUM);
+if (!canRun) console.log(`skipped the browser journeys: ${CHROMIUM} is missing (apt-get install -y chromium)`);
+
+let server: E2eServer;
+let browser: Browser;
+let page: Page;
+let watched: ReturnType<typeof watchConsole>;
+let callUrl: string;
+
+async function expectAccessible(name: string) {
+  await screenshot(page, name);
+  expect(await axeViolations(page), `axe on ${name}`).toEqual([]);
+}
+
+async function login(email: string) {
+  await page.goto(`${server.url}/accedi`);
+  await page.getByLabel('E-mail').fill(email);
+  await page.getByLabel('Password').fill(PASSWORD);
+  await page.getByRole('button', { name: 'Accedi' }).click();
+  await page.waitForURL(/\/opportunita/);
+}
+
+beforeAll(async () => {
+  if (!canRun) return;
+  server = await startE2eServer({ REVIEW_REQUIRED: 'true' });
+  const { seedDemo } = await import('../../seeds/demo.ts');
+  await seedDemo(server.db);
+  browser = await launchBrowser();
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'it-IT', timezoneId: 'Europe/Rome' });
+  page = await context.newPage();
+  page.setDefaultTimeout(10_000);
+  watched = watchConsole(page);
+}, 120_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await server?.stop();
+});
+
+describe.runIf(canRun)('editors in the browser', { timeout: 60_000 }, () => {
+  it('draft a call, with its bracket table checked as they type and errors next to the fields', async () => {
+    await login('redazione@demo.cruscotto.it');
+    await page.getByRole('link', { name: 'Redazione' }).first().click();
+    await expect.poll(() => page.locator('h1').textContent()).toBe('Redazione');
+    await expectAccessible('20-redazione');
+    await page.getByRole('link', { name: 'Nuovo bando' }).click();
+    await page.getByRole('button', { name: 'Salva la bozza' }).click();
+    await expect.poll(() => page.locator('#call-title-error').textContent()).not.toBe('');
+    await expectAccessible('21-bando-errori');
+
+    await page.getByLabel('Titolo').fill('Biblioteche digitali nei comuni lombardi');
+    await page.getByLabel('Sintesi').fill('Contributi per digitalizzare i cataloghi delle biblioteche comunali.');
+    await page.getByLabel(/^Temi/).selectOption({ index: 1 });
+    await page.getByLabel('Regioni (codici ISTAT, es. 03)').fill('03');
+    await page.getByLabel('Regioni (codici ISTAT, es. 03)').blur();
+    await page.getByLabel('Importo per comune').selectOption('brackets');
+    await page.getByLabel('Fascia 2: da abitanti').fill('8000');
+    await expect.poll(() => page.locator('.bracket-problems').textContent()).toContain('Nessuna fascia copre i comuni da 5001 a 7999 abitanti.');
+    await page.getByLabel('Fascia 2: da abitanti').fill('5001');
+    await expect.poll(() => page.locator('.bracket-problems').count()).toBe(0);
+    await page.getByLabel('Fascia 1: importo in euro').fill('15000');
+    await page.getByLabel('Fascia 2: importo in euro').fill('30000');
+    await page.getByLabel('Chiusura finestra 1 (vuota: fino a esaurimento)').fill('2027-03-31T17:00');
+    await page.getByRole('button', { name: 'Salva la bozza' }).click();
+    await page.waitForURL(/\/redazione\/bandi\/[0-9a-f-]{36}$/);
+    callUrl = page.url();
+    await expect.poll(() => page.locator('.editorial-status').textContent()).toBe('Bozza');
+  });
+
+  it('preview the comuni a draft would reach, then send it to review', async () => {
+    await page.getByRole('button', { name: 'Anteprima degli abbinamenti' }).click();
+    await expect.poll(() => page.locator('.preview-summary').textContent()).toMatch(/Raggiungerà \d+ comuni, \d+ solo in forma associata/);
+    expect(Number(/Raggiungerà (\d+)/.exec((await page.locator('.preview-summary').textContent())!)![1])).toBeGreaterThan(10);
+    await expectAccessible('22-anteprima');
+    await page.getByRole('button', { name: 'Manda in revisione' }).click();
+    await expect.poll(() => page.locator('.editorial-status').textContent()).toBe('In revisione');
+    // The author cannot approve their own call.
+    await page.getByRole('button', { name: 'Approva' }).click();
+    await expect.poll(() => page.locator('.call-workflow .alert-danger').textContent()).toContain('secondo redattore');
+  });
+
+  it('let a second editor approve and publish it, and matching reaches the comuni', async () => {
+    await page.getByRole('button', { name: 'Esci' }).click();
+    await page.waitForURL(/\/accedi/);
+    await login('revisione@demo.cruscotto.it');
+    await page.getByRole('link', { name: 'Redazione' }).first().click();
+    await page.getByRole('link', { name: 'Da revisionare' }).click();
+    await page.getByRole('link', { name: 'Biblioteche digitali nei comuni lombardi' }).click();
+    await page.waitForURL(callUrl);
+    await page.getByRole('button', { name: 'Approva' }).click();
+    await expect.poll(() => page.locator('.editorial-status').textContent()).toBe('Approvato');
+    await page.getByRole('button', { name: 'Pubblica ora' }).click();
+    await expect.poll(() => page.locator('.editorial-status').textContent()).toBe('Pubblicato');
+    await expectAccessible('23-pubblicato');
+    const id = callUrl.split('/').at(-1)!;
+    await waitFor(async () => (await server.db.selectFrom('matches').select('call_id').where('call_id', '=', id).executeTakeFirst()) !== undefined, 20_000, 'matches of the published call');
+  });
+
+  it('ends without console errors, and with no failed request but those it provoked', () => {
+    expect(watched.errors).toEqual([]);
+    expect(watched.failedRequests).toEqual([expect.stringMatching(/^4(00|22) POST \/api\/v1\/calls$/), expect.stringMatching(/^409 POST \/api\/v1\/calls\/[0-9a-f-]+\/approve$/)]);
+  });
+});
