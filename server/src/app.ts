@@ -33,6 +33,7 @@ import ingestRoutes from './modules/ingest/ingest.routes.ts';
 import themeRulesRoutes from './modules/ingest/theme-rules.routes.ts';
 import searchRoutes from './modules/search/search.routes.ts';
 import matchingRoutes from './modules/matching/matching.routes.ts';
+import coverageRoutes from './modules/matching/coverage.routes.ts';
 import { matchingWorker } from './modules/matching/matching.jobs.ts';
 import { alertsWorker } from './modules/alerts/alerts.jobs.ts';
 import alertsRoutes, { deliveriesRoutes, unsubscribeRoutes } from './modules/alerts/alerts.routes.ts';
@@ -167,6 +168,7 @@ export async function buildApp(config: Readonly<Config>, services: AppServices):
   await app.register(themeRulesRoutes, { prefix: '/api/v1' });
   await app.register(searchRoutes, { prefix: '/api/v1' });
   await app.register(matchingRoutes, { prefix: '/api/v1' });
+  await app.register(coverageRoutes, { prefix: '/api/v1' });
   await app.register(importsRoutes, { prefix: '/api/v1' });
   await app.register(themesRoutes, { prefix: '/api/v1' });
   await app.register(alertsRoutes, { prefix: '/api/v1' });

@@ -1,5 +1,5 @@
 /// <reference lib="dom" />
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { waitFor } from '../helpers/processes.ts';
@@ -35,7 +35,7 @@ beforeAll(async () => {
   const { seedDemo } = await import('../../seeds/demo.ts');
   await seedDemo(server.db);
   browser = await launchBrowser();
-  const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'it-IT', timezoneId: 'Europe/Rome' });
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'it-IT', timezoneId: 'Europe/Rome', acceptDownloads: true });
   page = await context.newPage();
   page.setDefaultTimeout(10_000);
   watched = watchConsole(page);
@@ -103,6 +103,25 @@ describe.runIf(canRun)('editors in the browser', { timeout: 60_000 }, () => {
     await expectAccessible('23-pubblicato');
     const id = callUrl.split('/').at(-1)!;
     await waitFor(async () => (await server.db.selectFrom('matches').select('call_id').where('call_id', '=', id).executeTakeFirst()) !== undefined, 20_000, 'matches of the published call');
+  });
+
+  it('let a viewer of the Region see the coverage and export it as CSV', async () => {
+    await page.getByRole('button', { name: 'Esci' }).click();
+    await page.waitForURL(/\/accedi/);
+    await login('regione@demo.cruscotto.it');
+    await page.getByRole('link', { name: 'Copertura' }).first().click();
+    await expect.poll(() => page.locator('.uncovered-summary').textContent()).toMatch(/\d+ comuni su \d+ non hanno oggi alcun bando aperto/);
+    expect(await page.locator('.bar-chart canvas').getAttribute('role')).toBe('img');
+    const [uncovered] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Scarica l’elenco in CSV' }).click()]);
+    expect(uncovered.suggestedFilename()).toBe('comuni-senza-bandi.csv');
+    expect(readFileSync((await uncovered.path())!, 'utf8')).toMatch(/^\uFEFFCodice ISTAT;Comune;Provincia;Classe dimensionale;Popolazione legale\r\n/);
+    await page.getByLabel('Bando aperto').selectOption({ label: 'Biblioteche digitali nei comuni lombardi' });
+    await expect.poll(() => page.locator('.reach-summary').textContent()).toMatch(/^\s*\d+ comuni \(\d+ solo in forma associata\)/);
+    const [reached] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Scarica i comuni raggiunti in CSV' }).click()]);
+    const rows = readFileSync((await reached.path())!, 'utf8').replace(/\r\n$/, '').split('\r\n');
+    expect(rows[0]).toBe('\uFEFFCodice ISTAT;Comune;Provincia;Classe dimensionale;Partecipazione;Pertinenza;Importo stimato massimo (€)');
+    expect(rows.length).toBeGreaterThan(10);
+    await expectAccessible('24-copertura');
   });
 
   it('ends without console errors, and with no failed request but those it provoked', () => {

@@ -184,7 +184,7 @@ describe.runIf(canRun)('an RTD in the browser', { timeout: 60_000 }, () => {
     await expect.poll(async () => {
       await page.reload();
       return row.locator('.item-funders').textContent({ timeout: 5000 });
-    }, { timeout: 30_000, intervals: [1000] }).toContain('Videosorveglianza urbana per i comuni lombardi');
+    }, { timeout: 30_000, interval: 1000 }).toContain('Videosorveglianza urbana per i comuni lombardi');
     await expectAccessible('12-profilo');
   });
 

@@ -1022,7 +1022,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Comuni che il bando raggiunge: conteggi per provincia e classe dimensionale, importo stimato complessivo */
+        /** Comuni che il bando raggiunge: conteggi per provincia e classe dimensionale, importo stimato complessivo (anche in CSV con Accept: text/csv) */
         get: operations["listCallMatches"];
         put?: never;
         post?: never;
@@ -1043,6 +1043,23 @@ export interface paths {
         put?: never;
         /** Quali comuni raggiungerebbe il bando (anche in bozza), senza salvare nulla */
         post: operations["previewCallMatches"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/coverage/uncovered": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Comuni senza alcun bando aperto utilizzabile oggi, per provincia e classe dimensionale (anche in CSV con Accept: text/csv) */
+        get: operations["listUncoveredComuni"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -2763,6 +2780,43 @@ export interface components {
              * @description Somma degli importi massimi stimati per i comuni ammissibili
              */
             totalEstimatedAmount: number;
+        };
+        UncoveredComuniPage: {
+            summary: {
+                /**
+                 * Format: int32
+                 * @description Comuni del territorio scelto
+                 */
+                comuni: number;
+                /**
+                 * Format: int32
+                 * @description Di questi, quanti non hanno alcun bando aperto utilizzabile
+                 */
+                uncovered: number;
+                byProvince: {
+                    [key: string]: number;
+                };
+                bySizeClass: {
+                    [key: string]: number;
+                };
+                comuniByProvince: {
+                    [key: string]: number;
+                };
+            };
+            items: {
+                istat: string;
+                name: string;
+                provinceSigla: string;
+                sizeClass: string | null;
+                /** Format: int32 */
+                legalPopulation: number | null;
+            }[];
+            /** Format: int32 */
+            total: number;
+            /** Format: int32 */
+            limit: number;
+            /** Format: int32 */
+            offset: number;
         };
         Theme: {
             /** @description Codice gerarchico, es. `piattaforme.pagopa` */
@@ -8658,6 +8712,26 @@ export interface operations {
                         /** Format: int32 */
                         offset: number;
                     };
+                    "text/csv": {
+                        reach: components["schemas"]["CallReach"];
+                        items: {
+                            istat: string;
+                            name: string;
+                            provinceSigla: string;
+                            sizeClass: string | null;
+                            verdict: string;
+                            /** Format: int32 */
+                            score: number;
+                            /** Format: double */
+                            amountMax: number | null;
+                        }[];
+                        /** Format: int32 */
+                        total: number;
+                        /** Format: int32 */
+                        limit: number;
+                        /** Format: int32 */
+                        offset: number;
+                    };
                 };
             };
             /** @description Richiesta non valida (parametri, JSON o campi errati) */
@@ -8765,6 +8839,81 @@ export interface operations {
             };
             /** @description Bando non trovato */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Troppe richieste: riprova dopo il tempo indicato da Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Errore interno */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listUncoveredComuni: {
+        parameters: {
+            query?: {
+                /** @description Codice ISTAT della regione */
+                region?: string;
+                province?: string;
+                sizeClass?: "fino-5000" | "5000-15000" | "oltre-15000";
+                /** @description Elementi per pagina (max 100) */
+                limit?: number;
+                /** @description Elementi da saltare */
+                offset?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UncoveredComuniPage"];
+                    "text/csv": components["schemas"]["UncoveredComuniPage"];
+                };
+            };
+            /** @description Richiesta non valida (parametri, JSON o campi errati) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Non autenticato */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Solo per Regione, ANCI e amministratori */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -15,9 +15,9 @@ export function callCalendar(call: Schemas['Call'], url: string): string {
   return lines.join('\r\n') + '\r\n';
 }
 
-export function download(name: string, body: string, type: string) {
+export function download(name: string, body: string | Blob, type: string) {
   const link = document.createElement('a');
-  link.href = URL.createObjectURL(new Blob([body], { type }));
+  link.href = URL.createObjectURL(body instanceof Blob ? body : new Blob([body], { type }));
   link.download = name;
   link.click();
   setTimeout(() => URL.revokeObjectURL(link.href), 1000);

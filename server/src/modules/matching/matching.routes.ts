@@ -1,6 +1,7 @@
 import { Nullable } from '../../shared/schema.ts';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
+import { csvEuros, toCsv } from '../../shared/csv-write.ts';
 import type { FastifyRequest } from 'fastify';
 import { notFound } from '../../plugins/errors/problem.ts';
 import { problemResponses } from '../../plugins/openapi.ts';
@@ -110,8 +111,9 @@ const matchingRoutes: FastifyPluginAsyncTypebox = async (app) => {
       schema: {
         tags: ['matching'],
         operationId: 'listCallMatches',
-        summary: 'Comuni che il bando raggiunge: conteggi per provincia e classe dimensionale, importo stimato complessivo',
+        summary: 'Comuni che il bando raggiunge: conteggi per provincia e classe dimensionale, importo stimato complessivo (anche in CSV con Accept: text/csv)',
         params: CallParams,
+        produces: ['application/json', 'text/csv'],
         querystring: Type.Object({ ...PageQuery }, { additionalProperties: false }),
         response: {
           200: Type.Object({
@@ -125,9 +127,14 @@ const matchingRoutes: FastifyPluginAsyncTypebox = async (app) => {
         },
       },
     },
-    async (request) => {
+    async (request, reply) => {
       if (!(await app.db.selectFrom('calls').select('id').where('id', '=', request.params.id).executeTakeFirst())) throw notFound('CALL_NOT_FOUND', 'Bando non trovato.');
       const { limit, offset } = request.query;
+      if ((request.headers.accept ?? '').includes('text/csv')) {
+        const { items } = await callReach(app.db, request.params.id, Number.MAX_SAFE_INTEGER, 0);
+        const csv = toCsv(['Codice ISTAT', 'Comune', 'Provincia', 'Classe dimensionale', 'Partecipazione', 'Pertinenza', 'Importo stimato massimo (€)'], items.map((c) => [c.istat, c.name, c.provinceSigla, c.sizeClass, c.verdict === 'eligible' ? 'da solo' : 'in forma associata', c.score, csvEuros(c.amountMax)]));
+        return reply.type('text/csv; charset=utf-8').header('content-disposition', 'attachment; filename="comuni-raggiunti.csv"').send(csv as never);
+      }
       return { ...(await callReach(app.db, request.params.id, limit, offset)), limit, offset };
     },
   );
