@@ -124,8 +124,44 @@ describe.runIf(canRun)('editors in the browser', { timeout: 60_000 }, () => {
     await expectAccessible('24-copertura');
   });
 
+  it('let an administrator manage users, invitations, aggregations and themes, and read the outbox', async () => {
+    await page.getByRole('button', { name: 'Esci' }).click();
+    await page.waitForURL(/\/accedi/);
+    await login('admin@demo.cruscotto.it');
+    await page.getByRole('link', { name: 'Amministrazione' }).first().click();
+    await page.locator('.users-table').waitFor();
+    await page.getByLabel('E-mail').fill('non-una-email');
+    await page.getByLabel('Nome e cognome').fill('Nuova RTD');
+    await page.getByRole('button', { name: 'Crea l’utente' }).click();
+    await expect.poll(() => page.locator('#new-user-email-error').textContent()).not.toBe('');
+    await expectAccessible('30-amministrazione-utenti');
+    await page.getByRole('link', { name: 'Inviti' }).click();
+    await page.getByLabel('E-mail').fill('nuova.rtd@comune.example.it');
+    await page.getByLabel('Nome e cognome').fill('Nuova RTD');
+    await page.getByLabel('Comuni (codici ISTAT)').fill('019035');
+    await page.getByRole('button', { name: 'Invia l’invito' }).click();
+    await expect.poll(() => page.getByRole('status').filter({ hasText: 'Invito inviato a nuova.rtd@comune.example.it.' }).count()).toBe(1);
+    await expectAccessible('31-amministrazione-inviti');
+    await page.getByRole('link', { name: 'Aggregazioni' }).click();
+    await page.getByRole('heading', { name: 'Nuova aggregazione' }).waitFor();
+    await expectAccessible('32-amministrazione-aggregazioni');
+    await page.getByRole('link', { name: 'Temi' }).click();
+    await page.getByRole('heading', { name: 'Nuovo tema' }).waitFor();
+    await expectAccessible('33-amministrazione-temi');
+    await page.getByRole('link', { name: 'Posta e invii' }).click();
+    await page.locator('.outbox-list li', { hasText: 'nuova.rtd@comune.example.it' }).getByRole('button', { name: 'Invito al Cruscotto digitale dei comuni' }).click();
+    await page.getByRole('dialog').waitFor();
+    expect(await page.locator('.outbox-text').textContent()).toContain(`${server.url}/`);
+    await expectAccessible('34-amministrazione-posta');
+    await page.getByRole('button', { name: 'Chiudi', exact: true }).click();
+  });
+
   it('ends without console errors, and with no failed request but those it provoked', () => {
     expect(watched.errors).toEqual([]);
-    expect(watched.failedRequests).toEqual([expect.stringMatching(/^4(00|22) POST \/api\/v1\/calls$/), expect.stringMatching(/^409 POST \/api\/v1\/calls\/[0-9a-f-]+\/approve$/)]);
+    expect(watched.failedRequests).toEqual([
+      expect.stringMatching(/^4(00|22) POST \/api\/v1\/calls$/),
+      expect.stringMatching(/^409 POST \/api\/v1\/calls\/[0-9a-f-]+\/approve$/),
+      expect.stringMatching(/^4(00|22) POST \/api\/v1\/users$/),
+    ]);
   });
 });
