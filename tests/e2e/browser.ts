@@ -41,3 +41,19 @@ export async function screenshot(page: Page, name: string): Promise<string> {
   await page.screenshot({ path, fullPage: true });
   return path;
 }
+
+/**
+ * What sticks out of the page narrowed to a 375 px phone (empty when nothing needs sideways
+ * scrolling; tables may scroll inside their own box).
+ */
+export async function overflowOnPhone(page: Page): Promise<string[]> {
+  const before = page.viewportSize();
+  await page.setViewportSize({ width: 375, height: 800 });
+  const wide = (await page.evaluate(`(() => {
+    if (document.documentElement.scrollWidth <= 375) return [];
+    const inScroller = (el) => { for (let p = el.parentElement; p; p = p.parentElement) { const o = getComputedStyle(p).overflowX; if (o === 'auto' || o === 'scroll') return true; } return false; };
+    return [...document.querySelectorAll('main *')].filter((el) => el.getBoundingClientRect().right > 376 && !inScroller(el)).slice(0, 5).map((el) => el.tagName.toLowerCase() + (el.id ? '#' + el.id : '') + (el.className && typeof el.className === 'string' ? '.' + el.className.trim().split(/\\s+/).join('.') : ''));
+  })()`)) as string[];
+  if (before) await page.setViewportSize(before);
+  return wide;
+}

@@ -3,7 +3,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { waitFor } from '../helpers/processes.ts';
-import { axeViolations, CHROMIUM, launchBrowser, screenshot, watchConsole } from './browser.ts';
+import { axeViolations, CHROMIUM, launchBrowser, overflowOnPhone, screenshot, watchConsole } from './browser.ts';
 import { startE2eServer, type E2eServer } from './server.ts';
 
 const PASSWORD = 'Cruscotto-Demo-2026';
@@ -19,6 +19,7 @@ let callUrl: string;
 async function expectAccessible(name: string) {
   await screenshot(page, name);
   expect(await axeViolations(page), `axe on ${name}`).toEqual([]);
+  expect(await overflowOnPhone(page), `${name} at 375 px`).toEqual([]);
 }
 
 async function login(email: string) {

@@ -6,7 +6,7 @@ import { callInput, daysFromNow } from '../helpers/calls.ts';
 import { loginAs, type Agent } from '../helpers/identity.ts';
 import { waitFor } from '../helpers/processes.ts';
 import { startSmtpSink, type SmtpSink } from '../helpers/smtp-sink.ts';
-import { axeViolations, CHROMIUM, launchBrowser, screenshot, watchConsole } from './browser.ts';
+import { axeViolations, CHROMIUM, launchBrowser, overflowOnPhone, screenshot, watchConsole } from './browser.ts';
 import { startE2eServer, type E2eServer } from './server.ts';
 
 const PASSWORD = 'Cruscotto-Demo-2026';
@@ -37,6 +37,7 @@ async function publish(title: string, themes = [theme]): Promise<string> {
 async function expectAccessible(name: string) {
   await screenshot(page, name);
   expect(await axeViolations(page), `axe on ${name}`).toEqual([]);
+  expect(await overflowOnPhone(page), `${name} at 375 px`).toEqual([]);
 }
 
 beforeAll(async () => {
@@ -124,9 +125,12 @@ describe.runIf(canRun)('an RTD in the browser', { timeout: 60_000 }, () => {
   it('searches the catalogue with facets and highlights', async () => {
     await page.getByRole('link', { name: 'Cerca bandi' }).first().click();
     await page.getByLabel('Parole da cercare').fill('servizi digitali');
-    await page.getByRole('button', { name: 'Cerca' }).click();
+    await page.getByRole('button', { name: 'Cerca', exact: true }).click();
     await page.waitForURL(/q=servizi/);
     await page.locator('mark').first().waitFor();
+    await page.getByLabel('Salva questa ricerca con il nome').fill('Servizi digitali');
+    await page.getByRole('button', { name: 'Salva la ricerca' }).click();
+    await expect.poll(() => page.getByRole('status').filter({ hasText: 'Ricerca «Servizi digitali» salvata' }).count()).toBe(1);
     await expectAccessible('06-cerca');
   });
 
