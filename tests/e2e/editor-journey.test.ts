@@ -18,6 +18,7 @@ let callUrl: string;
 
 async function expectAccessible(name: string) {
   await screenshot(page, name);
+  expect(await page.locator('h1').count(), `one h1 on ${name}`).toBe(1);
   expect(await axeViolations(page), `axe on ${name}`).toEqual([]);
   expect(await overflowOnPhone(page), `${name} at 375 px`).toEqual([]);
 }
@@ -102,6 +103,10 @@ describe.runIf(canRun)('editors in the browser', { timeout: 60_000 }, () => {
     await page.getByRole('button', { name: 'Pubblica ora' }).click();
     await expect.poll(() => page.locator('.editorial-status').textContent()).toBe('Pubblicato');
     await expectAccessible('23-pubblicato');
+    await page.getByRole('link', { name: '← Torna alla redazione' }).click();
+    await page.getByRole('link', { name: 'Fonti e importazioni' }).click();
+    await page.getByRole('heading', { name: 'Importazioni recenti' }).waitFor();
+    await expectAccessible('25-fonti');
     const id = callUrl.split('/').at(-1)!;
     await waitFor(async () => (await server.db.selectFrom('matches').select('call_id').where('call_id', '=', id).executeTakeFirst()) !== undefined, 20_000, 'matches of the published call');
   });

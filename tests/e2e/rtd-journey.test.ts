@@ -36,6 +36,7 @@ async function publish(title: string, themes = [theme]): Promise<string> {
 
 async function expectAccessible(name: string) {
   await screenshot(page, name);
+  expect(await page.locator('h1').count(), `one h1 on ${name}`).toBe(1);
   expect(await axeViolations(page), `axe on ${name}`).toEqual([]);
   expect(await overflowOnPhone(page), `${name} at 375 px`).toEqual([]);
 }
@@ -180,7 +181,7 @@ describe.runIf(canRun)('an RTD in the browser', { timeout: 60_000 }, () => {
     expect(await page.getByLabel('Titolo dell’intervento').getAttribute('aria-invalid')).toBe('true');
     await expectAccessible('11-profilo-errori');
     await page.getByLabel('Titolo dell’intervento').fill('Telecamere nel centro storico');
-    await page.getByLabel(/^Temi/).selectOption(unplannedTheme);
+    await page.getByLabel(/^Temi \(uno o più/).selectOption(unplannedTheme);
     await page.getByLabel('Costo stimato (€)').fill('45000');
     await page.getByRole('button', { name: 'Aggiungi l’intervento' }).click();
     await expect.poll(() => page.getByRole('status').filter({ hasText: 'Intervento «Telecamere nel centro storico» aggiunto' }).count()).toBe(1);
@@ -189,7 +190,23 @@ describe.runIf(canRun)('an RTD in the browser', { timeout: 60_000 }, () => {
       await page.reload();
       return row.locator('.item-funders').textContent({ timeout: 5000 });
     }, { timeout: 30_000, interval: 1000 }).toContain('Videosorveglianza urbana per i comuni lombardi');
+    await page.getByLabel(/^Temi di interesse del comune/).selectOption([unplannedTheme]);
+    await page.getByRole('button', { name: 'Salva il profilo' }).click();
+    await expect.poll(() => page.getByRole('status').filter({ hasText: 'Profilo aggiornato' }).count()).toBe(1);
+    const saved = await server.db.selectFrom('comune_interests').select('theme_code').where('comune_istat', '=', '019035').execute();
+    expect(saved.map((i) => i.theme_code)).toEqual([unplannedTheme]);
     await expectAccessible('12-profilo');
+  });
+
+  it('reads the privacy notice, the legal notes, the accessibility statement and a missing page', async () => {
+    for (const [link, name] of [['Informativa sulla privacy', '13-privacy'], ['Note legali', '14-note-legali'], ['Dichiarazione di accessibilità', '15-accessibilita']] as const) {
+      await page.getByRole('link', { name: link }).click();
+      await expect.poll(() => page.locator('h1').textContent()).toBe(link);
+      await expectAccessible(name);
+    }
+    await page.goto(`${server.url}/pagina-che-non-esiste`);
+    await expect.poll(() => page.locator('h1').textContent()).toBe('Pagina non trovata');
+    await expectAccessible('16-pagina-non-trovata');
   });
 
   it('ends without console errors, and with no failed request but the two it provoked', () => {

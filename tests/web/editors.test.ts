@@ -60,7 +60,7 @@ describe('EligibilityRuleEditor', () => {
     await fireEvent.change(screen.getByLabelText('Esclusi i comuni già finanziati dalle misure (es. 1.4.1)'));
     await fireEvent.update(screen.getByLabelText('Altre condizioni (una per riga, mostrate ai comuni)'), 'Delibera di giunta\n\n Progetto esecutivo ');
     await fireEvent.change(screen.getByLabelText('Altre condizioni (una per riga, mostrate ai comuni)'));
-    const updates = emitted()['update:modelValue']!.map(([value]) => value);
+    const updates = (emitted()['update:modelValue'] as unknown[][]).map(([value]) => value);
     expect(updates).toContainEqual({ ...base, bodyTypes: ['comune', 'unione'] });
     expect(updates).toContainEqual({ ...base, population: { max: 5000 } });
     expect(updates).toContainEqual({ ...base, territory: { provinces: ['BG', 'CR'] } });
