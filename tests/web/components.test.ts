@@ -101,3 +101,21 @@ describe('MonthCalendar', () => {
     expect(emitted().move).toEqual([['2027-01'], ['2026-11']]);
   });
 });
+
+describe('AppPagination', () => {
+  it('shows ten pages around the current one and asks for the offset of the page chosen', async () => {
+    const { default: AppPagination } = await import('@/components/AppPagination.vue');
+    const { emitted } = render(AppPagination, { props: { total: 500, pageSize: 10, offset: 240 } });
+    const buttons = screen.getAllByRole('button');
+    expect(buttons.map((b) => b.textContent?.replace('Pagina ', ''))).toEqual(['20', '21', '22', '23', '24', '25', '26', '27', '28', '29']);
+    expect(screen.getByRole('button', { current: 'page' }).textContent).toBe('Pagina 25');
+    await fireEvent.click(screen.getByRole('button', { name: 'Pagina 29' }));
+    expect(emitted().go).toEqual([[280]]);
+  });
+
+  it('is not shown for a single page', async () => {
+    const { default: AppPagination } = await import('@/components/AppPagination.vue');
+    render(AppPagination, { props: { total: 7, pageSize: 10, offset: 0 } });
+    expect(screen.queryByRole('navigation')).toBeNull();
+  });
+});

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { sql, type Kysely } from 'kysely';
 import type { Database } from '../../plugins/db/schema.ts';
-import { DEFAULT_REMINDER_DAYS } from './alerts.audience.ts';
+import { DEFAULT_REMINDER_DAYS, type CallFacts } from './alerts.audience.ts';
 
 export type FeedOwner = { comune: string } | { user: string };
 
@@ -39,21 +39,13 @@ export async function ownerOfToken(db: Kysely<Database>, token: string): Promise
   return { owner: { user: row.user_id! }, title: row.user!, reminderDays: row.reminder_days ?? DEFAULT_REMINDER_DAYS };
 }
 
-export interface FeedCall {
+export interface FeedCall extends CallFacts {
   call_id: string;
-  title: string;
   summary: string | null;
   issuer: string;
   version: number;
   published_at: Date;
   updated_at: Date;
-  comune_istat: string | null;
-  comune: string | null;
-  verdict: string | null;
-  score: number | null;
-  amount_min: number | null;
-  amount_max: number | null;
-  next_deadline: Date | null;
   windows: { opens_at: string; closes_at: string | null }[];
 }
 
