@@ -16,9 +16,9 @@ export interface E2eServer {
 }
 
 /** The real server, jobs included, on a fresh database of the embedded PostgreSQL. */
-export async function startE2eServer(env: Record<string, string> = {}): Promise<E2eServer> {
+export async function startE2eServer(env: Record<string, string> = {}, port?: number): Promise<E2eServer> {
   const database = await createTestDatabase();
-  const port = await freePort();
+  port ??= await freePort();
   const url = `http://127.0.0.1:${port}`;
   const config = loadConfig({
     DATABASE_URL: database.url,

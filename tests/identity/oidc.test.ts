@@ -131,6 +131,6 @@ describe('login with SPID/CIE through OpenID Connect', () => {
     const callback = new URL(await followToCallback(start.headers.location!, CALLBACK));
     const res = await agent.get(callback.pathname + '?' + 'state=x').set('accept', 'text/html');
     expect(res.status).toBe(302);
-    expect(res.headers.location).toBe('/accesso?errore=OIDC_STATE_INVALID');
+    expect(res.headers.location).toBe('/accedi?errore=OIDC_STATE_INVALID');
   });
 });

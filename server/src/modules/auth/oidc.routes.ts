@@ -91,7 +91,7 @@ const oidcRoutes: FastifyPluginAsyncTypebox = async (app) => {
         return reply.redirect('/', 302);
       } catch (error) {
         const wantsPage = (request.headers.accept ?? '').includes('text/html');
-        if (wantsPage && error instanceof AppError) return reply.redirect(`/accesso?errore=${encodeURIComponent(error.code)}`, 302);
+        if (wantsPage && error instanceof AppError) return reply.redirect(`/accedi?errore=${encodeURIComponent(error.code)}`, 302);
         throw error;
       }
     },
