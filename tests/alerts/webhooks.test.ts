@@ -166,3 +166,19 @@ describe('webhook addresses', () => {
     expect(await webhookTargetProblem('https://93.184.215.14/hook', false)).toBeNull();
   });
 });
+
+describe('the admins’ views of what was sent', () => {
+  it('list the webhook deliveries apart from e-mails, and the outbox of unsent messages', async () => {
+    await createTestUser(ctx.db, 'admin@anci.example.it', 'admin');
+    const admin = await loginAs(ctx.app, 'admin@anci.example.it');
+    const log = (await admin.get('/api/v1/alert-deliveries?channel=webhook&limit=100')).body;
+    expect(log.total).toBeGreaterThan(0);
+    expect(new Set(log.items.map((d: { channel: string }) => d.channel))).toEqual(new Set(['webhook']));
+    // The comune's webhook was deleted with its log; the aggregation's delivery of a new match remains.
+    expect(log.items.map((d: { kind: string; subject: string }) => `${d.kind} ${d.subject}`)).toContain('published call.matched');
+    await createOutboxMailer(ctx.db).send({ to: 'rtd@morterone.example.it', subject: 'Riepilogo settimanale del Cruscotto', text: 'Le novità della settimana.' });
+    const outbox = (await admin.get('/api/v1/mail-outbox')).body;
+    expect(outbox.items[0]).toMatchObject({ to: 'rtd@morterone.example.it', subject: 'Riepilogo settimanale del Cruscotto', text: 'Le novità della settimana.', html: null });
+    expect((await rtd.get('/api/v1/mail-outbox')).status).toBe(403);
+  });
+});
