@@ -54,6 +54,8 @@ export async function overflowOnPhone(page: Page): Promise<string[]> {
     const inScroller = (el) => { for (let p = el.parentElement; p; p = p.parentElement) { const o = getComputedStyle(p).overflowX; if (o === 'auto' || o === 'scroll') return true; } return false; };
     return [...document.querySelectorAll('main *')].filter((el) => el.getBoundingClientRect().right > 376 && !inScroller(el)).slice(0, 5).map((el) => el.tagName.toLowerCase() + (el.id ? '#' + el.id : '') + (el.className && typeof el.className === 'string' ? '.' + el.className.trim().split(/\\s+/).join('.') : ''));
   })()`)) as string[];
+  // The same checks hold on the phone: scrolling tables must be reachable by keyboard.
+  const violations = await axeViolations(page);
   if (before) await page.setViewportSize(before);
-  return wide;
+  return [...wide, ...violations.map((v) => `axe at 375 px: ${v}`)];
 }

@@ -196,6 +196,14 @@ describe.runIf(canRun)('an RTD in the browser', { timeout: 60_000 }, () => {
     const saved = await server.db.selectFrom('comune_interests').select('theme_code').where('comune_istat', '=', '019035').execute();
     expect(saved.map((i) => i.theme_code)).toEqual([unplannedTheme]);
     await expectAccessible('12-profilo');
+    // On a phone the interventions table scrolls in its box, which the keyboard can then reach.
+    const box = page.locator('.table-responsive:has(.programming-table)');
+    await page.setViewportSize({ width: 375, height: 800 });
+    await expect.poll(() => box.getAttribute('role')).toBe('region');
+    expect(await box.getAttribute('tabindex')).toBe('0');
+    expect(await box.getAttribute('aria-label')).toBe('Interventi della programmazione e bandi che possono finanziarli');
+    await page.setViewportSize({ width: 1280, height: 900 });
+    await expect.poll(() => box.getAttribute('role')).toBeNull();
   });
 
   it('reads the privacy notice, the legal notes, the accessibility statement and a missing page', async () => {
