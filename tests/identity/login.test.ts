@@ -87,3 +87,16 @@ describe('sessions', () => {
     await waitFor(async () => (await agent.get('/api/v1/me')).status === 401, 5000, 'the idle session to be refused');
   });
 });
+
+describe('GET /api/v1/auth/session and /auth/methods', () => {
+  it('say who is signed in without a 401 for anonymous visitors, and which ways of signing in are on', async () => {
+    const anonymous = await request(ctx.app.server).get('/api/v1/auth/session');
+    expect(anonymous.status).toBe(200);
+    expect(anonymous.headers['cache-control']).toBe('no-store');
+    expect(anonymous.body).toEqual({ authenticated: false, me: null });
+    const agent = await loginAs(ctx.app, 'rtd@comune.crema.cr.it');
+    const signedIn = (await agent.get('/api/v1/auth/session')).body;
+    expect(signedIn).toMatchObject({ authenticated: true, me: { user: { email: 'rtd@comune.crema.cr.it', role: 'rtd' }, comuni: ['019035'], scoped: true } });
+    expect((await request(ctx.app.server).get('/api/v1/auth/methods')).body).toEqual({ password: true, oidc: false });
+  });
+});
