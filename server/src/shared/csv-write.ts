@@ -1,7 +1,7 @@
 const cell = (value: string) => (/[";\r\n]/.test(value) ? `"${value.replace(/"/g, '""')}"` : value);
 
 /** `;`-separated UTF-8 with a BOM and CRLF, the way spreadsheet programs set to Italian open it. */
-export function toCsv(headers: string[], rows: (string | number | null)[][]): string {
+export function toCsv(headers: readonly string[], rows: (string | number | null)[][]): string {
   const lines = rows.map((row) => row.map((value) => cell(value === null ? '' : String(value))).join(';'));
   return '\uFEFF' + [headers.join(';'), ...lines].join('\r\n') + '\r\n';
 }

@@ -2,7 +2,11 @@ const EUROS = new Intl.NumberFormat('it-IT', { style: 'currency', currency: 'EUR
 const DAY = new Intl.DateTimeFormat('it-IT', { timeZone: 'Europe/Rome', day: 'numeric', month: 'long', year: 'numeric' });
 const DAY_TIME = new Intl.DateTimeFormat('it-IT', { timeZone: 'Europe/Rome', day: 'numeric', month: 'long', year: 'numeric', hour: '2-digit', minute: '2-digit' });
 
+const ROME_DAY = new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Rome' });
+
 export const euros = (value: number) => EUROS.format(value);
+/** "2026-11-23", the day in Rome (calendar keys). */
+export const romeDay = (iso: string | Date) => ROME_DAY.format(new Date(iso));
 export const longDate = (iso: string | Date) => DAY.format(new Date(iso));
 export const longDateTime = (iso: string | Date) => DAY_TIME.format(new Date(iso));
 

@@ -1,11 +1,11 @@
 import type { MailMessage } from '../../plugins/mail.ts';
 import { hmac, safeEqual } from '../auth/secrets.ts';
+import { escapeHtml } from '../../shared/html.ts';
 
 /** The token in one-click unsubscribe links: signed, so it needs no login, and bound to one user. */
 export const unsubscribeToken = (secret: string, userId: string) => hmac(secret, `unsubscribe:${userId}`);
 export const validUnsubscribeToken = (secret: string, userId: string, token: string) => safeEqual(token, unsubscribeToken(secret, userId));
 
-const escapeHtml = (text: string) => text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
 
 export interface EmailOptions {
   publicBaseUrl: string;

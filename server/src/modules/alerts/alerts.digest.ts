@@ -1,7 +1,7 @@
 import { sql, type Kysely } from 'kysely';
 import type { Database } from '../../plugins/db/schema.ts';
 import { isPecAddress } from '../../plugins/mail.ts';
-import { formatLongDate } from '../matching/profile-facts.ts';
+import { formatLongDate, romeDay } from '../matching/profile-facts.ts';
 import { groupBy } from '../../shared/group-by.ts';
 import { digestEmail, type DigestGroup } from './alert-email.ts';
 import type { AlertOptions } from './alerts.dispatch.ts';
@@ -26,7 +26,6 @@ async function lastPeriods(db: Kysely<Database>, now: Date): Promise<Period[]> {
            date_trunc('week', t) at time zone 'Europe/Rome' as week_end
       from local`.execute(db);
   const p = rows[0]!;
-  const romeDay = (at: Date) => new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Rome' }).format(at);
   return [
     { cadence: 'daily', key: `daily:${romeDay(p.day_start)}`, start: p.day_start, end: p.day_end },
     { cadence: 'weekly', key: `weekly:${romeDay(p.week_start)}`, start: p.week_start, end: p.week_end },

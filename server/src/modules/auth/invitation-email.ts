@@ -1,8 +1,8 @@
 import type { FastifyInstance } from 'fastify';
 import type { Selectable } from 'kysely';
 import type { InvitationsTable } from '../../plugins/db/schema.ts';
+import { escapeHtml } from '../../shared/html.ts';
 
-const escape = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
 /** The link carries the token in the fragment, so it never reaches a server log. */
 export async function sendInvitationEmail(app: FastifyInstance, invitation: Selectable<InvitationsTable>, token: string): Promise<void> {
@@ -22,6 +22,6 @@ export async function sendInvitationEmail(app: FastifyInstance, invitation: Sele
       '',
       'Se non aspettavi questo invito puoi ignorare il messaggio.',
     ].join('\n'),
-    html: `<!doctype html><html lang="it"><body><p>Gentile ${escape(invitation.name)},</p><p>sei stato invitato ad accedere al <strong>Cruscotto digitale dei comuni</strong>, il servizio di Regione Lombardia e ANCI Lombardia che mostra ai comuni le opportunità di finanziamento adatte alla loro programmazione.</p><p><a href="${escape(link)}">Attiva il tuo accesso</a> entro il ${escape(expires)}.</p><p>Se non aspettavi questo invito puoi ignorare il messaggio.</p></body></html>`,
+    html: `<!doctype html><html lang="it"><body><p>Gentile ${escapeHtml(invitation.name)},</p><p>sei stato invitato ad accedere al <strong>Cruscotto digitale dei comuni</strong>, il servizio di Regione Lombardia e ANCI Lombardia che mostra ai comuni le opportunità di finanziamento adatte alla loro programmazione.</p><p><a href="${escapeHtml(link)}">Attiva il tuo accesso</a> entro il ${escapeHtml(expires)}.</p><p>Se non aspettavi questo invito puoi ignorare il messaggio.</p></body></html>`,
   });
 }

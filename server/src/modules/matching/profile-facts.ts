@@ -24,6 +24,9 @@ export const formatNumber = (n: number) => NUMBER.format(n);
 const LONG_DATE = new Intl.DateTimeFormat('it-IT', { timeZone: 'Europe/Rome', dateStyle: 'long' });
 /** "5 dicembre 2026", the day in Rome. */
 export const formatLongDate = (at: Date | string) => LONG_DATE.format(new Date(at));
+const ROME_DAY = new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Rome' });
+/** "2026-11-23", the day in Rome. */
+export const romeDay = (at: Date) => ROME_DAY.format(at);
 
 /** The Region's size classes, on the legal population as `sizeClassSql` derives them for the registry. */
 export const sizeClassOf = (legalPopulation: number | null) => (legalPopulation === null ? null : legalPopulation < 5000 ? 'fino-5000' : legalPopulation <= 15000 ? '5000-15000' : 'oltre-15000');

@@ -3,6 +3,7 @@ import { RowError } from '../comuni/import-report.ts';
 import { parseEuros } from '../../shared/euros.ts';
 import type { ProgrammingItem } from './programming.mappers.ts';
 import type { ItemValues } from './programming.service.ts';
+import { csvEuros, toCsv } from '../../shared/csv-write.ts';
 
 /** The template's columns, in order; README "Programmazione: il modello CSV" documents them. */
 export const COLUMNS = ['codice', 'titolo', 'descrizione', 'temi', 'anno_inizio', 'anno_fine', 'costo_stimato', 'priorita', 'stato', 'stato_finanziamento', 'cup_finanziamenti'] as const;
@@ -71,29 +72,24 @@ export function parseItemRow(c: (name: (typeof COLUMNS)[number]) => string): Csv
   };
 }
 
-const cell = (value: string) => (/[";\r\n]/.test(value) ? `"${value.replace(/"/g, '""')}"` : value);
-const money = (value: number | null) => (value === null ? '' : value.toFixed(2).replace('.', ','));
-
 /** `;`-separated UTF-8 with a BOM, as spreadsheets set to Italian open and save it. */
 export function renderCsv(items: ProgrammingItem[]): string {
-  const lines = items.map((item) =>
-    [
+  return toCsv(
+    COLUMNS,
+    items.map((item) => [
       item.code ?? '',
       item.title,
       item.description ?? '',
       item.themes.join(', '),
       String(item.startYear),
       String(item.endYear),
-      money(item.estimatedCost),
+      csvEuros(item.estimatedCost),
       label(PRIORITY, item.priority as ProgrammingPriority),
       label(STATUS, item.status as ProgrammingStatus),
       label(FUNDING, item.fundingStatus as ProgrammingFundingStatus),
       item.fundings.map((f) => f.cup).filter(Boolean).join(', '),
-    ]
-      .map(cell)
-      .join(';'),
+    ]),
   );
-  return '\uFEFF' + [COLUMNS.join(';'), ...lines].join('\r\n') + '\r\n';
 }
 
 export const TEMPLATE_EXAMPLE: ProgrammingItem = {

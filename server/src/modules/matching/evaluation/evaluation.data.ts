@@ -56,6 +56,4 @@ export function factsAsOf(history: ComuneHistory, day: string): ComuneFacts {
   return { ...history.facts, awards };
 }
 
-const ROME_DAY = new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Rome' });
-export const romeDay = (at: Date) => ROME_DAY.format(at);
 

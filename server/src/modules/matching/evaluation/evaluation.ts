@@ -1,9 +1,9 @@
 import type { AwardRecord } from '../../comuni/funding-history.import.ts';
 import { estimateAmount } from '../amount.ts';
 import { evaluateEligibility, type Verdict } from '../eligibility.ts';
-import { sizeClassOf } from '../profile-facts.ts';
+import { romeDay, sizeClassOf } from '../profile-facts.ts';
 import { computeRelevance } from '../relevance.ts';
-import { avvisoKey, factsAsOf, romeDay, type CatalogueAvviso, type ComuneHistory } from './evaluation.data.ts';
+import { avvisoKey, factsAsOf, type CatalogueAvviso, type ComuneHistory } from './evaluation.data.ts';
 
 export interface EvaluationInput {
   catalogue: CatalogueAvviso[];
