@@ -15,6 +15,7 @@ let browser: Browser;
 let page: Page;
 let watched: ReturnType<typeof watchConsole>;
 let callUrl: string;
+let invitationLink: string;
 
 async function expectAccessible(name: string) {
   await screenshot(page, name);
@@ -115,6 +116,10 @@ describe.runIf(canRun)('editors in the browser', { timeout: 60_000 }, () => {
     await page.getByRole('button', { name: 'Esci' }).click();
     await page.waitForURL(/\/accedi/);
     await login('regione@demo.cruscotto.it');
+    // A feed's or an e-mail's link names the comune to open on.
+    const sondrio = await server.db.selectFrom('comuni').select(['istat', 'name']).where('province_sigla', '=', 'SO').orderBy('istat').executeTakeFirstOrThrow();
+    await page.goto(`${server.url}/opportunita?comune=${sondrio.istat}`);
+    await expect.poll(() => page.locator('h1').textContent()).toBe(`Le mie opportunità: ${sondrio.name}`);
     await page.getByRole('link', { name: 'Copertura' }).first().click();
     await expect.poll(() => page.locator('.uncovered-summary').textContent()).toMatch(/\d+ comuni su \d+ non hanno oggi alcun bando aperto/);
     expect(await page.locator('.bar-chart canvas').getAttribute('role')).toBe('img');
@@ -157,9 +162,26 @@ describe.runIf(canRun)('editors in the browser', { timeout: 60_000 }, () => {
     await page.getByRole('link', { name: 'Posta e invii' }).click();
     await page.locator('.outbox-list li', { hasText: 'nuova.rtd@comune.example.it' }).getByRole('button', { name: 'Invito al Cruscotto digitale dei comuni' }).click();
     await page.getByRole('dialog').waitFor();
-    expect(await page.locator('.outbox-text').textContent()).toContain(`${server.url}/`);
+    invitationLink = /http:\/\/\S+\/invito#\S+/.exec((await page.locator('.outbox-text').textContent())!)![0];
     await expectAccessible('34-amministrazione-posta');
     await page.getByRole('button', { name: 'Chiudi', exact: true }).click();
+  });
+
+  it('let the invited RTD activate their access from the e-mail’s link', async () => {
+    await page.getByRole('button', { name: 'Esci' }).click();
+    await page.waitForURL(/\/accedi/);
+    await page.goto(invitationLink);
+    await expect.poll(() => page.locator('h1').textContent()).toBe('Attiva il tuo accesso');
+    await page.getByLabel('Nuova password').fill('Biblioteca-Crema-2026');
+    await page.getByLabel('Ripeti la password').fill('Biblioteca-Crema-2025');
+    await page.getByRole('button', { name: 'Attiva l’accesso' }).click();
+    await expect.poll(() => page.locator('#invitation-repeated-error').textContent()).toBe('Le due password non coincidono.');
+    await expectAccessible('35-invito-errore');
+    await page.getByLabel('Ripeti la password').fill('Biblioteca-Crema-2026');
+    await page.getByRole('button', { name: 'Attiva l’accesso' }).click();
+    await page.waitForURL(/\/opportunita/);
+    await expect.poll(() => page.locator('h1').textContent()).toBe('Le mie opportunità: Crema');
+    expect(await page.locator('.it-header-slim-wrapper').textContent()).toContain('Nuova RTD');
   });
 
   it('ends without console errors, and with no failed request but those it provoked', () => {

@@ -1,5 +1,6 @@
 import { defineStore } from 'pinia';
 import { ref, watch } from 'vue';
+import { api, unwrap } from '@/api/client';
 import { useSessionStore, type ComuneChoice } from './session';
 
 const KEY = 'cruscotto.comune';
@@ -22,6 +23,16 @@ export const useComuneStore = defineStore('comune', () => {
     else current.value = remembered;
   }
 
+  /** A link naming a comune (from a feed or an e-mail) opens on it, if the user may see it. */
+  async function chooseByIstat(istat: string) {
+    if (current.value?.istat === istat) return;
+    const mine = session.comuni.find((c) => c.istat === istat);
+    if (mine) return choose(mine);
+    if (session.me?.scoped) return;
+    const comune = await unwrap(api.GET('/api/v1/comuni/{istat}', { params: { path: { istat } } })).catch(() => null);
+    if (comune) choose({ istat: comune.istat, name: comune.name });
+  }
+
   watch(() => session.me?.user.id, restore, { immediate: true });
-  return { current, choose, restore };
+  return { current, choose, restore, chooseByIstat };
 });
