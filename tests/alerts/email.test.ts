@@ -56,6 +56,10 @@ describe('immediate e-mail alerts', () => {
     expect(header('list-unsubscribe-post')).toBe('List-Unsubscribe=One-Click');
     const unsubscribe = new URL(/^<(.+)>$/.exec(header('list-unsubscribe') ?? '')![1]!);
     expect(unsubscribe.origin).toBe(BASE);
+    // The link people click opens the confirmation page with the same signed token.
+    const page = `${BASE}${unsubscribe.pathname.replace('/api/v1/alerts/unsubscribe/', '/disiscrizione/')}`;
+    expect(mail!.text).toContain(`Per non ricevere più avvisi per e-mail: ${page}`);
+    expect(mail!.html).toContain(`href="${page}"`);
 
     // The mail client's one-click POST (RFC 8058): no cookie, no CSRF token, only the signed link.
     const oneClick = (path: string) => request(ctx.app.server).post(path).type('form').send('List-Unsubscribe=One-Click');

@@ -23,6 +23,7 @@ let editor: Agent;
 let theme: string;
 
 let unplannedTheme: string;
+let unsubscribeLink: string;
 
 async function publish(title: string, themes = [theme]): Promise<string> {
   const { body } = await editor
@@ -156,6 +157,19 @@ describe.runIf(canRun)('an RTD in the browser', { timeout: 60_000 }, () => {
     await page.reload();
     await page.locator('.notification-list', { hasText: 'Cloud e sicurezza per i comuni lombardi' }).waitFor();
     await expectAccessible('08-avvisi');
+    unsubscribeLink = /Per non ricevere più avvisi per e-mail: (\S+)/.exec(mail.text!)![1]!;
+  });
+
+  it('stops the e-mails from the link in one of them, after asking', async () => {
+    await page.goto(unsubscribeLink);
+    await expect.poll(() => page.locator('h1').textContent()).toBe('Avvisi per e-mail');
+    await expectAccessible('08b-disiscrizione');
+    await page.getByRole('button', { name: 'Non voglio più avvisi per e-mail' }).click();
+    await expect.poll(() => page.locator('.alert-success').textContent()).toContain('Non riceverai più avvisi per e-mail.');
+    const user = await server.db.selectFrom('users').select('id').where('email', '=', RTD).executeTakeFirstOrThrow();
+    expect((await server.db.selectFrom('alert_subscriptions').select('email').where('user_id', '=', user.id).executeTakeFirstOrThrow()).email).toBe('off');
+    await page.getByRole('link', { name: 'Avvisi e notifiche' }).last().click();
+    await page.locator('.notification-list').waitFor();
   });
 
   it('shows a webhook address error next to its field, and the signing key in a dialog', async () => {

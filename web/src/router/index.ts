@@ -19,6 +19,7 @@ export const router = createRouter({
     { path: '/', redirect: { name: 'opportunities' } },
     { path: '/accedi', name: 'login', component: () => import('@/views/LoginView.vue'), meta: { title: 'Accedi' } },
     { path: '/invito', name: 'invitation', component: () => import('@/views/InvitationView.vue'), meta: { title: 'Attiva il tuo accesso' } },
+    { path: '/disiscrizione/:user/:token', name: 'unsubscribe', component: () => import('@/views/UnsubscribeView.vue'), meta: { title: 'Avvisi per e-mail' } },
     { path: '/opportunita', name: 'opportunities', component: OpportunitiesView, meta: { title: 'Le mie opportunità', private: true } },
     { path: '/bandi/:id', name: 'call', component: () => import('@/views/CallDetailView.vue'), meta: { title: 'Dettaglio bando' } },
     { path: '/cerca', name: 'search', component: () => import('@/views/SearchView.vue'), meta: { title: 'Cerca bandi' } },

@@ -26,9 +26,12 @@ interface Letter {
 
 /** Every alert e-mail: Italian, plain text and accessible HTML, absolute links, RFC 8058 one-click unsubscribe. */
 function letter(l: Letter, options: EmailOptions): MailMessage {
-  const unsubscribe = new URL(`/api/v1/alerts/unsubscribe/${l.userId}/${unsubscribeToken(options.secret, l.userId)}`, options.publicBaseUrl).toString();
+  const token = unsubscribeToken(options.secret, l.userId);
+  // Mail clients POST to the header's address (RFC 8058); a person clicking the link gets a page that asks first.
+  const unsubscribe = new URL(`/api/v1/alerts/unsubscribe/${l.userId}/${token}`, options.publicBaseUrl).toString();
+  const unsubscribePage = new URL(`/disiscrizione/${l.userId}/${token}`, options.publicBaseUrl).toString();
   const preferences = new URL('/avvisi', options.publicBaseUrl).toString();
-  const text = [`Gentile ${l.name},`, '', ...l.text, '', `${l.why} Preferenze: ${preferences}`, `Per non ricevere più avvisi per e-mail: ${unsubscribe}`].join('\n');
+  const text = [`Gentile ${l.name},`, '', ...l.text, '', `${l.why} Preferenze: ${preferences}`, `Per non ricevere più avvisi per e-mail: ${unsubscribePage}`].join('\n');
   const html = `<!doctype html>
 <html lang="it"><head><meta charset="utf-8"><title>${escapeHtml(l.subject)}</title></head>
 <body style="font-family: 'Titillium Web', Geneva, Tahoma, sans-serif; color: #1a1a1a; line-height: 1.5">
@@ -37,7 +40,7 @@ function letter(l: Letter, options: EmailOptions): MailMessage {
 ${l.html}
 </main>
 <footer style="font-size: 0.875rem; color: #5c6f82">
-<p>${escapeHtml(l.why)} <a href="${escapeHtml(preferences)}">Cambia le preferenze</a> o <a href="${escapeHtml(unsubscribe)}">non ricevere più avvisi per e-mail</a>.</p>
+<p>${escapeHtml(l.why)} <a href="${escapeHtml(preferences)}">Cambia le preferenze</a> o <a href="${escapeHtml(unsubscribePage)}">non ricevere più avvisi per e-mail</a>.</p>
 </footer>
 </body></html>`;
   return {
