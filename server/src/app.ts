@@ -10,6 +10,7 @@ import type { JobQueue } from './plugins/queue.ts';
 import { createMailer, type Mailer } from './plugins/mail.ts';
 import { securityPlugin } from './plugins/security.ts';
 import { authPlugin } from './plugins/auth.ts';
+import { controlCharactersPlugin } from './plugins/control-characters.ts';
 import { spaPlugin } from './plugins/spa.ts';
 import { startSystemJobs } from './modules/system/system.jobs.ts';
 import { startAuthJobs } from './modules/auth/auth.jobs.ts';
@@ -150,6 +151,8 @@ export async function buildApp(config: Readonly<Config>, services: AppServices):
   await app.register(securityPlugin);
   await app.register(openApiPlugin);
   await app.register(authPlugin);
+  // After the access check (its preValidation hook runs first), before any route sees a string.
+  await app.register(controlCharactersPlugin);
   for (const schema of [...authSharedSchemas, ...usersSharedSchemas, ...comuniSharedSchemas, ...programmingSharedSchemas, ...aggregationsSharedSchemas, ...callsSharedSchemas, ...ingestSharedSchemas, ...alertsSharedSchemas, ...webhookSchemas]) app.addSchema(schema);
   registerProfileCache(app);
   registerOpportunitiesCache(app);

@@ -133,3 +133,36 @@ describe('errors raised before routing', () => {
     expect(((await res.json()) as { code: string }).code).toBe('HEADERS_TOO_LARGE');
   });
 });
+
+describe('control characters', () => {
+  const controlProblem = (res: request.Response, field: string) => {
+    expectProblem(res, 400, 'VALIDATION_FAILED');
+    expect(res.body.errors).toContainEqual({ field, message: 'Contiene caratteri di controllo non ammessi.' });
+  };
+
+  it('refuses NUL in a query parameter of a public list with 400 naming the field', async () => {
+    controlProblem(await request(ctx.app.server).get('/api/v1/calls?q=%00'), 'querystring.q');
+    controlProblem(await request(ctx.app.server).get('/api/v1/calls/search?q=a%00b'), 'querystring.q');
+  });
+
+  it('refuses NUL in a path parameter', async () => {
+    controlProblem(await request(ctx.app.server).get('/api/v1/calls/a%00b'), 'params.id');
+  });
+
+  it('refuses NUL in the e-mail of a login with 400 naming the field', async () => {
+    const agent = request.agent(ctx.app.server);
+    const { token } = (await agent.get('/api/v1/auth/csrf')).body;
+    const res = await agent.post('/api/v1/auth/login').set('x-csrf-token', token).send({ email: 'rtd@comune.example.it\u0000', password: 'una-password-lunga-2026' });
+    controlProblem(res, 'body.email');
+  });
+
+  it('refuses a lone surrogate and other C0 characters in a JSON body, keeping tabs and line breaks', async () => {
+    const send = (json: string) => request(ctx.app.server).post('/api/v1/test-echo').set('content-type', 'application/json').send(json);
+    controlProblem(await send('{"title": "ab\\ud800c", "amount": 1, "closesOn": "2026-03-31"}'), 'body.title');
+    controlProblem(await send('{"title": "abc\\u001b", "amount": 1, "closesOn": "2026-03-31"}'), 'body.title');
+    const multiLine = await send('{"title": "a\\tb\\r\\nc\\rd", "amount": 1, "closesOn": "2026-03-31"}');
+    expect(multiLine.status).toBe(200);
+    const emoji = await send('{"title": "bandi \\ud83d\\udcb6", "amount": 1, "closesOn": "2026-03-31"}');
+    expect(emoji.status).toBe(200);
+  });
+});
