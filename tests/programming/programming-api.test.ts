@@ -156,6 +156,18 @@ describe('CSV template, export and import', () => {
     expect(items.find((i: { code: string }) => i.code === 'PT-10')).toMatchObject({ themes: ['piattaforme.anpr', 'piattaforme.app-io'] });
   });
 
+  it('writes text a spreadsheet would run as a formula with a leading quote, and reads it back unchanged', async () => {
+    const hostile = { code: '+PT-FX', title: '=HYPERLINK("https://example.org/x";"Apri")', description: '@SUM(1+1)', estimatedCost: null };
+    expect((await post(rtd, item(hostile))).status).toBe(201);
+    const exported = await rtd.get(`/api/v1/comuni/${CREMA}/programming/export`);
+    const line = exported.text.split('\r\n').find((l) => l.startsWith(`'+PT-FX;`));
+    expect(line).toBe(`'+PT-FX;"'=HYPERLINK(""https://example.org/x"";""Apri"")";'@SUM(1+1);piattaforme.pagopa;2026;2026;;media;pianificato;non_finanziato;`);
+    const report = await rtd.post(`/api/v1/comuni/${CREMA}/programming/import`).set('x-csrf-token', rtd.csrf).set('content-type', 'text/csv').send(exported.text);
+    expect(report.body).toMatchObject({ created: 0, updated: 0, rejected: [] });
+    const items = (await rtd.get(`/api/v1/comuni/${CREMA}/programming?limit=100`)).body.items;
+    expect(items.find((i: { code: string }) => i.code === '+PT-FX')).toMatchObject({ title: hostile.title, description: hostile.description });
+  });
+
   it('refuses a file of another kind and rolls back everything when the import fails midway', async () => {
     const wrong = await rtd.post(`/api/v1/comuni/${CREMA}/programming/import`).set('x-csrf-token', rtd.csrf).set('content-type', 'text/csv').send('codice_istat;denominazione\n019035;Crema\n');
     expect(wrong.status).toBe(422);

@@ -63,6 +63,15 @@ describe('GET /api/v1/calls/search', () => {
     expect(header).toBe('Titolo;Ente erogatore;Programma;Misura;Stato;Prossima scadenza;Dotazione (€);Importo massimo per ente (€);Temi;Link');
     expect(row).toMatch(/^Avviso per la digitalizzazione degli archivi storici;Dipartimento per la trasformazione digitale;pnrr;1\.4\.5;Aperto;\d\d\/\d\d\/\d\d, \d\d:\d\d;200000000,00;59966,00;piattaforme\.send;https:/);
   });
+
+  it('writes a title a spreadsheet would run as a formula as text, with a leading quote', async () => {
+    await create('=HYPERLINK("https://example.org/x";"Fogli elettronici")');
+    await drainSearchOutbox(ctx.db, ctx.app.searchEngine);
+    const res = await request(ctx.app.server).get('/api/v1/calls/search?q=elettronici').set('accept', 'text/csv');
+    const row = res.text.split('\r\n')[1];
+    expect(row).toMatch(/^"'=HYPERLINK\(""https:\/\/example\.org\/x"";""Fogli elettronici""\)";Dipartimento/);
+    expect(row).toContain(';200000000,00;59966,00;');
+  });
 });
 
 describe('the search outbox', () => {

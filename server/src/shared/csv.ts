@@ -1,3 +1,13 @@
+/**
+ * Text a spreadsheet would run as a formula (OWASP, CSV injection: `=`, `+`, `-`, `@`, tab, carriage
+ * return first), also when quotes already precede it: `toCsv` puts one more `'` before all such text,
+ * `unneutralised` takes it away, so that what was written reads back the same.
+ */
+export const FORMULA_START = /^'*[=+\-@\t\r]/;
+
+/** A cell as it was before `toCsv` neutralised it. */
+export const unneutralised = (value: string) => (value.startsWith("'") && FORMULA_START.test(value) ? value.slice(1) : value);
+
 /** Decodes a file as UTF-8 when it is valid UTF-8, otherwise as Latin-1 (ISTAT still publishes some files so). */
 export function decodeText(bytes: Uint8Array): { text: string; encoding: 'utf-8' | 'latin1' } {
   try {

@@ -2,7 +2,7 @@ import type { FastifyRequest } from 'fastify';
 import type { Kysely } from 'kysely';
 import type { Database } from '../../plugins/db/schema.ts';
 import { unprocessable } from '../../plugins/errors/problem.ts';
-import { decodeText, parseCsv, sniffDelimiter } from '../../shared/csv.ts';
+import { decodeText, parseCsv, sniffDelimiter, unneutralised } from '../../shared/csv.ts';
 import { emptyReport, RowError, type ImportOptions, type ImportReport } from '../comuni/import-report.ts';
 import { COLUMNS, missingColumns, parseItemRow } from './programming.csv.ts';
 import { allItems, awardIdsByCup } from './programming.queries.ts';
@@ -33,7 +33,8 @@ export async function importProgramming(db: Kysely<Database>, request: FastifyRe
     for (const row of rows) {
       report.read++;
       try {
-        const { values, cups } = parseItemRow((name: (typeof COLUMNS)[number]) => row.values[index.get(name) ?? -1] ?? '');
+        // The export wrote formulas as text (`'=...`): reading them back gives what was exported.
+        const { values, cups } = parseItemRow((name: (typeof COLUMNS)[number]) => unneutralised(row.values[index.get(name) ?? -1] ?? ''));
         if (seen.has(values.code!)) throw new RowError(`codice ${values.code} ripetuto nel file`);
         seen.add(values.code!);
         const unknownCup = cups.find((cup) => !awardByCup.has(cup));
