@@ -118,6 +118,28 @@ describe('comune feeds', () => {
   });
 });
 
+describe('calendar text', () => {
+  it('keeps a title with line breaks in its event, and folds long accented lines at 75 octets', async () => {
+    const hostile = 'Bando\rEND:VEVENT\rBEGIN:VEVENT\rSUMMARY:finto\nDTSTART:20270101T000000\r\nUID:x; con, virgole \\ e barre';
+    const long = 'Perché più città possano offrire servizi digitali accessibili: è l’avviso per l’efficienza energetica, la sostenibilità e l’identità digitale';
+    const hostileId = await publish(hostile);
+    const longId = await publish(long);
+    const { ical } = (await rtd.get('/api/v1/comuni/097055/feeds')).body;
+    const res = await request(ctx.app.server).get(path(ical));
+    expect(res.text.endsWith('\r\n')).toBe(true);
+    const lines = res.text.slice(0, -2).split('\r\n');
+    expect(lines.every((line) => Buffer.byteLength(line) <= 75 && !/[\r\n]/.test(line))).toBe(true);
+    expect(lines.filter((line) => line === 'BEGIN:VEVENT').length).toBe(events(res.text).length);
+    const list = events(res.text);
+    expect(list.every((e) => /^[0-9a-f-]{36}-\d+-(apertura|scadenza)@cruscotto\.example\.it$/.test(e.uid))).toBe(true);
+    const ofCall = (id: string) => list.filter((e) => e.uid.startsWith(`${id}-`)).map((e) => e.summary).sort();
+    const shown = 'Bando\nEND:VEVENT\nBEGIN:VEVENT\nSUMMARY:finto\nDTSTART:20270101T000000\nUID:x; con, virgole \\ e barre';
+    expect(ofCall(hostileId)).toEqual([`Apertura: ${shown}`, `Apertura: ${shown}`, `Scadenza: ${shown}`, `Scadenza: ${shown}`]);
+    expect(ofCall(longId)).toEqual([`Apertura: ${long}`, `Apertura: ${long}`, `Scadenza: ${long}`, `Scadenza: ${long}`]);
+    expect(list.some((e) => e.summary === 'finto')).toBe(false);
+  });
+});
+
 describe('personal feeds', () => {
   it('carry the calls of my comuni and those I follow, without those I muted, with my reminder days', async () => {
     const { atom, ical } = (await other.get('/api/v1/me/feeds')).body;
