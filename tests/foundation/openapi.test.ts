@@ -47,6 +47,14 @@ describe('the OpenAPI document', () => {
     expect(ui.text).toContain('swagger');
   });
 
+  it('forbids framing /api/docs, like every other page', async () => {
+    for (const url of ['/api/docs', '/api/docs/', '/api/docs/static/index.html']) {
+      const res = await request(ctx.app.server).get(url);
+      expect(res.headers['content-security-policy'], url).toContain("frame-ancestors 'none'");
+      expect(res.headers['content-security-policy'], url).not.toContain("frame-ancestors 'self'");
+    }
+  });
+
   it.skipIf(!existsSync(checker))('holds the AgID API conventions, live error answers included', async () => {
     // Asynchronous, so this process keeps serving the checker's live probes.
     const { stdout: output } = await promisify(execFile)('python3', [checker, openApiFile, '--base', baseUrl], { encoding: 'utf8' });
