@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import pino from 'pino';
 import { DEMO_LOGINS, seedDemo } from '../../seeds/demo.ts';
 import { seedAvvisiPnrr } from '../../seeds/avvisi-pnrr.ts';
+import { seedDemoCalls } from '../../seeds/demo-calls.ts';
 import { buildApp } from './app.ts';
 import type { Config } from './plugins/config.ts';
 import { resolveDatabase, type DatabaseTarget } from './plugins/db/connect.ts';
@@ -31,6 +32,7 @@ export async function startServer(config: Readonly<Config>): Promise<RunningServ
     if (database.kind !== 'external') {
       await seedDemo(db);
       await seedAvvisiPnrr(db, new Date(), config.deadlineSoonDays);
+      await seedDemoCalls(db, new Date(), config.deadlineSoonDays);
     }
     const queue = await createPgBossQueue({ connectionString: database.url, runWorkers: config.runWorkers, log });
     const app = await buildApp(config, { db, queue });
