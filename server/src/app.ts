@@ -4,7 +4,7 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { Config } from './plugins/config.ts';
 import type { Db } from './plugins/db/database.ts';
 import { clientErrorHandler, errorHandlerPlugin, frameworkErrors } from './plugins/errors/error-handler.ts';
-import { loggerOptions, requestIdOptions } from './plugins/logging.ts';
+import { loggerOptions, redactedUrl, requestIdOptions } from './plugins/logging.ts';
 import { openApiPlugin } from './plugins/openapi.ts';
 import type { JobQueue } from './plugins/queue.ts';
 import { createMailer, type Mailer } from './plugins/mail.ts';
@@ -137,7 +137,7 @@ export async function buildApp(config: Readonly<Config>, services: AppServices):
     request.log.info(
       {
         method: request.method,
-        url: request.url,
+        url: redactedUrl(request.url),
         statusCode: reply.statusCode,
         ip: request.ip,
         userId: request.principal?.userId ?? null,
