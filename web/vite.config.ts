@@ -3,6 +3,7 @@ import { dirname, resolve } from 'node:path';
 import { createRequire } from 'node:module';
 import { defineConfig } from 'vite';
 import vue from '@vitejs/plugin-vue';
+import { precompress } from './build/precompress';
 
 const require = createRequire(import.meta.url);
 const bootstrapItalia = dirname(require.resolve('bootstrap-italia/package.json'));
@@ -10,7 +11,7 @@ const bootstrapItalia = dirname(require.resolve('bootstrap-italia/package.json')
 const splide = resolve(dirname(createRequire(resolve(bootstrapItalia, 'package.json')).resolve('@splidejs/splide')), '../..');
 
 export default defineConfig({
-  plugins: [vue()],
+  plugins: [vue(), precompress()],
   resolve: {
     alias: [
       { find: '@bi-fonts', replacement: resolve(bootstrapItalia, 'dist/fonts') },

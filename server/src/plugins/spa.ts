@@ -14,9 +14,14 @@ export const spaPlugin = fp(async (app: FastifyInstance) => {
       root: webDistDir,
       wildcard: false,
       index: false,
+      // The build writes .br and .gz siblings (web/build/precompress.ts); they are sent as they are.
+      preCompressed: true,
+      // Otherwise `send` writes its own `public, max-age=0` over the headers set below.
+      cacheControl: false,
       setHeaders: (res, path) => {
         // Vite fingerprints everything under assets/, so it can be cached for good.
         if (path.includes('/assets/')) res.setHeader('cache-control', 'public, max-age=31536000, immutable');
+        else res.setHeader('cache-control', 'no-cache');
       },
     });
   }

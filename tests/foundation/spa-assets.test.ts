@@ -1,0 +1,36 @@
+import { readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import request from 'supertest';
+import { describe, expect, it } from 'vitest';
+import { webDistDir } from '../../server/src/paths.ts';
+import { useTestApp } from '../helpers/app.ts';
+
+const ctx = useTestApp();
+// `npm test` builds the SPA first (pretest), as `npm start` does.
+const stylesheet = readdirSync(join(webDistDir, 'assets')).find((f) => /^index-.*\.css$/.test(f))!;
+
+describe('the SPA as a browser downloads it', () => {
+  it('sends hashed assets Brotli- or gzip-compressed as built, cached for a year', async () => {
+    const url = `/assets/${stylesheet}`;
+    const plain = await request(ctx.app.server).get(url).set('accept-encoding', 'identity').expect(200);
+    const br = await request(ctx.app.server).get(url).set('accept-encoding', 'br, gzip').buffer(true).parse((res, done) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () => done(null, Buffer.concat(chunks)));
+    });
+    expect(br.headers['content-encoding']).toBe('br');
+    expect(Number(br.headers['content-length'] ?? (br.body as Buffer).length)).toBeLessThan(plain.text.length / 4);
+    const gz = await request(ctx.app.server).get(url).set('accept-encoding', 'gzip');
+    expect(gz.headers['content-encoding']).toBe('gzip');
+    expect(gz.text).toBe(plain.text);
+    for (const res of [plain, br, gz]) expect(res.headers['cache-control']).toBe('public, max-age=31536000, immutable');
+  });
+
+  it('never lets a browser keep a stale index.html', async () => {
+    for (const path of ['/', '/bandi', '/index.html']) {
+      const res = await request(ctx.app.server).get(path).set('accept-encoding', 'br, gzip');
+      expect(res.status, path).toBe(200);
+      expect(res.headers['cache-control'], path).toBe('no-cache');
+    }
+  });
+});
