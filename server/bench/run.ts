@@ -88,13 +88,13 @@ async function callsScenario(databaseUrl: string) {
   try {
     const file = join(mkdtempSync(join(tmpdir(), 'cruscotto-bench-calls-')), 'bandi.csv');
     writeFileSync(file, callsCsv(10_000));
-    for (const run of ['CSV import of 10,000 calls', 're-import of the same file']) await timedRun(run, () => runIngest(db, clock, { connector: CONNECTORS.csv!, location: file, trusted: true }));
+    for (const run of ['CSV import of 10,000 calls', 're-import of the same file']) await timedRun(run, () => runIngest(db, clock, { connector: CONNECTORS.csv!, location: file, payload: readFileSync(file), trusted: true }));
     const avvisi = resolve(repoRoot, '../shared/data/padigitale2026/avvisi.csv');
     const bandi = resolve(repoRoot, '../shared/data/italiadomani/bandi_e_avvisi_2023-04.csv');
     if (existsSync(avvisi) && existsSync(bandi)) {
       const started = performance.now();
-      await timedRun('  PA digitale 2026 avvisi', () => runIngest(db, clock, { connector: CONNECTORS.padigitale2026!, location: avvisi, trusted: true }));
-      await timedRun('  Italia Domani bandi e avvisi', () => runIngest(db, clock, { connector: CONNECTORS.italiadomani!, location: bandi, trusted: false }));
+      await timedRun('  PA digitale 2026 avvisi', () => runIngest(db, clock, { connector: CONNECTORS.padigitale2026!, location: avvisi, payload: readFileSync(avvisi), trusted: true }));
+      await timedRun('  Italia Domani bandi e avvisi', () => runIngest(db, clock, { connector: CONNECTORS.italiadomani!, location: bandi, payload: readFileSync(bandi), trusted: false }));
       console.log(`ingest of the real PA digitale 2026 and Italia Domani files: ${((performance.now() - started) / 1000).toFixed(2)} s`);
     } else console.log('skipped the real calls files: ../shared/data is absent');
     const engine = createPostgresEngine(db);

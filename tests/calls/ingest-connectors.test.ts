@@ -10,7 +10,8 @@ import { callInput } from '../helpers/calls.ts';
 import { useFixtureServer } from '../helpers/fixture-server.ts';
 import { createTestUser, loginAs } from '../helpers/identity.ts';
 
-const ctx = useTestApp();
+// The fixture server is on loopback: these sources are allowed to reach it.
+const ctx = useTestApp({ env: { OUTBOUND_ALLOW_PRIVATE_NETWORKS: 'true' } });
 const fixtures = useFixtureServer();
 const clock = () => ({ now: new Date('2026-11-23T10:00:00Z'), soonDays: 14 });
 const titles = async (kind: string) =>
@@ -56,7 +57,7 @@ describe('Plone "Bando" connector', () => {
     const item = (uid: string, title: string, state = 'published') => ({ '@id': `${fixtures.url}/amministrazione/bandi/${uid}`, UID: uid, title, description: 'Contributi alle associazioni', review_state: state, ente_bando: ['Comune di Crema'], destinatari: [{ title: 'Comuni', token: 'comuni' }], apertura_bando: '2026-10-01T09:00:00', scadenza_bando: '2026-12-20T12:00:00', tipologia_bando: { title: 'Contributi' } });
     fixtures.serve('/@search?portal_type=Bando&fullobjects=1', JSON.stringify({ items: [item('a1', 'Contributi per la digitalizzazione delle biblioteche')], batching: { next: `${fixtures.url}/@search?portal_type=Bando&fullobjects=1&b_start=1` } }));
     fixtures.serve('/@search?portal_type=Bando&fullobjects=1&b_start=1', JSON.stringify({ items: [item('b2', 'Bando Wi-Fi nelle piazze'), item('c3', 'Bozza interna', 'private')] }));
-    const report = await runIngest(ctx.db, clock(), { connector: CONNECTORS.plone!, location: `${fixtures.url}/@search?portal_type=Bando&fullobjects=1`, trusted: true });
+    const report = await runIngest(ctx.db, clock(), { connector: CONNECTORS.plone!, location: `${fixtures.url}/@search?portal_type=Bando&fullobjects=1`, limits: ctx.app.config, trusted: true });
     expect(report).toMatchObject({ seen: 3, created: 2, failed: 1, failures: [{ externalId: 'c3', reason: 'bando non pubblicato sul sito (stato "private")' }] });
     expect(await titles('plone')).toEqual(['Bando Wi-Fi nelle piazze', 'Contributi per la digitalizzazione delle biblioteche']);
   });
@@ -73,7 +74,7 @@ describe('RSS and Atom connector', () => {
 
   it('reads the deadline from the Italian text of each entry', async () => {
     fixtures.serve('/feed.xml', feed, 'application/rss+xml');
-    const report = await runIngest(ctx.db, clock(), { connector: CONNECTORS.rss!, location: `${fixtures.url}/feed.xml`, trusted: false });
+    const report = await runIngest(ctx.db, clock(), { connector: CONNECTORS.rss!, location: `${fixtures.url}/feed.xml`, limits: ctx.app.config, trusted: false });
     expect(report).toMatchObject({ seen: 3, created: 2, failed: 1, failures: [{ externalId: 'bando-3', reason: 'data di pubblicazione non valida: "ieri"' }] });
     const windows = await ctx.db
       .selectFrom('call_windows')
@@ -87,10 +88,10 @@ describe('RSS and Atom connector', () => {
 
   it('records a malformed feed as a failed run and keeps the calls it had', async () => {
     fixtures.serve('/broken.xml', '<html><body>Manutenzione</body></html>', 'text/html');
-    const report = await runIngest(ctx.db, clock(), { connector: CONNECTORS.rss!, location: `${fixtures.url}/broken.xml`, trusted: false });
+    const report = await runIngest(ctx.db, clock(), { connector: CONNECTORS.rss!, location: `${fixtures.url}/broken.xml`, limits: ctx.app.config, trusted: false });
     expect(report).toMatchObject({ status: 'failed', error: 'il documento non è un feed RSS o Atom' });
     fixtures.serve('/gone.xml', 'no', 'text/plain', 503);
-    const gone = await runIngest(ctx.db, clock(), { connector: CONNECTORS.rss!, location: `${fixtures.url}/gone.xml`, trusted: false });
+    const gone = await runIngest(ctx.db, clock(), { connector: CONNECTORS.rss!, location: `${fixtures.url}/gone.xml`, limits: ctx.app.config, trusted: false });
     expect(gone.error).toBe('fonte illeggibile: la fonte ha risposto 503 Service Unavailable');
     expect((await titles('rss')).length).toBe(2);
   });

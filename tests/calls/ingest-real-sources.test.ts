@@ -5,6 +5,7 @@ import { CONNECTORS } from '../../server/src/modules/ingest/connectors/index.ts'
 import { runIngest } from '../../server/src/modules/ingest/ingest.service.ts';
 import { findDuplicateCandidates } from '../../server/src/modules/calls/duplicates.queries.ts';
 import { repoRoot } from '../../server/src/paths.ts';
+import { testConfig } from '../helpers/app.ts';
 import { useTestDatabase } from '../helpers/database.ts';
 import { useFixtureServer } from '../helpers/fixture-server.ts';
 
@@ -18,11 +19,13 @@ if (!hasData) console.log('skipped ingestion of the real PA digitale 2026 and It
 const ctx = useTestDatabase();
 const fixtures = useFixtureServer();
 const clock = () => ({ now: new Date('2026-11-23T10:00:00Z'), soonDays: 14 });
+// The fixture server is on loopback: allowed here.
+const limits = testConfig({ OUTBOUND_ALLOW_PRIVATE_NETWORKS: 'true' });
 
 describe.skipIf(!hasData)('ingesting the real open-data files', () => {
   it('reads the 57 PA digitale 2026 avvisi over HTTP, with measure, windows, budget, body types and suggested themes', async () => {
     fixtures.serve('/avvisi.csv', readFileSync(AVVISI_CSV), 'text/csv');
-    const report = await runIngest(ctx.db, clock(), { connector: CONNECTORS.padigitale2026!, location: `${fixtures.url}/avvisi.csv`, trusted: true });
+    const report = await runIngest(ctx.db, clock(), { connector: CONNECTORS.padigitale2026!, location: `${fixtures.url}/avvisi.csv`, limits, trusted: true });
     expect(report).toMatchObject({ status: 'succeeded', seen: 57, created: 57, failed: 0 });
     const call = await ctx.db
       .selectFrom('calls')
@@ -39,16 +42,16 @@ describe.skipIf(!hasData)('ingesting the real open-data files', () => {
 
   it('writes nothing when the same file (here its JSON twin) comes again', async () => {
     const before = await ctx.db.selectFrom('call_versions').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
-    const again = await runIngest(ctx.db, clock(), { connector: CONNECTORS.padigitale2026!, location: AVVISI_CSV, trusted: true });
+    const again = await runIngest(ctx.db, clock(), { connector: CONNECTORS.padigitale2026!, location: AVVISI_CSV, payload: readFileSync(AVVISI_CSV), trusted: true });
     expect(again).toMatchObject({ seen: 57, created: 0, updated: 0, unchanged: 57 });
-    const json = await runIngest(ctx.db, clock(), { connector: CONNECTORS.padigitale2026!, location: AVVISI_JSON, trusted: true });
+    const json = await runIngest(ctx.db, clock(), { connector: CONNECTORS.padigitale2026!, location: AVVISI_JSON, payload: readFileSync(AVVISI_JSON), trusted: true });
     expect(json).toMatchObject({ seen: 57, created: 0, updated: 0, failed: 0 });
     const after = await ctx.db.selectFrom('call_versions').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
     expect(after.n).toBe(before.n);
   });
 
   it('reads the Italia Domani catalogue into drafts for review, recording why an item could not be read', async () => {
-    const report = await runIngest(ctx.db, clock(), { connector: CONNECTORS.italiadomani!, location: ITALIADOMANI, trusted: false });
+    const report = await runIngest(ctx.db, clock(), { connector: CONNECTORS.italiadomani!, location: ITALIADOMANI, payload: readFileSync(ITALIADOMANI), trusted: false });
     expect(report.status).toBe('succeeded');
     expect(report.seen).toBeGreaterThan(240);
     expect(report.created + report.failed).toBe(report.seen);

@@ -41,11 +41,22 @@ describe('loadConfig', () => {
     [{ SESSION_SECRET: 'short' }, 'SESSION_SECRET', 'at least 32 characters'],
     [{ REVIEW_REQUIRED: 'maybe' }, 'REVIEW_REQUIRED', 'must be true or false'],
     [{ OIDC_ISSUER: 'https://idp.example' }, 'OIDC_CLIENT_ID', 'is required'],
+    [{ INGEST_MAX_BYTES: '50MB' }, 'INGEST_MAX_BYTES', 'must be an integer between 1024 and 1073741824'],
+    [{ OUTBOUND_ALLOW_PRIVATE_NETWORKS: 'sometimes' }, 'OUTBOUND_ALLOW_PRIVATE_NETWORKS', 'must be true or false'],
   ])('rejects %o naming the variable', (env, variable, problem) => {
     const error = errorOf(env as Record<string, string>);
     expect(error.variable).toBe(variable);
     expect(error.message).toContain(variable);
     expect(error.message).toContain(problem);
+  });
+
+  it('caps ingestion answers at 50 MB and keeps outbound requests off private networks unless told, under either name', () => {
+    const base = { SESSION_SECRET: SECRET, DATA_DIR: tempDir() };
+    expect(loadConfig(base)).toMatchObject({ ingestMaxBytes: 52_428_800, outboundAllowPrivateNetworks: false });
+    expect(loadConfig({ ...base, INGEST_MAX_BYTES: '65536' }).ingestMaxBytes).toBe(65_536);
+    expect(loadConfig({ ...base, OUTBOUND_ALLOW_PRIVATE_NETWORKS: 'true' }).outboundAllowPrivateNetworks).toBe(true);
+    expect(loadConfig({ ...base, WEBHOOKS_ALLOW_PRIVATE_NETWORKS: 'true' }).outboundAllowPrivateNetworks).toBe(true);
+    expect(loadConfig({ ...base, WEBHOOKS_ALLOW_PRIVATE_NETWORKS: 'true', OUTBOUND_ALLOW_PRIVATE_NETWORKS: 'false' }).outboundAllowPrivateNetworks).toBe(false);
   });
 
   it('generates SESSION_SECRET once and keeps it in DATA_DIR', () => {

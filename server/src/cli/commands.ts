@@ -109,7 +109,10 @@ export const COMMANDS: Record<string, Command> = {
       if (!reprocess && !location) throw new UsageError('the file or URL to ingest is required');
       const clock = { now: new Date(), soonDays: ctx.config.deadlineSoonDays };
       const trusted = ctx.flags.trusted === true;
-      const report = await ctx.withDb((db) => (reprocess ? reprocessItems(db, clock, connector, trusted) : runIngest(db, clock, { connector, location: location!, trusted })));
+      // The one place a local file is read: the operator named it. A URL goes through the outbound guard.
+      const payload = reprocess || /^https?:\/\//i.test(location!) ? undefined : await readFile(location!);
+      const job = { connector, location: location!, payload, trusted, limits: ctx.config };
+      const report = await ctx.withDb((db) => (reprocess ? reprocessItems(db, clock, connector, trusted) : runIngest(db, clock, job)));
       if (report.status === 'failed') throw new Error(report.error ?? 'ingestion failed');
       return { ...report };
     },
@@ -158,7 +161,7 @@ export const COMMANDS: Record<string, Command> = {
       return ctx.withDb(async (db) => {
         const mailer = createMailer(ctx.config, db);
         const engine = createSearchEngine(ctx.config, db);
-        const run = { db, engine, channels: { mailer, webhooksAllowPrivateNetworks: ctx.config.webhooksAllowPrivateNetworks }, options: alertOptions(ctx.config) };
+        const run = { db, engine, channels: { mailer, webhooksAllowPrivateNetworks: ctx.config.outboundAllowPrivateNetworks }, options: alertOptions(ctx.config) };
         try {
           const events = await drainAlertEvents(run);
           const timed = await runTimedAlerts(run);

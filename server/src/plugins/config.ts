@@ -23,8 +23,10 @@ export interface Config {
   readonly runWorkers: boolean;
   readonly reviewRequired: boolean;
   readonly deadlineSoonDays: number;
-  /** Webhooks may target loopback and private addresses (off by default: no requests into our network). */
-  readonly webhooksAllowPrivateNetworks: boolean;
+  /** Webhooks and ingestion sources may reach loopback and private addresses (off by default: no requests into our network). */
+  readonly outboundAllowPrivateNetworks: boolean;
+  /** Largest answer read from an ingestion source, per page. */
+  readonly ingestMaxBytes: number;
   readonly sessionIdleMinutes: number;
   readonly sessionAbsoluteHours: number;
   readonly loginMaxFailures: number;
@@ -164,7 +166,9 @@ export function loadConfig(env: Env): Readonly<Config> {
     runWorkers: boolean(env, 'RUN_WORKERS', true),
     reviewRequired: boolean(env, 'REVIEW_REQUIRED', true),
     deadlineSoonDays: integer(env, 'DEADLINE_SOON_DAYS', 14, 1, 365),
-    webhooksAllowPrivateNetworks: boolean(env, 'WEBHOOKS_ALLOW_PRIVATE_NETWORKS', false),
+    // WEBHOOKS_ALLOW_PRIVATE_NETWORKS is the name it had when only webhooks went out.
+    outboundAllowPrivateNetworks: boolean(env, 'OUTBOUND_ALLOW_PRIVATE_NETWORKS', boolean(env, 'WEBHOOKS_ALLOW_PRIVATE_NETWORKS', false)),
+    ingestMaxBytes: integer(env, 'INGEST_MAX_BYTES', 52_428_800, 1024, 1_073_741_824),
     sessionIdleMinutes: integer(env, 'SESSION_IDLE_MINUTES', 60, 1, 7 * 24 * 60),
     sessionAbsoluteHours: integer(env, 'SESSION_ABSOLUTE_HOURS', 12, 1, 24 * 30),
     loginMaxFailures: integer(env, 'LOGIN_MAX_FAILURES', 5, 1, 1000),

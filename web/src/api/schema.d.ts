@@ -2386,7 +2386,7 @@ export interface components {
             name: string;
             /** @enum {string} */
             kind: "padigitale2026" | "italiadomani" | "lombardia" | "plone" | "rss" | "csv";
-            /** @description URL della fonte */
+            /** @description URL http o https della fonte (non in una rete privata o locale) */
             location: string;
             /**
              * Format: int32
@@ -2433,7 +2433,7 @@ export interface components {
             name: string;
             /** @enum {string} */
             kind: "padigitale2026" | "italiadomani" | "lombardia" | "plone" | "rss" | "csv";
-            /** @description URL della fonte */
+            /** @description URL http o https della fonte (non in una rete privata o locale) */
             location: string;
             /**
              * Format: int32
@@ -7671,6 +7671,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Indirizzo della fonte non utilizzabile */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Troppe richieste: riprova dopo il tempo indicato da Retry-After */
             429: {
                 headers: {
@@ -7744,6 +7753,15 @@ export interface operations {
             };
             /** @description Fonte non trovata */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Indirizzo della fonte non utilizzabile */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };

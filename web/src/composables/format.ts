@@ -2,6 +2,8 @@ const EUROS = new Intl.NumberFormat('it-IT', { style: 'currency', currency: 'EUR
 const DAY = new Intl.DateTimeFormat('it-IT', { timeZone: 'Europe/Rome', day: 'numeric', month: 'long', year: 'numeric' });
 const DAY_TIME = new Intl.DateTimeFormat('it-IT', { timeZone: 'Europe/Rome', day: 'numeric', month: 'long', year: 'numeric', hour: '2-digit', minute: '2-digit' });
 
+const HOUR = new Intl.DateTimeFormat('it-IT', { timeZone: 'Europe/Rome', hour: '2-digit', minute: '2-digit' });
+
 const ROME_DAY = new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Rome' });
 
 export const euros = (value: number) => EUROS.format(value);
@@ -9,6 +11,8 @@ export const euros = (value: number) => EUROS.format(value);
 export const romeDay = (iso: string | Date) => ROME_DAY.format(new Date(iso));
 export const longDate = (iso: string | Date) => DAY.format(new Date(iso));
 export const longDateTime = (iso: string | Date) => DAY_TIME.format(new Date(iso));
+/** A closing instant as people read it in a call: "29 gennaio 2027, ore 12:00" (Rome time). */
+export const deadlineText = (iso: string | Date) => `${DAY.format(new Date(iso))}, ore ${HOUR.format(new Date(iso))}`;
 
 export function amountRange(amount: { min: number; max: number } | null | undefined): string | null {
   if (!amount) return null;
@@ -23,4 +27,5 @@ export function daysLeftText(days: number | null | undefined): string | null {
 
 export const STATUS_LABELS: Record<string, string> = { in_arrivo: 'In arrivo', aperto: 'Aperto', in_scadenza: 'In scadenza', chiuso: 'Chiuso', esaurito: 'Fondi esauriti' };
 export const PROGRAMME_LABELS: Record<string, string> = { pnrr: 'PNRR', fesr: 'FESR', fse_plus: 'FSE+', regionale: 'Regione Lombardia', nazionale: 'Nazionale', ue: 'Unione europea', fondazione: 'Fondazioni', altro: 'Altro' };
+export const SIZE_CLASS_LABELS: Record<string, string> = { 'fino-5000': 'fino a 5.000 abitanti', '5000-15000': 'da 5.000 a 15.000 abitanti', 'oltre-15000': 'oltre 15.000 abitanti' };
 export const VERDICT_LABELS: Record<string, string> = { eligible: 'Il comune può partecipare', eligible_via_aggregation: 'Solo in forma associata', not_eligible: 'Non ammissibile' };

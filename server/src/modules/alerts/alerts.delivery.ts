@@ -32,7 +32,7 @@ async function send(db: Kysely<Database>, channels: Channels, delivery: { channe
   const problem = await webhookTargetProblem(hook.url, channels.webhooksAllowPrivateNetworks);
   if (problem) throw new Undeliverable(problem);
   const message = delivery.message as WebhookMessage;
-  await postWebhook({ url: hook.url, secret: hook.secret, event: message.subject, deliveryId: delivery.idempotency_key, body: message.body });
+  await postWebhook({ url: hook.url, secret: hook.secret, event: message.subject, deliveryId: delivery.idempotency_key, body: message.body, allowPrivateNetworks: channels.webhooksAllowPrivateNetworks });
 }
 
 /** Sends the oldest due message, if any: locked while it is sent, marked sent in the same transaction. */

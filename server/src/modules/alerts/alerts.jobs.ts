@@ -54,7 +54,7 @@ export async function drainDeliveries(run: AlertRun, lanes = 4) {
 export function alertsWorker(app: FastifyInstance) {
   let timedAt = 0;
   return intervalWorker(app, 'alerts', 2000, async () => {
-    const run: AlertRun = { db: app.db, engine: app.searchEngine, channels: { mailer: app.mailer, webhooksAllowPrivateNetworks: app.config.webhooksAllowPrivateNetworks }, options: alertOptions(app.config) };
+    const run: AlertRun = { db: app.db, engine: app.searchEngine, channels: { mailer: app.mailer, webhooksAllowPrivateNetworks: app.config.outboundAllowPrivateNetworks }, options: alertOptions(app.config) };
     await processAlertEvents(app.db, run.options);
     if (Date.now() - timedAt >= TIMED_EVERY_MS) {
       timedAt = Date.now();

@@ -1,4 +1,5 @@
 import { createHmac } from 'node:crypto';
+import { outboundFetch } from '../../plugins/outbound.ts';
 
 /** `sha256=<hex>`: HMAC-SHA256 of the exact body with the endpoint's secret (verify before parsing). */
 export const webhookSignature = (secret: string, body: string) => `sha256=${createHmac('sha256', secret).update(body).digest('hex')}`;
@@ -12,30 +13,26 @@ export interface WebhookRequest {
   event: string;
   deliveryId: string;
   body: string;
+  allowPrivateNetworks: boolean;
 }
 
 /** Posts one signed delivery; resolves with the HTTP status, throws (in Italian) on anything but 2xx. */
 export async function postWebhook(request: WebhookRequest): Promise<number> {
-  let response: Response;
-  try {
-    response = await fetch(request.url, {
-      method: 'POST',
-      redirect: 'manual',
-      signal: AbortSignal.timeout(TIMEOUT_MS),
-      headers: {
-        'content-type': 'application/json; charset=utf-8',
-        'user-agent': 'Cruscotto-Webhooks/1',
-        'x-cruscotto-event': request.event,
-        'x-cruscotto-delivery': request.deliveryId,
-        [SIGNATURE_HEADER]: webhookSignature(request.secret, request.body),
-      },
-      body: request.body,
-    });
-  } catch (error) {
-    const cause = error instanceof Error && error.name === 'TimeoutError' ? `nessuna risposta entro ${TIMEOUT_MS / 1000} s` : `connessione non riuscita (${(error as Error).cause instanceof Error ? ((error as Error).cause as Error).message : (error as Error).message})`;
-    throw new Error(cause);
-  }
-  await response.body?.cancel();
+  // A redirect is not followed: it comes back as a 3xx, which is not an acceptance.
+  const response = await outboundFetch(request.url, {
+    method: 'POST',
+    allowPrivateNetworks: request.allowPrivateNetworks,
+    timeoutMs: TIMEOUT_MS,
+    maxBytes: 0,
+    headers: {
+      'content-type': 'application/json; charset=utf-8',
+      'user-agent': 'Cruscotto-Webhooks/1',
+      'x-cruscotto-event': request.event,
+      'x-cruscotto-delivery': request.deliveryId,
+      [SIGNATURE_HEADER]: webhookSignature(request.secret, request.body),
+    },
+    body: request.body,
+  });
   if (response.status < 200 || response.status >= 300) throw new Error(`HTTP ${response.status}: il destinatario non ha accettato la consegna`);
   return response.status;
 }

@@ -87,7 +87,7 @@ function webhookRoutes(scope: 'comune' | 'aggregation'): FastifyPluginAsyncTypeb
       return row;
     }
     async function assertTarget(url: string) {
-      const problem = await webhookTargetProblem(url, app.config.webhooksAllowPrivateNetworks);
+      const problem = await webhookTargetProblem(url, app.config.outboundAllowPrivateNetworks);
       if (problem) throw unprocessable('INVALID_WEBHOOK_URL', 'L’indirizzo del webhook non è utilizzabile.', [{ field: 'body.url', message: problem }]);
     }
 
@@ -184,10 +184,10 @@ function webhookRoutes(scope: 'comune' | 'aggregation'): FastifyPluginAsyncTypeb
         const key = `webhook:${hook.id}:test:${randomBytes(8).toString('hex')}`;
         const body = webhookBody(key, 'ping', { message: { title: 'Prova del webhook del Cruscotto', body: 'Se leggi questo messaggio, il webhook funziona e la firma si verifica con la tua chiave.' } });
         let status: number | null = null;
-        let error: string | null = (await webhookTargetProblem(hook.url, app.config.webhooksAllowPrivateNetworks)) ?? null;
+        let error: string | null = (await webhookTargetProblem(hook.url, app.config.outboundAllowPrivateNetworks)) ?? null;
         if (!error) {
           try {
-            status = await postWebhook({ url: hook.url, secret: hook.secret, event: 'ping', deliveryId: key, body });
+            status = await postWebhook({ url: hook.url, secret: hook.secret, event: 'ping', deliveryId: key, body, allowPrivateNetworks: app.config.outboundAllowPrivateNetworks });
           } catch (e) {
             error = (e as Error).message;
           }

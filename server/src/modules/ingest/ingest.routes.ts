@@ -3,8 +3,9 @@ import { Type, type Static } from '@sinclair/typebox';
 import { sql } from 'kysely';
 import { diff, recordAudit } from '../../plugins/audit.ts';
 import type { SourceKind } from '../../plugins/db/schema.ts';
-import { notFound } from '../../plugins/errors/problem.ts';
+import { notFound, unprocessable } from '../../plugins/errors/problem.ts';
 import { problemResponses } from '../../plugins/openapi.ts';
+import { outboundTargetProblem } from '../../plugins/outbound.ts';
 import { page } from '../../plugins/pagination.ts';
 import type { CallInput } from '../calls/calls.schemas.ts';
 import { ItemError, type Connector } from './connector.ts';
@@ -32,6 +33,11 @@ const pushConnector = (source: string): Connector => ({
 const ingestRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const clock = () => ({ now: new Date(), soonDays: app.config.deadlineSoonDays });
   const columns = (body: Static<typeof SourceInput>) => ({ name: body.name, kind: body.kind as SourceKind, location: body.location, every_minutes: body.everyMinutes, trusted: body.trusted, enabled: body.enabled });
+  /** A source is read over http(s) and outside our networks; every run checks again where it connects. */
+  async function assertLocation(location: string) {
+    const problem = await outboundTargetProblem(location, app.config.outboundAllowPrivateNetworks);
+    if (problem) throw unprocessable('INVALID_SOURCE_LOCATION', 'L’indirizzo della fonte non è utilizzabile.', [{ field: 'body.location', message: problem }]);
+  }
 
   app.get(
     '/ingest/sources',
@@ -44,9 +50,10 @@ const ingestRoutes: FastifyPluginAsyncTypebox = async (app) => {
 
   app.post(
     '/ingest/sources',
-    { config: ACCESS, schema: { tags: ['ingest'], operationId: 'createSource', summary: 'Registra una fonte', body: Type.Ref('IngestSourceInput'), response: { 201: Type.Ref('IngestSource'), ...ERRORS } } },
+    { config: ACCESS, schema: { tags: ['ingest'], operationId: 'createSource', summary: 'Registra una fonte', body: Type.Ref('IngestSourceInput'), response: { 201: Type.Ref('IngestSource'), ...ERRORS, ...problemResponses({ 422: 'Indirizzo della fonte non utilizzabile' }) } } },
     async (request, reply) => {
       const body = request.body as Static<typeof SourceInput>;
+      await assertLocation(body.location);
       const row = await app.db.transaction().execute(async (trx) => {
         const created = await trx.insertInto('ingest_sources').values(columns(body)).returningAll().executeTakeFirstOrThrow();
         await recordAudit(trx, request, { action: 'source.created', entity: 'ingest_source', entityId: created.id, changes: { ...body } });
@@ -58,9 +65,10 @@ const ingestRoutes: FastifyPluginAsyncTypebox = async (app) => {
 
   app.put(
     '/ingest/sources/:id',
-    { config: ACCESS, schema: { tags: ['ingest'], operationId: 'updateSource', summary: 'Modifica una fonte', params: IdParams, body: Type.Ref('IngestSourceInput'), response: { 200: Type.Ref('IngestSource'), ...ERRORS, ...problemResponses({ 404: 'Fonte non trovata' }) } } },
+    { config: ACCESS, schema: { tags: ['ingest'], operationId: 'updateSource', summary: 'Modifica una fonte', params: IdParams, body: Type.Ref('IngestSourceInput'), response: { 200: Type.Ref('IngestSource'), ...ERRORS, ...problemResponses({ 404: 'Fonte non trovata', 422: 'Indirizzo della fonte non utilizzabile' }) } } },
     async (request) => {
       const body = request.body as Static<typeof SourceInput>;
+      await assertLocation(body.location);
       const row = await app.db.transaction().execute(async (trx) => {
         const before = await trx.selectFrom('ingest_sources').selectAll().where('id', '=', request.params.id).forUpdate().executeTakeFirst();
         if (!before) throw notFound('SOURCE_NOT_FOUND', 'Fonte non trovata.');
@@ -90,7 +98,7 @@ const ingestRoutes: FastifyPluginAsyncTypebox = async (app) => {
     '/ingest/sources/:id/run',
     { config: ACCESS, schema: { tags: ['ingest'], operationId: 'runSource', summary: 'Legge subito una fonte e restituisce l’esito', params: IdParams, response: { 200: Type.Ref('IngestRun'), ...ERRORS, ...problemResponses({ 404: 'Fonte non trovata' }) } } },
     async (request) => {
-      const report = await runSource(app.db, clock(), request.params.id);
+      const report = await runSource(app.db, clock(), request.params.id, app.config);
       await recordAudit(app.db, request, { action: 'source.run', entity: 'ingest_source', entityId: request.params.id, changes: { runId: report.runId } });
       return toRun(await app.db.selectFrom('ingest_runs').selectAll().where('id', '=', report.runId).executeTakeFirstOrThrow());
     },

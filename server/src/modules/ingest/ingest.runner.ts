@@ -3,11 +3,11 @@ import type { Database } from '../../plugins/db/schema.ts';
 import { notFound } from '../../plugins/errors/problem.ts';
 import type { Clock } from '../calls/calls.queries.ts';
 import { CONNECTORS } from './connectors/index.ts';
-import { runIngest, type RunReport } from './ingest.service.ts';
+import { runIngest, type IngestLimits, type RunReport } from './ingest.service.ts';
 
 /** Runs a registered source with its connector, location and trust. */
-export async function runSource(db: Kysely<Database>, clock: Clock, sourceId: string): Promise<RunReport> {
+export async function runSource(db: Kysely<Database>, clock: Clock, sourceId: string, limits: IngestLimits): Promise<RunReport> {
   const source = await db.selectFrom('ingest_sources').selectAll().where('id', '=', sourceId).executeTakeFirst();
   if (!source) throw notFound('SOURCE_NOT_FOUND', 'Fonte non trovata.');
-  return runIngest(db, clock, { connector: CONNECTORS[source.kind]!, location: source.location, sourceId: source.id, trusted: source.trusted });
+  return runIngest(db, clock, { connector: CONNECTORS[source.kind]!, location: source.location, sourceId: source.id, trusted: source.trusted, limits });
 }

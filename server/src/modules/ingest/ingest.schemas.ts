@@ -8,7 +8,8 @@ export const SourceInput = Type.Object(
   {
     name: Type.String({ minLength: 1, maxLength: 200 }),
     kind: Kind,
-    location: Type.String({ minLength: 1, maxLength: 2000, pattern: '^https?://', description: 'URL della fonte' }),
+    // http(s) only, checked by the route with a 422 that says why (a schema pattern would only say "formato").
+    location: Type.String({ minLength: 1, maxLength: 2000, description: 'URL http o https della fonte (non in una rete privata o locale)' }),
     everyMinutes: Type.Union([Type.Null(), Type.Integer({ minimum: 5, maximum: 10080, format: 'int32', description: 'Ogni quanti minuti leggerla; null: solo a mano' })]),
     trusted: Type.Boolean({ description: 'Le fonti affidabili pubblicano direttamente; le altre creano bozze' }),
     enabled: Type.Boolean({ default: true }),

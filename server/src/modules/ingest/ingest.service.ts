@@ -1,10 +1,12 @@
 import { createHash } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
 import type { Kysely } from 'kysely';
 import { sql } from 'kysely';
 import { canonicalJson } from '../../plugins/audit.ts';
+import type { Config } from '../../plugins/config.ts';
 import type { Database } from '../../plugins/db/schema.ts';
 import { AppError } from '../../plugins/errors/problem.ts';
+import { outboundFetch } from '../../plugins/outbound.ts';
+import { excerpt } from '../../shared/excerpt.ts';
 import type { Clock } from '../calls/calls.queries.ts';
 import { findCall } from '../calls/calls.queries.ts';
 import { createCall, updateCall, type Actor } from '../calls/calls.service.ts';
@@ -14,12 +16,22 @@ import { loadThemeRules, suggestThemes, type ThemeRule } from './theme-suggestio
 
 type Db = Kysely<Database>;
 
+/** What reading a remote source needs from the configuration. */
+export type IngestLimits = Pick<Config, 'outboundAllowPrivateNetworks' | 'ingestMaxBytes'>;
+
 export interface IngestJob {
   connector: Connector;
-  /** Where the payload is (URL or file), or a description when items are given. */
+  /** The http(s) URL of the source, the file's name, or a description when items are given. */
   location: string;
-  /** Items already split (JSON push, re-processing); otherwise the location is read. */
+  /** Items already split (JSON push, re-processing); otherwise the payload or the location is read. */
   items?: RawItem[];
+  /**
+   * The content of a local file the operator named on the command line, read as a single page.
+   * Nothing else is ever read from disk: a location is always fetched, and must be http(s).
+   */
+  payload?: Uint8Array;
+  /** For fetched locations; without it, no private networks and the default size cap. */
+  limits?: IngestLimits;
   /** Kind of the source as stored with each item: the connector's, or `api:<partner>`. */
   sourceKind?: string;
   sourceId?: string | null;
@@ -45,30 +57,63 @@ export interface RunReport {
 
 const CONCURRENCY = 8;
 const MAX_PAGES = 50;
+const PAGE_TIMEOUT_MS = 30_000;
+const STRICT_LIMITS: IngestLimits = { outboundAllowPrivateNetworks: false, ingestMaxBytes: 52_428_800 };
+const ACCEPT = 'application/json, text/csv, application/rss+xml, application/atom+xml, */*';
 const hashOf = (raw: unknown) => createHash('sha256').update(canonicalJson(raw)).digest('hex');
 
-async function readLocation(location: string): Promise<Uint8Array> {
-  if (!/^https?:\/\//i.test(location)) return readFile(location);
-  const response = await fetch(location, { signal: AbortSignal.timeout(30_000), headers: { accept: 'application/json, text/csv, application/rss+xml, application/atom+xml, */*' } });
-  if (!response.ok) throw new Error(`la fonte ha risposto ${response.status} ${response.statusText}`);
-  return new Uint8Array(await response.arrayBuffer());
+/** One page of a remote source, through the outbound guard, capped in size and time. */
+async function fetchPage(url: string, limits: IngestLimits): Promise<Uint8Array> {
+  const response = await outboundFetch(url, {
+    headers: { accept: ACCEPT, 'user-agent': 'Cruscotto-Ingest/1' },
+    allowPrivateNetworks: limits.outboundAllowPrivateNetworks,
+    maxBytes: limits.ingestMaxBytes,
+    timeoutMs: PAGE_TIMEOUT_MS,
+  });
+  if (response.status < 200 || response.status >= 300) throw new Error(`la fonte ha risposto ${response.status} ${excerpt(response.statusText, 80)}`);
+  return response.body;
 }
 
-/** Every item of the location, following the pages of paged sources. */
-async function fetchItems(connector: Connector, location: string): Promise<RawItem[]> {
+/** The origin of a source's URL: anything but http(s) is refused, files included. */
+function sourceOrigin(location: string): string {
+  const url = URL.canParse(location) ? new URL(location) : null;
+  if (url?.protocol !== 'http:' && url?.protocol !== 'https:') throw new Error('la fonte deve essere un indirizzo http o https (un file locale si importa da riga di comando)');
+  return url.origin;
+}
+
+/** The next page to read: an absolute link on the source's own site, not one already read. */
+function followingPage(link: string | null, origin: string, read: Set<string>): string | null {
+  if (!link) return null;
+  const url = URL.canParse(link) ? new URL(link) : null;
+  if (url?.protocol !== 'http:' && url?.protocol !== 'https:') throw new Error(`il link alla pagina successiva non è un indirizzo http o https ("${excerpt(link, 80)}"): non seguito`);
+  if (url.origin !== origin) throw new Error(`il link alla pagina successiva porta a un altro sito (${excerpt(url.origin, 80)}): non seguito`);
+  return read.has(url.href) ? null : url.href;
+}
+
+/** Every item of a remote source, following the pages of paged sources on the same site. */
+async function fetchItems(connector: Connector, location: string, limits: IngestLimits): Promise<RawItem[]> {
+  const origin = sourceOrigin(location);
   const items: RawItem[] = [];
+  const read = new Set<string>();
   let next: string | null = location;
   for (let page = 0; next && page < MAX_PAGES; page++) {
-    const payload = await readLocation(next);
+    read.add(next);
+    const payload = await fetchPage(next, limits);
     items.push(...connector.split(payload, next));
-    const following = connector.nextPage?.(payload) ?? null;
-    next = following && following !== next ? following : null;
+    next = followingPage(connector.nextPage?.(payload) ?? null, origin, read);
   }
   return items;
 }
 
+function itemsOf(job: IngestJob): RawItem[] | Promise<RawItem[]> {
+  if (job.items) return job.items;
+  // A file's page links are not followed: the operator named one file, not a site.
+  if (job.payload) return job.connector.split(job.payload, job.location);
+  return fetchItems(job.connector, job.location, job.limits ?? STRICT_LIMITS);
+}
+
 function reasonOf(error: unknown): string {
-  if (error instanceof ItemError) return error.message;
+  if (error instanceof ItemError) return excerpt(error.message);
   if (!(error instanceof AppError)) return 'errore imprevisto nel salvataggio';
   return error.errors?.length ? error.errors.map((e) => `${e.field.replace(/^body\./, '')}: ${e.message}`).join(' ') : error.message;
 }
@@ -149,7 +194,7 @@ export async function runIngest(db: Db, clock: Clock, job: IngestJob): Promise<R
   const run = await db.insertInto('ingest_runs').values({ source_id: job.sourceId ?? null, kind, location: job.location }).returning('id').executeTakeFirstOrThrow();
   const report: RunReport = { runId: run.id, kind, location: job.location, status: 'succeeded', seen: 0, created: 0, updated: 0, unchanged: 0, failed: 0, failures: [], error: null };
   try {
-    const items = job.items ?? (await fetchItems(job.connector, job.location));
+    const items = await itemsOf(job);
     report.seen = items.length;
     const known = new Map(
       (await db.selectFrom('ingest_items').select(['external_id', 'hash', 'call_id', 'error']).where('source_kind', '=', kind).execute()).map((i) => [i.external_id, { hash: i.hash, callId: i.call_id, error: i.error }]),
@@ -164,7 +209,8 @@ export async function runIngest(db: Db, clock: Clock, job: IngestJob): Promise<R
     report.failures.sort((a, b) => (order.get(a.externalId) ?? 0) - (order.get(b.externalId) ?? 0));
   } catch (error) {
     report.status = 'failed';
-    report.error = error instanceof ItemError ? error.message : `fonte illeggibile: ${error instanceof Error ? error.message : String(error)}`;
+    // Parsers quote what they read: the message keeps only a short, clean excerpt of it.
+    report.error = error instanceof ItemError ? excerpt(error.message) : `fonte illeggibile: ${excerpt(error instanceof Error ? error.message : String(error))}`;
   }
   await db
     .updateTable('ingest_runs')
