@@ -68,4 +68,14 @@ describe('loadConfig', () => {
     expect(readFileSync(join(dataDir, 'session-secret'), 'utf8').trim()).toBe(first.sessionSecret);
     expect(statSync(join(dataDir, 'session-secret')).mode & 0o077).toBe(0);
   });
+
+  it('reads TRUST_PROXY as off, every hop, or the addresses of the proxies to believe', () => {
+    const base = { SESSION_SECRET: SECRET, DATA_DIR: tempDir() };
+    expect(loadConfig(base).trustProxy).toBe(false);
+    expect(loadConfig({ ...base, TRUST_PROXY: 'true' }).trustProxy).toBe(true);
+    expect(loadConfig({ ...base, TRUST_PROXY: 'loopback, 172.16.0.0/12,::1' }).trustProxy).toBe('loopback,172.16.0.0/12,::1');
+    const error = errorOf({ TRUST_PROXY: 'the proxy' });
+    expect(error.variable).toBe('TRUST_PROXY');
+    expect(error.message).toContain("must be true, false or the proxies' addresses");
+  });
 });

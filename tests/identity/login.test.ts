@@ -1,7 +1,8 @@
 import { waitFor } from '../helpers/processes.ts';
 import request from 'supertest';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { useTestApp } from '../helpers/app.ts';
+import { sha256 } from '../../server/src/modules/auth/secrets.ts';
 import { createComune, createTestUser, loginAs, PASSWORD } from '../helpers/identity.ts';
 
 const ctx = useTestApp({ env: { LOGIN_MAX_FAILURES: '3' } });
@@ -12,10 +13,10 @@ beforeAll(async () => {
   await createTestUser(ctx.db, 'bersaglio@comune.crema.cr.it', 'rtd', ['019035']);
 });
 
-async function attempt(email: string, password: string) {
+async function attempt(email: string, password: string, headers: Record<string, string> = {}) {
   const agent = request.agent(ctx.app.server);
   const { body } = await agent.get('/api/v1/auth/csrf');
-  return agent.post('/api/v1/auth/login').set('x-csrf-token', body.token).send({ email, password });
+  return agent.post('/api/v1/auth/login').set(headers).set('x-csrf-token', body.token).send({ email, password });
 }
 
 describe('POST /api/v1/auth/login', () => {
@@ -60,6 +61,38 @@ describe('POST /api/v1/auth/login', () => {
     // Unknown accounts are throttled alike, so the lockout reveals nothing.
     for (let i = 0; i < 3; i++) await attempt('fantasma@comune.crema.cr.it', 'tentativo-errato');
     expect((await attempt('fantasma@comune.crema.cr.it', 'tentativo-errato')).status).toBe(429);
+  });
+});
+
+describe('POST /api/v1/auth/login under parallel attempts', () => {
+  // Each burst starts with no failures on record, from this address or any other.
+  beforeEach(async () => {
+    await ctx.db.deleteFrom('login_failures').execute();
+  });
+  const failuresOf = async (email: string) =>
+    Number((await ctx.db.selectFrom('login_failures').select((eb) => eb.fn.countAll().as('n')).where('email_hash', '=', sha256(email)).executeTakeFirstOrThrow()).n);
+
+  it('checks at most LOGIN_MAX_FAILURES of 50 parallel wrong passwords for one account and answers the rest 429', async () => {
+    const statuses = (await Promise.all(Array.from({ length: 50 }, () => attempt('parallelo@comune.crema.cr.it', 'tentativo-errato')))).map((r) => r.status);
+    expect(statuses.filter((s) => s === 401).length).toBeLessThanOrEqual(3);
+    expect(statuses.filter((s) => s !== 401 && s !== 429)).toEqual([]);
+    expect(await failuresOf('parallelo@comune.crema.cr.it')).toBeLessThanOrEqual(3);
+  });
+
+  it('does not let the right password in beyond the limit when it comes in a parallel burst of wrong ones', async () => {
+    await createTestUser(ctx.db, 'raffica@comune.crema.cr.it', 'rtd', ['019035']);
+    const burst = Array.from({ length: 29 }, () => attempt('raffica@comune.crema.cr.it', 'tentativo-errato'));
+    const statuses = (await Promise.all([...burst, attempt('raffica@comune.crema.cr.it', PASSWORD)])).map((r) => r.status);
+    // The right password gets in only if it was one of the first three checked.
+    expect(statuses.filter((s) => s === 401 || s === 200).length).toBeLessThanOrEqual(3);
+    expect(statuses.filter((s) => s === 429).length).toBeGreaterThanOrEqual(27);
+  });
+
+  it('ignores X-Forwarded-For when TRUST_PROXY is not set', async () => {
+    await attempt('inoltrato@comune.crema.cr.it', 'tentativo-errato', { 'x-forwarded-for': '198.51.100.7' });
+    const rows = await ctx.db.selectFrom('login_failures').select('ip').where('email_hash', '=', sha256('inoltrato@comune.crema.cr.it')).execute();
+    expect(rows).toHaveLength(1);
+    expect(rows[0]!.ip).toMatch(/127\.0\.0\.1|::1/);
   });
 });
 

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { isIP } from 'node:net';
 import { isAbsolute, join, resolve } from 'node:path';
 import { repoRoot } from '../paths.ts';
 
@@ -19,7 +20,8 @@ export interface Config {
   readonly logLevel: LogLevel;
   readonly rateLimitMax: number;
   readonly bodyLimitBytes: number;
-  readonly trustProxy: boolean;
+  /** Fastify's trustProxy: false, true (every hop) or the proxies' addresses, comma-separated. */
+  readonly trustProxy: boolean | string;
   readonly runWorkers: boolean;
   readonly reviewRequired: boolean;
   readonly deadlineSoonDays: number;
@@ -31,6 +33,8 @@ export interface Config {
   readonly sessionAbsoluteHours: number;
   readonly loginMaxFailures: number;
   readonly loginWindowMinutes: number;
+  /** First wait once an account passed LOGIN_MAX_FAILURES; it doubles with each further failure. */
+  readonly loginBackoffSeconds: number;
   readonly inactiveUserRetentionDays: number;
   readonly oidc:
     | { readonly issuer: string; readonly clientId: string; readonly clientSecret: string; readonly minAcr: string | undefined }
@@ -86,6 +90,25 @@ function boolean(env: Env, name: string, fallback: boolean): boolean {
   if (['1', 'true', 'yes', 'on'].includes(raw)) return true;
   if (['0', 'false', 'no', 'off'].includes(raw)) return false;
   throw new ConfigError(name, `must be true or false (got "${raw}")`);
+}
+
+const PROXY_ADDRESS_NAMES = ['loopback', 'linklocal', 'uniquelocal'];
+
+/**
+ * Which proxies' X-Forwarded-For to believe: false, true (every hop, so the leftmost address, which
+ * the client writes itself unless the proxy replaces the header), or the proxies' addresses and
+ * CIDR ranges, which take the address the nearest untrusted hop connected from.
+ */
+function trustProxy(env: Env): boolean | string {
+  const raw = read(env, 'TRUST_PROXY')?.toLowerCase();
+  if (raw === undefined || ['0', 'false', 'no', 'off'].includes(raw)) return false;
+  if (['1', 'true', 'yes', 'on'].includes(raw)) return true;
+  const addresses = raw.split(',').map((entry) => entry.trim());
+  const valid = (entry: string) => PROXY_ADDRESS_NAMES.includes(entry) || isIP(entry.replace(/\/\d{1,3}$/, '')) !== 0;
+  if (!addresses.every(valid)) {
+    throw new ConfigError('TRUST_PROXY', `must be true, false or the proxies' addresses, e.g. loopback,172.16.0.0/12 (got "${raw}")`);
+  }
+  return addresses.join(',');
 }
 
 function url(env: Env, name: string, protocols: readonly string[]): string | undefined {
@@ -162,7 +185,7 @@ export function loadConfig(env: Env): Readonly<Config> {
     logLevel: oneOf(env, 'LOG_LEVEL', LOG_LEVELS, 'info'),
     rateLimitMax: integer(env, 'RATE_LIMIT_MAX', 600, 1, 10_000_000),
     bodyLimitBytes: integer(env, 'BODY_LIMIT_BYTES', 1_048_576, 1024, 104_857_600),
-    trustProxy: boolean(env, 'TRUST_PROXY', false),
+    trustProxy: trustProxy(env),
     runWorkers: boolean(env, 'RUN_WORKERS', true),
     reviewRequired: boolean(env, 'REVIEW_REQUIRED', true),
     deadlineSoonDays: integer(env, 'DEADLINE_SOON_DAYS', 14, 1, 365),
@@ -173,6 +196,7 @@ export function loadConfig(env: Env): Readonly<Config> {
     sessionAbsoluteHours: integer(env, 'SESSION_ABSOLUTE_HOURS', 12, 1, 24 * 30),
     loginMaxFailures: integer(env, 'LOGIN_MAX_FAILURES', 5, 1, 1000),
     loginWindowMinutes: integer(env, 'LOGIN_WINDOW_MINUTES', 15, 1, 24 * 60),
+    loginBackoffSeconds: integer(env, 'LOGIN_BACKOFF_SECONDS', 30, 1, 3600),
     inactiveUserRetentionDays: integer(env, 'INACTIVE_USER_RETENTION_DAYS', 730, 30, 36500),
     oidc: oidc(env),
   });

@@ -1,11 +1,13 @@
 import { sql, type Kysely } from 'kysely';
 import type { Database } from '../../plugins/db/schema.ts';
+import { KNOWN_CLIENT_DAYS } from './login-throttle.ts';
 import { eraseUser } from './users.service.ts';
 
 export interface RetentionReport {
   sessionsRemoved: number;
   invitationsRemoved: number;
   loginFailuresRemoved: number;
+  knownClientsRemoved: number;
   oidcFlowsRemoved: number;
   usersAnonymised: number;
 }
@@ -20,6 +22,10 @@ export async function applyRetention(db: Kysely<Database>, options: { inactiveUs
       .where('expires_at', '<', sql<Date>`now()`)
       .executeTakeFirst();
     const failures = await trx.deleteFrom('login_failures').where('at', '<', sql<Date>`now() - interval '1 day'`).executeTakeFirst();
+    const knownClients = await trx
+      .deleteFrom('login_known_clients')
+      .where('last_success_at', '<', sql<Date>`now() - make_interval(days => ${KNOWN_CLIENT_DAYS})`)
+      .executeTakeFirst();
     const flows = await trx.deleteFrom('oidc_flows').where('created_at', '<', sql<Date>`now() - interval '15 minutes'`).executeTakeFirst();
     const inactive = await trx
       .selectFrom('users')
@@ -32,6 +38,7 @@ export async function applyRetention(db: Kysely<Database>, options: { inactiveUs
       sessionsRemoved: Number(sessions.numDeletedRows),
       invitationsRemoved: Number(invitations.numDeletedRows),
       loginFailuresRemoved: Number(failures.numDeletedRows),
+      knownClientsRemoved: Number(knownClients.numDeletedRows),
       oidcFlowsRemoved: Number(flows.numDeletedRows),
       usersAnonymised: inactive.length,
     };

@@ -64,8 +64,6 @@ export interface UsersTable {
   password_hash: string | null;
   oidc_issuer: string | null;
   oidc_subject: string | null;
-  failed_logins: Generated<number>;
-  locked_until: Date | null;
   last_login_at: Date | null;
   last_seen_at: Date | null;
   created_at: Generated<Date>;
@@ -131,6 +129,13 @@ export interface LoginFailuresTable {
   ip: string;
   email_hash: string;
   at: Generated<Date>;
+}
+
+/** A client (address) from which an account signed in; see login-throttle.ts. */
+export interface LoginKnownClientsTable {
+  email_hash: string;
+  ip: string;
+  last_success_at: Generated<Date>;
 }
 
 export interface AuditLogTable {
@@ -559,6 +564,7 @@ export interface Database {
   sessions: SessionsTable;
   oidc_flows: OidcFlowsTable;
   login_failures: LoginFailuresTable;
+  login_known_clients: LoginKnownClientsTable;
   audit_log: AuditLogTable;
   mail_outbox: MailOutboxTable;
   themes: ThemesTable;
