@@ -34,6 +34,7 @@ import ingestRoutes from './modules/ingest/ingest.routes.ts';
 import themeRulesRoutes from './modules/ingest/theme-rules.routes.ts';
 import searchRoutes from './modules/search/search.routes.ts';
 import matchingRoutes from './modules/matching/matching.routes.ts';
+import publicOpportunitiesRoutes from './modules/matching/public-opportunities.routes.ts';
 import coverageRoutes from './modules/matching/coverage.routes.ts';
 import { matchingWorker } from './modules/matching/matching.jobs.ts';
 import { alertsWorker } from './modules/alerts/alerts.jobs.ts';
@@ -121,9 +122,7 @@ export async function buildApp(config: Readonly<Config>, services: AppServices):
   const matcher = matchingWorker(app);
   const alerter = alertsWorker(app);
   app.addHook('onClose', async () => {
-    indexer.stop();
-    matcher.stop();
-    alerter.stop();
+    await Promise.all([indexer.stop(), matcher.stop(), alerter.stop()]);
     await search.close();
     await mailer.close();
     await services.queue?.stop();
@@ -171,6 +170,7 @@ export async function buildApp(config: Readonly<Config>, services: AppServices):
   await app.register(themeRulesRoutes, { prefix: '/api/v1' });
   await app.register(searchRoutes, { prefix: '/api/v1' });
   await app.register(matchingRoutes, { prefix: '/api/v1' });
+  await app.register(publicOpportunitiesRoutes, { prefix: '/api/v1' });
   await app.register(coverageRoutes, { prefix: '/api/v1' });
   await app.register(importsRoutes, { prefix: '/api/v1' });
   await app.register(themesRoutes, { prefix: '/api/v1' });

@@ -586,7 +586,10 @@ export interface paths {
         };
         /** Un bando pubblicato, con regole di ammissibilità, importi e finestre */
         get: operations["getCall"];
-        /** Modifica un bando (ogni modifica è una versione) */
+        /**
+         * Modifica un bando (ogni modifica è una versione)
+         * @description Con la revisione obbligatoria, un bando approvato o programmato torna in revisione; le modifiche a un bando pubblicato diventano la sua revisione in attesa (`pendingRevision`), che il pubblico non vede finché un altro redattore non la approva e viene pubblicata.
+         */
         put: operations["updateCall"];
         post?: never;
         delete?: never;
@@ -619,8 +622,25 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Un bando in qualunque stato */
+        /** Un bando in qualunque stato, con le modifiche in attesa di revisione */
         get: operations["getEditorialCall"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/editorial/calls/{id}/revision": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Le modifiche a un bando pubblicato in attesa di revisione */
+        get: operations["getCallRevision"];
         put?: never;
         post?: never;
         delete?: never;
@@ -745,6 +765,74 @@ export interface paths {
         put?: never;
         /** Archivia il bando */
         post: operations["archiveCall"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/calls/{id}/revision/submit": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Manda in revisione le modifiche a un bando pubblicato */
+        post: operations["submitCallRevision"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/calls/{id}/revision/approve": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Approva le modifiche (con la revisione obbligatoria, non chi le ha scritte o mandate in revisione) */
+        post: operations["approveCallRevision"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/calls/{id}/revision/publish": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Pubblica le modifiche approvate: sostituiscono la versione pubblica */
+        post: operations["publishCallRevision"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/calls/{id}/revision/discard": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Scarta le modifiche in attesa: il bando pubblicato resta com’è */
+        post: operations["discardCallRevision"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1043,6 +1131,40 @@ export interface paths {
         put?: never;
         /** Quali comuni raggiungerebbe il bando (anche in bozza), senza salvare nulla */
         post: operations["previewCallMatches"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/comuni/{istat}/open-calls": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Bandi aperti o in arrivo che il comune può usare, per scadenza, con importo stimato (dati pubblici) */
+        get: operations["listComuneOpenCalls"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/comuni/{istat}/open-calls/{callId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Le condizioni di un bando pubblicato verificate per il comune, con esito e importo stimato (dati pubblici) */
+        get: operations["getComuneCallChecklist"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -2319,6 +2441,178 @@ export interface components {
             /** Format: date-time */
             updatedAt: string;
         };
+        /** @description Modifiche a un bando pubblicato in attesa di revisione: il pubblico vede ancora la versione pubblicata */
+        CallRevision: {
+            /** Format: uuid */
+            id: string;
+            /**
+             * @description bozza, in revisione, approvata (pronta per la pubblicazione)
+             * @enum {string}
+             */
+            status: "draft" | "in_review" | "approved";
+            content: components["schemas"]["CallInput"];
+            /** @description Campi che cambieranno rispetto alla versione pubblicata, con valori prima e dopo */
+            changes: {
+                [key: string]: {
+                    from: unknown;
+                    to: unknown;
+                };
+            };
+            /** @description Redattori che hanno scritto la revisione: nessuno di loro può approvarla */
+            authors: {
+                /** Format: uuid */
+                id: string;
+                name: string;
+            }[];
+            /** @description Fonte di importazione (non fidata) da cui vengono le modifiche */
+            source: string | null;
+            submittedBy: {
+                /** Format: uuid */
+                id: string;
+                name: string;
+            } | null;
+            approvedBy: {
+                /** Format: uuid */
+                id: string;
+                name: string;
+            } | null;
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            updatedAt: string;
+            /** @description Cosa può farne ora chi chiede */
+            allowedActions: ("submit" | "approve" | "publish" | "discard")[];
+        };
+        /** @description Un bando come lo vede la redazione, con le modifiche in attesa di revisione */
+        EditorialCall: {
+            title: string;
+            summary?: string | null;
+            description?: string | null;
+            /** @description Ente erogatore */
+            issuer: string;
+            programme: {
+                /** @enum {string} */
+                kind: "pnrr" | "fesr" | "fse_plus" | "regionale" | "nazionale" | "ue" | "fondazione" | "altro";
+                /** @description Codice come pubblicato, es. M1C1I1.4.1 o "Misura 1.4.1" */
+                code?: string | null;
+            };
+            themes: string[];
+            money: {
+                /** Format: double */
+                totalBudget?: number | null;
+                /** Format: double */
+                remainingBudget?: number | null;
+                amount?: (never | null) | ({
+                    /** @enum {string} */
+                    kind: "fixed";
+                    /** Format: double */
+                    amount: number;
+                } | {
+                    /** @enum {string} */
+                    kind: "range";
+                    /** Format: double */
+                    min: number;
+                    /** Format: double */
+                    max: number;
+                } | {
+                    /** @enum {string} */
+                    kind: "brackets";
+                    brackets: {
+                        /** Format: int32 */
+                        populationMin: number;
+                        /** Format: int32 */
+                        populationMax: number | null;
+                        /** Format: double */
+                        amount: number;
+                    }[];
+                } | {
+                    /** @enum {string} */
+                    kind: "per_unit";
+                    /** @description Es. servizio attivato su pagoPA */
+                    unitLabel: string;
+                    /** @description Importo per unità, per fascia di popolazione */
+                    brackets: {
+                        /** Format: int32 */
+                        populationMin: number;
+                        /** Format: int32 */
+                        populationMax: number | null;
+                        /** Format: double */
+                        amount: number;
+                    }[];
+                    /** Format: int32 */
+                    minUnits: number;
+                    /** Format: int32 */
+                    maxUnits: number;
+                });
+                /**
+                 * Format: double
+                 * @description Quota di cofinanziamento a carico del richiedente (0-1)
+                 */
+                cofinancingShare?: number | null;
+            };
+            /** @enum {string} */
+            procedure: "sportello" | "graduatoria" | "finestre";
+            /** Format: date */
+            publicationDate?: string | null;
+            /** @description Finestre di presentazione (una sola per sportello e graduatoria) */
+            windows: {
+                label?: string | null;
+                /** Format: date-time */
+                opensAt: string;
+                /**
+                 * Format: date-time
+                 * @description null: fino a esaurimento delle risorse
+                 */
+                closesAt: string | null;
+            }[];
+            /** @default [] */
+            links: {
+                label: string;
+                /** Format: uri */
+                url: string;
+            }[];
+            contact?: {
+                name?: string;
+                /** Format: email */
+                email?: string;
+                phone?: string;
+            } | null;
+            eligibility: components["schemas"]["CallEligibility"];
+            /** Format: uuid */
+            id: string;
+            /**
+             * @description Stato per gli utenti, dalle date e dal budget
+             * @enum {string}
+             */
+            status: "in_arrivo" | "aperto" | "in_scadenza" | "chiuso" | "esaurito";
+            /** @enum {string} */
+            editorialStatus: "draft" | "in_review" | "approved" | "scheduled" | "published" | "withdrawn" | "archived";
+            /** Format: date-time */
+            nextDeadline: string | null;
+            /** @description Codice di misura PNRR ricavato dal codice di programma, es. 1.4.1 */
+            measureCode: string | null;
+            /** Format: int32 */
+            version: number;
+            /** Format: date-time */
+            publishAt: string | null;
+            /** Format: date-time */
+            publishedAt: string | null;
+            sources: {
+                kind: string;
+                externalId: string;
+                url: string | null;
+            }[];
+            /** @description Temi proposti in automatico, da confermare */
+            suggestedThemes: string[];
+            /** Format: date-time */
+            updatedAt: string;
+            pendingRevision: (never | null) | components["schemas"]["CallRevision"];
+            /**
+             * @description Cosa fa il salvataggio di una modifica: `direct` la applica al bando; `revision` la tiene come revisione in attesa, invisibile al pubblico finché un altro redattore non la approva e viene pubblicata; `review` rimanda il bando approvato in revisione
+             * @enum {string}
+             */
+            onSave: "direct" | "revision" | "review";
+        };
         CallSummary: {
             /** Format: uuid */
             id: string;
@@ -2780,6 +3074,97 @@ export interface components {
              * @description Somma degli importi massimi stimati per i comuni ammissibili
              */
             totalEstimatedAmount: number;
+        };
+        /** @description Un bando che il comune può usare, dai soli dati pubblici: senza punteggio né programmazione del comune */
+        PublicOpportunity: {
+            call: {
+                /** Format: uuid */
+                id: string;
+                title: string;
+                issuer: string;
+                programme: string;
+                measureCode: string | null;
+                themes: string[];
+                status: string;
+                /** Format: date-time */
+                nextDeadline: string | null;
+            };
+            amount: {
+                /** Format: double */
+                min: number;
+                /** Format: double */
+                max: number;
+                /** @description Come è stimato, in italiano */
+                basis: string;
+            } | null;
+            /**
+             * Format: int32
+             * @description Giorni alla prossima scadenza
+             */
+            daysLeft: number | null;
+            /** @description Avvertenze in italiano: solo in forma associata, risorse in esaurimento, scadenza vicina */
+            warnings: string[];
+            /** @enum {string} */
+            verdict: "eligible" | "eligible_via_aggregation";
+        };
+        PublicOpportunityPage: {
+            items: components["schemas"]["PublicOpportunity"][];
+            /** Format: int32 */
+            total: number;
+            /** Format: int32 */
+            limit: number;
+            /** Format: int32 */
+            offset: number;
+            _links: {
+                self: {
+                    href: string;
+                };
+                next?: {
+                    href: string;
+                };
+                prev?: {
+                    href: string;
+                };
+            };
+        };
+        /** @description Le condizioni di un bando pubblicato verificate per un comune, dai soli dati pubblici */
+        ComuneCallChecklist: {
+            call: {
+                /** Format: uuid */
+                id: string;
+                title: string;
+                issuer: string;
+                programme: string;
+                measureCode: string | null;
+                themes: string[];
+                status: string;
+                /** Format: date-time */
+                nextDeadline: string | null;
+            };
+            amount: {
+                /** Format: double */
+                min: number;
+                /** Format: double */
+                max: number;
+                /** @description Come è stimato, in italiano */
+                basis: string;
+            } | null;
+            /**
+             * Format: int32
+             * @description Giorni alla prossima scadenza
+             */
+            daysLeft: number | null;
+            /** @description Avvertenze in italiano: solo in forma associata, risorse in esaurimento, scadenza vicina */
+            warnings: string[];
+            /** @enum {string} */
+            verdict: "eligible" | "eligible_via_aggregation" | "not_eligible";
+            /** @description Ogni condizione del bando con il suo esito per il comune */
+            checks: {
+                rule: string;
+                /** @enum {string} */
+                outcome: "pass" | "fail" | "via_aggregation" | "unverifiable";
+                message: string;
+            }[];
         };
         UncoveredComuniPage: {
             summary: {
@@ -3292,7 +3677,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Token CSRF mancante o errato */
+            /** @description Token CSRF mancante o errato, o richiesta con un token API (TOKEN_NOT_ALLOWED) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3350,6 +3735,15 @@ export interface operations {
             };
             /** @description Non autenticato */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Non disponibile con un token API (TOKEN_NOT_ALLOWED): serve un accesso personale */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3420,7 +3814,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Token CSRF mancante o errato */
+            /** @description Token CSRF mancante o errato, o richiesta con un token API (TOKEN_NOT_ALLOWED) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3530,6 +3924,15 @@ export interface operations {
             };
             /** @description Non autenticato */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Non disponibile con un token API (TOKEN_NOT_ALLOWED): serve un accesso personale */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3760,7 +4163,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Permessi insufficienti */
+            /** @description Permessi insufficienti, o richiesta con un token API (TOKEN_NOT_ALLOWED) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3932,7 +4335,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Permessi insufficienti */
+            /** @description Permessi insufficienti, o richiesta con un token API (TOKEN_NOT_ALLOWED) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -4019,7 +4422,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Permessi insufficienti */
+            /** @description Permessi insufficienti, o richiesta con un token API (TOKEN_NOT_ALLOWED) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -4112,7 +4515,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Permessi insufficienti */
+            /** @description Permessi insufficienti, o richiesta con un token API (TOKEN_NOT_ALLOWED) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -4270,7 +4673,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Permessi insufficienti */
+            /** @description Permessi insufficienti, o richiesta con un token API (TOKEN_NOT_ALLOWED) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -4435,7 +4838,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Permessi insufficienti */
+            /** @description Permessi insufficienti, o richiesta con un token API (TOKEN_NOT_ALLOWED) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -4509,7 +4912,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Permessi insufficienti */
+            /** @description Permessi insufficienti, o richiesta con un token API (TOKEN_NOT_ALLOWED) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -6305,13 +6708,13 @@ export interface operations {
             };
         };
         responses: {
-            /** @description Default Response */
+            /** @description Un bando come lo vede la redazione, con le modifiche in attesa di revisione */
             201: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Call"];
+                    "application/json": components["schemas"]["EditorialCall"];
                 };
             };
             /** @description Richiesta non valida (parametri, JSON o campi errati) */
@@ -6452,13 +6855,13 @@ export interface operations {
             };
         };
         responses: {
-            /** @description Default Response */
+            /** @description Un bando come lo vede la redazione, con le modifiche in attesa di revisione */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Call"];
+                    "application/json": components["schemas"]["EditorialCall"];
                 };
             };
             /** @description Richiesta non valida (parametri, JSON o campi errati) */
@@ -6638,13 +7041,13 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Default Response */
+            /** @description Un bando come lo vede la redazione, con le modifiche in attesa di revisione */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Call"];
+                    "application/json": components["schemas"]["EditorialCall"];
                 };
             };
             /** @description Richiesta non valida (parametri, JSON o campi errati) */
@@ -6675,6 +7078,82 @@ export interface operations {
                 };
             };
             /** @description Bando non trovato */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Troppe richieste: riprova dopo il tempo indicato da Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Errore interno */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getCallRevision: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Modifiche a un bando pubblicato in attesa di revisione: il pubblico vede ancora la versione pubblicata */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CallRevision"];
+                };
+            };
+            /** @description Richiesta non valida (parametri, JSON o campi errati) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Non autenticato */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Permessi insufficienti */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Bando non trovato o senza modifiche in attesa */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -6859,13 +7338,13 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Default Response */
+            /** @description Un bando come lo vede la redazione, con le modifiche in attesa di revisione */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Call"];
+                    "application/json": components["schemas"]["EditorialCall"];
                 };
             };
             /** @description Richiesta non valida (parametri, JSON o campi errati) */
@@ -6935,13 +7414,13 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Default Response */
+            /** @description Un bando come lo vede la redazione, con le modifiche in attesa di revisione */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Call"];
+                    "application/json": components["schemas"]["EditorialCall"];
                 };
             };
             /** @description Richiesta non valida (parametri, JSON o campi errati) */
@@ -7020,13 +7499,13 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Default Response */
+            /** @description Un bando come lo vede la redazione, con le modifiche in attesa di revisione */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Call"];
+                    "application/json": components["schemas"]["EditorialCall"];
                 };
             };
             /** @description Richiesta non valida (parametri, JSON o campi errati) */
@@ -7105,13 +7584,13 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Default Response */
+            /** @description Un bando come lo vede la redazione, con le modifiche in attesa di revisione */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Call"];
+                    "application/json": components["schemas"]["EditorialCall"];
                 };
             };
             /** @description Richiesta non valida (parametri, JSON o campi errati) */
@@ -7190,13 +7669,13 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Default Response */
+            /** @description Un bando come lo vede la redazione, con le modifiche in attesa di revisione */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Call"];
+                    "application/json": components["schemas"]["EditorialCall"];
                 };
             };
             /** @description Richiesta non valida (parametri, JSON o campi errati) */
@@ -7264,6 +7743,382 @@ export interface operations {
             };
         };
     };
+    submitCallRevision: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Un bando come lo vede la redazione, con le modifiche in attesa di revisione */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EditorialCall"];
+                };
+            };
+            /** @description Richiesta non valida (parametri, JSON o campi errati) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Non autenticato */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Permessi insufficienti */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Bando non trovato o senza modifiche in attesa */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Passaggio di stato non ammesso */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Dati incoerenti */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Troppe richieste: riprova dopo il tempo indicato da Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Errore interno */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    approveCallRevision: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Un bando come lo vede la redazione, con le modifiche in attesa di revisione */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EditorialCall"];
+                };
+            };
+            /** @description Richiesta non valida (parametri, JSON o campi errati) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Non autenticato */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Permessi insufficienti */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Bando non trovato o senza modifiche in attesa */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Passaggio di stato non ammesso */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Dati incoerenti */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Troppe richieste: riprova dopo il tempo indicato da Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Errore interno */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    publishCallRevision: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Un bando come lo vede la redazione, con le modifiche in attesa di revisione */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EditorialCall"];
+                };
+            };
+            /** @description Richiesta non valida (parametri, JSON o campi errati) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Non autenticato */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Permessi insufficienti */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Bando non trovato o senza modifiche in attesa */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Passaggio di stato non ammesso */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Dati incoerenti */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Troppe richieste: riprova dopo il tempo indicato da Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Errore interno */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    discardCallRevision: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Un bando come lo vede la redazione, con le modifiche in attesa di revisione */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EditorialCall"];
+                };
+            };
+            /** @description Richiesta non valida (parametri, JSON o campi errati) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Non autenticato */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Permessi insufficienti */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Bando non trovato o senza modifiche in attesa */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Passaggio di stato non ammesso */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Dati incoerenti */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Troppe richieste: riprova dopo il tempo indicato da Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Errore interno */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     scheduleCall: {
         parameters: {
             query?: never;
@@ -7282,13 +8137,13 @@ export interface operations {
             };
         };
         responses: {
-            /** @description Default Response */
+            /** @description Un bando come lo vede la redazione, con le modifiche in attesa di revisione */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Call"];
+                    "application/json": components["schemas"]["EditorialCall"];
                 };
             };
             /** @description Richiesta non valida (parametri, JSON o campi errati) */
@@ -7382,13 +8237,13 @@ export interface operations {
             };
         };
         responses: {
-            /** @description Default Response */
+            /** @description Un bando come lo vede la redazione, con le modifiche in attesa di revisione */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Call"];
+                    "application/json": components["schemas"]["EditorialCall"];
                 };
             };
             /** @description Richiesta non valida (parametri, JSON o campi errati) */
@@ -7474,13 +8329,13 @@ export interface operations {
             };
         };
         responses: {
-            /** @description Default Response */
+            /** @description Un bando come lo vede la redazione, con le modifiche in attesa di revisione */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Call"];
+                    "application/json": components["schemas"]["EditorialCall"];
                 };
             };
             /** @description Richiesta non valida (parametri, JSON o campi errati) */
@@ -8884,6 +9739,128 @@ export interface operations {
             };
         };
     };
+    listComuneOpenCalls: {
+        parameters: {
+            query?: {
+                /** @description Elementi per pagina (max 100) */
+                limit?: number;
+                /** @description Elementi da saltare */
+                offset?: number;
+            };
+            header?: never;
+            path: {
+                istat: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PublicOpportunityPage"];
+                };
+            };
+            /** @description Richiesta non valida (parametri, JSON o campi errati) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Comune non trovato */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Troppe richieste: riprova dopo il tempo indicato da Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Errore interno */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getComuneCallChecklist: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                istat: string;
+                callId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Le condizioni di un bando pubblicato verificate per un comune, dai soli dati pubblici */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ComuneCallChecklist"];
+                };
+            };
+            /** @description Richiesta non valida (parametri, JSON o campi errati) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Comune o bando non trovato */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Troppe richieste: riprova dopo il tempo indicato da Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Errore interno */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     listUncoveredComuni: {
         parameters: {
             query?: {
@@ -9384,8 +10361,8 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Accesso non associato a un utente */
-            422: {
+            /** @description Non disponibile con un token API (TOKEN_NOT_ALLOWED): serve un accesso personale */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -9453,7 +10430,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Token CSRF mancante o errato */
+            /** @description Token CSRF mancante o errato, o richiesta con un token API (TOKEN_NOT_ALLOWED) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -9534,8 +10511,8 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Accesso non associato a un utente */
-            422: {
+            /** @description Non disponibile con un token API (TOKEN_NOT_ALLOWED): serve un accesso personale */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -9608,7 +10585,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Token CSRF mancante o errato */
+            /** @description Token CSRF mancante o errato, o richiesta con un token API (TOKEN_NOT_ALLOWED) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -9874,6 +10851,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Non disponibile con un token API (TOKEN_NOT_ALLOWED): serve un accesso personale */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Troppe richieste: riprova dopo il tempo indicato da Retry-After */
             429: {
                 headers: {
@@ -9942,7 +10928,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Token CSRF mancante o errato */
+            /** @description Token CSRF mancante o errato, o richiesta con un token API (TOKEN_NOT_ALLOWED) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -10016,7 +11002,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Token CSRF mancante o errato */
+            /** @description Token CSRF mancante o errato, o richiesta con un token API (TOKEN_NOT_ALLOWED) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -10092,6 +11078,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Non disponibile con un token API (TOKEN_NOT_ALLOWED): serve un accesso personale */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Troppe richieste: riprova dopo il tempo indicato da Retry-After */
             429: {
                 headers: {
@@ -10152,7 +11147,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Token CSRF mancante o errato */
+            /** @description Token CSRF mancante o errato, o richiesta con un token API (TOKEN_NOT_ALLOWED) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -10237,6 +11232,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Non disponibile con un token API (TOKEN_NOT_ALLOWED): serve un accesso personale */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Ricerca non trovata */
             404: {
                 headers: {
@@ -10308,7 +11312,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Token CSRF mancante o errato */
+            /** @description Token CSRF mancante o errato, o richiesta con un token API (TOKEN_NOT_ALLOWED) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -10400,7 +11404,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Token CSRF mancante o errato */
+            /** @description Token CSRF mancante o errato, o richiesta con un token API (TOKEN_NOT_ALLOWED) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -10476,7 +11480,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Solo gli RTD del comune */
+            /** @description Solo gli RTD del comune, con un accesso personale (non con un token API) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -10552,7 +11556,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Solo gli RTD del comune */
+            /** @description Solo gli RTD del comune, con un accesso personale (non con un token API) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -10626,8 +11630,8 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Accesso non associato a un utente */
-            422: {
+            /** @description Non disponibile con un token API (TOKEN_NOT_ALLOWED): serve un accesso personale */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -10691,8 +11695,8 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Accesso non associato a un utente */
-            422: {
+            /** @description Token CSRF mancante o errato, o richiesta con un token API (TOKEN_NOT_ALLOWED) */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
