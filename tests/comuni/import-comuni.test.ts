@@ -71,11 +71,42 @@ describe('import comuni from bad files', () => {
     expect((await rejection(new Uint8Array())).code).toBe('EMPTY_FILE');
   });
 
-  it('leaves the previous state when the database refuses a row: nothing is half-imported', async () => {
+  it('leaves the previous state when the import fails midway: nothing is half-imported', async () => {
     const before = await ctx.db.selectFrom('comuni').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
-    const bad = '099998,Sigla lunga,D145,Lombardia,Cremona,CRX,1,1,1,5,1,0,0';
-    await expect(importComuni(ctx.db, csv(HEADER, '099997,Nuovo,D146,Lombardia,Cremona,CR,1,1,1,5,1,0,0', bad))).rejects.toThrow();
+    const failing = { beforeCommit: async () => { throw new Error('disk full'); } };
+    await expect(importComuni(ctx.db, csv(HEADER, '099997,Nuovo,D146,Lombardia,Cremona,CR,1,1,1,5,1,0,0'), failing)).rejects.toThrow('disk full');
     const after = await ctx.db.selectFrom('comuni').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
     expect(after.n).toBe(before.n);
+  });
+
+  it('rejects rows whose values would not fit the database, with line and reason, and imports the others', async () => {
+    const huge = 'X'.repeat(1024 * 1024);
+    const report = await importComuni(
+      ctx.db,
+      csv(
+        HEADER,
+        `099990,${huge},D150,Lombardia,Cremona,CR,1,1,1,5,1,0,0`,
+        '099991,Buono,D151,Lombardia,Cremona,CR,12.5,100,100,5,87,0,0',
+        '099992,Sigla lunga,D152,Lombardia,Cremona,CRX,1,1,1,5,1,0,0',
+        '099993,Popoloso,D153,Lombardia,Cremona,CR,1,99999999999,1,5,1,0,0',
+        '099994,Vastissimo,D154,Lombardia,Cremona,CR,1e9,1,1,5,1,0,0',
+        '099995,Profondo,D155,Lombardia,Cremona,CR,1,1,1,5,-99999999999,0,0',
+      ),
+    );
+    expect(report).toMatchObject({ read: 6, created: 1 });
+    expect(report.rejected).toEqual([
+      { line: 2, reason: `denominazione supera i 200 caratteri: "${'X'.repeat(60)}…" (1048576 caratteri)` },
+      { line: 4, reason: 'sigla della provincia di forma errata: "CRX" (servono 2 lettere maiuscole)' },
+      { line: 5, reason: "popolazione residente fuori dall'intervallo ammesso (massimo 2147483647): \"99999999999\"" },
+      { line: 6, reason: "superficie fuori dall'intervallo ammesso (massimo 999999.9999 km²): \"1e9\"" },
+      { line: 7, reason: "altitudine fuori dall'intervallo ammesso (da -9999 a 9999 metri): \"-99999999999\"" },
+    ]);
+    expect(await ctx.db.selectFrom('comuni').select('name').where('istat', '=', '099991').executeTakeFirst()).toEqual({ name: 'Buono' });
+  });
+
+  it('drops control characters from the cells instead of failing on them', async () => {
+    const report = await importComuni(ctx.db, csv(HEADER, '099996,Nul\u0000lo\u001b,D156,Lombardia,Cremona,CR,1,1,1,5,1,0,0'));
+    expect(report).toMatchObject({ created: 1, rejected: [] });
+    expect(await ctx.db.selectFrom('comuni').select('name').where('istat', '=', '099996').executeTakeFirst()).toEqual({ name: 'Nullo' });
   });
 });

@@ -90,6 +90,22 @@ describe('import funding-history from hand-made files', () => {
     expect(older).toMatchObject({ updated: 0, superseded: 1 });
   });
 
+  it('rejects values that would not fit the database, with line and reason, and imports the good row', async () => {
+    const hugeAvviso = row({ cup: 'X6' }).replace(AVVISO_141, 'A'.repeat(1024 * 1024));
+    const report = await importFundingHistory(
+      ctx.db,
+      csv(HEADER, row({ amount: '1e15', cup: 'X7' }), row({ funded: '2022-02-30', cup: 'X8' }), hugeAvviso, row({ window: '99999', cup: 'X9' }), row({ cup: 'T91F0000000\u00000042' })),
+    );
+    expect(report).toMatchObject({ read: 5, created: 1 });
+    expect(report.rejected).toEqual([
+      { line: 2, reason: 'importo fuori dall\'intervallo ammesso (massimo 999.999.999.999,99 euro): "1e15"' },
+      { line: 3, reason: 'data di finanziamento non è una data AAAA-MM-GG: "2022-02-30"' },
+      { line: 4, reason: `avviso supera i 300 caratteri: "${'A'.repeat(60)}…" (1048576 caratteri)` },
+      { line: 5, reason: 'numero della finestra fuori dall\'intervallo ammesso (massimo 32767): "99999"' },
+    ]);
+    expect(await ctx.db.selectFrom('funding_awards').select('cup').where('cup', '=', 'T91F00000000042').executeTakeFirst()).toEqual({ cup: 'T91F00000000042' });
+  });
+
   it('finds a comune without ISTAT code by its IPA code', async () => {
     await ctx.db.updateTable('comuni').set({ codice_ipa: 'c_f758' }).where('istat', '=', '097055').execute();
     const report = await importFundingHistory(ctx.db, csv(HEADER, row({ istat: 'N/D', cup: 'T91F00000000099' })));

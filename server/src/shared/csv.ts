@@ -23,8 +23,15 @@ export interface CsvRow {
   values: string[];
 }
 
-/** RFC 4180 with a chosen delimiter: quoted fields may hold delimiters, quotes ("") and line breaks. */
-export function parseCsv(text: string, delimiter: string): CsvRow[] {
+/** C0 controls other than tab and line breaks, and DEL: no cell means them, and PostgreSQL refuses NUL. */
+const CONTROL_CHARACTERS = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/g;
+
+/**
+ * RFC 4180 with a chosen delimiter: quoted fields may hold delimiters, quotes ("") and line breaks.
+ * Control characters are dropped from the cells, so that one stray byte does not stop an import.
+ */
+export function parseCsv(file: string, delimiter: string): CsvRow[] {
+  const text = file.replace(CONTROL_CHARACTERS, '');
   const rows: CsvRow[] = [];
   let values: string[] = [];
   let field = '';

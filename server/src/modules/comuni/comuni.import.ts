@@ -4,7 +4,7 @@ import { unprocessable } from '../../plugins/errors/problem.ts';
 import { decodeText, parseCsv, sniffDelimiter, type CsvRow } from '../../shared/csv.ts';
 import { REGION_CODES } from './regions.ts';
 import { notifyComuniChanged } from './comuni.changes.ts';
-import { emptyReport, RowError, type ImportOptions, type ImportReport } from './import-report.ts';
+import { boundedText, emptyReport, MAX_INTEGER, RowError, shown, type ImportOptions, type ImportReport } from './import-report.ts';
 
 /** The columns one file can set; a format leaves out what it does not carry. */
 export interface ComuneRecord {
@@ -30,34 +30,55 @@ export interface ComuneRecord {
 
 type Column = (name: string) => string;
 
+/** Names of comuni, provinces and regions: the longest real one has 50 characters or so. */
+const NAME_MAX = 200;
+/** `surface_km2` is numeric(10, 4): below a million km². */
+const SURFACE_MAX = 999_999.9999;
+const ALTITUDE_LIMIT = 9_999;
+
 const integer = (value: string, what: string) => {
   const clean = value.trim().replace(/\./g, '');
-  if (!/^\d+$/.test(clean)) throw new RowError(`${what} non è un numero intero: "${value}"`);
+  if (!/^\d+$/.test(clean)) throw new RowError(`${what} non è un numero intero: ${shown(value)}`);
+  if (Number(clean) > MAX_INTEGER) throw new RowError(`${what} fuori dall'intervallo ammesso (massimo ${MAX_INTEGER}): ${shown(value)}`);
   return Number(clean);
 };
 /** Altitude in metres: a few comuni lie below sea level. */
-const signedInteger = (value: string, what: string) => {
-  if (!/^-?\d+$/.test(value.trim())) throw new RowError(`${what} non è un numero intero: "${value}"`);
-  return Number(value.trim());
+const altitude = (value: string) => {
+  if (!/^-?\d+$/.test(value.trim())) throw new RowError(`altitudine non è un numero intero: ${shown(value)}`);
+  const metres = Number(value.trim());
+  if (Math.abs(metres) > ALTITUDE_LIMIT) throw new RowError(`altitudine fuori dall'intervallo ammesso (da -${ALTITUDE_LIMIT} a ${ALTITUDE_LIMIT} metri): ${shown(value)}`);
+  return metres;
 };
-const decimal = (value: string, what: string) => {
+const surface = (value: string) => {
   const n = Number(value.trim().replace(',', '.'));
-  if (!Number.isFinite(n) || n <= 0) throw new RowError(`${what} non è un numero positivo: "${value}"`);
+  if (!Number.isFinite(n) || n <= 0) throw new RowError(`superficie non è un numero positivo: ${shown(value)}`);
+  if (n > SURFACE_MAX) throw new RowError(`superficie fuori dall'intervallo ammesso (massimo ${SURFACE_MAX} km²): ${shown(value)}`);
   return n;
 };
+const placeName = (value: string, what: string) => boundedText(value, what, NAME_MAX);
 function istat(value: string): string {
   const code = value.trim();
-  if (!/^\d{6}$/.test(code)) throw new RowError(`codice ISTAT di forma errata: "${value}" (servono 6 cifre)`);
+  if (!/^\d{6}$/.test(code)) throw new RowError(`codice ISTAT di forma errata: ${shown(value)} (servono 6 cifre)`);
   return code;
 }
 function region(name: string): string {
   const code = REGION_CODES[name.trim()];
-  if (!code) throw new RowError(`regione sconosciuta: "${name}"`);
+  if (!code) throw new RowError(`regione sconosciuta: ${shown(name)}`);
+  return code;
+}
+function regionCode(value: string): string {
+  const code = value.trim().padStart(2, '0');
+  if (!/^\d{2}$/.test(code)) throw new RowError(`codice della regione di forma errata: ${shown(value)} (servono 2 cifre)`);
+  return code;
+}
+function sigla(value: string): string {
+  const code = value.trim();
+  if (!/^[A-Z]{2}$/.test(code)) throw new RowError(`sigla della provincia di forma errata: ${shown(value)} (servono 2 lettere maiuscole)`);
   return code;
 }
 function catastale(value: string): string {
   const code = value.trim().toUpperCase();
-  if (!/^[A-Z]\d{3}$/.test(code)) throw new RowError(`codice catastale di forma errata: "${value}"`);
+  if (!/^[A-Z]\d{3}$/.test(code)) throw new RowError(`codice catastale di forma errata: ${shown(value)}`);
   return code;
 }
 
@@ -79,10 +100,10 @@ const SITUAS: Format = {
     if (zone < 1 || zone > 5) throw new RowError(`zona altimetrica fuori dall'intervallo 1-5: ${zone}`);
     return {
       istat: code,
-      name: c('denominazione').trim(),
+      name: placeName(c('denominazione'), 'denominazione'),
       province_code: code.slice(0, 3),
-      province_sigla: c('sigla_provincia').trim(),
-      province_name: c('provincia').trim(),
+      province_sigla: sigla(c('sigla_provincia')),
+      province_name: placeName(c('provincia'), 'provincia'),
       region_code: region(c('regione')),
       region_name: c('regione').trim(),
       codice_catastale: catastale(c('codice_catastale')),
@@ -90,9 +111,9 @@ const SITUAS: Format = {
       resident_population_date: '2021-12-31',
       legal_population: integer(c('popolazione_legale'), 'popolazione legale'),
       legal_population_date: '2021-12-31',
-      surface_km2: decimal(c('superficie_km2'), 'superficie'),
+      surface_km2: surface(c('superficie_km2')),
       altitude_zone: zone,
-      altitude_m: signedInteger(c('altitudine'), 'altitudine'),
+      altitude_m: altitude(c('altitudine')),
       coastal: c('comune_litoraneo').trim() === '1',
       island: c('comune_isolano').trim() === '1',
     };
@@ -110,12 +131,12 @@ const ELENCO: Format = {
     const code = istat(c(ELENCO_ISTAT));
     return {
       istat: code,
-      name: c('Denominazione in italiano').trim(),
+      name: placeName(c('Denominazione in italiano'), 'denominazione'),
       province_code: code.slice(0, 3),
-      province_sigla: c('Sigla automobilistica').trim(),
-      province_name: c(ELENCO_PROVINCE).trim(),
-      region_code: c('Codice Regione').trim().padStart(2, '0'),
-      region_name: c('Denominazione regione').trim(),
+      province_sigla: sigla(c('Sigla automobilistica')),
+      province_name: placeName(c(ELENCO_PROVINCE), 'provincia'),
+      region_code: regionCode(c('Codice Regione')),
+      region_name: placeName(c('Denominazione regione'), 'regione'),
       codice_catastale: catastale(c('Codice Catastale del comune')),
       legal_population: integer(c('Popolazione legale 2011 (09/10/2011)'), 'popolazione legale'),
       legal_population_date: '2011-10-09',

@@ -3,7 +3,7 @@ import type { Database, FundingAwardsTable, FundingStatus } from '../../plugins/
 import { unprocessable } from '../../plugins/errors/problem.ts';
 import { notifyComuniChanged } from './comuni.changes.ts';
 import { decodeText, parseCsv, sniffDelimiter } from '../../shared/csv.ts';
-import { emptyReport, RowError, type ImportOptions, type ImportReport } from './import-report.ts';
+import { boundedText, emptyReport, RowError, shown, type ImportOptions, type ImportReport } from './import-report.ts';
 
 /** One funded application as stored; the key is (comune_istat, avviso, application_key). */
 export type AwardRecord = Omit<Selectable<FundingAwardsTable>, 'id' | 'created_at' | 'updated_at'>;
@@ -17,24 +17,41 @@ export interface FundingImportOptions extends ImportOptions {
   fileName?: string;
 }
 
+/** Longest texts a row may carry, well above the published files' (avvisi ~80 characters, CUPs 15). */
+const LIMITS = { avviso: 300, measureCode: 20, measureName: 300, cup: 30, protocol: 100, decree: 300, sourceFile: 300 };
+/** `amount` is numeric(14, 2); `window_number` is a smallint. */
+const AMOUNT_MAX = 999_999_999_999.99;
+const WINDOW_MAX = 32_767;
+/** PA digitale 2026 opened in 2022: dates far from it are typing errors, and some would not fit PostgreSQL. */
+const FIRST_YEAR = 2000;
+const LAST_YEAR = 2100;
+
 /** Whole numbers that pandas wrote as floats ("2.0") are read back as integers. */
-function wholeNumber(value: string, what: string): number | null {
+function wholeNumber(value: string, what: string, max: number): number | null {
   const clean = value.trim().replace(/\.0+$/, '');
   if (clean === '') return null;
-  if (!/^\d+$/.test(clean)) throw new RowError(`${what} non è un numero intero: "${value}"`);
+  if (!/^\d+$/.test(clean)) throw new RowError(`${what} non è un numero intero: ${shown(value)}`);
+  if (Number(clean) > max) throw new RowError(`${what} fuori dall'intervallo ammesso (massimo ${max}): ${shown(value)}`);
   return Number(clean);
 }
 
 function amount(value: string): number {
   const n = Number(value.trim());
-  if (value.trim() === '' || !Number.isFinite(n) || n < 0) throw new RowError(`importo non valido: "${value}"`);
-  return Math.round(n * 100) / 100;
+  if (value.trim() === '' || !Number.isFinite(n) || n < 0) throw new RowError(`importo non valido: ${shown(value)}`);
+  const cents = Math.round(n * 100) / 100;
+  if (cents > AMOUNT_MAX) throw new RowError(`importo fuori dall'intervallo ammesso (massimo 999.999.999.999,99 euro): ${shown(value)}`);
+  return cents;
 }
 
+const plausibleYear = (year: number) => year >= FIRST_YEAR && year <= LAST_YEAR;
+
+/** A calendar day that exists: JavaScript reads 2022-02-30 as 2 March, PostgreSQL refuses it. */
 function day(value: string, what: string): string | null {
   const clean = value.trim();
   if (clean === '') return null;
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(clean) || Number.isNaN(Date.parse(clean))) throw new RowError(`${what} non è una data AAAA-MM-GG: "${value}"`);
+  const parsed = /^\d{4}-\d{2}-\d{2}$/.test(clean) ? new Date(`${clean}T00:00:00Z`) : null;
+  if (!parsed || Number.isNaN(parsed.getTime()) || parsed.toISOString().slice(0, 10) !== clean) throw new RowError(`${what} non è una data AAAA-MM-GG: ${shown(value)}`);
+  if (!plausibleYear(parsed.getUTCFullYear())) throw new RowError(`${what} fuori dagli anni ${FIRST_YEAR}-${LAST_YEAR}: ${shown(value)}`);
   return clean;
 }
 
@@ -42,15 +59,16 @@ function instant(value: string, what: string): Date | null {
   const clean = value.trim().replace(/([+-]\d{2})(\d{2})$/, '$1:$2');
   if (clean === '') return null;
   const at = new Date(clean);
-  if (Number.isNaN(at.getTime())) throw new RowError(`${what} non è una data e ora valida: "${value}"`);
+  if (Number.isNaN(at.getTime())) throw new RowError(`${what} non è una data e ora valida: ${shown(value)}`);
+  if (!plausibleYear(at.getUTCFullYear())) throw new RowError(`${what} fuori dagli anni ${FIRST_YEAR}-${LAST_YEAR}: ${shown(value)}`);
   return at;
 }
 
 /** "1.4.1 Esperienza del cittadino…" → "1.4.1"; the merged file also has the code in its own column. */
 function measureCode(code: string, name: string): string {
   const found = code.trim() || /^\d+(\.\d+)+/.exec(name.trim())?.[0];
-  if (!found) throw new RowError(`misura senza codice riconoscibile: "${name}"`);
-  return found;
+  if (!found) throw new RowError(`misura senza codice riconoscibile: ${shown(name)}`);
+  return boundedText(found, 'codice della misura', LIMITS.measureCode);
 }
 
 /** The publisher names snapshots `candidature_finanziate_141__2025-01-09.csv`. */
@@ -65,23 +83,23 @@ export interface ComuneLookup {
 function resolveComune(lookup: ComuneLookup, istat: string, ipa: string, name: string): string {
   const code = istat.trim();
   if (/^\d{6}$/.test(code)) {
-    if (!lookup.byIstat.has(code)) throw new RowError(`il comune ${code} (${name}) non è nell'anagrafe`);
+    if (!lookup.byIstat.has(code)) throw new RowError(`il comune ${code} (${name.slice(0, 100)}) non è nell'anagrafe`);
     return code;
   }
   const viaIpa = lookup.byIpa.get(ipa.trim().toLowerCase());
   if (viaIpa) return viaIpa;
-  throw new RowError(`comune non riconosciuto: codice ISTAT "${istat}", codice IPA "${ipa}" (${name})`);
+  throw new RowError(`comune non riconosciuto: codice ISTAT ${shown(istat)}, codice IPA ${shown(ipa)} (${name.slice(0, 100)})`);
 }
 
 function toRecord(c: (name: string) => string, lookup: ComuneLookup, fileName: string | null): AwardRecord {
   const comune = resolveComune(lookup, c('cod_comune'), c('codice_ipa'), c('comune'));
-  const avviso = c('avviso').trim();
+  const avviso = boundedText(c('avviso'), 'avviso', LIMITS.avviso);
   if (!avviso) throw new RowError('avviso mancante');
   const status = STATUSES[c('stato_candidatura').trim().toUpperCase()];
-  if (!status) throw new RowError(`stato della candidatura sconosciuto: "${c('stato_candidatura')}" (attesi A, E, R)`);
-  const cup = c('codice_cup').trim().toUpperCase() || null;
-  const window = wholeNumber(c('numero_finestra_temporale'), 'numero della finestra');
-  const protocol = c('numero_di_protocollo').trim().replace(/\.0+$/, '') || null;
+  if (!status) throw new RowError(`stato della candidatura sconosciuto: ${shown(c('stato_candidatura'))} (attesi A, E, R)`);
+  const cup = boundedText(c('codice_cup'), 'codice CUP', LIMITS.cup).toUpperCase() || null;
+  const window = wholeNumber(c('numero_finestra_temporale'), 'numero della finestra', WINDOW_MAX);
+  const protocol = boundedText(c('numero_di_protocollo'), 'numero di protocollo', LIMITS.protocol).replace(/\.0+$/, '') || null;
   if (!cup && !protocol) throw new RowError('né CUP né numero di protocollo: la candidatura non è identificabile');
   return {
     comune_istat: comune,
@@ -89,17 +107,17 @@ function toRecord(c: (name: string) => string, lookup: ComuneLookup, fileName: s
     application_key: cup ?? `finestra ${window ?? '-'} protocollo ${protocol}`,
     avviso,
     measure_code: measureCode(c('misura_codice'), c('misura')),
-    measure_name: c('misura').trim() || null,
+    measure_name: boundedText(c('misura'), 'misura', LIMITS.measureName) || null,
     window_number: window === 0 ? null : window,
     amount: amount(c('importo_finanziamento')),
     applied_at: instant(c('data_invio_candidatura'), 'data di invio'),
     funded_on: day(c('data_finanziamento'), 'data di finanziamento'),
     cup,
     protocol,
-    decree: c('decreto_finanziamento').trim() || null,
+    decree: boundedText(c('decreto_finanziamento'), 'decreto di finanziamento', LIMITS.decree) || null,
     status,
     status_on: day(c('data_stato_candidatura'), 'data dello stato'),
-    source_file: c('source_file').trim() || fileName,
+    source_file: boundedText(c('source_file'), 'file di origine', LIMITS.sourceFile) || fileName,
     snapshot_date: day(c('source_snapshot_date'), 'data della rilevazione') ?? snapshotOfFile(fileName),
   };
 }

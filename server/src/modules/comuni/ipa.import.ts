@@ -2,7 +2,7 @@ import { sql, type Kysely } from 'kysely';
 import type { Database } from '../../plugins/db/schema.ts';
 import { unprocessable } from '../../plugins/errors/problem.ts';
 import { decodeText, parseCsv, sniffDelimiter } from '../../shared/csv.ts';
-import { emptyReport, type ImportOptions, type ImportReport } from './import-report.ts';
+import { emptyReport, shown, type ImportOptions, type ImportReport } from './import-report.ts';
 import { notifyComuniChanged } from './comuni.changes.ts';
 
 const REQUIRED = ['codice_ipa', 'cod_comune_istat'];
@@ -34,8 +34,8 @@ export async function importIpa(db: Kysely<Database>, bytes: Uint8Array, options
       const ipa = (row.values[ipaAt] ?? '').trim().toLowerCase();
       const istat = (row.values[istatAt] ?? '').trim();
       const reject = (reason: string) => report.rejected.push({ line: row.line, reason });
-      if (!/^\d{6}$/.test(istat)) reject(`codice ISTAT di forma errata: "${istat}" (servono 6 cifre)`);
-      else if (!/^[a-z0-9_]{2,20}$/.test(ipa)) reject(`codice IPA di forma errata: "${ipa}"`);
+      if (!/^\d{6}$/.test(istat)) reject(`codice ISTAT di forma errata: ${shown(istat)} (servono 6 cifre)`);
+      else if (!/^[a-z0-9_]{2,20}$/.test(ipa)) reject(`codice IPA di forma errata: ${shown(ipa)}`);
       else if (seen.has(istat)) reject(`codice ISTAT ${istat} ripetuto nel file`);
       else if (!current.has(istat)) reject(`il comune ${istat} non è nell'anagrafe (soppresso o non ancora importato)`);
       else {

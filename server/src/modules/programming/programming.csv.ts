@@ -1,8 +1,9 @@
 import type { ProgrammingFundingStatus, ProgrammingPriority, ProgrammingStatus } from '../../plugins/db/schema.ts';
-import { RowError } from '../comuni/import-report.ts';
+import { RowError, shown } from '../comuni/import-report.ts';
 import { parseEuros } from '../../shared/euros.ts';
 import type { ProgrammingItem } from './programming.mappers.ts';
 import type { ItemValues } from './programming.service.ts';
+import { ITEM_LIMITS } from './programming.schemas.ts';
 import { csvEuros, toCsv } from '../../shared/csv-write.ts';
 
 /** The template's columns, in order; README "Programmazione: il modello CSV" documents them. */
@@ -18,24 +19,33 @@ function choice<T extends string>(map: Record<string, T>, raw: string, what: str
   const key = raw.trim().toLowerCase().replace(/\s+/g, '_');
   if (key === '') return fallback;
   const found = map[key] ?? (Object.values(map).includes(key as T) ? (key as T) : undefined);
-  if (!found) throw new RowError(`${what} sconosciuto: "${raw}" (ammessi: ${Object.keys(map).join(', ')})`);
+  if (!found) throw new RowError(`${what} sconosciuto: ${shown(raw)} (ammessi: ${Object.keys(map).join(', ')})`);
   return found;
 }
 
 function year(raw: string, what: string): number {
   const value = raw.trim();
-  if (!/^\d{4}$/.test(value) || Number(value) < 2000 || Number(value) > 2100) throw new RowError(`${what} non è un anno tra 2000 e 2100: "${raw}"`);
+  if (!/^\d{4}$/.test(value) || Number(value) < 2000 || Number(value) > 2100) throw new RowError(`${what} non è un anno tra 2000 e 2100: ${shown(raw)}`);
   return Number(value);
 }
 
-/** The estimated cost, in cents at most. */
+/** The estimated cost, in cents at most, up to the API's maximum (which fits the column). */
 export function euros(raw: string): number | null {
   const value = parseEuros(raw);
-  if (Number.isNaN(value) || (value !== null && Math.round(value * 100) !== value * 100)) throw new RowError(`costo stimato non valido: "${raw}" (es. 12500,00)`);
+  if (Number.isNaN(value) || (value !== null && Math.round(value * 100) !== value * 100)) throw new RowError(`costo stimato non valido: ${shown(raw)} (es. 12500,00)`);
+  if (value !== null && value > ITEM_LIMITS.estimatedCost) throw new RowError(`costo stimato fuori dall'intervallo ammesso (massimo ${ITEM_LIMITS.estimatedCost.toLocaleString('it-IT')} euro): ${shown(raw)}`);
   return value;
 }
 
 const list = (raw: string) => [...new Set(raw.split(/[,|]/).map((s) => s.trim()).filter(Boolean))];
+
+function boundedList(raw: string, what: string, maxItems: number, maxLength: number): string[] {
+  const items = list(raw);
+  if (items.length > maxItems) throw new RowError(`troppi ${what}: ${items.length} (massimo ${maxItems})`);
+  const long = items.find((item) => item.length > maxLength);
+  if (long) throw new RowError(`${what}: un valore supera i ${maxLength} caratteri: ${shown(long)}`);
+  return items;
+}
 
 export interface CsvItem {
   values: Omit<ItemValues, 'fundingAwardIds'>;
@@ -49,7 +59,7 @@ export function missingColumns(header: string[]): string[] {
 export function parseItemRow(c: (name: (typeof COLUMNS)[number]) => string): CsvItem {
   const code = c('codice').trim();
   if (!code) throw new RowError("codice mancante: serve a riconoscere l'intervento alle importazioni successive");
-  if (code.length > 40) throw new RowError(`codice troppo lungo (massimo 40 caratteri): "${code}"`);
+  if (code.length > 40) throw new RowError(`codice troppo lungo (massimo 40 caratteri): ${shown(code)}`);
   const title = c('titolo').trim();
   if (!title) throw new RowError('titolo mancante');
   if (title.length > 300) throw new RowError('titolo troppo lungo (massimo 300 caratteri)');
@@ -60,7 +70,7 @@ export function parseItemRow(c: (name: (typeof COLUMNS)[number]) => string): Csv
       code,
       title,
       description: description || null,
-      themes: list(c('temi')).sort(),
+      themes: boundedList(c('temi'), 'temi', ITEM_LIMITS.themes, ITEM_LIMITS.themeCode).sort(),
       startYear: year(c('anno_inizio'), 'anno di inizio'),
       endYear: year(c('anno_fine'), 'anno di fine'),
       estimatedCost: euros(c('costo_stimato')),
@@ -68,7 +78,7 @@ export function parseItemRow(c: (name: (typeof COLUMNS)[number]) => string): Csv
       status: choice(STATUS, c('stato'), 'stato', 'planned'),
       fundingStatus: choice(FUNDING, c('stato_finanziamento'), 'stato del finanziamento', 'unfunded'),
     },
-    cups: list(c('cup_finanziamenti')).map((cup) => cup.toUpperCase()),
+    cups: boundedList(c('cup_finanziamenti'), 'CUP', ITEM_LIMITS.fundings, 30).map((cup) => cup.toUpperCase()),
   };
 }
 

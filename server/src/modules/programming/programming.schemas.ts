@@ -5,8 +5,11 @@ export const PRIORITIES = ['high', 'medium', 'low'] as const;
 export const STATUSES = ['planned', 'in_progress', 'done', 'dropped'] as const;
 export const FUNDING_STATUSES = ['unfunded', 'partly_funded', 'funded'] as const;
 
+/** The limits of an item, for the JSON body and the CSV template alike (`estimated_cost` is numeric(14, 2)). */
+export const ITEM_LIMITS = { estimatedCost: 1e11, themes: 10, themeCode: 100, fundings: 20 } as const;
+
 const Year = Type.Integer({ minimum: 2000, maximum: 2100, format: 'int32' });
-const ThemeCodes = Type.Array(Type.String({ maxLength: 100 }), { minItems: 1, maxItems: 10, uniqueItems: true, description: 'Codici dei temi (vocabolario /themes)' });
+const ThemeCodes = Type.Array(Type.String({ maxLength: ITEM_LIMITS.themeCode }), { minItems: 1, maxItems: ITEM_LIMITS.themes, uniqueItems: true, description: 'Codici dei temi (vocabolario /themes)' });
 
 export const ProgrammingItemInput = Type.Object(
   {
@@ -16,11 +19,11 @@ export const ProgrammingItemInput = Type.Object(
     themes: ThemeCodes,
     startYear: Year,
     endYear: Year,
-    estimatedCost: Type.Optional(Type.Union([Type.Null(), Type.Number({ minimum: 0, maximum: 1e11, format: 'double', description: 'Costo stimato in euro' })])),
+    estimatedCost: Type.Optional(Type.Union([Type.Null(), Type.Number({ minimum: 0, maximum: ITEM_LIMITS.estimatedCost, format: 'double', description: 'Costo stimato in euro' })])),
     priority: Type.Optional(Type.String({ enum: [...PRIORITIES], default: 'medium' })),
     status: Type.Optional(Type.String({ enum: [...STATUSES], default: 'planned' })),
     fundingStatus: Type.Optional(Type.String({ enum: [...FUNDING_STATUSES], default: 'unfunded' })),
-    fundingAwardIds: Type.Optional(Type.Array(Type.String({ format: 'uuid' }), { maxItems: 20, uniqueItems: true, description: 'Finanziamenti ottenuti che coprono l\u2019intervento (storico del comune)' })),
+    fundingAwardIds: Type.Optional(Type.Array(Type.String({ format: 'uuid' }), { maxItems: ITEM_LIMITS.fundings, uniqueItems: true, description: 'Finanziamenti ottenuti che coprono l\u2019intervento (storico del comune)' })),
   },
   { $id: 'ProgrammingItemInput', additionalProperties: false },
 );

@@ -40,6 +40,7 @@ const FORMAT_NAMES: Record<string, string> = {
   email: 'indirizzo e-mail',
   uri: 'indirizzo web',
   uuid: 'UUID',
+  int32: 'numero intero fino a 2147483647',
 };
 
 function fieldPath(error: FastifySchemaValidationError, context: string): string {

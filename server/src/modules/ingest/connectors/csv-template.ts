@@ -1,13 +1,16 @@
-import { ItemError, euros, text, type Connector } from '../connector.ts';
+import { ItemError, euros, text, type Connector, type MappedCall } from '../connector.ts';
 import type { CallInput } from '../../calls/calls.schemas.ts';
 import { PROGRAMME_KINDS, PROCEDURES } from '../../calls/calls.schemas.ts';
 import { parseItalianDate, romeInstant } from '../italian-dates.ts';
 import { csvRecords } from './csv-records.ts';
+import { callInputProblems } from '../call-input-check.ts';
 
 /** The bulk template's columns; README "Bandi: il modello CSV" documents them. */
 export const CALL_CSV_COLUMNS = ['id_esterno', 'titolo', 'sintesi', 'ente', 'programma', 'codice_programma', 'temi', 'tipi_ente', 'popolazione_min', 'popolazione_max', 'regioni', 'province', 'aggregazione', 'procedura', 'apertura', 'chiusura', 'dotazione', 'importo', 'link'];
 const REQUIRED = ['id_esterno', 'titolo', 'ente', 'programma', 'tipi_ente', 'procedura', 'apertura'];
 const AGGREGATION: Record<string, 'allowed' | 'required' | 'not_allowed'> = { ammessa: 'allowed', richiesta: 'required', esclusa: 'not_allowed', '': 'allowed' };
+/** As for partners pushing calls through the API; a longer id would not fit the sources' key. */
+const EXTERNAL_ID_MAX = 200;
 
 const list = (value: unknown) => text(value).split(/[,|]/).map((s) => s.trim()).filter(Boolean);
 
@@ -46,10 +49,14 @@ function amountRule(value: unknown): CallInput['money']['amount'] {
 export const csvTemplate: Connector = {
   kind: 'csv',
   split(payload) {
-    return csvRecords(payload, REQUIRED).map((record) => ({ externalId: text(record.id_esterno) || `riga-${record._line}`, raw: record }));
+    return csvRecords(payload, REQUIRED).map((record) => {
+      const id = text(record.id_esterno);
+      return { externalId: id && id.length <= EXTERNAL_ID_MAX ? id : `riga-${record._line}`, raw: record };
+    });
   },
   map(raw) {
     if (!text(raw.id_esterno)) throw new ItemError('id_esterno mancante: serve a riconoscere il bando alle importazioni successive');
+    if (text(raw.id_esterno).length > EXTERNAL_ID_MAX) throw new ItemError(`id_esterno supera i ${EXTERNAL_ID_MAX} caratteri`);
     const programme = text(raw.programma).toLowerCase();
     if (!(PROGRAMME_KINDS as readonly string[]).includes(programme)) throw new ItemError(`programma sconosciuto: "${text(raw.programma)}" (ammessi: ${PROGRAMME_KINDS.join(', ')})`);
     const procedure = text(raw.procedura).toLowerCase();
@@ -62,7 +69,7 @@ export const csvTemplate: Connector = {
     const link = text(raw.link);
     const regions = list(raw.regioni);
     const provinces = list(raw.province).map((p) => p.toUpperCase());
-    return {
+    const mapped: MappedCall = {
       url: /^https?:\/\//.test(link) ? link : null,
       input: {
         title: text(raw.titolo),
@@ -84,5 +91,9 @@ export const csvTemplate: Connector = {
         links: /^https?:\/\//.test(link) ? [{ label: 'Bando', url: link }] : [],
       },
     };
+    // Lengths and ranges as the API checks them: a row that would not fit is refused with its reason.
+    const problems = callInputProblems(mapped.input);
+    if (problems) throw new ItemError(problems);
+    return mapped;
   },
 };
