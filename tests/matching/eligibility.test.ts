@@ -5,7 +5,7 @@ import type { ComuneFacts } from '../../server/src/modules/matching/profile-fact
 import { AVVISI_PNRR } from '../../seeds/avvisi-pnrr.ts';
 
 const comune = (over: Partial<ComuneFacts> = {}): ComuneFacts => ({
-  istat: '019035', name: 'Crema', legalPopulation: 33970, residentPopulation: 34012, regionCode: '03', provinceSigla: 'CR', altitudeZone: 5, aggregations: [], awards: [], ...over,
+  istat: '019035', name: 'Crema', legalPopulation: 33970, legalPopulationDate: '2021-12-31', residentPopulation: 34012, residentPopulationDate: '2021-12-31', regionCode: '03', provinceSigla: 'CR', altitudeZone: 5, aggregations: [], awards: [], ...over,
 });
 const rules = (over: Omit<Partial<CallRules>, 'eligibility'> & { eligibility?: Partial<CallRules['eligibility']> } = {}): CallRules => ({
   title: 'Avviso di prova',
@@ -22,7 +22,7 @@ describe('eligibility', () => {
   it('says why a comune is too large, in plain Italian', () => {
     const result = evaluateEligibility(rules({ eligibility: { population: { max: 15000 } } }), comune({ residentPopulation: 23400 }), asOf);
     expect(result.verdict).toBe('not_eligible');
-    expect(failures(result)).toEqual(['La popolazione (23.400) supera il limite di 15.000 abitanti.']);
+    expect(failures(result)).toEqual(['La popolazione (popolazione residente ISTAT al 31 dicembre 2021: 23.400) supera il limite di 15.000 abitanti.']);
   });
 
   it('checks territory, altitude zone and timing', () => {
@@ -68,7 +68,7 @@ describe('estimated amount', () => {
   it('reads the population-bracket table of the curated 1.4.1 avviso', () => {
     const rule = avviso('1.4.1 Esperienza del Cittadino - Comuni - Settembre 2022').money.amount;
     expect(estimateAmount(rule, comune({ residentPopulation: 3200 }))).toMatchObject({ min: 79922, max: 79922 });
-    expect(estimateAmount(rule, comune())).toEqual({ min: 280932, max: 280932, basis: 'fascia 20.001–50.000 abitanti (popolazione residente ISTAT 34.012)' });
+    expect(estimateAmount(rule, comune())).toEqual({ min: 280932, max: 280932, basis: 'fascia 20.001–50.000 abitanti (popolazione residente ISTAT al 31 dicembre 2021: 34.012)' });
   });
 
   it('gives a range for pagoPA: euros per service times 3 to 117 services', () => {
@@ -145,5 +145,29 @@ describe('opportunities read at different times', async () => {
     expect(read(t0 + 7 * DAY)).toEqual(['a:aperto', 'b:in_scadenza']);
     expect(read(t0 + 21 * DAY)).toEqual(['a:in_scadenza', 'b:chiuso']);
     expect(read(t0 + 7 * DAY, 'deadline')).toEqual(['b:in_scadenza', 'a:aperto']);
+  });
+});
+
+describe('one population figure', () => {
+  // Bagnolo Cremasco: 5,038 residents, 4,931 legal inhabitants; a call for comuni up to 5,000.
+  const bagnolo = comune({ istat: '019005', name: 'Bagnolo Cremasco', residentPopulation: 5038, legalPopulation: 4931 });
+  const brackets = { kind: 'brackets' as const, brackets: [{ populationMin: 0, populationMax: 5000, amount: 79922 }, { populationMin: 5001, populationMax: null, amount: 155234 }] };
+
+  it('judges limits and brackets on the resident population when the call does not say', () => {
+    const result = evaluateEligibility(rules({ eligibility: { population: { max: 5000 } } }), bagnolo, asOf);
+    expect(failures(result)).toEqual(['La popolazione (popolazione residente ISTAT al 31 dicembre 2021: 5.038) supera il limite di 5.000 abitanti.']);
+    expect(estimateAmount(brackets, bagnolo)).toMatchObject({ max: 155234, basis: 'fascia oltre 5.000 abitanti (popolazione residente ISTAT al 31 dicembre 2021: 5.038)' });
+  });
+
+  it('uses the legal population everywhere when the call names it', () => {
+    const result = evaluateEligibility(rules({ eligibility: { population: { max: 5000 }, populationBasis: 'legal' } }), bagnolo, asOf);
+    expect(result.verdict).toBe('eligible');
+    expect(result.checks).toContainEqual({ rule: 'population', outcome: 'pass', message: 'La popolazione (popolazione legale ISTAT al 31 dicembre 2021: 4.931) rientra nei limiti del bando.' });
+    expect(estimateAmount(brackets, bagnolo, 'legal')).toMatchObject({ max: 79922, basis: 'fascia 0–5.000 abitanti (popolazione legale ISTAT al 31 dicembre 2021: 4.931)' });
+  });
+
+  it('falls back to the other figure, and says which, when the named one is unknown', () => {
+    const result = evaluateEligibility(rules({ eligibility: { population: { max: 5000 }, populationBasis: 'legal' } }), comune({ legalPopulation: null, residentPopulation: 4100 }), asOf);
+    expect(result.checks).toContainEqual({ rule: 'population', outcome: 'pass', message: 'La popolazione (popolazione residente ISTAT al 31 dicembre 2021: 4.100) rientra nei limiti del bando.' });
   });
 });

@@ -85,7 +85,7 @@ describe('matching through domain events', () => {
   it('explains why a larger comune is not eligible', async () => {
     const res = await rtd.get(`/api/v1/comuni/019035/opportunities/${callId}`);
     expect(res.body.verdict).toBe('not_eligible');
-    expect(res.body.checks).toContainEqual({ rule: 'population', outcome: 'fail', message: 'La popolazione (34.012) supera il limite di 15.000 abitanti.' });
+    expect(res.body.checks).toContainEqual({ rule: 'population', outcome: 'fail', message: 'La popolazione (popolazione residente ISTAT al 31 dicembre 2021: 34.012) supera il limite di 15.000 abitanti.' });
     const filtered = await rtd.get('/api/v1/comuni/019035/opportunities?verdict=eligible');
     expect(filtered.body.total).toBe(0);
   });

@@ -66,12 +66,13 @@ describe('MoneyTable', () => {
   const money = { totalBudget: 1_000_000, amount: { kind: 'brackets' as const, brackets: [{ populationMin: 0, populationMax: 5000, amount: 23_147 }, { populationMin: 5001, populationMax: 20_000, amount: 32_589 }, { populationMin: 20_001, populationMax: null, amount: 59_966 }] } };
 
   it('highlights the bracket of the comune and says so to screen readers', () => {
-    render(MoneyTable, { props: { money, population: 12_345 } });
+    render(MoneyTable, { props: { money, population: { value: 12_345, label: 'popolazione residente ISTAT al 31 dicembre 2021' } } });
     const rows = screen.getAllByRole('row').slice(1);
     expect(rows.map((r) => r.getAttribute('aria-current'))).toEqual([null, 'true', null]);
     expect(within(rows[1]!).getByText('(la fascia del comune)')).toBeTruthy();
-    expect(within(rows[2]!).getByRole('rowheader').textContent).toBe('oltre 20.001');
-    expect(screen.getByText(/evidenziata la fascia del comune \(12\.345 abitanti\)/)).toBeTruthy();
+    expect(within(rows[2]!).getByRole('rowheader').textContent).toBe('oltre 20.000');
+    expect(within(rows[0]!).getByRole('rowheader').textContent).toBe('da 0 a 5.000');
+    expect(screen.getByText(/evidenziata la fascia del comune \(popolazione residente ISTAT al 31 dicembre 2021: 12\.345 abitanti\)/)).toBeTruthy();
   });
 
   it('highlights nothing without a population', () => {

@@ -1,4 +1,7 @@
-const EUROS = new Intl.NumberFormat('it-IT', { style: 'currency', currency: 'EUR', maximumFractionDigits: 0 });
+// `always`: CLDR leaves 4-digit Italian numbers ungrouped ("5038 €"), which reads as a code beside "15.000 €".
+const GROUPING = { useGrouping: 'always' } as unknown as Intl.NumberFormatOptions;
+const EUROS = new Intl.NumberFormat('it-IT', { style: 'currency', currency: 'EUR', maximumFractionDigits: 0, ...GROUPING });
+const NUMBER = new Intl.NumberFormat('it-IT', { maximumFractionDigits: 2, ...GROUPING });
 const DAY = new Intl.DateTimeFormat('it-IT', { timeZone: 'Europe/Rome', day: 'numeric', month: 'long', year: 'numeric' });
 const DAY_TIME = new Intl.DateTimeFormat('it-IT', { timeZone: 'Europe/Rome', day: 'numeric', month: 'long', year: 'numeric', hour: '2-digit', minute: '2-digit' });
 
@@ -7,6 +10,8 @@ const HOUR = new Intl.DateTimeFormat('it-IT', { timeZone: 'Europe/Rome', hour: '
 const ROME_DAY = new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Rome' });
 
 export const euros = (value: number) => EUROS.format(value);
+/** "5.038": every count and population shown, as Italians write it. */
+export const count = (value: number) => NUMBER.format(value);
 /** "2026-11-23", the day in Rome (calendar keys). */
 export const romeDay = (iso: string | Date) => ROME_DAY.format(new Date(iso));
 export const longDate = (iso: string | Date) => DAY.format(new Date(iso));
@@ -28,4 +33,6 @@ export function daysLeftText(days: number | null | undefined): string | null {
 export const STATUS_LABELS: Record<string, string> = { in_arrivo: 'In arrivo', aperto: 'Aperto', in_scadenza: 'In scadenza', chiuso: 'Chiuso', esaurito: 'Fondi esauriti' };
 export const PROGRAMME_LABELS: Record<string, string> = { pnrr: 'PNRR', fesr: 'FESR', fse_plus: 'FSE+', regionale: 'Regione Lombardia', nazionale: 'Nazionale', ue: 'Unione europea', fondazione: 'Fondazioni', altro: 'Altro' };
 export const SIZE_CLASS_LABELS: Record<string, string> = { 'fino-5000': 'fino a 5.000 abitanti', '5000-15000': 'da 5.000 a 15.000 abitanti', 'oltre-15000': 'oltre 15.000 abitanti' };
+/** The parts of a call a change can touch, as history and revisions name them. */
+export const CALL_FIELD_LABELS: Record<string, string> = { windows: 'finestre e scadenze', money: 'importi e risorse', eligibility: 'requisiti', title: 'titolo', summary: 'sintesi', description: 'descrizione', themes: 'temi', links: 'documenti', editorialStatus: 'stato', programme: 'programma', procedure: 'procedura', issuer: 'ente', publicationDate: 'data di pubblicazione', contact: 'contatti' };
 export const VERDICT_LABELS: Record<string, string> = { eligible: 'Il comune può partecipare', eligible_via_aggregation: 'Solo in forma associata', not_eligible: 'Non ammissibile' };

@@ -47,6 +47,9 @@ export const Eligibility = Type.Object(
   {
     bodyTypes: Type.Array(Type.String({ maxLength: 50 }), { minItems: 1, uniqueItems: true, description: `Tipi di ente ammessi: ${BODY_TYPES.join(', ')}` }),
     population: Type.Optional(Type.Object({ min: Type.Optional(Type.Integer({ minimum: 0, format: 'int32' })), max: Type.Optional(Type.Integer({ minimum: 0, format: 'int32' })) }, { additionalProperties: false })),
+    populationBasis: Type.Optional(
+      Type.String({ enum: ['resident', 'legal'], description: 'Popolazione su cui il bando misura limiti e fasce: residente ISTAT (se il bando non dice nulla) o legale (censimento)' }),
+    ),
     territory: Type.Optional(
       Type.Object(
         {

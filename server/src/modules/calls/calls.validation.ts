@@ -3,6 +3,7 @@ import type { Database } from '../../plugins/db/schema.ts';
 import { unprocessable } from '../../plugins/errors/problem.ts';
 import { BODY_TYPES, type CallInput } from './calls.schemas.ts';
 import { unknownThemeMessage, unknownThemes } from '../themes/themes.service.ts';
+import { formatNumber } from '../../shared/euros.ts';
 
 export interface FieldError {
   field: string;
@@ -11,7 +12,7 @@ export interface FieldError {
 
 type Bracket = { populationMin: number; populationMax: number | null; amount: number };
 
-const euro = (n: number) => n.toLocaleString('it-IT');
+const euro = formatNumber;
 
 /** Brackets must cover populations without gaps or overlaps, in ascending order. */
 function checkBrackets(brackets: Bracket[], field: string, errors: FieldError[]) {

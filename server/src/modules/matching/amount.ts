@@ -1,5 +1,5 @@
 import type { CallInput } from '../calls/calls.schemas.ts';
-import { formatNumber, populationOf, type ComuneFacts } from './profile-facts.ts';
+import { formatNumber, populationOf, type ComuneFacts, type PopulationBasis } from './profile-facts.ts';
 
 export interface AmountEstimate {
   min: number;
@@ -15,15 +15,15 @@ const bracketFor = (brackets: Bracket[], population: number) => brackets.find((b
 const range = (b: Bracket) => (b.populationMax === null ? `oltre ${formatNumber(b.populationMin - 1)} abitanti` : `${formatNumber(b.populationMin)}–${formatNumber(b.populationMax)} abitanti`);
 
 /** What this comune could get from a call's money rule; null when the rule cannot say. */
-export function estimateAmount(rule: Rule | null | undefined, comune: ComuneFacts): AmountEstimate | null {
+export function estimateAmount(rule: Rule | null | undefined, comune: ComuneFacts, basis?: PopulationBasis | string): AmountEstimate | null {
   if (!rule) return null;
   if (rule.kind === 'fixed') return { min: rule.amount, max: rule.amount, basis: `importo fisso di ${formatNumber(rule.amount)} €` };
   if (rule.kind === 'range') return { min: rule.min, max: rule.max, basis: `da ${formatNumber(rule.min)} a ${formatNumber(rule.max)} € secondo il progetto` };
-  const population = populationOf(comune);
+  const population = populationOf(comune, basis);
   if (!population) return null;
   const bracket = bracketFor(rule.brackets, population.value);
   if (!bracket) return null;
-  if (rule.kind === 'brackets') return { min: bracket.amount, max: bracket.amount, basis: `fascia ${range(bracket)} (${population.label} ${formatNumber(population.value)})` };
+  if (rule.kind === 'brackets') return { min: bracket.amount, max: bracket.amount, basis: `fascia ${range(bracket)} (${population.label}: ${formatNumber(population.value)})` };
   const min = Math.round(bracket.amount * rule.minUnits * 100) / 100;
   const max = Math.round(bracket.amount * rule.maxUnits * 100) / 100;
   return { min, max, basis: `${formatNumber(bracket.amount)} € per ${rule.unitLabel}, da ${rule.minUnits} a ${rule.maxUnits} (fascia ${range(bracket)})` };

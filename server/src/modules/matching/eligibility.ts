@@ -50,12 +50,12 @@ function aggregation(rules: CallRules, comune: ComuneFacts): Check | null {
 function population(rules: CallRules, comune: ComuneFacts): Check | null {
   const limits = rules.eligibility.population;
   if (!limits || (limits.min === undefined && limits.max === undefined)) return null;
-  const figure = populationOf(comune);
+  const figure = populationOf(comune, rules.eligibility.populationBasis);
   if (!figure) return { rule: 'population', outcome: 'unverifiable', message: 'Popolazione del comune non nota: verificare i limiti del bando.' };
-  const value = formatNumber(figure.value);
+  const value = `${figure.label}: ${formatNumber(figure.value)}`;
   if (limits.max !== undefined && figure.value > limits.max) return { rule: 'population', outcome: 'fail', message: `La popolazione (${value}) supera il limite di ${formatNumber(limits.max)} abitanti.` };
   if (limits.min !== undefined && figure.value < limits.min) return { rule: 'population', outcome: 'fail', message: `La popolazione (${value}) è sotto il minimo di ${formatNumber(limits.min)} abitanti.` };
-  return { rule: 'population', outcome: 'pass', message: `La popolazione (${value}, ${figure.label}) rientra nei limiti del bando.` };
+  return { rule: 'population', outcome: 'pass', message: `La popolazione (${value}) rientra nei limiti del bando.` };
 }
 
 /** Whether the comune lies in the call's territory; null when the call names none. */

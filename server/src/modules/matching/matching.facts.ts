@@ -14,7 +14,7 @@ export async function loadComuneContexts(db: Kysely<Database>, asOf: Date, istat
   const only = <Q extends { where: Function }>(query: Q, column: string): Q => (istats ? (query.where(column, 'in', istats) as Q) : query);
   const day = asOf.toISOString().slice(0, 10);
   const [comuni, memberships, awards, items, interests] = await Promise.all([
-    only(db.selectFrom('comuni').select(['istat', 'name', 'legal_population', 'resident_population', 'region_code', 'province_sigla', 'altitude_zone']).where('valid_to', 'is', null), 'istat').execute(),
+    only(db.selectFrom('comuni').select(['istat', 'name', 'legal_population', 'legal_population_date', 'resident_population', 'resident_population_date', 'region_code', 'province_sigla', 'altitude_zone']).where('valid_to', 'is', null), 'istat').execute(),
     only(
       db
         .selectFrom('aggregation_members as am')
@@ -38,7 +38,7 @@ export async function loadComuneContexts(db: Kysely<Database>, asOf: Date, istat
   const contexts = new Map<string, ComuneContext>();
   for (const c of comuni) {
     contexts.set(c.istat, {
-      facts: { istat: c.istat, name: c.name, legalPopulation: c.legal_population, residentPopulation: c.resident_population, regionCode: c.region_code, provinceSigla: c.province_sigla, altitudeZone: c.altitude_zone, aggregations: [], awards: [] },
+      facts: { istat: c.istat, name: c.name, legalPopulation: c.legal_population, legalPopulationDate: c.legal_population_date, residentPopulation: c.resident_population, residentPopulationDate: c.resident_population_date, regionCode: c.region_code, provinceSigla: c.province_sigla, altitudeZone: c.altitude_zone, aggregations: [], awards: [] },
       items: [],
       interests: [],
     });

@@ -2,6 +2,7 @@ import { sql, type Kysely } from 'kysely';
 import type { Database } from '../../plugins/db/schema.ts';
 import { nextDeadlineAt, statusAt } from '../../plugins/search/engine.ts';
 import type { Clock } from '../calls/calls.queries.ts';
+import type { PopulationFigure } from './profile-facts.ts';
 
 export interface OpportunityFilter {
   verdict?: string[] | undefined;
@@ -111,7 +112,7 @@ type Check = { rule: string; outcome: string; message: string };
 type Reasons = { fundableItems: { id: string; title: string }[]; similarItems: { id: string; title: string }[]; matchedThemes: string[]; warnings: string[] };
 
 export interface OpportunityView {
-  match: Omit<StoredMatch, 'verdict' | 'windows' | 'remaining_budget'> & { verdict: string; checks?: Check[] };
+  match: Omit<StoredMatch, 'verdict' | 'windows' | 'remaining_budget'> & { verdict: string; checks?: Check[]; population?: PopulationFigure | null };
   status: string;
   deadline: number | null;
   deadlineIso?: string | null;
@@ -131,5 +132,6 @@ export function toOpportunity({ match, status, deadline, deadlineIso }: Opportun
   amount: match.amount_min === null ? null : { min: match.amount_min, max: match.amount_max!, basis: match.amount_basis ?? '' },
   computedAt: match.computed_at.toISOString(),
   ...(match.checks ? { checks: match.checks } : {}),
+  ...(match.population !== undefined ? { population: match.population } : {}),
   };
 }

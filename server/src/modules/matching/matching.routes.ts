@@ -31,6 +31,14 @@ const Opportunity = Type.Object(
     amount: Nullable(Type.Object({ min: Type.Number({ format: 'double' }), max: Type.Number({ format: 'double' }), basis: Type.String() })),
     computedAt: Type.String({ format: 'date-time' }),
     checks: Type.Optional(Type.Array(Type.Object({ rule: Type.String(), outcome: Type.String(), message: Type.String() }), { description: 'Ogni condizione del bando con il suo esito' })),
+    population: Type.Optional(
+      Nullable(
+        Type.Object(
+          { value: Type.Integer({ format: 'int32' }), basis: Type.String({ enum: ['resident', 'legal'] }), asOf: Nullable(Type.String({ format: 'date' })), label: Type.String() },
+          { description: 'La popolazione su cui il bando giudica il comune (limiti e fasce), la stessa in ogni punto della pagina' },
+        ),
+      ),
+    ),
   },
   { $id: 'Opportunity' },
 );

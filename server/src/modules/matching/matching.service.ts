@@ -7,6 +7,7 @@ import type { CallInput } from '../calls/calls.schemas.ts';
 import { estimateAmount } from './amount.ts';
 import { evaluateEligibility, withinReach, type CallRules } from './eligibility.ts';
 import { loadComuneContexts, type ComuneContext } from './matching.facts.ts';
+import { populationOf } from './profile-facts.ts';
 import { computeRelevance } from './relevance.ts';
 import { callLexemes } from './call-signals.ts';
 
@@ -51,7 +52,7 @@ export async function prepareCallFrom(db: Kysely<Database>, call: CallRow, clock
 export function evaluateMatch(prepared: PreparedCall, context: ComuneContext, clock: Clock) {
   const { row: call, daysLeft } = prepared;
   const eligibility = evaluateEligibility(prepared.rules, context.facts, clock.now);
-  const estimate = estimateAmount(prepared.amount, context.facts);
+  const estimate = estimateAmount(prepared.amount, context.facts, prepared.rules.eligibility.populationBasis);
   const relevance = computeRelevance({
     callThemes: prepared.themes,
     callLexemes: prepared.lexemes,
@@ -184,9 +185,10 @@ export async function computeOpportunity(db: Kysely<Database>, istat: string, ca
   if (!call || call.editorial_status !== 'published' || call.merged_into) return null;
   const context = (await loadComuneContexts(db, clock.now, [istat])).get(istat);
   if (!context) return null;
-  const { row, checks } = evaluateMatch(await prepareCallFrom(db, call, clock), context, clock);
+  const prepared = await prepareCallFrom(db, call, clock);
+  const { row, checks } = evaluateMatch(prepared, context, clock);
   return {
-    match: { ...row, checks, title: call.title, issuer: call.issuer, programme_kind: call.programme_kind, measure_code: call.measure_code, themes: call.themes, computed_at: clock.now },
+    match: { ...row, checks, population: populationOf(context.facts, prepared.rules.eligibility.populationBasis), title: call.title, issuer: call.issuer, programme_kind: call.programme_kind, measure_code: call.measure_code, themes: call.themes, computed_at: clock.now },
     status: call.status,
     deadline: call.next_deadline === null ? null : new Date(call.next_deadline).getTime(),
   };

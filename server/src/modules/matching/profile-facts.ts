@@ -3,7 +3,9 @@ export interface ComuneFacts {
   istat: string;
   name: string;
   legalPopulation: number | null;
+  legalPopulationDate: string | null;
   residentPopulation: number | null;
+  residentPopulationDate: string | null;
   regionCode: string;
   provinceSigla: string;
   altitudeZone: number | null;
@@ -12,15 +14,38 @@ export interface ComuneFacts {
   awards: { measureCode: string; avviso: string; status: 'assegnato' | 'erogato' | 'rinuncia'; fundedOn: string | null }[];
 }
 
-/** The population calls are judged on: resident where known (as PNRR brackets use), else legal. */
-export function populationOf(comune: ComuneFacts): { value: number; label: string } | null {
-  if (comune.residentPopulation !== null) return { value: comune.residentPopulation, label: 'popolazione residente ISTAT' };
-  if (comune.legalPopulation !== null) return { value: comune.legalPopulation, label: 'popolazione legale ISTAT' };
+export type PopulationBasis = 'resident' | 'legal';
+/** What a call that does not name its population basis is judged on: resident, as the PNRR avvisi for comuni use. */
+export const DEFAULT_POPULATION_BASIS: PopulationBasis = 'resident';
+
+export interface PopulationFigure {
+  value: number;
+  basis: PopulationBasis;
+  /** The day the figure refers to (ISTAT), when known. */
+  asOf: string | null;
+  /** "popolazione residente ISTAT al 31 dicembre 2021": the words every place that shows it uses. */
+  label: string;
+}
+
+/**
+ * The one population figure a call is judged on, for its limits, its brackets and wherever it is shown:
+ * the basis the call names, else the default; when that figure is unknown, the other one, said so.
+ */
+export function populationOf(comune: ComuneFacts, basis: PopulationBasis | string = DEFAULT_POPULATION_BASIS): PopulationFigure | null {
+  const figures = {
+    resident: { value: comune.residentPopulation, asOf: comune.residentPopulationDate, words: 'popolazione residente ISTAT' },
+    legal: { value: comune.legalPopulation, asOf: comune.legalPopulationDate, words: 'popolazione legale ISTAT' },
+  };
+  const order: PopulationBasis[] = basis === 'legal' ? ['legal', 'resident'] : ['resident', 'legal'];
+  for (const kind of order) {
+    const figure = figures[kind];
+    if (figure.value === null) continue;
+    return { value: figure.value, basis: kind, asOf: figure.asOf, label: figure.asOf ? `${figure.words} al ${formatLongDate(figure.asOf)}` : figure.words };
+  }
   return null;
 }
 
-const NUMBER = new Intl.NumberFormat('it-IT', { maximumFractionDigits: 2 });
-export const formatNumber = (n: number) => NUMBER.format(n);
+export { formatNumber } from '../../shared/euros.ts';
 const LONG_DATE = new Intl.DateTimeFormat('it-IT', { timeZone: 'Europe/Rome', dateStyle: 'long' });
 /** "5 dicembre 2026", the day in Rome. */
 export const formatLongDate = (at: Date | string) => LONG_DATE.format(new Date(at));

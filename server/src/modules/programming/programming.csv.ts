@@ -1,6 +1,6 @@
 import type { ProgrammingFundingStatus, ProgrammingPriority, ProgrammingStatus } from '../../plugins/db/schema.ts';
 import { RowError, shown } from '../comuni/import-report.ts';
-import { parseEuros } from '../../shared/euros.ts';
+import { parseEuros, formatNumber } from '../../shared/euros.ts';
 import type { ProgrammingItem } from './programming.mappers.ts';
 import type { ItemValues } from './programming.service.ts';
 import { ITEM_LIMITS } from './programming.schemas.ts';
@@ -33,7 +33,7 @@ function year(raw: string, what: string): number {
 export function euros(raw: string): number | null {
   const value = parseEuros(raw);
   if (Number.isNaN(value) || (value !== null && Math.round(value * 100) !== value * 100)) throw new RowError(`costo stimato non valido: ${shown(raw)} (es. 12500,00)`);
-  if (value !== null && value > ITEM_LIMITS.estimatedCost) throw new RowError(`costo stimato fuori dall'intervallo ammesso (massimo ${ITEM_LIMITS.estimatedCost.toLocaleString('it-IT')} euro): ${shown(raw)}`);
+  if (value !== null && value > ITEM_LIMITS.estimatedCost) throw new RowError(`costo stimato fuori dall'intervallo ammesso (massimo ${formatNumber(ITEM_LIMITS.estimatedCost)} euro): ${shown(raw)}`);
   return value;
 }
 

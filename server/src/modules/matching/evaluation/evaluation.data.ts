@@ -39,7 +39,7 @@ export function toHistories(comuni: ComuneRecord[], awards: AwardRecord[]): Map<
   const histories = new Map<string, ComuneHistory>();
   for (const c of comuni) {
     histories.set(c.istat, {
-      facts: { istat: c.istat, name: c.name, legalPopulation: c.legal_population, residentPopulation: c.resident_population ?? null, regionCode: c.region_code, provinceSigla: c.province_sigla, altitudeZone: c.altitude_zone ?? null, aggregations: [] },
+      facts: { istat: c.istat, name: c.name, legalPopulation: c.legal_population, legalPopulationDate: null, residentPopulation: c.resident_population ?? null, residentPopulationDate: null, regionCode: c.region_code, provinceSigla: c.province_sigla, altitudeZone: c.altitude_zone ?? null, aggregations: [] },
       awards: [],
     });
   }
