@@ -1,5 +1,6 @@
 import { sql, type Kysely, type Selectable } from 'kysely';
 import type { Database, IngestRunsTable, IngestSourcesTable } from '../../plugins/db/schema.ts';
+import { isProcessAlive, THIS_PROCESS } from '../../process-alive.ts';
 
 type Db = Kysely<Database>;
 
@@ -49,4 +50,42 @@ export async function dueSources(db: Db, now: Date): Promise<string[]> {
        and not exists (select 1 from ingest_runs r where r.source_id = s.id and r.started_at > ${now}::timestamptz - make_interval(mins => s.every_minutes))
   `.execute(db);
   return rows.map((r) => r.id);
+}
+
+/** Opens the log of a run, signed by this process so that a run it abandons can be told from one going on. */
+export async function openRun(db: Db, run: { source_id: string | null; kind: string; location: string }): Promise<{ id: string }> {
+  return db
+    .insertInto('ingest_runs')
+    .values({ ...run, runner_host: THIS_PROCESS.host, runner_pid: THIS_PROCESS.pid, runner_id: THIS_PROCESS.id })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+}
+
+/** No run takes this long (a page waits 30 s at most): one still `running` lost its process. */
+export const ABANDONED_AFTER_MINUTES = 60;
+const RUNNER_STOPPED = 'interrotta: il processo che la eseguiva si è fermato';
+const RUNNER_SILENT = `interrotta: nessun esito dopo ${ABANDONED_AFTER_MINUTES} minuti, il processo che la eseguiva si è fermato o non risponde`;
+
+type RunningRun = Pick<Selectable<IngestRunsTable>, 'runner_host' | 'runner_pid' | 'runner_id'>;
+
+/** A runner of this host that no longer exists, or an earlier start of this very pid (as in a container). */
+const runnerGone = (run: RunningRun) =>
+  run.runner_host === THIS_PROCESS.host && run.runner_pid !== null && run.runner_id !== THIS_PROCESS.id && (run.runner_pid === THIS_PROCESS.pid || !isProcessAlive(run.runner_pid));
+
+/**
+ * Closes as failed the runs a crash or a kill left `running`: at once when their process, on this host,
+ * is gone; after an hour when it ran elsewhere (or the run predates the runner columns).
+ */
+export async function failAbandonedRuns(db: Db, now = new Date()): Promise<number> {
+  const running = await db.selectFrom('ingest_runs').select(['id', 'runner_host', 'runner_pid', 'runner_id', 'started_at']).where('status', '=', 'running').execute();
+  const stopped = running.filter(runnerGone).map((r) => r.id);
+  const silent = running.filter((r) => !stopped.includes(r.id) && now.getTime() - r.started_at.getTime() > ABANDONED_AFTER_MINUTES * 60_000).map((r) => r.id);
+  let failed = 0;
+  for (const [ids, error] of [[stopped, RUNNER_STOPPED], [silent, RUNNER_SILENT]] as const) {
+    if (ids.length === 0) continue;
+    // A run that ends meanwhile keeps its own outcome.
+    const result = await db.updateTable('ingest_runs').set({ status: 'failed', error, finished_at: sql`now()` }).where('id', 'in', ids).where('status', '=', 'running').executeTakeFirst();
+    failed += Number(result.numUpdatedRows);
+  }
+  return failed;
 }

@@ -12,6 +12,7 @@ import { findCall } from '../calls/calls.queries.ts';
 import { createCall, updateCall, type Actor } from '../calls/calls.service.ts';
 import { parseMeasureCode } from '../calls/measure-code.ts';
 import { ItemError, type Connector, type RawItem } from './connector.ts';
+import { openRun } from './ingest.queries.ts';
 import { loadThemeRules, suggestThemes, type ThemeRule } from './theme-suggestions.ts';
 
 type Db = Kysely<Database>;
@@ -191,7 +192,7 @@ async function processItem(state: RunState, item: RawItem): Promise<void> {
  */
 export async function runIngest(db: Db, clock: Clock, job: IngestJob): Promise<RunReport> {
   const kind = job.sourceKind ?? job.connector.kind;
-  const run = await db.insertInto('ingest_runs').values({ source_id: job.sourceId ?? null, kind, location: job.location }).returning('id').executeTakeFirstOrThrow();
+  const run = await openRun(db, { source_id: job.sourceId ?? null, kind, location: job.location });
   const report: RunReport = { runId: run.id, kind, location: job.location, status: 'succeeded', seen: 0, created: 0, updated: 0, unchanged: 0, failed: 0, failures: [], error: null };
   try {
     const items = await itemsOf(job);

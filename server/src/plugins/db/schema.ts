@@ -457,6 +457,9 @@ export interface IngestRunsTable {
   error: string | null;
   started_at: Generated<Date>;
   finished_at: Date | null;
+  runner_host: string | null;
+  runner_pid: number | null;
+  runner_id: string | null;
 }
 
 export interface IngestItemsTable {
