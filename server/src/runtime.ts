@@ -25,7 +25,8 @@ export async function startServer(config: Readonly<Config>): Promise<RunningServ
   const unlock = lockDataDir(config.dataDir);
   let database: DatabaseTarget | undefined;
   try {
-    database = await resolveDatabase(config, (message) => log.debug({ postgres: message.trim() }, 'postgres'));
+    // The server holds DATA_DIR: it stops the embedded PostgreSQL when it stops, also one a crash left running.
+    database = await resolveDatabase(config, { onLog: (message) => log.debug({ postgres: message.trim() }, 'postgres'), inCharge: true });
     const db = createDb(database.url, { max: 20 });
     const applied = await migrateUp(db);
     if (applied.length > 0) log.info({ applied }, 'migrations applied');

@@ -1,10 +1,11 @@
+import { randomUUID } from 'node:crypto';
 import { chmodSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { freePort } from '../../server/src/plugins/db/embedded.ts';
-import { isAlive, spawnEntry, waitFor, type Spawned } from '../helpers/processes.ts';
+import { freePort, runningCluster } from '../../server/src/plugins/db/embedded.ts';
+import { interrupt, isAlive, spawnEntry, waitFor, type Spawned } from '../helpers/processes.ts';
 
 let dataDir: string;
 let port: number;
@@ -19,11 +20,15 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   for (const p of running) p.child.kill('SIGKILL');
+  // A failed test may leave the cluster of a killed server behind.
+  const orphan = runningCluster(join(dataDir, 'postgres'));
+  if (orphan) process.kill(orphan.pid, 'SIGINT');
+  await waitFor(() => !orphan || !isAlive(orphan.pid), 30_000, 'PostgreSQL to stop');
   rmSync(dataDir, { recursive: true, force: true });
 });
 
-async function startServer(): Promise<Spawned> {
-  const server = spawnEntry('server/src/main.ts', [], env);
+async function startServer(options: { ownProcessGroup?: boolean } = {}): Promise<Spawned> {
+  const server = spawnEntry('server/src/main.ts', [], env, options);
   running.push(server);
   await waitFor(
     async () => {
@@ -86,6 +91,48 @@ describe('npm start on the embedded default', () => {
     expect(rows.rows).toEqual([{ note: 'ciao' }]);
     again.child.kill('SIGTERM');
     expect(await again.exited).toBe(0);
+  });
+});
+
+describe('npm start stopped by Ctrl-C', () => {
+  it('stops without an error or a stack trace, PostgreSQL included', { timeout: 180_000 }, async () => {
+    const server = await startServer({ ownProcessGroup: true });
+    // Long enough for the workers and the job queue to hold connections when the signal comes.
+    await new Promise((r) => setTimeout(r, 3000));
+    const postgresPid = clusterPid();
+    const atStop = server.output().length;
+    interrupt(server);
+    expect(await server.exited).toBe(0);
+    const output = server.output().slice(atStop);
+    expect(output).not.toMatch(/"level":(50|60)|^\s+at |Error/m);
+    expect(isAlive(postgresPid)).toBe(false);
+  });
+
+  it('after a crash, stops the PostgreSQL the killed server left running, and closes the runs it left', { timeout: 240_000 }, async () => {
+    const crashed = await startServer({ ownProcessGroup: true });
+    const runner = { runner_host: hostname(), runner_id: randomUUID() };
+    await withClient((c) =>
+      c.query(
+        `insert into ingest_runs (kind, location, runner_host, runner_pid, runner_id) values
+           ('padigitale2026', 'https://example.org/interrotta', $1, $2, $3), ('padigitale2026', 'https://example.org/in-corso', $1, $4, $3)`,
+        [runner.runner_host, crashed.child.pid, runner.runner_id, process.pid],
+      ),
+    );
+    const orphanPid = clusterPid();
+    crashed.child.kill('SIGKILL');
+    await crashed.exited;
+    expect(isAlive(orphanPid)).toBe(true);
+
+    const restarted = await startServer({ ownProcessGroup: true });
+    expect(clusterPid()).toBe(orphanPid);
+    const runs = await withClient((c) => c.query("select location, status, error from ingest_runs where location like 'https://example.org/%' order by location"));
+    expect(runs.rows).toEqual([
+      { location: 'https://example.org/in-corso', status: 'running', error: null },
+      { location: 'https://example.org/interrotta', status: 'failed', error: 'interrotta: il processo che la eseguiva si è fermato' },
+    ]);
+    interrupt(restarted);
+    expect(await restarted.exited).toBe(0);
+    expect(isAlive(orphanPid)).toBe(false);
   });
 });
 

@@ -37,7 +37,9 @@ export async function createPgBossQueue({ connectionString, runWorkers, log }: Q
     migrate: true,
     application_name: 'cruscotto-jobs',
   });
-  boss.on('error', (err) => log.error({ err }, 'job queue error'));
+  let stopping = false;
+  // Once stopping, a connection the database ends is expected, not a failure.
+  boss.on('error', (err) => (stopping ? log.debug({ err }, 'job queue error while stopping') : log.error({ err }, 'job queue error')));
   await boss.start();
 
   const created = new Set<string>();
@@ -70,6 +72,7 @@ export async function createPgBossQueue({ connectionString, runWorkers, log }: Q
       await boss.schedule(name, cron, {}, { tz: 'Europe/Rome' });
     },
     async stop() {
+      stopping = true;
       await boss.stop({ graceful: true, wait: true, timeout: 10_000 });
     },
   };

@@ -13,11 +13,12 @@ export interface DatabaseTarget {
 
 /**
  * The database `npm start` and the CLI both use: DATABASE_URL when set, otherwise the embedded
- * PostgreSQL in DATA_DIR (joined, not restarted, when another process already runs it).
+ * PostgreSQL in DATA_DIR (joined, not restarted, when another process already runs it; taken over
+ * by the server, which is in charge of it).
  */
-export async function resolveDatabase(config: Config, onLog?: (message: string) => void): Promise<DatabaseTarget> {
+export async function resolveDatabase(config: Config, options: { onLog?: (message: string) => void; inCharge?: boolean } = {}): Promise<DatabaseTarget> {
   if (config.databaseUrl) return { url: config.databaseUrl, kind: 'external', release: async () => {} };
-  const cluster = await startEmbeddedPostgres({ dataDir: config.dataDir, ...(onLog ? { onLog } : {}) });
+  const cluster = await startEmbeddedPostgres({ dataDir: config.dataDir, ...options });
   try {
     await createDatabaseIfMissing(cluster.adminUrl, EMBEDDED_DATABASE_NAME);
   } catch (error) {

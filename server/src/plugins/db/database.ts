@@ -13,8 +13,11 @@ export type Db = Kysely<Database>;
 
 export function createDb(connectionString: string, options: { max?: number } = {}): Db {
   const pool = new pg.Pool({ connectionString, max: options.max ?? 10, connectionTimeoutMillis: 5000 });
-  // An idle client losing its server (e.g. PostgreSQL restarted) must not crash the process.
+  // A client losing its server (e.g. PostgreSQL restarted) must not crash the process: the pool hears
+  // of idle ones, each client of those lent out (between the queries of a transaction); the query that
+  // next uses it fails and is handled where it runs.
   pool.on('error', () => {});
+  pool.on('connect', (client) => client.on('error', () => {}));
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   rememberPool(db, pool);
   return db;
