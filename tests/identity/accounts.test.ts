@@ -99,26 +99,26 @@ describe('API tokens', () => {
     const stored = await ctx.db.selectFrom('api_tokens').select('token_hash').where('id', '=', token.id).executeTakeFirstOrThrow();
     expect(stored.token_hash).not.toContain(secret);
 
-    const me = await request(ctx.app.server).get('/api/v1/me').set('authorization', `Bearer ${secret}`);
-    expect(me.status).toBe(200);
-    expect(me.body.comuni).toEqual(['019035']);
+    const profile = (istat: string) => request(ctx.app.server).get(`/api/v1/comuni/${istat}/profile`).set('authorization', `Bearer ${secret}`);
+    expect((await profile('019035')).status).toBe(200);
+    expect((await profile('097055')).status).toBe(403);
     // Bearer clients carry no ambient cookie, so they need no CSRF token.
     expect((await request(ctx.app.server).get('/api/v1/users').set('authorization', `Bearer ${secret}`)).status).toBe(403);
 
     expect((await admin.delete(`/api/v1/api-tokens/${token.id}`).set('x-csrf-token', admin.csrf)).status).toBe(204);
-    const revoked = await request(ctx.app.server).get('/api/v1/me').set('authorization', `Bearer ${secret}`);
+    const revoked = await profile('019035');
     expect(revoked.status).toBe(401);
     expect(revoked.body.code).toBe('TOKEN_INVALID');
   });
 
   it('stop working at once when revoked from another process, though the app keeps principals in memory', async () => {
     const { body } = await admin.post('/api/v1/api-tokens').set('x-csrf-token', admin.csrf).send({ name: 'Cruscotto della Regione', role: 'viewer', comuni: [] });
-    const me = () => request(ctx.app.server).get('/api/v1/me').set('authorization', `Bearer ${body.secret}`);
-    expect((await me()).status).toBe(200);
-    expect((await me()).status).toBe(200);
+    const read = () => request(ctx.app.server).get('/api/v1/coverage/uncovered').set('authorization', `Bearer ${body.secret}`);
+    expect((await read()).status).toBe(200);
+    expect((await read()).status).toBe(200);
     // As the CLI would: straight to the database, nothing said to this app.
     await ctx.db.updateTable('api_tokens').set({ revoked_at: new Date() }).where('id', '=', body.token.id).execute();
-    await waitFor(async () => (await me()).status === 401, 2000, 'the revoked token to be refused');
+    await waitFor(async () => (await read()).status === 401, 2000, 'the revoked token to be refused');
   });
 });
 

@@ -1,6 +1,7 @@
 import type { FastifyRequest } from 'fastify';
 import type { Kysely } from 'kysely';
 import type { Database } from './db/schema.ts';
+import { accountableUser } from '../modules/auth/permissions.ts';
 
 export interface AuditEntry {
   action: string;
@@ -15,7 +16,7 @@ export async function recordAudit(db: Kysely<Database>, request: FastifyRequest 
   await db
     .insertInto('audit_log')
     .values({
-      actor_user_id: request?.principal?.userId ?? null,
+      actor_user_id: accountableUser(request?.principal),
       actor_token_id: request?.principal?.tokenId ?? null,
       action: entry.action,
       entity: entry.entity,

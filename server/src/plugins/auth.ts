@@ -2,9 +2,9 @@ import cookie from '@fastify/cookie';
 import type { FastifyInstance, FastifyReply, FastifyRequest, RouteOptions } from 'fastify';
 import fp from 'fastify-plugin';
 import { hasPermission, type Permission, type Principal } from '../modules/auth/permissions.ts';
-import { sessionPrincipal, findLiveSession, findLiveToken, markTokenUsed, touchSession } from '../modules/auth/principal.queries.ts';
+import { sessionPrincipal, findLiveSession, findLiveToken, markTokenUsed, tokenPrincipal, touchSession } from '../modules/auth/principal.queries.ts';
 import { hmac, randomToken, safeEqual, sha256 } from '../modules/auth/secrets.ts';
-import { AppError, forbidden, unauthorized } from './errors/problem.ts';
+import { AppError, forbidden, tokenNotAllowed, unauthorized } from './errors/problem.ts';
 import { NotifiedCache } from './db/notified-cache.ts';
 
 export const SESSION_COOKIE = 'cruscotto_session';
@@ -13,11 +13,20 @@ const UNSAFE_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 const TOUCH_AFTER_MS = 60_000;
 const PRINCIPALS_CHANGED_CHANNEL = 'principals_changed';
 
-/** What a route needs; declared on every /api/v1 route, enforced by one hook below. */
+/**
+ * What a route needs; declared on every /api/v1 route, enforced by one hook below. `person`: a
+ * signed-in person, for what is theirs (`/me…`, sessions, feeds). API tokens are machine identities:
+ * they never reach a `person` route, nor a permission route marked `person: true` (who may act on
+ * accounts, memberships, tokens).
+ */
 export type Access =
   | 'public'
-  | 'authenticated'
-  | { permission: Permission; comune?: (request: FastifyRequest) => string | undefined };
+  | 'person'
+  | { permission: Permission; comune?: (request: FastifyRequest) => string | undefined; person?: true };
+
+/** OpenAPI descriptions of the 403 a `person` route answers to a token (and, when unsafe, to a bad CSRF token). */
+export const PERSON_403 = 'Non disponibile con un token API (TOKEN_NOT_ALLOWED): serve un accesso personale';
+export const PERSON_WRITE_403 = 'Token CSRF mancante o errato, o richiesta con un token API (TOKEN_NOT_ALLOWED)';
 
 declare module 'fastify' {
   interface FastifyContextConfig {
@@ -85,14 +94,7 @@ async function loadPrincipal(app: FastifyInstance, key: string): Promise<KnownPr
     const token = await findLiveToken(app.db, hash);
     if (!token) return undefined;
     return {
-      principal: {
-        kind: 'token',
-        userId: token.created_by,
-        tokenId: token.id,
-        role: token.role,
-        comuni: token.role === 'rtd' || token.comune_istats.length > 0 ? new Set(token.comune_istats) : 'all',
-        sessionId: null,
-      },
+      principal: await tokenPrincipal(app.db, token),
       validUntil: token.expires_at?.getTime() ?? Number.POSITIVE_INFINITY,
       lastSeenAt: token.last_used_at?.getTime() ?? 0,
     };
@@ -138,7 +140,8 @@ function enforce(app: FastifyInstance, request: FastifyRequest): void {
   if (access === 'public' || access === undefined) return;
   const principal = request.principal;
   if (!principal) throw unauthorized();
-  if (access === 'authenticated') return;
+  if ((access === 'person' || access.person) && principal.kind !== 'session') throw tokenNotAllowed();
+  if (access === 'person') return;
   const comune = access.comune?.(request);
   if (!hasPermission(principal, access.permission, comune)) {
     throw forbidden(comune ? 'Non hai i permessi per operare su questo comune.' : undefined);
@@ -153,6 +156,7 @@ function requireDeclaredAccess(registry: AccessRegistry, route: RouteOptions) {
   if (!route.url.startsWith('/api/v1') || hidden) return;
   const access = route.config?.access;
   if (access === undefined) throw new Error(`route ${String(route.method)} ${route.url} declares no access rule (config.access)`);
+  if (typeof access === 'string' && access !== 'public' && access !== 'person') throw new Error(`route ${String(route.method)} ${route.url} declares an unknown access rule: ${access}`);
   for (const method of [route.method].flat()) registry.set(`${method} ${route.url}`, access);
 }
 

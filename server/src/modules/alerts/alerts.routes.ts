@@ -4,6 +4,7 @@ import type { FieldError } from '../../plugins/errors/problem.ts';
 import { notFound, unprocessable } from '../../plugins/errors/problem.ts';
 import { validUnsubscribeToken } from './alert-email.ts';
 import { userOf } from './current-user.ts';
+import { PERSON_403, PERSON_WRITE_403 } from '../../plugins/auth.ts';
 import { problemResponses } from '../../plugins/openapi.ts';
 import { page, PageOf, PageQuery } from '../../plugins/pagination.ts';
 import type { Principal } from '../auth/permissions.ts';
@@ -14,7 +15,7 @@ import type { Kysely } from 'kysely';
 import type { Database } from '../../plugins/db/schema.ts';
 
 const NotificationPage = PageOf(Type.Ref('Notification'), 'NotificationPage', { unreadCount: Type.Integer({ format: 'int32' }) });
-const AUTHENTICATED = { access: 'authenticated' as const };
+const PERSON = { access: 'person' as const };
 
 /** Every field that cannot be saved, in Italian: unknown themes, comuni that do not exist or the user does not serve. */
 async function subscriptionErrors(db: Kysely<Database>, principal: Principal, input: SubscriptionInput): Promise<FieldError[]> {
@@ -34,24 +35,24 @@ const alertsRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.addSchema(Subscription);
   app.addSchema(Notification);
   app.addSchema(NotificationPage);
-  const NO_USER = problemResponses({ 401: 'Non autenticato', 422: 'Accesso non associato a un utente' });
+  const READ_ERRORS = problemResponses({ 401: 'Non autenticato', 403: PERSON_403 });
 
   app.get(
     '/me/subscriptions',
-    { config: AUTHENTICATED, schema: { tags: ['alerts'], operationId: 'getMySubscription', summary: 'Le mie preferenze di avviso (comuni, canali, filtri, promemoria)', response: { 200: Type.Ref('AlertSubscription'), ...NO_USER } } },
+    { config: PERSON, schema: { tags: ['alerts'], operationId: 'getMySubscription', summary: 'Le mie preferenze di avviso (comuni, canali, filtri, promemoria)', response: { 200: Type.Ref('AlertSubscription'), ...READ_ERRORS } } },
     async (request) => findSubscription(app.db, userOf(request.principal)),
   );
 
   app.put(
     '/me/subscriptions',
     {
-      config: AUTHENTICATED,
+      config: PERSON,
       schema: {
         tags: ['alerts'],
         operationId: 'putMySubscription',
         summary: 'Aggiorna le mie preferenze di avviso',
         body: Type.Ref('AlertSubscription'),
-        response: { 200: Type.Ref('AlertSubscription'), ...problemResponses({ 401: 'Non autenticato', 403: 'Token CSRF mancante o errato', 422: 'Temi o comuni non validi' }) },
+        response: { 200: Type.Ref('AlertSubscription'), ...problemResponses({ 401: 'Non autenticato', 403: PERSON_WRITE_403, 422: 'Temi o comuni non validi' }) },
       },
     },
     async (request) => {
@@ -66,13 +67,13 @@ const alertsRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get(
     '/me/notifications',
     {
-      config: AUTHENTICATED,
+      config: PERSON,
       schema: {
         tags: ['alerts'],
         operationId: 'listMyNotifications',
         summary: 'Le mie notifiche, le più recenti prima, con il numero di quelle non lette',
         querystring: Type.Object({ unread: Type.Boolean({ default: false, description: 'Solo le non lette' }), ...PageQuery }, { additionalProperties: false }),
-        response: { 200: Type.Ref('NotificationPage'), ...NO_USER },
+        response: { 200: Type.Ref('NotificationPage'), ...READ_ERRORS },
       },
     },
     async (request) => {
@@ -85,13 +86,13 @@ const alertsRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.post(
     '/me/notifications/read',
     {
-      config: AUTHENTICATED,
+      config: PERSON,
       schema: {
         tags: ['alerts'],
         operationId: 'markMyNotificationsRead',
         summary: 'Segna come lette alcune notifiche (o tutte, senza ids)',
         body: Type.Object({ ids: Type.Optional(Type.Array(Type.Integer({ minimum: 1, format: 'int64' }), { maxItems: 500 })) }, { additionalProperties: false }),
-        response: { 200: Type.Object({ unreadCount: Type.Integer({ format: 'int32' }) }), ...problemResponses({ 401: 'Non autenticato', 403: 'Token CSRF mancante o errato' }) },
+        response: { 200: Type.Object({ unreadCount: Type.Integer({ format: 'int32' }) }), ...problemResponses({ 401: 'Non autenticato', 403: PERSON_WRITE_403 }) },
       },
     },
     async (request) => ({ unreadCount: await markRead(app.db, userOf(request.principal), request.body.ids) }),

@@ -1,7 +1,7 @@
 import { unprocessable } from '../../plugins/errors/problem.ts';
 import type { Principal } from '../auth/permissions.ts';
 
-/** The user behind a request; API tokens of a comune have none, and alerts are personal. */
+/** The person behind a request. Routes that use it are declared `person`, so an API token never gets here. */
 export function userOf(principal: Principal | null): string {
   if (!principal?.userId) throw unprocessable('NO_USER', 'Questo accesso non appartiene a un utente: avvisi e notifiche sono personali.');
   return principal.userId;

@@ -2,6 +2,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyRequest } from 'fastify';
 import { Type } from '@sinclair/typebox';
 import { notFound } from '../../plugins/errors/problem.ts';
+import { PERSON_403, PERSON_WRITE_403 } from '../../plugins/auth.ts';
 import { problemResponses } from '../../plugins/openapi.ts';
 import { callLink } from './alerts.dispatch.ts';
 import { userOf } from './current-user.ts';
@@ -20,8 +21,9 @@ const FeedUrls = Type.Object(
 const IstatParams = Type.Object({ istat: Type.String({ pattern: '^[0-9]{6}$' }) });
 const TokenParams = Type.Object({ token: Type.String({ pattern: '^[A-Za-z0-9_-]{20,64}$' }) });
 const comuneOf = (request: FastifyRequest) => (request.params as { istat: string }).istat;
-const MANAGE = { access: { permission: 'subscriptions:write' as const, comune: comuneOf } };
-const ERRORS = problemResponses({ 401: 'Non autenticato', 403: 'Solo gli RTD del comune', 404: 'Comune non trovato' });
+// A feed address is a lasting secret: handed only to people, never to a token (it would outlive it).
+const MANAGE = { access: { permission: 'subscriptions:write' as const, comune: comuneOf, person: true as const } };
+const ERRORS = problemResponses({ 401: 'Non autenticato', 403: 'Solo gli RTD del comune, con un accesso personale (non con un token API)', 404: 'Comune non trovato' });
 const FEED_NOT_FOUND = 'Feed non trovato: l’indirizzo è sbagliato o è stato rigenerato.';
 
 /** Secret feed URLs (Atom and iCalendar) per comune and per user, and the feeds themselves. */
@@ -47,15 +49,15 @@ const feedsRoutes: FastifyPluginAsyncTypebox = async (app) => {
     { config: MANAGE, schema: { tags: ['alerts'], operationId: 'rotateComuneFeeds', summary: 'Rigenera gli indirizzi dei feed del comune (i precedenti smettono di funzionare)', params: IstatParams, response: { 200: Type.Ref('FeedUrls'), ...ERRORS } } },
     async (request) => urls(await rotateFeedToken(app.db, await existingComune(request.params.istat))),
   );
-  const ME = problemResponses({ 401: 'Non autenticato', 422: 'Accesso non associato a un utente' });
+  const ME = problemResponses({ 401: 'Non autenticato', 403: PERSON_403 });
   app.get(
     '/me/feeds',
-    { config: { access: 'authenticated' }, schema: { tags: ['alerts'], operationId: 'getMyFeeds', summary: 'Indirizzi segreti dei miei feed: bandi dei comuni che seguo e dei bandi che seguo', response: { 200: Type.Ref('FeedUrls'), ...ME } } },
+    { config: { access: 'person' }, schema: { tags: ['alerts'], operationId: 'getMyFeeds', summary: 'Indirizzi segreti dei miei feed: bandi dei comuni che seguo e dei bandi che seguo', response: { 200: Type.Ref('FeedUrls'), ...ME } } },
     async (request) => urls(await feedToken(app.db, { user: userOf(request.principal) })),
   );
   app.post(
     '/me/feeds/rotate',
-    { config: { access: 'authenticated' }, schema: { tags: ['alerts'], operationId: 'rotateMyFeeds', summary: 'Rigenera gli indirizzi dei miei feed', response: { 200: Type.Ref('FeedUrls'), ...ME } } },
+    { config: { access: 'person' }, schema: { tags: ['alerts'], operationId: 'rotateMyFeeds', summary: 'Rigenera gli indirizzi dei miei feed', response: { 200: Type.Ref('FeedUrls'), ...problemResponses({ 401: 'Non autenticato', 403: PERSON_WRITE_403 }) } } },
     async (request) => urls(await rotateFeedToken(app.db, { user: userOf(request.principal) })),
   );
 

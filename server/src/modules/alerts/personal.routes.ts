@@ -2,12 +2,13 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import { sql } from 'kysely';
 import { conflict, notFound, unprocessable } from '../../plugins/errors/problem.ts';
+import { PERSON_403, PERSON_WRITE_403 } from '../../plugins/auth.ts';
 import { problemResponses } from '../../plugins/openapi.ts';
 import { userOf } from './current-user.ts';
 import { unknownThemeMessage, unknownThemes } from '../themes/themes.service.ts';
 import { SavedSearch, SavedSearchInput, SavedSearchQuery, toSavedSearch, type SavedSearchInputValue } from './saved-searches.ts';
 
-const AUTHENTICATED = { access: 'authenticated' as const };
+const PERSON = { access: 'person' as const };
 const MAX_SAVED_SEARCHES = 50;
 const FollowMode = Type.String({ enum: ['follow', 'mute'], description: 'follow: avvisi su modifiche e scadenze anche se il bando non è tra i miei; mute: nessun avviso' });
 const Follow = Type.Object(
@@ -16,7 +17,8 @@ const Follow = Type.Object(
 );
 const CallParams = Type.Object({ callId: Type.String({ format: 'uuid' }) });
 const IdParams = Type.Object({ id: Type.String({ format: 'uuid' }) });
-const WRITE_ERRORS = { 401: 'Non autenticato', 403: 'Token CSRF mancante o errato' };
+const READ_ERRORS = { 401: 'Non autenticato', 403: PERSON_403 };
+const WRITE_ERRORS = { 401: 'Non autenticato', 403: PERSON_WRITE_403 };
 
 /** Single calls a user follows or mutes, and the catalogue searches they saved. */
 const personalAlertsRoutes: FastifyPluginAsyncTypebox = async (app) => {
@@ -28,7 +30,7 @@ const personalAlertsRoutes: FastifyPluginAsyncTypebox = async (app) => {
 
   app.get(
     '/me/follows',
-    { config: AUTHENTICATED, schema: { tags: ['alerts'], operationId: 'listMyFollows', summary: 'Bandi che seguo o ho silenziato', response: { 200: Type.Object({ items: Type.Array(Type.Ref('CallFollow')) }), ...problemResponses({ 401: 'Non autenticato' }) } } },
+    { config: PERSON, schema: { tags: ['alerts'], operationId: 'listMyFollows', summary: 'Bandi che seguo o ho silenziato', response: { 200: Type.Object({ items: Type.Array(Type.Ref('CallFollow')) }), ...problemResponses(READ_ERRORS) } } },
     async (request) => {
       const rows = await app.db
         .selectFrom('call_follows as f')
@@ -44,7 +46,7 @@ const personalAlertsRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.put(
     '/me/follows/:callId',
     {
-      config: AUTHENTICATED,
+      config: PERSON,
       schema: {
         tags: ['alerts'],
         operationId: 'putMyFollow',
@@ -70,7 +72,7 @@ const personalAlertsRoutes: FastifyPluginAsyncTypebox = async (app) => {
 
   app.delete(
     '/me/follows/:callId',
-    { config: AUTHENTICATED, schema: { tags: ['alerts'], operationId: 'deleteMyFollow', summary: 'Smetti di seguire (o di silenziare) un bando', params: CallParams, response: { 204: Type.Null(), ...problemResponses({ ...WRITE_ERRORS, 404: 'Il bando non era seguito né silenziato' }) } } },
+    { config: PERSON, schema: { tags: ['alerts'], operationId: 'deleteMyFollow', summary: 'Smetti di seguire (o di silenziare) un bando', params: CallParams, response: { 204: Type.Null(), ...problemResponses({ ...WRITE_ERRORS, 404: 'Il bando non era seguito né silenziato' }) } } },
     async (request, reply) => {
       const deleted = await app.db.deleteFrom('call_follows').where('user_id', '=', userOf(request.principal)).where('call_id', '=', request.params.callId).executeTakeFirst();
       if (deleted.numDeletedRows === 0n) throw notFound('FOLLOW_NOT_FOUND', 'Non segui né hai silenziato questo bando.');
@@ -87,14 +89,14 @@ const personalAlertsRoutes: FastifyPluginAsyncTypebox = async (app) => {
 
   app.get(
     '/me/saved-searches',
-    { config: AUTHENTICATED, schema: { tags: ['alerts'], operationId: 'listMySavedSearches', summary: 'Le mie ricerche salvate', response: { 200: Type.Object({ items: Type.Array(Type.Ref('SavedSearch')) }), ...problemResponses({ 401: 'Non autenticato' }) } } },
+    { config: PERSON, schema: { tags: ['alerts'], operationId: 'listMySavedSearches', summary: 'Le mie ricerche salvate', response: { 200: Type.Object({ items: Type.Array(Type.Ref('SavedSearch')) }), ...problemResponses(READ_ERRORS) } } },
     async (request) => ({ items: (await app.db.selectFrom('saved_searches').selectAll().where('user_id', '=', userOf(request.principal)).orderBy('name').execute()).map(toSearch) }),
   );
 
   app.post(
     '/me/saved-searches',
     {
-      config: AUTHENTICATED,
+      config: PERSON,
       schema: {
         tags: ['alerts'],
         operationId: 'createMySavedSearch',
@@ -128,14 +130,14 @@ const personalAlertsRoutes: FastifyPluginAsyncTypebox = async (app) => {
 
   app.get(
     '/me/saved-searches/:id',
-    { config: AUTHENTICATED, schema: { tags: ['alerts'], operationId: 'getMySavedSearch', summary: 'Una ricerca salvata', params: IdParams, response: { 200: Type.Ref('SavedSearch'), ...problemResponses({ 401: 'Non autenticato', 404: 'Ricerca non trovata' }) } } },
+    { config: PERSON, schema: { tags: ['alerts'], operationId: 'getMySavedSearch', summary: 'Una ricerca salvata', params: IdParams, response: { 200: Type.Ref('SavedSearch'), ...problemResponses({ ...READ_ERRORS, 404: 'Ricerca non trovata' }) } } },
     async (request) => toSearch(await findOwn(userOf(request.principal), request.params.id)),
   );
 
   app.put(
     '/me/saved-searches/:id',
     {
-      config: AUTHENTICATED,
+      config: PERSON,
       schema: {
         tags: ['alerts'],
         operationId: 'putMySavedSearch',
@@ -166,7 +168,7 @@ const personalAlertsRoutes: FastifyPluginAsyncTypebox = async (app) => {
 
   app.delete(
     '/me/saved-searches/:id',
-    { config: AUTHENTICATED, schema: { tags: ['alerts'], operationId: 'deleteMySavedSearch', summary: 'Elimina una ricerca salvata', params: IdParams, response: { 204: Type.Null(), ...problemResponses({ ...WRITE_ERRORS, 404: 'Ricerca non trovata' }) } } },
+    { config: PERSON, schema: { tags: ['alerts'], operationId: 'deleteMySavedSearch', summary: 'Elimina una ricerca salvata', params: IdParams, response: { 204: Type.Null(), ...problemResponses({ ...WRITE_ERRORS, 404: 'Ricerca non trovata' }) } } },
     async (request, reply) => {
       const deleted = await app.db.deleteFrom('saved_searches').where('id', '=', request.params.id).where('user_id', '=', userOf(request.principal)).executeTakeFirst();
       if (deleted.numDeletedRows === 0n) throw notFound('SAVED_SEARCH_NOT_FOUND', 'Ricerca salvata non trovata.');

@@ -5,6 +5,7 @@ import { Type } from '@sinclair/typebox';
 import { sql, type Selectable } from 'kysely';
 import type { WebhooksTable } from '../../plugins/db/schema.ts';
 import type { Access } from '../../plugins/auth.ts';
+import { accountableUser } from '../auth/permissions.ts';
 import { forbidden, notFound, unprocessable } from '../../plugins/errors/problem.ts';
 import { problemResponses } from '../../plugins/openapi.ts';
 import { page, PageQuery } from '../../plugins/pagination.ts';
@@ -74,7 +75,10 @@ function webhookRoutes(scope: 'comune' | 'aggregation'): FastifyPluginAsyncTypeb
       if (!aggregation) throw notFound('AGGREGATION_NOT_FOUND', 'Aggregazione non trovata.');
       const principal = request.principal!;
       if (principal.comuni !== 'all') {
-        const office = await app.db.selectFrom('memberships').select('id').where('user_id', '=', principal.userId ?? '').where('aggregation_id', '=', aggregation.id).executeTakeFirst();
+        // Belonging to an office is a person's membership: a token limited to some comuni has none.
+        const office = principal.userId
+          ? await app.db.selectFrom('memberships').select('id').where('user_id', '=', principal.userId).where('aggregation_id', '=', aggregation.id).executeTakeFirst()
+          : undefined;
         if (!office) throw forbidden('Solo gli RTD dell’ufficio associato possono gestire i webhook di questa aggregazione.');
       }
       return { kind: 'aggregation', id: aggregation.id };
@@ -120,7 +124,7 @@ function webhookRoutes(scope: 'comune' | 'aggregation'): FastifyPluginAsyncTypeb
         const [column, value] = ownedBy(owner);
         const row = await app.db
           .insertInto('webhooks')
-          .values({ [column]: value, url: input.url, description: input.description ?? null, active: input.active ?? true, secret: newSecret(), created_by: request.principal!.userId })
+          .values({ [column]: value, url: input.url, description: input.description ?? null, active: input.active ?? true, secret: newSecret(), created_by: accountableUser(request.principal) })
           .returningAll()
           .executeTakeFirstOrThrow();
         return reply.code(201).header('location', `${request.url}/${row.id}`).send({ ...toWebhook(row), secret: row.secret });

@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import { recordAudit } from '../../plugins/audit.ts';
-import { cookieOptions, csrfTokenFor, SESSION_COOKIE } from '../../plugins/auth.ts';
+import { cookieOptions, csrfTokenFor, PERSON_403, PERSON_WRITE_403, SESSION_COOKIE } from '../../plugins/auth.ts';
 import { problemResponses } from '../../plugins/openapi.ts';
 import { LoginBody } from './auth.schemas.ts';
 import { authenticate, closeSession, openSession } from './login.service.ts';
@@ -61,8 +61,8 @@ const authRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.post(
     '/auth/logout',
     {
-      config: { access: 'authenticated' },
-      schema: { tags: ['auth'], operationId: 'logout', summary: 'Chiude la sessione', response: { 204: Type.Null(), ...problemResponses({ 401: 'Non autenticato', 403: 'Token CSRF mancante o errato' }) } },
+      config: { access: 'person' },
+      schema: { tags: ['auth'], operationId: 'logout', summary: 'Chiude la sessione', response: { 204: Type.Null(), ...problemResponses({ 401: 'Non autenticato', 403: PERSON_WRITE_403 }) } },
     },
     async (request, reply) => {
       if (request.principal?.sessionId) await closeSession(app.db, request.principal.sessionId);
@@ -75,8 +75,8 @@ const authRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get(
     '/me',
     {
-      config: { access: 'authenticated' },
-      schema: { tags: ['auth'], operationId: 'getMe', summary: 'Utente corrente, ruolo e appartenenze', response: { 200: Type.Ref('Me'), ...problemResponses({ 401: 'Non autenticato', 404: 'Accesso non associato a un utente' }) } },
+      config: { access: 'person' },
+      schema: { tags: ['auth'], operationId: 'getMe', summary: 'Utente corrente, ruolo e appartenenze', response: { 200: Type.Ref('Me'), ...problemResponses({ 401: 'Non autenticato', 403: PERSON_403, 404: 'Accesso non associato a un utente' }) } },
     },
     async (request) => describeMe(app.db, request.principal!),
   );
@@ -101,12 +101,12 @@ const authRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get(
     '/me/export',
     {
-      config: { access: 'authenticated' },
+      config: { access: 'person' },
       schema: {
         tags: ['auth'],
         operationId: 'exportMyData',
         summary: 'Esporta tutti i dati personali dell’utente corrente (GDPR)',
-        response: { 200: Type.Object({}, { additionalProperties: true }), ...problemResponses({ 401: 'Non autenticato', 404: 'Accesso non associato a un utente' }) },
+        response: { 200: Type.Object({}, { additionalProperties: true }), ...problemResponses({ 401: 'Non autenticato', 403: PERSON_403, 404: 'Accesso non associato a un utente' }) },
       },
     },
     async (request, reply) => {
@@ -118,8 +118,8 @@ const authRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.delete(
     '/me',
     {
-      config: { access: 'authenticated' },
-      schema: { tags: ['auth'], operationId: 'eraseMe', summary: 'Cancella i dati personali dell’utente corrente (GDPR)', response: { 204: Type.Null(), ...problemResponses({ 401: 'Non autenticato', 403: 'Token CSRF mancante o errato' }) } },
+      config: { access: 'person' },
+      schema: { tags: ['auth'], operationId: 'eraseMe', summary: 'Cancella i dati personali dell’utente corrente (GDPR)', response: { 204: Type.Null(), ...problemResponses({ 401: 'Non autenticato', 403: PERSON_WRITE_403 }) } },
     },
     async (request, reply) => {
       await app.db.transaction().execute((trx) => eraseUser(trx, request, request.principal!.userId!));

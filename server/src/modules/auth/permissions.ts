@@ -25,13 +25,24 @@ export type Permission = keyof typeof PERMISSIONS;
 
 export interface Principal {
   kind: 'session' | 'token';
+  /** The person signed in; null for an API token, a machine identity that never acts as a person. */
   userId: string | null;
   tokenId: string | null;
+  /** For a token, the user who created it: recorded in the audit log, never a source of rights. */
+  createdBy: string | null;
   role: Role;
   /** Comuni an RTD (or a comune-scoped token) may act on; `all` for unscoped principals. */
   comuni: ReadonlySet<string> | 'all';
   sessionId: string | null;
 }
+
+/** Whether a user holding role `holder` may do everything role `role` may: the same role or a wider one. */
+export function roleCovers(holder: Role, role: Role): boolean {
+  return Object.values(PERMISSIONS).every((rule) => !(rule.roles as readonly Role[]).includes(role) || (rule.roles as readonly Role[]).includes(holder));
+}
+
+/** The person answerable for an act: the one signed in, or the creator of the token used. */
+export const accountableUser = (principal: Principal | null | undefined): string | null => principal?.userId ?? principal?.createdBy ?? null;
 
 export function hasPermission(principal: Principal, permission: Permission, comune?: string): boolean {
   const rule = PERMISSIONS[permission];

@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
 import type { Db } from '../../plugins/db/database.ts';
 import type { Role } from '../../plugins/db/schema.ts';
+import { roleCovers, type Principal } from './permissions.ts';
 
 /** Comuni a user serves today: direct memberships plus current members of their aggregations. */
 export async function comuniOfUser(db: Db, userId: string): Promise<string[]> {
@@ -39,14 +40,33 @@ export async function touchSession(db: Db, idHash: string, userId: string): Prom
   await db.updateTable('users').set({ last_seen_at: sql`now()` }).where('id', '=', userId).execute();
 }
 
+/**
+ * A token that may still be used: not revoked, not expired, and its creator still active and still
+ * holding the token's role or a wider one (tokens die with their creator's access). A token without
+ * creator was made by the operator; deleting a creator deletes their tokens.
+ */
 export async function findLiveToken(db: Db, tokenHash: string) {
-  return db
-    .selectFrom('api_tokens')
-    .select(['id', 'role', 'comune_istats', 'created_by', 'last_used_at', 'expires_at'])
-    .where('token_hash', '=', tokenHash)
-    .where('revoked_at', 'is', null)
-    .where((eb) => eb.or([eb('expires_at', 'is', null), eb('expires_at', '>', sql<Date>`now()`)]))
+  const token = await db
+    .selectFrom('api_tokens as t')
+    .leftJoin('users as u', 'u.id', 't.created_by')
+    .select(['t.id', 't.role', 't.comune_istats', 't.created_by', 't.last_used_at', 't.expires_at', 'u.role as creator_role', 'u.status as creator_status'])
+    .where('t.token_hash', '=', tokenHash)
+    .where('t.revoked_at', 'is', null)
+    .where((eb) => eb.or([eb('t.expires_at', 'is', null), eb('t.expires_at', '>', sql<Date>`now()`)]))
     .executeTakeFirst();
+  if (!token) return undefined;
+  if (token.created_by !== null && !(token.creator_status === 'active' && token.creator_role && roleCovers(token.creator_role, token.role))) return undefined;
+  return token;
+}
+
+/** The principal of a live token: its own role, its scope narrowed to its creator's comuni when they are an RTD. */
+export async function tokenPrincipal(db: Db, token: NonNullable<Awaited<ReturnType<typeof findLiveToken>>>): Promise<Principal> {
+  let comuni: Set<string> | 'all' = token.role === 'rtd' || token.comune_istats.length > 0 ? new Set(token.comune_istats) : 'all';
+  if (token.created_by !== null && token.creator_role === 'rtd') {
+    const creators = new Set(await comuniOfUser(db, token.created_by));
+    comuni = new Set([...(comuni === 'all' ? creators : comuni)].filter((istat) => creators.has(istat)));
+  }
+  return { kind: 'token', userId: null, tokenId: token.id, createdBy: token.created_by, role: token.role, comuni, sessionId: null };
 }
 
 export async function markTokenUsed(db: Db, id: string): Promise<void> {
@@ -59,6 +79,7 @@ export async function sessionPrincipal(db: Db, user: { id: string; role: Role },
     kind: 'session' as const,
     userId: user.id,
     tokenId: null,
+    createdBy: null,
     role: user.role,
     comuni: user.role === 'rtd' ? new Set(await comuniOfUser(db, user.id)) : ('all' as const),
     sessionId,

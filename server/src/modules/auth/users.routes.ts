@@ -21,7 +21,10 @@ import { findUserById, listUsers, membershipsOf } from './users.queries.ts';
 import { createApiToken, createInvitation, createUser, grantMembership, revokeApiToken, revokeMembership, updateUser } from './users.service.ts';
 
 const MANAGE = { access: { permission: 'users:manage' as const } };
+/** Who may act on accounts, memberships, invitations and tokens: a person, never a token (tokens cannot mint tokens). */
+const MANAGE_AS_PERSON = { access: { permission: 'users:manage' as const, person: true as const } };
 const ADMIN_ERRORS = problemResponses({ 401: 'Non autenticato', 403: 'Permessi insufficienti' });
+const PERSON_ADMIN_ERRORS = problemResponses({ 401: 'Non autenticato', 403: 'Permessi insufficienti, o richiesta con un token API (TOKEN_NOT_ALLOWED)' });
 
 const usersRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const detail = async (id: string) => {
@@ -43,8 +46,8 @@ const usersRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.post(
     '/users',
     {
-      config: MANAGE,
-      schema: { tags: ['users'], operationId: 'createUser', summary: 'Crea un utente con account locale', body: CreateUserBody, response: { 201: Type.Ref('UserDetail'), ...ADMIN_ERRORS, ...problemResponses({ 409: 'E-mail già in uso', 422: 'Dati non accettabili' }) } },
+      config: MANAGE_AS_PERSON,
+      schema: { tags: ['users'], operationId: 'createUser', summary: 'Crea un utente con account locale', body: CreateUserBody, response: { 201: Type.Ref('UserDetail'), ...PERSON_ADMIN_ERRORS, ...problemResponses({ 409: 'E-mail già in uso', 422: 'Dati non accettabili' }) } },
     },
     async (request, reply) => {
       const user = await app.db.transaction().execute((trx) => createUser(trx, request, request.body));
@@ -61,8 +64,8 @@ const usersRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.put(
     '/users/:id',
     {
-      config: MANAGE,
-      schema: { tags: ['users'], operationId: 'updateUser', summary: 'Modifica nome, ruolo, stato o identità SPID/CIE collegata', params: UserIdParams, body: UpdateUserBody, response: { 200: Type.Ref('UserDetail'), ...ADMIN_ERRORS, ...problemResponses({ 404: 'Utente non trovato' }) } },
+      config: MANAGE_AS_PERSON,
+      schema: { tags: ['users'], operationId: 'updateUser', summary: 'Modifica nome, ruolo, stato o identità SPID/CIE collegata', params: UserIdParams, body: UpdateUserBody, response: { 200: Type.Ref('UserDetail'), ...PERSON_ADMIN_ERRORS, ...problemResponses({ 404: 'Utente non trovato' }) } },
     },
     async (request) => {
       await app.db.transaction().execute((trx) => updateUser(trx, request, request.params.id, { ...request.body, oidcIssuer: app.config.oidc?.issuer ?? null }));
@@ -73,8 +76,8 @@ const usersRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.post(
     '/users/:id/memberships',
     {
-      config: MANAGE,
-      schema: { tags: ['users'], operationId: 'grantMembership', summary: 'Assegna un comune o un’aggregazione a un utente', params: UserIdParams, body: GrantMembershipBody, response: { 201: Type.Ref('UserDetail'), ...ADMIN_ERRORS, ...problemResponses({ 404: 'Utente non trovato', 409: 'Appartenenza già presente', 422: 'Comune o aggregazione sconosciuti' }) } },
+      config: MANAGE_AS_PERSON,
+      schema: { tags: ['users'], operationId: 'grantMembership', summary: 'Assegna un comune o un’aggregazione a un utente', params: UserIdParams, body: GrantMembershipBody, response: { 201: Type.Ref('UserDetail'), ...PERSON_ADMIN_ERRORS, ...problemResponses({ 404: 'Utente non trovato', 409: 'Appartenenza già presente', 422: 'Comune o aggregazione sconosciuti' }) } },
     },
     async (request, reply) => {
       await app.db.transaction().execute((trx) => grantMembership(trx, request, request.params.id, request.body));
@@ -84,7 +87,7 @@ const usersRoutes: FastifyPluginAsyncTypebox = async (app) => {
 
   app.delete(
     '/users/:id/memberships/:membershipId',
-    { config: MANAGE, schema: { tags: ['users'], operationId: 'revokeMembership', summary: 'Revoca un’appartenenza', params: MembershipParams, response: { 204: Type.Null(), ...ADMIN_ERRORS, ...problemResponses({ 404: 'Appartenenza non trovata' }) } } },
+    { config: MANAGE_AS_PERSON, schema: { tags: ['users'], operationId: 'revokeMembership', summary: 'Revoca un’appartenenza', params: MembershipParams, response: { 204: Type.Null(), ...PERSON_ADMIN_ERRORS, ...problemResponses({ 404: 'Appartenenza non trovata' }) } } },
     async (request, reply) => {
       await app.db.transaction().execute((trx) => revokeMembership(trx, request, request.params.id, request.params.membershipId));
       return reply.code(204).send(null);
@@ -104,8 +107,8 @@ const usersRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.post(
     '/invitations',
     {
-      config: { access: { permission: 'invitations:create' } },
-      schema: { tags: ['users'], operationId: 'createInvitation', summary: 'Invita un collega via e-mail (link monouso, scade in 7 giorni)', body: CreateInvitationBody, response: { 201: Type.Ref('Invitation'), ...ADMIN_ERRORS, ...problemResponses({ 409: 'E-mail già in uso', 422: 'Dati non accettabili' }) } },
+      config: { access: { permission: 'invitations:create', person: true } },
+      schema: { tags: ['users'], operationId: 'createInvitation', summary: 'Invita un collega via e-mail (link monouso, scade in 7 giorni)', body: CreateInvitationBody, response: { 201: Type.Ref('Invitation'), ...PERSON_ADMIN_ERRORS, ...problemResponses({ 409: 'E-mail già in uso', 422: 'Dati non accettabili' }) } },
     },
     async (request, reply) => {
       // Sent inside the transaction: if the message cannot be handed over, no invitation is left behind.
@@ -130,7 +133,7 @@ const usersRoutes: FastifyPluginAsyncTypebox = async (app) => {
 
   app.post(
     '/api-tokens',
-    { config: MANAGE, schema: { tags: ['users'], operationId: 'createApiToken', summary: 'Crea un token (il segreto è mostrato una sola volta)', body: CreateApiTokenBody, response: { 201: Type.Ref('CreatedApiToken'), ...ADMIN_ERRORS, ...problemResponses({ 422: 'Dati non accettabili' }) } } },
+    { config: MANAGE_AS_PERSON, schema: { tags: ['users'], operationId: 'createApiToken', summary: 'Crea un token (il segreto è mostrato una sola volta)', body: CreateApiTokenBody, response: { 201: Type.Ref('CreatedApiToken'), ...PERSON_ADMIN_ERRORS, ...problemResponses({ 422: 'Dati non accettabili' }) } } },
     async (request, reply) => {
       const { token, secret } = await app.db.transaction().execute((trx) => createApiToken(trx, request, request.body));
       return reply.code(201).send({ token: toApiToken(token), secret });
@@ -139,7 +142,7 @@ const usersRoutes: FastifyPluginAsyncTypebox = async (app) => {
 
   app.delete(
     '/api-tokens/:id',
-    { config: MANAGE, schema: { tags: ['users'], operationId: 'revokeApiToken', summary: 'Revoca un token', params: UserIdParams, response: { 204: Type.Null(), ...ADMIN_ERRORS, ...problemResponses({ 404: 'Token non trovato' }) } } },
+    { config: MANAGE_AS_PERSON, schema: { tags: ['users'], operationId: 'revokeApiToken', summary: 'Revoca un token', params: UserIdParams, response: { 204: Type.Null(), ...PERSON_ADMIN_ERRORS, ...problemResponses({ 404: 'Token non trovato' }) } } },
     async (request, reply) => {
       await app.db.transaction().execute((trx) => revokeApiToken(trx, request, request.params.id));
       return reply.code(204).send(null);

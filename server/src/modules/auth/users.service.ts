@@ -3,8 +3,8 @@ import { sql, type Kysely, type Transaction } from 'kysely';
 import { recordAudit } from '../../plugins/audit.ts';
 import { isPecAddress } from '../../plugins/mail.ts';
 import type { Database, Role } from '../../plugins/db/schema.ts';
-import { conflict, forbidden, notFound, unprocessable } from '../../plugins/errors/problem.ts';
-import { hasPermission, type Principal } from './permissions.ts';
+import { conflict, forbidden, notFound, tokenNotAllowed, unprocessable } from '../../plugins/errors/problem.ts';
+import { hasPermission, roleCovers, type Principal } from './permissions.ts';
 import { assertStrongPassword, hashPassword } from './passwords.ts';
 import { randomToken, sha256 } from './secrets.ts';
 import { aggregationExists, comuneExists, findUserByEmail, findUserById } from './users.queries.ts';
@@ -186,7 +186,21 @@ export async function acceptInvitation(trx: Trx, actor: Actor, tokenHash: string
   return user;
 }
 
+/**
+ * A token never holds more than its creator: a role they hold (or a narrower one) and, for a creator
+ * bound to some comuni, only those. Tokens themselves cannot create tokens (the routes are `person`).
+ */
+function assertMayMint(principal: Principal | null, input: { role: Role; comuni: string[] }) {
+  if (!principal) return;
+  if (principal.kind !== 'session') throw tokenNotAllowed();
+  if (!roleCovers(principal.role, input.role)) throw forbidden('Non puoi creare un token con un ruolo più ampio del tuo.');
+  if (principal.comuni === 'all') return;
+  if (input.comuni.length === 0) throw forbidden('Il token deve essere limitato ai tuoi comuni: indicane almeno uno.');
+  for (const istat of input.comuni) if (!principal.comuni.has(istat)) throw forbidden(`Non puoi creare un token per il comune ${istat}: non è tra i tuoi.`);
+}
+
 export async function createApiToken(trx: Trx, actor: Actor, input: { name: string; role: Role; comuni: string[]; expiresAt?: string | undefined }) {
+  assertMayMint(actor?.principal ?? null, input);
   await assertTargetsExist(trx, input.comuni, []);
   const secret = `cru_${randomToken()}`;
   const token = await trx

@@ -54,6 +54,8 @@ export class AppError extends Error {
 export const notFound = (code: string, detail: string) => new AppError(404, code, detail);
 export const conflict = (code: string, detail: string) => new AppError(409, code, detail);
 export const forbidden = (detail = 'Non hai i permessi per questa operazione.') => new AppError(403, 'FORBIDDEN', detail);
+/** An API token (a machine identity) asking for what only a person may do. */
+export const tokenNotAllowed = () => new AppError(403, 'TOKEN_NOT_ALLOWED', 'Questa operazione richiede un accesso personale: i token API non possono usarla.');
 export const unauthorized = (detail = 'Accedi per continuare.') => new AppError(401, 'UNAUTHENTICATED', detail);
 export const unprocessable = (code: string, detail: string, errors?: FieldError[]) => new AppError(422, code, detail, errors);
 export const badRequest = (code: string, detail: string, errors?: FieldError[]) => new AppError(400, code, detail, errors);
