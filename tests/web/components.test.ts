@@ -51,6 +51,20 @@ describe('OpportunityCard', () => {
   });
 });
 
+describe('OpportunityCard for a near miss', () => {
+  it('says what is missing and what the comune can do, instead of a score', () => {
+    const near = opportunity({
+      verdict: 'near_miss',
+      nearMiss: { blocking: [{ rule: 'population', outcome: 'fail', message: 'La popolazione (5.038) supera il limite di 5.000 abitanti.' }], unblock: 'Con la popolazione legale (4.931) il comune rientrerebbe nel limite.' },
+    });
+    render(OpportunityCard, { props: { opportunity: near, istat: '019005', themeLabel: (c: string) => c }, global });
+    expect(screen.getByText('Quasi ammissibile')).toBeTruthy();
+    expect(screen.getByText(/supera il limite di 5\.000 abitanti/)).toBeTruthy();
+    expect(screen.getByText(/Con la popolazione legale \(4\.931\)/)).toBeTruthy();
+    expect(screen.queryByText('Pertinenza:')).toBeNull();
+  });
+});
+
 describe('OpportunityFilters', () => {
   it('asks for the URL to change when a status, the programme or the order changes', async () => {
     const { emitted } = render(OpportunityFilters, { props: { status: ['aperto'], programme: undefined, verdict: undefined, sort: 'score' } });

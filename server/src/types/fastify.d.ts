@@ -4,7 +4,7 @@ import type { JobQueue } from '../plugins/queue.ts';
 import type { Mailer } from '../plugins/mail.ts';
 import type { SearchEngine, SearchResult } from '../plugins/search/engine.ts';
 import type { NotifiedCache } from '../plugins/db/notified-cache.ts';
-import type { StoredMatch } from '../modules/matching/matching.queries.ts';
+import type { OpportunityView, StoredMatch } from '../modules/matching/matching.queries.ts';
 import type { ComuneProfileRow } from '../modules/comuni/profile.queries.ts';
 
 declare module 'fastify' {
@@ -18,6 +18,8 @@ declare module 'fastify' {
     profileCache: NotifiedCache<ComuneProfileRow>;
     /** Each comune's stored matches in memory; triggers on matches and calls drop them. */
     opportunitiesCache: NotifiedCache<StoredMatch[]>;
+    /** Each comune's near misses, computed on demand; the same notifications drop them. */
+    nearMissCache: NotifiedCache<OpportunityView[]>;
     /** Search answers by query; the outbox drain and reindex drop them. */
     searchCache: NotifiedCache<SearchResult>;
   }

@@ -2190,6 +2190,11 @@ export interface components {
                 /** Format: int32 */
                 max?: number;
             };
+            /**
+             * @description Popolazione su cui il bando misura limiti e fasce: residente ISTAT (se il bando non dice nulla) o legale (censimento)
+             * @enum {string}
+             */
+            populationBasis?: "resident" | "legal";
             territory?: {
                 regions?: string[];
                 provinces?: string[];
@@ -2993,7 +2998,7 @@ export interface components {
                 nextDeadline: string | null;
             };
             /** @enum {string} */
-            verdict: "eligible" | "eligible_via_aggregation" | "not_eligible";
+            verdict: "eligible" | "eligible_via_aggregation" | "near_miss" | "not_eligible";
             /** Format: int32 */
             score: number;
             /** @description Punteggio per componente: programming, interests, text, need, urgency, amount (pesi in matching/relevance.ts) */
@@ -3032,6 +3037,27 @@ export interface components {
                 outcome: string;
                 message: string;
             }[];
+            /** @description Solo per gli esiti near_miss: il bando sfugge al comune per una condizione su cui può agire */
+            nearMiss?: {
+                /** @description La condizione che esclude il comune */
+                blocking: {
+                    rule: string;
+                    outcome: string;
+                    message: string;
+                }[];
+                /** @description Che cosa potrebbe renderlo ammissibile */
+                unblock: string;
+            };
+            /** @description La popolazione su cui il bando giudica il comune (limiti e fasce), la stessa in ogni punto della pagina */
+            population?: {
+                /** Format: int32 */
+                value: number;
+                /** @enum {string} */
+                basis: "resident" | "legal";
+                /** Format: date */
+                asOf: string | null;
+                label: string;
+            } | null;
         };
         OpportunityPage: {
             items: components["schemas"]["Opportunity"][];
@@ -3165,6 +3191,16 @@ export interface components {
                 outcome: "pass" | "fail" | "via_aggregation" | "unverifiable";
                 message: string;
             }[];
+            /** @description La popolazione ISTAT su cui il bando giudica il comune (limiti e fasce) */
+            population: {
+                /** Format: int32 */
+                value: number;
+                /** @enum {string} */
+                basis: "resident" | "legal";
+                /** Format: date */
+                asOf: string | null;
+                label: string;
+            } | null;
         };
         UncoveredComuniPage: {
             summary: {
@@ -9382,7 +9418,8 @@ export interface operations {
     listOpportunities: {
         parameters: {
             query?: {
-                verdict?: ("eligible" | "eligible_via_aggregation")[];
+                /** @description near_miss si chiede da solo: i bandi mancati per una sola condizione su cui il comune può agire */
+                verdict?: ("eligible" | "eligible_via_aggregation" | "near_miss")[];
                 minScore?: number;
                 theme?: string;
                 status?: ("in_arrivo" | "aperto" | "in_scadenza" | "chiuso" | "esaurito")[];

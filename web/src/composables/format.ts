@@ -35,4 +35,4 @@ export const PROGRAMME_LABELS: Record<string, string> = { pnrr: 'PNRR', fesr: 'F
 export const SIZE_CLASS_LABELS: Record<string, string> = { 'fino-5000': 'fino a 5.000 abitanti', '5000-15000': 'da 5.000 a 15.000 abitanti', 'oltre-15000': 'oltre 15.000 abitanti' };
 /** The parts of a call a change can touch, as history and revisions name them. */
 export const CALL_FIELD_LABELS: Record<string, string> = { windows: 'finestre e scadenze', money: 'importi e risorse', eligibility: 'requisiti', title: 'titolo', summary: 'sintesi', description: 'descrizione', themes: 'temi', links: 'documenti', editorialStatus: 'stato', programme: 'programma', procedure: 'procedura', issuer: 'ente', publicationDate: 'data di pubblicazione', contact: 'contatti' };
-export const VERDICT_LABELS: Record<string, string> = { eligible: 'Il comune può partecipare', eligible_via_aggregation: 'Solo in forma associata', not_eligible: 'Non ammissibile' };
+export const VERDICT_LABELS: Record<string, string> = { eligible: 'Il comune può partecipare', eligible_via_aggregation: 'Solo in forma associata', near_miss: 'Quasi ammissibile', not_eligible: 'Non ammissibile' };

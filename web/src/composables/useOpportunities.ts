@@ -55,3 +55,16 @@ export function useOpportunitySummary(istat: Ref<string | null>) {
   });
   return { ...loader, summary };
 }
+
+/** The calls the comune misses by one condition it could act on, each with what would unblock it. */
+export function useNearMisses(istat: Ref<string | null>) {
+  return useLoader(async () => {
+    if (!istat.value) return null;
+    return unwrap(api.GET('/api/v1/comuni/{istat}/opportunities', { params: { path: { istat: istat.value }, query: { verdict: ['near_miss'], limit: 50 } } }));
+  }, [istat]);
+}
+
+/** How many calls are open in the whole catalogue: what exists, when none is for this comune. */
+export function useOpenCatalogue() {
+  return useLoader(() => unwrap(api.GET('/api/v1/calls', { params: { query: { status: ['aperto', 'in_scadenza'], limit: 1 } } })).then((page) => page.total));
+}

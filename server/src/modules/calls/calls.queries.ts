@@ -101,8 +101,9 @@ export async function listCalls(db: Db, filter: CallFilter, clock: Clock) {
   return { items, total: count.total };
 }
 
-export async function findCall(db: Db, id: string, clock: Clock) {
-  const call = await db
+/** Calls with everything their pages and the matcher read: status, deadline, themes, windows, sources. */
+function fullCalls(db: Db, clock: Clock) {
+  return db
     .selectFrom('calls as c')
     .selectAll('c')
     .select([callStatusSql(clock).as('status'), nextDeadlineSql(clock).as('next_deadline'), themesSql.as('themes')])
@@ -114,10 +115,21 @@ export async function findCall(db: Db, id: string, clock: Clock) {
     .select(
       sql<{ kind: string; externalId: string; url: string | null }[]>`coalesce((
         select json_agg(json_build_object('kind', s.source_kind, 'externalId', s.external_id, 'url', s.url) order by s.created_at) from call_sources s where s.call_id = c.id), '[]'::json)`.as('sources'),
-    )
-    .where('c.id', '=', id)
-    .executeTakeFirst();
-  return call;
+    );
+}
+
+export async function findCall(db: Db, id: string, clock: Clock) {
+  return fullCalls(db, clock).where('c.id', '=', id).executeTakeFirst();
+}
+
+/** The published calls still open or upcoming at the clock's time, in one query. */
+export async function findOpenPublishedCalls(db: Db, clock: Clock) {
+  return fullCalls(db, clock)
+    .where('c.editorial_status', '=', 'published')
+    .where('c.merged_into', 'is', null)
+    .where((eb) => eb.or([eb('c.closes_at', 'is', null), eb('c.closes_at', '>', clock.now)]))
+    .orderBy('c.id')
+    .execute();
 }
 
 export type CallRow = NonNullable<Awaited<ReturnType<typeof findCall>>>;

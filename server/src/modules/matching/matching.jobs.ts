@@ -10,7 +10,10 @@ import { matchCall, rematchComuni } from './matching.service.ts';
  */
 async function changingMatches(app: FastifyInstance, work: (trx: Transaction<Database>) => Promise<number>): Promise<number> {
   const changed = await app.db.transaction().execute(work);
-  if (changed > 0) app.opportunitiesCache.invalidate('*');
+  if (changed > 0) {
+    app.opportunitiesCache.invalidate('*');
+    app.nearMissCache.invalidate('*');
+  }
   return changed;
 }
 

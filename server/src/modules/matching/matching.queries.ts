@@ -2,6 +2,7 @@ import { sql, type Kysely } from 'kysely';
 import type { Database } from '../../plugins/db/schema.ts';
 import { nextDeadlineAt, statusAt } from '../../plugins/search/engine.ts';
 import type { Clock } from '../calls/calls.queries.ts';
+import type { NearMiss } from './near-miss.ts';
 import type { PopulationFigure } from './profile-facts.ts';
 
 export interface OpportunityFilter {
@@ -112,7 +113,7 @@ type Check = { rule: string; outcome: string; message: string };
 type Reasons = { fundableItems: { id: string; title: string }[]; similarItems: { id: string; title: string }[]; matchedThemes: string[]; warnings: string[] };
 
 export interface OpportunityView {
-  match: Omit<StoredMatch, 'verdict' | 'windows' | 'remaining_budget'> & { verdict: string; checks?: Check[]; population?: PopulationFigure | null };
+  match: Omit<StoredMatch, 'verdict' | 'windows' | 'remaining_budget'> & { verdict: string; checks?: Check[]; population?: PopulationFigure | null; nearMiss?: NearMiss };
   status: string;
   deadline: number | null;
   deadlineIso?: string | null;
@@ -133,5 +134,6 @@ export function toOpportunity({ match, status, deadline, deadlineIso }: Opportun
   computedAt: match.computed_at.toISOString(),
   ...(match.checks ? { checks: match.checks } : {}),
   ...(match.population !== undefined ? { population: match.population } : {}),
+  ...(match.nearMiss ? { nearMiss: match.nearMiss } : {}),
   };
 }

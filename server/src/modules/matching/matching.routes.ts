@@ -1,19 +1,23 @@
 import { Nullable } from '../../shared/schema.ts';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { Type } from '@sinclair/typebox';
+import { Type, type Static } from '@sinclair/typebox';
 import { csvEuros, toCsv } from '../../shared/csv-write.ts';
 import type { FastifyRequest } from 'fastify';
-import { notFound } from '../../plugins/errors/problem.ts';
+import { AppError, notFound } from '../../plugins/errors/problem.ts';
 import { problemResponses } from '../../plugins/openapi.ts';
 import { page, PageOf, PageQuery } from '../../plugins/pagination.ts';
+import type { Clock } from '../calls/calls.queries.ts';
 import { CALL_STATUSES, PROGRAMME_KINDS } from '../calls/calls.schemas.ts';
 import { selectOpportunities, timedList, toOpportunity } from './matching.queries.ts';
 import { callReach, previewReach } from './call-reach.ts';
 import { computeOpportunity } from './matching.service.ts';
 
-const VERDICTS = ['eligible', 'eligible_via_aggregation', 'not_eligible'];
+const VERDICTS = ['eligible', 'eligible_via_aggregation', 'near_miss', 'not_eligible'];
 /** Stored matches are the comuni that can use the call; the detail endpoint explains the others. */
 const STORED_VERDICTS = ['eligible', 'eligible_via_aggregation'];
+/** Calls missed by one condition the comune could act on: computed on request, listed on their own. */
+const LISTED_VERDICTS = [...STORED_VERDICTS, 'near_miss'];
+const Check = Type.Object({ rule: Type.String(), outcome: Type.String(), message: Type.String() });
 const Opportunity = Type.Object(
   {
     call: Type.Object({ id: Type.String({ format: 'uuid' }), title: Type.String(), issuer: Type.String(), programme: Type.String(), measureCode: Nullable(Type.String()), themes: Type.Array(Type.String()), status: Type.String(), nextDeadline: Nullable(Type.String({ format: 'date-time' })) }),
@@ -30,7 +34,13 @@ const Opportunity = Type.Object(
     }),
     amount: Nullable(Type.Object({ min: Type.Number({ format: 'double' }), max: Type.Number({ format: 'double' }), basis: Type.String() })),
     computedAt: Type.String({ format: 'date-time' }),
-    checks: Type.Optional(Type.Array(Type.Object({ rule: Type.String(), outcome: Type.String(), message: Type.String() }), { description: 'Ogni condizione del bando con il suo esito' })),
+    checks: Type.Optional(Type.Array(Check, { description: 'Ogni condizione del bando con il suo esito' })),
+    nearMiss: Type.Optional(
+      Type.Object(
+        { blocking: Type.Array(Check, { description: 'La condizione che esclude il comune' }), unblock: Type.String({ description: 'Che cosa potrebbe renderlo ammissibile' }) },
+        { description: 'Solo per gli esiti near_miss: il bando sfugge al comune per una condizione su cui può agire' },
+      ),
+    ),
     population: Type.Optional(
       Nullable(
         Type.Object(
@@ -56,7 +66,7 @@ const Reach = Type.Object(
 const OpportunityPage = PageOf(Type.Ref('Opportunity'), 'OpportunityPage');
 const Query = Type.Object(
   {
-    verdict: Type.Optional(Type.Array(Type.String({ enum: STORED_VERDICTS }))),
+    verdict: Type.Optional(Type.Array(Type.String({ enum: LISTED_VERDICTS }), { description: 'near_miss si chiede da solo: i bandi mancati per una sola condizione su cui il comune può agire' })),
     minScore: Type.Optional(Type.Integer({ minimum: 0, maximum: 100, format: 'int32' })),
     theme: Type.Optional(Type.String({ maxLength: 100 })),
     status: Type.Optional(Type.Array(Type.String({ enum: [...CALL_STATUSES] }))),
@@ -84,6 +94,7 @@ const matchingRoutes: FastifyPluginAsyncTypebox = async (app) => {
     async (request, reply) => {
       const { limit, offset } = request.query;
       const now = clock();
+      if (request.query.verdict?.includes('near_miss')) return nearMissPage(request, request.params.istat, request.query, now);
       const matches = (await app.opportunitiesCache.get(request.params.istat)) ?? [];
       // The landing page of every RTD: the same few pages, rendered once until the data or the clock moves them.
       const rendered = timedList(matches, now).rendered;
@@ -96,6 +107,15 @@ const matchingRoutes: FastifyPluginAsyncTypebox = async (app) => {
       return reply.type('application/json; charset=utf-8').send(body);
     },
   );
+
+  async function nearMissPage(request: FastifyRequest, istat: string, query: Static<typeof Query>, now: Clock) {
+    const { verdict, limit, offset } = query;
+    if (verdict!.length > 1) throw new AppError(400, 'VERDICT_NOT_COMBINABLE', 'I bandi quasi ammissibili (near_miss) si chiedono da soli, senza altri esiti.');
+    const views = (await app.nearMissCache.get(istat)) ?? [];
+    const at = now.now.getTime();
+    const open = views.filter((view) => view.deadline === null || view.deadline > at).sort((a, b) => (a.deadline ?? Infinity) - (b.deadline ?? Infinity));
+    return page(request, open.slice(offset, offset + limit).map((view) => toOpportunity(view, now)), open.length, limit, offset);
+  }
 
   app.get(
     '/comuni/:istat/opportunities/:callId',

@@ -1,12 +1,13 @@
 import { sql, type Kysely } from 'kysely';
 import type { Database } from '../../plugins/db/schema.ts';
 import type { Clock } from '../calls/calls.queries.ts';
-import { findCall, type CallRow } from '../calls/calls.queries.ts';
+import { findCall, findOpenPublishedCalls, type CallRow } from '../calls/calls.queries.ts';
 import { inputOf } from '../calls/calls.mappers.ts';
 import type { CallInput } from '../calls/calls.schemas.ts';
 import { estimateAmount } from './amount.ts';
 import { evaluateEligibility, withinReach, type CallRules } from './eligibility.ts';
 import { loadComuneContexts, type ComuneContext } from './matching.facts.ts';
+import { nearMissOf } from './near-miss.ts';
 import { populationOf } from './profile-facts.ts';
 import { computeRelevance } from './relevance.ts';
 import { callLexemes } from './call-signals.ts';
@@ -192,4 +193,27 @@ export async function computeOpportunity(db: Kysely<Database>, istat: string, ca
     status: call.status,
     deadline: call.next_deadline === null ? null : new Date(call.next_deadline).getTime(),
   };
+}
+
+/**
+ * The open or upcoming calls a comune misses by one condition it could act on, computed now: they
+ * are not stored (only usable calls are), and a comune has a few dozen open calls to weigh at most.
+ */
+export async function computeNearMisses(db: Kysely<Database>, istat: string, clock: Clock) {
+  const context = (await loadComuneContexts(db, clock.now, [istat])).get(istat);
+  if (!context) return null;
+  const views = [];
+  for (const call of await findOpenPublishedCalls(db, clock)) {
+    // Text relevance is for ranking usable calls; a near miss is told by its blocking condition.
+    const prepared = prepareCall(call, clock, new Set());
+    const { row, checks } = evaluateMatch(prepared, context, clock);
+    const nearMiss = nearMissOf({ verdict: row.verdict, checks }, prepared.rules, context.facts);
+    if (!nearMiss) continue;
+    views.push({
+      match: { ...row, verdict: 'near_miss', checks, nearMiss, title: call.title, issuer: call.issuer, programme_kind: call.programme_kind, measure_code: call.measure_code, themes: call.themes, computed_at: clock.now },
+      status: call.status,
+      deadline: call.next_deadline === null ? null : new Date(call.next_deadline).getTime(),
+    });
+  }
+  return views;
 }

@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { NotifiedCache } from '../../plugins/db/notified-cache.ts';
 import { loadComuneMatches } from './matching.queries.ts';
+import { computeNearMisses } from './matching.service.ts';
 
 /** Notified by triggers on `matches` and `calls` (migration 0430): any change drops every entry. */
 export const MATCHES_CHANGED_CHANNEL = 'matches_changed';
@@ -14,4 +15,7 @@ const MAX_COMUNI = 500;
 export function registerOpportunitiesCache(app: FastifyInstance): void {
   const cache = new NotifiedCache(MATCHES_CHANGED_CHANNEL, (istat) => loadComuneMatches(app.db, istat), MAX_COMUNI);
   app.decorate('opportunitiesCache', cache.attach(app));
+  // Near misses depend on the same calls and profiles, and on the clock: kept a minute at most.
+  const nearMisses = new NotifiedCache(MATCHES_CHANGED_CHANNEL, async (istat) => (await computeNearMisses(app.db, istat, { now: new Date(), soonDays: app.config.deadlineSoonDays })) ?? undefined, MAX_COMUNI, 60_000);
+  app.decorate('nearMissCache', nearMisses.attach(app));
 }
