@@ -77,8 +77,15 @@ describe('the editorial workflow', () => {
     const opensAt = daysFromNow(-10);
     const id = await publishedCall({ title: 'Avviso da modificare', windows: [{ opensAt, closesAt: daysFromNow(60) }] });
     const newClose = daysFromNow(90);
-    await put(first, `/api/v1/calls/${id}`, callInput({ title: 'Avviso da modificare', windows: [{ opensAt, closesAt: newClose }] })).expect(200);
-    await put(first, `/api/v1/calls/${id}`, callInput({ title: 'Avviso modificato', windows: [{ opensAt, closesAt: newClose }] })).expect(200);
+    // With review required, a change of a published call goes live as an approved revision.
+    const revise = async (input: object) => {
+      await put(first, `/api/v1/calls/${id}`, input).expect(200);
+      await post(first, `/api/v1/calls/${id}/revision/submit`).expect(200);
+      await post(second, `/api/v1/calls/${id}/revision/approve`).expect(200);
+      await post(second, `/api/v1/calls/${id}/revision/publish`).expect(200);
+    };
+    await revise(callInput({ title: 'Avviso da modificare', windows: [{ opensAt, closesAt: newClose }] }));
+    await revise(callInput({ title: 'Avviso modificato', windows: [{ opensAt, closesAt: newClose }] }));
     const history = await first.get(`/api/v1/calls/${id}/history`);
     expect(history.body.items[0]).toMatchObject({ changedBy: { name: 'chiara' }, changes: { title: { from: 'Avviso da modificare', to: 'Avviso modificato' } } });
     expect(history.body.items[1].changes.windows.to[0].closesAt).toBe(newClose);

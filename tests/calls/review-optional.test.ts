@@ -1,6 +1,7 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import request from 'supertest';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { useTestApp } from '../helpers/app.ts';
 import { callInput } from '../helpers/calls.ts';
@@ -21,6 +22,17 @@ describe('with REVIEW_REQUIRED=false', () => {
     const published = await editor.post(`/api/v1/calls/${draft.id}/publish`).set('x-csrf-token', editor.csrf);
     expect(published.status).toBe(200);
     expect(published.body.editorialStatus).toBe('published');
+  });
+
+  it('puts an edit of a published call live at once, with its material-change event', async () => {
+    const { body: draft } = await editor.post('/api/v1/calls').set('x-csrf-token', editor.csrf).send(callInput({ title: 'Avviso pubblicato subito' }));
+    await editor.post(`/api/v1/calls/${draft.id}/publish`).set('x-csrf-token', editor.csrf).expect(200);
+    const money = { totalBudget: 1_000_000, amount: { kind: 'fixed' as const, amount: 12_000 } };
+    const edited = await editor.put(`/api/v1/calls/${draft.id}`).set('x-csrf-token', editor.csrf).send(callInput({ title: 'Avviso pubblicato e corretto', money }));
+    expect(edited.body).toMatchObject({ editorialStatus: 'published', title: 'Avviso pubblicato e corretto', pendingRevision: null });
+    expect((await request(ctx.app.server).get(`/api/v1/calls/${draft.id}`)).body).toMatchObject({ title: 'Avviso pubblicato e corretto', money: { amount: { kind: 'fixed', amount: 12_000 } } });
+    const events = await ctx.db.selectFrom('call_events').select('kind').where('call_id', '=', draft.id).orderBy('id').execute();
+    expect(events.map((e) => e.kind)).toEqual(['call.published', 'call.changed']);
   });
 });
 

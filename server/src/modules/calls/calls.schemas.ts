@@ -123,6 +123,40 @@ const CallOutputFields = {
 
 const { eligibility: _eligibility, ...inputFields } = CallInput.properties;
 export const CallSchema = Type.Object({ ...inputFields, eligibility: Type.Ref('CallEligibility'), ...CallOutputFields }, { $id: 'Call' });
+
+export const REVISION_ACTIONS = ['submit', 'approve', 'publish', 'discard'] as const;
+export type RevisionAction = (typeof REVISION_ACTIONS)[number];
+const Person = Type.Object({ id: Type.String({ format: 'uuid' }), name: Type.String() });
+const Changes = (description?: string) => Type.Record(Type.String(), Type.Object({ from: Type.Unknown(), to: Type.Unknown() }), description ? { description } : {});
+
+export const CallRevisionSchema = Type.Object(
+  {
+    id: Type.String({ format: 'uuid' }),
+    status: Type.String({ enum: ['draft', 'in_review', 'approved'], description: 'bozza, in revisione, approvata (pronta per la pubblicazione)' }),
+    content: Type.Ref('CallInput', { description: 'Il bando come sarà una volta pubblicata la revisione' }),
+    changes: Changes('Campi che cambieranno rispetto alla versione pubblicata, con valori prima e dopo'),
+    authors: Type.Array(Person, { description: 'Redattori che hanno scritto la revisione: nessuno di loro può approvarla' }),
+    source: Nullable(Type.String({ description: 'Fonte di importazione (non fidata) da cui vengono le modifiche' })),
+    submittedBy: Nullable(Person),
+    approvedBy: Nullable(Person),
+    createdAt: DateTime,
+    updatedAt: DateTime,
+    allowedActions: Type.Array(Type.String({ enum: [...REVISION_ACTIONS] }), { description: 'Cosa può farne ora chi chiede' }),
+  },
+  { $id: 'CallRevision', description: 'Modifiche a un bando pubblicato in attesa di revisione: il pubblico vede ancora la versione pubblicata' },
+);
+export const EditorialCallSchema = Type.Object(
+  {
+    ...CallSchema.properties,
+    pendingRevision: Nullable(Type.Ref('CallRevision')),
+    onSave: Type.String({
+      enum: ['direct', 'revision', 'review'],
+      description: 'Cosa fa il salvataggio di una modifica: `direct` la applica al bando; `revision` la tiene come revisione in attesa, invisibile al pubblico finché un altro redattore non la approva e viene pubblicata; `review` rimanda il bando approvato in revisione',
+    }),
+  },
+  { $id: 'EditorialCall', description: 'Un bando come lo vede la redazione, con le modifiche in attesa di revisione' },
+);
+
 export const CallSummarySchema = Type.Object(
   {
     id: Type.String({ format: 'uuid' }),
@@ -174,11 +208,11 @@ export const CallHistory = Type.Object(
         changedAt: DateTime,
         changedBy: Nullable(Type.Object({ id: Type.String(), name: Type.String() })),
         changedBySource: Nullable(Type.String()),
-        changes: Type.Record(Type.String(), Type.Object({ from: Type.Unknown(), to: Type.Unknown() })),
+        changes: Changes(),
       }),
     ),
   },
   { $id: 'CallHistory' },
 );
 
-export const callsSharedSchemas = [Eligibility, CallInput, CallSchema, CallSummarySchema, CallPage, CallHistory];
+export const callsSharedSchemas = [Eligibility, CallInput, CallSchema, CallRevisionSchema, EditorialCallSchema, CallSummarySchema, CallPage, CallHistory];

@@ -1,26 +1,17 @@
 import type { FastifyRequest } from 'fastify';
-import { sql, type Kysely, type Transaction } from 'kysely';
-import { diff, recordAudit } from '../../plugins/audit.ts';
-import type { CallsTable, Database, EditorialStatus, ProgrammeKind } from '../../plugins/db/schema.ts';
-import { conflict, notFound, unprocessable } from '../../plugins/errors/problem.ts';
-import { inputOf, normalisedInput } from './calls.mappers.ts';
-import { findCall, replaceWindowsAndThemes, type Clock } from './calls.queries.ts';
+import { sql, type Kysely } from 'kysely';
+import { recordAudit } from '../../plugins/audit.ts';
+import type { CallsTable, Database, EditorialStatus } from '../../plugins/db/schema.ts';
+import { conflict, unprocessable } from '../../plugins/errors/problem.ts';
+import { columnsOf, emitEvent, loadCall, recordVersion, writeContent, type Actor, type StatusChange, type Trx } from './calls.content.ts';
+import { replaceWindowsAndThemes, type CallRow, type Clock } from './calls.queries.ts';
 import type { CallInput } from './calls.schemas.ts';
-import { assertValidCall, maxAmount } from './calls.validation.ts';
-import { parseMeasureCode } from './measure-code.ts';
+import { assertValidCall } from './calls.validation.ts';
+import { dropPendingRevision, saveRevision } from './revisions.service.ts';
 
-type Trx = Transaction<Database>;
-
-/** Who acts: a signed-in editor (through a request) or an ingestion source. */
-export interface Actor {
-  request: FastifyRequest | null;
-  userId: string | null;
-  source?: string;
-}
+export { emitEvent, type Actor } from './calls.content.ts';
 export const actorOf = (request: FastifyRequest): Actor => ({ request, userId: request.principal?.userId ?? null });
 
-/** Changes to these reach comuni that were matched: matching and alerts must hear about them. */
-const MATERIAL = ['windows', 'money', 'eligibility'] as const;
 const LABELS: Record<EditorialStatus, string> = {
   draft: 'bozza',
   in_review: 'in revisione',
@@ -30,44 +21,6 @@ const LABELS: Record<EditorialStatus, string> = {
   withdrawn: 'ritirato',
   archived: 'archiviato',
 };
-
-function columnsOf(input: CallInput) {
-  return {
-    title: input.title.trim(),
-    summary: input.summary ?? null,
-    description: input.description ?? null,
-    issuer: input.issuer.trim(),
-    programme_kind: input.programme.kind as ProgrammeKind,
-    programme_code: input.programme.code ?? null,
-    measure_code: parseMeasureCode(input.programme.code),
-    procedure: input.procedure as CallsTable['procedure'],
-    eligibility: JSON.stringify(input.eligibility),
-    total_budget: input.money.totalBudget ?? null,
-    remaining_budget: input.money.remainingBudget ?? null,
-    amount: input.money.amount ? JSON.stringify(input.money.amount) : null,
-    amount_max: maxAmount(input.money.amount),
-    cofinancing_share: input.money.cofinancingShare ?? null,
-    publication_date: input.publicationDate ?? null,
-    opens_at: new Date(Math.min(...input.windows.map((w) => Date.parse(w.opensAt)))),
-    closes_at: input.windows.some((w) => w.closesAt === null) ? null : new Date(Math.max(...input.windows.map((w) => Date.parse(w.closesAt!)))),
-    links: JSON.stringify(input.links ?? []),
-    contact: input.contact ? JSON.stringify(input.contact) : null,
-  };
-}
-
-async function loadCall(trx: Kysely<Database>, id: string, clock: Clock) {
-  const call = await findCall(trx, id, clock);
-  if (!call) throw notFound('CALL_NOT_FOUND', 'Bando non trovato.');
-  return call;
-}
-
-async function recordVersion(trx: Trx, actor: Actor, callId: string, version: number, changes: Record<string, unknown>) {
-  await trx.insertInto('call_versions').values({ call_id: callId, version, changes: JSON.stringify(changes), changed_by: actor.userId, changed_by_source: actor.source ?? null }).execute();
-}
-
-export async function emitEvent(trx: Trx, callId: string, kind: 'call.published' | 'call.changed' | 'call.withdrawn', payload: Record<string, unknown>) {
-  await trx.insertInto('call_events').values({ call_id: callId, kind, payload: JSON.stringify({ callId, ...payload }) }).execute();
-}
 
 export interface CreateOptions {
   status?: 'draft' | 'in_review' | 'published';
@@ -90,21 +43,43 @@ export async function createCall(trx: Trx, actor: Actor, input: CallInput, clock
   return id;
 }
 
-/** Replaces the content of a call; returns the changed fields (none: nothing written). */
-export async function updateCall(trx: Trx, actor: Actor, id: string, input: CallInput, clock: Clock, suggestedThemes?: string[]) {
+export interface UpdateOptions {
+  /**
+   * Whether a change must pass a second editor before the public sees it: REVIEW_REQUIRED for
+   * editors; always for untrusted sources, never for trusted ones (they publish by configuration).
+   */
+  review: boolean;
+  suggestedThemes?: string[];
+}
+
+/** What saving a change of a call in this state does: applied, kept as a pending revision, or sent back to review. */
+export function saveEffectOf(status: EditorialStatus, review: boolean): 'direct' | 'revision' | 'review' {
+  if (!review) return 'direct';
+  if (status === 'published') return 'revision';
+  return status === 'approved' || status === 'scheduled' ? 'review' : 'direct';
+}
+
+/**
+ * Under review, whoever changes a call's content becomes its author (they may not approve it), and
+ * an approval given to other content no longer holds: an approved or scheduled call goes back to review.
+ */
+function backToReview(call: CallRow, actor: Actor): StatusChange {
+  const author = actor.userId ? { submitted_by: actor.userId } : {};
+  if (call.editorial_status === 'in_review') return author;
+  if (call.editorial_status === 'approved' || call.editorial_status === 'scheduled') return { editorial_status: 'in_review', approved_by: null, publish_at: null, ...author };
+  return {};
+}
+
+/**
+ * Changes the content of a call; returns the changed fields (none: nothing written). With review, a
+ * published call keeps its live version and the change waits as its pending revision.
+ */
+export async function updateCall(trx: Trx, actor: Actor, id: string, input: CallInput, clock: Clock, options: UpdateOptions) {
   const before = await loadCall(trx, id, clock);
   if (before.merged_into) throw conflict('CALL_MERGED', 'Il bando è stato unito a un altro: modifica quello.');
   await assertValidCall(trx, input);
-  const changes = diff<Record<string, unknown>>({ ...inputOf(before) }, { ...normalisedInput(input) });
-  if (Object.keys(changes).length === 0) return changes;
-  const version = before.version + 1;
-  await trx.updateTable('calls').set({ ...columnsOf(input), version, updated_by: actor.userId, updated_at: sql`now()` }).where('id', '=', id).execute();
-  await replaceWindowsAndThemes(trx, id, input.windows, input.themes, suggestedThemes ?? before.suggested_themes.filter((t) => input.themes.includes(t) && !('themes' in changes)));
-  await recordVersion(trx, actor, id, version, changes);
-  await recordAudit(trx, actor.request, { action: 'call.updated', entity: 'call', entityId: id, changes });
-  const material = MATERIAL.filter((field) => field in changes);
-  if (before.editorial_status === 'published' && material.length > 0) await emitEvent(trx, id, 'call.changed', { version, changedFields: material });
-  return changes;
+  if (saveEffectOf(before.editorial_status, options.review) === 'revision') return saveRevision(trx, actor, before, input);
+  return writeContent(trx, actor, before, input, options.review ? backToReview(before, actor) : {}, options.suggestedThemes);
 }
 
 interface Transition {
@@ -155,11 +130,14 @@ export async function scheduleCall(trx: Trx, actor: Actor, id: string, clock: Cl
 
 export async function withdrawCall(trx: Trx, actor: Actor, id: string, clock: Clock, reason: string) {
   const { version } = await transition(trx, actor, id, clock, { from: ['published'], to: 'withdrawn', verb: 'ritirare' }, { withdrawn_reason: reason });
+  await dropPendingRevision(trx, actor, id);
   await emitEvent(trx, id, 'call.withdrawn', { version, reason });
 }
 
-export const archiveCall = (trx: Trx, actor: Actor, id: string, clock: Clock) =>
-  transition(trx, actor, id, clock, { from: ['draft', 'in_review', 'approved', 'scheduled', 'published', 'withdrawn'], to: 'archived', verb: 'archiviare' });
+export async function archiveCall(trx: Trx, actor: Actor, id: string, clock: Clock) {
+  await transition(trx, actor, id, clock, { from: ['draft', 'in_review', 'approved', 'scheduled', 'published', 'withdrawn'], to: 'archived', verb: 'archiviare' });
+  await dropPendingRevision(trx, actor, id);
+}
 
 /** Publishes scheduled calls whose time has come; run by a job every minute. */
 export async function publishDueCalls(db: Kysely<Database>, clock: Clock): Promise<number> {
@@ -182,6 +160,7 @@ export async function mergeCalls(trx: Trx, actor: Actor, id: string, duplicateId
   await trx.updateTable('call_sources').set({ call_id: id }).where('call_id', '=', duplicateId).execute();
   await trx.updateTable('ingest_items').set({ call_id: id }).where('call_id', '=', duplicateId).execute();
   await trx.updateTable('calls').set({ merged_into: id, editorial_status: 'archived', version: duplicate.version + 1, updated_at: sql`now()` }).where('id', '=', duplicateId).execute();
+  await dropPendingRevision(trx, actor, duplicateId);
   await recordVersion(trx, actor, duplicateId, duplicate.version + 1, { mergedInto: { from: null, to: id } });
   const version = target.version + 1;
   await trx.updateTable('calls').set({ version, updated_at: sql`now()` }).where('id', '=', id).execute();

@@ -10,7 +10,9 @@ import { page } from '../../plugins/pagination.ts';
 import { toCall, toCallSummary } from './calls.mappers.ts';
 import { findCall, listCalls, type Clock } from './calls.queries.ts';
 import { CallParams, EditorialListQuery, type CallInput } from './calls.schemas.ts';
-import { actorOf, approveCall, archiveCall, createCall, mergeCalls, publishCall, scheduleCall, submitCall, updateCall, withdrawCall, type Actor } from './calls.service.ts';
+import { actorOf, approveCall, archiveCall, createCall, mergeCalls, publishCall, saveEffectOf, scheduleCall, submitCall, updateCall, withdrawCall, type Actor } from './calls.service.ts';
+import { pendingRevisionOf, type Viewer } from './revisions.queries.ts';
+import { approveRevision, discardRevision, publishRevision, submitRevision } from './revisions.service.ts';
 import { callHistory } from './history.queries.ts';
 import { hasPermission } from '../auth/permissions.ts';
 import { findDuplicateCandidates } from './duplicates.queries.ts';
@@ -27,6 +29,18 @@ const editorialRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const clock = (): Clock => ({ now: new Date(), soonDays: app.config.deadlineSoonDays });
   const reviewRequired = app.config.reviewRequired;
 
+  const viewerOf = (request: FastifyRequest): Viewer => {
+    const principal = request.principal;
+    return { userId: principal?.userId ?? null, canWrite: principal !== null && hasPermission(principal, 'calls:write'), canReview: principal !== null && hasPermission(principal, 'calls:review'), reviewRequired };
+  };
+
+  /** The call as editors see it: the live version, and the change waiting for review if any. */
+  async function editorialCall(request: FastifyRequest, id: string, now: Clock) {
+    const call = await findCall(app.db, id, now);
+    if (!call) throw notFound('CALL_NOT_FOUND', 'Bando non trovato.');
+    return { ...toCall(call), pendingRevision: await pendingRevisionOf(app.db, call, viewerOf(request)), onSave: saveEffectOf(call.editorial_status, reviewRequired) };
+  }
+
   /** Runs a change in one transaction and answers with the call as it now is. */
   async function change(request: FastifyRequest, id: string | null, work: (trx: Transaction<Database>, actor: Actor, clock: Clock) => Promise<unknown>) {
     const now = clock();
@@ -34,9 +48,7 @@ const editorialRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const result = await work(trx, actorOf(request), now);
       return id ?? (result as string);
     });
-    const call = await findCall(app.db, callId, now);
-    if (!call) throw notFound('CALL_NOT_FOUND', 'Bando non trovato.');
-    return toCall(call);
+    return editorialCall(request, callId, now);
   }
 
   app.get(
@@ -51,17 +63,26 @@ const editorialRoutes: FastifyPluginAsyncTypebox = async (app) => {
 
   app.get(
     '/editorial/calls/:id',
-    { config: WRITE, schema: { tags: ['calls'], operationId: 'getEditorialCall', summary: 'Un bando in qualunque stato', params: CallParams, response: { 200: Type.Ref('Call'), ...ERRORS } } },
+    { config: WRITE, schema: { tags: ['calls'], operationId: 'getEditorialCall', summary: 'Un bando in qualunque stato, con le modifiche in attesa di revisione', params: CallParams, response: { 200: Type.Ref('EditorialCall'), ...ERRORS } } },
+    async (request) => editorialCall(request, request.params.id, clock()),
+  );
+
+  app.get(
+    '/editorial/calls/:id/revision',
+    {
+      config: WRITE,
+      schema: { tags: ['calls'], operationId: 'getCallRevision', summary: 'Le modifiche a un bando pubblicato in attesa di revisione', params: CallParams, response: { 200: Type.Ref('CallRevision'), ...problemResponses({ 401: 'Non autenticato', 403: 'Permessi insufficienti', 404: 'Bando non trovato o senza modifiche in attesa' }) } },
+    },
     async (request) => {
-      const call = await findCall(app.db, request.params.id, clock());
-      if (!call) throw notFound('CALL_NOT_FOUND', 'Bando non trovato.');
-      return toCall(call);
+      const { pendingRevision } = await editorialCall(request, request.params.id, clock());
+      if (!pendingRevision) throw notFound('REVISION_NOT_FOUND', 'Il bando non ha modifiche in attesa di revisione.');
+      return pendingRevision;
     },
   );
 
   app.post(
     '/calls',
-    { config: WRITE, schema: { tags: ['calls'], operationId: 'createCall', summary: 'Crea un bando in bozza', body: Type.Ref('CallInput'), response: { 201: Type.Ref('Call'), ...ERRORS, ...problemResponses({ 422: 'Dati incoerenti' }) } } },
+    { config: WRITE, schema: { tags: ['calls'], operationId: 'createCall', summary: 'Crea un bando in bozza', body: Type.Ref('CallInput'), response: { 201: Type.Ref('EditorialCall'), ...ERRORS, ...problemResponses({ 422: 'Dati incoerenti' }) } } },
     async (request, reply) => {
       const call = await change(request, null, (trx, actor, now) => createCall(trx, actor, request.body as CallInput, now));
       return reply.code(201).header('location', `/api/v1/editorial/calls/${call.id}`).send(call);
@@ -70,8 +91,20 @@ const editorialRoutes: FastifyPluginAsyncTypebox = async (app) => {
 
   app.put(
     '/calls/:id',
-    { config: WRITE, schema: { tags: ['calls'], operationId: 'updateCall', summary: 'Modifica un bando (ogni modifica è una versione)', params: CallParams, body: Type.Ref('CallInput'), response: { 200: Type.Ref('Call'), ...TRANSITION_ERRORS, ...problemResponses({ 422: 'Dati incoerenti' }) } } },
-    async (request) => change(request, request.params.id, (trx, actor, now) => updateCall(trx, actor, request.params.id, request.body as CallInput, now)),
+    {
+      config: WRITE,
+      schema: {
+        tags: ['calls'],
+        operationId: 'updateCall',
+        summary: 'Modifica un bando (ogni modifica è una versione)',
+        description:
+          'Con la revisione obbligatoria, un bando approvato o programmato torna in revisione; le modifiche a un bando pubblicato diventano la sua revisione in attesa (`pendingRevision`), che il pubblico non vede finché un altro redattore non la approva e viene pubblicata.',
+        params: CallParams,
+        body: Type.Ref('CallInput'),
+        response: { 200: Type.Ref('EditorialCall'), ...TRANSITION_ERRORS, ...problemResponses({ 422: 'Dati incoerenti' }) },
+      },
+    },
+    async (request) => change(request, request.params.id, (trx, actor, now) => updateCall(trx, actor, request.params.id, request.body as CallInput, now, { review: reviewRequired })),
   );
 
   app.get(
@@ -122,7 +155,7 @@ const editorialRoutes: FastifyPluginAsyncTypebox = async (app) => {
 
   app.post(
     '/calls/:id/themes/confirm',
-    { config: WRITE, schema: { tags: ['calls'], operationId: 'confirmCallThemes', summary: 'Conferma i temi proposti in automatico', params: CallParams, response: { 200: Type.Ref('Call'), ...ERRORS } } },
+    { config: WRITE, schema: { tags: ['calls'], operationId: 'confirmCallThemes', summary: 'Conferma i temi proposti in automatico', params: CallParams, response: { 200: Type.Ref('EditorialCall'), ...ERRORS } } },
     async (request) =>
       change(request, request.params.id, async (trx) => {
         if (!(await trx.selectFrom('calls').select('id').where('id', '=', request.params.id).executeTakeFirst())) throw notFound('CALL_NOT_FOUND', 'Bando non trovato.');
@@ -143,7 +176,24 @@ const editorialRoutes: FastifyPluginAsyncTypebox = async (app) => {
   for (const [verb, config, summary, run] of transitions) {
     app.post(
       `/calls/:id/${verb}`,
-      { config: config as { access: Access }, schema: { tags: ['calls'], operationId: `${verb}Call`, summary, params: CallParams, response: { 200: Type.Ref('Call'), ...TRANSITION_ERRORS } } },
+      { config: config as { access: Access }, schema: { tags: ['calls'], operationId: `${verb}Call`, summary, params: CallParams, response: { 200: Type.Ref('EditorialCall'), ...TRANSITION_ERRORS } } },
+      async (request) => change(request, request.params.id, (trx, actor, now) => run(trx, actor, request.params.id, now)),
+    );
+  }
+
+  const revisionSteps = [
+    ['submit', 'submitCallRevision', WRITE, 'Manda in revisione le modifiche a un bando pubblicato', (trx, actor, id) => submitRevision(trx, actor, id)],
+    ['approve', 'approveCallRevision', REVIEW, 'Approva le modifiche (con la revisione obbligatoria, non chi le ha scritte o mandate in revisione)', (trx, actor, id) => approveRevision(trx, actor, id, reviewRequired)],
+    ['publish', 'publishCallRevision', REVIEW, 'Pubblica le modifiche approvate: sostituiscono la versione pubblica', (trx, actor, id, now) => publishRevision(trx, actor, id, now, reviewRequired)],
+    ['discard', 'discardCallRevision', WRITE, 'Scarta le modifiche in attesa: il bando pubblicato resta com’è', (trx, actor, id) => discardRevision(trx, actor, id)],
+  ] as const satisfies readonly (readonly [string, string, { access: Access }, string, (trx: Transaction<Database>, actor: Actor, id: string, now: Clock) => Promise<unknown>])[];
+  for (const [verb, operationId, config, summary, run] of revisionSteps) {
+    app.post(
+      `/calls/:id/revision/${verb}`,
+      {
+        config: config as { access: Access },
+        schema: { tags: ['calls'], operationId, summary, params: CallParams, response: { 200: Type.Ref('EditorialCall'), ...TRANSITION_ERRORS, ...problemResponses({ 404: 'Bando non trovato o senza modifiche in attesa', 422: 'Dati incoerenti' }) } },
+      },
       async (request) => change(request, request.params.id, (trx, actor, now) => run(trx, actor, request.params.id, now)),
     );
   }
@@ -152,7 +202,7 @@ const editorialRoutes: FastifyPluginAsyncTypebox = async (app) => {
     '/calls/:id/schedule',
     {
       config: REVIEW,
-      schema: { tags: ['calls'], operationId: 'scheduleCall', summary: 'Programma la pubblicazione', params: CallParams, body: Type.Object({ publishAt: Type.String({ format: 'date-time' }) }, { additionalProperties: false }), response: { 200: Type.Ref('Call'), ...TRANSITION_ERRORS, ...problemResponses({ 422: 'Data passata' }) } },
+      schema: { tags: ['calls'], operationId: 'scheduleCall', summary: 'Programma la pubblicazione', params: CallParams, body: Type.Object({ publishAt: Type.String({ format: 'date-time' }) }, { additionalProperties: false }), response: { 200: Type.Ref('EditorialCall'), ...TRANSITION_ERRORS, ...problemResponses({ 422: 'Data passata' }) } },
     },
     async (request) => change(request, request.params.id, (trx, actor, now) => scheduleCall(trx, actor, request.params.id, now, reviewRequired, new Date(request.body.publishAt))),
   );
@@ -161,7 +211,7 @@ const editorialRoutes: FastifyPluginAsyncTypebox = async (app) => {
     '/calls/:id/withdraw',
     {
       config: REVIEW,
-      schema: { tags: ['calls'], operationId: 'withdrawCall', summary: 'Ritira un bando pubblicato', params: CallParams, body: Type.Object({ reason: Type.String({ minLength: 3, maxLength: 1000 }) }, { additionalProperties: false }), response: { 200: Type.Ref('Call'), ...TRANSITION_ERRORS } },
+      schema: { tags: ['calls'], operationId: 'withdrawCall', summary: 'Ritira un bando pubblicato', params: CallParams, body: Type.Object({ reason: Type.String({ minLength: 3, maxLength: 1000 }) }, { additionalProperties: false }), response: { 200: Type.Ref('EditorialCall'), ...TRANSITION_ERRORS } },
     },
     async (request) => change(request, request.params.id, (trx, actor, now) => withdrawCall(trx, actor, request.params.id, now, request.body.reason)),
   );
@@ -170,7 +220,7 @@ const editorialRoutes: FastifyPluginAsyncTypebox = async (app) => {
     '/calls/:id/merge',
     {
       config: REVIEW,
-      schema: { tags: ['calls'], operationId: 'mergeCalls', summary: 'Unisce un duplicato in questo bando, che ne tiene le fonti', params: CallParams, body: Type.Object({ duplicateId: Type.String({ format: 'uuid' }) }, { additionalProperties: false }), response: { 200: Type.Ref('Call'), ...TRANSITION_ERRORS, ...problemResponses({ 422: 'Unione non valida' }) } },
+      schema: { tags: ['calls'], operationId: 'mergeCalls', summary: 'Unisce un duplicato in questo bando, che ne tiene le fonti', params: CallParams, body: Type.Object({ duplicateId: Type.String({ format: 'uuid' }) }, { additionalProperties: false }), response: { 200: Type.Ref('EditorialCall'), ...TRANSITION_ERRORS, ...problemResponses({ 422: 'Unione non valida' }) } },
     },
     async (request) => change(request, request.params.id, (trx, actor, now) => mergeCalls(trx, actor, request.params.id, request.body.duplicateId, now)),
   );

@@ -322,6 +322,25 @@ export interface CallVersionsTable {
   changed_at: Generated<Date>;
 }
 
+export type RevisionStatus = 'draft' | 'in_review' | 'approved' | 'published' | 'discarded';
+
+export interface CallRevisionsTable {
+  id: Generated<string>;
+  call_id: string;
+  status: Generated<RevisionStatus>;
+  content: unknown;
+  base: unknown;
+  authors: Generated<string[]>;
+  source: string | null;
+  updated_by: string | null;
+  submitted_by: string | null;
+  approved_by: string | null;
+  closed_by: string | null;
+  created_at: Generated<Date>;
+  updated_at: Generated<Date>;
+  closed_at: Date | null;
+}
+
 export interface CallEventsTable {
   id: Generated<number>;
   call_id: string;
@@ -584,6 +603,7 @@ export interface Database {
   call_sources: CallSourcesTable;
   call_versions: CallVersionsTable;
   call_events: CallEventsTable;
+  call_revisions: CallRevisionsTable;
   theme_rules: ThemeRulesTable;
   ingest_sources: IngestSourcesTable;
   ingest_runs: IngestRunsTable;
