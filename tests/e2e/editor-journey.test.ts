@@ -112,6 +112,28 @@ describe.runIf(canRun)('editors in the browser', { timeout: 60_000 }, () => {
     await waitFor(async () => (await server.db.selectFrom('matches').select('call_id').where('call_id', '=', id).executeTakeFirst()) !== undefined, 20_000, 'matches of the published call');
   });
 
+  it('keep a change of the published call as a revision the public does not see, until it is reviewed', async () => {
+    await page.goto(callUrl);
+    await page.getByLabel('Sintesi').fill('Contributi per digitalizzare i cataloghi e i prestiti delle biblioteche comunali.');
+    expect(await page.getByRole('button', { name: 'Salva la bozza' }).count()).toBe(0);
+    expect(await page.locator('#call-save-hint').textContent()).toContain('visibili dopo la revisione di un altro redattore');
+    await page.getByRole('button', { name: 'Salva la revisione' }).click();
+    await expect.poll(() => page.locator('.call-revision .revision-status').textContent()).toBe('In bozza: da inviare in revisione');
+    expect(await page.locator('.call-revision').textContent()).toContain('Cambieranno: sintesi.');
+    await expectAccessible('26-revisione');
+    await page.getByRole('button', { name: 'Invia in revisione' }).click();
+    await expect.poll(() => page.locator('.call-revision .revision-status').textContent()).toBe('In revisione: serve l’approvazione di un altro redattore');
+    // Whoever wrote the revision is not offered its approval.
+    expect(await page.getByRole('button', { name: 'Approva le modifiche' }).count()).toBe(0);
+    const id = callUrl.split('/').at(-1)!;
+    const live = await page.evaluate(async (callId) => (await (await fetch(`/api/v1/calls/${callId}`)).json()) as { summary: string }, id);
+    expect(live.summary).toBe('Contributi per digitalizzare i cataloghi delle biblioteche comunali.');
+    await page.getByRole('button', { name: 'Scarta le modifiche' }).click();
+    await page.getByRole('dialog').getByRole('button', { name: 'Scarta le modifiche' }).click();
+    await expect.poll(() => page.locator('.call-revision').count()).toBe(0);
+    expect(await page.getByLabel('Sintesi').inputValue()).toBe('Contributi per digitalizzare i cataloghi delle biblioteche comunali.');
+  });
+
   it('let a viewer of the Region see the coverage and export it as CSV', async () => {
     await page.getByRole('button', { name: 'Esci' }).click();
     await page.waitForURL(/\/accedi/);

@@ -1,8 +1,24 @@
 // @vitest-environment happy-dom
-import { cleanup, fireEvent, render, screen } from '@testing-library/vue';
-import { afterEach, describe, expect, it } from 'vitest';
+import { cleanup, fireEvent, render, screen, waitFor } from '@testing-library/vue';
+import { createPinia } from 'pinia';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import type { Schemas } from '@/api/client';
 import BracketTableEditor from '@/components/BracketTableEditor.vue';
+import CallForm from '@/components/CallForm.vue';
+import CallRevisionPanel from '@/components/CallRevisionPanel.vue';
 import EligibilityRuleEditor from '@/components/EligibilityRuleEditor.vue';
+
+// The API client keeps the fetch it finds when it is created: the fake one must be there first.
+const requests = vi.hoisted(() => {
+  const seen: string[] = [];
+  globalThis.fetch = (async (input: RequestInfo | URL) => {
+    const request = input instanceof Request ? input : new Request(String(input));
+    seen.push(`${request.method} ${new URL(request.url, 'http://localhost').pathname}`);
+    const body = request.url.endsWith('/auth/csrf') ? { token: 't' } : { id: 'c1', pendingRevision: null };
+    return new Response(JSON.stringify(body), { status: 200, headers: { 'content-type': 'application/json' } });
+  }) as typeof fetch;
+  return seen;
+});
 
 afterEach(cleanup);
 const brackets = [
@@ -72,5 +88,51 @@ describe('EligibilityRuleEditor', () => {
     render(EligibilityRuleEditor, { props: { modelValue: base, errors: { 'eligibility.population': 'Il minimo supera il massimo.' } } });
     expect(screen.getByLabelText('Abitanti al massimo').getAttribute('aria-invalid')).toBe('true');
     expect(document.getElementById('population-error')?.textContent).toBe('Il minimo supera il massimo.');
+  });
+});
+
+describe('CallRevisionPanel', () => {
+  const revision = (over: Partial<Schemas['CallRevision']> = {}): Schemas['CallRevision'] => ({
+    id: 'r1',
+    status: 'in_review',
+    content: {} as Schemas['CallInput'],
+    changes: { title: { from: 'Vecchio', to: 'Nuovo' }, money: { from: null, to: null } },
+    authors: [{ id: 'u1', name: 'Chiara' }],
+    source: null,
+    submittedBy: { id: 'u1', name: 'Chiara' },
+    approvedBy: null,
+    createdAt: '2026-11-22T10:00:00.000Z',
+    updatedAt: '2026-11-22T10:00:00.000Z',
+    allowedActions: ['approve', 'discard'],
+    ...over,
+  });
+
+  it('says the public still sees the published version, what will change, and offers only what the API allows', () => {
+    render(CallRevisionPanel, { props: { callId: 'c1', revision: revision() } });
+    expect(screen.getByRole('heading', { name: 'Modifiche in attesa di revisione' })).toBeTruthy();
+    expect(screen.getByText('In revisione: serve l’approvazione di un altro redattore')).toBeTruthy();
+    expect(screen.getByText(/Il pubblico vede ancora la versione pubblicata\.\s+Cambieranno: titolo, importi e risorse\./)).toBeTruthy();
+    expect(screen.getByText(/Scritte da Chiara/).textContent).toContain('inviate in revisione da Chiara');
+    expect(screen.getAllByRole('button').map((b) => b.textContent)).toEqual(['Approva le modifiche', 'Scarta le modifiche']);
+    expect(screen.queryByRole('button', { name: 'Pubblica le modifiche' })).toBeNull();
+  });
+
+  it('submits the revision through the API and hands the call back with a message', async () => {
+    const { emitted } = render(CallRevisionPanel, { props: { callId: 'c1', revision: revision({ status: 'draft', submittedBy: null, allowedActions: ['submit', 'discard'] }) } });
+    await fireEvent.click(screen.getByRole('button', { name: 'Invia in revisione' }));
+    await waitFor(() => expect(emitted().changed).toBeTruthy());
+    expect(requests).toContain('POST /api/v1/calls/c1/revision/submit');
+    expect(emitted().changed![0]).toEqual([{ id: 'c1', pendingRevision: null }, 'Modifiche inviate in revisione.']);
+  });
+});
+
+describe('CallForm', () => {
+  it('names what saving does, and says it next to the button', () => {
+    const input = { title: 'Avviso', summary: null, issuer: 'Regione Lombardia', programme: { kind: 'regionale', code: null }, themes: [], eligibility: { bodyTypes: ['comune'], aggregation: 'allowed', exclusions: [], conditions: [] }, money: { totalBudget: null, amount: null }, procedure: 'sportello', windows: [{ label: null, opensAt: '2026-12-01T09:00:00.000Z', closesAt: null }], links: [] } as Schemas['CallInput'];
+    const hint = 'Le modifiche saranno visibili dopo la revisione di un altro redattore.';
+    render(CallForm, { props: { initial: input, errors: {}, busy: false, saveLabel: 'Salva la revisione', saveHint: hint }, global: { plugins: [createPinia()] } });
+    expect(screen.queryByRole('button', { name: 'Salva la bozza' })).toBeNull();
+    const button = screen.getByRole('button', { name: 'Salva la revisione' });
+    expect(document.getElementById(button.getAttribute('aria-describedby')!)?.textContent).toBe(hint);
   });
 });
