@@ -94,7 +94,8 @@ describe('GET /api/v1/comuni/:istat/open-calls/:callId', () => {
   it('gives anonymous visitors every condition of the call checked for the comune, without score or programming', async () => {
     const res = await anonymous().get(`/api/v1/comuni/${SMALL}/open-calls/${ids.associato}`);
     expect(res.status).toBe(200);
-    expect(Object.keys(res.body).sort()).toEqual(['amount', 'call', 'checks', 'daysLeft', 'verdict', 'warnings']);
+    expect(Object.keys(res.body).sort()).toEqual(['amount', 'call', 'checks', 'daysLeft', 'population', 'verdict', 'warnings']);
+    expect(res.body.population).toMatchObject({ value: 3000, basis: 'resident' });
     expect(res.body.verdict).toBe('eligible_via_aggregation');
     expect(res.body.checks).toContainEqual({ rule: 'aggregation', outcome: 'via_aggregation', message: expect.stringContaining('forma associata') });
     expect(res.body.checks).toContainEqual({ rule: 'condition', outcome: 'unverifiable', message: 'Progetto approvato dalla giunta' });

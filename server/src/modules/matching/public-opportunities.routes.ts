@@ -38,6 +38,12 @@ const ComuneCallChecklist = Type.Object(
     ...publicFields,
     verdict: Type.String({ enum: ['eligible', 'eligible_via_aggregation', 'not_eligible'] }),
     checks: Type.Array(Type.Object({ rule: Type.String(), outcome: Type.String({ enum: ['pass', 'fail', 'via_aggregation', 'unverifiable'] }), message: Type.String() }), { description: 'Ogni condizione del bando con il suo esito per il comune' }),
+    population: Nullable(
+      Type.Object(
+        { value: Type.Integer({ format: 'int32' }), basis: Type.String({ enum: ['resident', 'legal'] }), asOf: Nullable(Type.String({ format: 'date' })), label: Type.String() },
+        { description: 'La popolazione ISTAT su cui il bando giudica il comune (limiti e fasce)' },
+      ),
+    ),
   },
   { $id: 'ComuneCallChecklist', description: 'Le condizioni di un bando pubblicato verificate per un comune, dai soli dati pubblici' },
 );
@@ -101,7 +107,7 @@ const publicOpportunitiesRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const now = clock();
       const view = await computeOpportunity(app.db, istat, callId, now);
       if (!view) throw notFound('CALL_NOT_FOUND', 'Bando non trovato o non pubblicato.');
-      return { ...toPublicOpportunity(view, now), checks: view.match.checks };
+      return { ...toPublicOpportunity(view, now), checks: view.match.checks, population: view.match.population ?? null };
     },
   );
 };
