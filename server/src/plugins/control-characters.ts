@@ -1,15 +1,8 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import { badRequest, type FieldError } from './errors/problem.ts';
+import { CONTROL_IN_LINE as IN_PARAMETER, CONTROL_IN_TEXT as IN_TEXT } from '../shared/control-characters.ts';
 
-/**
- * C0 controls and DEL, and UTF-16 surrogates standing alone (in Unicode mode a class of surrogates
- * matches only unpaired ones). PostgreSQL refuses NUL and lone surrogates in text and JSON, and none
- * of these has a meaning in a field; multi-line texts keep tab, line feed and carriage return.
- */
-const IN_TEXT = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]|[\uD800-\uDFFF]/u;
-/** Query and path parameters are single-line values: every control character is refused there. */
-const IN_PARAMETER = /[\u0000-\u001F\u007F]|[\uD800-\uDFFF]/u;
 const MESSAGE = 'Contiene caratteri di controllo non ammessi.';
 const MAX_ERRORS = 20;
 

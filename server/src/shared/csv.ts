@@ -1,3 +1,4 @@
+import { withoutControlCharacters } from './control-characters.ts';
 /**
  * Text a spreadsheet would run as a formula (OWASP, CSV injection: `=`, `+`, `-`, `@`, tab, carriage
  * return first), also when quotes already precede it: `toCsv` puts one more `'` before all such text,
@@ -23,15 +24,13 @@ export interface CsvRow {
   values: string[];
 }
 
-/** C0 controls other than tab and line breaks, and DEL: no cell means them, and PostgreSQL refuses NUL. */
-const CONTROL_CHARACTERS = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/g;
 
 /**
  * RFC 4180 with a chosen delimiter: quoted fields may hold delimiters, quotes ("") and line breaks.
  * Control characters are dropped from the cells, so that one stray byte does not stop an import.
  */
 export function parseCsv(file: string, delimiter: string): CsvRow[] {
-  const text = file.replace(CONTROL_CHARACTERS, '');
+  const text = withoutControlCharacters(file);
   const rows: CsvRow[] = [];
   let values: string[] = [];
   let field = '';

@@ -52,3 +52,26 @@ export function bodyTypesIn(label: string): string[] {
   const found = BODY_TYPE_WORDS.filter(([pattern]) => pattern.test(label)).map(([, type]) => type);
   return found.length > 0 ? [...new Set(found)] : ['altro'];
 }
+
+const LINK_IN_TEXT = /https?:\/\/[^\s;<>"]+/gi;
+const MAX_LINKS = 10;
+
+/**
+ * The web addresses in a source's link field, as valid absolute http(s) URLs: open data often puts
+ * several in one cell, separated by line breaks or `;`, or trailing punctuation after one.
+ */
+export function webLinks(value: unknown): string[] {
+  const found = new Set<string>();
+  for (const [candidate] of text(value).matchAll(LINK_IN_TEXT)) {
+    try {
+      const url = new URL(candidate.replace(/[.,;:)\]]+$/, ''));
+      if (url.protocol === 'http:' || url.protocol === 'https:') found.add(url.href);
+    } catch {
+      // Not an address after all: the cell keeps its other links.
+    }
+  }
+  return [...found].slice(0, MAX_LINKS);
+}
+
+/** The links of a call from its source's link field: the first one labelled, the others numbered. */
+export const labelledLinks = (urls: string[], label: string) => urls.map((url, i) => ({ label: i === 0 ? label : `${label} (${i + 1})`, url }));

@@ -12,6 +12,8 @@ import { findCall } from '../calls/calls.queries.ts';
 import { createCall, updateCall, type Actor } from '../calls/calls.service.ts';
 import { parseMeasureCode } from '../calls/measure-code.ts';
 import { ItemError, type Connector, type RawItem } from './connector.ts';
+import { callInputProblems } from './call-input-check.ts';
+import { cleanedOfControlCharacters, withoutControlCharacters } from '../../shared/control-characters.ts';
 import { openRun } from './ingest.queries.ts';
 import { loadThemeRules, suggestThemes, type ThemeRule } from './theme-suggestions.ts';
 
@@ -143,8 +145,10 @@ async function keepPayload(db: Db, kind: string, item: RawItem, hash: string, ou
     .execute();
 }
 
-async function processItem(state: RunState, item: RawItem): Promise<void> {
+async function processItem(state: RunState, remote: RawItem): Promise<void> {
   const { db, job, kind, report } = state;
+  // A remote payload is hostile: control bytes go before anything reads or stores it (jsonb refuses NUL).
+  const item = { externalId: withoutControlCharacters(remote.externalId), raw: cleanedOfControlCharacters(remote.raw) };
   const hash = hashOf(item.raw);
   const known = state.known.get(item.externalId);
   if (!job.force && known && known.hash === hash) {
@@ -157,6 +161,9 @@ async function processItem(state: RunState, item: RawItem): Promise<void> {
   const actor: Actor = { request: null, userId: null, source: kind };
   try {
     const { input, url } = job.connector.map(item.raw);
+    // Whichever connector read it, the call must pass the checks the API applies to an editor's.
+    const problems = callInputProblems(input);
+    if (problems) throw new ItemError(problems);
     const suggested = input.themes.length > 0 ? [] : suggestThemes(state.rules, parseMeasureCode(input.programme.code), `${input.title} ${input.summary ?? ''}`);
     const outcome = await db.transaction().execute(async (trx) => {
       let callId = state.linked.get(item.externalId);
@@ -170,9 +177,8 @@ async function processItem(state: RunState, item: RawItem): Promise<void> {
         result = 'created';
       } else {
         // Once a call exists its themes belong to the editors: a source update leaves them alone.
-        // An untrusted source's update of a published call waits as a revision for the editors.
         const current = await findCall(trx, callId, state.clock);
-        const changes = await updateCall(trx, actor, callId, { ...input, themes: current!.themes }, state.clock, { review: !job.trusted });
+        const changes = await updateCall(trx, actor, callId, { ...input, themes: current!.themes }, state.clock);
         result = Object.keys(changes).length > 0 ? 'updated' : 'unchanged';
       }
       await keepPayload(trx, kind, item, hash, { callId });

@@ -1,9 +1,8 @@
-import { ItemError, euros, text, type Connector, type MappedCall } from '../connector.ts';
+import { ItemError, labelledLinks, webLinks, euros, text, type Connector, type MappedCall } from '../connector.ts';
 import type { CallInput } from '../../calls/calls.schemas.ts';
 import { PROGRAMME_KINDS, PROCEDURES } from '../../calls/calls.schemas.ts';
 import { parseItalianDate, romeInstant } from '../italian-dates.ts';
 import { csvRecords } from './csv-records.ts';
-import { callInputProblems } from '../call-input-check.ts';
 
 /** The bulk template's columns; README "Bandi: il modello CSV" documents them. */
 export const CALL_CSV_COLUMNS = ['id_esterno', 'titolo', 'sintesi', 'ente', 'programma', 'codice_programma', 'temi', 'tipi_ente', 'popolazione_min', 'popolazione_max', 'regioni', 'province', 'aggregazione', 'procedura', 'apertura', 'chiusura', 'dotazione', 'importo', 'link'];
@@ -66,11 +65,11 @@ export const csvTemplate: Connector = {
     const opensAt = instant(raw.apertura, 'data di apertura', false)!;
     const min = population(raw.popolazione_min, 'popolazione minima');
     const max = population(raw.popolazione_max, 'popolazione massima');
-    const link = text(raw.link);
+    const links = webLinks(raw.link);
     const regions = list(raw.regioni);
     const provinces = list(raw.province).map((p) => p.toUpperCase());
     const mapped: MappedCall = {
-      url: /^https?:\/\//.test(link) ? link : null,
+      url: links[0] ?? null,
       input: {
         title: text(raw.titolo),
         summary: text(raw.sintesi) || null,
@@ -88,12 +87,10 @@ export const csvTemplate: Connector = {
         money: { totalBudget: euros(raw.dotazione), amount: amountRule(raw.importo) },
         procedure,
         windows: [{ opensAt, closesAt: instant(raw.chiusura, 'data di chiusura', true) }],
-        links: /^https?:\/\//.test(link) ? [{ label: 'Bando', url: link }] : [],
+        links: labelledLinks(links, 'Bando'),
       },
     };
-    // Lengths and ranges as the API checks them: a row that would not fit is refused with its reason.
-    const problems = callInputProblems(mapped.input);
-    if (problems) throw new ItemError(problems);
+    // Lengths and ranges are checked by the ingestion service, as for every connector.
     return mapped;
   },
 };

@@ -1,4 +1,4 @@
-import { ItemError, bodyTypesIn, euros, text, type Connector } from '../connector.ts';
+import { ItemError, labelledLinks, webLinks, bodyTypesIn, euros, text, type Connector } from '../connector.ts';
 import { parseItalianDate, romeInstant } from '../italian-dates.ts';
 import { csvRecords } from './csv-records.ts';
 
@@ -22,12 +22,12 @@ export const italiadomani: Connector = {
     const closes = parseItalianDate(closeText);
     if (closeText && !closes) throw new ItemError(`data di chiusura non valida: "${closeText}"`);
     const untilFundsRunOut = /^s[iì]/i.test(text(raw['Fino ad esaurimento risorse']));
-    const link = text(raw['Link al bando']);
+    const links = webLinks(raw['Link al bando']);
     const recipients = text(raw[RECIPIENTS]);
     const opensAt = romeInstant(opens.day);
     const closesAt = closes ? romeInstant(closes.day, '23:59:59') : null;
     return {
-      url: /^https?:\/\//.test(link) ? link : null,
+      url: links[0] ?? null,
       input: {
         title,
         summary: text(raw['Descrizione Submisura']) || null,
@@ -38,7 +38,7 @@ export const italiadomani: Connector = {
         money: { totalBudget: euros(raw['Importo previsto PNRR']) ?? euros(raw['Importo complessivo gara']) },
         procedure: untilFundsRunOut ? 'sportello' : 'graduatoria',
         windows: [{ opensAt, closesAt: closesAt && closesAt > opensAt ? closesAt : closesAt ? romeInstant(opens.day, '23:59:59') : null }],
-        links: /^https?:\/\//.test(link) ? [{ label: 'Bando', url: link }] : [],
+        links: labelledLinks(links, 'Bando'),
       },
     };
   },

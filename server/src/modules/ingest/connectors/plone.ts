@@ -1,4 +1,4 @@
-import { ItemError, bodyTypesIn, text, type Connector } from '../connector.ts';
+import { ItemError, webLinks, bodyTypesIn, text, type Connector } from '../connector.ts';
 import { parseItalianDate, romeInstant } from '../italian-dates.ts';
 
 type PloneItem = Record<string, unknown>;
@@ -29,9 +29,9 @@ export const plone: Connector = {
     const closes = parseItalianDate(text(raw.scadenza_bando));
     const issuer = labels(raw.ente_bando).join(', ');
     const recipients = labels(raw.destinatari).join(', ');
-    const url = text(raw['@id']);
+    const [url] = webLinks(raw['@id']);
     return {
-      url: url || null,
+      url: url ?? null,
       input: {
         title,
         summary: text(raw.description) || null,
@@ -42,7 +42,7 @@ export const plone: Connector = {
         money: {},
         procedure: 'graduatoria',
         windows: [{ opensAt: romeInstant(opens.day, opens.time ?? '00:00:00'), closesAt: closes ? romeInstant(closes.day, closes.time ?? '23:59:59') : null }],
-        links: /^https?:\/\//.test(url) ? [{ label: 'Bando sul sito dell’ente', url }] : [],
+        links: url ? [{ label: 'Bando sul sito dell’ente', url }] : [],
       },
     };
   },

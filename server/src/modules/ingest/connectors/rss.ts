@@ -1,5 +1,5 @@
 import { decodeText } from '../../../shared/csv.ts';
-import { ItemError, bodyTypesIn, text, type Connector } from '../connector.ts';
+import { ItemError, labelledLinks, webLinks, bodyTypesIn, text, type Connector } from '../connector.ts';
 import { extractDeadline } from '../italian-dates.ts';
 
 const ENTITIES: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'", nbsp: ' ' };
@@ -47,9 +47,9 @@ export const rss: Connector = {
     if (Number.isNaN(published.getTime())) throw new ItemError(`data di pubblicazione non valida: "${text(raw.published)}"`);
     const description = text(raw.description);
     const deadline = extractDeadline(`${title}. ${description}`);
-    const url = text(raw.link);
+    const urls = webLinks(raw.link);
     return {
-      url: /^https?:\/\//.test(url) ? url : null,
+      url: urls[0] ?? null,
       input: {
         title,
         summary: description.slice(0, 2000) || null,
@@ -60,7 +60,7 @@ export const rss: Connector = {
         money: {},
         procedure: 'graduatoria',
         windows: [{ opensAt: published.toISOString(), closesAt: deadline && deadline > published.toISOString() ? deadline : null }],
-        links: /^https?:\/\//.test(url) ? [{ label: 'Notizia', url }] : [],
+        links: labelledLinks(urls, 'Notizia'),
       },
     };
   },
