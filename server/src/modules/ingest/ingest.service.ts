@@ -177,8 +177,9 @@ async function processItem(state: RunState, remote: RawItem): Promise<void> {
         result = 'created';
       } else {
         // Once a call exists its themes belong to the editors: a source update leaves them alone.
+        // An untrusted source's update of a published call waits as a revision for the editors.
         const current = await findCall(trx, callId, state.clock);
-        const changes = await updateCall(trx, actor, callId, { ...input, themes: current!.themes }, state.clock);
+        const changes = await updateCall(trx, actor, callId, { ...input, themes: current!.themes }, state.clock, { review: !job.trusted });
         result = Object.keys(changes).length > 0 ? 'updated' : 'unchanged';
       }
       await keepPayload(trx, kind, item, hash, { callId });
