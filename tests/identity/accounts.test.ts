@@ -4,6 +4,7 @@ import request from 'supertest';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { useTestApp } from '../helpers/app.ts';
 import { createComune, createTestUser, loginAs, type Agent } from '../helpers/identity.ts';
+import { loginEmailHash } from '../../server/src/modules/auth/login-throttle.ts';
 
 const ctx = useTestApp();
 let admin: Agent;
@@ -132,7 +133,15 @@ describe('privacy rights', () => {
     expect(exported.body.user.email).toBe('da.cancellare@comune.crema.cr.it');
     expect(exported.body.memberships).toHaveLength(1);
     expect(exported.body.activity.map((a: { action: string }) => a.action)).toContain('user.login');
+    expect(exported.body.signInAddresses).toHaveLength(1);
     const userId = exported.body.user.id;
+    const loginRows = async () => {
+      const hash = loginEmailHash('da.cancellare@comune.crema.cr.it');
+      const failures = await ctx.db.selectFrom('login_failures').select('ip').where('email_hash', '=', hash).execute();
+      const known = await ctx.db.selectFrom('login_known_clients').select('ip').where('email_hash', '=', hash).execute();
+      return failures.length + known.length;
+    };
+    expect(await loginRows()).toBeGreaterThan(0);
 
     expect((await person.delete('/api/v1/me').set('x-csrf-token', person.csrf)).status).toBe(204);
     expect((await person.get('/api/v1/me')).status).toBe(401);
@@ -141,6 +150,7 @@ describe('privacy rights', () => {
     expect(row.email).not.toContain('da.cancellare');
     const audit = await ctx.db.selectFrom('audit_log').select(['action', 'actor_user_id']).where('actor_user_id', '=', userId).execute();
     expect(audit.map((a) => a.action)).toContain('user.erased');
+    expect(await loginRows()).toBe(0);
     const relogin = request.agent(ctx.app.server);
     const csrf = (await relogin.get('/api/v1/auth/csrf')).body.token;
     expect((await relogin.post('/api/v1/auth/login').set('x-csrf-token', csrf).send({ email: 'da.cancellare@comune.crema.cr.it', password: 'una-password-lunga-2026' })).status).toBe(401);

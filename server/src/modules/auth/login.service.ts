@@ -2,7 +2,7 @@ import { sql, type Kysely } from 'kysely';
 import type { Config } from '../../plugins/config.ts';
 import type { Database } from '../../plugins/db/schema.ts';
 import { AppError } from '../../plugins/errors/problem.ts';
-import { recordSuccess, reserveAttempt } from './login-throttle.ts';
+import { loginEmailHash, recordSuccess, reserveAttempt } from './login-throttle.ts';
 import { verifyPassword } from './passwords.ts';
 import { randomToken, sha256 } from './secrets.ts';
 import { findUserByEmail } from './users.queries.ts';
@@ -16,7 +16,7 @@ export const INVALID_CREDENTIALS = new AppError(401, 'INVALID_CREDENTIALS', 'E-m
  * the same path as a wrong password: same throttle, same password check against a decoy hash.
  */
 export async function authenticate(db: Db, config: Config, ip: string, email: string, password: string) {
-  const attempt = { ip, emailHash: sha256(email.trim().toLowerCase()) };
+  const attempt = { ip, emailHash: loginEmailHash(email) };
   await reserveAttempt(db, config, attempt);
   const user = await findUserByEmail(db, email.trim());
   const valid = await verifyPassword(user?.status === 'active' ? user.password_hash : null, password);

@@ -4,6 +4,7 @@ import { notFound } from '../../plugins/errors/problem.ts';
 import { toMembership, toUser } from './auth.mappers.ts';
 import { hasPermission, PERMISSIONS, type Permission, type Principal } from './permissions.ts';
 import { findUserById, membershipsOf } from './users.queries.ts';
+import { knownClientsOf } from './login-throttle.ts';
 
 export async function describeMe(db: Kysely<Database>, principal: Principal) {
   const user = principal.userId ? await findUserById(db, principal.userId) : undefined;
@@ -22,7 +23,7 @@ export async function describeMe(db: Kysely<Database>, principal: Principal) {
 export async function exportPersonalData(db: Kysely<Database>, userId: string) {
   const user = await findUserById(db, userId);
   if (!user) throw notFound('USER_NOT_FOUND', 'Utente non trovato.');
-  const [memberships, sessions, tokens, invitations, audit, subscription, notifications, follows, savedSearches, deliveries] = await Promise.all([
+  const [memberships, sessions, tokens, invitations, audit, subscription, notifications, follows, savedSearches, deliveries, signInAddresses] = await Promise.all([
     membershipsOf(db, userId),
     db.selectFrom('sessions').select(['created_at', 'last_seen_at', 'expires_at']).where('user_id', '=', userId).execute(),
     db.selectFrom('api_tokens').select(['id', 'name', 'role', 'comune_istats', 'created_at', 'last_used_at', 'revoked_at']).where('created_by', '=', userId).execute(),
@@ -33,6 +34,7 @@ export async function exportPersonalData(db: Kysely<Database>, userId: string) {
     db.selectFrom('call_follows').select(['call_id', 'mode', 'created_at']).where('user_id', '=', userId).execute(),
     db.selectFrom('saved_searches').select(['name', 'query', 'notify', 'created_at']).where('user_id', '=', userId).execute(),
     db.selectFrom('alert_deliveries').select(['channel', 'kind', 'status', 'created_at', 'sent_at']).select(sql<string>`message ->> 'subject'`.as('subject')).where('user_id', '=', userId).orderBy('id').execute(),
+    knownClientsOf(db, user.email),
   ]);
   return {
     exportedAt: new Date().toISOString(),
@@ -47,5 +49,6 @@ export async function exportPersonalData(db: Kysely<Database>, userId: string) {
     followedCalls: follows,
     savedSearches,
     emailsSent: deliveries,
+    signInAddresses,
   };
 }

@@ -8,6 +8,7 @@ import { hasPermission, roleCovers, type Principal } from './permissions.ts';
 import { assertStrongPassword, hashPassword } from './passwords.ts';
 import { randomToken, sha256 } from './secrets.ts';
 import { aggregationExists, comuneExists, findUserByEmail, findUserById } from './users.queries.ts';
+import { forgetLoginHistory } from './login-throttle.ts';
 
 type Db = Kysely<Database>;
 type Trx = Transaction<Database>;
@@ -227,6 +228,8 @@ export async function revokeApiToken(trx: Trx, actor: Actor, id: string) {
 
 /** Right to erasure: personal data goes, the row stays so audit entries keep an anonymous actor. */
 export async function eraseUser(trx: Trx, actor: Actor, id: string) {
+  const person = await trx.selectFrom('users').select('email').where('id', '=', id).executeTakeFirst();
+  if (person) await forgetLoginHistory(trx, person.email);
   await trx
     .updateTable('users')
     .set({
