@@ -24,6 +24,12 @@ export function amountRange(amount: { min: number; max: number } | null | undefi
   return amount.min === amount.max ? euros(amount.max) : `da ${euros(amount.min)} a ${euros(amount.max)}`;
 }
 
+/** How an estimate was reached, when it says more than the figure ("fascia 5.001–20.000 abitanti…"); null for a fixed sum or a plain range. */
+export function amountBasisNote(amount: { basis: string } | null | undefined): string | null {
+  if (!amount?.basis || /^(importo fisso|da [\d.,]+ a [\d.,]+ € secondo il progetto)/.test(amount.basis)) return null;
+  return amount.basis;
+}
+
 export function daysLeftText(days: number | null | undefined): string | null {
   if (days === null || days === undefined) return null;
   if (days <= 0) return 'scade oggi';

@@ -1,6 +1,7 @@
 import { nextTick } from 'vue';
 import { createRouter, createWebHistory } from 'vue-router';
 import { useSessionStore } from '@/stores/session';
+import HomeView from '@/views/HomeView.vue';
 import OpportunitiesView from '@/views/OpportunitiesView.vue';
 
 declare module 'vue-router' {
@@ -16,7 +17,9 @@ declare module 'vue-router' {
 export const router = createRouter({
   history: createWebHistory(),
   routes: [
-    { path: '/', redirect: { name: 'opportunities' } },
+    // Anonymous visitors land on the public front door; signed-in users on their opportunities, as before.
+    { path: '/', name: 'home', component: HomeView, meta: { title: 'Bandi per il digitale dei comuni' }, beforeEnter: () => (useSessionStore().me ? { name: 'opportunities' } : true) },
+    { path: '/comuni/:istat', name: 'comune', component: () => import('@/views/PublicComuneView.vue'), meta: { title: 'Bandi del comune' } },
     { path: '/accedi', name: 'login', component: () => import('@/views/LoginView.vue'), meta: { title: 'Accedi' } },
     { path: '/invito', name: 'invitation', component: () => import('@/views/InvitationView.vue'), meta: { title: 'Attiva il tuo accesso' } },
     { path: '/disiscrizione/:user/:token', name: 'unsubscribe', component: () => import('@/views/UnsubscribeView.vue'), meta: { title: 'Avvisi per e-mail' } },
