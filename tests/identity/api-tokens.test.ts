@@ -180,8 +180,11 @@ describe('a token cannot mint tokens nor manage people', () => {
     expect(await ctx.db.selectFrom('users').select(['role']).where('id', '=', rtdId).executeTakeFirstOrThrow()).toEqual({ role: 'rtd' });
     expect(await ctx.db.selectFrom('users').select('id').where('email', '=', 'creato.da.token@example.it').executeTakeFirst()).toBeUndefined();
     expect(await ctx.db.selectFrom('invitations').select('id').where('email', '=', 'invitato@example.it').executeTakeFirst()).toBeUndefined();
-    // Reading stays with the token's role.
-    expect((await api.get('/api/v1/users')).status).toBe(200);
+    // Scoped to one comune, it holds its role's powers on that comune only: not the registry, not every user.
+    expect((await api.get(`/api/v1/comuni/${OWN}/programming`)).status).toBe(200);
+    expect((await api.get(`/api/v1/comuni/${OTHER}/programming`)).status).toBe(403);
+    expect((await api.get('/api/v1/users')).status).toBe(403);
+    expect((await api.post('/api/v1/aggregations', { name: 'Unione creata da un token', kind: 'unione', members: [] })).status).toBe(403);
   });
 
   it('never gives a token more than its creator holds: an RTD mints only for their own comuni and role', async () => {

@@ -47,6 +47,10 @@ export const accountableUser = (principal: Principal | null | undefined): string
 export function hasPermission(principal: Principal, permission: Permission, comune?: string): boolean {
   const rule = PERMISSIONS[permission];
   if (!(rule.roles as readonly Role[]).includes(principal.role)) return false;
-  if (comune === undefined || principal.comuni === 'all') return true;
+  if (principal.comuni === 'all') return true;
+  // A principal limited to some comuni holds nothing beyond them: a comune-scoped admin token cannot
+  // edit the registry (aggregation members widen RTD access), read the audit log or every comune's data.
+  if (!rule.scoped) return false;
+  if (comune === undefined) return true;
   return principal.comuni.has(comune);
 }
