@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
 import { DEMO_LOGINS, seedDemo } from '../../../seeds/demo.ts';
 import { seedAvvisiPnrr } from '../../../seeds/avvisi-pnrr.ts';
+import { seedDemoCalls } from '../../../seeds/demo-calls.ts';
 import { migrateDown, migrateUp, migrationStatus } from '../plugins/db/migrator.ts';
 import { writeOpenApiDocument } from '../openapi-document.ts';
 import { UsageError, type CommandContext } from './context.ts';
@@ -59,15 +60,20 @@ export const COMMANDS: Record<string, Command> = {
     },
   },
   seed: {
-    usage: 'seed demo|avvisi-pnrr [--json]',
+    usage: 'seed demo [--refresh] | seed avvisi-pnrr [--json]',
     async run(ctx) {
       if (subcommand(ctx, ['demo', 'avvisi-pnrr'] as const) === 'avvisi-pnrr') {
         const report = await ctx.withDb((db) => seedAvvisiPnrr(db, new Date(), ctx.config.deadlineSoonDays));
         if (report.failed > 0) throw new Error(`curated avvisi that do not validate: ${JSON.stringify(report.failures)}`);
         return { ...report };
       }
-      const report = await ctx.withDb((db) => seedDemo(db));
-      return { ...report, logins: DEMO_LOGINS.map(({ email, role }) => ({ email, role })) };
+      const refresh = ctx.flags.refresh === true;
+      const { report, calls } = await ctx.withDb(async (db) => ({
+        report: await seedDemo(db),
+        calls: await seedDemoCalls(db, new Date(), ctx.config.deadlineSoonDays, { refresh }),
+      }));
+      if (calls && calls.failed > 0) throw new Error(`demo calls that do not validate: ${JSON.stringify(calls.failures)}`);
+      return { ...report, calls: calls ? { created: calls.created, updated: calls.updated, unchanged: calls.unchanged } : 'already loaded (use --refresh to move their dates to today)', logins: DEMO_LOGINS.map(({ email, role }) => ({ email, role })) };
     },
   },
   users: {
