@@ -45,8 +45,8 @@ describe('creating a call', () => {
 
   it.each([
     ['dates that close before they open', { windows: [{ opensAt: daysFromNow(5), closesAt: daysFromNow(1) }] }, 'body.windows.0.closesAt', 'La finestra 1 chiude prima di aprire.'],
-    ['a gap between brackets', { money: { amount: { kind: 'brackets', brackets: [{ populationMin: 0, populationMax: 5000, amount: 1 }, { populationMin: 6000, populationMax: null, amount: 2 }] } } }, 'body.money.amount.brackets.1', 'Buco tra le fasce 1 e 2: nessun importo da 5001 a 5999 abitanti.'],
-    ['overlapping brackets', { money: { amount: { kind: 'brackets', brackets: [{ populationMin: 0, populationMax: 5000, amount: 1 }, { populationMin: 4000, populationMax: null, amount: 2 }] } } }, 'body.money.amount.brackets.1', 'Le fasce 1 e 2 si sovrappongono (4000–5000 abitanti).'],
+    ['a gap between brackets', { money: { amount: { kind: 'brackets', brackets: [{ populationMin: 0, populationMax: 5000, amount: 1 }, { populationMin: 6000, populationMax: null, amount: 2 }] } } }, 'body.money.amount.brackets.1', 'Buco tra le fasce 1 e 2: nessun importo da 5.001 a 5.999 abitanti.'],
+    ['overlapping brackets', { money: { amount: { kind: 'brackets', brackets: [{ populationMin: 0, populationMax: 5000, amount: 1 }, { populationMin: 4000, populationMax: null, amount: 2 }] } } }, 'body.money.amount.brackets.1', 'Le fasce 1 e 2 si sovrappongono (4.000–5.000 abitanti).'],
     ['a negative amount', { money: { totalBudget: -5 } }, 'body.money.totalBudget', 'Un importo non può essere negativo.'],
     ['an unknown theme', { themes: ['blockchain'] }, 'body.themes.0', 'Il tema «blockchain» non esiste.'],
     ['an unknown body type', { eligibility: { bodyTypes: ['parrocchia'], aggregation: 'allowed', exclusions: [], conditions: [] } }, 'body.eligibility.bodyTypes.0', 'Tipo di ente sconosciuto: «parrocchia» (ammessi: comune, unione, comunita_montana, provincia, citta_metropolitana, regione, scuola, asl, universita, pa_centrale, altro).'],

@@ -43,7 +43,7 @@ describe('BracketTableEditor', () => {
         ],
       },
     });
-    expect(screen.getByRole('alert').textContent).toContain('Nessuna fascia copre i comuni da 3001 a 5000 abitanti.');
+    expect(screen.getByRole('alert').textContent).toContain('Nessuna fascia copre i comuni da 3.001 a 5.000 abitanti.');
     expect(screen.getByRole('alert').textContent).toContain('Le fasce da 5001 e da 15000 si sovrappongono.');
     expect(screen.getByRole('alert').textContent).toContain('La fascia da 15000 non ha un massimo ma ne segue un’altra.');
   });
