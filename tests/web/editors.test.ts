@@ -44,8 +44,8 @@ describe('BracketTableEditor', () => {
       },
     });
     expect(screen.getByRole('alert').textContent).toContain('Nessuna fascia copre i comuni da 3.001 a 5.000 abitanti.');
-    expect(screen.getByRole('alert').textContent).toContain('Le fasce da 5001 e da 15000 si sovrappongono.');
-    expect(screen.getByRole('alert').textContent).toContain('La fascia da 15000 non ha un massimo ma ne segue un’altra.');
+    expect(screen.getByRole('alert').textContent).toContain('Le fasce da 5.001 e da 15.000 si sovrappongono.');
+    expect(screen.getByRole('alert').textContent).toContain('La fascia da 15.000 non ha un massimo ma ne segue un’altra.');
   });
 
   it('adds a bracket after the last one, edits and removes rows through v-model', async () => {
