@@ -48,7 +48,7 @@ describe('immediate e-mail alerts', () => {
     const [mail] = sink.messages;
     expect(mail!.subject).toBe('Nuovo bando per Morterone: Notifiche digitali per i piccoli comuni');
     expect(mail!.to).toMatchObject({ text: 'rtd@morterone.example.it' });
-    expect(mail!.text).toContain('Il comune può partecipare, punteggio');
+    expect(mail!.text).toContain('Il comune può partecipare, pertinenza');
     expect(mail!.text).toContain(`Dettagli: ${BASE}/bandi/${id}?comune=097055`);
     expect(mail!.html).toContain('<html lang="it">');
     expect(mail!.html).toContain(`href="${BASE}/bandi/${id}?comune=097055"`);

@@ -71,7 +71,7 @@ describe('comune feeds', () => {
     const [item] = feed.items;
     expect(item!.id).toBe(`urn:uuid:${callId}`);
     expect(item!.url).toBe(`${BASE}/bandi/${callId}?comune=097055`);
-    expect(item!.description).toMatch(/Il comune può partecipare, punteggio \d+\/100, importo stimato 23\.147 €/);
+    expect(item!.description).toMatch(/Il comune può partecipare, pertinenza \d+\/100, importo stimato 23\.147 €/);
   });
 
   it('serve an iCalendar of deadlines and openings in Europe/Rome, with alarms, that ical.js parses', async () => {

@@ -77,7 +77,7 @@ describe('material changes', () => {
     await ctx.db.deleteFrom('notifications').where('call_id', '=', id).where('kind', '=', 'changed').execute();
     await edit(id, { windows: [{ ...windows[0]!, closesAt: '2027-03-31T15:00:00.000Z' }], eligibility: { ...SMALL_ONLY, population: { max: 1000 } } });
     // Abbadia Lariana (3,200 residents) no longer matches: its RTD, told of the call before, hears why.
-    expect(await bodyOf(abbadia, 'Bando modificato: Biblioteche digitali')).toBe('Popolazione ammessa: da fino a 5000 abitanti a fino a 1000 abitanti. Scadenza 31 marzo 2027.');
+    expect(await bodyOf(abbadia, 'Bando modificato: Biblioteche digitali')).toBe('Popolazione ammessa: prima fino a 5.000 abitanti, ora fino a 1.000 abitanti. Scadenza 31 marzo 2027.');
     expect(await bodyOf(rtd, 'Bando modificato: Biblioteche digitali')).toMatch(/^Popolazione ammessa: .* Il comune può partecipare/);
     await editor.post(`/api/v1/calls/${id}/withdraw`).set('x-csrf-token', editor.csrf).send({ reason: 'errore nella graduatoria' }).expect(200);
     await settle();

@@ -47,7 +47,7 @@ describe('in-app notifications of newly matched calls', () => {
       link: `http://cruscotto.example.it/bandi/${id}?comune=097055`,
       read: false,
     });
-    expect(res.body.items[0].body).toMatch(/^Il comune può partecipare, punteggio \d+\/100, importo stimato 23\.147 €, scadenza \d+ \w+ \d{4}\.$/);
+    expect(res.body.items[0].body).toMatch(/^Il comune può partecipare, pertinenza \d+\/100, importo stimato 23\.147 €, scadenza \d+ \w+ \d{4}\.$/);
     // Crema has 34,000 residents: not eligible, not told.
     expect((await large.get('/api/v1/me/notifications')).body.total).toBe(0);
     // Run again, or after a restart: nothing new.

@@ -230,3 +230,16 @@ describe('updates from ingestion sources', () => {
     expect((await anonymous().get(`/api/v1/calls/${id}`)).body).toMatchObject({ title: 'Avviso fidato, titolo della redazione', money: { amount: { kind: 'fixed', amount: 8_000 } } });
   });
 });
+
+describe('POST /api/v1/calls/:id/approve on a draft', () => {
+  it('refuses the editor who wrote it, even when another editor submitted it', async () => {
+    await createTestUser(ctx.db, 'paola@anci.example.it', 'editor');
+    const third = await loginAs(ctx.app, 'paola@anci.example.it');
+    const created = await post(author, '/api/v1/calls', callInput({ title: 'Bozza scritta da Chiara' }));
+    await post(reviewer, `/api/v1/calls/${created.body.id}/submit`).expect(200);
+    expectProblem(await post(author, `/api/v1/calls/${created.body.id}/approve`), 409, 'SECOND_EDITOR_REQUIRED');
+    // Nor the editor who submitted it.
+    await post(reviewer, `/api/v1/calls/${created.body.id}/approve`).then((res) => expectProblem(res, 409, 'SECOND_EDITOR_REQUIRED'));
+    await post(third, `/api/v1/calls/${created.body.id}/approve`).expect(200);
+  });
+});

@@ -4,11 +4,11 @@ import type { CallFacts } from './alerts.audience.ts';
 
 const euros = (value: unknown) => (typeof value === 'number' ? `${formatNumber(value)} €` : 'non indicato');
 
-/** "Il comune può partecipare, punteggio 72/100, importo stimato 10.000 €, scadenza 5 dicembre 2026." */
+/** "Il comune può partecipare, pertinenza 72/100, importo stimato 10.000 €, scadenza 5 dicembre 2026." */
 export function factsSentence(facts: CallFacts): string {
   const parts: string[] = [];
   if (facts.verdict) parts.push(facts.verdict === 'eligible_via_aggregation' ? 'Solo in forma associata' : 'Il comune può partecipare');
-  if (facts.score !== null) parts.push(`punteggio ${facts.score}/100`);
+  if (facts.score !== null) parts.push(`pertinenza ${facts.score}/100`);
   if (facts.amount_max !== null) parts.push(facts.amount_min === facts.amount_max ? `importo stimato ${formatNumber(facts.amount_max)} €` : `importo stimato da ${formatNumber(facts.amount_min ?? 0)} a ${formatNumber(facts.amount_max)} €`);
   if (facts.next_deadline) parts.push(`scadenza ${day(facts.next_deadline)}`);
   if (parts.length === 0) return '';
@@ -107,7 +107,7 @@ function eligibilitySentences(change: Change): string[] {
   const after = (change.to ?? {}) as EligibilityValue;
   const same = (key: keyof EligibilityValue) => JSON.stringify(before[key] ?? null) === JSON.stringify(after[key] ?? null);
   const sentences: string[] = [];
-  if (!same('population')) sentences.push(`Popolazione ammessa: da ${populationText(before.population)} a ${populationText(after.population)}.`);
+  if (!same('population')) sentences.push(`Popolazione ammessa: prima ${populationText(before.population)}, ora ${populationText(after.population)}.`);
   if (!same('bodyTypes')) {
     const list = (types: string[] | undefined) => (types ?? []).map((t) => BODY_LABELS[t] ?? t).join(', ') || 'nessuno';
     sentences.push(`Enti ammessi: da «${list(before.bodyTypes)}» a «${list(after.bodyTypes)}».`);

@@ -8,6 +8,7 @@ import { replaceWindowsAndThemes, type CallRow, type Clock } from './calls.queri
 import type { CallInput } from './calls.schemas.ts';
 import { assertValidCall } from './calls.validation.ts';
 import { dropPendingRevision, saveRevision } from './revisions.service.ts';
+import { barredApprovers } from './history.queries.ts';
 
 export { emitEvent, type Actor } from './calls.content.ts';
 export const actorOf = (request: FastifyRequest): Actor => ({ request, userId: request.principal?.userId ?? null });
@@ -107,11 +108,11 @@ async function transition(trx: Trx, actor: Actor, id: string, clock: Clock, rule
 export const submitCall = (trx: Trx, actor: Actor, id: string, clock: Clock) =>
   transition(trx, actor, id, clock, { from: ['draft', 'withdrawn'], to: 'in_review', verb: 'mandare in revisione' }, { submitted_by: actor.userId });
 
-/** With review required, the approver must be another editor than the one who submitted. */
+/** With review required, the approver must be another editor than the one who submitted and the one who last wrote the content. */
 export async function approveCall(trx: Trx, actor: Actor, id: string, clock: Clock, reviewRequired: boolean) {
   const call = await loadCall(trx, id, clock);
-  if (reviewRequired && call.submitted_by && call.submitted_by === actor.userId) {
-    throw conflict('SECOND_EDITOR_REQUIRED', 'Serve l’approvazione di un secondo redattore: non puoi approvare un bando che hai mandato tu in revisione.');
+  if (reviewRequired && (!actor.userId || (await barredApprovers(trx, call)).has(actor.userId))) {
+    throw conflict('SECOND_EDITOR_REQUIRED', 'Serve l’approvazione di un secondo redattore: non puoi approvare un bando che hai scritto o mandato tu in revisione.');
   }
   return transition(trx, actor, id, clock, { from: ['in_review'], to: 'approved', verb: 'approvare' }, { approved_by: actor.userId });
 }

@@ -1,4 +1,4 @@
-import type { Kysely } from 'kysely';
+import { sql, type Kysely, type SqlBool } from 'kysely';
 import type { Database } from '../../plugins/db/schema.ts';
 
 /** Versions newest first, with who made each change; undefined for an unknown call. */
@@ -18,4 +18,31 @@ export async function callHistory(db: Kysely<Database>, callId: string) {
     changedBySource: r.changed_by_source,
     changes: r.changes as Record<string, { from: unknown; to: unknown }>,
   }));
+}
+
+/**
+ * Who must not approve the content now under review: whoever submitted it, and whoever wrote it last
+ * (the last to change its content since it was published, else its creator). Every part of the text
+ * is then seen by someone other than its writer: an editor who changes a text under review becomes
+ * its submitter, and the author reads those changes when approving.
+ */
+export async function barredApprovers(db: Kysely<Database>, call: { id: string; created_by: string | null; submitted_by: string | null }): Promise<Set<string>> {
+  const published = await db
+    .selectFrom('call_versions')
+    .select((eb) => eb.fn.max('version').as('version'))
+    .where('call_id', '=', call.id)
+    .where(sql<SqlBool>`changes -> 'editorialStatus' ->> 'to' = 'published'`)
+    .executeTakeFirst();
+  const since = published?.version ?? 0;
+  const last = await db
+    .selectFrom('call_versions')
+    .select('changed_by')
+    .where('call_id', '=', call.id)
+    .where('version', '>', since)
+    .where(sql<SqlBool>`exists (select 1 from jsonb_object_keys(changes) as k where k <> 'editorialStatus')`)
+    .orderBy('version', 'desc')
+    .limit(1)
+    .executeTakeFirst();
+  const writer = last ? last.changed_by : since === 0 ? call.created_by : null;
+  return new Set([writer, call.submitted_by].filter((id): id is string => id !== null));
 }

@@ -30,7 +30,7 @@ const publicFields = {
 
 const PublicOpportunity = Type.Object(
   { ...publicFields, verdict: Type.String({ enum: ['eligible', 'eligible_via_aggregation'] }) },
-  { $id: 'PublicOpportunity', description: 'Un bando che il comune può usare, dai soli dati pubblici: senza punteggio né programmazione del comune' },
+  { $id: 'PublicOpportunity', description: 'Un bando che il comune può usare, dai soli dati pubblici: senza pertinenza né programmazione del comune' },
 );
 const PublicOpportunityPage = PageOf(Type.Ref('PublicOpportunity'), 'PublicOpportunityPage');
 const ComuneCallChecklist = Type.Object(
