@@ -67,7 +67,7 @@ describe.runIf(canRun)('editors in the browser', { timeout: 60_000 }, () => {
     await page.getByLabel('Regioni (codici ISTAT, es. 03)').blur();
     await page.getByLabel('Importo per comune').selectOption('brackets');
     await page.getByLabel('Fascia 2: da abitanti').fill('8000');
-    await expect.poll(() => page.locator('.bracket-problems').textContent()).toContain('Nessuna fascia copre i comuni da 5001 a 7999 abitanti.');
+    await expect.poll(() => page.locator('.bracket-problems').textContent()).toContain('Nessuna fascia copre i comuni da 5.001 a 7.999 abitanti.');
     await page.getByLabel('Fascia 2: da abitanti').fill('5001');
     await expect.poll(() => page.locator('.bracket-problems').count()).toBe(0);
     await page.getByLabel('Fascia 1: importo in euro').fill('15000');
