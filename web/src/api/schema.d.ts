@@ -3101,7 +3101,7 @@ export interface components {
              */
             totalEstimatedAmount: number;
         };
-        /** @description Un bando che il comune può usare, dai soli dati pubblici: senza punteggio né programmazione del comune */
+        /** @description Un bando che il comune può usare, dai soli dati pubblici: senza pertinenza né programmazione del comune */
         PublicOpportunity: {
             call: {
                 /** Format: uuid */
