@@ -2,6 +2,9 @@ import { ConfigError, loadConfig, type Config } from './plugins/config.ts';
 import { DataDirInUseError } from './data-dir-lock.ts';
 import { banner, startServer, type RunningServer } from './runtime.ts';
 
+/** Signals this close to the first are the same Ctrl-C delivered again by the wrappers. */
+const DUPLICATE_SIGNAL_MS = 1000;
+
 function fail(message: string): never {
   process.stderr.write(`cruscotto: ${message}\n`);
   process.exit(1);
@@ -26,13 +29,16 @@ async function main() {
   }
   process.stdout.write(banner(server, config) + '\n');
 
-  let stopping = false;
+  let stoppingSince: number | null = null;
   const shutdown = (signal: string) => {
-    if (stopping) {
+    if (stoppingSince !== null) {
+      // Under `npm start` one Ctrl-C arrives twice: from the terminal and relayed by npm and tsx.
+      // Only a second Ctrl-C, pressed while the stop is under way, forces the exit.
+      if (Date.now() - stoppingSince < DUPLICATE_SIGNAL_MS) return;
       process.stderr.write('cruscotto: forced exit\n');
       process.exit(130);
     }
-    stopping = true;
+    stoppingSince = Date.now();
     server.app.log.info({ signal }, 'shutting down');
     const force = setTimeout(() => process.exit(1), 20_000);
     force.unref();
