@@ -36,6 +36,7 @@ import searchRoutes from './modules/search/search.routes.ts';
 import matchingRoutes from './modules/matching/matching.routes.ts';
 import publicOpportunitiesRoutes from './modules/matching/public-opportunities.routes.ts';
 import coverageRoutes from './modules/matching/coverage.routes.ts';
+import myOpportunitiesRoutes from './modules/matching/my-opportunities.routes.ts';
 import { matchingWorker } from './modules/matching/matching.jobs.ts';
 import { alertsWorker } from './modules/alerts/alerts.jobs.ts';
 import alertsRoutes, { deliveriesRoutes, unsubscribeRoutes } from './modules/alerts/alerts.routes.ts';
@@ -172,6 +173,7 @@ export async function buildApp(config: Readonly<Config>, services: AppServices):
   await app.register(matchingRoutes, { prefix: '/api/v1' });
   await app.register(publicOpportunitiesRoutes, { prefix: '/api/v1' });
   await app.register(coverageRoutes, { prefix: '/api/v1' });
+  await app.register(myOpportunitiesRoutes, { prefix: '/api/v1' });
   await app.register(importsRoutes, { prefix: '/api/v1' });
   await app.register(themesRoutes, { prefix: '/api/v1' });
   await app.register(alertsRoutes, { prefix: '/api/v1' });

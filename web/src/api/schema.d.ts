@@ -1188,6 +1188,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/me/opportunities": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Tutti i miei comuni: ogni bando aperto o in arrivo per ciascun comune che seguo, con esito, importo stimato e scadenza (anche in CSV con Accept: text/csv)
+         * @description I comuni sono quelli serviti oggi, direttamente o tramite un’aggregazione (ufficio RTD associato, unione). Con Accept: text/csv restituisce tutte le righe filtrate, senza paginazione.
+         */
+        get: operations["listMyOpportunities"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/imports/{kind}": {
         parameters: {
             query?: never;
@@ -3238,6 +3258,71 @@ export interface components {
             limit: number;
             /** Format: int32 */
             offset: number;
+        };
+        /** @description Un bando aperto o in arrivo per uno dei comuni che seguo */
+        MyOpportunity: {
+            comune: {
+                istat: string;
+                name: string;
+                provinceSigla: string;
+            };
+            call: {
+                /** Format: uuid */
+                id: string;
+                title: string;
+                issuer: string;
+                programme: string;
+                measureCode: string | null;
+                themes: string[];
+                status: string;
+                /** Format: date-time */
+                nextDeadline: string | null;
+            };
+            /** @enum {string} */
+            verdict: "eligible" | "eligible_via_aggregation";
+            /** Format: int32 */
+            score: number;
+            amount: {
+                /** Format: double */
+                min: number;
+                /** Format: double */
+                max: number;
+                basis: string;
+            } | null;
+            /** Format: int32 */
+            daysLeft: number | null;
+            warnings: string[];
+        };
+        MyOpportunityPage: {
+            /** @description Ogni comune che seguo, anche senza bandi */
+            comuni: {
+                istat: string;
+                name: string;
+                provinceSigla: string;
+                /**
+                 * Format: int32
+                 * @description Righe del comune con gli altri filtri
+                 */
+                count: number;
+            }[];
+            items: components["schemas"]["MyOpportunity"][];
+            /** Format: int32 */
+            total: number;
+            /** Format: int32 */
+            limit: number;
+            /** Format: int32 */
+            offset: number;
+            _links: {
+                self: {
+                    href: string;
+                };
+                next?: {
+                    href: string;
+                };
+                prev?: {
+                    href: string;
+                };
+            };
         };
         Theme: {
             /** @description Codice gerarchico, es. `piattaforme.pagopa` */
@@ -9945,6 +10030,85 @@ export interface operations {
                 };
             };
             /** @description Solo per Regione, ANCI e amministratori */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Troppe richieste: riprova dopo il tempo indicato da Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Errore interno */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listMyOpportunities: {
+        parameters: {
+            query?: {
+                /** @description Solo questi comuni (codici ISTAT tra i miei) */
+                comune?: string[];
+                /** @description Predefinito: in arrivo, aperto, in scadenza */
+                status?: ("in_arrivo" | "aperto" | "in_scadenza")[];
+                programme?: "pnrr" | "fesr" | "fse_plus" | "regionale" | "nazionale" | "ue" | "fondazione" | "altro";
+                verdict?: ("eligible" | "eligible_via_aggregation")[];
+                /** @description `-` per l’ordine decrescente; a parità, per scadenza e comune */
+                sort?: "deadline" | "-deadline" | "amount" | "-amount" | "score" | "comune";
+                /** @description Elementi per pagina (max 100) */
+                limit?: number;
+                /** @description Elementi da saltare */
+                offset?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MyOpportunityPage"];
+                    "text/csv": components["schemas"]["MyOpportunityPage"];
+                };
+            };
+            /** @description Richiesta non valida (parametri, JSON o campi errati) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Non autenticato */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Non disponibile con un token API (TOKEN_NOT_ALLOWED): serve un accesso personale */
             403: {
                 headers: {
                     [name: string]: unknown;

@@ -24,6 +24,7 @@ export const router = createRouter({
     { path: '/invito', name: 'invitation', component: () => import('@/views/InvitationView.vue'), meta: { title: 'Attiva il tuo accesso' } },
     { path: '/disiscrizione/:user/:token', name: 'unsubscribe', component: () => import('@/views/UnsubscribeView.vue'), meta: { title: 'Avvisi per e-mail' } },
     { path: '/opportunita', name: 'opportunities', component: OpportunitiesView, meta: { title: 'Le mie opportunità', private: true } },
+    { path: '/tutti-i-miei-comuni', name: 'all-my-comuni', component: () => import('@/views/AllMyComuniView.vue'), meta: { title: 'Tutti i miei comuni', private: true } },
     { path: '/bandi/:id', name: 'call', component: () => import('@/views/CallDetailView.vue'), meta: { title: 'Dettaglio bando' } },
     { path: '/cerca', name: 'search', component: () => import('@/views/SearchView.vue'), meta: { title: 'Cerca bandi' } },
     { path: '/scadenze', name: 'deadlines', component: () => import('@/views/DeadlinesView.vue'), meta: { title: 'Scadenze', private: true } },

@@ -59,18 +59,30 @@ export interface AlertMessage {
   title: string;
   body: string;
   link: string;
+  /** Every comune of the recipient the call matches, when more than one: a link for each. */
+  comuni?: { name: string; link: string }[];
+}
+
+function links(alert: AlertMessage): { text: string[]; html: string } {
+  const several = alert.comuni && alert.comuni.length > 1 ? alert.comuni : null;
+  if (!several) return { text: [`Dettagli: ${alert.link}`], html: `<p><a href="${escapeHtml(alert.link)}" style="color: #0066cc">Apri il bando nel Cruscotto</a></p>` };
+  return {
+    text: ['Il bando per ciascun comune:', ...several.map((c) => `- ${c.name}: ${c.link}`)],
+    html: `<p>Il bando per ciascun comune:</p>\n<ul>${several.map((c) => `<li><a href="${escapeHtml(c.link)}" style="color: #0066cc">${escapeHtml(c.name)}</a></li>`).join('')}</ul>`,
+  };
 }
 
 /** An immediate alert: a new match, a change, a reminder, a window opening. */
 export function alertEmail(alert: AlertMessage, options: EmailOptions): MailMessage {
+  const open = links(alert);
   return letter(
     {
       ...alert,
       subject: alert.title,
-      text: [alert.title, alert.body, '', `Dettagli: ${alert.link}`],
+      text: [alert.title, alert.body, '', ...open.text],
       html: `<h1 style="font-size: 1.25rem; color: #0066cc">${escapeHtml(alert.title)}</h1>
 <p>${escapeHtml(alert.body)}</p>
-<p><a href="${escapeHtml(alert.link)}" style="color: #0066cc">Apri il bando nel Cruscotto</a></p>`,
+${open.html}`,
       why: 'Ricevi questo messaggio perché hai chiesto gli avvisi immediati del Cruscotto.',
     },
     options,
@@ -91,11 +103,13 @@ export interface DigestMessage {
   /** "22 novembre 2026" or "dal 16 al 22 novembre 2026". */
   period: string;
   groups: DigestGroup[];
+  /** News items, each counted once even when listed under several comuni. */
+  count?: number;
 }
 
 /** The daily or weekly digest: every new match and change of the period, grouped by comune. */
 export function digestEmail(digest: DigestMessage, options: EmailOptions): MailMessage {
-  const count = digest.groups.reduce((n, g) => n + g.items.length, 0);
+  const count = digest.count ?? digest.groups.reduce((n, g) => n + g.items.length, 0);
   const subject = `Riepilogo ${digest.cadence} del Cruscotto: ${count} novità (${digest.period})`;
   const text = [`Le novità sui bandi per i tuoi comuni, ${digest.period}.`];
   const html = [`<h1 style="font-size: 1.25rem; color: #0066cc">Le novità sui bandi per i tuoi comuni</h1>`, `<p>${escapeHtml(digest.period)}: ${count} novità.</p>`];

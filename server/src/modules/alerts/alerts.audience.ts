@@ -1,8 +1,22 @@
 import { sql, type Kysely } from 'kysely';
 import type { AlertKind, Database } from '../../plugins/db/schema.ts';
 
-/** What every alert says about the call for one recipient: their best-scoring comune, if the call matches one. */
+/** One of the recipient's comuni the call matches, with what it would get. */
+export interface MatchedComune {
+  istat: string;
+  name: string;
+  verdict: string;
+  score: number;
+  amountMin: number | null;
+  amountMax: number | null;
+}
+
+/**
+ * What every alert says about the call for one recipient: their best-scoring comune, if the call
+ * matches one, and every one of their comuni it matches (best first; users only).
+ */
 export interface CallFacts {
+  matches?: MatchedComune[];
   comune_istat: string | null;
   comune: string | null;
   verdict: string | null;
@@ -32,7 +46,8 @@ export const DEFAULT_REMINDER_DAYS = [14, 7, 2];
  * Who hears of an event on a call: every active user whose followed comuni (chosen, or by default
  * those they serve today) the call matches within their filters, everyone who follows the call, and,
  * for later news (changes, withdrawal, reminders), everyone already told about it; never those who
- * muted it or turned every channel off. One row per user, for their best-scoring comune. Reminders go
+ * muted it or turned every channel off. One row per user, for their best-scoring comune, with every
+ * comune of theirs the call matches within their filters in `matches`. Reminders go
  * only to users who asked for that many days' notice.
  */
 export async function userAudience(db: Kysely<Database>, callId: string, kind: AlertKind, reminderDays?: number): Promise<UserRecipient[]> {
@@ -61,8 +76,8 @@ export async function userAudience(db: Kysely<Database>, callId: string, kind: A
       select distinct user_id, null::char(6), null, null::smallint, null::numeric, null::numeric, true from notifications where ${later} and call_id = ${callId}
     ), deadline as (
       select min(closes_at) as next_deadline from call_windows where call_id = ${callId} and closes_at > now()
-    )
-    select distinct on (u.id) u.id as user_id, u.email, u.name, coalesce(s.in_app, true) as in_app, coalesce(s.email, 'weekly') as email_mode,
+    ), kept as (
+      select u.id as user_id, u.email, u.name, coalesce(s.in_app, true) as in_app, coalesce(s.email, 'weekly') as email_mode,
            c.comune_istat, co.name as comune, c.verdict, c.score, c.amount_min, c.amount_max, k.title, deadline.next_deadline
       from candidates c
       join users u on u.id = c.user_id
@@ -80,7 +95,14 @@ export async function userAudience(db: Kysely<Database>, callId: string, kind: A
          and (coalesce(cardinality(s.programmes), 0) = 0 or k.programme_kind = any(s.programmes))
          and (coalesce(cardinality(s.themes), 0) = 0 or exists (
                select 1 from call_themes t, unnest(s.themes) wanted where t.call_id = k.id and (t.theme_code = wanted or t.theme_code like wanted || '.%')))))
-     order by u.id, c.score desc nulls last, c.comune_istat`.execute(db);
+    ), listed as (
+      select user_id, json_agg(json_build_object('istat', comune_istat, 'name', comune, 'verdict', verdict, 'score', score, 'amountMin', amount_min, 'amountMax', amount_max)
+                               order by score desc, comune_istat) as matches
+        from kept where comune_istat is not null group by user_id
+    )
+    select distinct on (best.user_id) best.*, coalesce(listed.matches, '[]'::json) as matches
+      from kept best left join listed on listed.user_id = best.user_id
+     order by best.user_id, best.score desc nulls last, best.comune_istat`.execute(db);
   return rows;
 }
 

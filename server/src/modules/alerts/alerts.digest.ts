@@ -42,6 +42,7 @@ interface DigestRow {
   user_id: string;
   email: string;
   name: string;
+  notification_id: number | null;
   comune: string | null;
   title: string;
   body: string;
@@ -52,7 +53,7 @@ interface DigestRow {
 /**
  * Writes the digests due for the last whole period: one message per user in daily or weekly mode with
  * everything they were told since their previous digest (a missed run is caught up, nothing repeats),
- * grouped by comune; nothing when there is nothing new. The period is the idempotency key.
+ * grouped by comune (under each of their comuni a call matches); nothing when there is nothing new. The period is the idempotency key.
  */
 export async function processDigests(db: Kysely<Database>, options: AlertOptions, now = new Date()): Promise<{ digests: number }> {
   let digests = 0;
@@ -71,23 +72,27 @@ export async function processDigests(db: Kysely<Database>, options: AlertOptions
              limit ${USERS_PER_BATCH}
              for update of u skip locked
           )
-          select due.id as user_id, due.email, due.name, c.name as comune, n.title, n.body, n.link, n.created_at
+          select due.id as user_id, due.email, due.name, n.id as notification_id, c.name as comune,
+                 coalesce(per_comune.title, n.title) as title, coalesce(per_comune.body, n.body) as body, coalesce(per_comune.link, n.link) as link, n.created_at
             from due
             left join notifications n on n.user_id = due.id and n.created_at >= due.since and n.created_at < ${period.end}
-            left join comuni c on c.istat = n.comune_istat
+            -- A call matching several of the user's comuni is listed under each, with that comune's own text.
+            left join lateral jsonb_to_recordset(coalesce(n.comuni, '[]'::jsonb)) as per_comune(istat text, title text, body text, link text) on true
+            left join comuni c on c.istat = coalesce(per_comune.istat, n.comune_istat)
            order by due.id, c.name nulls last, n.created_at`.execute(trx);
         if (rows.length === 0) return 0;
         const byUser = groupBy(rows, (r) => r.user_id);
         const host = new URL(options.publicBaseUrl).hostname;
         for (const [userId, items] of byUser) {
           const user = items[0]!;
-          const news = items.filter((i) => i.title !== null);
-          await trx.insertInto('alert_digests').values({ user_id: userId, period: period.key, covered_until: period.end, items: news.length }).execute();
+          const news = items.filter((i) => i.notification_id !== null);
+          const count = new Set(news.map((i) => i.notification_id)).size;
+          await trx.insertInto('alert_digests').values({ user_id: userId, period: period.key, covered_until: period.end, items: count }).execute();
           if (news.length === 0 || isPecAddress(user.email)) continue;
           const groups: DigestGroup[] = [...groupBy(news, (i) => i.comune ?? FOLLOWED)].map(([comune, list]) => ({ comune, items: list.map((i) => ({ title: i.title, body: i.body, link: i.link })) }));
           const key = `digest:${userId}:${period.key}`;
           const message = digestEmail(
-            { userId, to: user.email, name: user.name, cadence: period.cadence === 'daily' ? 'giornaliero' : 'settimanale', period: periodLabel(period), groups },
+            { userId, to: user.email, name: user.name, cadence: period.cadence === 'daily' ? 'giornaliero' : 'settimanale', period: periodLabel(period), groups, count },
             { ...options, messageId: `<${key.replace(/:/g, '.')}@${host}>` },
           );
           await trx.insertInto('alert_deliveries').values({ idempotency_key: key, user_id: userId, channel: 'email', kind: 'digest', message: JSON.stringify(message) }).onConflict((oc) => oc.column('idempotency_key').doNothing()).execute();

@@ -2,7 +2,7 @@ import type { Kysely } from 'kysely';
 import type { AlertKind, Database } from '../../plugins/db/schema.ts';
 import { isPecAddress } from '../../plugins/mail.ts';
 import { alertEmail } from './alert-email.ts';
-import { userAudience, webhookAudience, type CallFacts, type UserRecipient } from './alerts.audience.ts';
+import { userAudience, webhookAudience, type CallFacts, type MatchedComune, type UserRecipient } from './alerts.audience.ts';
 
 export interface AlertOptions {
   publicBaseUrl: string;
@@ -41,9 +41,24 @@ export const WEBHOOK_EVENTS: Record<AlertKind, string> = {
 
 export const callLink = (options: { publicBaseUrl: string }, callId: string, istat: string | null) => new URL(`/bandi/${callId}${istat ? `?comune=${istat}` : ''}`, options.publicBaseUrl).toString();
 
-/** Writes the notification log rows and immediate e-mails of one event for these users. */
+/** The facts of one of the recipient's comuni, as if the call matched that comune alone. */
+const factsFor = (facts: CallFacts, m: MatchedComune): CallFacts => ({ ...facts, comune_istat: m.istat, comune: m.name, verdict: m.verdict, score: m.score, amount_min: m.amountMin, amount_max: m.amountMax, matches: [m] });
+
+/** What the event says for each comune, when the call matches several of the recipient's; empty for one. */
+function perComune(options: AlertOptions, event: AlertEvent, recipient: UserRecipient) {
+  if ((recipient.matches?.length ?? 0) < 2) return [];
+  return recipient.matches!.map((m) => {
+    const facts = factsFor(recipient, m);
+    return { istat: m.istat, name: m.name, title: event.text.title(facts), body: event.text.body(facts), link: callLink(options, event.callId, m.istat) };
+  });
+}
+
+/**
+ * Writes the notification log rows and immediate e-mails of one event for these users: one of each
+ * per user, naming every one of their comuni the call matches (the digests list it under each).
+ */
 export async function notifyUsers(trx: Kysely<Database>, options: AlertOptions, event: AlertEvent, recipients: UserRecipient[]): Promise<{ notifications: number; emails: number }> {
-  const alerts = recipients.map((r) => ({ recipient: r, title: event.text.title(r), body: event.text.body(r), link: callLink(options, event.callId, r.comune_istat) }));
+  const alerts = recipients.map((r) => ({ recipient: r, title: event.text.title(r), body: event.text.body(r), link: callLink(options, event.callId, r.comune_istat), comuni: perComune(options, event, r) }));
   let notifications = 0;
   let emails = 0;
   const rows = alerts.map((a) => ({
@@ -56,6 +71,7 @@ export async function notifyUsers(trx: Kysely<Database>, options: AlertOptions, 
     title: a.title,
     body: a.body,
     link: a.link,
+    comuni: JSON.stringify(a.comuni.map(({ istat, title, body, link }) => ({ istat, title, body, link }))),
   }));
   const told = new Set<string>();
   for (const chunk of chunks(rows)) {
@@ -68,7 +84,7 @@ export async function notifyUsers(trx: Kysely<Database>, options: AlertOptions, 
   const host = new URL(options.publicBaseUrl).hostname;
   const deliveries = byEmail.map((a) => {
     const key = `email:${a.recipient.user_id}:${event.callId}:${event.eventKey}`;
-    const message = alertEmail({ userId: a.recipient.user_id, to: a.recipient.email, name: a.recipient.name, title: a.title, body: a.body, link: a.link }, { ...options, messageId: `<${key.replace(/:/g, '.')}@${host}>` });
+    const message = alertEmail({ userId: a.recipient.user_id, to: a.recipient.email, name: a.recipient.name, title: a.title, body: a.body, link: a.link, comuni: a.comuni }, { ...options, messageId: `<${key.replace(/:/g, '.')}@${host}>` });
     return { idempotency_key: key, user_id: a.recipient.user_id, call_id: event.callId, channel: 'email' as const, kind: event.kind, message: JSON.stringify(message) };
   });
   for (const chunk of chunks(deliveries)) {

@@ -1,6 +1,6 @@
 import { sql, type Kysely } from 'kysely';
 import type { Database } from '../../plugins/db/schema.ts';
-import { changeSentences, factsSentence } from './alert-texts.ts';
+import { changeSentences, comuniLabel, factsSentence } from './alert-texts.ts';
 import { dispatchAlert, type AlertEvent, type AlertOptions } from './alerts.dispatch.ts';
 
 export type { AlertOptions } from './alerts.dispatch.ts';
@@ -25,7 +25,7 @@ async function alertOf(db: Kysely<Database>, event: CallEventRow): Promise<Alert
       callId: event.call_id,
       kind: 'published',
       eventKey: 'published',
-      text: { title: (f) => (f.comune ? `Nuovo bando per ${f.comune}: ${f.title}` : `Nuovo bando: ${f.title}`), body: (f) => factsSentence(f) },
+      text: { title: (f) => (comuniLabel(f) ? `Nuovo bando per ${comuniLabel(f)}: ${f.title}` : `Nuovo bando: ${f.title}`), body: (f) => factsSentence(f) },
     };
   }
   if (event.kind === 'call.withdrawn') {

@@ -380,6 +380,8 @@ export interface NotificationsTable {
   kind: Generated<AlertKind>;
   /** False: kept for digests and feeds only (the user turned in-app notifications off). */
   shown: Generated<boolean>;
+  /** When the call matches several of the user's comuni: each one's title, body and link, for the digests. */
+  comuni: Generated<unknown>;
 }
 
 export type AlertKind = 'published' | 'changed' | 'withdrawn' | 'reminder' | 'opened' | 'search';
