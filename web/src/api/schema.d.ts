@@ -2441,6 +2441,8 @@ export interface components {
                 externalId: string;
                 url: string | null;
             }[];
+            /** @description Bando dimostrativo (di esempio, non reale), dal catalogo caricato con `seed demo` */
+            demo: boolean;
             /** @description Temi proposti in automatico, da confermare */
             suggestedThemes: string[];
             /** Format: date-time */
@@ -2607,6 +2609,8 @@ export interface components {
                 externalId: string;
                 url: string | null;
             }[];
+            /** @description Bando dimostrativo (di esempio, non reale), dal catalogo caricato con `seed demo` */
+            demo: boolean;
             /** @description Temi proposti in automatico, da confermare */
             suggestedThemes: string[];
             /** Format: date-time */
@@ -2641,6 +2645,8 @@ export interface components {
             /** Format: double */
             amountMax: number | null;
             bodyTypes: string[];
+            /** @description Bando dimostrativo (di esempio, non reale), dal catalogo caricato con `seed demo` */
+            demo: boolean;
         };
         CallPage: {
             items: components["schemas"]["CallSummary"][];
@@ -2942,6 +2948,8 @@ export interface components {
                 /** Format: double */
                 amountMax: number | null;
                 link: string | null;
+                /** @description Bando dimostrativo (di esempio, non reale), dal catalogo caricato con `seed demo` */
+                demo: boolean;
                 /** @description Parole trovate tra <mark> e </mark> */
                 highlights: {
                     title: string | null;
@@ -2996,6 +3004,8 @@ export interface components {
                 status: string;
                 /** Format: date-time */
                 nextDeadline: string | null;
+                /** @description Bando dimostrativo (di esempio, non reale), dal catalogo caricato con `seed demo` */
+                demo: boolean;
             };
             /** @enum {string} */
             verdict: "eligible" | "eligible_via_aggregation" | "near_miss" | "not_eligible";
@@ -3114,6 +3124,8 @@ export interface components {
                 status: string;
                 /** Format: date-time */
                 nextDeadline: string | null;
+                /** @description Bando dimostrativo (di esempio, non reale), dal catalogo caricato con `seed demo` */
+                demo: boolean;
             };
             amount: {
                 /** Format: double */
@@ -3166,6 +3178,8 @@ export interface components {
                 status: string;
                 /** Format: date-time */
                 nextDeadline: string | null;
+                /** @description Bando dimostrativo (di esempio, non reale), dal catalogo caricato con `seed demo` */
+                demo: boolean;
             };
             amount: {
                 /** Format: double */
