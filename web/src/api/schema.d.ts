@@ -897,7 +897,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Fonti dei bandi con l’ultima esecuzione */
+        /** Fonti dei bandi con l’ultima esecuzione e la freschezza dei dati (voce più recente, ultimo successo, ultimo errore, in ritardo) */
         get: operations["listSources"];
         put?: never;
         /** Registra una fonte */
@@ -2750,6 +2750,24 @@ export interface components {
             /** @default true */
             enabled: boolean;
             lastRun: (never | null) | components["schemas"]["IngestRun"];
+            /**
+             * Format: date-time
+             * @description Quando è arrivata la voce più recente (prima lettura) delle fonti di questo tipo
+             */
+            newestRecordAt: string | null;
+            /**
+             * Format: date-time
+             * @description Fine dell’ultima lettura riuscita
+             */
+            lastSuccessAt: string | null;
+            /** @description L’ultima lettura non riuscita, con quando e perché */
+            lastError: {
+                /** Format: date-time */
+                at: string;
+                message: string;
+            } | null;
+            /** @description In ritardo: fonte attiva e programmata da cui non arriva nulla di nuovo da più del doppio della sua frequenza */
+            late: boolean;
         };
         IngestSourceList: {
             items: components["schemas"]["IngestSource"][];
