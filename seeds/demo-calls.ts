@@ -8,9 +8,7 @@ import type { Database } from '../server/src/plugins/db/schema.ts';
 import { romeInstant } from '../server/src/modules/ingest/italian-dates.ts';
 import { runIngest, type RunReport } from '../server/src/modules/ingest/ingest.service.ts';
 import { ItemError, type Connector, type RawItem } from '../server/src/modules/ingest/connector.ts';
-
-/** The source kind of demo calls; the UI shows the "dimostrativo" label for it. */
-export const DEMO_SOURCE_KIND = 'demo';
+import { DEMO_SOURCE_KIND } from '../server/src/modules/calls/demo.ts';
 
 type Bracket = [min: number, max: number | null, amount: number];
 const brackets = (rows: Bracket[]) => rows.map(([populationMin, populationMax, amount]) => ({ populationMin, populationMax, amount }));

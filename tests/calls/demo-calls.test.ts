@@ -2,7 +2,9 @@ import request from 'supertest';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { processCallEvents } from '../../server/src/modules/matching/matching.jobs.ts';
 import { DEMO_LOGINS, seedDemo } from '../../seeds/demo.ts';
-import { DEMO_SOURCE_KIND, seedDemoCalls } from '../../seeds/demo-calls.ts';
+import { DEMO_SOURCE_KIND } from '../../server/src/modules/calls/demo.ts';
+import { seedAvvisiPnrr } from '../../seeds/avvisi-pnrr.ts';
+import { seedDemoCalls } from '../../seeds/demo-calls.ts';
 import { useTestApp } from '../helpers/app.ts';
 import { loginAs } from '../helpers/identity.ts';
 
@@ -11,6 +13,7 @@ const OPEN = ['aperto', 'in_scadenza'];
 
 beforeAll(async () => {
   await seedDemo(ctx.db);
+  await seedAvvisiPnrr(ctx.db);
   const report = await seedDemoCalls(ctx.db, new Date(), 14);
   expect(report).toMatchObject({ failed: 0, created: 10 });
   await processCallEvents(ctx.app);
@@ -59,5 +62,37 @@ describe('seed demo: a catalogue dated from the day it runs', () => {
     expect(after.length).toBe(before.length);
     const shift = (after[0]!.opens_at.getTime() - before[0]!.opens_at.getTime()) / 86_400_000;
     expect(Math.round(shift)).toBe(30);
+  });
+});
+
+describe('the "dimostrativo" flag, from the call sources', () => {
+  const isDemoTitle = (title: string) => !/^1\.\d.*(2022|2023|2024|2025)/.test(title);
+
+  it('marks the demo calls, and not the curated PNRR avvisi, in GET /api/v1/calls and /calls/{id}', async () => {
+    const { body } = await request(ctx.app.server).get('/api/v1/calls?limit=100&status=aperto&status=in_scadenza&status=in_arrivo&status=chiuso&status=esaurito').expect(200);
+    const items = body.items as { id: string; title: string; demo: boolean }[];
+    const demo = items.filter((c) => c.demo);
+    expect(demo).toHaveLength(10);
+    expect(items.filter((c) => !c.demo).length).toBeGreaterThan(0);
+    for (const call of items) expect(call.demo, call.title).toBe(isDemoTitle(call.title));
+    const curated = items.find((c) => !c.demo)!;
+    expect((await request(ctx.app.server).get(`/api/v1/calls/${demo[0]!.id}`).expect(200)).body.demo).toBe(true);
+    expect((await request(ctx.app.server).get(`/api/v1/calls/${curated.id}`).expect(200)).body.demo).toBe(false);
+  });
+
+  it('marks them in a comune’s opportunities, public and signed in', async () => {
+    const login = DEMO_LOGINS.find((l) => l.role === 'rtd')!;
+    const rtd = await loginAs(ctx.app, login.email, login.password);
+    const { body: me } = await rtd.get('/api/v1/me').expect(200);
+    const istat = me.comuni[0] as string;
+    const { body: mine } = await rtd.get(`/api/v1/comuni/${istat}/opportunities?limit=100`).expect(200);
+    const { body: open } = await request(ctx.app.server).get(`/api/v1/comuni/${istat}/open-calls?limit=100`).expect(200);
+    for (const list of [mine.items, open.items] as { call: { id: string; title: string; demo: boolean } }[][]) {
+      expect(list.some((o) => o.call.demo)).toBe(true);
+      for (const { call } of list) expect(call.demo, call.title).toBe(isDemoTitle(call.title));
+    }
+    const demoCall = (open.items as { call: { id: string; demo: boolean } }[]).find((o) => o.call.demo)!.call;
+    const { body: checklist } = await request(ctx.app.server).get(`/api/v1/comuni/${istat}/open-calls/${demoCall.id}`).expect(200);
+    expect(checklist.call.demo).toBe(true);
   });
 });

@@ -134,7 +134,7 @@ describe('opportunities read at different times', async () => {
   const t0 = Date.parse('2026-11-01T10:00:00Z');
   const match = (callId: string, score: number, closesInDays: number) => ({
     call_id: callId, verdict: 'eligible' as const, score, components: {}, reasons: { fundableItems: [], similarItems: [], matchedThemes: [], warnings: [] }, amount_min: null, amount_max: null, amount_basis: null,
-    computed_at: new Date(t0), title: callId, issuer: 'Regione', programme_kind: 'regionale' as const, measure_code: null, remaining_budget: null, themes: ['sicurezza'],
+    computed_at: new Date(t0), title: callId, issuer: 'Regione', programme_kind: 'regionale' as const, measure_code: null, remaining_budget: null, themes: ['sicurezza'], demo: false,
     windows: [{ opensAt: t0 - DAY, closesAt: t0 + closesInDays * DAY }],
   });
   const list = [match('a', 80, 30), match('b', 60, 20)];

@@ -1,5 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createCall } from '../../server/src/modules/calls/calls.service.ts';
+import { DEMO_SOURCE_KIND } from '../../server/src/modules/calls/demo.ts';
 import { reindexAll } from '../../server/src/modules/search/search.outbox.ts';
 import type { SearchEngine, SearchQuery } from '../../server/src/plugins/search/engine.ts';
 import { createMeilisearchEngine } from '../../server/src/plugins/search/meilisearch-engine.ts';
@@ -27,6 +28,8 @@ beforeAll(async () => {
   await ctx.db.transaction().execute(async (trx) => {
     for (const input of extra) await createCall(trx, { request: null, userId: null }, input, clock, { status: 'published' });
     await createCall(trx, { request: null, userId: null }, callInput({ title: 'Bozza riservata sui finanziamenti' }), clock, { status: 'draft' });
+    // A demo call, kept in draft so the public counts below stay those of the real catalogue.
+    await createCall(trx, { request: null, userId: null }, callInput({ title: 'Esempio di bando per le biblioteche digitali' }), clock, { status: 'draft', sources: [{ kind: DEMO_SOURCE_KIND, externalId: 'biblioteche', url: null }] });
   });
 });
 
@@ -71,6 +74,14 @@ describe.each(engines)('the $name search engine', ({ create }) => {
   it('never shows drafts to the public', async () => {
     expect(await titles({ q: 'bozza riservata' })).toEqual([]);
     expect(await titles({ q: 'bozza riservata', editorialStatus: ['draft'] })).toEqual(['Bozza riservata sui finanziamenti']);
+  });
+
+  it('flags the demo calls, and only them, as "dimostrativo"', async () => {
+    const [demo] = (await search({ q: 'biblioteche digitali', editorialStatus: ['draft'] })).items;
+    expect(demo).toMatchObject({ title: 'Esempio di bando per le biblioteche digitali', demo: true });
+    const real = (await search({})).items;
+    expect(real.length).toBeGreaterThan(0);
+    for (const item of real) expect(item.demo).toBe(false);
   });
 
   it('counts facets that add up to the total', async () => {

@@ -15,7 +15,7 @@ afterEach(cleanup);
 
 function opportunity(over: Partial<Schemas['Opportunity']> = {}): Schemas['Opportunity'] {
   return {
-    call: { id: '5f0c1a52-8d8e-4c59-9d0b-1c2a3b4c5d6e', title: 'Servizi cloud per i comuni', issuer: 'Regione Lombardia', programme: 'regionale', measureCode: null, themes: ['cloud'], status: 'in_scadenza', nextDeadline: '2026-12-05T16:00:00.000Z' },
+    call: { id: '5f0c1a52-8d8e-4c59-9d0b-1c2a3b4c5d6e', title: 'Servizi cloud per i comuni', issuer: 'Regione Lombardia', programme: 'regionale', measureCode: null, themes: ['cloud'], status: 'in_scadenza', nextDeadline: '2026-12-05T16:00:00.000Z', demo: false },
     verdict: 'eligible_via_aggregation',
     score: 72,
     components: {},

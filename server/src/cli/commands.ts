@@ -17,6 +17,7 @@ import { reindexAll } from '../modules/search/search.outbox.ts';
 import { rematchAll } from '../modules/matching/matching.service.ts';
 import { CONNECTORS, SOURCE_KINDS } from '../modules/ingest/connectors/index.ts';
 import { reprocessItems, runIngest, type RunReport } from '../modules/ingest/ingest.service.ts';
+import { addDefaultSources, type DefaultSourcesReport } from '../modules/ingest/default-sources.ts';
 import { basename } from 'node:path';
 import type { Db } from '../plugins/db/database.ts';
 import { alertOptions, drainAlertEvents, drainDeliveries, runTimedAlerts } from '../modules/alerts/alerts.jobs.ts';
@@ -126,6 +127,17 @@ export const COMMANDS: Record<string, Command> = {
       const r = report as unknown as RunReport;
       const failures = r.failures.slice(0, 20).map((f) => `  ${f.externalId}: ${f.reason}`);
       return [`${r.kind} ${r.location}: ${r.seen} voci, ${r.created} creati, ${r.updated} aggiornati, ${r.unchanged} invariati, ${r.failed} non importati`, ...failures].join('\n');
+    },
+  },
+  sources: {
+    usage: 'sources add-defaults [--json]',
+    async run(ctx) {
+      subcommand(ctx, ['add-defaults'] as const);
+      return { ...(await ctx.withDb((db) => addDefaultSources(db))) };
+    },
+    print: (report) => {
+      const r = report as unknown as DefaultSourcesReport;
+      return [...r.created.map((name) => `registrata: ${name}`), ...r.present.map((name) => `già presente: ${name}`)].join('\n');
     },
   },
   search: {

@@ -897,7 +897,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Fonti dei bandi con l’ultima esecuzione */
+        /** Fonti dei bandi con l’ultima esecuzione e la freschezza dei dati (voce più recente, ultimo successo, ultimo errore, in ritardo) */
         get: operations["listSources"];
         put?: never;
         /** Registra una fonte */
@@ -2461,6 +2461,8 @@ export interface components {
                 externalId: string;
                 url: string | null;
             }[];
+            /** @description Bando dimostrativo (di esempio, non reale), dal catalogo caricato con `seed demo` */
+            demo: boolean;
             /** @description Temi proposti in automatico, da confermare */
             suggestedThemes: string[];
             /** Format: date-time */
@@ -2627,6 +2629,8 @@ export interface components {
                 externalId: string;
                 url: string | null;
             }[];
+            /** @description Bando dimostrativo (di esempio, non reale), dal catalogo caricato con `seed demo` */
+            demo: boolean;
             /** @description Temi proposti in automatico, da confermare */
             suggestedThemes: string[];
             /** Format: date-time */
@@ -2661,6 +2665,8 @@ export interface components {
             /** Format: double */
             amountMax: number | null;
             bodyTypes: string[];
+            /** @description Bando dimostrativo (di esempio, non reale), dal catalogo caricato con `seed demo` */
+            demo: boolean;
         };
         CallPage: {
             items: components["schemas"]["CallSummary"][];
@@ -2764,6 +2770,24 @@ export interface components {
             /** @default true */
             enabled: boolean;
             lastRun: (never | null) | components["schemas"]["IngestRun"];
+            /**
+             * Format: date-time
+             * @description Quando è arrivata la voce più recente (prima lettura) delle fonti di questo tipo
+             */
+            newestRecordAt: string | null;
+            /**
+             * Format: date-time
+             * @description Fine dell’ultima lettura riuscita
+             */
+            lastSuccessAt: string | null;
+            /** @description L’ultima lettura non riuscita, con quando e perché */
+            lastError: {
+                /** Format: date-time */
+                at: string;
+                message: string;
+            } | null;
+            /** @description In ritardo: fonte attiva e programmata da cui non arriva nulla di nuovo da più del doppio della sua frequenza */
+            late: boolean;
         };
         IngestSourceList: {
             items: components["schemas"]["IngestSource"][];
@@ -2962,6 +2986,8 @@ export interface components {
                 /** Format: double */
                 amountMax: number | null;
                 link: string | null;
+                /** @description Bando dimostrativo (di esempio, non reale), dal catalogo caricato con `seed demo` */
+                demo: boolean;
                 /** @description Parole trovate tra <mark> e </mark> */
                 highlights: {
                     title: string | null;
@@ -3016,6 +3042,8 @@ export interface components {
                 status: string;
                 /** Format: date-time */
                 nextDeadline: string | null;
+                /** @description Bando dimostrativo (di esempio, non reale), dal catalogo caricato con `seed demo` */
+                demo: boolean;
             };
             /** @enum {string} */
             verdict: "eligible" | "eligible_via_aggregation" | "near_miss" | "not_eligible";
@@ -3134,6 +3162,8 @@ export interface components {
                 status: string;
                 /** Format: date-time */
                 nextDeadline: string | null;
+                /** @description Bando dimostrativo (di esempio, non reale), dal catalogo caricato con `seed demo` */
+                demo: boolean;
             };
             amount: {
                 /** Format: double */
@@ -3186,6 +3216,8 @@ export interface components {
                 status: string;
                 /** Format: date-time */
                 nextDeadline: string | null;
+                /** @description Bando dimostrativo (di esempio, non reale), dal catalogo caricato con `seed demo` */
+                demo: boolean;
             };
             amount: {
                 /** Format: double */

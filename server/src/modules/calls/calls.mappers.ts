@@ -1,5 +1,6 @@
 import type { CallInput } from './calls.schemas.ts';
 import type { CallListRow, CallRow } from './calls.queries.ts';
+import { isDemoCall } from './demo.ts';
 
 const iso = (value: Date | string | null) => (value === null ? null : new Date(value).toISOString());
 
@@ -52,6 +53,7 @@ export const toCall = (row: CallRow) => ({
   publishAt: iso(row.publish_at),
   publishedAt: iso(row.published_at),
   sources: row.sources,
+  demo: isDemoCall(row.sources),
   suggestedThemes: row.suggested_themes,
   updatedAt: iso(row.updated_at)!,
 });
@@ -70,4 +72,5 @@ export const toCallSummary = (row: CallListRow) => ({
   totalBudget: row.total_budget,
   amountMax: row.amount_max,
   bodyTypes: (row.eligibility as { bodyTypes: string[] }).bodyTypes,
+  demo: row.demo,
 });

@@ -1,6 +1,7 @@
 import { sql, type Kysely, type SqlBool } from 'kysely';
 import type { CallsTable, Database, EditorialStatus, ProgrammeKind } from '../../plugins/db/schema.ts';
 import type { CallStatus } from './calls.schemas.ts';
+import { isDemoSql } from './demo.ts';
 
 type Db = Kysely<Database>;
 
@@ -61,7 +62,6 @@ export interface CallFilter {
   offset: number;
 }
 
-
 export async function listCalls(db: Db, filter: CallFilter, clock: Clock) {
   const status = callStatusSql(clock);
   const deadline = nextDeadlineSql(clock);
@@ -90,7 +90,7 @@ export async function listCalls(db: Db, filter: CallFilter, clock: Clock) {
   const [items, count] = await Promise.all([
     query
       .selectAll('c')
-      .select([status.as('status'), deadline.as('next_deadline'), themesSql.as('themes')])
+      .select([status.as('status'), deadline.as('next_deadline'), themesSql.as('themes'), isDemoSql.as('demo')])
       .orderBy(sql`${key} ${order}`)
       .orderBy('c.id')
       .limit(filter.limit)

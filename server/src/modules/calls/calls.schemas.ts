@@ -107,6 +107,9 @@ export const CallInput = Type.Object(
 // The body refers to the eligibility schema by id (a named OpenAPI component); its type is the schema's own.
 export type CallInput = Omit<Static<typeof CallInput>, 'eligibility'> & { eligibility: Eligibility };
 
+/** The flag every view of a call carries, so that pages label the demo catalogue "dimostrativo". */
+export const Demo = Type.Boolean({ description: 'Bando dimostrativo (di esempio, non reale), dal catalogo caricato con `seed demo`' });
+
 const CallOutputFields = {
   id: Type.String({ format: 'uuid' }),
   status: Type.String({ enum: [...CALL_STATUSES], description: 'Stato per gli utenti, dalle date e dal budget' }),
@@ -117,6 +120,7 @@ const CallOutputFields = {
   publishAt: Nullable(DateTime),
   publishedAt: Nullable(DateTime),
   sources: Type.Array(Type.Object({ kind: Type.String(), externalId: Type.String(), url: Nullable(Type.String()) })),
+  demo: Demo,
   suggestedThemes: Type.Array(Type.String(), { description: 'Temi proposti in automatico, da confermare' }),
   updatedAt: DateTime,
 };
@@ -172,6 +176,7 @@ export const CallSummarySchema = Type.Object(
     totalBudget: Nullable(Euros),
     amountMax: Nullable(Euros),
     bodyTypes: Type.Array(Type.String()),
+    demo: Demo,
   },
   { $id: 'CallSummary' },
 );

@@ -21,15 +21,73 @@ export const toRun = (row: Selectable<IngestRunsTable>) => ({
   finishedAt: row.finished_at?.toISOString() ?? null,
 });
 
-export async function listSources(db: Db) {
-  const sources = await db.selectFrom('ingest_sources').selectAll().orderBy('name').execute();
-  const lastRuns = sources.length === 0 ? [] : await db.selectFrom('ingest_runs').selectAll().distinctOn('source_id').where('source_id', 'in', sources.map((s) => s.id)).orderBy('source_id').orderBy('started_at', 'desc').execute();
-  const byId = new Map(lastRuns.map((r) => [r.source_id, r]));
-  return sources.map((s) => toSource(s, byId.get(s.id)));
+/** What tells an editor whether a source still delivers: its newest record, last success, last error. */
+interface Freshness {
+  newest_record_at: Date | null;
+  last_success_at: Date | null;
+  last_error_at: Date | null;
+  last_error: string | null;
 }
 
-export function toSource(row: Selectable<IngestSourcesTable>, lastRun?: Selectable<IngestRunsTable>) {
-  return { id: row.id, name: row.name, kind: row.kind, location: row.location, everyMinutes: row.every_minutes, trusted: row.trusted, enabled: row.enabled, lastRun: lastRun ? toRun(lastRun) : null };
+/**
+ * Sources with their last run and freshness at `now`. The newest record is the newest first sighting
+ * among the stored items of the source's kind (items are kept by kind, so sources of one kind share it).
+ */
+export async function listSources(db: Db, now: Date, only?: string) {
+  let query = db.selectFrom('ingest_sources').selectAll().orderBy('name');
+  if (only) query = query.where('id', '=', only);
+  const sources = await query.execute();
+  if (sources.length === 0) return [];
+  const ids = sources.map((s) => s.id);
+  const [lastRuns, freshness] = await Promise.all([
+    db.selectFrom('ingest_runs').selectAll().distinctOn('source_id').where('source_id', 'in', ids).orderBy('source_id').orderBy('started_at', 'desc').execute(),
+    sql<Freshness & { id: string }>`
+      select s.id,
+        (select max(i.first_seen_at) from ingest_items i where i.source_kind = s.kind) as newest_record_at,
+        (select max(r.finished_at) from ingest_runs r where r.source_id = s.id and r.status = 'succeeded') as last_success_at,
+        f.finished_at as last_error_at, f.error as last_error
+      from ingest_sources s
+      left join lateral (select coalesce(r.finished_at, r.started_at) as finished_at, r.error from ingest_runs r
+        where r.source_id = s.id and r.status = 'failed' order by r.started_at desc limit 1) f on true
+      where s.id in (${sql.join(ids)})`.execute(db),
+  ]);
+  const runs = new Map(lastRuns.map((r) => [r.source_id, r]));
+  const fresh = new Map(freshness.rows.map((f) => [f.id, f]));
+  return sources.map((s) => toSource(s, runs.get(s.id), fresh.get(s.id), now));
+}
+
+/**
+ * Late: an enabled scheduled source that brought nothing new in twice its interval, counted from its
+ * newest record (or from its registration, before it has any). Sources read only by hand never are.
+ */
+export function isLate(row: Pick<Selectable<IngestSourcesTable>, 'enabled' | 'every_minutes' | 'created_at'>, newestRecordAt: Date | null, now: Date): boolean {
+  if (!row.enabled || row.every_minutes === null) return false;
+  const since = newestRecordAt ?? row.created_at;
+  return now.getTime() - since.getTime() > 2 * row.every_minutes * 60_000;
+}
+
+/** A source as the editors see it, with its freshness. */
+export async function findSource(db: Db, id: string, now: Date) {
+  const [source] = await listSources(db, now, id);
+  return source;
+}
+
+/** The fields an editor writes, as the audit log compares them. */
+export const sourceSettings = (row: Selectable<IngestSourcesTable>) => ({ name: row.name, kind: row.kind, location: row.location, everyMinutes: row.every_minutes, trusted: row.trusted, enabled: row.enabled });
+
+const isoOrNull = (value: Date | null | undefined) => (value ? new Date(value).toISOString() : null);
+
+export function toSource(row: Selectable<IngestSourcesTable>, lastRun: Selectable<IngestRunsTable> | undefined, freshness: Freshness | undefined, now: Date) {
+  const newest = freshness?.newest_record_at ? new Date(freshness.newest_record_at) : null;
+  return {
+    id: row.id,
+    ...sourceSettings(row),
+    lastRun: lastRun ? toRun(lastRun) : null,
+    newestRecordAt: isoOrNull(newest),
+    lastSuccessAt: isoOrNull(freshness?.last_success_at),
+    lastError: freshness?.last_error_at ? { at: isoOrNull(freshness.last_error_at)!, message: freshness.last_error ?? 'lettura non riuscita' } : null,
+    late: isLate(row, newest, now),
+  };
 }
 
 export async function listRuns(db: Db, filter: { source?: string | undefined; limit: number; offset: number }) {

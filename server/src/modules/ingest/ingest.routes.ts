@@ -9,7 +9,7 @@ import { outboundTargetProblem } from '../../plugins/outbound.ts';
 import { page } from '../../plugins/pagination.ts';
 import type { CallInput } from '../calls/calls.schemas.ts';
 import { ItemError, type Connector } from './connector.ts';
-import { listRuns, listSources, toRun, toSource } from './ingest.queries.ts';
+import { findSource, listRuns, listSources, sourceSettings, toRun } from './ingest.queries.ts';
 import { runSource } from './ingest.runner.ts';
 import { RunListQuery, type PushBody, type SourceInput } from './ingest.schemas.ts';
 import { runIngest } from './ingest.service.ts';
@@ -41,9 +41,9 @@ const ingestRoutes: FastifyPluginAsyncTypebox = async (app) => {
 
   app.get(
     '/ingest/sources',
-    { config: ACCESS, schema: { tags: ['ingest'], operationId: 'listSources', summary: 'Fonti dei bandi con l’ultima esecuzione', response: { 200: Type.Ref('IngestSourceList'), ...ERRORS } } },
+    { config: ACCESS, schema: { tags: ['ingest'], operationId: 'listSources', summary: 'Fonti dei bandi con l’ultima esecuzione e la freschezza dei dati (voce più recente, ultimo successo, ultimo errore, in ritardo)', response: { 200: Type.Ref('IngestSourceList'), ...ERRORS } } },
     async () => {
-      const items = await listSources(app.db);
+      const items = await listSources(app.db, new Date());
       return { items, total: items.length };
     },
   );
@@ -59,7 +59,7 @@ const ingestRoutes: FastifyPluginAsyncTypebox = async (app) => {
         await recordAudit(trx, request, { action: 'source.created', entity: 'ingest_source', entityId: created.id, changes: { ...body } });
         return created;
       });
-      return reply.code(201).send(toSource(row));
+      return reply.code(201).send(await findSource(app.db, row.id, new Date()));
     },
   );
 
@@ -73,11 +73,11 @@ const ingestRoutes: FastifyPluginAsyncTypebox = async (app) => {
         const before = await trx.selectFrom('ingest_sources').selectAll().where('id', '=', request.params.id).forUpdate().executeTakeFirst();
         if (!before) throw notFound('SOURCE_NOT_FOUND', 'Fonte non trovata.');
         const after = await trx.updateTable('ingest_sources').set({ ...columns(body), updated_at: sql`now()` }).where('id', '=', request.params.id).returningAll().executeTakeFirstOrThrow();
-        const changes = diff<Record<string, unknown>>({ ...toSource(before) }, { ...toSource(after) });
+        const changes = diff<Record<string, unknown>>(sourceSettings(before), sourceSettings(after));
         if (Object.keys(changes).length > 0) await recordAudit(trx, request, { action: 'source.updated', entity: 'ingest_source', entityId: after.id, changes });
         return after;
       });
-      return toSource(row);
+      return findSource(app.db, row.id, new Date());
     },
   );
 

@@ -3,6 +3,7 @@ import { PageOf, PageQuery } from '../../plugins/pagination.ts';
 import { SOURCE_KINDS } from './connectors/index.ts';
 
 const Kind = Type.String({ enum: [...SOURCE_KINDS] });
+const DateTime = Type.String({ format: 'date-time' });
 
 export const SourceInput = Type.Object(
   {
@@ -18,7 +19,15 @@ export const SourceInput = Type.Object(
 );
 
 export const SourceSchema = Type.Object(
-  { id: Type.String({ format: 'uuid' }), ...SourceInput.properties, lastRun: Type.Union([Type.Null(), Type.Ref('IngestRun')]) },
+  {
+    id: Type.String({ format: 'uuid' }),
+    ...SourceInput.properties,
+    lastRun: Type.Union([Type.Null(), Type.Ref('IngestRun')]),
+    newestRecordAt: Type.Union([Type.Null(), DateTime], { description: 'Quando è arrivata la voce più recente (prima lettura) delle fonti di questo tipo' }),
+    lastSuccessAt: Type.Union([Type.Null(), DateTime], { description: 'Fine dell’ultima lettura riuscita' }),
+    lastError: Type.Union([Type.Null(), Type.Object({ at: DateTime, message: Type.String() })], { description: 'L’ultima lettura non riuscita, con quando e perché' }),
+    late: Type.Boolean({ description: 'In ritardo: fonte attiva e programmata da cui non arriva nulla di nuovo da più del doppio della sua frequenza' }),
+  },
   { $id: 'IngestSource' },
 );
 

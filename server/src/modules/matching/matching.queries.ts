@@ -2,6 +2,7 @@ import { sql, type Kysely } from 'kysely';
 import type { Database } from '../../plugins/db/schema.ts';
 import { nextDeadlineAt, statusAt } from '../../plugins/search/engine.ts';
 import type { Clock } from '../calls/calls.queries.ts';
+import { isDemoSql } from '../calls/demo.ts';
 import type { NearMiss } from './near-miss.ts';
 import type { PopulationFigure } from './profile-facts.ts';
 
@@ -25,6 +26,7 @@ export async function loadComuneMatches(db: Kysely<Database>, istat: string) {
     .where('c.editorial_status', '=', 'published')
     .select(['m.call_id', 'm.verdict', 'm.score', 'm.components', 'm.reasons', 'm.amount_min', 'm.amount_max', 'm.amount_basis', 'm.computed_at', 'c.title', 'c.issuer', 'c.programme_kind', 'c.measure_code', 'c.remaining_budget'])
     .select(sql<string[]>`coalesce((select array_agg(t.theme_code order by t.theme_code) from call_themes t where t.call_id = c.id), '{}')`.as('themes'))
+    .select(isDemoSql.as('demo'))
     .select(
       sql<{ opensAt: number; closesAt: number | null }[]>`coalesce((
         select json_agg(json_build_object('opensAt', (extract(epoch from w.opens_at) * 1000)::bigint, 'closesAt', (extract(epoch from w.closes_at) * 1000)::bigint) order by w.number)
@@ -125,7 +127,7 @@ export function toOpportunity({ match, status, deadline, deadlineIso }: Opportun
   const reasons = match.reasons as Reasons;
   const soon = daysLeft !== null && daysLeft > 0 && daysLeft <= clock.soonDays ? [`Scade tra ${daysLeft} giorni.`] : [];
   return {
-  call: { id: match.call_id, title: match.title, issuer: match.issuer, programme: match.programme_kind, measureCode: match.measure_code, themes: match.themes, status, nextDeadline: deadlineIso !== undefined ? deadlineIso : deadline === null ? null : new Date(deadline).toISOString() },
+  call: { id: match.call_id, title: match.title, issuer: match.issuer, programme: match.programme_kind, measureCode: match.measure_code, themes: match.themes, status, nextDeadline: deadlineIso !== undefined ? deadlineIso : deadline === null ? null : new Date(deadline).toISOString(), demo: match.demo },
   verdict: match.verdict,
   score: match.score,
   components: match.components as Record<string, number>,

@@ -7,7 +7,7 @@ import { AppError, notFound } from '../../plugins/errors/problem.ts';
 import { problemResponses } from '../../plugins/openapi.ts';
 import { page, PageOf, PageQuery } from '../../plugins/pagination.ts';
 import type { Clock } from '../calls/calls.queries.ts';
-import { CALL_STATUSES, PROGRAMME_KINDS } from '../calls/calls.schemas.ts';
+import { CALL_STATUSES, Demo, PROGRAMME_KINDS } from '../calls/calls.schemas.ts';
 import { selectOpportunities, timedList, toOpportunity } from './matching.queries.ts';
 import { callReach, previewReach } from './call-reach.ts';
 import { computeOpportunity } from './matching.service.ts';
@@ -20,7 +20,7 @@ const LISTED_VERDICTS = [...STORED_VERDICTS, 'near_miss'];
 const Check = Type.Object({ rule: Type.String(), outcome: Type.String(), message: Type.String() });
 const Opportunity = Type.Object(
   {
-    call: Type.Object({ id: Type.String({ format: 'uuid' }), title: Type.String(), issuer: Type.String(), programme: Type.String(), measureCode: Nullable(Type.String()), themes: Type.Array(Type.String()), status: Type.String(), nextDeadline: Nullable(Type.String({ format: 'date-time' })) }),
+    call: Type.Object({ id: Type.String({ format: 'uuid' }), title: Type.String(), issuer: Type.String(), programme: Type.String(), measureCode: Nullable(Type.String()), themes: Type.Array(Type.String()), status: Type.String(), nextDeadline: Nullable(Type.String({ format: 'date-time' })), demo: Demo }),
     verdict: Type.String({ enum: VERDICTS }),
     score: Type.Integer({ minimum: 0, maximum: 100, format: 'int32' }),
     components: Type.Record(Type.String(), Type.Integer({ format: 'int32' }), { description: 'Punteggio per componente: programming, interests, text, need, urgency, amount (pesi in matching/relevance.ts)' }),

@@ -3,6 +3,7 @@ import type { Database } from '../../plugins/db/schema.ts';
 import type { Clock } from '../calls/calls.queries.ts';
 import { findCall, findOpenPublishedCalls, type CallRow } from '../calls/calls.queries.ts';
 import { inputOf } from '../calls/calls.mappers.ts';
+import { isDemoCall } from '../calls/demo.ts';
 import type { CallInput } from '../calls/calls.schemas.ts';
 import { estimateAmount } from './amount.ts';
 import { evaluateEligibility, withinReach, type CallRules } from './eligibility.ts';
@@ -189,7 +190,7 @@ export async function computeOpportunity(db: Kysely<Database>, istat: string, ca
   const prepared = await prepareCallFrom(db, call, clock);
   const { row, checks } = evaluateMatch(prepared, context, clock);
   return {
-    match: { ...row, checks, population: populationOf(context.facts, prepared.rules.eligibility.populationBasis), title: call.title, issuer: call.issuer, programme_kind: call.programme_kind, measure_code: call.measure_code, themes: call.themes, computed_at: clock.now },
+    match: { ...row, checks, population: populationOf(context.facts, prepared.rules.eligibility.populationBasis), title: call.title, issuer: call.issuer, programme_kind: call.programme_kind, measure_code: call.measure_code, themes: call.themes, demo: isDemoCall(call.sources), computed_at: clock.now },
     status: call.status,
     deadline: call.next_deadline === null ? null : new Date(call.next_deadline).getTime(),
   };
@@ -210,7 +211,7 @@ export async function computeNearMisses(db: Kysely<Database>, istat: string, clo
     const nearMiss = nearMissOf({ verdict: row.verdict, checks }, prepared.rules, context.facts);
     if (!nearMiss) continue;
     views.push({
-      match: { ...row, verdict: 'near_miss', checks, nearMiss, title: call.title, issuer: call.issuer, programme_kind: call.programme_kind, measure_code: call.measure_code, themes: call.themes, computed_at: clock.now },
+      match: { ...row, verdict: 'near_miss', checks, nearMiss, title: call.title, issuer: call.issuer, programme_kind: call.programme_kind, measure_code: call.measure_code, themes: call.themes, demo: isDemoCall(call.sources), computed_at: clock.now },
       status: call.status,
       deadline: call.next_deadline === null ? null : new Date(call.next_deadline).getTime(),
     });

@@ -5,6 +5,7 @@ import { problemResponses } from '../../plugins/openapi.ts';
 import { page, PageOf, PageQuery } from '../../plugins/pagination.ts';
 import { Nullable } from '../../shared/schema.ts';
 import type { Clock } from '../calls/calls.queries.ts';
+import { Demo } from '../calls/calls.schemas.ts';
 import { comuneNotFound } from '../comuni/comuni.service.ts';
 import { selectOpportunities, toOpportunity, type OpportunityView } from './matching.queries.ts';
 import { computeOpportunity } from './matching.service.ts';
@@ -22,6 +23,7 @@ const publicFields = {
     themes: Type.Array(Type.String()),
     status: Type.String(),
     nextDeadline: Nullable(Type.String({ format: 'date-time' })),
+    demo: Demo,
   }),
   amount: Nullable(Type.Object({ min: Type.Number({ format: 'double' }), max: Type.Number({ format: 'double' }), basis: Type.String({ description: 'Come è stimato, in italiano' }) })),
   daysLeft: Nullable(Type.Integer({ format: 'int32', description: 'Giorni alla prossima scadenza' })),

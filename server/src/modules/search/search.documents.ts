@@ -1,6 +1,7 @@
 import { sql, type Kysely } from 'kysely';
 import type { Database } from '../../plugins/db/schema.ts';
 import type { CallDocument } from '../../plugins/search/engine.ts';
+import { isDemoSql } from '../calls/demo.ts';
 
 /** Calls as search documents, in one query; all of them when no ids are given. */
 export async function loadCallDocuments(db: Kysely<Database>, ids?: string[]): Promise<CallDocument[]> {
@@ -19,7 +20,8 @@ export async function loadCallDocuments(db: Kysely<Database>, ids?: string[]): P
       'totalBudget', c.total_budget, 'remainingBudget', c.remaining_budget, 'amountMax', c.amount_max,
       'publishedAt', (extract(epoch from c.published_at) * 1000)::bigint,
       'windows', coalesce((select json_agg(json_build_object('opensAt', (extract(epoch from w.opens_at) * 1000)::bigint, 'closesAt', (extract(epoch from w.closes_at) * 1000)::bigint) order by w.number) from call_windows w where w.call_id = c.id), '[]'),
-      'link', c.links -> 0 ->> 'url'
+      'link', c.links -> 0 ->> 'url',
+      'demo', ${isDemoSql}
     ) as doc
     from calls c
     ${ids ? sql`where c.id in (${sql.join(ids)})` : sql``}

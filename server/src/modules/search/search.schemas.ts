@@ -2,7 +2,7 @@ import { Nullable } from '../../shared/schema.ts';
 import { Type } from '@sinclair/typebox';
 import { PageQuery } from '../../plugins/pagination.ts';
 import { FACETS, SORTS } from '../../plugins/search/engine.ts';
-import { BODY_TYPES, CALL_STATUSES, EDITORIAL_STATUSES, PROGRAMME_KINDS } from '../calls/calls.schemas.ts';
+import { BODY_TYPES, CALL_STATUSES, Demo, EDITORIAL_STATUSES, PROGRAMME_KINDS } from '../calls/calls.schemas.ts';
 
 
 export const SearchQuerySchema = Type.Object(
@@ -38,6 +38,7 @@ const Hit = Type.Object({
   totalBudget: Nullable(Type.Number({ format: 'double' })),
   amountMax: Nullable(Type.Number({ format: 'double' })),
   link: Nullable(Type.String()),
+  demo: Demo,
   highlights: Type.Object({ title: Nullable(Type.String()), summary: Nullable(Type.String()) }, { description: 'Parole trovate tra <mark> e </mark>' }),
 });
 

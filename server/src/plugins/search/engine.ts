@@ -22,6 +22,8 @@ export interface CallDocument {
   publishedAt: number | null;
   windows: { opensAt: number; closesAt: number | null }[];
   link: string | null;
+  /** From the demo catalogue: pages label it "dimostrativo". Absent from documents indexed before the flag existed. */
+  demo?: boolean;
 }
 
 export const FACETS = ['themes', 'programme', 'source', 'status', 'bodyType', 'region', 'province', 'amount', 'deadline'] as const;
@@ -80,6 +82,7 @@ export interface SearchHit {
   totalBudget: number | null;
   amountMax: number | null;
   link: string | null;
+  demo: boolean;
   /** Matched words wrapped in <mark>…</mark>. */
   highlights: { title: string | null; summary: string | null };
 }

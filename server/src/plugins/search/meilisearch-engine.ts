@@ -126,6 +126,7 @@ export function createMeilisearchEngine(url: string, apiKey: string | null): Sea
         totalBudget: hit.totalBudget,
         amountMax: hit.amountMax,
         link: hit.link,
+        demo: hit.demo === true,
         highlights: { title: hit._formatted?.title ?? null, summary: hit.summary ? (hit._formatted?.summary ?? null) : null },
       }));
       return { items, total: response.estimatedTotalHits ?? items.length, facets };

@@ -176,6 +176,7 @@ async function run(db: Db, query: SearchQuery, parts: Parts): Promise<SearchResu
         totalBudget: doc.totalBudget,
         amountMax: doc.amountMax,
         link: doc.link,
+        demo: doc.demo === true,
         highlights: { title: (item.titleHl as string | null) ?? null, summary: doc.summary ? ((item.summaryHl as string | null) ?? null) : null },
       };
     }),
