@@ -691,8 +691,8 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * Versioni di un bando: campi cambiati, valori prima e dopo (l’autore solo per la redazione)
-         * @description Pubblico per i bandi pubblicati, ritirati o archiviati; la redazione vede anche le bozze e chi ha fatto ogni modifica.
+         * Modifiche di un bando: per il pubblico quelle al bando pubblicato, per la redazione tutte le versioni con l’autore
+         * @description Pubblico per i bandi pubblicati, ritirati o archiviati, e allora mostra solo le modifiche fatte al bando pubblicato (date, importi, requisiti, titolo…), in italiano semplice; la redazione vede anche bozze, revisioni, approvazioni e chi ha fatto ogni modifica.
          */
         get: operations["getCallHistory"];
         put?: never;
@@ -2716,6 +2716,8 @@ export interface components {
                         to: unknown;
                     };
                 };
+                /** @description Le modifiche in italiano semplice, come le leggono i comuni */
+                sentences: string[];
             }[];
         };
         IngestSourceInput: {
@@ -7391,7 +7393,10 @@ export interface operations {
     };
     getCallHistory: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description `published`: solo le modifiche al bando pubblicato (quello che vede il pubblico); `all`: tutte le versioni, solo per la redazione. Predefinito: `all` per la redazione, `published` per gli altri. */
+                scope?: "published" | "all";
+            };
             header?: never;
             path: {
                 id: string;
