@@ -142,4 +142,14 @@ describe('format', () => {
     expect(deadlineText('2026-07-31T21:59:59.000Z')).toBe('31 luglio 2026, ore 23:59');
     expect(SIZE_CLASS_LABELS['fino-5000']).toBe('fino a 5.000 abitanti');
   });
+
+  it('writes counts with their plural form by the Italian plural rules', async () => {
+    const { plural, daysLeftText, COMUNI, CALLS } = await import('@/composables/format');
+    expect(plural(1, COMUNI)).toBe('1 comune');
+    expect(plural(14, COMUNI)).toBe('14 comuni');
+    expect(plural(0, CALLS)).toBe('0 bandi');
+    expect(plural(5038, CALLS)).toBe('5.038 bandi');
+    expect(daysLeftText(1)).toBe('manca 1 giorno');
+    expect(daysLeftText(12)).toBe('mancano 12 giorni');
+  });
 });
