@@ -97,6 +97,11 @@ describe('the editorial workflow', () => {
     const seen = await rtd.get(`/api/v1/calls/${id}/history`);
     expect(seen.status).toBe(200);
     expect(seen.body.items[0]).toMatchObject({ changedBy: null, changes: { title: { from: 'Avviso da modificare', to: 'Avviso modificato' } } });
+    // Only the changes of the published call, in plain Italian: not its drafting, review and approval.
+    expect(seen.body.items.map((v: { changes: object }) => Object.keys(v.changes))).toEqual([['title'], ['windows']]);
+    expect(seen.body.items[0].sentences).toEqual(['Il titolo è cambiato: da «Avviso da modificare» a «Avviso modificato».']);
+    expect(seen.body.items[1].sentences[0]).toMatch(/^La scadenza è stata prorogata: dal .+ al .+\.$/);
+    expect((await first.get(`/api/v1/calls/${id}/history?scope=published`)).body).toEqual(seen.body);
     const draft = await post(first, '/api/v1/calls', callInput({ title: 'Bozza riservata' }));
     expect((await rtd.get(`/api/v1/calls/${draft.body.id}/history`)).status).toBe(404);
   });

@@ -23,6 +23,8 @@ beforeAll(async () => {
   const extra = [
     callInput({ title: 'Finanziamenti regionali per la cybersicurezza dei piccoli comuni', summary: 'Contributi a fondo perduto per la sicurezza informatica', programme: { kind: 'regionale', code: null }, themes: ['sicurezza'], money: { totalBudget: 3_000_000, amount: { kind: 'range', min: 5000, max: 40000 } }, eligibility: { bodyTypes: ['comune', 'unione'], territory: { regions: ['03'] }, aggregation: 'allowed', exclusions: [], conditions: [] }, windows: [{ opensAt: daysFromNow(-5), closesAt: daysFromNow(5) }] }),
     callInput({ title: 'Bando Comunità digitali: identità digitale e servizi online', summary: 'Per i comuni sotto i 5.000 abitanti', programme: { kind: 'fondazione', code: null }, themes: ['piattaforme.spid-cie', 'servizi'], money: { totalBudget: 2_000_000, amount: { kind: 'fixed', amount: 25000 } }, windows: [{ opensAt: daysFromNow(-20), closesAt: daysFromNow(45) }] }),
+    // Matches "cybersicurezza" better than the open call above (title, summary and description), but is closed.
+    callInput({ title: 'Cybersicurezza dei comuni: avviso cybersicurezza 2024', summary: 'Cybersicurezza per i comuni', description: 'Avviso chiuso sulla cybersicurezza.', programme: { kind: 'regionale', code: null }, themes: ['sicurezza'], windows: [{ opensAt: daysFromNow(-90), closesAt: daysFromNow(-30) }] }),
     callInput({ title: 'Contributo per la migrazione in cloud dei comuni montani', summary: 'Servizi in nuvola per gli enti di montagna', programme: { kind: 'regionale', code: null }, themes: ['infrastrutture.cloud'], money: { totalBudget: 1_000_000, amount: { kind: 'fixed', amount: 60000 } }, windows: [{ opensAt: daysFromNow(10), closesAt: daysFromNow(70) }] }),
   ];
   await ctx.db.transaction().execute(async (trx) => {
@@ -89,8 +91,8 @@ describe.each(engines)('the $name search engine', ({ create }) => {
     const sum = (facet: Record<string, number> | undefined) => Object.values(facet ?? {}).reduce((a, b) => a + b, 0);
     expect(sum(result.facets.programme)).toBe(result.total);
     expect(sum(result.facets.status)).toBe(result.total);
-    expect(result.facets.programme).toMatchObject({ pnrr: 24, regionale: 2, fondazione: 1 });
-    expect(result.facets.status).toMatchObject({ in_scadenza: 1, aperto: 1, in_arrivo: 1, chiuso: 24 });
+    expect(result.facets.programme).toMatchObject({ pnrr: 24, regionale: 3, fondazione: 1 });
+    expect(result.facets.status).toMatchObject({ in_scadenza: 1, aperto: 1, in_arrivo: 1, chiuso: 25 });
     expect(result.facets.deadline).toMatchObject({ 'entro-7-giorni': 1, 'entro-90-giorni': 2 });
   });
 
@@ -99,6 +101,21 @@ describe.each(engines)('the $name search engine', ({ create }) => {
     expect(result.total).toBe(9);
     for (const item of result.items) expect(item).toMatchObject({ status: 'chiuso', measureCode: '1.4.3' });
     expect(await titles({ region: '03', bodyType: 'unione' })).toEqual(['Finanziamenti regionali per la cybersicurezza dei piccoli comuni']);
+  });
+
+  it('ranks calls still open before closed ones by relevance, even a closed one that matches better', async () => {
+    const found = await titles({ q: 'cybersicurezza' });
+    const open = found.indexOf('Finanziamenti regionali per la cybersicurezza dei piccoli comuni');
+    const closed = found.indexOf('Cybersicurezza dei comuni: avviso cybersicurezza 2024');
+    expect(open).toBeGreaterThanOrEqual(0);
+    expect(closed).toBeGreaterThan(open);
+    // Among closed calls alone the better match leads, so the order above is the status, not the text.
+    expect((await titles({ q: 'cybersicurezza', status: ['chiuso'] }))[0]).toBe('Cybersicurezza dei comuni: avviso cybersicurezza 2024');
+    // Paging across the two groups keeps one list.
+    const all = await search({ q: 'cybersicurezza' });
+    const pages = [...(await search({ q: 'cybersicurezza', limit: 1 })).items, ...(await search({ q: 'cybersicurezza', limit: 10, offset: 1 })).items];
+    expect(pages.map((i) => i.id)).toEqual(all.items.map((i) => i.id));
+    expect(all.items.findIndex((i) => i.status === 'chiuso')).toBeGreaterThan(all.items.findLastIndex((i) => i.status !== 'chiuso' && i.status !== 'esaurito'));
   });
 
   it('sorts by amount and by deadline, and pages', async () => {

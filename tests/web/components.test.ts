@@ -18,7 +18,7 @@ function opportunity(over: Partial<Schemas['Opportunity']> = {}): Schemas['Oppor
     call: { id: '5f0c1a52-8d8e-4c59-9d0b-1c2a3b4c5d6e', title: 'Servizi cloud per i comuni', issuer: 'Regione Lombardia', programme: 'regionale', measureCode: null, themes: ['cloud'], status: 'in_scadenza', nextDeadline: '2026-12-05T16:00:00.000Z', demo: false },
     verdict: 'eligible_via_aggregation',
     score: 72,
-    components: {},
+    components: { programming: 20, interests: 10, text: 0, need: 9, urgency: 7, amount: 12 },
     reasons: { fundableItems: [{ id: '1', title: 'Migrazione al cloud' }, { id: '2', title: 'Backup' }], similarItems: [], matchedThemes: ['cloud'], amountBasis: null, daysLeft: 12, warnings: ['Scade tra 12 giorni'] },
     amount: { min: 10_000, max: 20_000, basis: 'fascia' },
     computedAt: '2026-11-22T10:00:00.000Z',
@@ -40,6 +40,9 @@ describe('OpportunityCard', () => {
     expect(screen.getByText('Finanzia 2 dei tuoi interventi pianificati')).toBeTruthy();
     expect(screen.getByText('Sui temi che segui: Cloud')).toBeTruthy();
     expect(screen.getByText('Scade tra 12 giorni')).toBeTruthy();
+    // The score has one name and says what it is made of.
+    expect(screen.getByText('Che cos’è la pertinenza?').tagName).toBe('SUMMARY');
+    expect(screen.getByText(/interventi pianificati che finanzia: 20 su 35/)).toBeTruthy();
   });
 
   it('names the one planned intervention it funds, and says when no amount can be estimated', () => {
@@ -141,5 +144,15 @@ describe('format', () => {
     expect(deadlineText('2027-01-29T11:00:00.000Z')).toBe('29 gennaio 2027, ore 12:00');
     expect(deadlineText('2026-07-31T21:59:59.000Z')).toBe('31 luglio 2026, ore 23:59');
     expect(SIZE_CLASS_LABELS['fino-5000']).toBe('fino a 5.000 abitanti');
+  });
+
+  it('writes counts with their plural form by the Italian plural rules', async () => {
+    const { plural, daysLeftText, COMUNI, CALLS } = await import('@/composables/format');
+    expect(plural(1, COMUNI)).toBe('1 comune');
+    expect(plural(14, COMUNI)).toBe('14 comuni');
+    expect(plural(0, CALLS)).toBe('0 bandi');
+    expect(plural(5038, CALLS)).toBe('5.038 bandi');
+    expect(daysLeftText(1)).toBe('manca 1 giorno');
+    expect(daysLeftText(12)).toBe('mancano 12 giorni');
   });
 });

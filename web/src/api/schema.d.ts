@@ -175,6 +175,40 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/auth/password-reset": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Password dimenticata: invia un collegamento monouso (scade in un’ora) se l’account esiste; la risposta è sempre la stessa */
+        post: operations["requestPasswordReset"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/auth/password-reset/confirm": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Imposta la nuova password con il collegamento ricevuto; chiude le altre sessioni dell’utente */
+        post: operations["confirmPasswordReset"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/users": {
         parameters: {
             query?: never;
@@ -657,8 +691,8 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * Versioni di un bando: campi cambiati, valori prima e dopo (l’autore solo per la redazione)
-         * @description Pubblico per i bandi pubblicati, ritirati o archiviati; la redazione vede anche le bozze e chi ha fatto ogni modifica.
+         * Modifiche di un bando: per il pubblico quelle al bando pubblicato, per la redazione tutte le versioni con l’autore
+         * @description Pubblico per i bandi pubblicati, ritirati o archiviati, e allora mostra solo le modifiche fatte al bando pubblicato (date, importi, requisiti, titolo…), in italiano semplice; la redazione vede anche bozze, revisioni, approvazioni e chi ha fatto ogni modifica.
          */
         get: operations["getCallHistory"];
         put?: never;
@@ -1787,6 +1821,9 @@ export interface components {
         CsrfToken: {
             token: string;
         };
+        PasswordResetAccepted: {
+            message: string;
+        };
         UserPage: {
             items: components["schemas"]["User"][];
             /** Format: int32 */
@@ -2705,6 +2742,8 @@ export interface components {
                         to: unknown;
                     };
                 };
+                /** @description Le modifiche in italiano semplice, come le leggono i comuni */
+                sentences: string[];
             }[];
         };
         IngestSourceInput: {
@@ -4166,6 +4205,140 @@ export interface operations {
                 };
             };
             /** @description Invito non valido o password debole */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Troppe richieste: riprova dopo il tempo indicato da Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Errore interno */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    requestPasswordReset: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    email: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PasswordResetAccepted"];
+                };
+            };
+            /** @description Richiesta non valida (parametri, JSON o campi errati) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Token CSRF mancante o errato */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Troppe richieste da questo indirizzo */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Errore interno */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    confirmPasswordReset: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    token: string;
+                    password: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Me"];
+                };
+            };
+            /** @description Richiesta non valida (parametri, JSON o campi errati) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Token CSRF mancante o errato */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Collegamento non valido o password debole */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -7337,7 +7510,10 @@ export interface operations {
     };
     getCallHistory: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description `published`: solo le modifiche al bando pubblicato (quello che vede il pubblico); `all`: tutte le versioni, solo per la redazione. Predefinito: `all` per la redazione, `published` per gli altri. */
+                scope?: "published" | "all";
+            };
             header?: never;
             path: {
                 id: string;

@@ -30,10 +30,24 @@ export function amountBasisNote(amount: { basis: string } | null | undefined): s
   return amount.basis;
 }
 
+const PLURAL = new Intl.PluralRules('it-IT');
+export interface PluralForms {
+  one: string;
+  other: string;
+}
+/** The form of a word for a count, by the Italian plural rules ("comune" for 1, "comuni" otherwise). */
+export const pluralForm = (n: number, forms: PluralForms) => (PLURAL.select(n) === 'one' ? forms.one : forms.other);
+/** A count with its word: "1 comune", "14 comuni", "5.038 bandi". */
+export const plural = (n: number, forms: PluralForms) => `${count(n)} ${pluralForm(n, forms)}`;
+
+export const DAYS: PluralForms = { one: 'giorno', other: 'giorni' };
+export const CALLS: PluralForms = { one: 'bando', other: 'bandi' };
+export const COMUNI: PluralForms = { one: 'comune', other: 'comuni' };
+
 export function daysLeftText(days: number | null | undefined): string | null {
   if (days === null || days === undefined) return null;
   if (days <= 0) return 'scade oggi';
-  return days === 1 ? 'manca 1 giorno' : `mancano ${days} giorni`;
+  return `${pluralForm(days, { one: 'manca', other: 'mancano' })} ${plural(days, DAYS)}`;
 }
 
 export const STATUS_LABELS: Record<string, string> = { in_arrivo: 'In arrivo', aperto: 'Aperto', in_scadenza: 'In scadenza', chiuso: 'Chiuso', esaurito: 'Fondi esauriti' };

@@ -21,6 +21,8 @@ export const router = createRouter({
     { path: '/', name: 'home', component: HomeView, meta: { title: 'Bandi per il digitale dei comuni' }, beforeEnter: () => (useSessionStore().me ? { name: 'opportunities' } : true) },
     { path: '/comuni/:istat', name: 'comune', component: () => import('@/views/PublicComuneView.vue'), meta: { title: 'Bandi del comune' } },
     { path: '/accedi', name: 'login', component: () => import('@/views/LoginView.vue'), meta: { title: 'Accedi' } },
+    { path: '/password-dimenticata', name: 'password-forgotten', component: () => import('@/views/PasswordForgottenView.vue'), meta: { title: 'Password dimenticata' } },
+    { path: '/reimposta-password', name: 'password-reset', component: () => import('@/views/PasswordResetView.vue'), meta: { title: 'Reimposta la password' } },
     { path: '/invito', name: 'invitation', component: () => import('@/views/InvitationView.vue'), meta: { title: 'Attiva il tuo accesso' } },
     { path: '/disiscrizione/:user/:token', name: 'unsubscribe', component: () => import('@/views/UnsubscribeView.vue'), meta: { title: 'Avvisi per e-mail' } },
     { path: '/opportunita', name: 'opportunities', component: OpportunitiesView, meta: { title: 'Le mie opportunità', private: true } },

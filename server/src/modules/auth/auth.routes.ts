@@ -3,12 +3,16 @@ import { Type } from '@sinclair/typebox';
 import { recordAudit } from '../../plugins/audit.ts';
 import { cookieOptions, csrfTokenFor, PERSON_403, PERSON_WRITE_403, SESSION_COOKIE } from '../../plugins/auth.ts';
 import { problemResponses } from '../../plugins/openapi.ts';
-import { LoginBody } from './auth.schemas.ts';
+import { LoginBody, PasswordResetBody, PasswordResetConfirmBody } from './auth.schemas.ts';
+import { confirmPasswordReset, requestPasswordReset } from './password-reset.ts';
+import { sendPasswordResetEmail } from './password-reset-email.ts';
 import { authenticate, closeSession, openSession } from './login.service.ts';
 import { describeMe, exportPersonalData } from './me.service.ts';
 import { acceptInvitation, eraseUser } from './users.service.ts';
 import { sessionPrincipal } from './principal.queries.ts';
 import { sha256 } from './secrets.ts';
+
+export const PASSWORD_RESET_ANSWER = 'Se l’indirizzo corrisponde a un account attivo, riceverai a breve un’e-mail con il collegamento per scegliere una nuova password. Il collegamento vale un’ora.';
 
 const authRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const sessionCookie = () => cookieOptions(app, app.config.sessionAbsoluteHours * 3600);
@@ -142,6 +146,45 @@ const authRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (request, reply) => {
       const user = await app.db.transaction().execute((trx) => acceptInvitation(trx, request, sha256(request.body.token), { password: request.body.password }));
+      const secret = await openSession(app.db, app.config, user.id);
+      reply.setCookie(SESSION_COOKIE, secret, sessionCookie());
+      return describeMe(app.db, await sessionPrincipal(app.db, user));
+    },
+  );
+  app.post(
+    '/auth/password-reset',
+    {
+      config: { access: 'public', csrf: 'anonymous' },
+      schema: {
+        tags: ['auth'],
+        operationId: 'requestPasswordReset',
+        summary: 'Password dimenticata: invia un collegamento monouso (scade in un’ora) se l’account esiste; la risposta è sempre la stessa',
+        body: PasswordResetBody,
+        response: { 202: Type.Ref('PasswordResetAccepted'), ...problemResponses({ 403: 'Token CSRF mancante o errato', 429: 'Troppe richieste da questo indirizzo' }) },
+      },
+    },
+    async (request, reply) => {
+      const reset = await app.db.transaction().execute((trx) => requestPasswordReset(trx, request, request.ip, request.body.email));
+      // Sent after the answer, so known and unknown e-mails take the same time.
+      if (reset) void sendPasswordResetEmail(app, reset).catch((err: unknown) => request.log.error({ err }, 'password reset e-mail not sent'));
+      return reply.code(202).send({ message: PASSWORD_RESET_ANSWER });
+    },
+  );
+
+  app.post(
+    '/auth/password-reset/confirm',
+    {
+      config: { access: 'public', csrf: 'anonymous' },
+      schema: {
+        tags: ['auth'],
+        operationId: 'confirmPasswordReset',
+        summary: 'Imposta la nuova password con il collegamento ricevuto; chiude le altre sessioni dell’utente',
+        body: PasswordResetConfirmBody,
+        response: { 200: Type.Ref('Me'), ...problemResponses({ 403: 'Token CSRF mancante o errato', 422: 'Collegamento non valido o password debole' }) },
+      },
+    },
+    async (request, reply) => {
+      const user = await app.db.transaction().execute((trx) => confirmPasswordReset(trx, request, request.body.token, request.body.password));
       const secret = await openSession(app.db, app.config, user.id);
       reply.setCookie(SESSION_COOKIE, secret, sessionCookie());
       return describeMe(app.db, await sessionPrincipal(app.db, user));

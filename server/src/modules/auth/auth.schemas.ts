@@ -48,9 +48,16 @@ export const LoginBody = Type.Object(
   { additionalProperties: false },
 );
 
+export const PasswordResetBody = Type.Object({ email: Type.String({ minLength: 3, maxLength: 254 }) }, { additionalProperties: false });
+export const PasswordResetConfirmBody = Type.Object(
+  { token: Type.String({ minLength: 10, maxLength: 200 }), password: Type.String({ minLength: 1, maxLength: 1024 }) },
+  { additionalProperties: false },
+);
+export const PasswordResetAcceptedSchema = Type.Object({ message: Type.String() }, { $id: 'PasswordResetAccepted' });
+
 export const CsrfSchema = Type.Object({ token: Type.String() }, { $id: 'CsrfToken' });
 
 export type LoginBodyType = Static<typeof LoginBody>;
 
 /** Registered once on the app so every route can reference them by `$id`. */
-export const authSharedSchemas = [MembershipSchema, UserSchema, MeSchema, CsrfSchema];
+export const authSharedSchemas = [MembershipSchema, UserSchema, MeSchema, CsrfSchema, PasswordResetAcceptedSchema];

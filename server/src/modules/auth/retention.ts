@@ -1,6 +1,7 @@
 import { sql, type Kysely } from 'kysely';
 import type { Database } from '../../plugins/db/schema.ts';
 import { KNOWN_CLIENT_DAYS } from './login-throttle.ts';
+import { forgetOldPasswordResets } from './password-reset.ts';
 import { eraseUser } from './users.service.ts';
 
 export interface RetentionReport {
@@ -26,6 +27,7 @@ export async function applyRetention(db: Kysely<Database>, options: { inactiveUs
       .deleteFrom('login_known_clients')
       .where('last_success_at', '<', sql<Date>`now() - make_interval(days => ${KNOWN_CLIENT_DAYS})`)
       .executeTakeFirst();
+    await forgetOldPasswordResets(trx);
     const flows = await trx.deleteFrom('oidc_flows').where('created_at', '<', sql<Date>`now() - interval '15 minutes'`).executeTakeFirst();
     const inactive = await trx
       .selectFrom('users')

@@ -214,10 +214,22 @@ export const CallHistory = Type.Object(
         changedBy: Nullable(Type.Object({ id: Type.String(), name: Type.String() })),
         changedBySource: Nullable(Type.String()),
         changes: Changes(),
+        sentences: Type.Array(Type.String(), { description: 'Le modifiche in italiano semplice, come le leggono i comuni' }),
       }),
     ),
   },
   { $id: 'CallHistory' },
+);
+
+export const CallHistoryQuery = Type.Object(
+  {
+    scope: Type.Optional(
+      Type.Union([Type.Literal('published'), Type.Literal('all')], {
+        description: '`published`: solo le modifiche al bando pubblicato (quello che vede il pubblico); `all`: tutte le versioni, solo per la redazione. Predefinito: `all` per la redazione, `published` per gli altri.',
+      }),
+    ),
+  },
+  { additionalProperties: false },
 );
 
 export const callsSharedSchemas = [Eligibility, CallInput, CallSchema, CallRevisionSchema, EditorialCallSchema, CallSummarySchema, CallPage, CallHistory];

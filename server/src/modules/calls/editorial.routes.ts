@@ -9,11 +9,11 @@ import { problemResponses } from '../../plugins/openapi.ts';
 import { page } from '../../plugins/pagination.ts';
 import { toCall, toCallSummary } from './calls.mappers.ts';
 import { findCall, listCalls, type Clock } from './calls.queries.ts';
-import { CallParams, EditorialListQuery, type CallInput } from './calls.schemas.ts';
+import { CallHistoryQuery, CallParams, EditorialListQuery, type CallInput } from './calls.schemas.ts';
 import { actorOf, approveCall, archiveCall, createCall, mergeCalls, publishCall, saveEffectOf, scheduleCall, submitCall, updateCall, withdrawCall, type Actor } from './calls.service.ts';
 import { pendingRevisionOf, type Viewer } from './revisions.queries.ts';
 import { approveRevision, discardRevision, publishRevision, submitRevision } from './revisions.service.ts';
-import { callHistory } from './history.queries.ts';
+import { callHistory, publishedHistory } from './history.queries.ts';
 import { hasPermission } from '../auth/permissions.ts';
 import { findDuplicateCandidates } from './duplicates.queries.ts';
 import { sql } from 'kysely';
@@ -114,9 +114,11 @@ const editorialRoutes: FastifyPluginAsyncTypebox = async (app) => {
       schema: {
         tags: ['calls'],
         operationId: 'getCallHistory',
-        summary: 'Versioni di un bando: campi cambiati, valori prima e dopo (l’autore solo per la redazione)',
-        description: 'Pubblico per i bandi pubblicati, ritirati o archiviati; la redazione vede anche le bozze e chi ha fatto ogni modifica.',
+        summary: 'Modifiche di un bando: per il pubblico quelle al bando pubblicato, per la redazione tutte le versioni con l’autore',
+        description:
+          'Pubblico per i bandi pubblicati, ritirati o archiviati, e allora mostra solo le modifiche fatte al bando pubblicato (date, importi, requisiti, titolo…), in italiano semplice; la redazione vede anche bozze, revisioni, approvazioni e chi ha fatto ogni modifica.',
         params: CallParams,
+        querystring: CallHistoryQuery,
         response: { 200: Type.Ref('CallHistory'), ...problemResponses({ 404: 'Bando non trovato' }) },
       },
     },
@@ -124,9 +126,9 @@ const editorialRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const editor = request.principal !== null && hasPermission(request.principal, 'calls:write');
       const call = await app.db.selectFrom('calls').select('editorial_status').where('id', '=', request.params.id).executeTakeFirst();
       const items = call && (editor || ['published', 'withdrawn', 'archived'].includes(call.editorial_status)) ? await callHistory(app.db, request.params.id) : null;
-      if (!items) throw notFound('CALL_NOT_FOUND', 'Bando non trovato.');
-      // Who edited a call is the editors' business; the public sees what changed and when.
-      return { items: editor ? items : items.map((item) => ({ ...item, changedBy: null })) };
+      if (!call || !items) throw notFound('CALL_NOT_FOUND', 'Bando non trovato.');
+      // Who edited a call, and its editorial steps, are the editors' business; the public sees what changed and when.
+      return { items: editor && request.query.scope !== 'published' ? items : publishedHistory(items, call.editorial_status) };
     },
   );
 

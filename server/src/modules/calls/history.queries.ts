@@ -1,7 +1,11 @@
 import { sql, type Kysely, type SqlBool } from 'kysely';
-import type { Database } from '../../plugins/db/schema.ts';
+import type { Database, EditorialStatus } from '../../plugins/db/schema.ts';
+import { PUBLIC_FIELDS, publishedChangeSentences } from './change-sentences.ts';
 
-/** Versions newest first, with who made each change; undefined for an unknown call. */
+type Change = { from: unknown; to: unknown };
+export type HistoryItem = NonNullable<Awaited<ReturnType<typeof callHistory>>>[number];
+
+/** Versions newest first, with who made each change and what it changed in plain Italian; undefined for an unknown call. */
 export async function callHistory(db: Kysely<Database>, callId: string) {
   if (!(await db.selectFrom('calls').select('id').where('id', '=', callId).executeTakeFirst())) return undefined;
   const rows = await db
@@ -11,13 +15,37 @@ export async function callHistory(db: Kysely<Database>, callId: string) {
     .where('v.call_id', '=', callId)
     .orderBy('v.version', 'desc')
     .execute();
-  return rows.map((r) => ({
-    version: r.version,
-    changedAt: r.changed_at.toISOString(),
-    changedBy: r.changed_by ? { id: r.changed_by, name: r.name ?? '' } : null,
-    changedBySource: r.changed_by_source,
-    changes: r.changes as Record<string, { from: unknown; to: unknown }>,
-  }));
+  return rows.map((r) => {
+    const changes = r.changes as Record<string, Change>;
+    return {
+      version: r.version,
+      changedAt: r.changed_at.toISOString(),
+      changedBy: r.changed_by ? { id: r.changed_by, name: r.name ?? '' } : null,
+      changedBySource: r.changed_by_source,
+      changes,
+      sentences: publishedChangeSentences(changes),
+    };
+  });
+}
+
+/**
+ * What the public reads of a call's history: the changes made to it while it was published (a
+ * revision once approved, a correction), only their public fields. Drafts, reviews, approvals,
+ * status moves and merges are the editors' business. The status before each version is read back
+ * from the newest one, whose status is the call's own.
+ */
+export function publishedHistory(items: HistoryItem[], currentStatus: EditorialStatus): HistoryItem[] {
+  const shown: HistoryItem[] = [];
+  let after: string = currentStatus;
+  for (const item of items) {
+    const before = item.changes.editorialStatus ? String(item.changes.editorialStatus.from) : after;
+    const changes = Object.fromEntries(Object.entries(item.changes).filter(([field]) => PUBLIC_FIELDS.has(field)));
+    if (before === 'published' && after === 'published' && Object.keys(changes).length > 0) {
+      shown.push({ ...item, changedBy: null, changedBySource: null, changes, sentences: publishedChangeSentences(changes) });
+    }
+    after = before;
+  }
+  return shown;
 }
 
 /**

@@ -24,7 +24,9 @@ export interface CallRules {
 const AGGREGATE_BODIES: Record<string, string[]> = { unione: ['unione'], comunita_montana: ['comunita_montana'] };
 /** Body types that are themselves aggregations of comuni: a comune takes part through one. */
 export const AGGREGATE_BODY_TYPES = Object.keys(AGGREGATE_BODIES);
-export const BODY_LABELS: Record<string, string> = { comune: 'comuni', unione: 'unioni di comuni', comunita_montana: 'comunità montane', provincia: 'province', citta_metropolitana: 'città metropolitane', regione: 'regioni', scuola: 'scuole', asl: 'aziende sanitarie', universita: 'università', pa_centrale: 'amministrazioni centrali', altro: 'altri enti' };
+import { BODY_LABELS } from '../calls/change-sentences.ts';
+
+export { BODY_LABELS };
 export const ASSOCIATED_KINDS = ['unione', 'comunita_montana', 'ufficio_rtd_associato', 'consorzio'];
 const fold = (text: string) => text.toLowerCase().replace(/\s+/g, ' ').trim();
 

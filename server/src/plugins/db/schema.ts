@@ -124,6 +124,22 @@ export interface OidcFlowsTable {
   created_at: Generated<Date>;
 }
 
+export interface PasswordResetsTable {
+  id: Generated<string>;
+  user_id: string;
+  token_hash: string;
+  expires_at: Date;
+  used_at: Date | null;
+  created_at: Generated<Date>;
+}
+
+export interface PasswordResetRequestsTable {
+  id: Generated<number>;
+  email_hash: string;
+  ip: string;
+  at: Generated<Date>;
+}
+
 export interface LoginFailuresTable {
   id: Generated<number>;
   ip: string;
@@ -589,6 +605,8 @@ export interface Database {
   oidc_flows: OidcFlowsTable;
   login_failures: LoginFailuresTable;
   login_known_clients: LoginKnownClientsTable;
+  password_resets: PasswordResetsTable;
+  password_reset_requests: PasswordResetRequestsTable;
   audit_log: AuditLogTable;
   mail_outbox: MailOutboxTable;
   themes: ThemesTable;

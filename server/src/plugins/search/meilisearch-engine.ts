@@ -54,6 +54,21 @@ export function createMeilisearchEngine(url: string, apiKey: string | null): Sea
     if (uid === INDEX) settingsApplied = true;
   }
 
+  /**
+   * Ranking by relevance, calls still usable (open, closing, upcoming) come before closed and exhausted
+   * ones, as in the PostgreSQL engine: whether a call is closed depends on the time of the query, which
+   * no ranking rule knows, so the live calls are one search and the ended ones a second, paged as one list.
+   */
+  async function liveFirst(q: string, filter: Filter, now: number, offset: number, limit: number, shown: Record<string, unknown>) {
+    const live = [...(filter as string[]), `exhausted = false AND closesAt > ${now}`];
+    const ended = [...(filter as string[]), `exhausted = true OR closesAt <= ${now}`];
+    const first = await index().search(q, { filter: live, offset, limit, ...shown });
+    const liveTotal = first.estimatedTotalHits ?? first.hits.length;
+    if (first.hits.length >= limit) return first.hits;
+    const rest = await index().search(q, { filter: ended, offset: Math.max(0, offset - liveTotal), limit: limit - first.hits.length, ...shown });
+    return [...first.hits, ...rest.hits];
+  }
+
   return {
     name: 'meilisearch',
     async index(documents) {
@@ -88,16 +103,18 @@ export function createMeilisearchEngine(url: string, apiKey: string | null): Sea
       const sortKey = { relevance: [], deadline: ['closesAt:asc'], '-deadline': ['closesAt:desc'], published: ['publishedAt:asc'], '-published': ['publishedAt:desc'], amount: ['amountMax:asc'], '-amount': ['amountMax:desc'] }[query.sort];
       const plainFacets = query.facets.filter((f) => ['themes', 'programme', 'source', 'bodyType', 'region', 'province'].includes(f));
       const attribute: Record<string, string> = { themes: 'themes', programme: 'programme', source: 'sources', bodyType: 'bodyTypes', region: 'regions', province: 'provinces' };
+      const shown = { attributesToHighlight: ['title', 'summary'], highlightPreTag: '<mark>', highlightPostTag: '</mark>' };
+      const byRelevance = query.sort === 'relevance';
       const response = await index().search(query.q ?? '', {
         filter,
         sort: sortKey,
-        limit: query.limit,
-        offset: query.offset,
+        // By relevance the page comes from the two searches below; this one counts.
+        limit: byRelevance ? 0 : query.limit,
+        offset: byRelevance ? 0 : query.offset,
         facets: plainFacets.map((f) => attribute[f]!),
-        attributesToHighlight: ['title', 'summary'],
-        highlightPreTag: '<mark>',
-        highlightPostTag: '</mark>',
+        ...shown,
       });
+      const hits = byRelevance ? await liveFirst(query.q ?? '', filter, now, query.offset, query.limit, shown) : response.hits;
       const facets: SearchResult['facets'] = {};
       for (const facet of plainFacets) facets[facet] = response.facetDistribution?.[attribute[facet]!] ?? {};
       // Facets Meilisearch cannot group by (time-dependent or bucketed): one count per bucket.
@@ -112,7 +129,7 @@ export function createMeilisearchEngine(url: string, apiKey: string | null): Sea
           if (n > 0 || facet === 'deadline') facets[facet] = { ...(facets[facet] ?? {}), [key]: n };
         });
       }
-      const items: SearchHit[] = response.hits.map((hit) => ({
+      const items: SearchHit[] = hits.map((hit) => ({
         id: hit.id,
         title: hit.title,
         summary: hit.summary,

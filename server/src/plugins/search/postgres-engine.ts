@@ -121,7 +121,8 @@ async function run(db: Db, query: SearchQuery, parts: Parts): Promise<SearchResu
   const statusFilter = query.status?.length ? sql`where m.status in (${sql.join(query.status)})` : sql``;
   if (query.status?.length) filters.push(statusPrefilter(query.status, now));
   const order = {
-    relevance: sql`m.rank desc, m.deadline asc nulls last`,
+    // Calls still usable first (open, closing, upcoming), then the closed and exhausted, each by rank: as the Meilisearch engine.
+    relevance: sql`(m.status in ('chiuso', 'esaurito')) asc, m.rank desc, m.deadline asc nulls last`,
     deadline: sql`m.deadline asc nulls last`,
     '-deadline': sql`m.deadline desc nulls last`,
     published: sql`m.published_at asc nulls last`,
