@@ -19,7 +19,7 @@ export interface RunningProduct {
   seconds: number;
   spaRebuilt: boolean;
   /** Ctrl-C; resolves with the seconds it took to exit and how it exited. */
-  stop(): Promise<{ seconds: number; code: number | null; forced: boolean }>;
+  stop(): Promise<{ seconds: number; exit: string; forced: boolean }>;
 }
 
 async function freePort(): Promise<number> {
@@ -39,6 +39,20 @@ async function waitReady(url: string, child: ChildProcess, output: () => string,
     await new Promise((done) => setTimeout(done, 100));
   }
   throw new Error(`the product was not ready after ${limitSeconds} s:\n${output()}`);
+}
+
+/** The shell may end before the server it ran: the stop is over when no process of the group is left. */
+async function groupGone(pgid: number, limitSeconds = 30): Promise<void> {
+  const deadline = performance.now() + limitSeconds * 1000;
+  while (performance.now() < deadline) {
+    try {
+      process.kill(-pgid, 0);
+    } catch {
+      return;
+    }
+    await new Promise((done) => setTimeout(done, 50));
+  }
+  throw new Error(`processes of the product were still running ${limitSeconds} s after Ctrl-C`);
 }
 
 /** Starts the product on dataDir and port and waits until it is ready. */
@@ -66,14 +80,17 @@ export async function startProduct(dataDir: string, port: number): Promise<Runni
     spaRebuilt: !output.includes(UP_TO_DATE),
     async stop() {
       const stopping = performance.now();
+      let exit = `code ${child.exitCode}`;
       if (child.exitCode === null) {
-        const exited = new Promise((done) => child.once('exit', done));
+        const exited = new Promise<[number | null, string | null]>((done) => child.once('exit', (code, signal) => done([code, signal])));
         process.kill(-child.pid!, 'SIGINT');
-        await exited;
+        const [code, signal] = await exited;
+        exit = code === null ? `signal ${signal}` : `code ${code}`;
       }
+      await groupGone(child.pid!);
       // tsx relays the signal to the server after 30 ms unless the server acknowledged it first; on a busy
       // machine the server sees a second Ctrl-C and exits at once ("forced exit") instead of closing.
-      return { seconds: (performance.now() - stopping) / 1000, code: child.exitCode, forced };
+      return { seconds: (performance.now() - stopping) / 1000, exit, forced };
     },
   };
 }
@@ -99,7 +116,7 @@ export async function startupScenario(options: { restart: boolean }): Promise<{ 
     console.log(`first start on an empty DATA_DIR (migrations, demo data) until /api/v1/ready answers 200: ${target(product.seconds, 60)}, SPA ${product.spaRebuilt ? 'rebuilt' : 'not rebuilt (up to date)'}`);
     if (options.restart) {
       const stopped = await product.stop();
-      console.log(`stop with Ctrl-C (SIGINT to the process group, as a terminal sends it): ${stopped.seconds.toFixed(1)} s, exit code ${stopped.code}${stopped.forced ? ', "forced exit": the server saw the signal twice and did not close gracefully' : ''}`);
+      console.log(`stop with Ctrl-C (SIGINT to the process group, as a terminal sends it): ${stopped.seconds.toFixed(1)} s, the shell of npm start ended by ${stopped.exit}${stopped.forced ? ', "forced exit": the server saw the signal twice and did not close gracefully' : ''}`);
       product = await startProduct(dataDir, port);
       console.log(`restart on the same DATA_DIR: ${target(product.seconds, 15)}, SPA ${product.spaRebuilt ? 'rebuilt' : 'not rebuilt (up to date)'}`);
     }
