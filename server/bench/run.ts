@@ -1,5 +1,7 @@
-// npm run bench: starts the app on the embedded database and a bare Fastify baseline, then loads both.
-// BENCH_SECONDS (default 10) and BENCH_CONNECTIONS (default 50) tune the runs.
+// npm run bench: starts the app on the embedded database and a bare Fastify baseline, then loads both;
+// then starts and restarts the product as `npm start` does and audits two pages with Lighthouse.
+// BENCH_SECONDS (default 10) and BENCH_CONNECTIONS (default 50) tune the runs; `-- --only=start,lighthouse`
+// runs some parts of load, start, lighthouse.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { resolve } from 'node:path';
@@ -22,10 +24,21 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { repoRoot } from '../src/paths.ts';
+import { startupScenario } from './startup.ts';
+import { lighthouseScenario } from './lighthouse.ts';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
 const seconds = Number(process.env.BENCH_SECONDS ?? 10);
 const connections = Number(process.env.BENCH_CONNECTIONS ?? 50);
+const PARTS = ['load', 'start', 'lighthouse'] as const;
+type Part = (typeof PARTS)[number];
+const only = process.argv.find((a) => a.startsWith('--only='))?.slice('--only='.length).split(',');
+const unknown = only?.filter((p) => !(PARTS as readonly string[]).includes(p)) ?? [];
+if (unknown.length > 0) {
+  console.error(`unknown bench part: ${unknown.join(', ')} (parts: ${PARTS.join(', ')})`);
+  process.exit(1);
+}
+const runs = (part: Part) => !only || only.includes(part);
 
 const situas = resolve(repoRoot, '../shared/data/istat/comuni_situas_2026-06-09.csv');
 const ipa = resolve(repoRoot, '../shared/data/ipa/codici_ipa_comuni.csv');
@@ -121,39 +134,60 @@ async function stop(child: ChildProcess) {
   await exited;
 }
 
-const hello = await serve('serve-hello.ts');
-const app = await serve('serve-app.ts');
-try {
-  console.log(`load: ${connections} connections, ${seconds} s per scenario, loopback\n`);
-  const results: LoadResult[] = [];
-  results.push(await load('fastify hello-world (baseline)', hello.info.url + '/', { connections, seconds }));
-  results.push(await load('GET /api/v1/status', app.info.url + '/api/v1/status', { connections, seconds }));
-  // Comuni and matching first, on a catalogue of exactly the 1,000 open calls the matching target speaks of.
-  const imported = await importScenario(app.info.databaseUrl!);
-  if (imported.funding) results.push(...(await opportunitiesScenario(app.info.url, await matchingScenario(app.info.databaseUrl!))));
-  if (imported.comuni) await alertsScenario(app.info.databaseUrl!);
-  await callsScenario(app.info.databaseUrl!);
-  results.push(await load('GET /api/v1/calls?status=aperto', app.info.url + '/api/v1/calls?status=aperto', { connections, seconds }));
-  const facets = 'facets=status&facets=programme&facets=themes&facets=amount&facets=deadline';
-  // Repeated queries are answered from memory until the index changes; the "distinct" runs never
-  // repeat one (a word and a page each time), so every answer is computed by the engine.
-  results.push(await load('search "archivi" + 5 facets (20 conns)', `${app.info.url}/api/v1/calls/search?q=archivi&${facets}`, { connections: 20, seconds }));
-  results.push(await load('search no words, status filter + 5 facets (20 conns)', `${app.info.url}/api/v1/calls/search?status=aperto&${facets}`, { connections: 20, seconds }));
-  results.push(await load('search "cloud", theme filter + facets (20 conns)', `${app.info.url}/api/v1/calls/search?q=cloud&theme=infrastrutture&${facets}`, { connections: 20, seconds }));
-  const words = ['archivi', 'cybersicurezza', 'biblioteche', 'mobilita', 'turismo', 'scuole', 'sportello', 'pagamenti', 'cloud', 'open data', 'formazione', 'videosorveglianza', 'illuminazione', 'catasto', 'sociali', 'protezione civile', 'musei', 'impianti sportivi', 'agricoltura', 'commercio'];
-  let n = 0;
-  const distinct = () => `/api/v1/calls/search?q=${encodeURIComponent(words[n % words.length]!)}&offset=${Math.floor(n++ / words.length) % 500}&${facets}`;
-  results.push(await load('search distinct queries + 5 facets, uncached (20 conns)', app.info.url, { connections: 20, seconds, paths: distinct }));
-  if (imported.comuni) {
-    results.push(await load('GET /api/v1/comuni/019035', app.info.url + '/api/v1/comuni/019035', { connections, seconds }));
-    results.push(await load('GET /api/v1/comuni?q=ber&region=03', app.info.url + '/api/v1/comuni?q=ber&region=03', { connections, seconds }));
+async function loadScenarios() {
+  const hello = await serve('serve-hello.ts');
+  const app = await serve('serve-app.ts');
+  try {
+    console.log(`load: ${connections} connections, ${seconds} s per scenario, loopback\n`);
+    const results: LoadResult[] = [];
+    results.push(await load('fastify hello-world (baseline)', hello.info.url + '/', { connections, seconds }));
+    results.push(await load('GET /api/v1/status', app.info.url + '/api/v1/status', { connections, seconds }));
+    // Comuni and matching first, on a catalogue of exactly the 1,000 open calls the matching target speaks of.
+    const imported = await importScenario(app.info.databaseUrl!);
+    if (imported.funding) results.push(...(await opportunitiesScenario(app.info.url, await matchingScenario(app.info.databaseUrl!))));
+    if (imported.comuni) await alertsScenario(app.info.databaseUrl!);
+    await callsScenario(app.info.databaseUrl!);
+    results.push(await load('GET /api/v1/calls?status=aperto', app.info.url + '/api/v1/calls?status=aperto', { connections, seconds }));
+    const facets = 'facets=status&facets=programme&facets=themes&facets=amount&facets=deadline';
+    // Repeated queries are answered from memory until the index changes; the "distinct" runs never
+    // repeat one (a word and a page each time), so every answer is computed by the engine.
+    results.push(await load('search "archivi" + 5 facets (20 conns)', `${app.info.url}/api/v1/calls/search?q=archivi&${facets}`, { connections: 20, seconds }));
+    results.push(await load('search no words, status filter + 5 facets (20 conns)', `${app.info.url}/api/v1/calls/search?status=aperto&${facets}`, { connections: 20, seconds }));
+    results.push(await load('search "cloud", theme filter + facets (20 conns)', `${app.info.url}/api/v1/calls/search?q=cloud&theme=infrastrutture&${facets}`, { connections: 20, seconds }));
+    const words = ['archivi', 'cybersicurezza', 'biblioteche', 'mobilita', 'turismo', 'scuole', 'sportello', 'pagamenti', 'cloud', 'open data', 'formazione', 'videosorveglianza', 'illuminazione', 'catasto', 'sociali', 'protezione civile', 'musei', 'impianti sportivi', 'agricoltura', 'commercio'];
+    let n = 0;
+    const distinct = () => `/api/v1/calls/search?q=${encodeURIComponent(words[n % words.length]!)}&offset=${Math.floor(n++ / words.length) % 500}&${facets}`;
+    results.push(await load('search distinct queries + 5 facets, uncached (20 conns)', app.info.url, { connections: 20, seconds, paths: distinct }));
+    if (imported.comuni) {
+      results.push(await load('GET /api/v1/comuni/019035', app.info.url + '/api/v1/comuni/019035', { connections, seconds }));
+      results.push(await load('GET /api/v1/comuni?q=ber&region=03', app.info.url + '/api/v1/comuni?q=ber&region=03', { connections, seconds }));
+    }
+    console.log('');
+    console.log(formatTable(results));
+    const [baseline, ...others] = results as [LoadResult, ...LoadResult[]];
+    console.log('');
+    for (const result of others) console.log(`${result.name} / baseline throughput ratio: ${(result.requestsPerSecond / baseline.requestsPerSecond).toFixed(2)}`);
+  } finally {
+    await stop(app.child);
+    await stop(hello.child);
   }
-  console.log('');
-  console.log(formatTable(results));
-  const [baseline, ...others] = results as [LoadResult, ...LoadResult[]];
-  console.log('');
-  for (const result of others) console.log(`${result.name} / baseline throughput ratio: ${(result.requestsPerSecond / baseline.requestsPerSecond).toFixed(2)}`);
-} finally {
-  await stop(app.child);
-  await stop(hello.child);
+}
+
+/** First start, restart, then Lighthouse on the restarted product (with --only=lighthouse, on a first start). */
+async function productScenarios() {
+  const { product, cleanup } = await startupScenario({ restart: runs('start') });
+  try {
+    if (runs('lighthouse')) {
+      console.log('');
+      await lighthouseScenario(product.url);
+    }
+  } finally {
+    await cleanup();
+  }
+}
+
+if (runs('load')) await loadScenarios();
+if (runs('start') || runs('lighthouse')) {
+  if (runs('load')) console.log('');
+  await productScenarios();
 }

@@ -94,7 +94,7 @@ describe.runIf(canRun)('an RTD in the browser', { timeout: 60_000 }, () => {
     await card.waitFor();
     expect(await card.textContent()).toMatch(/Finanzia (1|\d+) de(i tuoi interventi pianificati|l)/);
     expect(await card.textContent()).toContain('40.000');
-    expect(await page.locator('.summary-count').textContent()).toMatch(/^\d+$/);
+    await expect.poll(() => page.locator('.summary-count').textContent()).toMatch(/^\d+$/);
     await expectAccessible('03-opportunita');
   });
 
