@@ -60,7 +60,7 @@ describe('GET /api/v1/comuni/:istat/open-calls', () => {
   it('shows verdict, estimated amount, days left and warnings, and nothing of score or programming', async () => {
     const { body } = await anonymous().get(`/api/v1/comuni/${SMALL}/open-calls`);
     for (const item of body.items) expect(Object.keys(item).sort()).toEqual(['amount', 'call', 'daysLeft', 'verdict', 'warnings']);
-    expect(Object.keys(body.items[0].call).sort()).toEqual(['id', 'issuer', 'measureCode', 'nextDeadline', 'programme', 'status', 'themes', 'title']);
+    expect(Object.keys(body.items[0].call).sort()).toEqual(['demo', 'id', 'issuer', 'measureCode', 'nextDeadline', 'programme', 'status', 'themes', 'title']);
     const [soon, associated] = body.items;
     expect(soon).toMatchObject({ verdict: 'eligible', amount: { min: 23147, max: 23147, basis: expect.stringContaining('fascia') }, daysLeft: 5, warnings: ['Scade tra 5 giorni.'] });
     expect(associated).toMatchObject({ verdict: 'eligible_via_aggregation', warnings: ['Partecipazione solo in forma associata.'] });
