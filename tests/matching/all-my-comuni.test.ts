@@ -49,7 +49,7 @@ describe('GET /api/v1/me/opportunities', () => {
     expect(res.body.total).toBe(rows.length);
     for (const id of [smallCalls, everyone]) expect(rows.filter((r) => r.call.id === id).map((r) => r.comune.istat).sort()).toEqual(OFFICE);
     const bagnolo = rows.find((r) => r.call.id === everyone && r.comune.istat === '019005')!;
-    expect(bagnolo).toMatchObject({ comune: { name: 'Bagnolo Cremasco' }, verdict: 'eligible', amount: { max: 32589 } });
+    expect(bagnolo).toMatchObject({ comune: { name: 'Bagnolo Cremasco' }, call: { demo: false }, verdict: 'eligible', amount: { max: 32589 } });
     // By deadline first: the call closing in 20 days before the one closing in 2030.
     const deadlines = rows.map((r) => r.call.nextDeadline ?? '9999');
     expect(deadlines).toEqual([...deadlines].sort());

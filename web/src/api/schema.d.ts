@@ -3348,6 +3348,8 @@ export interface components {
                 status: string;
                 /** Format: date-time */
                 nextDeadline: string | null;
+                /** @description Bando dimostrativo (di esempio, non reale), dal catalogo caricato con `seed demo` */
+                demo: boolean;
             };
             /** @enum {string} */
             verdict: "eligible" | "eligible_via_aggregation";

@@ -8,7 +8,7 @@ import { Nullable } from '../../shared/schema.ts';
 import type { Principal } from '../auth/permissions.ts';
 import { comuniOfUser } from '../auth/principal.queries.ts';
 import type { Clock } from '../calls/calls.queries.ts';
-import { PROGRAMME_KINDS } from '../calls/calls.schemas.ts';
+import { PROGRAMME_KINDS, Demo } from '../calls/calls.schemas.ts';
 import { OPEN_STATUSES, opportunityRows, ROW_SORTS, type OpportunityRow, type RowFilter, type ServedComune } from './my-opportunities.ts';
 
 const VERDICTS = ['eligible', 'eligible_via_aggregation'];
@@ -16,7 +16,7 @@ const ServedComuneSchema = Type.Object({ istat: Type.String(), name: Type.String
 const MyOpportunity = Type.Object(
   {
     comune: ServedComuneSchema,
-    call: Type.Object({ id: Type.String({ format: 'uuid' }), title: Type.String(), issuer: Type.String(), programme: Type.String(), measureCode: Nullable(Type.String()), themes: Type.Array(Type.String()), status: Type.String(), nextDeadline: Nullable(Type.String({ format: 'date-time' })) }),
+    call: Type.Object({ id: Type.String({ format: 'uuid' }), title: Type.String(), issuer: Type.String(), programme: Type.String(), measureCode: Nullable(Type.String()), themes: Type.Array(Type.String()), status: Type.String(), nextDeadline: Nullable(Type.String({ format: 'date-time' })), demo: Demo }),
     verdict: Type.String({ enum: VERDICTS }),
     score: Type.Integer({ minimum: 0, maximum: 100, format: 'int32' }),
     amount: Nullable(Type.Object({ min: Type.Number({ format: 'double' }), max: Type.Number({ format: 'double' }), basis: Type.String() })),
