@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { callInput, daysFromNow } from '../helpers/calls.ts';
 import { loginAs } from '../helpers/identity.ts';
 import { waitFor } from '../helpers/processes.ts';
-import { axeViolations, CHROMIUM, launchBrowser, overflowOnPhone, screenshot, watchConsole } from './browser.ts';
+import { openPage, axeViolations, CHROMIUM, launchBrowser, overflowOnPhone, screenshot, watchConsole } from './browser.ts';
 import { startE2eServer, type E2eServer } from './server.ts';
 
 const PASSWORD = 'Cruscotto-Demo-2026';
@@ -32,9 +32,7 @@ beforeAll(async () => {
   await editor.post(`/api/v1/calls/${body.id}/publish`).set('x-csrf-token', editor.csrf).expect(200);
   await waitFor(async () => (await server.db.selectFrom('matches').select('comune_istat').where('call_id', '=', body.id).where('comune_istat', 'in', OFFICE).execute()).length === OFFICE.length, 20_000, 'the call to be matched');
   browser = await launchBrowser();
-  const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, acceptDownloads: true, locale: 'it-IT', timezoneId: 'Europe/Rome' });
-  page = await context.newPage();
-  page.setDefaultTimeout(10_000);
+  page = await openPage(browser);
   consoleErrors = watchConsole(page);
 }, 120_000);
 

@@ -3,7 +3,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { waitFor } from '../helpers/processes.ts';
-import { axeViolations, CHROMIUM, launchBrowser, overflowOnPhone, screenshot, watchConsole } from './browser.ts';
+import { openPage, axeViolations, CHROMIUM, launchBrowser, overflowOnPhone, screenshot, watchConsole } from './browser.ts';
 import { startE2eServer, type E2eServer } from './server.ts';
 
 const PASSWORD = 'Cruscotto-Demo-2026';
@@ -38,9 +38,7 @@ beforeAll(async () => {
   const { seedDemo } = await import('../../seeds/demo.ts');
   await seedDemo(server.db);
   browser = await launchBrowser();
-  const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'it-IT', timezoneId: 'Europe/Rome', acceptDownloads: true });
-  page = await context.newPage();
-  page.setDefaultTimeout(10_000);
+  page = await openPage(browser);
   watched = watchConsole(page);
 }, 120_000);
 

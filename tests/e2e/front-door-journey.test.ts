@@ -3,7 +3,7 @@ import { existsSync } from 'node:fs';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { waitFor } from '../helpers/processes.ts';
-import { axeViolations, CHROMIUM, launchBrowser, overflowOnPhone, screenshot, watchConsole } from './browser.ts';
+import { openPage, axeViolations, CHROMIUM, launchBrowser, overflowOnPhone, screenshot, watchConsole } from './browser.ts';
 import { startE2eServer, type E2eServer } from './server.ts';
 
 const CREMA = '019035';
@@ -36,9 +36,7 @@ beforeAll(async () => {
   const matched = () => server.db.selectFrom('matches').select((eb) => eb.fn.countAll<number>().as('n')).where('comune_istat', '=', CREMA).executeTakeFirstOrThrow();
   await waitFor(async () => Number((await matched()).n) >= 5, 30_000, 'the demo calls to be matched to Crema');
   browser = await launchBrowser();
-  const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'it-IT', timezoneId: 'Europe/Rome' });
-  page = await context.newPage();
-  page.setDefaultTimeout(10_000);
+  page = await openPage(browser, { acceptDownloads: false });
   consoleErrors = watchConsole(page);
 }, 120_000);
 

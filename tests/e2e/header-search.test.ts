@@ -2,7 +2,7 @@
 import { existsSync } from 'node:fs';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CHROMIUM, launchBrowser, screenshot } from './browser.ts';
+import { openPage, CHROMIUM, launchBrowser, screenshot } from './browser.ts';
 import { startE2eServer, type E2eServer } from './server.ts';
 
 const canRun = existsSync(CHROMIUM);
@@ -25,8 +25,7 @@ beforeAll(async () => {
   if (!canRun) return;
   server = await startE2eServer();
   browser = await launchBrowser();
-  page = await (await browser.newContext({ locale: 'it-IT', timezoneId: 'Europe/Rome' })).newPage();
-  page.setDefaultTimeout(10_000);
+  page = await openPage(browser, { viewport: { width: 1280, height: 720 }, acceptDownloads: false });
 }, 120_000);
 
 afterAll(async () => {

@@ -3,7 +3,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort } from '../../server/src/plugins/db/embedded.ts';
 import { startSpidLikeProvider, type SpidAccount } from '../helpers/oidc-provider.ts';
-import { axeViolations, CHROMIUM, launchBrowser, screenshot, watchConsole } from './browser.ts';
+import { openPage, axeViolations, CHROMIUM, launchBrowser, screenshot, watchConsole } from './browser.ts';
 import { startE2eServer, type E2eServer } from './server.ts';
 
 const canRun = existsSync(CHROMIUM);
@@ -28,8 +28,7 @@ beforeAll(async () => {
   // An administrator linked Giulia's SPID identity to her account.
   await server.db.updateTable('users').set({ oidc_issuer: provider.issuer, oidc_subject: giulia.sub }).where('email', '=', 'rtd.crema@demo.cruscotto.it').execute();
   browser = await launchBrowser();
-  page = await (await browser.newContext({ locale: 'it-IT', timezoneId: 'Europe/Rome' })).newPage();
-  page.setDefaultTimeout(10_000);
+  page = await openPage(browser, { viewport: { width: 1280, height: 720 }, acceptDownloads: false });
   watched = watchConsole(page);
 }, 120_000);
 

@@ -6,7 +6,7 @@ import { callInput, daysFromNow } from '../helpers/calls.ts';
 import { loginAs, type Agent } from '../helpers/identity.ts';
 import { waitFor } from '../helpers/processes.ts';
 import { startSmtpSink, type SmtpSink } from '../helpers/smtp-sink.ts';
-import { axeViolations, CHROMIUM, launchBrowser, overflowOnPhone, screenshot, watchConsole } from './browser.ts';
+import { openPage, axeViolations, CHROMIUM, launchBrowser, overflowOnPhone, screenshot, watchConsole } from './browser.ts';
 import { startE2eServer, type E2eServer } from './server.ts';
 
 const PASSWORD = 'Cruscotto-Demo-2026';
@@ -63,9 +63,7 @@ beforeAll(async () => {
   editor = await loginAs(server.server.app, 'redazione@demo.cruscotto.it', PASSWORD);
   await publish('Servizi digitali per i comuni lombardi');
   browser = await launchBrowser();
-  const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, acceptDownloads: true, locale: 'it-IT', timezoneId: 'Europe/Rome' });
-  page = await context.newPage();
-  page.setDefaultTimeout(10_000);
+  page = await openPage(browser);
   consoleErrors = watchConsole(page);
 }, 120_000);
 
