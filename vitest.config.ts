@@ -1,11 +1,16 @@
+import { createRequire } from 'node:module';
+import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import vue from '@vitejs/plugin-vue';
 import { defineConfig } from 'vitest/config';
+import { icons } from './web/build/icons';
+
+const sprite = resolve(dirname(createRequire(resolve('web/package.json')).resolve('bootstrap-italia/package.json')), 'dist/svg/sprites.svg');
 
 export default defineConfig({
   // The SPA's component tests (tests/web) import .vue files and the web app's `@/` paths.
-  plugins: [vue()],
-  resolve: { alias: { '@': fileURLToPath(new URL('./web/src', import.meta.url)), '@bi-sprite?url': fileURLToPath(new URL('./tests/web/sprite-stub.ts', import.meta.url)) } },
+  plugins: [vue(), icons(sprite)],
+  resolve: { alias: { '@': fileURLToPath(new URL('./web/src', import.meta.url)) } },
   test: {
     include: ['tests/**/*.test.ts', 'server/src/**/*.test.ts'],
     globalSetup: ['tests/setup/global-setup.ts'],

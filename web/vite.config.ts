@@ -4,23 +4,25 @@ import { createRequire } from 'node:module';
 import { defineConfig } from 'vite';
 import vue from '@vitejs/plugin-vue';
 import { precompress } from './build/precompress';
+import { purgeTheme } from './build/purge-theme';
+import { icons } from './build/icons';
 
 const require = createRequire(import.meta.url);
 const bootstrapItalia = dirname(require.resolve('bootstrap-italia/package.json'));
 // Bootstrap Italia's SCSS imports Splide's sources, which Splide's `exports` do not list.
 const splide = resolve(dirname(createRequire(resolve(bootstrapItalia, 'package.json')).resolve('@splidejs/splide')), '../..');
 
-export default defineConfig({
-  plugins: [vue(), precompress()],
+export default defineConfig(({ command }) => ({
+  plugins: [vue(), icons(resolve(bootstrapItalia, 'dist/svg/sprites.svg')), precompress()],
   resolve: {
     alias: [
       { find: '@bi-fonts', replacement: resolve(bootstrapItalia, 'dist/fonts') },
-      { find: /^@bi-sprite(?=\?|$)/, replacement: resolve(bootstrapItalia, 'dist/svg/sprites.svg') },
       { find: '@splidejs/splide/src', replacement: resolve(splide, 'src') },
       { find: '@', replacement: fileURLToPath(new URL('./src', import.meta.url)) },
     ],
   },
   css: {
+    postcss: { plugins: command === 'build' && !process.env.NO_PURGE ? [purgeTheme(fileURLToPath(new URL('.', import.meta.url)))] : [] },
     preprocessorOptions: {
       // Bootstrap Italia 2.x still uses @import and global functions.
       scss: { quietDeps: true, silenceDeprecations: ['import', 'global-builtin', 'color-functions', 'mixed-decls', 'legacy-js-api'] },
@@ -31,4 +33,4 @@ export default defineConfig({
     proxy: { '/api': { target: process.env.API_URL ?? 'http://127.0.0.1:3000', changeOrigin: false } },
   },
   build: { outDir: 'dist', emptyOutDir: true, sourcemap: false, assetsInlineLimit: 0, manifest: true },
-});
+}));

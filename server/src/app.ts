@@ -8,6 +8,7 @@ import { loggerOptions, redactedUrl, requestIdOptions } from './plugins/logging.
 import { openApiPlugin } from './plugins/openapi.ts';
 import type { JobQueue } from './plugins/queue.ts';
 import { createMailer, type Mailer } from './plugins/mail.ts';
+import { compressionPlugin } from './plugins/compression.ts';
 import { securityPlugin } from './plugins/security.ts';
 import { authPlugin } from './plugins/auth.ts';
 import { controlCharactersPlugin } from './plugins/control-characters.ts';
@@ -168,6 +169,7 @@ export async function buildApp(config: Readonly<Config>, services: AppServices):
 
   await app.register(errorHandlerPlugin);
   await app.register(securityPlugin);
+  await app.register(compressionPlugin);
   await app.register(openApiPlugin);
   await app.register(authPlugin);
   // After the access check (its preValidation hook runs first), before any route sees a string.

@@ -1,5 +1,6 @@
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { brotliDecompressSync } from 'node:zlib';
 import request from 'supertest';
 import { describe, expect, it } from 'vitest';
 import { webDistDir } from '../../server/src/paths.ts';
@@ -32,5 +33,18 @@ describe('the SPA as a browser downloads it', () => {
       expect(res.status, path).toBe(200);
       expect(res.headers['cache-control'], path).toBe('no-cache');
     }
+  });
+
+  it('compresses API answers for clients that accept it, and leaves small ones as they are', async () => {
+    const plain = await request(ctx.app.server).get('/api/v1/themes').set('accept-encoding', 'identity').expect(200);
+    expect(plain.headers['content-encoding']).toBeUndefined();
+    // inject() hands over the bytes as sent; supertest would decompress them.
+    const br = await ctx.app.inject({ url: '/api/v1/themes', headers: { 'accept-encoding': 'br, gzip' } });
+    expect(br.headers['content-encoding']).toBe('br');
+    expect(br.headers.vary).toContain('accept-encoding');
+    expect(br.rawPayload.length).toBeLessThan(Buffer.byteLength(plain.text) / 3);
+    expect(JSON.parse(brotliDecompressSync(br.rawPayload).toString('utf8'))).toEqual(plain.body);
+    const small = await request(ctx.app.server).get('/api/v1/status').set('accept-encoding', 'br, gzip').expect(200);
+    expect(small.headers['content-encoding']).toBeUndefined();
   });
 });

@@ -4,7 +4,7 @@ declare module '*.vue' {
   const component: DefineComponent<object, object, unknown>;
   export default component;
 }
-declare module '@bi-sprite?url' {
-  const url: string;
-  export default url;
+declare module 'virtual:icons' {
+  const icons: Record<import('./components/icon-names').IconName, { viewBox: string; body: string }>;
+  export default icons;
 }

@@ -1,5 +1,5 @@
 import { nextTick } from 'vue';
-import { createRouter, createWebHistory } from 'vue-router';
+import { createRouter, createWebHistory, START_LOCATION } from 'vue-router';
 import { useSessionStore } from '@/stores/session';
 import HomeView from '@/views/HomeView.vue';
 import OpportunitiesView from '@/views/OpportunitiesView.vue';
@@ -44,12 +44,16 @@ export const router = createRouter({
     { path: '/non-autorizzato', name: 'forbidden', component: () => import('@/views/NotFoundView.vue'), meta: { title: 'Accesso non consentito' } },
     { path: '/:pathMatch(.*)*', name: 'not-found', component: () => import('@/views/NotFoundView.vue'), meta: { title: 'Pagina non trovata' } },
   ],
-  scrollBehavior: (_to, _from, saved) => saved ?? { top: 0 },
+  // The first page of a visit keeps the browser's own scroll position: scrolling it would force a layout
+  // of the page being drawn.
+  scrollBehavior: (_to, from, saved) => saved ?? (from === START_LOCATION ? false : { top: 0 }),
 });
 
 router.beforeEach(async (to) => {
   const session = useSessionStore();
-  if (!session.loaded) await session.load();
+  const checked = session.ensureLoaded();
+  if (to.meta.private || to.meta.permission || session.maybeSignedIn()) await checked;
+  else checked.catch(() => undefined);
   if (to.meta.private && !session.me) return { name: 'login', query: { next: to.fullPath } };
   if (to.meta.permission && !session.can(to.meta.permission)) return { name: 'forbidden' };
   return true;

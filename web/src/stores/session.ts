@@ -2,6 +2,26 @@ import { defineStore } from 'pinia';
 import { computed, ref } from 'vue';
 import { api, forgetCsrfToken, unwrap, type Schemas } from '@/api/client';
 
+/** Remembered in the browser after a session check found someone signed in (see `ensureLoaded`). */
+const SIGNED_IN_HINT = 'cruscotto:signed-in';
+
+function remember(signedIn: boolean): void {
+  try {
+    if (signedIn) localStorage.setItem(SIGNED_IN_HINT, '1');
+    else localStorage.removeItem(SIGNED_IN_HINT);
+  } catch {
+    // Storage refused (private browsing, quota): every page then waits for the session check.
+  }
+}
+
+function remembered(): boolean {
+  try {
+    return localStorage.getItem(SIGNED_IN_HINT) === '1';
+  } catch {
+    return true;
+  }
+}
+
 export interface ComuneChoice {
   istat: string;
   name: string;
@@ -13,11 +33,29 @@ export const useSessionStore = defineStore('session', () => {
   const loaded = ref(false);
   const comuni = ref<ComuneChoice[]>([]);
 
+  let checking: Promise<void> | null = null;
+
   async function load() {
     me.value = (await unwrap(api.GET('/api/v1/auth/session'))).me;
     comuni.value = me.value ? await comuniOf(me.value) : [];
     loaded.value = true;
+    remember(me.value !== null);
   }
+
+  /** The first session check of the page, shared by every caller; a failed check is tried again next time. */
+  function ensureLoaded(): Promise<void> {
+    checking ??= load().catch((error: unknown) => {
+      checking = null;
+      throw error;
+    });
+    return checking;
+  }
+
+  /**
+   * Whether this browser was signed in at its last session check. Only then does a public page wait
+   * for the check before drawing: an anonymous visitor sees the page one round trip sooner.
+   */
+  const maybeSignedIn = () => me.value !== null || remembered();
 
   async function login(email: string, password: string) {
     forgetCsrfToken();
@@ -31,11 +69,12 @@ export const useSessionStore = defineStore('session', () => {
     forgetCsrfToken();
     me.value = null;
     comuni.value = [];
+    remember(false);
   }
 
   const can = (permission: string) => me.value?.permissions.includes(permission) ?? false;
   const role = computed(() => me.value?.user.role ?? null);
-  return { me, loaded, comuni, role, load, login, logout, can };
+  return { me, loaded, comuni, role, load, ensureLoaded, maybeSignedIn, login, logout, can };
 });
 
 /** The comuni a user serves, with their names: directly, or through an associated office. */

@@ -1,1 +1,0 @@
-export default '/sprites.svg';
