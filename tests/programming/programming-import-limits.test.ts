@@ -29,7 +29,7 @@ describe('POST /api/v1/comuni/:istat/programming/import, values out of range', (
     expect(res.body).toMatchObject({ read: 3, created: 1 });
     expect(res.body.rejected).toEqual([
       { line: 2, reason: 'costo stimato non valido: "1e309" (es. 12500,00)' },
-      { line: 3, reason: "costo stimato fuori dall'intervallo ammesso (massimo 100.000.000.000 euro): \"999.999.999.999.999,99\"" },
+      { line: 3, reason: "costo stimato fuori dall'intervallo ammesso (da 0 a 100.000.000.000 euro): \"999.999.999.999.999,99\"" },
     ]);
     expect(await codes()).toEqual(['PT-OK']);
   });
@@ -43,7 +43,7 @@ describe('POST /api/v1/comuni/:istat/programming/import, values out of range', (
     );
     expect(res.status).toBe(200);
     expect(res.body.rejected).toEqual([
-      { line: 2, reason: `costo stimato fuori dall'intervallo ammesso (massimo 100.000.000.000 euro): "${'9'.repeat(60)}…" (400 caratteri)` },
+      { line: 2, reason: `costo stimato fuori dall'intervallo ammesso (da 0 a 100.000.000.000 euro): "${'9'.repeat(60)}…" (400 caratteri)` },
       { line: 3, reason: `temi: un valore supera i 100 caratteri: "${'t'.repeat(60)}…" (5000 caratteri)` },
       { line: 4, reason: 'troppi temi: 11 (massimo 10)' },
     ]);
