@@ -49,6 +49,18 @@ describe('POST /api/v1/comuni/:istat/programming/import, values out of range', (
     ]);
   });
 
+  it('rejects a code holding a semicolon, a tab or a line break, which the form refuses too', async () => {
+    const res = await importFile(HEADER, '"PT;1";Punto e virgola;;sicurezza;2026;2026;', '"PT\t2";Tabulazione;;sicurezza;2026;2026;', '"PT\n3";A capo;;sicurezza;2026;2026;');
+    expect(res.body.rejected).toEqual([
+      { line: 2, reason: 'codice non valido: non può contenere punto e virgola, tabulazioni né andare a capo: "PT;1"' },
+      { line: 3, reason: 'codice non valido: non può contenere punto e virgola, tabulazioni né andare a capo: "PT\t2"' },
+      { line: 4, reason: 'codice non valido: non può contenere punto e virgola, tabulazioni né andare a capo: "PT\n3"' },
+    ]);
+    const form = await rtd.post(`/api/v1/comuni/${CREMA}/programming`).set('x-csrf-token', rtd.csrf).send({ code: 'PT\t2', title: 'Tabulazione', themes: ['sicurezza'], startYear: 2026, endYear: 2026 });
+    expect(form.status).toBe(400);
+    expect(form.body.errors.map((e: { field: string }) => e.field)).toContain('body.code');
+  });
+
   it('drops NUL and other control characters from the cells instead of answering 500', async () => {
     const res = await importFile(HEADER, 'PT-NUL;Back\u0000up\u001b in cloud;"Righe\r\ncon\u0000 a capo";sicurezza;2026;2026;');
     expect(res.status).toBe(200);

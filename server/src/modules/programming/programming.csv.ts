@@ -8,6 +8,7 @@ import { csvEuros, toCsv } from '../../shared/csv-write.ts';
 
 /** The template's columns, in order; README "Programmazione: il modello CSV" documents them. */
 export const COLUMNS = ['codice', 'titolo', 'descrizione', 'temi', 'anno_inizio', 'anno_fine', 'costo_stimato', 'priorita', 'stato', 'stato_finanziamento', 'cup_finanziamenti'] as const;
+const CODE = new RegExp(ITEM_CODE_PATTERN, 'u');
 const REQUIRED = ['codice', 'titolo', 'temi', 'anno_inizio', 'anno_fine'];
 
 const PRIORITY: Record<string, ProgrammingPriority> = { alta: 'high', media: 'medium', bassa: 'low' };
@@ -62,7 +63,7 @@ export function parseItemRow(c: (name: (typeof COLUMNS)[number]) => string): Csv
   const code = c('codice').trim();
   if (!code) throw new RowError("codice mancante: serve a riconoscere l'intervento alle importazioni successive");
   if (code.length > ITEM_LIMITS.code) throw new RowError(`codice troppo lungo (massimo ${ITEM_LIMITS.code} caratteri): ${shown(code)}`);
-  if (!new RegExp(ITEM_CODE_PATTERN).test(code)) throw new RowError(`codice non valido: non può contenere punto e virgola né andare a capo: ${shown(code)}`);
+  if (!CODE.test(code)) throw new RowError(`codice non valido: non può contenere punto e virgola, tabulazioni né andare a capo: ${shown(code)}`);
   const title = c('titolo').trim();
   if (!title) throw new RowError('titolo mancante');
   if (title.length > 300) throw new RowError('titolo troppo lungo (massimo 300 caratteri)');

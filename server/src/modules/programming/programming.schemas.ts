@@ -7,8 +7,8 @@ export const FUNDING_STATUSES = ['unfunded', 'partly_funded', 'funded'] as const
 
 /** The limits of an item, for the JSON body and the CSV template alike (`estimated_cost` is numeric(14, 2)). */
 export const ITEM_LIMITS = { estimatedCost: 1e11, themes: 10, themeCode: 100, fundings: 20, code: 40 } as const;
-/** A code fits on one CSV cell without quoting rules: no `;`, no line break. */
-export const ITEM_CODE_PATTERN = '^[^;\\r\\n]+$';
+/** A code is one plain token of a CSV cell: no `;`, no tab, line break or other control character. */
+export const ITEM_CODE_PATTERN = '^[^;\\u0000-\\u001F\\u007F]+$';
 
 const Year = Type.Integer({ minimum: 2000, maximum: 2100, format: 'int32' });
 const ThemeCodes = Type.Array(Type.String({ maxLength: ITEM_LIMITS.themeCode }), { minItems: 1, maxItems: ITEM_LIMITS.themes, uniqueItems: true, description: 'Codici dei temi (vocabolario /themes)' });
