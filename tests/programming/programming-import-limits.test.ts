@@ -29,7 +29,7 @@ describe('POST /api/v1/comuni/:istat/programming/import, values out of range', (
     expect(res.body).toMatchObject({ read: 3, created: 1 });
     expect(res.body.rejected).toEqual([
       { line: 2, reason: 'costo stimato non valido: "1e309" (es. 12500,00)' },
-      { line: 3, reason: "costo stimato fuori dall'intervallo ammesso (massimo 100.000.000.000 euro): \"999.999.999.999.999,99\"" },
+      { line: 3, reason: "costo stimato fuori dall'intervallo ammesso (da 0 a 100.000.000.000 euro): \"999.999.999.999.999,99\"" },
     ]);
     expect(await codes()).toEqual(['PT-OK']);
   });
@@ -43,10 +43,22 @@ describe('POST /api/v1/comuni/:istat/programming/import, values out of range', (
     );
     expect(res.status).toBe(200);
     expect(res.body.rejected).toEqual([
-      { line: 2, reason: `costo stimato fuori dall'intervallo ammesso (massimo 100.000.000.000 euro): "${'9'.repeat(60)}…" (400 caratteri)` },
+      { line: 2, reason: `costo stimato fuori dall'intervallo ammesso (da 0 a 100.000.000.000 euro): "${'9'.repeat(60)}…" (400 caratteri)` },
       { line: 3, reason: `temi: un valore supera i 100 caratteri: "${'t'.repeat(60)}…" (5000 caratteri)` },
       { line: 4, reason: 'troppi temi: 11 (massimo 10)' },
     ]);
+  });
+
+  it('rejects a code holding a semicolon, a tab or a line break, which the form refuses too', async () => {
+    const res = await importFile(HEADER, '"PT;1";Punto e virgola;;sicurezza;2026;2026;', '"PT\t2";Tabulazione;;sicurezza;2026;2026;', '"PT\n3";A capo;;sicurezza;2026;2026;');
+    expect(res.body.rejected).toEqual([
+      { line: 2, reason: 'codice non valido: non può contenere punto e virgola, tabulazioni né andare a capo: "PT;1"' },
+      { line: 3, reason: 'codice non valido: non può contenere punto e virgola, tabulazioni né andare a capo: "PT\t2"' },
+      { line: 4, reason: 'codice non valido: non può contenere punto e virgola, tabulazioni né andare a capo: "PT\n3"' },
+    ]);
+    const form = await rtd.post(`/api/v1/comuni/${CREMA}/programming`).set('x-csrf-token', rtd.csrf).send({ code: 'PT\t2', title: 'Tabulazione', themes: ['sicurezza'], startYear: 2026, endYear: 2026 });
+    expect(form.status).toBe(400);
+    expect(form.body.errors.map((e: { field: string }) => e.field)).toContain('body.code');
   });
 
   it('drops NUL and other control characters from the cells instead of answering 500', async () => {

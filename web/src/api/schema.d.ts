@@ -2082,7 +2082,7 @@ export interface components {
             };
         };
         ProgrammingItemInput: {
-            /** @description Codice dato dal comune, es. PT-2026-01: riconosce l’intervento nelle importazioni CSV */
+            /** @description Codice dato dal comune, es. PT-2026-01: riconosce l’intervento nelle importazioni CSV. Se manca: per un nuovo intervento viene generato (PT-<anno di inizio>-<numero>), in una modifica resta quello attuale */
             code?: string | null;
             title: string;
             description?: string | null;
@@ -2119,7 +2119,8 @@ export interface components {
             /** Format: uuid */
             id: string;
             istat: string;
-            code: string | null;
+            /** @description Unico nel comune */
+            code: string;
             title: string;
             description: string | null;
             themes: string[];

@@ -3,11 +3,12 @@ import { RowError, shown } from '../comuni/import-report.ts';
 import { parseEuros, formatNumber } from '../../shared/euros.ts';
 import type { ProgrammingItem } from './programming.mappers.ts';
 import type { ItemValues } from './programming.service.ts';
-import { ITEM_LIMITS } from './programming.schemas.ts';
+import { ITEM_CODE_PATTERN, ITEM_LIMITS } from './programming.schemas.ts';
 import { csvEuros, toCsv } from '../../shared/csv-write.ts';
 
 /** The template's columns, in order; README "Programmazione: il modello CSV" documents them. */
 export const COLUMNS = ['codice', 'titolo', 'descrizione', 'temi', 'anno_inizio', 'anno_fine', 'costo_stimato', 'priorita', 'stato', 'stato_finanziamento', 'cup_finanziamenti'] as const;
+const CODE = new RegExp(ITEM_CODE_PATTERN, 'u');
 const REQUIRED = ['codice', 'titolo', 'temi', 'anno_inizio', 'anno_fine'];
 
 const PRIORITY: Record<string, ProgrammingPriority> = { alta: 'high', media: 'medium', bassa: 'low' };
@@ -31,9 +32,11 @@ function year(raw: string, what: string): number {
 
 /** The estimated cost, in cents at most, up to the API's maximum (which fits the column). */
 export function euros(raw: string): number | null {
-  const value = parseEuros(raw);
+  const outOfRange = `costo stimato fuori dall'intervallo ammesso (da 0 a ${formatNumber(ITEM_LIMITS.estimatedCost)} euro): ${shown(raw)}`;
+  const negative = raw.replace(/[€\s]/g, '').startsWith('-');
+  const value = parseEuros(negative ? raw.replace('-', '') : raw);
   if (Number.isNaN(value) || (value !== null && Math.round(value * 100) !== value * 100)) throw new RowError(`costo stimato non valido: ${shown(raw)} (es. 12500,00)`);
-  if (value !== null && value > ITEM_LIMITS.estimatedCost) throw new RowError(`costo stimato fuori dall'intervallo ammesso (massimo ${formatNumber(ITEM_LIMITS.estimatedCost)} euro): ${shown(raw)}`);
+  if (value !== null && ((negative && value > 0) || value > ITEM_LIMITS.estimatedCost)) throw new RowError(outOfRange);
   return value;
 }
 
@@ -59,7 +62,8 @@ export function missingColumns(header: string[]): string[] {
 export function parseItemRow(c: (name: (typeof COLUMNS)[number]) => string): CsvItem {
   const code = c('codice').trim();
   if (!code) throw new RowError("codice mancante: serve a riconoscere l'intervento alle importazioni successive");
-  if (code.length > 40) throw new RowError(`codice troppo lungo (massimo 40 caratteri): ${shown(code)}`);
+  if (code.length > ITEM_LIMITS.code) throw new RowError(`codice troppo lungo (massimo ${ITEM_LIMITS.code} caratteri): ${shown(code)}`);
+  if (!CODE.test(code)) throw new RowError(`codice non valido: non può contenere punto e virgola, tabulazioni né andare a capo: ${shown(code)}`);
   const title = c('titolo').trim();
   if (!title) throw new RowError('titolo mancante');
   if (title.length > 300) throw new RowError('titolo troppo lungo (massimo 300 caratteri)');
@@ -87,7 +91,7 @@ export function renderCsv(items: ProgrammingItem[]): string {
   return toCsv(
     COLUMNS,
     items.map((item) => [
-      item.code ?? '',
+      item.code,
       item.title,
       item.description ?? '',
       item.themes.join(', '),

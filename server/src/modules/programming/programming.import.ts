@@ -1,11 +1,11 @@
 import type { FastifyRequest } from 'fastify';
-import type { Kysely } from 'kysely';
+import type { Kysely, Transaction } from 'kysely';
 import type { Database } from '../../plugins/db/schema.ts';
 import { unprocessable } from '../../plugins/errors/problem.ts';
 import { decodeText, parseCsv, sniffDelimiter, unneutralised } from '../../shared/csv.ts';
 import { emptyReport, RowError, type ImportOptions, type ImportReport } from '../comuni/import-report.ts';
 import { COLUMNS, missingColumns, parseItemRow } from './programming.csv.ts';
-import { allItems, awardIdsByCup } from './programming.queries.ts';
+import { allItems, awardIdsByCup, lockItemCodes } from './programming.queries.ts';
 import { checkItem, createItem, replaceItem } from './programming.service.ts';
 
 /**
@@ -27,27 +27,13 @@ export async function importProgramming(db: Kysely<Database>, request: FastifyRe
   const report = emptyReport('programmazione-csv', encoding);
 
   await db.transaction().execute(async (trx) => {
-    const existing = new Map((await allItems(trx, istat)).filter((item) => item.code).map((item) => [item.code!, item.id]));
-    const awardByCup = await awardIdsByCup(trx, istat);
-    const seen = new Set<string>();
+    // Taken before reading the codes: an item added meanwhile through the form cannot take a code of the file.
+    await lockItemCodes(trx, istat);
+    const plan: Plan = { existing: new Map((await allItems(trx, istat)).map((item) => [item.code, item.id])), awardByCup: await awardIdsByCup(trx, istat), seen: new Set() };
     for (const row of rows) {
       report.read++;
       try {
-        // The export wrote formulas as text (`'=...`): reading them back gives what was exported.
-        const { values, cups } = parseItemRow((name: (typeof COLUMNS)[number]) => unneutralised(row.values[index.get(name) ?? -1] ?? ''));
-        if (seen.has(values.code!)) throw new RowError(`codice ${values.code} ripetuto nel file`);
-        seen.add(values.code!);
-        const unknownCup = cups.find((cup) => !awardByCup.has(cup));
-        if (unknownCup) throw new RowError(`il CUP ${unknownCup} non è tra i finanziamenti ottenuti dal comune`);
-        const item = { ...values, fundingAwardIds: cups.map((cup) => awardByCup.get(cup)!).sort() };
-        const errors = await checkItem(trx, istat, item, (name) => name);
-        if (errors.length > 0) throw new RowError(errors.map((e) => e.message).join(' '));
-        const id = existing.get(values.code!);
-        if (!id) {
-          await createItem(trx, request, istat, item);
-          report.created++;
-        } else if ((await replaceItem(trx, request, istat, id, item)).changed) report.updated++;
-        else report.unchanged++;
+        report[await importRow(trx, request, istat, plan, row.values.map(unneutralised), index)]++;
       } catch (error) {
         if (!(error instanceof RowError)) throw error;
         report.rejected.push({ line: row.line, reason: error.message });
@@ -57,3 +43,32 @@ export async function importProgramming(db: Kysely<Database>, request: FastifyRe
   });
   return report;
 }
+
+interface Plan {
+  /** Item ids by code, as the comune's plan was before the import. */
+  existing: Map<string, string>;
+  awardByCup: Map<string, string>;
+  /** Codes of the rows read so far. */
+  seen: Set<string>;
+}
+
+/** One row of the file applied to the plan. Every check comes before the first write: a rejected row writes nothing. */
+async function importRow(trx: Transaction<Database>, request: FastifyRequest | null, istat: string, plan: Plan, cells: string[], index: Map<string, number>) {
+  // The export wrote formulas as text (`'=...`): `cells` are already read back to what was exported.
+  const { values, cups } = parseItemRow((name: (typeof COLUMNS)[number]) => cells[index.get(name) ?? -1] ?? '');
+  const code = values.code!;
+  if (plan.seen.has(code)) throw new RowError(`codice ${code} ripetuto nel file`);
+  plan.seen.add(code);
+  const unknownCup = cups.find((cup) => !plan.awardByCup.has(cup));
+  if (unknownCup) throw new RowError(`il CUP ${unknownCup} non è tra i finanziamenti ottenuti dal comune`);
+  const item = { ...values, fundingAwardIds: cups.map((cup) => plan.awardByCup.get(cup)!).sort() };
+  const errors = await checkItem(trx, istat, item, (name) => name);
+  if (errors.length > 0) throw new RowError(errors.map((e) => e.message).join(' '));
+  const id = plan.existing.get(code);
+  if (!id) {
+    await createItem(trx, request, istat, item);
+    return 'created' as const;
+  }
+  return (await replaceItem(trx, request, istat, id, item)).changed ? ('updated' as const) : ('unchanged' as const);
+}
+

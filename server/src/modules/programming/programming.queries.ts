@@ -1,4 +1,4 @@
-import { sql, type Insertable, type Kysely } from 'kysely';
+import { sql, type Insertable, type Kysely, type Transaction } from 'kysely';
 import type { Database, ProgrammingFundingStatus, ProgrammingItemsTable, ProgrammingStatus } from '../../plugins/db/schema.ts';
 
 type Db = Kysely<Database>;
@@ -59,6 +59,28 @@ export async function listItems(db: Db, istat: string, filter: ItemFilter) {
 export const findItem = (db: Db, istat: string, id: string) => selectItems(db, istat).where('p.id', '=', id).executeTakeFirst();
 
 export const allItems = (db: Db, istat: string) => selectItems(db, istat).orderBy('p.start_year').orderBy('p.code').orderBy('p.title').execute();
+
+/** Codes the product gives items added without one: "PT-2026-03" (Piano Triennale, start year, number). */
+export const GENERATED_CODE_PREFIX = 'PT';
+
+/** Serialises the writes that pick codes for a comune's items, so two new items never take the same one. */
+export async function lockItemCodes(trx: Transaction<Database>, istat: string): Promise<void> {
+  await sql`select pg_advisory_xact_lock(hashtext(${`programming_items:${istat}`}))`.execute(trx);
+}
+
+/** The comune's next free generated code for items starting in `year`, after the highest one taken. */
+export async function nextItemCode(trx: Transaction<Database>, istat: string, year: number): Promise<string> {
+  const prefix = `${GENERATED_CODE_PREFIX}-${year}-`;
+  const { rows } = await sql<{ taken: string | null }>`
+    select max(substring(code from '^[A-Z]+-[0-9]{4}-([0-9]{1,9})$')::bigint) as taken
+      from programming_items where comune_istat = ${istat} and starts_with(code, ${prefix})
+  `.execute(trx);
+  return `${prefix}${String(Number(rows[0]?.taken ?? 0) + 1).padStart(2, '0')}`;
+}
+
+/** The comune's item that already uses `code`, if any. */
+export const itemWithCode = (db: Db, istat: string, code: string) =>
+  db.selectFrom('programming_items').select(['id', 'title']).where('comune_istat', '=', istat).where('code', '=', code).executeTakeFirst();
 
 export type ItemColumns = Omit<Insertable<ProgrammingItemsTable>, 'id' | 'comune_istat' | 'created_at' | 'updated_at' | 'created_by'>;
 

@@ -6,14 +6,21 @@ export const STATUSES = ['planned', 'in_progress', 'done', 'dropped'] as const;
 export const FUNDING_STATUSES = ['unfunded', 'partly_funded', 'funded'] as const;
 
 /** The limits of an item, for the JSON body and the CSV template alike (`estimated_cost` is numeric(14, 2)). */
-export const ITEM_LIMITS = { estimatedCost: 1e11, themes: 10, themeCode: 100, fundings: 20 } as const;
+export const ITEM_LIMITS = { estimatedCost: 1e11, themes: 10, themeCode: 100, fundings: 20, code: 40 } as const;
+/** A code is one plain token of a CSV cell: no `;`, no tab, line break or other control character. */
+export const ITEM_CODE_PATTERN = '^[^;\\u0000-\\u001F\\u007F]+$';
 
 const Year = Type.Integer({ minimum: 2000, maximum: 2100, format: 'int32' });
 const ThemeCodes = Type.Array(Type.String({ maxLength: ITEM_LIMITS.themeCode }), { minItems: 1, maxItems: ITEM_LIMITS.themes, uniqueItems: true, description: 'Codici dei temi (vocabolario /themes)' });
 
 export const ProgrammingItemInput = Type.Object(
   {
-    code: Type.Optional(Type.Union([Type.Null(), Type.String({ minLength: 1, maxLength: 40, pattern: '^[^;\\r\\n]+$', description: 'Codice dato dal comune, es. PT-2026-01: riconosce l\u2019intervento nelle importazioni CSV' })])),
+    code: Type.Optional(
+      Type.Union([
+        Type.Null(),
+        Type.String({ minLength: 1, maxLength: ITEM_LIMITS.code, pattern: ITEM_CODE_PATTERN, description: 'Codice dato dal comune, es. PT-2026-01: riconosce l\u2019intervento nelle importazioni CSV. Se manca: per un nuovo intervento viene generato (PT-<anno di inizio>-<numero>), in una modifica resta quello attuale' }),
+      ]),
+    ),
     title: Type.String({ minLength: 1, maxLength: 300 }),
     description: Type.Optional(Type.Union([Type.Null(), Type.String({ maxLength: 5000 })])),
     themes: ThemeCodes,
@@ -33,7 +40,7 @@ export const ProgrammingItemSchema = Type.Object(
   {
     id: Type.String({ format: 'uuid' }),
     istat: Type.String(),
-    code: Type.Union([Type.Null(), Type.String()]),
+    code: Type.String({ description: 'Unico nel comune' }),
     title: Type.String(),
     description: Type.Union([Type.Null(), Type.String()]),
     themes: Type.Array(Type.String()),

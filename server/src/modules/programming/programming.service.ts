@@ -2,15 +2,16 @@ import type { FastifyRequest } from 'fastify';
 import type { Kysely, Transaction } from 'kysely';
 import { diff, recordAudit } from '../../plugins/audit.ts';
 import type { Database, ProgrammingFundingStatus, ProgrammingPriority, ProgrammingStatus } from '../../plugins/db/schema.ts';
-import { notFound, unprocessable } from '../../plugins/errors/problem.ts';
+import { AppError, notFound, unprocessable } from '../../plugins/errors/problem.ts';
 import { notifyComuniChanged } from '../comuni/comuni.changes.ts';
 import { toProgrammingItem } from './programming.mappers.ts';
 import { unknownThemeMessage, unknownThemes } from '../themes/themes.service.ts';
-import { awardsOfComune, deleteItem, findItem, insertItem, replaceLinks, updateItem, type ItemColumns } from './programming.queries.ts';
+import { awardsOfComune, deleteItem, findItem, insertItem, itemWithCode, lockItemCodes, nextItemCode, replaceLinks, updateItem, type ItemColumns } from './programming.queries.ts';
 import type { ProgrammingItemInput } from './programming.schemas.ts';
 
 /** An item as the user states it, defaults applied: what is compared, stored and audited. */
 export interface ItemValues {
+  /** Null asks for the current code (an edit) or a generated one (a new item). */
   code: string | null;
   title: string;
   description: string | null;
@@ -45,7 +46,9 @@ export function valuesOf(input: ProgrammingItemInput): ItemValues {
   };
 }
 
-const columnsOf = (v: ItemValues): ItemColumns => ({
+type CodedValues = ItemValues & { code: string };
+
+const columnsOf = (v: CodedValues): ItemColumns => ({
   code: v.code,
   title: v.title,
   description: v.description,
@@ -68,7 +71,12 @@ export async function checkItem(db: Kysely<Database>, istat: string, v: ItemValu
   return errors;
 }
 
-async function assertValid(trx: Transaction<Database>, istat: string, values: ItemValues) {
+async function assertValid(trx: Transaction<Database>, istat: string, values: CodedValues, id: string | null) {
+  const owner = await itemWithCode(trx, istat, values.code);
+  if (owner && owner.id !== id) {
+    const message = `Il codice ${values.code} è già usato dall'intervento «${owner.title}»: scegline un altro.`;
+    throw new AppError(409, 'PROGRAMMING_CODE_TAKEN', message, [{ field: 'body.code', message }]);
+  }
   const errors = await checkItem(trx, istat, values, (name) => `body.${name}`);
   if (errors.length > 0) throw unprocessable('INVALID_PROGRAMMING_ITEM', errors.map((e) => e.message).join(' '), errors);
 }
@@ -78,8 +86,10 @@ function comparable(row: NonNullable<Awaited<ReturnType<typeof findItem>>>): Ite
   return { ...values, fundingAwardIds: fundings.map((f) => f.id).sort() } as ItemValues;
 }
 
-export async function createItem(trx: Transaction<Database>, request: FastifyRequest | null, istat: string, values: ItemValues) {
-  await assertValid(trx, istat, values);
+export async function createItem(trx: Transaction<Database>, request: FastifyRequest | null, istat: string, given: ItemValues) {
+  await lockItemCodes(trx, istat);
+  const values = { ...given, code: given.code ?? (await nextItemCode(trx, istat, given.startYear)) };
+  await assertValid(trx, istat, values, null);
   const id = await insertItem(trx, istat, columnsOf(values), request?.principal?.userId ?? null);
   await replaceLinks(trx, id, values.themes, values.fundingAwardIds);
   await recordAudit(trx, request, { action: 'programming.created', entity: 'programming_item', entityId: id, changes: { istat, title: values.title } });
@@ -88,10 +98,11 @@ export async function createItem(trx: Transaction<Database>, request: FastifyReq
 }
 
 /** Returns whether anything changed; an identical item is left untouched (and unaudited). */
-export async function replaceItem(trx: Transaction<Database>, request: FastifyRequest | null, istat: string, id: string, values: ItemValues) {
+export async function replaceItem(trx: Transaction<Database>, request: FastifyRequest | null, istat: string, id: string, given: ItemValues) {
   const before = await findItem(trx, istat, id);
   if (!before) throw notFound('PROGRAMMING_ITEM_NOT_FOUND', 'Intervento non trovato nella programmazione di questo comune.');
-  await assertValid(trx, istat, values);
+  const values = { ...given, code: given.code ?? before.code };
+  await assertValid(trx, istat, values, id);
   const changes = diff<Record<string, unknown>>({ ...comparable(before) }, { ...values });
   if (Object.keys(changes).length > 0) {
     await updateItem(trx, id, columnsOf(values), request?.principal?.userId ?? null);

@@ -219,7 +219,8 @@ export type ProgrammingFundingStatus = 'unfunded' | 'partly_funded' | 'funded';
 export interface ProgrammingItemsTable {
   id: Generated<string>;
   comune_istat: string;
-  code: string | null;
+  /** Unique per comune; generated (PT-<start year>-<nn>) when the user gives none. */
+  code: string;
   title: string;
   description: string | null;
   start_year: number;
