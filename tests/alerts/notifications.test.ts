@@ -95,8 +95,8 @@ describe('alert subscriptions', () => {
     expect(res.headers['content-type']).toContain('application/problem+json');
     expect(res.body.errors).toEqual([
       { field: 'body.themes', message: 'Il tema «astronautica» non esiste.' },
-      { field: 'body.comuni.1', message: 'Puoi seguire solo i comuni di cui sei RTD (019035 non lo è).' },
-      { field: 'body.comuni.2', message: 'Nessun comune con codice ISTAT 999999.' },
+      { field: 'body.comuni[1]', message: 'Puoi seguire solo i comuni di cui sei RTD (019035 non lo è).' },
+      { field: 'body.comuni[2]', message: 'Nessun comune con codice ISTAT 999999.' },
     ]);
     expect((await small.get('/api/v1/me/subscriptions')).body.email).toBe('weekly');
     const bad = await small.put('/api/v1/me/subscriptions').set('x-csrf-token', small.csrf).send({ comuni: [], email: 'hourly', inApp: true, themes: [], programmes: [], minScore: 120, eligibleOnly: false, reminderDays: [] });

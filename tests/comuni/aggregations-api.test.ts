@@ -46,8 +46,8 @@ describe('aggregations admin API', () => {
     const res = await send(admin, 'put', `/api/v1/aggregations/${id}`, { ...OFFICE, members: [{ istat: '999999' }, { istat: '019005', joinedOn: '2021-01-01', leftOn: '2020-01-01' }] });
     expect(res.status).toBe(422);
     expect(res.body.errors).toEqual([
-      { field: 'body.members.0.istat', message: 'Nessun comune con codice ISTAT 999999.' },
-      { field: 'body.members.1.leftOn', message: 'La data di uscita precede quella di ingresso (2021-01-01).' },
+      { field: 'body.members[0].istat', message: 'Nessun comune con codice ISTAT 999999.' },
+      { field: 'body.members[1].leftOn', message: 'La data di uscita precede quella di ingresso (2021-01-01).' },
     ]);
     expect((await request(ctx.app.server).get(`/api/v1/aggregations/${id}`)).body.members).toHaveLength(2);
     expect((await send(admin, 'post', '/api/v1/aggregations', { ...OFFICE, kind: 'lega', members: [] })).status).toBe(400);

@@ -195,7 +195,7 @@ describe.runIf(canRun)('editors in the browser', { timeout: 60_000 }, () => {
     await page.getByLabel('Nuova password').fill('Biblioteca-Crema-2026');
     await page.getByLabel('Ripeti la password').fill('Biblioteca-Crema-2025');
     await page.getByRole('button', { name: 'Attiva l’accesso' }).click();
-    await expect.poll(() => page.locator('#invitation-repeated-error').textContent()).toBe('Le due password non coincidono.');
+    await expect.poll(() => page.locator('#invitation-repeated-error').textContent()).toBe('Errore: Le due password non coincidono.');
     await expectAccessible('35-invito-errore');
     await page.getByLabel('Ripeti la password').fill('Biblioteca-Crema-2026');
     await page.getByRole('button', { name: 'Attiva l’accesso' }).click();

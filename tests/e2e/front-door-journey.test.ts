@@ -55,7 +55,7 @@ describe.runIf(canRun)('an anonymous visitor in the browser', { timeout: 60_000 
     expect(await cards.count()).toBeGreaterThan(3);
     const first = (await cards.first().textContent()) ?? '';
     expect(first).toMatch(/In scadenza|Aperto|In arrivo/);
-    expect(first).toMatch(/Scadenza:\s*\d{1,2} \w+ \d{4}, ore \d{2}:\d{2}/);
+    expect(first).toMatch(/Scadenza:\s*\S+ \d{1,2} \w+ \d{4}, ore \d{2}:\d{2}/);
     expect(first).not.toMatch(/in_scadenza|in_arrivo|\bpnrr\b|regionale/);
     const deadlines = await page.locator('.home-call time').evaluateAll((times) => times.map((t) => Date.parse(t.getAttribute('datetime')!)));
     expect(deadlines).toEqual([...deadlines].sort((a, b) => a - b));

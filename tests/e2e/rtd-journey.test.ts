@@ -173,7 +173,7 @@ describe.runIf(canRun)('an RTD in the browser', { timeout: 60_000 }, () => {
   it('shows a webhook address error next to its field, and the signing key in a dialog', async () => {
     await page.getByLabel('Indirizzo del webhook per Crema').fill('ftp://gestionale.crema.example.it');
     await page.getByRole('button', { name: 'Aggiungi il webhook' }).click();
-    await expect.poll(() => page.locator('#webhook-url-error').textContent()).toBe('Sono ammessi solo indirizzi http o https.');
+    await expect.poll(() => page.locator('#webhook-url-error').textContent()).toBe('Errore: Sono ammessi solo indirizzi http o https.');
     expect(await page.getByLabel('Indirizzo del webhook per Crema').getAttribute('aria-invalid')).toBe('true');
     await expectAccessible('09-webhook-errore');
     await page.getByLabel('Indirizzo del webhook per Crema').fill(`${server.url}/api/v1/status`);

@@ -84,7 +84,7 @@ describe('error contract', () => {
   it('names a missing required field', async () => {
     const res = await request(ctx.app.server).post('/api/v1/test-echo').send({ title: 'abc', amount: 1 });
     expectProblem(res, 400, 'VALIDATION_FAILED');
-    expect(res.body.errors).toEqual([{ field: 'body.closesOn', message: 'Il campo «closesOn» è obbligatorio.' }]);
+    expect(res.body.errors).toEqual([{ field: 'body.closesOn', message: 'Campo obbligatorio.' }]);
   });
 
   it('hides the cause of a 500 from the client and logs it', async () => {

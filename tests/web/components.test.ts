@@ -34,7 +34,7 @@ describe('OpportunityCard', () => {
     expect(screen.getByText('Stato del bando:').className).toContain('visually-hidden');
     expect(screen.getByText('In scadenza')).toBeTruthy();
     expect(screen.getByText('Solo in forma associata')).toBeTruthy();
-    expect(screen.getByText('5 dicembre 2026, ore 17:00').tagName).toBe('TIME');
+    expect(screen.getByText('sabato 5 dicembre 2026, ore 17:00').tagName).toBe('TIME');
     expect(screen.getByText(/mancano 12 giorni/)).toBeTruthy();
     expect(screen.getByText(/da 10\.000 € a 20\.000 €/)).toBeTruthy();
     expect(screen.getByText('Finanzia 2 dei tuoi interventi pianificati')).toBeTruthy();
@@ -141,8 +141,8 @@ describe('AppPagination', () => {
 describe('format', () => {
   it('writes a deadline with its Rome hour, and a size class in words', async () => {
     const { deadlineText, SIZE_CLASS_LABELS } = await import('@/composables/format');
-    expect(deadlineText('2027-01-29T11:00:00.000Z')).toBe('29 gennaio 2027, ore 12:00');
-    expect(deadlineText('2026-07-31T21:59:59.000Z')).toBe('31 luglio 2026, ore 23:59');
+    expect(deadlineText('2027-01-29T11:00:00.000Z')).toBe('venerdì 29 gennaio 2027, ore 12:00');
+    expect(deadlineText('2026-07-31T21:59:59.000Z')).toBe('venerdì 31 luglio 2026, ore 23:59');
     expect(SIZE_CLASS_LABELS['fino-5000']).toBe('fino a 5.000 abitanti');
   });
 

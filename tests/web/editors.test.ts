@@ -7,6 +7,7 @@ import BracketTableEditor from '@/components/BracketTableEditor.vue';
 import CallForm from '@/components/CallForm.vue';
 import CallRevisionPanel from '@/components/CallRevisionPanel.vue';
 import EligibilityRuleEditor from '@/components/EligibilityRuleEditor.vue';
+import { useFormErrors } from '@/composables/useFormErrors';
 
 // The API client keeps the fetch it finds when it is created: the fake one must be there first.
 const requests = vi.hoisted(() => {
@@ -28,7 +29,7 @@ const brackets = [
 
 describe('BracketTableEditor', () => {
   it('says nothing while the brackets cover every population once', () => {
-    render(BracketTableEditor, { props: { modelValue: brackets } });
+    render(BracketTableEditor, { props: { modelValue: brackets, errors: useFormErrors() } });
     expect(screen.queryByRole('alert')).toBeNull();
   });
 
@@ -41,6 +42,7 @@ describe('BracketTableEditor', () => {
           { populationMin: 15_000, populationMax: null, amount: 3 },
           { populationMin: 30_000, populationMax: 40_000, amount: 4 },
         ],
+        errors: useFormErrors(),
       },
     });
     expect(screen.getByRole('alert').textContent).toContain('Nessuna fascia copre i comuni da 3.001 a 5.000 abitanti.');
@@ -49,7 +51,7 @@ describe('BracketTableEditor', () => {
   });
 
   it('adds a bracket after the last one, edits and removes rows through v-model', async () => {
-    const { emitted } = render(BracketTableEditor, { props: { modelValue: [{ populationMin: 0, populationMax: 5000, amount: 10 }] } });
+    const { emitted } = render(BracketTableEditor, { props: { modelValue: [{ populationMin: 0, populationMax: 5000, amount: 10 }], errors: useFormErrors() } });
     await fireEvent.click(screen.getByRole('button', { name: 'Aggiungi una fascia' }));
     await fireEvent.update(screen.getByLabelText('Fascia 1: importo in euro'), '12000');
     await fireEvent.update(screen.getByLabelText('Fascia 1: a abitanti'), '');
@@ -67,7 +69,7 @@ describe('EligibilityRuleEditor', () => {
   const base = { bodyTypes: ['comune'], aggregation: 'allowed' as const, exclusions: [], conditions: [] };
 
   it('turns body types, population bounds, provinces, excluded measures and conditions into the rule', async () => {
-    const { emitted } = render(EligibilityRuleEditor, { props: { modelValue: base, errors: {} } });
+    const { emitted } = render(EligibilityRuleEditor, { props: { modelValue: base, errors: useFormErrors() } });
     await fireEvent.click(screen.getByLabelText('Unioni di comuni'));
     await fireEvent.update(screen.getByLabelText('Abitanti al massimo'), '5000');
     await fireEvent.update(screen.getByLabelText('Province (sigle, es. BG, CR)'), 'bg, cr');
@@ -84,10 +86,13 @@ describe('EligibilityRuleEditor', () => {
     expect(updates).toContainEqual({ ...base, conditions: ['Delibera di giunta', 'Progetto esecutivo'] });
   });
 
-  it('shows the server’s message next to the population field', () => {
-    render(EligibilityRuleEditor, { props: { modelValue: base, errors: { 'eligibility.population': 'Il minimo supera il massimo.' } } });
-    expect(screen.getByLabelText('Abitanti al massimo').getAttribute('aria-invalid')).toBe('true');
-    expect(document.getElementById('population-error')?.textContent).toBe('Il minimo supera il massimo.');
+  it('shows the server’s message about the population next to its upper bound', async () => {
+    const errors = useFormErrors();
+    render(EligibilityRuleEditor, { props: { modelValue: base, errors } });
+    errors.show([{ field: 'eligibility.population', message: 'Il minimo supera il massimo.' }]);
+    await waitFor(() => expect(screen.getByLabelText('Abitanti al massimo').getAttribute('aria-invalid')).toBe('true'));
+    expect(screen.getByLabelText('Abitanti al massimo').getAttribute('aria-describedby')).toBe('population-max-error');
+    expect(document.getElementById('population-max-error')?.textContent).toBe('Errore: Il minimo supera il massimo.');
   });
 });
 
@@ -130,7 +135,7 @@ describe('CallForm', () => {
   it('names what saving does, and says it next to the button', () => {
     const input = { title: 'Avviso', summary: null, issuer: 'Regione Lombardia', programme: { kind: 'regionale', code: null }, themes: [], eligibility: { bodyTypes: ['comune'], aggregation: 'allowed', exclusions: [], conditions: [] }, money: { totalBudget: null, amount: null }, procedure: 'sportello', windows: [{ label: null, opensAt: '2026-12-01T09:00:00.000Z', closesAt: null }], links: [] } as Schemas['CallInput'];
     const hint = 'Le modifiche saranno visibili dopo la revisione di un altro redattore.';
-    render(CallForm, { props: { initial: input, errors: {}, busy: false, saveLabel: 'Salva la revisione', saveHint: hint }, global: { plugins: [createPinia()] } });
+    render(CallForm, { props: { initial: input, errors: useFormErrors(), busy: false, saveLabel: 'Salva la revisione', saveHint: hint }, global: { plugins: [createPinia()] } });
     expect(screen.queryByRole('button', { name: 'Salva la bozza' })).toBeNull();
     const button = screen.getByRole('button', { name: 'Salva la revisione' });
     expect(document.getElementById(button.getAttribute('aria-describedby')!)?.textContent).toBe(hint);

@@ -49,8 +49,8 @@ describe('SourcesView', () => {
     const late = await screen.findByRole('row', { name: /PA digitale 2026 - avvisi/ });
     expect(within(late).getByText('in ritardo')).toBeTruthy();
     expect(within(late).getByText('ogni giorno')).toBeTruthy();
-    expect(within(late).getByText('20 novembre 2026 alle ore 10:00')).toBeTruthy();
-    expect(within(late).getByText(/30 novembre 2026 alle ore 03:00: la fonte ha risposto 503/)).toBeTruthy();
+    expect(within(late).getByText('venerdì 20 novembre 2026 alle ore 10:00')).toBeTruthy();
+    expect(within(late).getByText(/lunedì 30 novembre 2026 alle ore 03:00: la fonte ha risposto 503/)).toBeTruthy();
     const manual = screen.getByRole('row', { name: /Caricamenti a mano/ });
     expect(within(manual).queryByText('in ritardo')).toBeNull();
     expect(within(manual).getByText('solo a mano')).toBeTruthy();

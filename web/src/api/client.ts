@@ -13,11 +13,13 @@ export class ApiError extends Error {
   ) {
     super(problem.detail ?? problem.title ?? `Errore ${status}`);
   }
-  /** The Italian messages of the fields that caused it, by field name ("body.url" → "url"). */
-  fieldErrors(): Record<string, string> {
-    const errors: Record<string, string> = {};
-    for (const e of this.problem.errors ?? []) errors[e.field.replace(/^(body|querystring|params)\./, '')] = e.message;
-    return errors;
+  /**
+   * The address names nothing: an unknown id (404), or one that cannot exist because the path itself
+   * is malformed (`/bandi/abc`: a 400 about path parameters only). People read both as "not found".
+   */
+  get notFound(): boolean {
+    const fields = (this.problem.errors ?? []).map((e) => e.field);
+    return this.status === 404 || (this.status === 400 && fields.length > 0 && fields.every((f) => f.startsWith('params.')));
   }
 }
 

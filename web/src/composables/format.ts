@@ -2,8 +2,9 @@
 const GROUPING = { useGrouping: 'always' } as unknown as Intl.NumberFormatOptions;
 const EUROS = new Intl.NumberFormat('it-IT', { style: 'currency', currency: 'EUR', maximumFractionDigits: 0, ...GROUPING });
 const NUMBER = new Intl.NumberFormat('it-IT', { maximumFractionDigits: 2, ...GROUPING });
-const DAY = new Intl.DateTimeFormat('it-IT', { timeZone: 'Europe/Rome', day: 'numeric', month: 'long', year: 'numeric' });
-const DAY_TIME = new Intl.DateTimeFormat('it-IT', { timeZone: 'Europe/Rome', day: 'numeric', month: 'long', year: 'numeric', hour: '2-digit', minute: '2-digit' });
+// Every date names its weekday ("venerdì 29 gennaio 2027"): a deadline on a Saturday or a Monday is read differently.
+const DAY = new Intl.DateTimeFormat('it-IT', { timeZone: 'Europe/Rome', weekday: 'long', day: 'numeric', month: 'long', year: 'numeric' });
+const DAY_TIME = new Intl.DateTimeFormat('it-IT', { timeZone: 'Europe/Rome', weekday: 'long', day: 'numeric', month: 'long', year: 'numeric', hour: '2-digit', minute: '2-digit' });
 
 const HOUR = new Intl.DateTimeFormat('it-IT', { timeZone: 'Europe/Rome', hour: '2-digit', minute: '2-digit' });
 
@@ -16,7 +17,7 @@ export const count = (value: number) => NUMBER.format(value);
 export const romeDay = (iso: string | Date) => ROME_DAY.format(new Date(iso));
 export const longDate = (iso: string | Date) => DAY.format(new Date(iso));
 export const longDateTime = (iso: string | Date) => DAY_TIME.format(new Date(iso));
-/** A closing instant as people read it in a call: "29 gennaio 2027, ore 12:00" (Rome time). */
+/** A closing instant as people read it in a call: "venerdì 29 gennaio 2027, ore 12:00" (Rome time). */
 export const deadlineText = (iso: string | Date) => `${DAY.format(new Date(iso))}, ore ${HOUR.format(new Date(iso))}`;
 
 export function amountRange(amount: { min: number; max: number } | null | undefined): string | null {

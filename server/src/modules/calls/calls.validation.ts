@@ -18,12 +18,12 @@ const euro = formatNumber;
 function checkBrackets(brackets: Bracket[], field: string, errors: FieldError[]) {
   brackets.forEach((bracket, i) => {
     const at = `${field}.${i}`;
-    if (bracket.populationMax !== null && bracket.populationMax < bracket.populationMin) errors.push({ field: at, message: `La fascia ${i + 1} finisce (${euro(bracket.populationMax)}) prima di cominciare (${euro(bracket.populationMin)}).` });
+    if (bracket.populationMax !== null && bracket.populationMax < bracket.populationMin) errors.push({ field: `${at}.populationMax`, message: `La fascia ${i + 1} finisce (${euro(bracket.populationMax)}) prima di cominciare (${euro(bracket.populationMin)}).` });
     const previous = brackets[i - 1];
     if (!previous) return;
-    if (previous.populationMax === null) errors.push({ field: at, message: `La fascia ${i} non ha limite superiore: non può seguirne un'altra.` });
-    else if (bracket.populationMin > previous.populationMax + 1) errors.push({ field: at, message: `Buco tra le fasce ${i} e ${i + 1}: nessun importo da ${euro(previous.populationMax + 1)} a ${euro(bracket.populationMin - 1)} abitanti.` });
-    else if (bracket.populationMin <= previous.populationMax) errors.push({ field: at, message: `Le fasce ${i} e ${i + 1} si sovrappongono (${euro(bracket.populationMin)}–${euro(previous.populationMax)} abitanti).` });
+    if (previous.populationMax === null) errors.push({ field: `${field}.${i - 1}.populationMax`, message: `La fascia ${i} non ha limite superiore: non può seguirne un'altra.` });
+    else if (bracket.populationMin > previous.populationMax + 1) errors.push({ field: `${at}.populationMin`, message: `Buco tra le fasce ${i} e ${i + 1}: nessun importo da ${euro(previous.populationMax + 1)} a ${euro(bracket.populationMin - 1)} abitanti.` });
+    else if (bracket.populationMin <= previous.populationMax) errors.push({ field: `${at}.populationMin`, message: `Le fasce ${i} e ${i + 1} si sovrappongono (${euro(bracket.populationMin)}–${euro(previous.populationMax)} abitanti).` });
   });
 }
 

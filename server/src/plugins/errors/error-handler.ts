@@ -11,6 +11,13 @@ interface ProblemInput {
   headers?: Record<string, string> | undefined;
 }
 
+/**
+ * One notation for every field a problem names, the one Ajv uses: an array's item as `[i]`
+ * (`body.links[0].label`, `body.money.amount.brackets[2].populationMin`), whether the schema or a
+ * service found the mistake. The SPA places each message next to its control by this path.
+ */
+export const indexedPath = (field: string) => field.replace(/\.(\d+)(?=\.|\[|$)/g, '[$1]');
+
 export function sendProblem(request: FastifyRequest, reply: FastifyReply, input: ProblemInput): FastifyReply {
   const body: Problem = {
     type: problemType(input.code),
@@ -20,7 +27,7 @@ export function sendProblem(request: FastifyRequest, reply: FastifyReply, input:
     instance: request.url.split('?')[0] ?? request.url,
     code: input.code,
     requestId: String(request.id),
-    ...(input.errors && input.errors.length > 0 ? { errors: input.errors } : {}),
+    ...(input.errors && input.errors.length > 0 ? { errors: input.errors.map((e) => ({ field: indexedPath(e.field), message: e.message })) } : {}),
   };
   for (const [name, value] of Object.entries(input.headers ?? {})) reply.header(name, value);
   return reply.code(input.status).type(PROBLEM_CONTENT_TYPE).send(body);

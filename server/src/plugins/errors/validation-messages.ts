@@ -1,19 +1,21 @@
 import type { FastifySchemaValidationError } from 'fastify';
 import type { FieldError } from './problem.ts';
+import { formatNumber } from '../../shared/euros.ts';
+import { plural } from '../../shared/plural.ts';
 
 type Params = Record<string, unknown>;
 
 const MESSAGES: Record<string, (p: Params) => string> = {
-  required: (p) => `Il campo «${String(p.missingProperty)}» è obbligatorio.`,
+  required: () => 'Campo obbligatorio.',
   type: (p) => `Deve essere di tipo ${TYPE_NAMES[String(p.type)] ?? String(p.type)}.`,
-  minLength: (p) => `Deve contenere almeno ${String(p.limit)} caratteri.`,
-  maxLength: (p) => `Può contenere al massimo ${String(p.limit)} caratteri.`,
-  minimum: (p) => `Deve essere maggiore o uguale a ${String(p.limit)}.`,
-  maximum: (p) => `Deve essere minore o uguale a ${String(p.limit)}.`,
-  exclusiveMinimum: (p) => `Deve essere maggiore di ${String(p.limit)}.`,
-  exclusiveMaximum: (p) => `Deve essere minore di ${String(p.limit)}.`,
-  minItems: (p) => `Deve contenere almeno ${String(p.limit)} elementi.`,
-  maxItems: (p) => `Può contenere al massimo ${String(p.limit)} elementi.`,
+  minLength: (p) => `Deve contenere almeno ${plural(Number(p.limit), 'carattere', 'caratteri')}.`,
+  maxLength: (p) => `Può contenere al massimo ${plural(Number(p.limit), 'carattere', 'caratteri')}.`,
+  minimum: (p) => `Deve essere maggiore o uguale a ${formatNumber(Number(p.limit))}.`,
+  maximum: (p) => `Deve essere minore o uguale a ${formatNumber(Number(p.limit))}.`,
+  exclusiveMinimum: (p) => `Deve essere maggiore di ${formatNumber(Number(p.limit))}.`,
+  exclusiveMaximum: (p) => `Deve essere minore di ${formatNumber(Number(p.limit))}.`,
+  minItems: (p) => `Deve contenere almeno ${plural(Number(p.limit), 'elemento', 'elementi')}.`,
+  maxItems: (p) => `Può contenere al massimo ${plural(Number(p.limit), 'elemento', 'elementi')}.`,
   uniqueItems: () => 'Non può contenere elementi ripetuti.',
   enum: (p) => `Deve essere uno dei valori ammessi: ${(p.allowedValues as unknown[] | undefined)?.join(', ') ?? ''}.`,
   const: (p) => `Deve valere ${String(p.allowedValue)}.`,
