@@ -75,8 +75,8 @@ describe.runIf(canRun)('editors in the browser', { timeout: 60_000 }, () => {
     await page.getByLabel('Fascia 1: importo in euro').fill('15000');
     await page.getByLabel('Fascia 2: importo in euro').fill('30000');
     // Dates the Italian way, read back in Rome time.
-    await page.getByLabel('Chiusura finestra 1 (vuota: fino a esaurimento)').fill('31/03/2027 ore 17');
-    await page.getByLabel('Chiusura finestra 1 (vuota: fino a esaurimento)').blur();
+    await page.getByLabel('Chiusura finestra 1').fill('31/03/2027 ore 17');
+    await page.getByLabel('Chiusura finestra 1').blur();
     expect(await page.locator('#window-0-closes-read').textContent()).toBe('mercoledì 31 marzo 2027, ore 17:00 (ora di Roma)');
     await page.getByRole('button', { name: 'Salva la bozza' }).click();
     await page.waitForURL(/\/redazione\/bandi\/[0-9a-f-]{36}$/);

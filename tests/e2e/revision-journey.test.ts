@@ -148,8 +148,8 @@ describe.runIf(canRun)('a reviewed change of a published call, and a quicker edi
     await page.getByLabel('Apertura finestra 1').fill('1 febbraio 2027 ore 9');
     await page.getByLabel('Apertura finestra 1').blur();
     expect(await page.locator('#window-0-opens-read').textContent()).toBe('lunedì 1 febbraio 2027, ore 09:00 (ora di Roma)');
-    await page.getByLabel('Chiusura finestra 1 (vuota: fino a esaurimento)').fill('31/3/2027');
-    await page.getByLabel('Chiusura finestra 1 (vuota: fino a esaurimento)').blur();
+    await page.getByLabel('Chiusura finestra 1').fill('31/3/2027');
+    await page.getByLabel('Chiusura finestra 1').blur();
     expect(await page.locator('#window-0-closes-read').textContent()).toBe('mercoledì 31 marzo 2027, ore 23:59 (ora di Roma)');
     await expectAccessible('44-nuova-finestra');
     await page.getByRole('button', { name: 'Salva la bozza' }).click();
