@@ -193,7 +193,7 @@ describe.runIf(canRun)('an RTD in the browser', { timeout: 60_000 }, () => {
     expect(await page.getByLabel('Titolo dell’intervento').getAttribute('aria-invalid')).toBe('true');
     await expectAccessible('11-profilo-errori');
     await page.getByLabel('Titolo dell’intervento').fill('Telecamere nel centro storico');
-    await page.getByLabel(/^Temi \(uno o più/).selectOption(unplannedTheme);
+    await page.locator(`label[for="item-themes-${unplannedTheme}"]`).click();
     await page.getByLabel('Costo stimato (€)').fill('45000');
     await page.getByRole('button', { name: 'Aggiungi l’intervento' }).click();
     await expect.poll(() => page.getByRole('status').filter({ hasText: 'Intervento «Telecamere nel centro storico» aggiunto' }).count()).toBe(1);
@@ -202,11 +202,15 @@ describe.runIf(canRun)('an RTD in the browser', { timeout: 60_000 }, () => {
       await page.reload();
       return row.locator('.item-funders').textContent({ timeout: 5000 });
     }, { timeout: 30_000, interval: 1000 }).toContain('Videosorveglianza urbana per i comuni lombardi');
-    await page.getByLabel(/^Temi di interesse del comune/).selectOption([unplannedTheme]);
+    const declared = await server.db.selectFrom('comune_interests').select('theme_code').where('comune_istat', '=', '019035').execute();
+    // The interests picker adds the theme to those the comune already declared.
+    await page.locator('#profile-interests-search').fill(unplannedTheme);
+    expect(await page.locator('.profile-extras .theme-picker input[type=checkbox]').count()).toBe(2);
+    await page.locator(`label[for="profile-interests-${unplannedTheme}"]`).click();
     await page.getByRole('button', { name: 'Salva il profilo' }).click();
     await expect.poll(() => page.getByRole('status').filter({ hasText: 'Profilo aggiornato' }).count()).toBe(1);
     const saved = await server.db.selectFrom('comune_interests').select('theme_code').where('comune_istat', '=', '019035').execute();
-    expect(saved.map((i) => i.theme_code)).toEqual([unplannedTheme]);
+    expect(saved.map((i) => i.theme_code).sort()).toEqual([...declared.map((i) => i.theme_code), unplannedTheme].sort());
     await expectAccessible('12-profilo');
     // On a phone the interventions table scrolls in its box, which the keyboard can then reach.
     const box = page.locator('.table-responsive:has(.programming-table)');

@@ -15,7 +15,7 @@ const requests = vi.hoisted(() => {
   globalThis.fetch = (async (input: RequestInfo | URL) => {
     const request = input instanceof Request ? input : new Request(String(input));
     seen.push(`${request.method} ${new URL(request.url, 'http://localhost').pathname}`);
-    const body = request.url.endsWith('/auth/csrf') ? { token: 't' } : { id: 'c1', pendingRevision: null };
+    const body = request.url.endsWith('/auth/csrf') ? { token: 't' } : request.url.endsWith('/themes') ? { items: [], total: 0 } : { id: 'c1', pendingRevision: null };
     return new Response(JSON.stringify(body), { status: 200, headers: { 'content-type': 'application/json' } });
   }) as typeof fetch;
   return seen;

@@ -649,6 +649,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/editorial/calls/counts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Quanti bandi ha ogni elenco della redazione */
+        get: operations["countEditorialQueues"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/editorial/calls/{id}": {
         parameters: {
             query?: never;
@@ -1161,7 +1178,8 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get?: never;
+        /** L’anteprima degli abbinamenti, anche in CSV con tutti i comuni raggiunti (Accept: text/csv) */
+        get: operations["getCallMatchPreview"];
         put?: never;
         /** Quali comuni raggiungerebbe il bando (anche in bozza), senza salvare nulla */
         post: operations["previewCallMatches"];
@@ -2679,6 +2697,8 @@ export interface components {
              * @enum {string}
              */
             onSave: "direct" | "revision" | "review";
+            /** @description Passaggi di stato che chi chiede può fare ora (con la revisione obbligatoria, `approve` non è offerto a chi ha scritto o mandato in revisione il bando) */
+            allowedActions: ("submit" | "approve" | "publish" | "schedule" | "withdraw" | "archive")[];
         };
         CallSummary: {
             /** Format: uuid */
@@ -2725,6 +2745,70 @@ export interface components {
                     href: string;
                 };
             };
+        };
+        EditorialCallSummary: {
+            /** Format: uuid */
+            id: string;
+            title: string;
+            summary: string | null;
+            issuer: string;
+            programme: {
+                kind: string;
+                code: string | null;
+            };
+            measureCode: string | null;
+            themes: string[];
+            /** @enum {string} */
+            status: "in_arrivo" | "aperto" | "in_scadenza" | "chiuso" | "esaurito";
+            /** @enum {string} */
+            editorialStatus: "draft" | "in_review" | "approved" | "scheduled" | "published" | "withdrawn" | "archived";
+            /** Format: date-time */
+            nextDeadline: string | null;
+            /** Format: double */
+            totalBudget: number | null;
+            /** Format: double */
+            amountMax: number | null;
+            bodyTypes: string[];
+            /** @description Bando dimostrativo (di esempio, non reale), dal catalogo caricato con `seed demo` */
+            demo: boolean;
+            /**
+             * @description Stato delle modifiche in attesa a un bando pubblicato
+             * @enum {string|null}
+             */
+            pendingRevision: "draft" | "in_review" | "approved" | null;
+        };
+        EditorialCallPage: {
+            items: components["schemas"]["EditorialCallSummary"][];
+            /** Format: int32 */
+            total: number;
+            /** Format: int32 */
+            limit: number;
+            /** Format: int32 */
+            offset: number;
+            _links: {
+                self: {
+                    href: string;
+                };
+                next?: {
+                    href: string;
+                };
+                prev?: {
+                    href: string;
+                };
+            };
+        };
+        /** @description Quanti bandi ha ogni elenco della redazione. Elenco della redazione: `drafts` bozze, `review` in revisione, `ready` approvati e programmati, `published` pubblicati, `closed` ritirati e archiviati. Un bando pubblicato sta anche nell’elenco dello stato delle sue modifiche in attesa. */
+        EditorialQueueCounts: {
+            /** Format: int32 */
+            drafts: number;
+            /** Format: int32 */
+            review: number;
+            /** Format: int32 */
+            ready: number;
+            /** Format: int32 */
+            published: number;
+            /** Format: int32 */
+            closed: number;
         };
         CallHistory: {
             items: {
@@ -3188,6 +3272,53 @@ export interface components {
              * @description Somma degli importi massimi stimati per i comuni ammissibili
              */
             totalEstimatedAmount: number;
+        };
+        CallMatchPreview: {
+            /** Format: int32 */
+            eligible: number;
+            /** Format: int32 */
+            eligibleViaAggregation: number;
+            /**
+             * Format: int32
+             * @description Solo nell'anteprima: comuni del territorio del bando che non lo possono usare
+             */
+            notEligible?: number;
+            byProvince: {
+                [key: string]: number;
+            };
+            bySizeClass: {
+                [key: string]: number;
+            };
+            /**
+             * Format: double
+             * @description Somma degli importi massimi stimati per i comuni ammissibili
+             */
+            totalEstimatedAmount: number;
+            /** @description I primi 50 comuni raggiunti in ordine alfabetico (tutti nel CSV) */
+            comuni: {
+                istat: string;
+                name: string;
+                provinceSigla: string;
+                /** @description fino-5000, 5000-15000, oltre-15000 (popolazione legale) */
+                sizeClass: string | null;
+                /**
+                 * @description eligible: da solo; eligible_via_aggregation: solo in forma associata
+                 * @enum {string}
+                 */
+                verdict: "eligible" | "eligible_via_aggregation";
+                /** Format: double */
+                amountMin: number | null;
+                /**
+                 * Format: double
+                 * @description Importo stimato massimo per il comune
+                 */
+                amountMax: number | null;
+            }[];
+            /**
+             * Format: int32
+             * @description Quanti comuni raggiunge in tutto
+             */
+            comuniTotal: number;
         };
         /** @description Un bando che il comune può usare, dai soli dati pubblici: senza pertinenza né programmazione del comune */
         PublicOpportunity: {
@@ -7287,6 +7418,8 @@ export interface operations {
                 /** @description Elementi da saltare */
                 offset?: number;
                 editorialStatus?: ("draft" | "in_review" | "approved" | "scheduled" | "published" | "withdrawn" | "archived")[];
+                /** @description Elenco della redazione: `drafts` bozze, `review` in revisione, `ready` approvati e programmati, `published` pubblicati, `closed` ritirati e archiviati. Un bando pubblicato sta anche nell’elenco dello stato delle sue modifiche in attesa. */
+                queue?: "drafts" | "review" | "ready" | "published" | "closed";
             };
             header?: never;
             path?: never;
@@ -7300,7 +7433,81 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["CallPage"];
+                    "application/json": components["schemas"]["EditorialCallPage"];
+                };
+            };
+            /** @description Richiesta non valida (parametri, JSON o campi errati) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Non autenticato */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Permessi insufficienti */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Bando non trovato */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Troppe richieste: riprova dopo il tempo indicato da Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Errore interno */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    countEditorialQueues: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Quanti bandi ha ogni elenco della redazione. Elenco della redazione: `drafts` bozze, `review` in revisione, `ready` approvati e programmati, `published` pubblicati, `closed` ritirati e archiviati. Un bando pubblicato sta anche nell’elenco dello stato delle sue modifiche in attesa. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EditorialQueueCounts"];
                 };
             };
             /** @description Richiesta non valida (parametri, JSON o campi errati) */
@@ -9996,6 +10203,83 @@ export interface operations {
             };
         };
     };
+    getCallMatchPreview: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CallMatchPreview"];
+                    "text/csv": components["schemas"]["CallMatchPreview"];
+                };
+            };
+            /** @description Richiesta non valida (parametri, JSON o campi errati) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Non autenticato */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Permessi insufficienti */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Bando non trovato */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Troppe richieste: riprova dopo il tempo indicato da Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Errore interno */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     previewCallMatches: {
         parameters: {
             query?: never;
@@ -10013,7 +10297,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["CallReach"];
+                    "application/json": components["schemas"]["CallMatchPreview"];
                 };
             };
             /** @description Richiesta non valida (parametri, JSON o campi errati) */

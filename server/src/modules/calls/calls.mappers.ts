@@ -74,3 +74,6 @@ export const toCallSummary = (row: CallListRow) => ({
   bodyTypes: (row.eligibility as { bodyTypes: string[] }).bodyTypes,
   demo: row.demo,
 });
+
+/** A row of the editors' lists: the summary, and the state of the change waiting for a published call. */
+export const toEditorialCallSummary = (row: CallListRow) => ({ ...toCallSummary(row), pendingRevision: row.pending_revision });

@@ -2,6 +2,7 @@ import { sql, type Kysely, type SqlBool } from 'kysely';
 import type { CallsTable, Database, EditorialStatus, ProgrammeKind } from '../../plugins/db/schema.ts';
 import type { CallStatus } from './calls.schemas.ts';
 import { isDemoSql } from './demo.ts';
+import { inQueueSql, pendingRevisionStatusSql, type EditorialQueue } from './editorial-queues.ts';
 
 type Db = Kysely<Database>;
 
@@ -50,6 +51,7 @@ export interface CallFilter {
   q?: string | undefined;
   status?: string[] | undefined;
   editorialStatus?: string[] | undefined;
+  queue?: EditorialQueue | undefined;
   programme?: string | undefined;
   measure?: string | undefined;
   theme?: string | undefined;
@@ -67,6 +69,7 @@ export async function listCalls(db: Db, filter: CallFilter, clock: Clock) {
   const deadline = nextDeadlineSql(clock);
   let query = db.selectFrom('calls as c').where('c.merged_into', 'is', null);
   if (filter.editorialStatus?.length) query = query.where('c.editorial_status', 'in', filter.editorialStatus as EditorialStatus[]);
+  if (filter.queue) query = query.where(inQueueSql(filter.queue));
   if (filter.q) query = query.where('c.search_text', 'like', sql<string>`'%' || lower(immutable_unaccent(${filter.q.replace(/[%_\\]/g, '\\$&')})) || '%'`);
   if (filter.status?.length) query = query.where(statusPrefilter(filter.status, clock.now)).where(sql<SqlBool>`${status} in (${sql.join(filter.status)})`);
   if (filter.programme) query = query.where('c.programme_kind', '=', filter.programme as ProgrammeKind);
@@ -90,7 +93,7 @@ export async function listCalls(db: Db, filter: CallFilter, clock: Clock) {
   const [items, count] = await Promise.all([
     query
       .selectAll('c')
-      .select([status.as('status'), deadline.as('next_deadline'), themesSql.as('themes'), isDemoSql.as('demo')])
+      .select([status.as('status'), deadline.as('next_deadline'), themesSql.as('themes'), isDemoSql.as('demo'), pendingRevisionStatusSql.as('pending_revision')])
       .orderBy(sql`${key} ${order}`)
       .orderBy('c.id')
       .limit(filter.limit)

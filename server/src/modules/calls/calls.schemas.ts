@@ -1,6 +1,8 @@
 import { Nullable } from '../../shared/schema.ts';
 import { Type, type Static } from '@sinclair/typebox';
 import { PageOf, PageQuery } from '../../plugins/pagination.ts';
+import { CALL_ACTIONS } from './call-steps.ts';
+import { QUEUE_NAMES } from './editorial-queues.ts';
 
 export const BODY_TYPES = ['comune', 'unione', 'comunita_montana', 'provincia', 'citta_metropolitana', 'regione', 'scuola', 'asl', 'universita', 'pa_centrale', 'altro'] as const;
 export const PROGRAMME_KINDS = ['pnrr', 'fesr', 'fse_plus', 'regionale', 'nazionale', 'ue', 'fondazione', 'altro'] as const;
@@ -157,6 +159,9 @@ export const EditorialCallSchema = Type.Object(
       enum: ['direct', 'revision', 'review'],
       description: 'Cosa fa il salvataggio di una modifica: `direct` la applica al bando; `revision` la tiene come revisione in attesa, invisibile al pubblico finché un altro redattore non la approva e viene pubblicata; `review` rimanda il bando approvato in revisione',
     }),
+    allowedActions: Type.Array(Type.String({ enum: [...CALL_ACTIONS] }), {
+      description: 'Passaggi di stato che chi chiede può fare ora (con la revisione obbligatoria, `approve` non è offerto a chi ha scritto o mandato in revisione il bando)',
+    }),
   },
   { $id: 'EditorialCall', description: 'Un bando come lo vede la redazione, con le modifiche in attesa di revisione' },
 );
@@ -181,6 +186,14 @@ export const CallSummarySchema = Type.Object(
   { $id: 'CallSummary' },
 );
 export const CallPage = PageOf(Type.Ref('CallSummary'), 'CallPage');
+const PendingRevisionStatus = Type.String({ enum: ['draft', 'in_review', 'approved'], description: 'Stato delle modifiche in attesa a un bando pubblicato' });
+export const EditorialCallSummarySchema = Type.Object({ ...CallSummarySchema.properties, pendingRevision: Nullable(PendingRevisionStatus) }, { $id: 'EditorialCallSummary' });
+export const EditorialCallPage = PageOf(Type.Ref('EditorialCallSummary'), 'EditorialCallPage');
+const QueueDescription = 'Elenco della redazione: `drafts` bozze, `review` in revisione, `ready` approvati e programmati, `published` pubblicati, `closed` ritirati e archiviati. Un bando pubblicato sta anche nell’elenco dello stato delle sue modifiche in attesa.';
+export const EditorialQueueCounts = Type.Object(Object.fromEntries(QUEUE_NAMES.map((q) => [q, Type.Integer({ format: 'int32' })])) as Record<(typeof QUEUE_NAMES)[number], ReturnType<typeof Type.Integer>>, {
+  $id: 'EditorialQueueCounts',
+  description: `Quanti bandi ha ogni elenco della redazione. ${QueueDescription}`,
+});
 
 export const CallListQuery = Type.Object(
   {
@@ -199,7 +212,7 @@ export const CallListQuery = Type.Object(
   { additionalProperties: false },
 );
 export const EditorialListQuery = Type.Object(
-  { ...CallListQuery.properties, editorialStatus: Type.Optional(Type.Array(Type.String({ enum: [...EDITORIAL_STATUSES] }))) },
+  { ...CallListQuery.properties, editorialStatus: Type.Optional(Type.Array(Type.String({ enum: [...EDITORIAL_STATUSES] }))), queue: Type.Optional(Type.String({ enum: [...QUEUE_NAMES], description: QueueDescription })) },
   { additionalProperties: false },
 );
 
@@ -232,4 +245,4 @@ export const CallHistoryQuery = Type.Object(
   { additionalProperties: false },
 );
 
-export const callsSharedSchemas = [Eligibility, CallInput, CallSchema, CallRevisionSchema, EditorialCallSchema, CallSummarySchema, CallPage, CallHistory];
+export const callsSharedSchemas = [Eligibility, CallInput, CallSchema, CallRevisionSchema, EditorialCallSchema, CallSummarySchema, CallPage, EditorialCallSummarySchema, EditorialCallPage, EditorialQueueCounts, CallHistory];

@@ -9,6 +9,7 @@ import type { CallInput } from './calls.schemas.ts';
 import { assertValidCall } from './calls.validation.ts';
 import { dropPendingRevision, saveRevision } from './revisions.service.ts';
 import { barredApprovers } from './history.queries.ts';
+import { callSteps, type CallStep } from './call-steps.ts';
 
 export { emitEvent, type Actor } from './calls.content.ts';
 export const actorOf = (request: FastifyRequest): Actor => ({ request, userId: request.principal?.userId ?? null });
@@ -83,13 +84,7 @@ export async function updateCall(trx: Trx, actor: Actor, id: string, input: Call
   return writeContent(trx, actor, before, input, options.review ? backToReview(before, actor) : {}, options.suggestedThemes);
 }
 
-interface Transition {
-  from: EditorialStatus[];
-  to: EditorialStatus;
-  verb: string;
-}
-
-async function transition(trx: Trx, actor: Actor, id: string, clock: Clock, rule: Transition, extra: Partial<Record<keyof CallsTable, unknown>> = {}) {
+async function transition(trx: Trx, actor: Actor, id: string, clock: Clock, rule: Pick<CallStep, 'from' | 'to' | 'verb'>, extra: Partial<Record<keyof CallsTable, unknown>> = {}) {
   const call = await loadCall(trx, id, clock);
   if (!rule.from.includes(call.editorial_status)) {
     throw conflict('INVALID_TRANSITION', `Il bando è ${LABELS[call.editorial_status]}: non si può ${rule.verb}.`);
@@ -105,8 +100,7 @@ async function transition(trx: Trx, actor: Actor, id: string, clock: Clock, rule
   return { call, version };
 }
 
-export const submitCall = (trx: Trx, actor: Actor, id: string, clock: Clock) =>
-  transition(trx, actor, id, clock, { from: ['draft', 'withdrawn'], to: 'in_review', verb: 'mandare in revisione' }, { submitted_by: actor.userId });
+export const submitCall = (trx: Trx, actor: Actor, id: string, clock: Clock) => transition(trx, actor, id, clock, callSteps(false).submit, { submitted_by: actor.userId });
 
 /** With review required, the approver must be another editor than the one who submitted and the one who last wrote the content. */
 export async function approveCall(trx: Trx, actor: Actor, id: string, clock: Clock, reviewRequired: boolean) {
@@ -114,29 +108,27 @@ export async function approveCall(trx: Trx, actor: Actor, id: string, clock: Clo
   if (reviewRequired && (!actor.userId || (await barredApprovers(trx, call)).has(actor.userId))) {
     throw conflict('SECOND_EDITOR_REQUIRED', 'Serve l’approvazione di un secondo redattore: non puoi approvare un bando che hai scritto o mandato tu in revisione.');
   }
-  return transition(trx, actor, id, clock, { from: ['in_review'], to: 'approved', verb: 'approvare' }, { approved_by: actor.userId });
+  return transition(trx, actor, id, clock, callSteps(reviewRequired).approve, { approved_by: actor.userId });
 }
 
-const publishableFrom = (reviewRequired: boolean): EditorialStatus[] => (reviewRequired ? ['approved', 'scheduled'] : ['draft', 'in_review', 'approved', 'scheduled']);
-
 export async function publishCall(trx: Trx, actor: Actor, id: string, clock: Clock, reviewRequired: boolean) {
-  const { version } = await transition(trx, actor, id, clock, { from: publishableFrom(reviewRequired), to: 'published', verb: reviewRequired ? 'pubblicare senza approvazione' : 'pubblicare' }, { published_at: clock.now, publish_at: null });
+  const { version } = await transition(trx, actor, id, clock, callSteps(reviewRequired).publish, { published_at: clock.now, publish_at: null });
   await emitEvent(trx, id, 'call.published', { version });
 }
 
 export async function scheduleCall(trx: Trx, actor: Actor, id: string, clock: Clock, reviewRequired: boolean, at: Date) {
   if (at.getTime() <= clock.now.getTime()) throw unprocessable('PUBLISH_AT_IN_PAST', 'La data di pubblicazione programmata è già passata.', [{ field: 'body.publishAt', message: 'Indica una data futura.' }]);
-  await transition(trx, actor, id, clock, { from: publishableFrom(reviewRequired).filter((s) => s !== 'scheduled'), to: 'scheduled', verb: reviewRequired ? 'programmare senza approvazione' : 'programmare' }, { publish_at: at });
+  await transition(trx, actor, id, clock, callSteps(reviewRequired).schedule, { publish_at: at });
 }
 
 export async function withdrawCall(trx: Trx, actor: Actor, id: string, clock: Clock, reason: string) {
-  const { version } = await transition(trx, actor, id, clock, { from: ['published'], to: 'withdrawn', verb: 'ritirare' }, { withdrawn_reason: reason });
+  const { version } = await transition(trx, actor, id, clock, callSteps(false).withdraw, { withdrawn_reason: reason });
   await dropPendingRevision(trx, actor, id);
   await emitEvent(trx, id, 'call.withdrawn', { version, reason });
 }
 
 export async function archiveCall(trx: Trx, actor: Actor, id: string, clock: Clock) {
-  await transition(trx, actor, id, clock, { from: ['draft', 'in_review', 'approved', 'scheduled', 'published', 'withdrawn'], to: 'archived', verb: 'archiviare' });
+  await transition(trx, actor, id, clock, callSteps(false).archive);
   await dropPendingRevision(trx, actor, id);
 }
 

@@ -7,13 +7,15 @@ import type { Database } from '../../plugins/db/schema.ts';
 import { notFound } from '../../plugins/errors/problem.ts';
 import { problemResponses } from '../../plugins/openapi.ts';
 import { page } from '../../plugins/pagination.ts';
-import { toCall, toCallSummary } from './calls.mappers.ts';
+import { toCall, toEditorialCallSummary } from './calls.mappers.ts';
+import { queueCounts, type EditorialQueue } from './editorial-queues.ts';
 import { findCall, listCalls, type Clock } from './calls.queries.ts';
 import { CallHistoryQuery, CallParams, EditorialListQuery, type CallInput } from './calls.schemas.ts';
 import { actorOf, approveCall, archiveCall, createCall, mergeCalls, publishCall, saveEffectOf, scheduleCall, submitCall, updateCall, withdrawCall, type Actor } from './calls.service.ts';
 import { pendingRevisionOf, type Viewer } from './revisions.queries.ts';
 import { approveRevision, discardRevision, publishRevision, submitRevision } from './revisions.service.ts';
-import { callHistory, publishedHistory } from './history.queries.ts';
+import { barredApprovers, callHistory, publishedHistory } from './history.queries.ts';
+import { allowedCallActions } from './call-steps.ts';
 import { hasPermission } from '../auth/permissions.ts';
 import { findDuplicateCandidates } from './duplicates.queries.ts';
 import { sql } from 'kysely';
@@ -38,7 +40,14 @@ const editorialRoutes: FastifyPluginAsyncTypebox = async (app) => {
   async function editorialCall(request: FastifyRequest, id: string, now: Clock) {
     const call = await findCall(app.db, id, now);
     if (!call) throw notFound('CALL_NOT_FOUND', 'Bando non trovato.');
-    return { ...toCall(call), pendingRevision: await pendingRevisionOf(app.db, call, viewerOf(request)), onSave: saveEffectOf(call.editorial_status, reviewRequired) };
+    const viewer = viewerOf(request);
+    const barred = call.editorial_status === 'in_review' ? await barredApprovers(app.db, call) : new Set<string>();
+    return {
+      ...toCall(call),
+      pendingRevision: await pendingRevisionOf(app.db, call, viewer),
+      onSave: saveEffectOf(call.editorial_status, reviewRequired),
+      allowedActions: allowedCallActions(call.editorial_status, viewer, barred),
+    };
   }
 
   /** Runs a change in one transaction and answers with the call as it now is. */
@@ -53,12 +62,18 @@ const editorialRoutes: FastifyPluginAsyncTypebox = async (app) => {
 
   app.get(
     '/editorial/calls',
-    { config: WRITE, schema: { tags: ['calls'], operationId: 'listEditorialCalls', summary: 'Tutti i bandi, in ogni stato redazionale', querystring: EditorialListQuery, response: { 200: Type.Ref('CallPage'), ...ERRORS } } },
+    { config: WRITE, schema: { tags: ['calls'], operationId: 'listEditorialCalls', summary: 'Tutti i bandi, in ogni stato redazionale', querystring: EditorialListQuery, response: { 200: Type.Ref('EditorialCallPage'), ...ERRORS } } },
     async (request) => {
       const { limit, offset } = request.query;
-      const { items, total } = await listCalls(app.db, request.query, clock());
-      return page(request, items.map(toCallSummary), total, limit, offset);
+      const { items, total } = await listCalls(app.db, { ...request.query, queue: request.query.queue as EditorialQueue | undefined }, clock());
+      return page(request, items.map(toEditorialCallSummary), total, limit, offset);
     },
+  );
+
+  app.get(
+    '/editorial/calls/counts',
+    { config: WRITE, schema: { tags: ['calls'], operationId: 'countEditorialQueues', summary: 'Quanti bandi ha ogni elenco della redazione', response: { 200: Type.Ref('EditorialQueueCounts'), ...ERRORS } } },
+    async () => queueCounts(app.db),
   );
 
   app.get(

@@ -5,6 +5,7 @@ import type { Selectable } from 'kysely';
 import { inputOf } from './calls.mappers.ts';
 import type { CallRow } from './calls.queries.ts';
 import type { CallInput, RevisionAction } from './calls.schemas.ts';
+import type { StepViewer } from './call-steps.ts';
 
 export type Revision = Selectable<CallRevisionsTable>;
 type Content = Record<string, unknown>;
@@ -29,12 +30,7 @@ export async function findPendingRevision(db: Kysely<Database>, callId: string, 
 }
 
 /** Who looks at a revision, and whether a second editor is required: decides what they may do. */
-export interface Viewer {
-  userId: string | null;
-  canWrite: boolean;
-  canReview: boolean;
-  reviewRequired: boolean;
-}
+export type Viewer = StepViewer;
 
 /** With review required, nobody approves a revision they wrote or submitted. */
 export const wroteOrSubmitted = (revision: Pick<Revision, 'authors' | 'submitted_by'>, userId: string | null) => userId !== null && (revision.submitted_by === userId || revision.authors.includes(userId));

@@ -17,6 +17,8 @@ const VERDICTS = ['eligible', 'eligible_via_aggregation', 'near_miss', 'not_elig
 const STORED_VERDICTS = ['eligible', 'eligible_via_aggregation'];
 /** Calls missed by one condition the comune could act on: computed on request, listed on their own. */
 const LISTED_VERDICTS = [...STORED_VERDICTS, 'near_miss'];
+/** Comuni the preview lists on the page; the CSV has them all. */
+const PREVIEW_COMUNI = 50;
 const Check = Type.Object({ rule: Type.String(), outcome: Type.String(), message: Type.String() });
 const Opportunity = Type.Object(
   {
@@ -167,16 +169,54 @@ const matchingRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
   );
 
+  const ReachedComune = Type.Object({
+    istat: Type.String(),
+    name: Type.String(),
+    provinceSigla: Type.String(),
+    sizeClass: Nullable(Type.String({ description: 'fino-5000, 5000-15000, oltre-15000 (popolazione legale)' })),
+    verdict: Type.String({ enum: STORED_VERDICTS, description: 'eligible: da solo; eligible_via_aggregation: solo in forma associata' }),
+    amountMin: Nullable(Type.Number({ format: 'double' })),
+    amountMax: Nullable(Type.Number({ format: 'double', description: 'Importo stimato massimo per il comune' })),
+  });
+  const MatchPreview = Type.Object(
+    {
+      ...Reach.properties,
+      comuni: Type.Array(ReachedComune, { description: `I primi ${PREVIEW_COMUNI} comuni raggiunti in ordine alfabetico (tutti nel CSV)` }),
+      comuniTotal: Type.Integer({ format: 'int32', description: 'Quanti comuni raggiunge in tutto' }),
+    },
+    { $id: 'CallMatchPreview' },
+  );
+  app.addSchema(MatchPreview);
+  const previewSchema = { tags: ['matching'], params: CallParams, response: { 200: Type.Ref('CallMatchPreview'), ...problemResponses({ 401: 'Non autenticato', 403: 'Permessi insufficienti', 404: 'Bando non trovato' }) } };
+  async function preview(id: string) {
+    const reach = await previewReach(app.db, id, clock());
+    if (!reach) throw notFound('CALL_NOT_FOUND', 'Bando non trovato.');
+    return reach;
+  }
+
   app.post(
+    '/calls/:id/match-preview',
+    { config: { access: { permission: 'calls:write' } }, schema: { ...previewSchema, operationId: 'previewCallMatches', summary: 'Quali comuni raggiungerebbe il bando (anche in bozza), senza salvare nulla' } },
+    async (request) => {
+      const { comuni, ...reach } = await preview(request.params.id);
+      return { ...reach, comuni: comuni.slice(0, PREVIEW_COMUNI), comuniTotal: comuni.length };
+    },
+  );
+
+  app.get(
     '/calls/:id/match-preview',
     {
       config: { access: { permission: 'calls:write' } },
-      schema: { tags: ['matching'], operationId: 'previewCallMatches', summary: 'Quali comuni raggiungerebbe il bando (anche in bozza), senza salvare nulla', params: CallParams, response: { 200: Type.Ref('CallReach'), ...problemResponses({ 401: 'Non autenticato', 403: 'Permessi insufficienti', 404: 'Bando non trovato' }) } },
+      schema: { ...previewSchema, operationId: 'getCallMatchPreview', summary: 'L’anteprima degli abbinamenti, anche in CSV con tutti i comuni raggiunti (Accept: text/csv)', produces: ['application/json', 'text/csv'] },
     },
-    async (request) => {
-      const reach = await previewReach(app.db, request.params.id, clock());
-      if (!reach) throw notFound('CALL_NOT_FOUND', 'Bando non trovato.');
-      return reach;
+    async (request, reply) => {
+      const { comuni, ...reach } = await preview(request.params.id);
+      if (!(request.headers.accept ?? '').includes('text/csv')) return { ...reach, comuni: comuni.slice(0, PREVIEW_COMUNI), comuniTotal: comuni.length };
+      const csv = toCsv(
+        ['Codice ISTAT', 'Comune', 'Provincia', 'Classe dimensionale', 'Partecipazione', 'Importo stimato minimo (€)', 'Importo stimato massimo (€)'],
+        comuni.map((c) => [c.istat, c.name, c.provinceSigla, c.sizeClass, c.verdict === 'eligible' ? 'da solo' : 'in forma associata', csvEuros(c.amountMin), csvEuros(c.amountMax)]),
+      );
+      return reply.type('text/csv; charset=utf-8').header('content-disposition', 'attachment; filename="anteprima-comuni-raggiunti.csv"').send(csv as never);
     },
   );
 };

@@ -1,0 +1,77 @@
+// Dates as Italian editors write them, read as Rome time whatever the browser's zone:
+// "31/03/2027 12:00", "31-3-2027 ore 12.30", "31 marzo 2027", or the ISO form "2027-03-31T12:00".
+
+const MONTHS = ['gennaio', 'febbraio', 'marzo', 'aprile', 'maggio', 'giugno', 'luglio', 'agosto', 'settembre', 'ottobre', 'novembre', 'dicembre'];
+const ROME_PARTS = new Intl.DateTimeFormat('en-GB', { timeZone: 'Europe/Rome', hourCycle: 'h23', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit' });
+const ROME_LONG = new Intl.DateTimeFormat('it-IT', { timeZone: 'Europe/Rome', weekday: 'long', day: 'numeric', month: 'long', year: 'numeric', hour: '2-digit', minute: '2-digit' });
+
+interface Wall {
+  year: number;
+  month: number;
+  day: number;
+  hour: number;
+  minute: number;
+}
+
+function romeWall(instant: Date): Wall {
+  const part = (type: string) => Number(ROME_PARTS.formatToParts(instant).find((p) => p.type === type)!.value);
+  return { year: part('year'), month: part('month'), day: part('day'), hour: part('hour'), minute: part('minute') };
+}
+
+const asUtc = (w: Wall) => Date.UTC(w.year, w.month - 1, w.day, w.hour, w.minute);
+
+/** The instant a Rome wall-clock time names (twice corrected, for the days the clocks change). */
+export function romeInstant(wall: Wall): Date {
+  let guess = asUtc(wall);
+  for (let i = 0; i < 2; i++) guess -= asUtc(romeWall(new Date(guess))) - asUtc(wall);
+  return new Date(guess);
+}
+
+const DATE = /^(\d{1,2})\s*[/.-]\s*(\d{1,2})\s*[/.-]\s*(\d{4})/;
+const WORDS = new RegExp(`^(\\d{1,2})\\s+(${MONTHS.join('|')})\\s+(\\d{4})`);
+const ISO = /^(\d{4})-(\d{2})-(\d{2})(?:[t\s](\d{2}):(\d{2}))?$/;
+const TIME = /^(?:,?\s*(?:alle\s+)?(?:ore\s+)?)(\d{1,2})(?:\s*[:.]\s*(\d{2}))?$/;
+
+function dayOf(text: string): { wall: Omit<Wall, 'hour' | 'minute'>; rest: string } | null {
+  const numeric = DATE.exec(text);
+  if (numeric) return { wall: { day: Number(numeric[1]), month: Number(numeric[2]), year: Number(numeric[3]) }, rest: text.slice(numeric[0].length) };
+  const words = WORDS.exec(text);
+  if (words) return { wall: { day: Number(words[1]), month: MONTHS.indexOf(words[2]!) + 1, year: Number(words[3]) }, rest: text.slice(words[0].length) };
+  return null;
+}
+
+const exists = (w: Wall) => w.month >= 1 && w.month <= 12 && w.day >= 1 && w.day <= new Date(Date.UTC(w.year, w.month, 0)).getUTCDate() && w.hour <= 23 && w.minute <= 59;
+
+/**
+ * The instant an editor wrote, in Rome time; a date alone takes `defaultTime` ("00:00", "23:59").
+ * null for an empty text, 'invalid' for one that is not a date.
+ */
+export function parseItalianDateTime(text: string, defaultTime = '00:00'): Date | null | 'invalid' {
+  const clean = text.trim().toLowerCase().replace(/\s+/g, ' ');
+  if (!clean) return null;
+  const [dh, dm] = defaultTime.split(':').map(Number) as [number, number];
+  const iso = ISO.exec(clean);
+  let wall: Wall;
+  if (iso) wall = { year: Number(iso[1]), month: Number(iso[2]), day: Number(iso[3]), hour: iso[4] ? Number(iso[4]) : dh, minute: iso[5] ? Number(iso[5]) : dm };
+  else {
+    const day = dayOf(clean);
+    if (!day) return 'invalid';
+    const rest = day.rest.trim();
+    const time = rest ? TIME.exec(rest) : null;
+    if (rest && !time) return 'invalid';
+    wall = { ...day.wall, hour: time ? Number(time[1]) : dh, minute: time ? Number(time[2] ?? 0) : dm };
+  }
+  return exists(wall) ? romeInstant(wall) : 'invalid';
+}
+
+const two = (n: number) => String(n).padStart(2, '0');
+
+/** "31/03/2027 12:00": an instant as the field shows it, in Rome time. */
+export function italianDateTimeText(iso: string | null | undefined): string {
+  if (!iso) return '';
+  const w = romeWall(new Date(iso));
+  return `${two(w.day)}/${two(w.month)}/${w.year} ${two(w.hour)}:${two(w.minute)}`;
+}
+
+/** "mercoledì 31 marzo 2027, 12:00 ora di Roma": what the editor's text was read as. */
+export const romeTimeSentence = (instant: Date) => `${ROME_LONG.format(instant).replace(' alle ore ', ', ore ')} (ora di Roma)`;
