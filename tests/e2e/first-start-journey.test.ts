@@ -151,10 +151,12 @@ describe.runIf(canRun)('npm start on an empty data folder', { timeout: 60_000 },
   it('stops on Ctrl-C without an error, leaving no process behind, PostgreSQL included', async () => {
     const postgres = product.postgresPid();
     expect(isAlive(postgres)).toBe(true);
-    const atStop = product.stderr().length;
+    const atStop = product.stdout().length;
     expect(await product.interrupt()).toBe(0);
-    expect(product.stderr().slice(atStop)).not.toMatch(/Error|^\s+at /m);
     expect(product.stderr()).not.toMatch(/Error|^\s+at /m);
+    // The logs go to stdout: not one error or fatal line from the start to the stop.
+    expect(product.stdout().split('\n').filter((line) => /"level":(50|60)/.test(line))).toEqual([]);
+    expect(product.stdout().slice(atStop)).not.toMatch(/^\s+at /m);
     expect(isAlive(postgres)).toBe(false);
     expect(existsSync(postmasterPidFile(product.dataDir))).toBe(false);
     expect(existsSync(`${product.dataDir}/server.pid`)).toBe(false);
