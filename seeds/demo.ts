@@ -171,7 +171,8 @@ export async function seedDemo(db: Kysely<any>): Promise<SeedReport> {
       }
     }
 
-    const passwordHash = await hash(PASSWORD, { algorithm: 2 });
+    // Hashed only when an account is missing: every restart runs this seed, and argon2 is slow on purpose.
+    let passwordHash: string | undefined;
     for (const login of DEMO_LOGINS) {
       const existing = await trx.selectFrom('users').select('id').where(sql`lower(email)`, '=', login.email).executeTakeFirst();
       if (existing) {
@@ -180,7 +181,7 @@ export async function seedDemo(db: Kysely<any>): Promise<SeedReport> {
       }
       const user = await trx
         .insertInto('users')
-        .values({ email: login.email, name: NAMES[login.email], role: login.role, password_hash: passwordHash })
+        .values({ email: login.email, name: NAMES[login.email], role: login.role, password_hash: (passwordHash ??= await hash(PASSWORD, { algorithm: 2 })) })
         .returning('id')
         .executeTakeFirstOrThrow();
       created++;

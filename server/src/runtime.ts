@@ -4,6 +4,8 @@ import { DEMO_LOGINS, seedDemo } from '../../seeds/demo.ts';
 import { seedAvvisiPnrr } from '../../seeds/avvisi-pnrr.ts';
 import { seedDemoCalls } from '../../seeds/demo-calls.ts';
 import { buildApp } from './app.ts';
+import { catchUpMatching } from './modules/matching/matching.jobs.ts';
+import { catchUpSearchIndex } from './modules/search/search.jobs.ts';
 import type { Config } from './plugins/config.ts';
 import { resolveDatabase, type DatabaseTarget } from './plugins/db/connect.ts';
 import { createDb } from './plugins/db/database.ts';
@@ -37,6 +39,16 @@ export async function startServer(config: Readonly<Config>): Promise<RunningServ
     }
     const queue = await createPgBossQueue({ connectionString: database.url, runWorkers: config.runWorkers, log });
     const app = await buildApp(config, { db, queue });
+    if (database.kind !== 'external') {
+      // The ready line promises the demo: an RTD who signs in at once must find the catalogue already
+      // matched to their comuni and searchable, not an empty list the workers fill a few seconds later.
+      try {
+        await catchUpMatching(app);
+        await catchUpSearchIndex(app);
+      } catch (err) {
+        log.error({ err }, 'catching up on the demo data failed; the background workers retry');
+      }
+    }
     await app.listen({ port: config.port, host: config.host });
     const address = app.server.address();
     const port = typeof address === 'object' && address ? address.port : config.port;

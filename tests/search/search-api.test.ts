@@ -5,6 +5,7 @@ import { drainSearchOutbox } from '../../server/src/modules/search/search.outbox
 import type { CallDocument, SearchEngine } from '../../server/src/plugins/search/engine.ts';
 import { createPostgresEngine } from '../../server/src/plugins/search/postgres-engine.ts';
 import { useTestApp } from '../helpers/app.ts';
+import { seedDemoCalls } from '../../seeds/demo-calls.ts';
 import { callInput } from '../helpers/calls.ts';
 import { createTestUser, loginAs, type Agent } from '../helpers/identity.ts';
 
@@ -60,7 +61,7 @@ describe('GET /api/v1/calls/search', () => {
     expect(res.headers['content-type']).toBe('text/csv; charset=utf-8');
     const [header, row] = res.text.replace(/^\uFEFF/, '').split('\r\n');
     expect(res.text.startsWith('\uFEFF')).toBe(true);
-    expect(header).toBe('Titolo;Ente erogatore;Programma;Misura;Stato;Prossima scadenza;Dotazione (€);Importo massimo per ente (€);Temi;Link');
+    expect(header).toBe('Titolo;Ente erogatore;Programma;Misura;Stato;Prossima scadenza;Dotazione (€);Importo massimo per ente (€);Temi;Link;Dimostrativo');
     expect(row).toMatch(/^Avviso per la digitalizzazione degli archivi storici;Dipartimento per la trasformazione digitale;pnrr;1\.4\.5;Aperto;\d\d\/\d\d\/\d\d, \d\d:\d\d;200000000,00;59966,00;piattaforme\.send;https:/);
   });
 
@@ -71,6 +72,20 @@ describe('GET /api/v1/calls/search', () => {
     const row = res.text.split('\r\n')[1];
     expect(row).toMatch(/^"'=HYPERLINK\(""https:\/\/example\.org\/x"";""Fogli elettronici""\)";Dipartimento/);
     expect(row).toContain(';200000000,00;59966,00;');
+  });
+
+  it('marks the calls of the demo catalogue "sì" in the Dimostrativo column, and real calls "no"', async () => {
+    await seedDemoCalls(ctx.db, new Date(), 14);
+    await create('Avviso reale sul catasto digitale');
+    await drainSearchOutbox(ctx.db, ctx.app.searchEngine);
+    const res = await request(ctx.app.server).get('/api/v1/calls/search?limit=100').set('accept', 'text/csv');
+    const [header, ...rows] = res.text.replace(/^\uFEFF/, '').trimEnd().split('\r\n');
+    expect(header!.split(';').at(-1)).toBe('Dimostrativo');
+    const demoFlag = (title: string) => rows.find((r) => r.startsWith(`${title};`))?.split(';').at(-1);
+    const demoTitles = (await ctx.db.selectFrom('call_sources as s').innerJoin('calls as c', 'c.id', 's.call_id').select('c.title').where('s.source_kind', '=', 'demo').execute()).map((c) => c.title);
+    expect(demoTitles.length).toBeGreaterThan(3);
+    for (const title of demoTitles.filter((t) => !/[";]/.test(t))) expect(demoFlag(title), title).toBe('sì');
+    expect(demoFlag('Avviso reale sul catasto digitale')).toBe('no');
   });
 });
 

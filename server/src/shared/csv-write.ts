@@ -29,3 +29,7 @@ export function toCsv(headers: readonly string[], rows: readonly CsvCell[][]): s
 
 /** Euros with a decimal comma, as Italian spreadsheets read them. */
 export const csvEuros = (value: number | null) => (value === null ? null : new CsvFigure(value.toFixed(2).replace('.', ',')));
+
+/** A column for exports of calls, so that a spreadsheet tells the demo catalogue (`seed demo`) from real calls. */
+export const DEMO_CSV_HEADER = 'Dimostrativo';
+export const csvDemo = (demo: boolean) => (demo ? 'sì' : 'no');

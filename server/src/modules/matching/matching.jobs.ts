@@ -38,6 +38,12 @@ export function processRematchQueue(app: FastifyInstance): Promise<number> {
   });
 }
 
+/** Works through every pending call event and queued comune, e.g. after the demo catalogue was loaded. */
+export async function catchUpMatching(app: FastifyInstance): Promise<void> {
+  while ((await processCallEvents(app)) > 0);
+  while ((await processRematchQueue(app)) > 0);
+}
+
 /** Follows call events and changed comuni once a second while started. */
 export function matchingWorker(app: FastifyInstance) {
   return intervalWorker(app, 'matching', 1000, async () => {

@@ -2,6 +2,15 @@ import type { FastifyInstance } from 'fastify';
 import { intervalWorker } from '../../plugins/interval-worker.ts';
 import { drainSearchOutbox } from './search.outbox.ts';
 
+/** Indexes every pending change now, e.g. after the demo catalogue was loaded; stops early if the engine fails. */
+export async function catchUpSearchIndex(app: FastifyInstance): Promise<void> {
+  for (;;) {
+    const report = await drainSearchOutbox(app.db, app.searchEngine);
+    if (report.indexed + report.removed === 0 || report.failed > 0) return;
+    app.searchCache.invalidate('*');
+  }
+}
+
 /** Keeps the index a moment behind the database: drains the outbox twice a second while started. */
 export function searchWorker(app: FastifyInstance) {
   return intervalWorker(app, 'search-outbox', 500, async () => {
