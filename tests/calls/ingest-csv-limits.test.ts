@@ -29,7 +29,7 @@ describe('CSV template connector, values out of range', () => {
       { externalId: 'FC-TITLE', reason: 'title: Può contenere al massimo 500 caratteri.' },
       // 400 nines read as a number are Infinity, which is no JSON number.
       { externalId: 'FC-BUDGET', reason: 'money.totalBudget: Deve essere di tipo numero.' },
-      { externalId: 'FC-BUDGET-2', reason: 'money.totalBudget: Deve essere minore o uguale a 1000000000000.' },
+      { externalId: 'FC-BUDGET-2', reason: 'money.totalBudget: Deve essere minore o uguale a 1.000.000.000.000.' },
       { externalId: 'FC-POP', reason: 'eligibility.population.max: Non è nel formato atteso (numero intero fino a 2147483647).' },
     ]);
     const titles = await ctx.db.selectFrom('calls').innerJoin('call_sources', 'call_sources.call_id', 'calls.id').select(['external_id', 'title']).where('source_kind', '=', 'csv').orderBy('external_id').execute();

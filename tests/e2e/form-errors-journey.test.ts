@@ -50,7 +50,7 @@ describe.runIf(canRun)('an editor’s mistakes in the call editor', { timeout: 6
     await page.waitForURL(/\/opportunita/);
     await page.goto(`${server.url}/redazione/bandi/nuovo`);
     await page.getByLabel(/^Titolo/).fill('Archivi digitali dei comuni lombardi');
-    await page.getByLabel(/^Temi/).selectOption({ index: 1 });
+    await page.locator('#call-themes .form-check label').first().click();
     await page.getByLabel('Regioni (codici ISTAT, es. 03)').fill('3');
     await page.getByLabel('Regioni (codici ISTAT, es. 03)').blur();
     await page.getByLabel('Importo per comune').selectOption('brackets');
@@ -90,7 +90,7 @@ describe.runIf(canRun)('an editor’s mistakes in the call editor', { timeout: 6
   });
 
   it('once fixed, the call is published by its author (no second review in this configuration)', async () => {
-    await page.getByRole('button', { name: 'Manda in revisione' }).click();
+    await page.getByRole('button', { name: 'Invia in revisione' }).click();
     await page.getByRole('button', { name: 'Approva' }).click();
     await page.getByRole('button', { name: 'Pubblica ora' }).click();
     await expect.poll(() => page.locator('.editorial-status').textContent()).toBe('Pubblicato');

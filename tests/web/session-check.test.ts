@@ -54,4 +54,12 @@ describe('the first page of a visit', () => {
     expect(router.currentRoute.value.name).toBe('login');
     expect(localStorage.getItem('cruscotto:signed-in')).toBeNull();
   });
+
+  it('takes someone the check finds signed in from the front door to their opportunities (back from SPID in a fresh browser)', async () => {
+    expect(await settled(router.push('/'))).toBe(true);
+    expect(router.currentRoute.value.name).toBe('home');
+    sessionCheck.answer!({ user: { id: 1, name: 'Giulia', email: 'g@x.it', role: 'rtd' }, permissions: [], memberships: [], comuni: [] });
+    await vi.waitFor(() => expect(router.currentRoute.value.name).toBe('opportunities'));
+    expect(localStorage.getItem('cruscotto:signed-in')).toBe('1');
+  });
 });

@@ -18,7 +18,7 @@ export const router = createRouter({
   history: createWebHistory(),
   routes: [
     // Anonymous visitors land on the public front door; signed-in users on their opportunities, as before.
-    { path: '/', name: 'home', component: HomeView, meta: { title: 'Bandi per il digitale dei comuni' }, beforeEnter: () => (useSessionStore().me ? { name: 'opportunities' } : true) },
+    { path: '/', name: 'home', component: HomeView, meta: { title: 'Bandi per il digitale dei comuni' } },
     { path: '/comuni/:istat', name: 'comune', component: () => import('@/views/PublicComuneView.vue'), meta: { title: 'Bandi del comune' } },
     { path: '/accedi', name: 'login', component: () => import('@/views/LoginView.vue'), meta: { title: 'Accedi' } },
     { path: '/password-dimenticata', name: 'password-forgotten', component: () => import('@/views/PasswordForgottenView.vue'), meta: { title: 'Password dimenticata' } },
@@ -53,11 +53,22 @@ router.beforeEach(async (to) => {
   const session = useSessionStore();
   const checked = session.ensureLoaded();
   if (to.meta.private || to.meta.permission || session.maybeSignedIn()) await checked;
-  else checked.catch(() => undefined);
+  else void checked.then(() => session.me && landAgain(), () => undefined);
+  // A signed-in user's front door is their opportunities.
+  if (to.name === 'home' && session.me) return { name: 'opportunities' };
   if (to.meta.private && !session.me) return { name: 'login', query: { next: to.fullPath } };
   if (to.meta.permission && !session.can(to.meta.permission)) return { name: 'forbidden' };
   return true;
 });
+
+/**
+ * Someone the session check found signed in after their page was drawn (back from SPID/CIE in a fresh
+ * browser): the navigation guard runs again on the current page, so the front door sends them on.
+ */
+function landAgain() {
+  const here = router.currentRoute.value;
+  return router.replace({ path: here.fullPath, force: true });
+}
 
 /** The page's heading, once the view has rendered it (some wait for their data). */
 async function headingOf(page: string): Promise<HTMLElement | null> {
