@@ -6,6 +6,7 @@ import vue from '@vitejs/plugin-vue';
 import { precompress } from './build/precompress';
 import { purgeTheme } from './build/purge-theme';
 import { icons } from './build/icons';
+import { preloadFonts } from './build/preload-fonts';
 
 const require = createRequire(import.meta.url);
 const bootstrapItalia = dirname(require.resolve('bootstrap-italia/package.json'));
@@ -13,7 +14,7 @@ const bootstrapItalia = dirname(require.resolve('bootstrap-italia/package.json')
 const splide = resolve(dirname(createRequire(resolve(bootstrapItalia, 'package.json')).resolve('@splidejs/splide')), '../..');
 
 export default defineConfig(({ command }) => ({
-  plugins: [vue(), icons(resolve(bootstrapItalia, 'dist/svg/sprites.svg')), precompress()],
+  plugins: [vue(), icons(resolve(bootstrapItalia, 'dist/svg/sprites.svg')), preloadFonts(), precompress()],
   resolve: {
     alias: [
       { find: '@bi-fonts', replacement: resolve(bootstrapItalia, 'dist/fonts') },
