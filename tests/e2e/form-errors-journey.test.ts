@@ -16,7 +16,8 @@ let watched: ReturnType<typeof watchConsole>;
 /** The summary's links, as the editor reads them. */
 const summaryLinks = () => page.locator('.error-summary a').allTextContents();
 const messageBeside = async (label: string) => {
-  const control = page.getByLabel(label, { exact: true });
+  // The label, whole, or followed by the asterisk of a required field.
+  const control = page.getByLabel(new RegExp(`^${label.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\*?$`));
   expect(await control.getAttribute('aria-invalid'), `${label} is marked invalid`).toBe('true');
   return page.locator(`#${await control.getAttribute('aria-describedby')}`).textContent();
 };
@@ -50,7 +51,7 @@ describe.runIf(canRun)('an editor’s mistakes in the call editor', { timeout: 6
     await page.waitForURL(/\/opportunita/);
     await page.goto(`${server.url}/redazione/bandi/nuovo`);
     await page.getByLabel(/^Titolo/).fill('Archivi digitali dei comuni lombardi');
-    await page.locator('#call-themes .form-check label').first().click();
+    await page.getByRole('group', { name: 'Temi', exact: true }).locator('.form-check label').first().click();
     await page.getByLabel('Regioni (codici ISTAT, es. 03)').fill('3');
     await page.getByLabel('Regioni (codici ISTAT, es. 03)').blur();
     await page.getByLabel('Importo per comune').selectOption('brackets');

@@ -139,12 +139,12 @@ describe.runIf(canRun)('a reviewed change of a published call, and a quicker edi
   it('opens a new window of the call as a draft with its rules, money, themes and links, dated the Italian way', async () => {
     await page.getByRole('link', { name: 'Nuova finestra da questo bando' }).click();
     await expect.poll(() => page.locator('h1').textContent()).toBe('Nuova finestra');
-    expect(await page.locator('#call-title').inputValue()).toBe(TITLE);
+    expect(await page.getByRole('textbox', { name: 'Titolo', exact: true }).inputValue()).toBe(TITLE);
     expect(await page.getByLabel('Importo fisso (€)').inputValue()).toBe('45.000');
     expect(await page.locator('#call-themes-chosen').textContent()).toContain('Esperienza del cittadino e siti web');
     expect(await page.getByLabel('Indirizzo del documento 1').inputValue()).toBe('https://padigitale2026.gov.it/misure/');
     expect(await page.getByLabel('Apertura finestra 1').inputValue()).toBe('');
-    await page.locator('#call-title').fill(`${TITLE}, seconda finestra`);
+    await page.getByRole('textbox', { name: 'Titolo', exact: true }).fill(`${TITLE}, seconda finestra`);
     await page.getByLabel('Apertura finestra 1').fill('1 febbraio 2027 ore 9');
     await page.getByLabel('Apertura finestra 1').blur();
     expect(await page.locator('#window-0-opens-read').textContent()).toBe('lunedì 1 febbraio 2027, ore 09:00 (ora di Roma)');

@@ -49,7 +49,7 @@ describe('a form that the API refuses', () => {
     document.title = 'Nuovo bando · Cruscotto digitale dei comuni';
     const { errors } = renderEditor();
     await fireEvent.click(screen.getByRole('button', { name: 'Aggiungi un documento' }));
-    await fireEvent.update(screen.getByLabelText('Indirizzo del documento 1'), 'https://example.org/avviso.pdf');
+    await fireEvent.update(screen.getByLabelText(/^Indirizzo del documento 1/), 'https://example.org/avviso.pdf');
     errors.fail(
       new ApiError(422, {
         detail: 'Alcuni dati della richiesta non sono validi.',
@@ -71,7 +71,7 @@ describe('a form that the API refuses', () => {
       ['Regioni (codici ISTAT, es. 03): Non è nel formato atteso.', '#territory-regions'],
       ['Apertura finestra 1: Una procedura «sportello» ha una sola finestra.', '#window-0-opens'],
     ]);
-    const title = screen.getByLabelText('Titolo del documento 1');
+    const title = screen.getByLabelText(/^Titolo del documento 1/);
     expect(title.getAttribute('aria-invalid')).toBe('true');
     expect(document.getElementById(title.getAttribute('aria-describedby')!)?.textContent).toBe('Errore: Deve contenere almeno 1 carattere.');
     expect(screen.getByLabelText('Fascia 2: da abitanti').getAttribute('aria-invalid')).toBe('true');
