@@ -12,7 +12,7 @@ import { createDb } from '../src/plugins/db/database.ts';
 import { importComuni } from '../src/modules/comuni/comuni.import.ts';
 import { importIpa } from '../src/modules/comuni/ipa.import.ts';
 import { importFundingHistory } from '../src/modules/comuni/funding-history.import.ts';
-import type { ImportReport } from '../src/modules/comuni/import-report.ts';
+import type { ImportReport } from '../src/shared/import-report.ts';
 import { CONNECTORS } from '../src/modules/ingest/connectors/index.ts';
 import { runIngest, type RunReport } from '../src/modules/ingest/ingest.service.ts';
 import { CALL_CSV_COLUMNS } from '../src/modules/ingest/connectors/csv-template.ts';

@@ -1,7 +1,7 @@
 import type { FastifyRequest } from 'fastify';
 import request from 'supertest';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { sha256 } from '../../server/src/modules/auth/secrets.ts';
+import { sha256 } from '../../server/src/shared/secrets.ts';
 import { createApiToken } from '../../server/src/modules/auth/users.service.ts';
 import type { Role } from '../../server/src/plugins/db/schema.ts';
 import { useTestApp } from '../helpers/app.ts';

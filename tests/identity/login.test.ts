@@ -2,7 +2,7 @@ import { waitFor } from '../helpers/processes.ts';
 import request from 'supertest';
 import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { useTestApp } from '../helpers/app.ts';
-import { sha256 } from '../../server/src/modules/auth/secrets.ts';
+import { sha256 } from '../../server/src/shared/secrets.ts';
 import { createComune, createTestUser, loginAs, PASSWORD } from '../helpers/identity.ts';
 
 const ctx = useTestApp({ env: { LOGIN_MAX_FAILURES: '3' } });

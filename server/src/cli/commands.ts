@@ -1,3 +1,4 @@
+import { clockAt } from '../shared/clock.ts';
 import { sql } from 'kysely';
 import { DEMO_LOGINS, seedDemo } from '../../../seeds/demo.ts';
 import { seedAvvisiPnrr } from '../../../seeds/avvisi-pnrr.ts';
@@ -6,25 +7,25 @@ import { migrateDown, migrateUp, migrationStatus } from '../plugins/db/migrator.
 import { writeOpenApiDocument } from '../openapi-document.ts';
 import { UsageError, type CommandContext } from './context.ts';
 import { runUsersCommand } from './users.command.ts';
-import { applyRetention } from '../modules/auth/retention.ts';
-import { importComuni } from '../modules/comuni/comuni.import.ts';
-import type { ImportReport } from '../modules/comuni/import-report.ts';
-import { importFundingHistory } from '../modules/comuni/funding-history.import.ts';
-import { importIpa } from '../modules/comuni/ipa.import.ts';
+import { applyRetention } from '../modules/auth/index.ts';
+import { importComuni } from '../modules/comuni/index.ts';
+import type { ImportReport } from '../shared/import-report.ts';
+import { importFundingHistory } from '../modules/comuni/index.ts';
+import { importIpa } from '../modules/comuni/index.ts';
 import { readFile } from 'node:fs/promises';
 import { createSearchEngine } from '../plugins/search/index.ts';
-import { reindexAll } from '../modules/search/search.outbox.ts';
-import { rematchAll } from '../modules/matching/matching.service.ts';
-import { CONNECTORS, SOURCE_KINDS } from '../modules/ingest/connectors/index.ts';
-import { reprocessItems, runIngest, type RunReport } from '../modules/ingest/ingest.service.ts';
-import { addDefaultSources, type DefaultSourcesReport } from '../modules/ingest/default-sources.ts';
+import { reindexAll } from '../modules/search/index.ts';
+import { rematchAll } from '../modules/matching/index.ts';
+import { CONNECTORS, SOURCE_KINDS } from '../modules/ingest/index.ts';
+import { reprocessItems, runIngest, type RunReport } from '../modules/ingest/index.ts';
+import { addDefaultSources, type DefaultSourcesReport } from '../modules/ingest/index.ts';
 import { basename } from 'node:path';
 import type { Db } from '../plugins/db/database.ts';
-import { alertOptions, drainAlertEvents, drainDeliveries, runTimedAlerts } from '../modules/alerts/alerts.jobs.ts';
+import { alertOptions, drainAlertEvents, drainDeliveries, runTimedAlerts } from '../modules/alerts/index.ts';
 import { createMailer } from '../plugins/mail.ts';
-import { runEvaluationCommand } from '../modules/matching/evaluation/evaluation.command.ts';
-import { printEvaluation } from '../modules/matching/evaluation/evaluation.print.ts';
-import type { EvaluationReport } from '../modules/matching/evaluation/evaluation.ts';
+import { runEvaluationCommand } from './evaluation/evaluation.command.ts';
+import { printEvaluation } from './evaluation/evaluation.print.ts';
+import type { EvaluationReport } from './evaluation/evaluation.ts';
 
 export type Report = Record<string, unknown>;
 
@@ -114,7 +115,7 @@ export const COMMANDS: Record<string, Command> = {
       if (!connector) throw new UsageError(`expected one of: ${SOURCE_KINDS.join(', ')}`);
       const location = reprocess ? '' : ctx.args[1];
       if (!reprocess && !location) throw new UsageError('the file or URL to ingest is required');
-      const clock = { now: new Date(), soonDays: ctx.config.deadlineSoonDays };
+      const clock = clockAt(ctx.config.deadlineSoonDays);
       const trusted = ctx.flags.trusted === true;
       // The one place a local file is read: the operator named it. A URL goes through the outbound guard.
       const payload = reprocess || /^https?:\/\//i.test(location!) ? undefined : await readFile(location!);
@@ -161,7 +162,7 @@ export const COMMANDS: Record<string, Command> = {
       subcommand(ctx, ['rematch'] as const);
       const started = performance.now();
       const report = await ctx.withDb(async (db) => {
-        const result = await rematchAll(db, { now: new Date(), soonDays: ctx.config.deadlineSoonDays });
+        const result = await rematchAll(db, clockAt(ctx.config.deadlineSoonDays));
         // Fresh statistics after rewriting most of the table, for the planner's sake.
         await sql`analyze matches`.execute(db);
         return result;

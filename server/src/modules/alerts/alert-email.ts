@@ -1,5 +1,5 @@
 import type { MailMessage } from '../../plugins/mail.ts';
-import { hmac, safeEqual } from '../auth/secrets.ts';
+import { hmac, safeEqual } from '../../shared/secrets.ts';
 import { escapeHtml } from '../../shared/html.ts';
 
 /** The token in one-click unsubscribe links: signed, so it needs no login, and bound to one user. */

@@ -1,5 +1,5 @@
-import { formatLongDate as day, formatNumber } from '../matching/profile-facts.ts';
-export { changeSentences } from '../calls/change-sentences.ts';
+import { formatLongDate as day, formatNumber } from '../matching/index.ts';
+export { changeSentences } from '../calls/index.ts';
 import type { CallFacts } from './alerts.audience.ts';
 
 const verdictText = (verdict: string) => (verdict === 'eligible_via_aggregation' ? 'Solo in forma associata' : 'Il comune può partecipare');

@@ -1,7 +1,7 @@
 import { sql, type Kysely } from 'kysely';
 import type { Database } from '../../plugins/db/schema.ts';
 import { isPecAddress } from '../../plugins/mail.ts';
-import { formatLongDate, romeDay } from '../matching/profile-facts.ts';
+import { formatLongDate, romeDay } from '../matching/index.ts';
 import { groupBy } from '../../shared/group-by.ts';
 import { digestEmail, type DigestGroup } from './alert-email.ts';
 import type { AlertOptions } from './alerts.dispatch.ts';

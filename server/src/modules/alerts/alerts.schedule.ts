@@ -1,6 +1,6 @@
 import { sql, type Kysely } from 'kysely';
 import type { Database } from '../../plugins/db/schema.ts';
-import { formatLongDate as day } from '../matching/profile-facts.ts';
+import { formatLongDate as day } from '../matching/index.ts';
 import { factsSentence } from './alert-texts.ts';
 import { DEFAULT_REMINDER_DAYS } from './alerts.audience.ts';
 import { dispatchAlert, type AlertOptions } from './alerts.dispatch.ts';

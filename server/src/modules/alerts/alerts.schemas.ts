@@ -1,5 +1,5 @@
 import { Type, type Static } from '@sinclair/typebox';
-import { PROGRAMME_KINDS } from '../calls/calls.schemas.ts';
+import { PROGRAMME_KINDS } from '../calls/index.ts';
 import { PageOf } from '../../plugins/pagination.ts';
 import { Nullable } from '../../shared/schema.ts';
 

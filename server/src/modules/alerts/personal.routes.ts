@@ -2,10 +2,10 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import { sql } from 'kysely';
 import { conflict, notFound, unprocessable } from '../../plugins/errors/problem.ts';
-import { PERSON_403, PERSON_WRITE_403 } from '../../plugins/auth.ts';
+import { PERSON_403, PERSON_WRITE_403 } from '../auth/index.ts';
 import { problemResponses } from '../../plugins/openapi.ts';
-import { userOf } from './current-user.ts';
-import { unknownThemeMessage, unknownThemes } from '../themes/themes.service.ts';
+import { userOf } from '../auth/index.ts';
+import { unknownThemeMessage, unknownThemes } from '../themes/index.ts';
 import { SavedSearch, SavedSearchInput, SavedSearchQuery, toSavedSearch, type SavedSearchInputValue } from './saved-searches.ts';
 
 const PERSON = { access: 'person' as const };

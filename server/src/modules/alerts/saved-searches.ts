@@ -2,7 +2,7 @@ import { Type, type Static } from '@sinclair/typebox';
 import type { Kysely, Selectable } from 'kysely';
 import type { Database, SavedSearchesTable } from '../../plugins/db/schema.ts';
 import type { SearchEngine, SearchQuery } from '../../plugins/search/engine.ts';
-import { SearchQuerySchema } from '../search/search.schemas.ts';
+import { SearchQuerySchema } from '../search/index.ts';
 import { notifyUsers, type AlertOptions } from './alerts.dispatch.ts';
 import { factsSentence } from './alert-texts.ts';
 

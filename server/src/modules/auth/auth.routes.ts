@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
-import { recordAudit } from '../../plugins/audit.ts';
-import { cookieOptions, csrfTokenFor, PERSON_403, PERSON_WRITE_403, SESSION_COOKIE } from '../../plugins/auth.ts';
+import { recordAudit } from './auth.audit.ts';
+import { cookieOptions, csrfTokenFor, PERSON_403, PERSON_WRITE_403, SESSION_COOKIE } from './auth.plugin.ts';
 import { problemResponses } from '../../plugins/openapi.ts';
 import { LoginBody, PasswordResetBody, PasswordResetConfirmBody } from './auth.schemas.ts';
 import { confirmPasswordReset, requestPasswordReset } from './password-reset.ts';
@@ -10,7 +10,7 @@ import { authenticate, closeSession, openSession } from './login.service.ts';
 import { describeMe, exportPersonalData } from './me.service.ts';
 import { acceptInvitation, eraseUser } from './users.service.ts';
 import { sessionPrincipal } from './principal.queries.ts';
-import { sha256 } from './secrets.ts';
+import { sha256 } from '../../shared/secrets.ts';
 
 export const PASSWORD_RESET_ANSWER = 'Se l’indirizzo corrisponde a un account attivo, riceverai a breve un’e-mail con il collegamento per scegliere una nuova password. Il collegamento vale un’ora.';
 

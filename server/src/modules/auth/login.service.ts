@@ -4,7 +4,7 @@ import type { Database } from '../../plugins/db/schema.ts';
 import { AppError } from '../../plugins/errors/problem.ts';
 import { loginEmailHash, recordSuccess, reserveAttempt } from './login-throttle.ts';
 import { verifyPassword } from './passwords.ts';
-import { randomToken, sha256 } from './secrets.ts';
+import { randomToken, sha256 } from '../../shared/secrets.ts';
 import { findUserByEmail } from './users.queries.ts';
 
 type Db = Kysely<Database>;

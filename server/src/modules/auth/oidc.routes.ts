@@ -1,12 +1,12 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
-import { recordAudit } from '../../plugins/audit.ts';
-import { cookieOptions, SESSION_COOKIE } from '../../plugins/auth.ts';
+import { recordAudit } from './auth.audit.ts';
+import { cookieOptions, SESSION_COOKIE } from './auth.plugin.ts';
 import { AppError, notFound } from '../../plugins/errors/problem.ts';
 import { problemResponses } from '../../plugins/openapi.ts';
 import { openSession } from './login.service.ts';
 import { beginFlow, completeFlow } from './oidc.service.ts';
-import { sha256 } from './secrets.ts';
+import { sha256 } from '../../shared/secrets.ts';
 import { acceptInvitation, findUsableInvitation } from './users.service.ts';
 
 const FLOW_COOKIE = 'cruscotto_oidc';

@@ -3,7 +3,7 @@ import { sql, type Kysely } from 'kysely';
 import type { Config } from '../../plugins/config.ts';
 import type { Database } from '../../plugins/db/schema.ts';
 import { AppError } from '../../plugins/errors/problem.ts';
-import { randomToken } from './secrets.ts';
+import { randomToken } from '../../shared/secrets.ts';
 
 type OidcConfig = NonNullable<Config['oidc']>;
 const FLOW_MINUTES = 10;

@@ -1,11 +1,11 @@
 import { sql, type Kysely, type Transaction } from 'kysely';
-import { recordAudit } from '../../plugins/audit.ts';
+import { recordAudit } from './auth.audit.ts';
 import type { Database } from '../../plugins/db/schema.ts';
 import { AppError, unprocessable } from '../../plugins/errors/problem.ts';
 import { isPecAddress } from '../../plugins/mail.ts';
 import { loginEmailHash } from './login-throttle.ts';
 import { assertStrongPassword, hashPassword } from './passwords.ts';
-import { randomToken, sha256 } from './secrets.ts';
+import { randomToken, sha256 } from '../../shared/secrets.ts';
 import type { Actor } from './users.service.ts';
 import { findUserByEmail } from './users.queries.ts';
 

@@ -1,12 +1,12 @@
 import type { FastifyRequest } from 'fastify';
 import { sql, type Kysely, type Transaction } from 'kysely';
-import { recordAudit } from '../../plugins/audit.ts';
+import { recordAudit } from './auth.audit.ts';
 import { isPecAddress } from '../../plugins/mail.ts';
 import type { Database, Role } from '../../plugins/db/schema.ts';
 import { conflict, forbidden, notFound, tokenNotAllowed, unprocessable } from '../../plugins/errors/problem.ts';
 import { hasPermission, roleCovers, type Principal } from './permissions.ts';
 import { assertStrongPassword, hashPassword } from './passwords.ts';
-import { randomToken, sha256 } from './secrets.ts';
+import { randomToken, sha256 } from '../../shared/secrets.ts';
 import { aggregationExists, comuneExists, findUserByEmail, findUserById } from './users.queries.ts';
 import { forgetLoginHistory } from './login-throttle.ts';
 

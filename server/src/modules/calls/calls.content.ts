@@ -1,10 +1,11 @@
 import type { FastifyRequest } from 'fastify';
 import { sql, type Kysely, type Transaction } from 'kysely';
-import { diff, recordAudit } from '../../plugins/audit.ts';
+import { diff, recordAudit } from '../auth/index.ts';
 import type { CallsTable, Database, EditorialStatus, ProgrammeKind } from '../../plugins/db/schema.ts';
 import { notFound } from '../../plugins/errors/problem.ts';
 import { inputOf, normalisedInput } from './calls.mappers.ts';
-import { findCall, replaceWindowsAndThemes, type CallRow, type Clock } from './calls.queries.ts';
+import { findCall, replaceWindowsAndThemes, type CallRow } from './calls.queries.ts';
+import type { Clock } from '../../shared/clock.ts';
 import type { CallInput } from './calls.schemas.ts';
 import { maxAmount } from './calls.validation.ts';
 import { parseMeasureCode } from './measure-code.ts';

@@ -4,12 +4,9 @@ import type { CallStatus } from './calls.schemas.ts';
 import { isDemoSql } from './demo.ts';
 import { inQueueSql, pendingRevisionStatusSql, type EditorialQueue } from './editorial-queues.ts';
 
-type Db = Kysely<Database>;
+import type { Clock } from '../../shared/clock.ts';
 
-export interface Clock {
-  now: Date;
-  soonDays: number;
-}
+type Db = Kysely<Database>;
 
 /** What users see, from the windows and the budget at `now`; never stored, so it is never stale. */
 export function callStatusSql({ now, soonDays }: Clock) {

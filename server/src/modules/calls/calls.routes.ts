@@ -9,7 +9,7 @@ import { CallListQuery, CallParams } from './calls.schemas.ts';
 
 /** The public catalogue: published calls only, with the status users see. */
 const callsRoutes: FastifyPluginAsyncTypebox = async (app) => {
-  const clock = () => ({ now: new Date(), soonDays: app.config.deadlineSoonDays });
+  const clock = app.clock;
 
   app.get(
     '/calls',

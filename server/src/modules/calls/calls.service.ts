@@ -1,10 +1,11 @@
 import type { FastifyRequest } from 'fastify';
 import { sql, type Kysely } from 'kysely';
-import { recordAudit } from '../../plugins/audit.ts';
+import { recordAudit } from '../auth/index.ts';
 import type { CallsTable, Database, EditorialStatus } from '../../plugins/db/schema.ts';
 import { conflict, unprocessable } from '../../plugins/errors/problem.ts';
 import { columnsOf, emitEvent, loadCall, recordVersion, writeContent, type Actor, type StatusChange, type Trx } from './calls.content.ts';
-import { replaceWindowsAndThemes, type CallRow, type Clock } from './calls.queries.ts';
+import { replaceWindowsAndThemes, type CallRow } from './calls.queries.ts';
+import type { Clock } from '../../shared/clock.ts';
 import type { CallInput } from './calls.schemas.ts';
 import { assertValidCall } from './calls.validation.ts';
 import { dropPendingRevision, saveRevision } from './revisions.service.ts';

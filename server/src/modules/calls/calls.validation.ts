@@ -2,7 +2,7 @@ import type { Kysely } from 'kysely';
 import type { Database } from '../../plugins/db/schema.ts';
 import { unprocessable } from '../../plugins/errors/problem.ts';
 import { BODY_TYPES, type CallInput } from './calls.schemas.ts';
-import { unknownThemeMessage, unknownThemes } from '../themes/themes.service.ts';
+import { unknownThemeMessage, unknownThemes } from '../themes/index.ts';
 import { formatNumber } from '../../shared/euros.ts';
 
 export interface FieldError {

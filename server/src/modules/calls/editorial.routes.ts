@@ -2,24 +2,25 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import type { FastifyRequest } from 'fastify';
 import type { Transaction } from 'kysely';
-import type { Access } from '../../plugins/auth.ts';
+import type { Access } from '../auth/index.ts';
 import type { Database } from '../../plugins/db/schema.ts';
 import { notFound } from '../../plugins/errors/problem.ts';
 import { problemResponses } from '../../plugins/openapi.ts';
 import { page } from '../../plugins/pagination.ts';
 import { toCall, toEditorialCallSummary } from './calls.mappers.ts';
 import { queueCounts, type EditorialQueue } from './editorial-queues.ts';
-import { findCall, listCalls, type Clock } from './calls.queries.ts';
+import { findCall, listCalls } from './calls.queries.ts';
+import type { Clock } from '../../shared/clock.ts';
 import { CallHistoryQuery, CallParams, EditorialListQuery, type CallInput } from './calls.schemas.ts';
 import { actorOf, approveCall, archiveCall, createCall, mergeCalls, publishCall, saveEffectOf, scheduleCall, submitCall, updateCall, withdrawCall, type Actor } from './calls.service.ts';
 import { pendingRevisionOf, type Viewer } from './revisions.queries.ts';
 import { approveRevision, discardRevision, publishRevision, submitRevision } from './revisions.service.ts';
 import { barredApprovers, callHistory, publishedHistory } from './history.queries.ts';
 import { allowedCallActions } from './call-steps.ts';
-import { hasPermission } from '../auth/permissions.ts';
+import { hasPermission } from '../auth/index.ts';
 import { findDuplicateCandidates } from './duplicates.queries.ts';
 import { sql } from 'kysely';
-import { recordAudit } from '../../plugins/audit.ts';
+import { recordAudit } from '../auth/index.ts';
 
 const WRITE = { access: { permission: 'calls:write' as const } };
 const REVIEW = { access: { permission: 'calls:review' as const } };
@@ -28,7 +29,7 @@ const TRANSITION_ERRORS = { ...ERRORS, ...problemResponses({ 409: 'Passaggio di 
 
 /** ANCI editors: drafts, review, publication, withdrawal, merges and history. */
 const editorialRoutes: FastifyPluginAsyncTypebox = async (app) => {
-  const clock = (): Clock => ({ now: new Date(), soonDays: app.config.deadlineSoonDays });
+  const clock = app.clock;
   const reviewRequired = app.config.reviewRequired;
 
   const viewerOf = (request: FastifyRequest): Viewer => {

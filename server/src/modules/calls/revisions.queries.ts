@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely';
-import { canonicalJson, diff } from '../../plugins/audit.ts';
+import { canonicalJson, diff } from '../auth/index.ts';
 import type { CallRevisionsTable, Database } from '../../plugins/db/schema.ts';
 import type { Selectable } from 'kysely';
 import { inputOf } from './calls.mappers.ts';

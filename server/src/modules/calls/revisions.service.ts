@@ -1,10 +1,11 @@
 import { sql } from 'kysely';
-import { diff, recordAudit } from '../../plugins/audit.ts';
+import { diff, recordAudit } from '../auth/index.ts';
 import type { RevisionStatus } from '../../plugins/db/schema.ts';
 import { conflict, notFound } from '../../plugins/errors/problem.ts';
 import { loadCall, writeContent, type Actor, type Trx } from './calls.content.ts';
 import { inputOf, normalisedInput } from './calls.mappers.ts';
-import type { CallRow, Clock } from './calls.queries.ts';
+import type { CallRow } from './calls.queries.ts';
+import type { Clock } from '../../shared/clock.ts';
 import type { CallInput } from './calls.schemas.ts';
 import { assertValidCall } from './calls.validation.ts';
 import { findPendingRevision, overlay, proposalOf, wroteOrSubmitted, type Revision } from './revisions.queries.ts';

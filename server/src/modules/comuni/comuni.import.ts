@@ -4,7 +4,7 @@ import { unprocessable } from '../../plugins/errors/problem.ts';
 import { decodeText, parseCsv, sniffDelimiter, type CsvRow } from '../../shared/csv.ts';
 import { REGION_CODES } from './regions.ts';
 import { notifyComuniChanged } from './comuni.changes.ts';
-import { boundedText, emptyReport, MAX_INTEGER, RowError, shown, type ImportOptions, type ImportReport } from './import-report.ts';
+import { boundedText, emptyReport, MAX_INTEGER, RowError, shown, type ImportOptions, type ImportReport } from '../../shared/import-report.ts';
 
 /** The columns one file can set; a format leaves out what it does not carry. */
 export interface ComuneRecord {

@@ -3,7 +3,7 @@ import type { Database, FundingAwardsTable, FundingStatus } from '../../plugins/
 import { unprocessable } from '../../plugins/errors/problem.ts';
 import { notifyComuniChanged } from './comuni.changes.ts';
 import { decodeText, parseCsv, sniffDelimiter } from '../../shared/csv.ts';
-import { boundedText, emptyReport, RowError, shown, type ImportOptions, type ImportReport } from './import-report.ts';
+import { boundedText, emptyReport, RowError, shown, type ImportOptions, type ImportReport } from '../../shared/import-report.ts';
 
 /** One funded application as stored; the key is (comune_istat, avviso, application_key). */
 export type AwardRecord = Omit<Selectable<FundingAwardsTable>, 'id' | 'created_at' | 'updated_at'>;

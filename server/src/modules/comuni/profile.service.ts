@@ -1,11 +1,11 @@
 import type { FastifyRequest } from 'fastify';
 import type { Kysely, Transaction } from 'kysely';
 import { sql } from 'kysely';
-import { diff, recordAudit } from '../../plugins/audit.ts';
+import { diff, recordAudit } from '../auth/index.ts';
 import type { Database } from '../../plugins/db/schema.ts';
 import { unprocessable } from '../../plugins/errors/problem.ts';
 import { notifyComuniChanged } from './comuni.changes.ts';
-import { unknownThemeMessage, unknownThemes } from '../themes/themes.service.ts';
+import { unknownThemeMessage, unknownThemes } from '../themes/index.ts';
 
 export interface ProfileExtras {
   contacts: { name: string; role: string; email: string | null; phone: string | null }[];

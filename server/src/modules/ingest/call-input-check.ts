@@ -1,7 +1,7 @@
 import AjvCompiler from '@fastify/ajv-compiler';
 import type { FastifySchemaValidationError } from 'fastify';
 import { toFieldErrors } from '../../plugins/errors/validation-messages.ts';
-import { CallInput, Eligibility } from '../calls/calls.schemas.ts';
+import { CallInput, Eligibility } from '../calls/index.ts';
 
 type Validate = ((input: unknown) => boolean) & { errors?: FastifySchemaValidationError[] | null };
 

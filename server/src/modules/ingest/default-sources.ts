@@ -1,5 +1,5 @@
 import { sql, type Kysely } from 'kysely';
-import { recordAudit } from '../../plugins/audit.ts';
+import { recordAudit } from '../auth/index.ts';
 import type { Database, SourceKind } from '../../plugins/db/schema.ts';
 
 const DAILY = 1440;

@@ -9,7 +9,7 @@ import { runSource } from './ingest.runner.ts';
 export async function startIngestJobs(app: FastifyInstance): Promise<void> {
   const queue = app.queue;
   if (!queue) return;
-  const clock = () => ({ now: new Date(), soonDays: app.config.deadlineSoonDays });
+  const clock = app.clock;
   const closeAbandonedRuns = async () => {
     const failed = await failAbandonedRuns(app.db);
     if (failed > 0) app.log.warn({ failed }, 'abandoned ingest runs closed as failed');

@@ -1,13 +1,13 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type, type Static } from '@sinclair/typebox';
 import { sql } from 'kysely';
-import { diff, recordAudit } from '../../plugins/audit.ts';
+import { diff, recordAudit } from '../auth/index.ts';
 import type { SourceKind } from '../../plugins/db/schema.ts';
 import { notFound, unprocessable } from '../../plugins/errors/problem.ts';
 import { problemResponses } from '../../plugins/openapi.ts';
 import { outboundTargetProblem } from '../../plugins/outbound.ts';
 import { page } from '../../plugins/pagination.ts';
-import type { CallInput } from '../calls/calls.schemas.ts';
+import type { CallInput } from '../calls/index.ts';
 import { ItemError, type Connector } from './connector.ts';
 import { findSource, listRuns, listSources, sourceSettings, toRun } from './ingest.queries.ts';
 import { runSource } from './ingest.runner.ts';
@@ -31,7 +31,7 @@ const pushConnector = (source: string): Connector => ({
 
 /** Sources, their runs, and the JSON push API for partners. */
 const ingestRoutes: FastifyPluginAsyncTypebox = async (app) => {
-  const clock = () => ({ now: new Date(), soonDays: app.config.deadlineSoonDays });
+  const clock = app.clock;
   const columns = (body: Static<typeof SourceInput>) => ({ name: body.name, kind: body.kind as SourceKind, location: body.location, every_minutes: body.everyMinutes, trusted: body.trusted, enabled: body.enabled });
   /** A source is read over http(s) and outside our networks; every run checks again where it connects. */
   async function assertLocation(location: string) {

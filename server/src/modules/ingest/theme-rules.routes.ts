@@ -1,9 +1,9 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
-import { recordAudit } from '../../plugins/audit.ts';
+import { recordAudit } from '../auth/index.ts';
 import { notFound, unprocessable } from '../../plugins/errors/problem.ts';
 import { problemResponses } from '../../plugins/openapi.ts';
-import { unknownThemeMessage, unknownThemes } from '../themes/themes.service.ts';
+import { unknownThemeMessage, unknownThemes } from '../themes/index.ts';
 
 const Rule = Type.Object(
   { id: Type.Integer({ format: 'int32' }), kind: Type.String({ enum: ['measure', 'keyword'] }), pattern: Type.String(), themeCode: Type.String() },

@@ -1,4 +1,4 @@
-import type { CallInput } from '../calls/calls.schemas.ts';
+import type { CallInput } from '../calls/index.ts';
 import { formatNumber, populationOf, type ComuneFacts, type PopulationBasis } from './profile-facts.ts';
 
 export interface AmountEstimate {

@@ -1,8 +1,8 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../../plugins/db/schema.ts';
-import { sizeClassSql } from '../comuni/comuni.queries.ts';
-import type { Clock } from '../calls/calls.queries.ts';
-import { findCall } from '../calls/calls.queries.ts';
+import { sizeClassSql } from '../comuni/index.ts';
+import type { Clock } from '../../shared/clock.ts';
+import { findCall } from '../calls/index.ts';
 import { loadComuneContexts } from './matching.facts.ts';
 import { matchReached, prepareCallFrom } from './matching.service.ts';
 import { sizeClassOf } from './profile-facts.ts';

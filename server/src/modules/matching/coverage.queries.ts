@@ -1,6 +1,6 @@
 import { sql, type Kysely } from 'kysely';
 import type { Database } from '../../plugins/db/schema.ts';
-import { sizeClassSql } from '../comuni/comuni.queries.ts';
+import { sizeClassSql } from '../comuni/index.ts';
 
 export interface CoverageFilter {
   region: string;

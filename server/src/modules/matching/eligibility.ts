@@ -1,4 +1,4 @@
-import type { CallInput } from '../calls/calls.schemas.ts';
+import type { CallInput } from '../calls/index.ts';
 import { formatLongDate as day, formatNumber, populationOf, type ComuneFacts } from './profile-facts.ts';
 
 export type Verdict = 'eligible' | 'eligible_via_aggregation' | 'not_eligible';
@@ -24,7 +24,7 @@ export interface CallRules {
 const AGGREGATE_BODIES: Record<string, string[]> = { unione: ['unione'], comunita_montana: ['comunita_montana'] };
 /** Body types that are themselves aggregations of comuni: a comune takes part through one. */
 export const AGGREGATE_BODY_TYPES = Object.keys(AGGREGATE_BODIES);
-import { BODY_LABELS } from '../calls/change-sentences.ts';
+import { BODY_LABELS } from '../calls/index.ts';
 
 export { BODY_LABELS };
 export const ASSOCIATED_KINDS = ['unione', 'comunita_montana', 'ufficio_rtd_associato', 'consorzio'];

@@ -21,7 +21,7 @@ async function changingMatches(app: FastifyInstance, work: (trx: Transaction<Dat
 export function processCallEvents(app: FastifyInstance): Promise<number> {
   return changingMatches(app, async (trx) => {
     const events = await trx.selectFrom('call_events').select(['id', 'call_id']).where('processed_at', 'is', null).orderBy('id').limit(50).forUpdate().skipLocked().execute();
-    for (const callId of new Set(events.map((e) => e.call_id))) await matchCall(trx, callId, { now: new Date(), soonDays: app.config.deadlineSoonDays });
+    for (const callId of new Set(events.map((e) => e.call_id))) await matchCall(trx, callId, app.clock());
     if (events.length > 0) await trx.updateTable('call_events').set({ processed_at: sql`now()` }).where('id', 'in', events.map((e) => e.id)).execute();
     return events.length;
   });
@@ -32,7 +32,7 @@ export function processRematchQueue(app: FastifyInstance): Promise<number> {
   return changingMatches(app, async (trx) => {
     const queued = await trx.selectFrom('rematch_queue').select(['id', 'comune_istat']).where('processed_at', 'is', null).orderBy('id').limit(500).forUpdate().skipLocked().execute();
     if (queued.length === 0) return 0;
-    await rematchComuni(trx, [...new Set(queued.map((q) => q.comune_istat))], { now: new Date(), soonDays: app.config.deadlineSoonDays });
+    await rematchComuni(trx, [...new Set(queued.map((q) => q.comune_istat))], app.clock());
     await trx.updateTable('rematch_queue').set({ processed_at: sql`now()` }).where('id', 'in', queued.map((q) => q.id)).execute();
     return queued.length;
   });

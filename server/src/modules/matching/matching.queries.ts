@@ -1,8 +1,8 @@
 import { sql, type Kysely } from 'kysely';
 import type { Database } from '../../plugins/db/schema.ts';
 import { nextDeadlineAt, statusAt } from '../../plugins/search/engine.ts';
-import type { Clock } from '../calls/calls.queries.ts';
-import { isDemoSql } from '../calls/demo.ts';
+import type { Clock } from '../../shared/clock.ts';
+import { isDemoSql } from '../calls/index.ts';
 import type { NearMiss } from './near-miss.ts';
 import type { PopulationFigure } from './profile-facts.ts';
 

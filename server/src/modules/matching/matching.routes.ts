@@ -6,8 +6,8 @@ import type { FastifyRequest } from 'fastify';
 import { AppError, notFound } from '../../plugins/errors/problem.ts';
 import { problemResponses } from '../../plugins/openapi.ts';
 import { page, PageOf, PageQuery } from '../../plugins/pagination.ts';
-import type { Clock } from '../calls/calls.queries.ts';
-import { CALL_STATUSES, Demo, PROGRAMME_KINDS } from '../calls/calls.schemas.ts';
+import type { Clock } from '../../shared/clock.ts';
+import { CALL_STATUSES, Demo, PROGRAMME_KINDS } from '../calls/index.ts';
 import { selectOpportunities, timedList, toOpportunity } from './matching.queries.ts';
 import { callReach, previewReach } from './call-reach.ts';
 import { computeOpportunity } from './matching.service.ts';
@@ -88,7 +88,7 @@ const ERRORS = problemResponses({ 401: 'Non autenticato', 403: 'Non puoi vedere 
 const matchingRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.addSchema(Opportunity);
   app.addSchema(OpportunityPage);
-  const clock = () => ({ now: new Date(), soonDays: app.config.deadlineSoonDays });
+  const clock = app.clock;
 
   app.get(
     '/comuni/:istat/opportunities',

@@ -1,10 +1,10 @@
 import { sql, type Kysely } from 'kysely';
 import type { Database } from '../../plugins/db/schema.ts';
-import type { Clock } from '../calls/calls.queries.ts';
-import { findCall, findOpenPublishedCalls, type CallRow } from '../calls/calls.queries.ts';
-import { inputOf } from '../calls/calls.mappers.ts';
-import { isDemoCall } from '../calls/demo.ts';
-import type { CallInput } from '../calls/calls.schemas.ts';
+import type { Clock } from '../../shared/clock.ts';
+import { findCall, findOpenPublishedCalls, type CallRow } from '../calls/index.ts';
+import { inputOf } from '../calls/index.ts';
+import { isDemoCall } from '../calls/index.ts';
+import type { CallInput } from '../calls/index.ts';
 import { estimateAmount } from './amount.ts';
 import { evaluateEligibility, withinReach, type CallRules } from './eligibility.ts';
 import { loadComuneContexts, type ComuneContext } from './matching.facts.ts';

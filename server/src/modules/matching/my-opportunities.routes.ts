@@ -1,14 +1,13 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
-import { PERSON_403 } from '../../plugins/auth.ts';
+import { PERSON_403 } from '../auth/index.ts';
 import { problemResponses } from '../../plugins/openapi.ts';
 import { page, PageOf, PageQuery } from '../../plugins/pagination.ts';
 import { csvEuros, toCsv } from '../../shared/csv-write.ts';
 import { Nullable } from '../../shared/schema.ts';
-import type { Principal } from '../auth/permissions.ts';
-import { comuniOfUser } from '../auth/principal.queries.ts';
-import type { Clock } from '../calls/calls.queries.ts';
-import { PROGRAMME_KINDS, Demo } from '../calls/calls.schemas.ts';
+import type { Principal } from '../auth/index.ts';
+import { comuniOfUser } from '../auth/index.ts';
+import { PROGRAMME_KINDS, Demo } from '../calls/index.ts';
 import { OPEN_STATUSES, opportunityRows, ROW_SORTS, type OpportunityRow, type RowFilter, type ServedComune } from './my-opportunities.ts';
 
 const VERDICTS = ['eligible', 'eligible_via_aggregation'];
@@ -86,7 +85,7 @@ const myOpportunitiesRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (request, reply) => {
       const { comune, limit, offset, ...filter } = request.query;
-      const clock: Clock = { now: new Date(), soonDays: app.config.deadlineSoonDays };
+      const clock = app.clock();
       const served = await servedBy(request.principal!);
       const every = opportunityRows(served, { ...filter, sort: filter.sort as RowFilter['sort'] }, clock);
       const rows = comune?.length ? every.filter((r) => comune.includes(r.comune.istat)) : every;

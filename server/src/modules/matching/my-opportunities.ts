@@ -1,4 +1,4 @@
-import type { Clock } from '../calls/calls.queries.ts';
+import type { Clock } from '../../shared/clock.ts';
 import { selectOpportunities, toOpportunity, type StoredMatch } from './matching.queries.ts';
 
 /** The calls a comune can still apply to, or soon will: what an RTD plans the coming weeks by. */

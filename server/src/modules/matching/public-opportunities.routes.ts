@@ -4,9 +4,9 @@ import { notFound } from '../../plugins/errors/problem.ts';
 import { problemResponses } from '../../plugins/openapi.ts';
 import { page, PageOf, PageQuery } from '../../plugins/pagination.ts';
 import { Nullable } from '../../shared/schema.ts';
-import type { Clock } from '../calls/calls.queries.ts';
-import { Demo } from '../calls/calls.schemas.ts';
-import { comuneNotFound } from '../comuni/comuni.service.ts';
+import type { Clock } from '../../shared/clock.ts';
+import { Demo } from '../calls/index.ts';
+import { comuneNotFound } from '../comuni/index.ts';
 import { selectOpportunities, toOpportunity, type OpportunityView } from './matching.queries.ts';
 import { computeOpportunity } from './matching.service.ts';
 
@@ -63,7 +63,7 @@ const publicOpportunitiesRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.addSchema(PublicOpportunity);
   app.addSchema(PublicOpportunityPage);
   app.addSchema(ComuneCallChecklist);
-  const clock = (): Clock => ({ now: new Date(), soonDays: app.config.deadlineSoonDays });
+  const clock = app.clock;
 
   app.get(
     '/comuni/:istat/open-calls',

@@ -1,5 +1,5 @@
 import type { ProgrammingFundingStatus, ProgrammingPriority, ProgrammingStatus } from '../../plugins/db/schema.ts';
-import { RowError, shown } from '../comuni/import-report.ts';
+import { RowError, shown } from '../../shared/import-report.ts';
 import { parseEuros, formatNumber } from '../../shared/euros.ts';
 import type { ProgrammingItem } from './programming.mappers.ts';
 import type { ItemValues } from './programming.service.ts';

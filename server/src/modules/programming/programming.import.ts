@@ -3,7 +3,7 @@ import type { Kysely, Transaction } from 'kysely';
 import type { Database } from '../../plugins/db/schema.ts';
 import { unprocessable } from '../../plugins/errors/problem.ts';
 import { decodeText, parseCsv, sniffDelimiter, unneutralised } from '../../shared/csv.ts';
-import { emptyReport, RowError, type ImportOptions, type ImportReport } from '../comuni/import-report.ts';
+import { emptyReport, RowError, type ImportOptions, type ImportReport } from '../../shared/import-report.ts';
 import { COLUMNS, missingColumns, parseItemRow } from './programming.csv.ts';
 import { allItems, awardIdsByCup, lockItemCodes } from './programming.queries.ts';
 import { checkItem, createItem, replaceItem } from './programming.service.ts';

@@ -1,12 +1,12 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import type { FastifyRequest } from 'fastify';
-import { recordAudit } from '../../plugins/audit.ts';
+import { recordAudit } from '../auth/index.ts';
 import { badRequest } from '../../plugins/errors/problem.ts';
-import { assertComuneExists } from '../comuni/comuni.service.ts';
+import { assertComuneExists } from '../comuni/index.ts';
 import { problemResponses } from '../../plugins/openapi.ts';
 import { page } from '../../plugins/pagination.ts';
-import { IstatParams } from '../comuni/comuni.schemas.ts';
+import { IstatParams } from '../comuni/index.ts';
 import { renderCsv, TEMPLATE_EXAMPLE } from './programming.csv.ts';
 import { importProgramming } from './programming.import.ts';
 import { toProgrammingItem } from './programming.mappers.ts';

@@ -1,11 +1,11 @@
 import type { FastifyRequest } from 'fastify';
 import type { Kysely, Transaction } from 'kysely';
-import { diff, recordAudit } from '../../plugins/audit.ts';
+import { diff, recordAudit } from '../auth/index.ts';
 import type { Database, ProgrammingFundingStatus, ProgrammingPriority, ProgrammingStatus } from '../../plugins/db/schema.ts';
 import { AppError, notFound, unprocessable } from '../../plugins/errors/problem.ts';
-import { notifyComuniChanged } from '../comuni/comuni.changes.ts';
+import { notifyComuniChanged } from '../comuni/index.ts';
 import { toProgrammingItem } from './programming.mappers.ts';
-import { unknownThemeMessage, unknownThemes } from '../themes/themes.service.ts';
+import { unknownThemeMessage, unknownThemes } from '../themes/index.ts';
 import { awardsOfComune, deleteItem, findItem, insertItem, itemWithCode, lockItemCodes, nextItemCode, replaceLinks, updateItem, type ItemColumns } from './programming.queries.ts';
 import type { ProgrammingItemInput } from './programming.schemas.ts';
 

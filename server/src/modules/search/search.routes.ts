@@ -4,7 +4,7 @@ import { forbidden } from '../../plugins/errors/problem.ts';
 import { problemResponses } from '../../plugins/openapi.ts';
 import { page } from '../../plugins/pagination.ts';
 import type { Facet, SearchQuery } from '../../plugins/search/engine.ts';
-import { hasPermission } from '../auth/permissions.ts';
+import { hasPermission } from '../auth/index.ts';
 import { searchCsv } from './search.csv.ts';
 import { searchLag } from './search.outbox.ts';
 import type { CachedQuery } from './search.cache.ts';

@@ -2,7 +2,7 @@ import { Nullable } from '../../shared/schema.ts';
 import { Type } from '@sinclair/typebox';
 import { PageQuery } from '../../plugins/pagination.ts';
 import { FACETS, SORTS } from '../../plugins/search/engine.ts';
-import { BODY_TYPES, CALL_STATUSES, Demo, EDITORIAL_STATUSES, PROGRAMME_KINDS } from '../calls/calls.schemas.ts';
+import { BODY_TYPES, CALL_STATUSES, Demo, EDITORIAL_STATUSES, PROGRAMME_KINDS } from '../calls/index.ts';
 
 
 export const SearchQuerySchema = Type.Object(

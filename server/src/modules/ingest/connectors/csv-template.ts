@@ -1,6 +1,6 @@
 import { ItemError, labelledLinks, webLinks, euros, text, type Connector, type MappedCall } from '../connector.ts';
-import type { CallInput } from '../../calls/calls.schemas.ts';
-import { PROGRAMME_KINDS, PROCEDURES } from '../../calls/calls.schemas.ts';
+import type { CallInput } from '../../calls/index.ts';
+import { PROGRAMME_KINDS, PROCEDURES } from '../../calls/index.ts';
 import { parseItalianDate, romeInstant } from '../italian-dates.ts';
 import { csvRecords } from './csv-records.ts';
 

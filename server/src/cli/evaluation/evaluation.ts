@@ -1,8 +1,8 @@
-import type { AwardRecord } from '../../comuni/funding-history.import.ts';
-import { estimateAmount } from '../amount.ts';
-import { evaluateEligibility, type Verdict } from '../eligibility.ts';
-import { romeDay, sizeClassOf } from '../profile-facts.ts';
-import { computeRelevance } from '../relevance.ts';
+import type { AwardRecord } from '../../modules/comuni/index.ts';
+import { estimateAmount } from '../../modules/matching/index.ts';
+import { evaluateEligibility, type Verdict } from '../../modules/matching/index.ts';
+import { romeDay, sizeClassOf } from '../../modules/matching/index.ts';
+import { computeRelevance } from '../../modules/matching/index.ts';
 import { avvisoKey, factsAsOf, type CatalogueAvviso, type ComuneHistory } from './evaluation.data.ts';
 
 export interface EvaluationInput {

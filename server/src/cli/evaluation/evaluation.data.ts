@@ -1,9 +1,9 @@
-import type { CallInput } from '../../calls/calls.schemas.ts';
-import { parseMeasureCode } from '../../calls/measure-code.ts';
-import type { ComuneRecord } from '../../comuni/comuni.import.ts';
-import type { AwardRecord } from '../../comuni/funding-history.import.ts';
-import type { CallRules } from '../eligibility.ts';
-import type { ComuneFacts } from '../profile-facts.ts';
+import type { CallInput } from '../../modules/calls/index.ts';
+import { parseMeasureCode } from '../../modules/calls/index.ts';
+import type { ComuneRecord } from '../../modules/comuni/index.ts';
+import type { AwardRecord } from '../../modules/comuni/index.ts';
+import type { CallRules } from '../../modules/matching/index.ts';
+import type { ComuneFacts } from '../../modules/matching/index.ts';
 
 /** An avviso of the catalogue as the evaluation reads it. */
 export interface CatalogueAvviso {

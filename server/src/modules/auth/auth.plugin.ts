@@ -1,11 +1,11 @@
 import cookie from '@fastify/cookie';
 import type { FastifyInstance, FastifyReply, FastifyRequest, RouteOptions } from 'fastify';
 import fp from 'fastify-plugin';
-import { hasPermission, type Permission, type Principal } from '../modules/auth/permissions.ts';
-import { sessionPrincipal, findLiveSession, findLiveToken, markTokenUsed, tokenPrincipal, touchSession } from '../modules/auth/principal.queries.ts';
-import { hmac, randomToken, safeEqual, sha256 } from '../modules/auth/secrets.ts';
-import { AppError, forbidden, tokenNotAllowed, unauthorized } from './errors/problem.ts';
-import { NotifiedCache } from './db/notified-cache.ts';
+import { hasPermission, type Permission, type Principal } from './permissions.ts';
+import { sessionPrincipal, findLiveSession, findLiveToken, markTokenUsed, tokenPrincipal, touchSession } from './principal.queries.ts';
+import { hmac, randomToken, safeEqual, sha256 } from '../../shared/secrets.ts';
+import { AppError, forbidden, tokenNotAllowed, unauthorized } from '../../plugins/errors/problem.ts';
+import { NotifiedCache } from '../../plugins/db/notified-cache.ts';
 
 export const SESSION_COOKIE = 'cruscotto_session';
 export const CSRF_COOKIE = 'cruscotto_csrf';
@@ -177,4 +177,4 @@ export const authPlugin = fp(async (app: FastifyInstance) => {
     if (UNSAFE_METHODS.has(request.method)) principals.invalidate('*');
   });
   app.addHook('preValidation', async (request) => enforce(app, request));
-});
+}, { name: 'access-control', dependencies: ['database'] });
