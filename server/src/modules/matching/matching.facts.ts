@@ -11,6 +11,7 @@ export interface ComuneContext {
 
 /** Every comune's profile, plan and funding history in five set-based queries (no loop over comuni). */
 export async function loadComuneContexts(db: Kysely<Database>, asOf: Date, istats?: string[]): Promise<Map<string, ComuneContext>> {
+  // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type -- Kysely's overloaded `where` has no simpler common type
   const only = <Q extends { where: Function }>(query: Q, column: string): Q => (istats ? (query.where(column, 'in', istats) as Q) : query);
   const day = asOf.toISOString().slice(0, 10);
   const [comuni, memberships, awards, items, interests] = await Promise.all([

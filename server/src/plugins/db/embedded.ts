@@ -163,6 +163,7 @@ export async function startEmbeddedPostgres({ dataDir, onLog = () => {}, inCharg
     try {
       cluster = { pid: await startPostmaster(clusterDir, port, inCharge, onLog), port };
     } catch (error) {
+      // eslint-disable-next-line preserve-caught-error -- start-up failures print one line; the cause is already in the message
       throw new Error(`embedded PostgreSQL did not start in ${clusterDir}: ${error instanceof Error ? error.message : String(error)}`);
     }
   }
