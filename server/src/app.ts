@@ -66,7 +66,10 @@ function coercingOnlyOutsideBodies(): ReturnType<typeof AjvCompiler> {
     }
     let store: SchemaStore | undefined;
     const customOptions = kind === 'exact' ? { ...options.customOptions, coerceTypes: false } : options.customOptions;
-    const compile = factory(externalSchemas as never, { ...options, customOptions, onCreate: (ajv: SchemaStore) => (store = ajv) } as never) as CompileValidator;
+    const compile = factory(
+      externalSchemas as never,
+      { ...options, customOptions, onCreate: (ajv: SchemaStore) => (store = ajv) } as never,
+    ) as CompileValidator;
     shared.set(kind, { compile, store: store! });
     return compile;
   };

@@ -55,7 +55,10 @@ beforeAll(async () => {
   await seedDemo(server.db);
   // A call waiting to be published shows the editor's scheduling date.
   const editor = await loginAs(server.server.app, 'redazione@demo.cruscotto.it', PASSWORD);
-  const { body } = await editor.post('/api/v1/calls').set('x-csrf-token', editor.csrf).send(callInput({ title: 'Bando da programmare', windows: [{ opensAt: daysFromNow(1), closesAt: daysFromNow(60) }] }));
+  const { body } = await editor
+    .post('/api/v1/calls')
+    .set('x-csrf-token', editor.csrf)
+    .send(callInput({ title: 'Bando da programmare', windows: [{ opensAt: daysFromNow(1), closesAt: daysFromNow(60) }] }));
   approvedCallId = body.id;
   await editor.post(`/api/v1/calls/${approvedCallId}/submit`).set('x-csrf-token', editor.csrf).expect(200);
   await editor.post(`/api/v1/calls/${approvedCallId}/approve`).set('x-csrf-token', editor.csrf).expect(200);
@@ -135,7 +138,11 @@ describe.runIf(canRun)('every form of the SPA shows its controls', { timeout: 90
     await page.locator('.users-table').getByRole('button').first().click();
     await page.getByLabel('Codice ISTAT del comune da aggiungere').waitFor();
     await expectVisibleControls('amministrazione-utenti', 5);
-    for (const [section, minimum] of [['inviti', 4], ['aggregazioni', 3], ['temi', 2]] as const) {
+    for (const [section, minimum] of [
+      ['inviti', 4],
+      ['aggregazioni', 3],
+      ['temi', 2],
+    ] as const) {
       await visit(`/amministrazione?sezione=${section}`);
       await page.locator('main form').first().waitFor();
       await expectVisibleControls(`amministrazione-${section}`, minimum);

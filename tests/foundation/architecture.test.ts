@@ -5,7 +5,9 @@ import { repoRoot } from '../../server/src/paths.ts';
 import { FEATURES } from '../../server/src/features.ts';
 
 const modulesDir = join(repoRoot, 'server/src/modules');
-const features = readdirSync(modulesDir, { withFileTypes: true }).filter((e) => e.isDirectory()).map((e) => e.name);
+const features = readdirSync(modulesDir, { withFileTypes: true })
+  .filter((e) => e.isDirectory())
+  .map((e) => e.name);
 const architecture = readFileSync(join(repoRoot, 'docs/ARCHITECTURE.md'), 'utf8');
 
 describe('the feature folders', () => {

@@ -75,11 +75,18 @@ export const COMMANDS: Record<string, Command> = {
         calls: await seedDemoCalls(db, new Date(), ctx.config.deadlineSoonDays, { refresh }),
       }));
       if (calls && calls.failed > 0) throw new Error(`demo calls that do not validate: ${JSON.stringify(calls.failures)}`);
-      return { ...report, calls: calls ? { created: calls.created, updated: calls.updated, unchanged: calls.unchanged } : 'already loaded (use --refresh to move their dates to today)', logins: DEMO_LOGINS.map(({ email, role }) => ({ email, role })) };
+      return {
+        ...report,
+        calls: calls
+          ? { created: calls.created, updated: calls.updated, unchanged: calls.unchanged }
+          : 'already loaded (use --refresh to move their dates to today)',
+        logins: DEMO_LOGINS.map(({ email, role }) => ({ email, role })),
+      };
     },
   },
   users: {
-    usage: 'users create|invite --email E --name N --role R [--password P] [--comune ISTAT]... [--aggregation ID]... | users grant|revoke --email E (--comune ISTAT | --aggregation ID) [--json]',
+    usage:
+      'users create|invite --email E --name N --role R [--password P] [--comune ISTAT]... [--aggregation ID]... | users grant|revoke --email E (--comune ISTAT | --aggregation ID) [--json]',
     run: runUsersCommand,
   },
   retention: {
@@ -96,13 +103,23 @@ export const COMMANDS: Record<string, Command> = {
       const file = ctx.args[1];
       if (!file) throw new UsageError('the file to import is required');
       const bytes = await readFile(file);
-      const importers = { comuni: importComuni, ipa: importIpa, 'funding-history': (db: Db, b: Uint8Array) => importFundingHistory(db, b, { fileName: basename(file) }) };
+      const importers = {
+        comuni: importComuni,
+        ipa: importIpa,
+        'funding-history': (db: Db, b: Uint8Array) => importFundingHistory(db, b, { fileName: basename(file) }),
+      };
       return { ...(await ctx.withDb((db) => importers[kind](db, bytes))) };
     },
     print: (report) => {
       const r = report as unknown as ImportReport;
       const rejected = r.rejected.slice(0, 20).map((x) => `  riga ${x.line}: ${x.reason}`);
-      return [`${r.format} (${r.encoding}): ${r.read} righe lette, ${r.created} creati, ${r.updated} aggiornati, ${r.unchanged} invariati, ${r.superseded ? `${r.superseded} sostituiti da rilevazioni più recenti, ` : ''}${r.rejected.length} scartati`, ...rejected, r.created + r.updated === 0 ? 'nessuna modifica' : ''].filter(Boolean).join('\n');
+      return [
+        `${r.format} (${r.encoding}): ${r.read} righe lette, ${r.created} creati, ${r.updated} aggiornati, ${r.unchanged} invariati, ${r.superseded ? `${r.superseded} sostituiti da rilevazioni più recenti, ` : ''}${r.rejected.length} scartati`,
+        ...rejected,
+        r.created + r.updated === 0 ? 'nessuna modifica' : '',
+      ]
+        .filter(Boolean)
+        .join('\n');
     },
   },
   ingest: {
@@ -127,7 +144,10 @@ export const COMMANDS: Record<string, Command> = {
     print: (report) => {
       const r = report as unknown as RunReport;
       const failures = r.failures.slice(0, 20).map((f) => `  ${f.externalId}: ${f.reason}`);
-      return [`${r.kind} ${r.location}: ${r.seen} voci, ${r.created} creati, ${r.updated} aggiornati, ${r.unchanged} invariati, ${r.failed} non importati`, ...failures].join('\n');
+      return [
+        `${r.kind} ${r.location}: ${r.seen} voci, ${r.created} creati, ${r.updated} aggiornati, ${r.unchanged} invariati, ${r.failed} non importati`,
+        ...failures,
+      ].join('\n');
     },
   },
   sources: {
@@ -180,7 +200,12 @@ export const COMMANDS: Record<string, Command> = {
       return ctx.withDb(async (db) => {
         const mailer = createMailer(ctx.config, db);
         const engine = createSearchEngine(ctx.config, db);
-        const run = { db, engine, channels: { mailer, webhooksAllowPrivateNetworks: ctx.config.outboundAllowPrivateNetworks }, options: alertOptions(ctx.config) };
+        const run = {
+          db,
+          engine,
+          channels: { mailer, webhooksAllowPrivateNetworks: ctx.config.outboundAllowPrivateNetworks },
+          options: alertOptions(ctx.config),
+        };
         try {
           const events = await drainAlertEvents(run);
           const timed = await runTimedAlerts(run);

@@ -12,7 +12,9 @@ import { clockAt } from '../shared/clock.ts';
  * The shared services every feature may depend on, each a named plugin so a feature declares what it
  * needs (`dependencies: ['database', 'clock']`) and Fastify refuses to start when one is missing.
  */
-export const configPlugin = fp(async (app: FastifyInstance, { config }: { config: Readonly<Config> }) => void app.decorate('config', config), { name: 'config' });
+export const configPlugin = fp(async (app: FastifyInstance, { config }: { config: Readonly<Config> }) => void app.decorate('config', config), {
+  name: 'config',
+});
 
 export const databasePlugin = fp(async (app: FastifyInstance, { db }: { db: Db }) => void app.decorate('db', db), { name: 'database' });
 
@@ -32,7 +34,7 @@ export const searchEnginePlugin = fp(
 );
 
 /** `app.clock()`: now, with the configured "closing soon" window; the one place requests and jobs take the time. */
-export const clockPlugin = fp(
-  async (app: FastifyInstance) => void app.decorate('clock', () => clockAt(app.config.deadlineSoonDays)),
-  { name: 'clock', dependencies: ['config'] },
-);
+export const clockPlugin = fp(async (app: FastifyInstance) => void app.decorate('clock', () => clockAt(app.config.deadlineSoonDays)), {
+  name: 'clock',
+  dependencies: ['config'],
+});

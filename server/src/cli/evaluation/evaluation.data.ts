@@ -28,7 +28,13 @@ export function toCatalogue(calls: CallInput[]): CatalogueAvviso[] {
   return calls.map((call) => ({
     title: call.title,
     key: avvisoKey(call.title),
-    rules: { title: call.title, measureCode: parseMeasureCode(call.programme.code), eligibility: call.eligibility, windows: call.windows, remainingBudget: null },
+    rules: {
+      title: call.title,
+      measureCode: parseMeasureCode(call.programme.code),
+      eligibility: call.eligibility,
+      windows: call.windows,
+      remainingBudget: null,
+    },
     amount: call.money.amount,
     themes: call.themes,
     opensAt: new Date(Math.min(...call.windows.map((w) => Date.parse(w.opensAt)))),
@@ -39,7 +45,18 @@ export function toHistories(comuni: ComuneRecord[], awards: AwardRecord[]): Map<
   const histories = new Map<string, ComuneHistory>();
   for (const c of comuni) {
     histories.set(c.istat, {
-      facts: { istat: c.istat, name: c.name, legalPopulation: c.legal_population, legalPopulationDate: null, residentPopulation: c.resident_population ?? null, residentPopulationDate: null, regionCode: c.region_code, provinceSigla: c.province_sigla, altitudeZone: c.altitude_zone ?? null, aggregations: [] },
+      facts: {
+        istat: c.istat,
+        name: c.name,
+        legalPopulation: c.legal_population,
+        legalPopulationDate: null,
+        residentPopulation: c.resident_population ?? null,
+        residentPopulationDate: null,
+        regionCode: c.region_code,
+        provinceSigla: c.province_sigla,
+        altitudeZone: c.altitude_zone ?? null,
+        aggregations: [],
+      },
       awards: [],
     });
   }
@@ -55,5 +72,3 @@ export function factsAsOf(history: ComuneHistory, day: string): ComuneFacts {
     .map((a) => ({ measureCode: a.measure_code, avviso: a.avviso, status: a.status, fundedOn: a.funded_on }));
   return { ...history.facts, awards };
 }
-
-

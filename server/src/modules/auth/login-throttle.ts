@@ -133,7 +133,12 @@ export const loginEmailHash = (email: string) => sha256(email.trim().toLowerCase
 
 /** The addresses a person signed in from recently (they are personal data: exported on request). */
 export async function knownClientsOf(db: Db, email: string) {
-  return db.selectFrom('login_known_clients').select(['ip', 'last_success_at']).where('email_hash', '=', loginEmailHash(email)).orderBy('last_success_at', 'desc').execute();
+  return db
+    .selectFrom('login_known_clients')
+    .select(['ip', 'last_success_at'])
+    .where('email_hash', '=', loginEmailHash(email))
+    .orderBy('last_success_at', 'desc')
+    .execute();
 }
 
 /** Right to erasure: failed attempts and known addresses of the person go with the rest. */

@@ -37,7 +37,10 @@ export async function beginFlow(db: Kysely<Database>, oidc: OidcConfig, redirect
   const state = client.randomState();
   const nonce = client.randomNonce();
   const browserBinding = randomToken();
-  await db.insertInto('oidc_flows').values({ state, nonce, code_verifier: codeVerifier, browser_binding: browserBinding, invitation_token_hash: invitationTokenHash }).execute();
+  await db
+    .insertInto('oidc_flows')
+    .values({ state, nonce, code_verifier: codeVerifier, browser_binding: browserBinding, invitation_token_hash: invitationTokenHash })
+    .execute();
   const url = client.buildAuthorizationUrl(configuration, {
     redirect_uri: redirectUri,
     scope: 'openid profile email',

@@ -102,7 +102,11 @@ function postgresUser(): { uid?: number; gid?: number } {
 
 /** Starts the server process and waits until it accepts connections; returns its pid. */
 async function startPostmaster(clusterDir: string, port: number, ownSession: boolean, onLog: (message: string) => void): Promise<number> {
-  const child = spawn(await postgresProgram(), ['-D', clusterDir, '-p', String(port), ...FLAGS], { ...postgresUser(), detached: ownSession, stdio: ['ignore', 'ignore', 'pipe'] });
+  const child = spawn(await postgresProgram(), ['-D', clusterDir, '-p', String(port), ...FLAGS], {
+    ...postgresUser(),
+    detached: ownSession,
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
   let lastLine = '';
   await new Promise<void>((resolve, reject) => {
     child.once('error', reject);
