@@ -54,26 +54,44 @@ export async function alertsScenario(databaseUrl: string): Promise<void> {
       insert into alert_subscriptions (user_id, email) select user_id, 'immediate' from granted`.execute(db);
     const clock = { now: new Date(), soonDays: 14 };
     const call = { ...benchCall(2, clock.now), title: 'Bando di prova per gli avvisi: tutti i comuni lombardi' };
-    const connector: Connector = { kind: 'bench:alerts', split: () => [{ externalId: 'ALERTS-1', raw: { call } }], map: (raw) => ({ input: raw.call as never, url: null }) };
+    const connector: Connector = {
+      kind: 'bench:alerts',
+      split: () => [{ externalId: 'ALERTS-1', raw: { call } }],
+      map: (raw) => ({ input: raw.call as never, url: null }),
+    };
     await runIngest(db, clock, { connector, location: 'bench', items: connector.split(new Uint8Array(), ''), trusted: true });
     const { id } = await db.selectFrom('calls').select('id').where('title', '=', call.title).executeTakeFirstOrThrow();
     await matchCall(db, id, clock);
-    await db.updateTable('call_events').set({ processed_at: sql<Date>`now()` }).where('call_id', '=', id).execute();
+    await db
+      .updateTable('call_events')
+      .set({ processed_at: sql<Date>`now()` })
+      .where('call_id', '=', id)
+      .execute();
 
     const started = performance.now();
     let queued = 0;
     for (let batch = await processAlertEvents(db, options); batch.events > 0; batch = await processAlertEvents(db, options)) queued += batch.emails;
     const queuedAfter = (performance.now() - started) / 1000;
-    for (let round = await deliverQueued(db, { mailer, webhooksAllowPrivateNetworks: true }, 2000, 8); round.sent > 0; round = await deliverQueued(db, { mailer, webhooksAllowPrivateNetworks: true }, 2000, 8));
+    for (
+      let round = await deliverQueued(db, { mailer, webhooksAllowPrivateNetworks: true }, 2000, 8);
+      round.sent > 0;
+      round = await deliverQueued(db, { mailer, webhooksAllowPrivateNetworks: true }, 2000, 8)
+    );
     const seconds = (performance.now() - started) / 1000;
     const duplicates = sink.ids.length - new Set(sink.ids).size;
-    console.log(`one call matching ${SUBSCRIBERS} immediate-e-mail subscribers: ${queued} e-mails queued in ${queuedAfter.toFixed(2)} s, ${sink.ids.length} delivered to the SMTP sink in ${seconds.toFixed(2)} s, ${duplicates} duplicates`);
+    console.log(
+      `one call matching ${SUBSCRIBERS} immediate-e-mail subscribers: ${queued} e-mails queued in ${queuedAfter.toFixed(2)} s, ${sink.ids.length} delivered to the SMTP sink in ${seconds.toFixed(2)} s, ${duplicates} duplicates`,
+    );
 
     // The same subscribers on the weekly digest: a reminder a week before closing, then the digests.
     await db.updateTable('alert_subscriptions').set({ email: 'weekly' }).execute();
     const closes = (await db.selectFrom('call_windows').select('closes_at').where('call_id', '=', id).executeTakeFirstOrThrow()).closes_at!;
     const reminderAt = new Date(closes.getTime() - 7 * 86_400_000 + 60_000);
-    await db.insertInto('alert_cursors').values({ name: 'schedule', until: new Date(reminderAt.getTime() - 120_000) }).onConflict((oc) => oc.column('name').doUpdateSet({ until: new Date(reminderAt.getTime() - 120_000) })).execute();
+    await db
+      .insertInto('alert_cursors')
+      .values({ name: 'schedule', until: new Date(reminderAt.getTime() - 120_000) })
+      .onConflict((oc) => oc.column('name').doUpdateSet({ until: new Date(reminderAt.getTime() - 120_000) }))
+      .execute();
     let mark = performance.now();
     const reminders = await processScheduledAlerts(db, options, reminderAt);
     console.log(`reminder 7 days before closing: ${reminders.notifications} notifications in ${((performance.now() - mark) / 1000).toFixed(2)} s`);

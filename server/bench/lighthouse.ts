@@ -10,7 +10,16 @@ import { DEMO_LOGINS } from '../../seeds/demo.ts';
 import { repoRoot } from '../src/paths.ts';
 
 const CHROMIUM = '/usr/bin/chromium';
-const CHROMIUM_FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+const CHROMIUM_FLAGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
 const CATEGORIES = ['performance', 'accessibility', 'best-practices'] as const;
 const REPORTS = resolve(repoRoot, 'test-artifacts/lighthouse');
 const RTD = 'rtd.crema@demo.cruscotto.it';
@@ -72,7 +81,10 @@ async function audit(port: number, name: string, url: string, headers?: Record<s
   const { lhr } = result;
   if (lhr.runtimeError) throw new Error(`Lighthouse failed on ${url}: ${lhr.runtimeError.code} ${lhr.runtimeError.message}`);
   mkdirSync(REPORTS, { recursive: true });
-  const file = name.replace(/[^a-z0-9]+/gi, '-').replace(/^-|-$/g, '').toLowerCase();
+  const file = name
+    .replace(/[^a-z0-9]+/gi, '-')
+    .replace(/^-|-$/g, '')
+    .toLowerCase();
   const [json, html] = result.report as string[];
   writeFileSync(join(REPORTS, `${file}.report.json`), json!);
   writeFileSync(join(REPORTS, `${file}.report.html`), html!);
@@ -101,7 +113,14 @@ function formatFigures(pages: PageFigures[]): string {
   });
   const header = ['page', 'performance', 'accessibility', 'best practices', 'transfer'];
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i]!.length)));
-  return [header, ...rows].map((row) => row.map((cell, i) => cell.padEnd(widths[i]!)).join('  ').trimEnd()).join('\n');
+  return [header, ...rows]
+    .map((row) =>
+      row
+        .map((cell, i) => cell.padEnd(widths[i]!))
+        .join('  ')
+        .trimEnd(),
+    )
+    .join('\n');
 }
 
 /** Audits the landing route anonymously and the opportunities of the demo RTD on a running product. */
@@ -111,7 +130,10 @@ export async function lighthouseScenario(url: string): Promise<PageFigures[]> {
   const cookie = await sessionCookie(url, login.email, login.password);
   const chrome = await chromeLauncher.launch({ chromePath: CHROMIUM, chromeFlags: CHROMIUM_FLAGS, logLevel: 'error' });
   try {
-    const pages = [await audit(chrome.port, '/ (anonymous)', `${url}/`), await audit(chrome.port, '/opportunita (RTD Crema)', `${url}/opportunita`, { Cookie: cookie })];
+    const pages = [
+      await audit(chrome.port, '/ (anonymous)', `${url}/`),
+      await audit(chrome.port, '/opportunita (RTD Crema)', `${url}/opportunita`, { Cookie: cookie }),
+    ];
     const wrong = pages.find((p) => p.name.startsWith('/opportunita') && new URL(p.finalUrl).pathname !== '/opportunita');
     if (wrong) throw new Error(`the signed-in page ended on ${wrong.finalUrl}: the session cookie did not reach the page`);
     const { version } = createRequire(import.meta.url)('lighthouse/package.json') as { version: string };

@@ -27,7 +27,13 @@ export async function load(
   const requests = next ? [{ setupRequest: (request: { path: string }) => ({ ...request, path: next() }) }] : undefined;
   const result = await new Promise<autocannon.Result>((done, fail) => {
     const instance = autocannon(
-      { url, connections: options.connections, duration: options.seconds, headers: options.headers ?? {}, ...(requests ? { requests: requests as never } : {}) },
+      {
+        url,
+        connections: options.connections,
+        duration: options.seconds,
+        headers: options.headers ?? {},
+        ...(requests ? { requests: requests as never } : {}),
+      },
       (error, finished) => (error ? fail(error) : done(finished)),
     );
     instance.on('response', (_client, _status, _bytes, responseTime) => latencies.push(responseTime));
@@ -47,7 +53,15 @@ export async function load(
 
 export function formatTable(results: LoadResult[]): string {
   const header = ['scenario', 'req/s', 'p50 ms', 'p95 ms', 'p99 ms', 'errors', 'non-2xx'];
-  const rows = results.map((r) => [r.name, String(r.requestsPerSecond), r.p50.toFixed(2), r.p95.toFixed(2), r.p99.toFixed(2), String(r.errors), String(r.non2xx)]);
+  const rows = results.map((r) => [
+    r.name,
+    String(r.requestsPerSecond),
+    r.p50.toFixed(2),
+    r.p95.toFixed(2),
+    r.p99.toFixed(2),
+    String(r.errors),
+    String(r.non2xx),
+  ]);
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i]!.length)));
   return [header, ...rows].map((row) => row.map((cell, i) => (i === 0 ? cell.padEnd(widths[i]!) : cell.padStart(widths[i]!))).join('  ')).join('\n');
 }

@@ -22,7 +22,13 @@ export function benchCall(i: number, now: Date): CallInput {
     i % 20 === 0
       ? { bodyTypes: ['comune'], aggregation: 'allowed', exclusions: [], conditions: [] }
       : i % 10 === 1
-        ? { bodyTypes: ['comune', 'unione'], population: { max: 5000 }, aggregation: 'allowed', exclusions: [{ kind: 'funded_by_measure', measureCode: '1.4.1', description: 'Chi ha già la 1.4.1 non partecipa.' }], conditions: [] }
+        ? {
+            bodyTypes: ['comune', 'unione'],
+            population: { max: 5000 },
+            aggregation: 'allowed',
+            exclusions: [{ kind: 'funded_by_measure', measureCode: '1.4.1', description: 'Chi ha già la 1.4.1 non partecipa.' }],
+            conditions: [],
+          }
         : { bodyTypes: ['comune', 'unione'], territory: { regions: ['03'] }, aggregation: 'allowed', exclusions: [], conditions: [] };
   return {
     title: `Bando di prova ${i + 1}: ${THEMES[i % THEMES.length]}`,
@@ -60,7 +66,12 @@ export async function matchingScenario(databaseUrl: string): Promise<string> {
     console.log(`full rematch of every comune against ${full.calls} open calls: ${seconds(started)} s (${full.matches} matches stored)`);
 
     const one = connector([calls[count]!]);
-    const run = await runIngest(db, clock, { connector: { ...one, split: () => [{ externalId: `MATCH-${count}`, raw: { call: calls[count] } }] }, location: 'bench-one', items: [{ externalId: `MATCH-${count}`, raw: { call: calls[count] } }], trusted: true });
+    const run = await runIngest(db, clock, {
+      connector: { ...one, split: () => [{ externalId: `MATCH-${count}`, raw: { call: calls[count] } }] },
+      location: 'bench-one',
+      items: [{ externalId: `MATCH-${count}`, raw: { call: calls[count] } }],
+      trusted: true,
+    });
     if (run.created !== 1) throw new Error('the extra call was not published');
     const call = await db.selectFrom('calls').select('id').where('title', '=', calls[count]!.title).executeTakeFirstOrThrow();
     started = performance.now();

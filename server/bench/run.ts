@@ -12,7 +12,7 @@ import { createDb } from '../src/plugins/db/database.ts';
 import { importComuni } from '../src/modules/comuni/comuni.import.ts';
 import { importIpa } from '../src/modules/comuni/ipa.import.ts';
 import { importFundingHistory } from '../src/modules/comuni/funding-history.import.ts';
-import type { ImportReport } from '../src/modules/comuni/import-report.ts';
+import type { ImportReport } from '../src/shared/import-report.ts';
 import { CONNECTORS } from '../src/modules/ingest/connectors/index.ts';
 import { runIngest, type RunReport } from '../src/modules/ingest/ingest.service.ts';
 import { CALL_CSV_COLUMNS } from '../src/modules/ingest/connectors/csv-template.ts';
@@ -32,7 +32,10 @@ const seconds = Number(process.env.BENCH_SECONDS ?? 10);
 const connections = Number(process.env.BENCH_CONNECTIONS ?? 50);
 const PARTS = ['load', 'start', 'lighthouse'] as const;
 type Part = (typeof PARTS)[number];
-const only = process.argv.find((a) => a.startsWith('--only='))?.slice('--only='.length).split(',');
+const only = process.argv
+  .find((a) => a.startsWith('--only='))
+  ?.slice('--only='.length)
+  .split(',');
 const unknown = only?.filter((p) => !(PARTS as readonly string[]).includes(p)) ?? [];
 if (unknown.length > 0) {
   console.error(`unknown bench part: ${unknown.join(', ')} (parts: ${PARTS.join(', ')})`);
@@ -65,7 +68,8 @@ async function importScenario(databaseUrl: string): Promise<{ comuni: boolean; f
       return { comuni: true, funding: false };
     }
     await timed('import of IPA codes', () => importIpa(db, readFileSync(ipa)));
-    for (const run of ['import of the funding history (54k rows)', 're-import of the same file']) await timed(run, () => importFundingHistory(db, readFileSync(fundingHistory)));
+    for (const run of ['import of the funding history (54k rows)', 're-import of the same file'])
+      await timed(run, () => importFundingHistory(db, readFileSync(fundingHistory)));
     return { comuni: true, funding: true };
   } finally {
     await db.destroy();
@@ -75,7 +79,11 @@ async function importScenario(databaseUrl: string): Promise<{ comuni: boolean; f
 /** Loads the opportunities list of an RTD (bearer token) and the status endpoint, in the same run. */
 async function opportunitiesScenario(url: string, token: string): Promise<LoadResult[]> {
   const status = await load('GET /api/v1/status (again, for the ratio)', `${url}/api/v1/status`, { connections, seconds });
-  const opportunities = await load('GET /api/v1/comuni/019035/opportunities (RTD)', `${url}/api/v1/comuni/019035/opportunities`, { connections, seconds, headers: { authorization: `Bearer ${token}` } });
+  const opportunities = await load('GET /api/v1/comuni/019035/opportunities (RTD)', `${url}/api/v1/comuni/019035/opportunities`, {
+    connections,
+    seconds,
+    headers: { authorization: `Bearer ${token}` },
+  });
   console.log(`opportunities / status throughput ratio in the same run: ${(opportunities.requestsPerSecond / status.requestsPerSecond).toFixed(2)}`);
   return [status, opportunities];
 }
@@ -83,9 +91,50 @@ async function opportunitiesScenario(url: string, token: string): Promise<LoadRe
 /** 10,000 calls in the CSV template, as an editor or a partner would prepare them. */
 function callsCsv(count: number): string {
   const themes = ['piattaforme.pagopa', 'infrastrutture.cloud', 'sicurezza', 'servizi', 'governance.formazione'];
-  const topics = ['digitalizzazione degli archivi', 'cybersicurezza', 'biblioteche in rete', 'mobilità sostenibile', 'turismo digitale', 'scuole connesse', 'sportello telematico', 'pagamenti pagoPA', 'migrazione in cloud', 'open data', 'formazione del personale', 'videosorveglianza', 'illuminazione intelligente', 'catasto digitale', 'servizi sociali online', 'protezione civile', 'cultura e musei', 'sport e impianti', 'agricoltura di montagna', 'commercio di vicinato'];
+  const topics = [
+    'digitalizzazione degli archivi',
+    'cybersicurezza',
+    'biblioteche in rete',
+    'mobilità sostenibile',
+    'turismo digitale',
+    'scuole connesse',
+    'sportello telematico',
+    'pagamenti pagoPA',
+    'migrazione in cloud',
+    'open data',
+    'formazione del personale',
+    'videosorveglianza',
+    'illuminazione intelligente',
+    'catasto digitale',
+    'servizi sociali online',
+    'protezione civile',
+    'cultura e musei',
+    'sport e impianti',
+    'agricoltura di montagna',
+    'commercio di vicinato',
+  ];
   const rows = Array.from({ length: count }, (_, i) =>
-    [`BENCH-${i}`, `Bando ${Math.floor(i / topics.length) + 1}: ${topics[i % topics.length]}`, 'Contributi ai comuni', 'Fondazione di prova', 'fondazione', '', themes[i % themes.length], 'comune,unione', '', String(5000 + (i % 10) * 1000), '03', '', 'ammessa', 'graduatoria', '01/12/2026', '28/02/2027', '1000000', '10000-50000', ''].join(';'),
+    [
+      `BENCH-${i}`,
+      `Bando ${Math.floor(i / topics.length) + 1}: ${topics[i % topics.length]}`,
+      'Contributi ai comuni',
+      'Fondazione di prova',
+      'fondazione',
+      '',
+      themes[i % themes.length],
+      'comune,unione',
+      '',
+      String(5000 + (i % 10) * 1000),
+      '03',
+      '',
+      'ammessa',
+      'graduatoria',
+      '01/12/2026',
+      '28/02/2027',
+      '1000000',
+      '10000-50000',
+      '',
+    ].join(';'),
   );
   return [CALL_CSV_COLUMNS.join(';'), ...rows].join('\n') + '\n';
 }
@@ -96,18 +145,25 @@ async function callsScenario(databaseUrl: string) {
   const timedRun = async (what: string, run: () => Promise<RunReport>) => {
     const started = performance.now();
     const r = await run();
-    console.log(`${what}: ${((performance.now() - started) / 1000).toFixed(2)} s (${r.seen} seen, ${r.created} created, ${r.updated} updated, ${r.unchanged} unchanged, ${r.failed} failed)`);
+    console.log(
+      `${what}: ${((performance.now() - started) / 1000).toFixed(2)} s (${r.seen} seen, ${r.created} created, ${r.updated} updated, ${r.unchanged} unchanged, ${r.failed} failed)`,
+    );
   };
   try {
     const file = join(mkdtempSync(join(tmpdir(), 'cruscotto-bench-calls-')), 'bandi.csv');
     writeFileSync(file, callsCsv(10_000));
-    for (const run of ['CSV import of 10,000 calls', 're-import of the same file']) await timedRun(run, () => runIngest(db, clock, { connector: CONNECTORS.csv!, location: file, payload: readFileSync(file), trusted: true }));
+    for (const run of ['CSV import of 10,000 calls', 're-import of the same file'])
+      await timedRun(run, () => runIngest(db, clock, { connector: CONNECTORS.csv!, location: file, payload: readFileSync(file), trusted: true }));
     const avvisi = resolve(repoRoot, '../shared/data/padigitale2026/avvisi.csv');
     const bandi = resolve(repoRoot, '../shared/data/italiadomani/bandi_e_avvisi_2023-04.csv');
     if (existsSync(avvisi) && existsSync(bandi)) {
       const started = performance.now();
-      await timedRun('  PA digitale 2026 avvisi', () => runIngest(db, clock, { connector: CONNECTORS.padigitale2026!, location: avvisi, payload: readFileSync(avvisi), trusted: true }));
-      await timedRun('  Italia Domani bandi e avvisi', () => runIngest(db, clock, { connector: CONNECTORS.italiadomani!, location: bandi, payload: readFileSync(bandi), trusted: false }));
+      await timedRun('  PA digitale 2026 avvisi', () =>
+        runIngest(db, clock, { connector: CONNECTORS.padigitale2026!, location: avvisi, payload: readFileSync(avvisi), trusted: true }),
+      );
+      await timedRun('  Italia Domani bandi e avvisi', () =>
+        runIngest(db, clock, { connector: CONNECTORS.italiadomani!, location: bandi, payload: readFileSync(bandi), trusted: false }),
+      );
       console.log(`ingest of the real PA digitale 2026 and Italia Domani files: ${((performance.now() - started) / 1000).toFixed(2)} s`);
     } else console.log('skipped the real calls files: ../shared/data is absent');
     const engine = createPostgresEngine(db);
@@ -152,9 +208,40 @@ async function loadScenarios() {
     // Repeated queries are answered from memory until the index changes; the "distinct" runs never
     // repeat one (a word and a page each time), so every answer is computed by the engine.
     results.push(await load('search "archivi" + 5 facets (20 conns)', `${app.info.url}/api/v1/calls/search?q=archivi&${facets}`, { connections: 20, seconds }));
-    results.push(await load('search no words, status filter + 5 facets (20 conns)', `${app.info.url}/api/v1/calls/search?status=aperto&${facets}`, { connections: 20, seconds }));
-    results.push(await load('search "cloud", theme filter + facets (20 conns)', `${app.info.url}/api/v1/calls/search?q=cloud&theme=infrastrutture&${facets}`, { connections: 20, seconds }));
-    const words = ['archivi', 'cybersicurezza', 'biblioteche', 'mobilita', 'turismo', 'scuole', 'sportello', 'pagamenti', 'cloud', 'open data', 'formazione', 'videosorveglianza', 'illuminazione', 'catasto', 'sociali', 'protezione civile', 'musei', 'impianti sportivi', 'agricoltura', 'commercio'];
+    results.push(
+      await load('search no words, status filter + 5 facets (20 conns)', `${app.info.url}/api/v1/calls/search?status=aperto&${facets}`, {
+        connections: 20,
+        seconds,
+      }),
+    );
+    results.push(
+      await load('search "cloud", theme filter + facets (20 conns)', `${app.info.url}/api/v1/calls/search?q=cloud&theme=infrastrutture&${facets}`, {
+        connections: 20,
+        seconds,
+      }),
+    );
+    const words = [
+      'archivi',
+      'cybersicurezza',
+      'biblioteche',
+      'mobilita',
+      'turismo',
+      'scuole',
+      'sportello',
+      'pagamenti',
+      'cloud',
+      'open data',
+      'formazione',
+      'videosorveglianza',
+      'illuminazione',
+      'catasto',
+      'sociali',
+      'protezione civile',
+      'musei',
+      'impianti sportivi',
+      'agricoltura',
+      'commercio',
+    ];
     let n = 0;
     const distinct = () => `/api/v1/calls/search?q=${encodeURIComponent(words[n % words.length]!)}&offset=${Math.floor(n++ / words.length) % 500}&${facets}`;
     results.push(await load('search distinct queries + 5 facets, uncached (20 conns)', app.info.url, { connections: 20, seconds, paths: distinct }));
@@ -166,7 +253,8 @@ async function loadScenarios() {
     console.log(formatTable(results));
     const [baseline, ...others] = results as [LoadResult, ...LoadResult[]];
     console.log('');
-    for (const result of others) console.log(`${result.name} / baseline throughput ratio: ${(result.requestsPerSecond / baseline.requestsPerSecond).toFixed(2)}`);
+    for (const result of others)
+      console.log(`${result.name} / baseline throughput ratio: ${(result.requestsPerSecond / baseline.requestsPerSecond).toFixed(2)}`);
   } finally {
     await stop(app.child);
     await stop(hello.child);

@@ -34,7 +34,10 @@ async function waitReady(url: string, child: ChildProcess, output: () => string,
   const deadline = performance.now() + limitSeconds * 1000;
   while (performance.now() < deadline) {
     if (child.exitCode !== null) throw new Error(`the product exited with ${child.exitCode} before it was ready:\n${output()}`);
-    const ok = await fetch(`${url}/api/v1/ready`, { signal: AbortSignal.timeout(2000) }).then((r) => r.status === 200, () => false);
+    const ok = await fetch(`${url}/api/v1/ready`, { signal: AbortSignal.timeout(2000) }).then(
+      (r) => r.status === 200,
+      () => false,
+    );
     if (ok) return;
     await new Promise((done) => setTimeout(done, 100));
   }
@@ -57,7 +60,14 @@ async function groupGone(pgid: number, limitSeconds = 30): Promise<void> {
 
 /** Starts the product on dataDir and port and waits until it is ready. */
 export async function startProduct(dataDir: string, port: number): Promise<RunningProduct> {
-  const env: NodeJS.ProcessEnv = { ...process.env, DATA_DIR: dataDir, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'warn', PATH: `${join(repoRoot, 'node_modules/.bin')}:${process.env.PATH}` };
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    DATA_DIR: dataDir,
+    PORT: String(port),
+    HOST: '127.0.0.1',
+    LOG_LEVEL: 'warn',
+    PATH: `${join(repoRoot, 'node_modules/.bin')}:${process.env.PATH}`,
+  };
   // Whatever the shell running the bench points at, this is the embedded-database product of the README.
   for (const name of ['DATABASE_URL', 'MEILISEARCH_URL', 'MEILISEARCH_API_KEY', 'SMTP_URL', 'PUBLIC_BASE_URL', 'OIDC_ISSUER']) delete env[name];
   const started = performance.now();
@@ -113,10 +123,14 @@ export async function startupScenario(options: { restart: boolean }): Promise<{ 
   let product: RunningProduct | undefined;
   try {
     product = await startProduct(dataDir, port);
-    console.log(`first start on an empty DATA_DIR (migrations, demo data) until /api/v1/ready answers 200: ${target(product.seconds, 60)}, SPA ${product.spaRebuilt ? 'rebuilt' : 'not rebuilt (up to date)'}`);
+    console.log(
+      `first start on an empty DATA_DIR (migrations, demo data) until /api/v1/ready answers 200: ${target(product.seconds, 60)}, SPA ${product.spaRebuilt ? 'rebuilt' : 'not rebuilt (up to date)'}`,
+    );
     if (options.restart) {
       const stopped = await product.stop();
-      console.log(`stop with Ctrl-C (SIGINT to the process group, as a terminal sends it): ${stopped.seconds.toFixed(1)} s, the shell of npm start ended by ${stopped.exit}${stopped.forced ? ', "forced exit": the server saw the signal twice and did not close gracefully' : ''}`);
+      console.log(
+        `stop with Ctrl-C (SIGINT to the process group, as a terminal sends it): ${stopped.seconds.toFixed(1)} s, the shell of npm start ended by ${stopped.exit}${stopped.forced ? ', "forced exit": the server saw the signal twice and did not close gracefully' : ''}`,
+      );
       product = await startProduct(dataDir, port);
       console.log(`restart on the same DATA_DIR: ${target(product.seconds, 15)}, SPA ${product.spaRebuilt ? 'rebuilt' : 'not rebuilt (up to date)'}`);
     }

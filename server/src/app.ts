@@ -7,55 +7,16 @@ import { clientErrorHandler, errorHandlerPlugin, frameworkErrors } from './plugi
 import { loggerOptions, redactedUrl, requestIdOptions } from './plugins/logging.ts';
 import { openApiPlugin } from './plugins/openapi.ts';
 import type { JobQueue } from './plugins/queue.ts';
-import { createMailer, type Mailer } from './plugins/mail.ts';
+import type { Mailer } from './plugins/mail.ts';
+import type { SearchEngine } from './plugins/search/engine.ts';
 import { compressionPlugin } from './plugins/compression.ts';
 import { securityPlugin } from './plugins/security.ts';
-import { authPlugin } from './plugins/auth.ts';
 import { controlCharactersPlugin } from './plugins/control-characters.ts';
 import { spaPlugin } from './plugins/spa.ts';
-import { startSystemJobs } from './modules/system/system.jobs.ts';
-import { startAuthJobs } from './modules/auth/auth.jobs.ts';
-import systemRoutes from './modules/system/system.routes.ts';
-import authRoutes from './modules/auth/auth.routes.ts';
-import usersRoutes from './modules/auth/users.routes.ts';
-import oidcRoutes from './modules/auth/oidc.routes.ts';
-import comuniRoutes from './modules/comuni/comuni.routes.ts';
-import importsRoutes from './modules/comuni/imports.routes.ts';
-import profileRoutes from './modules/comuni/profile.routes.ts';
-import { registerProfileCache } from './modules/comuni/profile.cache.ts';
-import { registerOpportunitiesCache } from './modules/matching/opportunities.cache.ts';
-import { registerSearchCache } from './modules/search/search.cache.ts';
-import programmingRoutes from './modules/programming/programming.routes.ts';
-import aggregationsRoutes from './modules/aggregations/aggregations.routes.ts';
-import callsRoutes from './modules/calls/calls.routes.ts';
-import editorialRoutes from './modules/calls/editorial.routes.ts';
-import { callsSharedSchemas } from './modules/calls/calls.schemas.ts';
-import { startCallsJobs } from './modules/calls/calls.jobs.ts';
-import ingestRoutes from './modules/ingest/ingest.routes.ts';
-import themeRulesRoutes from './modules/ingest/theme-rules.routes.ts';
-import searchRoutes from './modules/search/search.routes.ts';
-import matchingRoutes from './modules/matching/matching.routes.ts';
-import publicOpportunitiesRoutes from './modules/matching/public-opportunities.routes.ts';
-import coverageRoutes from './modules/matching/coverage.routes.ts';
-import myOpportunitiesRoutes from './modules/matching/my-opportunities.routes.ts';
-import { matchingWorker } from './modules/matching/matching.jobs.ts';
-import { alertsWorker } from './modules/alerts/alerts.jobs.ts';
-import alertsRoutes, { deliveriesRoutes, unsubscribeRoutes } from './modules/alerts/alerts.routes.ts';
-import personalAlertsRoutes from './modules/alerts/personal.routes.ts';
-import feedsRoutes from './modules/alerts/feeds.routes.ts';
-import { aggregationWebhooksRoutes, comuneWebhooksRoutes, webhookSchemas } from './modules/alerts/webhooks.routes.ts';
-import { alertsSharedSchemas } from './modules/alerts/alerts.schemas.ts';
-import { searchWorker } from './modules/search/search.jobs.ts';
-import { createSearchEngine } from './plugins/search/index.ts';
-import type { SearchEngine } from './plugins/search/engine.ts';
-import { ingestSharedSchemas } from './modules/ingest/ingest.schemas.ts';
-import { startIngestJobs } from './modules/ingest/ingest.jobs.ts';
-import { aggregationsSharedSchemas } from './modules/aggregations/aggregations.schemas.ts';
-import { programmingSharedSchemas } from './modules/programming/programming.schemas.ts';
-import themesRoutes from './modules/themes/themes.routes.ts';
-import { comuniSharedSchemas } from './modules/comuni/comuni.schemas.ts';
-import { authSharedSchemas } from './modules/auth/auth.schemas.ts';
-import { usersSharedSchemas } from './modules/auth/users.schemas.ts';
+import { authPlugin } from './modules/auth/index.ts';
+import { configPlugin, databasePlugin, queuePlugin, mailerPlugin, searchEnginePlugin, clockPlugin } from './plugins/services.ts';
+import { schedulerPlugin } from './plugins/scheduler.ts';
+import { FEATURES } from './features.ts';
 import { SerializerSelector } from '@fastify/fast-json-stringify-compiler';
 
 export interface AppServices {
@@ -105,7 +66,10 @@ function coercingOnlyOutsideBodies(): ReturnType<typeof AjvCompiler> {
     }
     let store: SchemaStore | undefined;
     const customOptions = kind === 'exact' ? { ...options.customOptions, coerceTypes: false } : options.customOptions;
-    const compile = factory(externalSchemas as never, { ...options, customOptions, onCreate: (ajv: SchemaStore) => (store = ajv) } as never) as CompileValidator;
+    const compile = factory(
+      externalSchemas as never,
+      { ...options, customOptions, onCreate: (ajv: SchemaStore) => (store = ajv) } as never,
+    ) as CompileValidator;
     shared.set(kind, { compile, store: store! });
     return compile;
   };
@@ -154,20 +118,17 @@ export async function buildApp(config: Readonly<Config>, services: AppServices):
   // Bodies are JSON, or CSV files for the import routes (each sets its own size limit); anything else is 415.
   app.removeContentTypeParser('text/plain');
   app.addContentTypeParser('text/csv', { parseAs: 'buffer' }, (_request, body, done) => done(null, body));
-  app.decorate('config', config);
-  app.decorate('db', services.db);
-  app.decorate('queue', services.queue);
-  const mailer = services.mailer ?? createMailer(config, services.db);
-  app.decorate('mailer', mailer);
-  const search = services.search ?? createSearchEngine(config, services.db);
-  app.decorate('searchEngine', search);
-  const indexer = searchWorker(app);
-  const matcher = matchingWorker(app);
-  const alerter = alertsWorker(app);
+  await app.register(configPlugin, { config });
+  await app.register(databasePlugin, { db: services.db });
+  await app.register(queuePlugin, { queue: services.queue });
+  await app.register(mailerPlugin, { mailer: services.mailer });
+  await app.register(searchEnginePlugin, { search: services.search });
+  await app.register(clockPlugin);
+  await app.register(schedulerPlugin);
   app.addHook('onClose', async () => {
-    await Promise.all([indexer.stop(), matcher.stop(), alerter.stop()]);
-    await search.close();
-    await mailer.close();
+    await app.scheduler.stopAll();
+    await app.searchEngine.close();
+    await app.mailer.close();
     await services.queue?.stop();
     await services.db.destroy();
   });
@@ -196,48 +157,10 @@ export async function buildApp(config: Readonly<Config>, services: AppServices):
   await app.register(authPlugin);
   // After the access check (its preValidation hook runs first), before any route sees a string.
   await app.register(controlCharactersPlugin);
-  for (const schema of [...authSharedSchemas, ...usersSharedSchemas, ...comuniSharedSchemas, ...programmingSharedSchemas, ...aggregationsSharedSchemas, ...callsSharedSchemas, ...ingestSharedSchemas, ...alertsSharedSchemas, ...webhookSchemas]) app.addSchema(schema);
-  registerProfileCache(app);
-  registerOpportunitiesCache(app);
-  registerSearchCache(app);
-  await app.register(systemRoutes, { prefix: '/api/v1' });
-  await app.register(authRoutes, { prefix: '/api/v1' });
-  await app.register(usersRoutes, { prefix: '/api/v1' });
-  await app.register(oidcRoutes, { prefix: '/api/v1' });
-  await app.register(comuniRoutes, { prefix: '/api/v1' });
-  await app.register(profileRoutes, { prefix: '/api/v1' });
-  await app.register(programmingRoutes, { prefix: '/api/v1' });
-  await app.register(aggregationsRoutes, { prefix: '/api/v1' });
-  await app.register(callsRoutes, { prefix: '/api/v1' });
-  await app.register(editorialRoutes, { prefix: '/api/v1' });
-  await app.register(ingestRoutes, { prefix: '/api/v1' });
-  await app.register(themeRulesRoutes, { prefix: '/api/v1' });
-  await app.register(searchRoutes, { prefix: '/api/v1' });
-  await app.register(matchingRoutes, { prefix: '/api/v1' });
-  await app.register(publicOpportunitiesRoutes, { prefix: '/api/v1' });
-  await app.register(coverageRoutes, { prefix: '/api/v1' });
-  await app.register(myOpportunitiesRoutes, { prefix: '/api/v1' });
-  await app.register(importsRoutes, { prefix: '/api/v1' });
-  await app.register(themesRoutes, { prefix: '/api/v1' });
-  await app.register(alertsRoutes, { prefix: '/api/v1' });
-  await app.register(unsubscribeRoutes, { prefix: '/api/v1' });
-  await app.register(deliveriesRoutes, { prefix: '/api/v1' });
-  await app.register(personalAlertsRoutes, { prefix: '/api/v1' });
-  await app.register(feedsRoutes, { prefix: '/api/v1' });
-  await app.register(comuneWebhooksRoutes, { prefix: '/api/v1' });
-  await app.register(aggregationWebhooksRoutes, { prefix: '/api/v1' });
+  for (const feature of FEATURES) await app.register(feature);
   await app.register(spaPlugin);
 
-  if (config.runWorkers) {
-    app.addHook('onReady', async () => {
-      await startSystemJobs(app);
-      await startAuthJobs(app);
-      await startCallsJobs(app);
-      await startIngestJobs(app);
-      indexer.start();
-      matcher.start();
-      alerter.start();
-    });
-  }
+  // Jobs start once every feature is ready, after the caches began listening.
+  if (config.runWorkers) app.addHook('onReady', () => app.scheduler.startAll());
   return app;
 }

@@ -9,7 +9,6 @@ export class DataDirInUseError extends Error {
   }
 }
 
-
 /** Claims DATA_DIR for this server process; a lock left by a dead process is taken over. */
 export function lockDataDir(dataDir: string): () => void {
   mkdirSync(dataDir, { recursive: true });

@@ -34,7 +34,12 @@ beforeAll(async () => {
       Array.from({ length: MESSAGES }, (_, i) => ({
         idempotency_key: `email:test:${i}`,
         channel: 'email' as const,
-        message: JSON.stringify({ to: `rtd${i}@comune.example.it`, subject: `Avviso ${i}`, text: 'Un nuovo bando.', headers: { 'Message-ID': `<avviso.${i}@cruscotto.example.it>` } }),
+        message: JSON.stringify({
+          to: `rtd${i}@comune.example.it`,
+          subject: `Avviso ${i}`,
+          text: 'Un nuovo bando.',
+          headers: { 'Message-ID': `<avviso.${i}@cruscotto.example.it>` },
+        }),
       })),
     )
     .execute();
@@ -46,7 +51,14 @@ describe('an alerts worker killed in the middle of a batch', () => {
     worker = runWorker();
     expect(await worker.exited).toBeNull(); // killed by the signal, not finished
     expect(sink.messages).toHaveLength(KILL_AT - 1);
-    const sent = async () => (await ctx.db.selectFrom('alert_deliveries').select(({ fn }) => fn.countAll<string>().as('n')).where('status', '=', 'sent').executeTakeFirstOrThrow()).n;
+    const sent = async () =>
+      (
+        await ctx.db
+          .selectFrom('alert_deliveries')
+          .select(({ fn }) => fn.countAll<string>().as('n'))
+          .where('status', '=', 'sent')
+          .executeTakeFirstOrThrow()
+      ).n;
     expect(Number(await sent())).toBe(KILL_AT - 1);
 
     worker = runWorker();

@@ -18,7 +18,10 @@ const options = () => ({ publicBaseUrl: BASE, secret: ctx.app.config.sessionSecr
 const immediate = { comuni: [], email: 'immediate', inApp: true, themes: [], programmes: [], minScore: 0, eligibleOnly: false, reminderDays: [7] };
 
 async function publishAndAlert(title: string) {
-  const { body } = await editor.post('/api/v1/calls').set('x-csrf-token', editor.csrf).send(callInput({ title, windows: [{ opensAt: daysFromNow(-1), closesAt: daysFromNow(30) }] }));
+  const { body } = await editor
+    .post('/api/v1/calls')
+    .set('x-csrf-token', editor.csrf)
+    .send(callInput({ title, windows: [{ opensAt: daysFromNow(-1), closesAt: daysFromNow(30) }] }));
   await editor.post(`/api/v1/calls/${body.id}/publish`).set('x-csrf-token', editor.csrf).expect(200);
   await processCallEvents(ctx.app);
   return { id: body.id as string, report: await processAlertEvents(ctx.db, options()) };
@@ -43,7 +46,9 @@ describe('immediate e-mail alerts', () => {
     const { id, report } = await publishAndAlert('Notifiche digitali per i piccoli comuni');
     // Two RTDs follow Morterone: the certified-mail (PEC) address gets no alert.
     expect(report).toMatchObject({ events: 1, emails: 1 });
-    expect(await deliverQueued(ctx.db, { mailer: createSmtpMailer(sink.url, 'Cruscotto <avvisi@cruscotto.example.it>'), webhooksAllowPrivateNetworks: true })).toEqual({ sent: 1, failed: 0 });
+    expect(
+      await deliverQueued(ctx.db, { mailer: createSmtpMailer(sink.url, 'Cruscotto <avvisi@cruscotto.example.it>'), webhooksAllowPrivateNetworks: true }),
+    ).toEqual({ sent: 1, failed: 0 });
     expect(sink.messages).toHaveLength(1);
     const [mail] = sink.messages;
     expect(mail!.subject).toBe('Nuovo bando per Morterone: Notifiche digitali per i piccoli comuni');
@@ -52,7 +57,11 @@ describe('immediate e-mail alerts', () => {
     expect(mail!.text).toContain(`Dettagli: ${BASE}/bandi/${id}?comune=097055`);
     expect(mail!.html).toContain('<html lang="it">');
     expect(mail!.html).toContain(`href="${BASE}/bandi/${id}?comune=097055"`);
-    const header = (name: string) => mail!.headerLines.find((h) => h.key === name)?.line.slice(name.length + 1).trim();
+    const header = (name: string) =>
+      mail!.headerLines
+        .find((h) => h.key === name)
+        ?.line.slice(name.length + 1)
+        .trim();
     expect(header('list-unsubscribe-post')).toBe('List-Unsubscribe=One-Click');
     const unsubscribe = new URL(/^<(.+)>$/.exec(header('list-unsubscribe') ?? '')![1]!);
     expect(unsubscribe.origin).toBe(BASE);
@@ -77,7 +86,11 @@ describe('immediate e-mail alerts', () => {
     const { id } = await publishAndAlert('Cloud per i comuni montani');
     const down = createSmtpMailer('smtp://127.0.0.1:9', 'avvisi@cruscotto.example.it');
     expect(await deliverQueued(ctx.db, { mailer: down, webhooksAllowPrivateNetworks: true })).toEqual({ sent: 0, failed: 1 });
-    const queued = await ctx.db.selectFrom('alert_deliveries').select(['status', 'attempts', 'last_error', 'next_attempt_at']).where('status', '=', 'queued').executeTakeFirstOrThrow();
+    const queued = await ctx.db
+      .selectFrom('alert_deliveries')
+      .select(['status', 'attempts', 'last_error', 'next_attempt_at'])
+      .where('status', '=', 'queued')
+      .executeTakeFirstOrThrow();
     expect(queued).toMatchObject({ status: 'queued', attempts: 1 });
     expect(queued.last_error).toBeTruthy();
     expect(queued.next_attempt_at.getTime()).toBeGreaterThan(Date.now());
@@ -96,7 +109,12 @@ describe('immediate e-mail alerts', () => {
     await createTestUser(ctx.db, 'admin@anci.example.it', 'admin');
     const admin = await loginAs(ctx.app, 'admin@anci.example.it');
     const log = await admin.get('/api/v1/alert-deliveries?status=sent');
-    expect(log.body.items[0]).toMatchObject({ status: 'sent', to: 'rtd@morterone.example.it', subject: 'Nuovo bando per Morterone: Cloud per i comuni montani', attempts: 2 });
+    expect(log.body.items[0]).toMatchObject({
+      status: 'sent',
+      to: 'rtd@morterone.example.it',
+      subject: 'Nuovo bando per Morterone: Cloud per i comuni montani',
+      attempts: 2,
+    });
     expect(log.body.items[0].lastError).toBeNull();
     expect((await rtd.get('/api/v1/alert-deliveries')).status).toBe(403);
     expect(sink.messages.at(-1)!.subject).toBe('Nuovo bando per Morterone: Cloud per i comuni montani');

@@ -15,10 +15,16 @@ let other: Agent;
 let callId: string;
 const SMALL_ONLY = { bodyTypes: ['comune'], population: { max: 5000 }, aggregation: 'allowed' as const, exclusions: [], conditions: [] };
 // 31 March 2027 17:00 in Rome is 15:00 UTC (summer time from 28 March); 15 January 2027 12:00 in Rome is 11:00 UTC.
-const WINDOWS = [{ opensAt: '2026-11-02T08:00:00.000Z', closesAt: '2027-01-15T11:00:00.000Z' }, { opensAt: '2027-03-01T08:00:00.000Z', closesAt: '2027-03-31T15:00:00.000Z' }];
+const WINDOWS = [
+  { opensAt: '2026-11-02T08:00:00.000Z', closesAt: '2027-01-15T11:00:00.000Z' },
+  { opensAt: '2027-03-01T08:00:00.000Z', closesAt: '2027-03-31T15:00:00.000Z' },
+];
 
 async function publish(title: string, over: Parameters<typeof callInput>[0] = {}) {
-  const { body } = await editor.post('/api/v1/calls').set('x-csrf-token', editor.csrf).send(callInput({ title, eligibility: SMALL_ONLY, windows: WINDOWS, procedure: 'finestre', ...over }));
+  const { body } = await editor
+    .post('/api/v1/calls')
+    .set('x-csrf-token', editor.csrf)
+    .send(callInput({ title, eligibility: SMALL_ONLY, windows: WINDOWS, procedure: 'finestre', ...over }));
   await editor.post(`/api/v1/calls/${body.id}/publish`).set('x-csrf-token', editor.csrf).expect(200);
   await processCallEvents(ctx.app);
   return body.id as string;
@@ -30,7 +36,13 @@ function events(ics: string) {
   for (const zone of calendar.getAllSubcomponents('vtimezone')) ICAL.TimezoneService.register(zone);
   return calendar.getAllSubcomponents('vevent').map((component) => {
     const event = new ICAL.Event(component);
-    return { uid: event.uid, summary: event.summary, start: event.startDate, sequence: event.sequence, alarms: component.getAllSubcomponents('valarm').map((a) => String(a.getFirstPropertyValue('trigger'))) };
+    return {
+      uid: event.uid,
+      summary: event.summary,
+      start: event.startDate,
+      sequence: event.sequence,
+      alarms: component.getAllSubcomponents('valarm').map((a) => String(a.getFirstPropertyValue('trigger'))),
+    };
   });
 }
 
@@ -99,7 +111,11 @@ describe('comune feeds', () => {
     const before = events((await request(ctx.app.server).get(path(ical))).text).find((e) => e.uid.startsWith(`${callId}-1-scadenza`))!;
     const current = (await editor.get(`/api/v1/calls/${callId}`)).body;
     const moved = [{ ...WINDOWS[0]!, closesAt: '2027-01-29T11:00:00.000Z' }, WINDOWS[1]!];
-    await editor.put(`/api/v1/calls/${callId}`).set('x-csrf-token', editor.csrf).send(callInput({ title: current.title, eligibility: SMALL_ONLY, windows: moved, procedure: 'finestre' })).expect(200);
+    await editor
+      .put(`/api/v1/calls/${callId}`)
+      .set('x-csrf-token', editor.csrf)
+      .send(callInput({ title: current.title, eligibility: SMALL_ONLY, windows: moved, procedure: 'finestre' }))
+      .expect(200);
     await processCallEvents(ctx.app);
     const after = events((await request(ctx.app.server).get(path(ical))).text).find((e) => e.uid === before.uid)!;
     expect(after.start.toString()).toBe('2027-01-29T12:00:00');
@@ -121,7 +137,8 @@ describe('comune feeds', () => {
 describe('calendar text', () => {
   it('keeps a title with line breaks in its event, and folds long accented lines at 75 octets', async () => {
     const hostile = 'Bando\rEND:VEVENT\rBEGIN:VEVENT\rSUMMARY:finto\nDTSTART:20270101T000000\r\nUID:x; con, virgole \\ e barre';
-    const long = 'Perché più città possano offrire servizi digitali accessibili: è l’avviso per l’efficienza energetica, la sostenibilità e l’identità digitale';
+    const long =
+      'Perché più città possano offrire servizi digitali accessibili: è l’avviso per l’efficienza energetica, la sostenibilità e l’identità digitale';
     const hostileId = await publish(hostile);
     const longId = await publish(long);
     const { ical } = (await rtd.get('/api/v1/comuni/097055/feeds')).body;
@@ -132,7 +149,11 @@ describe('calendar text', () => {
     expect(lines.filter((line) => line === 'BEGIN:VEVENT').length).toBe(events(res.text).length);
     const list = events(res.text);
     expect(list.every((e) => /^[0-9a-f-]{36}-\d+-(apertura|scadenza)@cruscotto\.example\.it$/.test(e.uid))).toBe(true);
-    const ofCall = (id: string) => list.filter((e) => e.uid.startsWith(`${id}-`)).map((e) => e.summary).sort();
+    const ofCall = (id: string) =>
+      list
+        .filter((e) => e.uid.startsWith(`${id}-`))
+        .map((e) => e.summary)
+        .sort();
     const shown = 'Bando\nEND:VEVENT\nBEGIN:VEVENT\nSUMMARY:finto\nDTSTART:20270101T000000\nUID:x; con, virgole \\ e barre';
     expect(ofCall(hostileId)).toEqual([`Apertura: ${shown}`, `Apertura: ${shown}`, `Scadenza: ${shown}`, `Scadenza: ${shown}`]);
     expect(ofCall(longId)).toEqual([`Apertura: ${long}`, `Apertura: ${long}`, `Scadenza: ${long}`, `Scadenza: ${long}`]);
@@ -147,7 +168,11 @@ describe('personal feeds', () => {
     expect(await titles()).toEqual(['Smart city per le città']);
     await other.put(`/api/v1/me/follows/${callId}`).set('x-csrf-token', other.csrf).send({ mode: 'follow' }).expect(200);
     expect(await titles()).toEqual(['Smart city per le città', 'Servizi digitali & cloud per i piccoli comuni']);
-    await other.put('/api/v1/me/subscriptions').set('x-csrf-token', other.csrf).send({ comuni: [], email: 'off', inApp: true, themes: [], programmes: [], minScore: 0, eligibleOnly: false, reminderDays: [30, 3] }).expect(200);
+    await other
+      .put('/api/v1/me/subscriptions')
+      .set('x-csrf-token', other.csrf)
+      .send({ comuni: [], email: 'off', inApp: true, themes: [], programmes: [], minScore: 0, eligibleOnly: false, reminderDays: [30, 3] })
+      .expect(200);
     const deadline = events((await request(ctx.app.server).get(path(ical))).text).find((e) => e.summary.startsWith('Scadenza: Servizi'))!;
     expect(deadline.alarms).toEqual(['-P30D', '-P3D']);
     await other.put(`/api/v1/me/follows/${callId}`).set('x-csrf-token', other.csrf).send({ mode: 'mute' }).expect(200);

@@ -17,7 +17,16 @@ const BAGNOLO = '019005';
 const CREMA = '019035';
 const SMALL_ONLY = { bodyTypes: ['comune'], population: { max: 6000 }, aggregation: 'allowed' as const, exclusions: [], conditions: [] };
 // 20,000 € up to 2,000 inhabitants, 30,000 € above: Ricengo and Bagnolo Cremasco get different sums.
-const BRACKETS = { totalBudget: 5_000_000, amount: { kind: 'brackets' as const, brackets: [{ populationMin: 0, populationMax: 2000, amount: 20000 }, { populationMin: 2001, populationMax: null, amount: 30000 }] } };
+const BRACKETS = {
+  totalBudget: 5_000_000,
+  amount: {
+    kind: 'brackets' as const,
+    brackets: [
+      { populationMin: 0, populationMax: 2000, amount: 20000 },
+      { populationMin: 2001, populationMax: null, amount: 30000 },
+    ],
+  },
+};
 const subscription = (email: string) => ({ comuni: [], email, inApp: true, themes: [], programmes: [], minScore: 0, eligibleOnly: false, reminderDays: [7] });
 
 let sink: SmtpSink;
@@ -26,7 +35,10 @@ let office: Agent;
 let bagnolo: Agent;
 
 async function publishAndAlert(title: string) {
-  const { body } = await editor.post('/api/v1/calls').set('x-csrf-token', editor.csrf).send(callInput({ title, eligibility: SMALL_ONLY, money: BRACKETS, windows: [{ opensAt: daysFromNow(-1), closesAt: daysFromNow(30) }] }));
+  const { body } = await editor
+    .post('/api/v1/calls')
+    .set('x-csrf-token', editor.csrf)
+    .send(callInput({ title, eligibility: SMALL_ONLY, money: BRACKETS, windows: [{ opensAt: daysFromNow(-1), closesAt: daysFromNow(30) }] }));
   await editor.post(`/api/v1/calls/${body.id}/publish`).set('x-csrf-token', editor.csrf).expect(200);
   await processCallEvents(ctx.app);
   return { id: body.id as string, report: await processAlertEvents(ctx.db, options()) };

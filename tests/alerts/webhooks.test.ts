@@ -33,10 +33,14 @@ let stranger: Agent;
 let aggregationId: string;
 
 const deliver = () => deliverQueued(ctx.db, { mailer: createOutboxMailer(ctx.db), webhooksAllowPrivateNetworks: true });
-const verifies = (r: Received, secret: string) => r.headers['x-cruscotto-signature-256'] === `sha256=${createHmac('sha256', secret).update(r.body).digest('hex')}`;
+const verifies = (r: Received, secret: string) =>
+  r.headers['x-cruscotto-signature-256'] === `sha256=${createHmac('sha256', secret).update(r.body).digest('hex')}`;
 
 async function publish(title: string) {
-  const { body } = await editor.post('/api/v1/calls').set('x-csrf-token', editor.csrf).send(callInput({ title, eligibility: SMALL_ONLY }));
+  const { body } = await editor
+    .post('/api/v1/calls')
+    .set('x-csrf-token', editor.csrf)
+    .send(callInput({ title, eligibility: SMALL_ONLY }));
   await editor.post(`/api/v1/calls/${body.id}/publish`).set('x-csrf-token', editor.csrf).expect(200);
   await processCallEvents(ctx.app);
   await processAlertEvents(ctx.db, options);
@@ -61,9 +65,16 @@ beforeAll(async () => {
   await createTestUser(ctx.db, 'rtd@morterone.example.it', 'rtd', ['097055']);
   await createTestUser(ctx.db, 'rtd@abbadia.example.it', 'rtd', ['097001']);
   const officeUser = await createTestUser(ctx.db, 'ufficio@valsassina.example.it', 'rtd');
-  const { id } = await ctx.db.insertInto('aggregations').values({ name: 'Ufficio RTD della Valsassina', kind: 'ufficio_rtd_associato' }).returning('id').executeTakeFirstOrThrow();
+  const { id } = await ctx.db
+    .insertInto('aggregations')
+    .values({ name: 'Ufficio RTD della Valsassina', kind: 'ufficio_rtd_associato' })
+    .returning('id')
+    .executeTakeFirstOrThrow();
   aggregationId = id;
-  await ctx.db.insertInto('aggregation_members').values([{ aggregation_id: id, comune_istat: '097055', joined_on: '2024-01-01' }]).execute();
+  await ctx.db
+    .insertInto('aggregation_members')
+    .values([{ aggregation_id: id, comune_istat: '097055', joined_on: '2024-01-01' }])
+    .execute();
   await ctx.db.insertInto('memberships').values({ user_id: officeUser.id, aggregation_id: id }).execute();
   editor = await loginAs(ctx.app, 'redazione@anci.example.it');
   rtd = await loginAs(ctx.app, 'rtd@morterone.example.it');
@@ -76,9 +87,17 @@ describe('webhooks of a comune', () => {
   let hook: { id: string; secret: string };
 
   it('are created by the comune’s RTDs, who see the signing key once', async () => {
-    const res = await rtd.post('/api/v1/comuni/097055/webhooks').set('x-csrf-token', rtd.csrf).send({ url: receiverUrl, description: 'Gestionale del protocollo' });
+    const res = await rtd
+      .post('/api/v1/comuni/097055/webhooks')
+      .set('x-csrf-token', rtd.csrf)
+      .send({ url: receiverUrl, description: 'Gestionale del protocollo' });
     expect(res.status).toBe(201);
-    expect(res.body).toMatchObject({ url: receiverUrl, description: 'Gestionale del protocollo', active: true, secret: expect.stringMatching(/^whsec_[A-Za-z0-9_-]{32}$/) });
+    expect(res.body).toMatchObject({
+      url: receiverUrl,
+      description: 'Gestionale del protocollo',
+      active: true,
+      secret: expect.stringMatching(/^whsec_[A-Za-z0-9_-]{32}$/),
+    });
     hook = res.body;
     expect((await rtd.get('/api/v1/comuni/097055/webhooks')).body.items).toEqual([expect.not.objectContaining({ secret: expect.anything() })]);
     expect((await stranger.get('/api/v1/comuni/097055/webhooks')).status).toBe(403);
@@ -106,7 +125,11 @@ describe('webhooks of a comune', () => {
     expect(delivery.headers['content-type']).toBe('application/json; charset=utf-8');
     expect(verifies(delivery, hook.secret)).toBe(true);
     const body = JSON.parse(delivery.body);
-    expect(body).toMatchObject({ event: 'call.matched', comune: { istat: '097055', name: 'Morterone' }, call: { id: callId, title: 'Servizi cloud per i piccoli comuni', url: `${BASE}/bandi/${callId}?comune=097055`, verdict: 'eligible', amountMax: 23147 } });
+    expect(body).toMatchObject({
+      event: 'call.matched',
+      comune: { istat: '097055', name: 'Morterone' },
+      call: { id: callId, title: 'Servizi cloud per i piccoli comuni', url: `${BASE}/bandi/${callId}?comune=097055`, verdict: 'eligible', amountMax: 23147 },
+    });
     expect(body.message.title).toBe('Nuovo bando per Morterone: Servizi cloud per i piccoli comuni');
   });
 
@@ -116,10 +139,18 @@ describe('webhooks of a comune', () => {
     await publish('Archivi digitali');
     expect(await deliver()).toEqual({ sent: 0, failed: 1 });
     const log = async () => (await rtd.get(`/api/v1/comuni/097055/webhooks/${hook.id}/deliveries?limit=1`)).body.items[0];
-    expect(await log()).toMatchObject({ status: 'queued', attempts: 1, lastError: 'HTTP 500: il destinatario non ha accettato la consegna', nextAttemptAt: expect.any(String) });
+    expect(await log()).toMatchObject({
+      status: 'queued',
+      attempts: 1,
+      lastError: 'HTTP 500: il destinatario non ha accettato la consegna',
+      nextAttemptAt: expect.any(String),
+    });
     // Not before its backoff…
     expect(await deliver()).toEqual({ sent: 0, failed: 0 });
-    for (const outcome of [{ sent: 0, failed: 1 }, { sent: 1, failed: 0 }]) {
+    for (const outcome of [
+      { sent: 0, failed: 1 },
+      { sent: 1, failed: 0 },
+    ]) {
       await ctx.db.updateTable('alert_deliveries').set({ next_attempt_at: new Date() }).where('status', '=', 'queued').execute();
       expect(await deliver()).toEqual(outcome);
     }
@@ -149,7 +180,11 @@ describe('webhooks of an aggregation', () => {
     expect(await deliver()).toEqual({ sent: 1, failed: 0 });
     const delivery = received.at(-1)!;
     expect(verifies(delivery, created.body.secret)).toBe(true);
-    expect(JSON.parse(delivery.body)).toMatchObject({ event: 'call.matched', comune: { istat: '097055', name: 'Morterone' }, call: { title: 'Biblioteche digitali' } });
+    expect(JSON.parse(delivery.body)).toMatchObject({
+      event: 'call.matched',
+      comune: { istat: '097055', name: 'Morterone' },
+      call: { title: 'Biblioteche digitali' },
+    });
     expect((await stranger.get(`/api/v1/aggregations/${aggregationId}/webhooks`)).status).toBe(403);
     expect((await request(ctx.app.server).get(`/api/v1/aggregations/${aggregationId}/webhooks`)).status).toBe(401);
   });
@@ -176,9 +211,18 @@ describe('the admins’ views of what was sent', () => {
     expect(new Set(log.items.map((d: { channel: string }) => d.channel))).toEqual(new Set(['webhook']));
     // The comune's webhook was deleted with its log; the aggregation's delivery of a new match remains.
     expect(log.items.map((d: { kind: string; subject: string }) => `${d.kind} ${d.subject}`)).toContain('published call.matched');
-    await createOutboxMailer(ctx.db).send({ to: 'rtd@morterone.example.it', subject: 'Riepilogo settimanale del Cruscotto', text: 'Le novità della settimana.' });
+    await createOutboxMailer(ctx.db).send({
+      to: 'rtd@morterone.example.it',
+      subject: 'Riepilogo settimanale del Cruscotto',
+      text: 'Le novità della settimana.',
+    });
     const outbox = (await admin.get('/api/v1/mail-outbox')).body;
-    expect(outbox.items[0]).toMatchObject({ to: 'rtd@morterone.example.it', subject: 'Riepilogo settimanale del Cruscotto', text: 'Le novità della settimana.', html: null });
+    expect(outbox.items[0]).toMatchObject({
+      to: 'rtd@morterone.example.it',
+      subject: 'Riepilogo settimanale del Cruscotto',
+      text: 'Le novità della settimana.',
+      html: null,
+    });
     expect((await rtd.get('/api/v1/mail-outbox')).status).toBe(403);
   });
 });

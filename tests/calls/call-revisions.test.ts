@@ -24,7 +24,11 @@ beforeAll(async () => {
 const post = (agent: Agent, url: string, body: object = {}) => agent.post(url).set('x-csrf-token', agent.csrf).send(body);
 const put = (agent: Agent, url: string, body: object) => agent.put(url).set('x-csrf-token', agent.csrf).send(body);
 const anonymous = () => request(ctx.app.server);
-const events = async (callId: string) => (await ctx.db.selectFrom('call_events').select(['kind', 'payload']).where('call_id', '=', callId).orderBy('id').execute()).map((e) => ({ kind: e.kind, payload: e.payload }));
+const events = async (callId: string) =>
+  (await ctx.db.selectFrom('call_events').select(['kind', 'payload']).where('call_id', '=', callId).orderBy('id').execute()).map((e) => ({
+    kind: e.kind,
+    payload: e.payload,
+  }));
 const fixed = (amount: number) => ({ totalBudget: 1_000_000, amount: { kind: 'fixed' as const, amount } });
 
 async function approvedCall(over: Partial<CallInput> = {}) {
@@ -59,7 +63,11 @@ describe('PUT /api/v1/calls/:id on an approved call', () => {
     expect((await anonymous().get(`/api/v1/calls/${id}`)).status).toBe(404);
     await post(reviewer, `/api/v1/calls/${id}/approve`).expect(200);
     const published = await post(reviewer, `/api/v1/calls/${id}/publish`);
-    expect(published.body).toMatchObject({ editorialStatus: 'published', title: 'Avviso approvato e poi cambiato', money: { amount: { kind: 'fixed', amount: 90_000 } } });
+    expect(published.body).toMatchObject({
+      editorialStatus: 'published',
+      title: 'Avviso approvato e poi cambiato',
+      money: { amount: { kind: 'fixed', amount: 90_000 } },
+    });
     const history = await author.get(`/api/v1/calls/${id}/history`);
     expect(history.body.items.find((v: { changes: object }) => 'title' in v.changes).changes.editorialStatus).toEqual({ from: 'approved', to: 'in_review' });
   });
@@ -116,7 +124,10 @@ describe('PUT /api/v1/calls/:id on a published call', () => {
     expect((await events(id)).map((e) => e.kind)).toEqual(['call.published']);
 
     const editorial = await author.get(`/api/v1/editorial/calls/${id}`);
-    expect(editorial.body).toMatchObject({ title: 'Avviso biblioteche originale', pendingRevision: { status: 'draft', content: { title: 'Avviso biblioteche rivisto' } } });
+    expect(editorial.body).toMatchObject({
+      title: 'Avviso biblioteche originale',
+      pendingRevision: { status: 'draft', content: { title: 'Avviso biblioteche rivisto' } },
+    });
     const revision = await author.get(`/api/v1/editorial/calls/${id}/revision`);
     expect(revision.body).toMatchObject({ status: 'draft', content: { title: 'Avviso biblioteche rivisto' } });
     expect((await anonymous().get(`/api/v1/editorial/calls/${id}/revision`)).status).toBe(401);
@@ -145,7 +156,11 @@ describe('PUT /api/v1/calls/:id on a published call', () => {
     await drainSearchOutbox(ctx.db, ctx.app.searchEngine);
     expect((await anonymous().get('/api/v1/calls/search?q=rivisto')).body.total).toBe(1);
     const history = await author.get(`/api/v1/calls/${id}/history`);
-    expect(history.body.items[0]).toMatchObject({ version: 5, changedBy: { name: 'chiara' }, changes: { title: { from: 'Avviso biblioteche originale', to: 'Avviso biblioteche rivisto' } } });
+    expect(history.body.items[0]).toMatchObject({
+      version: 5,
+      changedBy: { name: 'chiara' },
+      changes: { title: { from: 'Avviso biblioteche originale', to: 'Avviso biblioteche rivisto' } },
+    });
     expect(history.body.items[0].changes.money.to.amount).toEqual({ kind: 'fixed', amount: 25_000 });
     expect(await events(id)).toEqual([
       { kind: 'call.published', payload: expect.anything() },
@@ -168,7 +183,12 @@ describe('PUT /api/v1/calls/:id on a published call', () => {
     await post(author, `/api/v1/calls/${call}/revision/submit`).expect(200);
     await post(reviewer, `/api/v1/calls/${call}/revision/approve`).expect(200);
     const again = await put(author, `/api/v1/calls/${call}`, callInput({ title: 'Avviso connettività, seconda modifica' }));
-    expect(again.body.pendingRevision).toMatchObject({ status: 'draft', approvedBy: null, submittedBy: null, content: { title: 'Avviso connettività, seconda modifica' } });
+    expect(again.body.pendingRevision).toMatchObject({
+      status: 'draft',
+      approvedBy: null,
+      submittedBy: null,
+      content: { title: 'Avviso connettività, seconda modifica' },
+    });
     expectProblem(await post(reviewer, `/api/v1/calls/${call}/revision/publish`), 409, 'INVALID_TRANSITION');
   });
 
@@ -196,7 +216,17 @@ describe('PUT /api/v1/calls/:id on a published call', () => {
 describe('updates from ingestion sources', () => {
   const connector: Connector = { kind: 'prova', split: () => [], map: (raw) => ({ input: raw as unknown as CallInput, url: null }) };
   const ingest = (trusted: boolean, externalId: string, input: CallInput) =>
-    runIngest(ctx.db, { now: new Date(), soonDays: 14 }, { connector, sourceKind: trusted ? 'prova-fidata' : 'prova', location: 'test', items: [{ externalId, raw: input as unknown as Record<string, unknown> }], trusted });
+    runIngest(
+      ctx.db,
+      { now: new Date(), soonDays: 14 },
+      {
+        connector,
+        sourceKind: trusted ? 'prova-fidata' : 'prova',
+        location: 'test',
+        items: [{ externalId, raw: input as unknown as Record<string, unknown> }],
+        trusted,
+      },
+    );
 
   it('keeps an untrusted source’s change to a published call as a revision for the editors', async () => {
     expect(await ingest(false, 'U1', callInput({ title: 'Avviso da fonte non fidata' }))).toMatchObject({ created: 1 });
@@ -228,7 +258,10 @@ describe('updates from ingestion sources', () => {
     await post(author, `/api/v1/calls/${id}/revision/submit`).expect(200);
     await post(reviewer, `/api/v1/calls/${id}/revision/approve`).expect(200);
     await post(reviewer, `/api/v1/calls/${id}/revision/publish`).expect(200);
-    expect((await anonymous().get(`/api/v1/calls/${id}`)).body).toMatchObject({ title: 'Avviso fidato, titolo della redazione', money: { amount: { kind: 'fixed', amount: 8_000 } } });
+    expect((await anonymous().get(`/api/v1/calls/${id}`)).body).toMatchObject({
+      title: 'Avviso fidato, titolo della redazione',
+      money: { amount: { kind: 'fixed', amount: 8_000 } },
+    });
   });
 });
 

@@ -37,21 +37,88 @@ describe('creating a call', () => {
   it('stores a draft that the public cannot see, with the measure code parsed', async () => {
     const res = await post(first, '/api/v1/calls', callInput());
     expect(res.status).toBe(201);
-    expect(res.body).toMatchObject({ editorialStatus: 'draft', status: 'aperto', measureCode: '1.4.5', version: 1, programme: { kind: 'pnrr', code: 'M1C1I1.4.5' } });
+    expect(res.body).toMatchObject({
+      editorialStatus: 'draft',
+      status: 'aperto',
+      measureCode: '1.4.5',
+      version: 1,
+      programme: { kind: 'pnrr', code: 'M1C1I1.4.5' },
+    });
     expect((await request(ctx.app.server).get(`/api/v1/calls/${res.body.id}`)).status).toBe(404);
     expect((await request(ctx.app.server).get('/api/v1/calls')).body.total).toBe(0);
     expect((await post(rtd, '/api/v1/calls', callInput())).status).toBe(403);
   });
 
   it.each([
-    ['dates that close before they open', { windows: [{ opensAt: daysFromNow(5), closesAt: daysFromNow(1) }] }, 'body.windows[0].closesAt', 'La finestra 1 chiude prima di aprire.'],
-    ['a gap between brackets', { money: { amount: { kind: 'brackets', brackets: [{ populationMin: 0, populationMax: 5000, amount: 1 }, { populationMin: 6000, populationMax: null, amount: 2 }] } } }, 'body.money.amount.brackets[1].populationMin', 'Buco tra le fasce 1 e 2: nessun importo da 5.001 a 5.999 abitanti.'],
-    ['overlapping brackets', { money: { amount: { kind: 'brackets', brackets: [{ populationMin: 0, populationMax: 5000, amount: 1 }, { populationMin: 4000, populationMax: null, amount: 2 }] } } }, 'body.money.amount.brackets[1].populationMin', 'Le fasce 1 e 2 si sovrappongono (4.000–5.000 abitanti).'],
-    ['a bracket that ends before it starts', { money: { amount: { kind: 'brackets', brackets: [{ populationMin: 0, populationMax: 5000, amount: 1 }, { populationMin: 5001, populationMax: 3000, amount: 2 }, { populationMin: 3001, populationMax: null, amount: 3 }] } } }, 'body.money.amount.brackets[1].populationMax', 'La fascia 2 finisce (3.000) prima di cominciare (5.001).'],
-    ['a document without a title, in the singular', { links: [{ label: '', url: 'https://example.org/avviso.pdf' }] }, 'body.links[0].label', 'Deve contenere almeno 1 carattere.'],
+    [
+      'dates that close before they open',
+      { windows: [{ opensAt: daysFromNow(5), closesAt: daysFromNow(1) }] },
+      'body.windows[0].closesAt',
+      'La finestra 1 chiude prima di aprire.',
+    ],
+    [
+      'a gap between brackets',
+      {
+        money: {
+          amount: {
+            kind: 'brackets',
+            brackets: [
+              { populationMin: 0, populationMax: 5000, amount: 1 },
+              { populationMin: 6000, populationMax: null, amount: 2 },
+            ],
+          },
+        },
+      },
+      'body.money.amount.brackets[1].populationMin',
+      'Buco tra le fasce 1 e 2: nessun importo da 5.001 a 5.999 abitanti.',
+    ],
+    [
+      'overlapping brackets',
+      {
+        money: {
+          amount: {
+            kind: 'brackets',
+            brackets: [
+              { populationMin: 0, populationMax: 5000, amount: 1 },
+              { populationMin: 4000, populationMax: null, amount: 2 },
+            ],
+          },
+        },
+      },
+      'body.money.amount.brackets[1].populationMin',
+      'Le fasce 1 e 2 si sovrappongono (4.000–5.000 abitanti).',
+    ],
+    [
+      'a bracket that ends before it starts',
+      {
+        money: {
+          amount: {
+            kind: 'brackets',
+            brackets: [
+              { populationMin: 0, populationMax: 5000, amount: 1 },
+              { populationMin: 5001, populationMax: 3000, amount: 2 },
+              { populationMin: 3001, populationMax: null, amount: 3 },
+            ],
+          },
+        },
+      },
+      'body.money.amount.brackets[1].populationMax',
+      'La fascia 2 finisce (3.000) prima di cominciare (5.001).',
+    ],
+    [
+      'a document without a title, in the singular',
+      { links: [{ label: '', url: 'https://example.org/avviso.pdf' }] },
+      'body.links[0].label',
+      'Deve contenere almeno 1 carattere.',
+    ],
     ['a negative amount', { money: { totalBudget: -5 } }, 'body.money.totalBudget', 'Un importo non può essere negativo.'],
     ['an unknown theme', { themes: ['blockchain'] }, 'body.themes[0]', 'Il tema «blockchain» non esiste.'],
-    ['an unknown body type', { eligibility: { bodyTypes: ['parrocchia'], aggregation: 'allowed', exclusions: [], conditions: [] } }, 'body.eligibility.bodyTypes[0]', 'Tipo di ente sconosciuto: «parrocchia» (ammessi: comune, unione, comunita_montana, provincia, citta_metropolitana, regione, scuola, asl, universita, pa_centrale, altro).'],
+    [
+      'an unknown body type',
+      { eligibility: { bodyTypes: ['parrocchia'], aggregation: 'allowed', exclusions: [], conditions: [] } },
+      'body.eligibility.bodyTypes[0]',
+      'Tipo di ente sconosciuto: «parrocchia» (ammessi: comune, unione, comunita_montana, provincia, citta_metropolitana, regione, scuola, asl, universita, pa_centrale, altro).',
+    ],
   ])('refuses %s naming the field', async (_case, over, field, message) => {
     const res = await post(first, '/api/v1/calls', callInput(over as object));
     expect([400, 422]).toContain(res.status);
@@ -89,9 +156,18 @@ describe('the editorial workflow', () => {
     await revise(callInput({ title: 'Avviso da modificare', windows: [{ opensAt, closesAt: newClose }] }));
     await revise(callInput({ title: 'Avviso modificato', windows: [{ opensAt, closesAt: newClose }] }));
     const history = await first.get(`/api/v1/calls/${id}/history`);
-    expect(history.body.items[0]).toMatchObject({ changedBy: { name: 'chiara' }, changes: { title: { from: 'Avviso da modificare', to: 'Avviso modificato' } } });
+    expect(history.body.items[0]).toMatchObject({
+      changedBy: { name: 'chiara' },
+      changes: { title: { from: 'Avviso da modificare', to: 'Avviso modificato' } },
+    });
     expect(history.body.items[1].changes.windows.to[0].closesAt).toBe(newClose);
-    expect(history.body.items.map((v: { changes: object }) => Object.keys(v.changes)[0])).toEqual(['title', 'windows', 'editorialStatus', 'editorialStatus', 'editorialStatus']);
+    expect(history.body.items.map((v: { changes: object }) => Object.keys(v.changes)[0])).toEqual([
+      'title',
+      'windows',
+      'editorialStatus',
+      'editorialStatus',
+      'editorialStatus',
+    ]);
     const kinds = (await events(id)).map((e) => e.kind);
     expect(kinds).toEqual(['call.published', 'call.changed']);
     expect((await events(id))[1]!.payload).toMatchObject({ changedFields: ['windows'] });
@@ -130,10 +206,13 @@ describe('the editorial workflow', () => {
   it('merges a duplicate: the call keeps both sources and the duplicate is archived', async () => {
     const keep = await publishedCall({ title: 'Avviso 1.2 Cloud' });
     const { body: duplicate } = await post(first, '/api/v1/calls', callInput({ title: 'Avviso 1.2 Cloud (Italia Domani)' }));
-    await ctx.db.insertInto('call_sources').values([
-      { call_id: keep, source_kind: 'padigitale2026', external_id: 'a', url: null },
-      { call_id: duplicate.id, source_kind: 'italiadomani', external_id: 'b', url: 'https://www.italiadomani.gov.it/' },
-    ]).execute();
+    await ctx.db
+      .insertInto('call_sources')
+      .values([
+        { call_id: keep, source_kind: 'padigitale2026', external_id: 'a', url: null },
+        { call_id: duplicate.id, source_kind: 'italiadomani', external_id: 'b', url: 'https://www.italiadomani.gov.it/' },
+      ])
+      .execute();
     const merged = await post(second, `/api/v1/calls/${keep}/merge`, { duplicateId: duplicate.id });
     expect(merged.body.sources.map((s: { kind: string }) => s.kind)).toEqual(['padigitale2026', 'italiadomani']);
     expect((await second.get(`/api/v1/editorial/calls/${duplicate.id}`)).body.editorialStatus).toBe('archived');
@@ -147,7 +226,8 @@ describe('GET /api/v1/calls', () => {
     await publishedCall({ title: 'In scadenza', windows: [{ opensAt: daysFromNow(-30), closesAt: daysFromNow(3) }] });
     await publishedCall({ title: 'Chiuso', windows: [{ opensAt: daysFromNow(-60), closesAt: daysFromNow(-1) }] });
     await publishedCall({ title: 'Esaurito', money: { totalBudget: 1000, remainingBudget: 0 } });
-    const list = async (query: string) => (await request(ctx.app.server).get(`/api/v1/calls?${query}`)).body.items.map((c: { title: string; status: string }) => `${c.title}: ${c.status}`);
+    const list = async (query: string) =>
+      (await request(ctx.app.server).get(`/api/v1/calls?${query}`)).body.items.map((c: { title: string; status: string }) => `${c.title}: ${c.status}`);
     expect(await list('status=in_arrivo')).toEqual(['In arrivo: in_arrivo']);
     expect(await list('status=in_scadenza')).toEqual(['In scadenza: in_scadenza']);
     expect(await list('status=chiuso&status=esaurito&sort=deadline')).toEqual(['Chiuso: chiuso', 'Esaurito: esaurito']);

@@ -21,7 +21,9 @@ beforeAll(async () => {
 
 describe('seed demo: a catalogue dated from the day it runs', () => {
   it('holds calls open now, closing within 14 days, opening next month and closed', async () => {
-    const { body } = await request(ctx.app.server).get('/api/v1/calls?limit=100&status=aperto&status=in_scadenza&status=in_arrivo&status=chiuso&status=esaurito');
+    const { body } = await request(ctx.app.server).get(
+      '/api/v1/calls?limit=100&status=aperto&status=in_scadenza&status=in_arrivo&status=chiuso&status=esaurito',
+    );
     const demo = body.items.filter((c: { title: string }) => !/^1\.\d.*(2022|2023|2024|2025)/.test(c.title));
     const statuses = new Set(demo.map((c: { status: string }) => c.status));
     expect([...statuses].sort()).toEqual(['aperto', 'chiuso', 'in_arrivo', 'in_scadenza']);
@@ -69,7 +71,9 @@ describe('the "dimostrativo" flag, from the call sources', () => {
   const isDemoTitle = (title: string) => !/^1\.\d.*(2022|2023|2024|2025)/.test(title);
 
   it('marks the demo calls, and not the curated PNRR avvisi, in GET /api/v1/calls and /calls/{id}', async () => {
-    const { body } = await request(ctx.app.server).get('/api/v1/calls?limit=100&status=aperto&status=in_scadenza&status=in_arrivo&status=chiuso&status=esaurito').expect(200);
+    const { body } = await request(ctx.app.server)
+      .get('/api/v1/calls?limit=100&status=aperto&status=in_scadenza&status=in_arrivo&status=chiuso&status=esaurito')
+      .expect(200);
     const items = body.items as { id: string; title: string; demo: boolean }[];
     const demo = items.filter((c) => c.demo);
     expect(demo).toHaveLength(10);

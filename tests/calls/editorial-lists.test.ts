@@ -18,7 +18,8 @@ beforeAll(async () => {
 const post = (agent: Agent, url: string, body: object = {}) => agent.post(url).set('x-csrf-token', agent.csrf).send(body);
 const put = (agent: Agent, url: string, body: object) => agent.put(url).set('x-csrf-token', agent.csrf).send(body);
 const counts = async () => (await author.get('/api/v1/editorial/calls/counts').expect(200)).body;
-const titles = async (queue: string) => (await author.get(`/api/v1/editorial/calls?queue=${queue}`).expect(200)).body.items.map((c: { title: string }) => c.title);
+const titles = async (queue: string) =>
+  (await author.get(`/api/v1/editorial/calls?queue=${queue}`).expect(200)).body.items.map((c: { title: string }) => c.title);
 
 describe('GET /api/v1/editorial/calls/:id allowedActions', () => {
   it('does not offer the approval of a call to the editor who wrote it, and offers it to another', async () => {
@@ -59,14 +60,18 @@ describe('GET /api/v1/editorial/calls?queue and /counts', () => {
     await post(author, `/api/v1/calls/${call.id}/revision/submit`).expect(200);
     expect(await counts()).toEqual({ ...before, review: before.review + 1, published: before.published + 1 });
     const review = await author.get('/api/v1/editorial/calls?queue=review');
-    expect(review.body.items).toContainEqual(expect.objectContaining({ id: call.id, title: 'Avviso con modifiche in revisione', editorialStatus: 'published', pendingRevision: 'in_review' }));
+    expect(review.body.items).toContainEqual(
+      expect.objectContaining({ id: call.id, title: 'Avviso con modifiche in revisione', editorialStatus: 'published', pendingRevision: 'in_review' }),
+    );
     expect(await titles('drafts')).not.toContain('Avviso con modifiche in revisione');
 
     await post(reviewer, `/api/v1/calls/${call.id}/revision/approve`).expect(200);
     expect(await titles('ready')).toContain('Avviso con modifiche in revisione');
     await post(reviewer, `/api/v1/calls/${call.id}/revision/publish`).expect(200);
     expect(await counts()).toEqual({ ...before, published: before.published + 1 });
-    expect((await author.get('/api/v1/editorial/calls?queue=published')).body.items).toContainEqual(expect.objectContaining({ id: call.id, title: 'Avviso con modifiche in revisione, nuovo titolo', pendingRevision: null }));
+    expect((await author.get('/api/v1/editorial/calls?queue=published')).body.items).toContainEqual(
+      expect.objectContaining({ id: call.id, title: 'Avviso con modifiche in revisione, nuovo titolo', pendingRevision: null }),
+    );
   });
 
   it('refuses an unknown list with a 400 problem in Italian', async () => {
@@ -78,13 +83,38 @@ describe('GET /api/v1/editorial/calls?queue and /counts', () => {
 
 describe('the match preview', () => {
   it('lists the comuni a draft reaches with their amount, the first 50 on the page and all of them in the CSV', async () => {
-    for (let i = 0; i < 55; i++) await createComune(ctx.db, `0199${String(i).padStart(2, '0')}`, `Comune di prova ${String(i).padStart(2, '0')}`, i < 5 ? 20_000 : 3_000);
-    const bracket = { kind: 'brackets' as const, brackets: [{ populationMin: 0, populationMax: 5000, amount: 10_000 }, { populationMin: 5001, populationMax: null, amount: 40_000 }] };
-    const { body: draft } = await post(author, '/api/v1/calls', callInput({ title: 'Avviso per la provincia di prova', money: { totalBudget: 5_000_000, amount: bracket } })).expect(201);
+    for (let i = 0; i < 55; i++)
+      await createComune(ctx.db, `0199${String(i).padStart(2, '0')}`, `Comune di prova ${String(i).padStart(2, '0')}`, i < 5 ? 20_000 : 3_000);
+    const bracket = {
+      kind: 'brackets' as const,
+      brackets: [
+        { populationMin: 0, populationMax: 5000, amount: 10_000 },
+        { populationMin: 5001, populationMax: null, amount: 40_000 },
+      ],
+    };
+    const { body: draft } = await post(
+      author,
+      '/api/v1/calls',
+      callInput({ title: 'Avviso per la provincia di prova', money: { totalBudget: 5_000_000, amount: bracket } }),
+    ).expect(201);
     const preview = await post(author, `/api/v1/calls/${draft.id}/match-preview`).expect(200);
-    expect(preview.body).toMatchObject({ eligible: 55, comuniTotal: 55, byProvince: { CR: 55 }, bySizeClass: { 'fino-5000': 50, 'oltre-15000': 5 }, totalEstimatedAmount: 50 * 10_000 + 5 * 40_000 });
+    expect(preview.body).toMatchObject({
+      eligible: 55,
+      comuniTotal: 55,
+      byProvince: { CR: 55 },
+      bySizeClass: { 'fino-5000': 50, 'oltre-15000': 5 },
+      totalEstimatedAmount: 50 * 10_000 + 5 * 40_000,
+    });
     expect(preview.body.comuni).toHaveLength(50);
-    expect(preview.body.comuni[0]).toEqual({ istat: '019900', name: 'Comune di prova 00', provinceSigla: 'CR', sizeClass: 'oltre-15000', verdict: 'eligible', amountMin: 40_000, amountMax: 40_000 });
+    expect(preview.body.comuni[0]).toEqual({
+      istat: '019900',
+      name: 'Comune di prova 00',
+      provinceSigla: 'CR',
+      sizeClass: 'oltre-15000',
+      verdict: 'eligible',
+      amountMin: 40_000,
+      amountMax: 40_000,
+    });
     expect(preview.body.comuni[49].name).toBe('Comune di prova 49');
 
     const csv = await author.get(`/api/v1/calls/${draft.id}/match-preview`).set('accept', 'text/csv').expect(200);

@@ -26,7 +26,11 @@ beforeAll(async () => {
     finishedDeadHere: { ...here(deadPid()), started_at: new Date(now - 2 * HOUR), status: 'succeeded' as const, finished_at: new Date(now - HOUR) },
   };
   for (const [name, row] of Object.entries(rows)) {
-    const { id } = await ctx.db.insertInto('ingest_runs').values({ kind: 'padigitale2026', location: `https://example.org/${name}`, ...row }).returning('id').executeTakeFirstOrThrow();
+    const { id } = await ctx.db
+      .insertInto('ingest_runs')
+      .values({ kind: 'padigitale2026', location: `https://example.org/${name}`, ...row })
+      .returning('id')
+      .executeTakeFirstOrThrow();
     runs[name] = id;
   }
 });
@@ -35,10 +39,12 @@ describe('runs a crash left running', () => {
   it('are closed as failed at once when their process on this host is gone, after an hour otherwise', async () => {
     expect(await failAbandonedRuns(ctx.db)).toBe(4);
     const rows = await ctx.db.selectFrom('ingest_runs').select(['id', 'status', 'error', 'finished_at']).execute();
-    const state = Object.fromEntries(Object.entries(runs).map(([name, id]) => {
-      const row = rows.find((r) => r.id === id)!;
-      return [name, row.status === 'failed' ? row.error : row.status];
-    }));
+    const state = Object.fromEntries(
+      Object.entries(runs).map(([name, id]) => {
+        const row = rows.find((r) => r.id === id)!;
+        return [name, row.status === 'failed' ? row.error : row.status];
+      }),
+    );
     expect(state).toEqual({
       deadHere: 'interrotta: il processo che la eseguiva si è fermato',
       earlierStartOfThisPid: 'interrotta: il processo che la eseguiva si è fermato',

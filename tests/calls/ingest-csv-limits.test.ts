@@ -5,7 +5,8 @@ import { useTestApp } from '../helpers/app.ts';
 
 const ctx = useTestApp();
 const clock = () => ({ now: new Date('2026-11-23T10:00:00Z'), soonDays: 14 });
-const HEADER = 'id_esterno;titolo;sintesi;ente;programma;codice_programma;temi;tipi_ente;popolazione_min;popolazione_max;regioni;province;aggregazione;procedura;apertura;chiusura;dotazione;importo;link';
+const HEADER =
+  'id_esterno;titolo;sintesi;ente;programma;codice_programma;temi;tipi_ente;popolazione_min;popolazione_max;regioni;province;aggregazione;procedura;apertura;chiusura;dotazione;importo;link';
 const row = (id: string, over: { title?: string; max?: string; budget?: string } = {}) =>
   `${id};${over.title ?? 'Biblioteche in rete'};;Fondazione Cariplo;fondazione;;;comune;;${over.max ?? ''};03;;ammessa;sportello;2026-12-01;;${over.budget ?? '500000'};20000;`;
 const file = (rows: string[]) => new TextEncoder().encode([HEADER, ...rows].join('\n') + '\n');
@@ -32,7 +33,13 @@ describe('CSV template connector, values out of range', () => {
       { externalId: 'FC-BUDGET-2', reason: 'money.totalBudget: Deve essere minore o uguale a 1.000.000.000.000.' },
       { externalId: 'FC-POP', reason: 'eligibility.population.max: Non è nel formato atteso (numero intero fino a 2147483647).' },
     ]);
-    const titles = await ctx.db.selectFrom('calls').innerJoin('call_sources', 'call_sources.call_id', 'calls.id').select(['external_id', 'title']).where('source_kind', '=', 'csv').orderBy('external_id').execute();
+    const titles = await ctx.db
+      .selectFrom('calls')
+      .innerJoin('call_sources', 'call_sources.call_id', 'calls.id')
+      .select(['external_id', 'title'])
+      .where('source_kind', '=', 'csv')
+      .orderBy('external_id')
+      .execute();
     expect(titles).toEqual([
       { external_id: 'FC-NUL', title: 'Cultura digitale' },
       { external_id: 'FC-OK-1', title: 'Biblioteche in rete' },

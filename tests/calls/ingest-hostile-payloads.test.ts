@@ -16,8 +16,16 @@ const passThrough: Connector = {
 
 describe('ingestion of a hostile remote payload', () => {
   it('drops control characters from every text, whichever connector read it', async () => {
-    const call = callInput({ title: 'Bando\u0000 per la\u0007 connettività\u001b[31m', summary: 'Riga uno\r\nRiga due\u000b', issuer: 'Regione\u007f Lombardia' });
-    const report = await runIngest(ctx.db, { now: new Date(), soonDays: 14 }, { connector: passThrough, location: 'partner', items: [{ externalId: 'a', raw: { call, url: 'https://example.org/bando\u0000' } }], trusted: true });
+    const call = callInput({
+      title: 'Bando\u0000 per la\u0007 connettività\u001b[31m',
+      summary: 'Riga uno\r\nRiga due\u000b',
+      issuer: 'Regione\u007f Lombardia',
+    });
+    const report = await runIngest(
+      ctx.db,
+      { now: new Date(), soonDays: 14 },
+      { connector: passThrough, location: 'partner', items: [{ externalId: 'a', raw: { call, url: 'https://example.org/bando\u0000' } }], trusted: true },
+    );
     expect(report.failures).toEqual([]);
     expect(report).toMatchObject({ created: 1, failed: 0 });
     const row = await ctx.db.selectFrom('calls').select(['id', 'title', 'summary', 'issuer']).executeTakeFirstOrThrow();
@@ -42,7 +50,10 @@ describe('ingestion of a hostile remote payload', () => {
 describe('webLinks', () => {
   it('reads every address of a cell that holds several, and nothing that is not one', async () => {
     const { webLinks } = await import('../../server/src/modules/ingest/connector.ts');
-    expect(webLinks('https://a.gov.it/avviso.pdf;\n\naggiudicazione:\nhttps://b.gov.it/decreto 4 aprile.')).toEqual(['https://a.gov.it/avviso.pdf', 'https://b.gov.it/decreto']);
+    expect(webLinks('https://a.gov.it/avviso.pdf;\n\naggiudicazione:\nhttps://b.gov.it/decreto 4 aprile.')).toEqual([
+      'https://a.gov.it/avviso.pdf',
+      'https://b.gov.it/decreto',
+    ]);
     expect(webLinks('file:///etc/passwd javascript:alert(1) www.senza-schema.it')).toEqual([]);
   });
 });

@@ -41,22 +41,47 @@ describe.skipIf(!hasData)('ingesting the real open-data files', () => {
   });
 
   it('writes nothing when the same file (here its JSON twin) comes again', async () => {
-    const before = await ctx.db.selectFrom('call_versions').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
-    const again = await runIngest(ctx.db, clock(), { connector: CONNECTORS.padigitale2026!, location: AVVISI_CSV, payload: readFileSync(AVVISI_CSV), trusted: true });
+    const before = await ctx.db
+      .selectFrom('call_versions')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .executeTakeFirstOrThrow();
+    const again = await runIngest(ctx.db, clock(), {
+      connector: CONNECTORS.padigitale2026!,
+      location: AVVISI_CSV,
+      payload: readFileSync(AVVISI_CSV),
+      trusted: true,
+    });
     expect(again).toMatchObject({ seen: 57, created: 0, updated: 0, unchanged: 57 });
-    const json = await runIngest(ctx.db, clock(), { connector: CONNECTORS.padigitale2026!, location: AVVISI_JSON, payload: readFileSync(AVVISI_JSON), trusted: true });
+    const json = await runIngest(ctx.db, clock(), {
+      connector: CONNECTORS.padigitale2026!,
+      location: AVVISI_JSON,
+      payload: readFileSync(AVVISI_JSON),
+      trusted: true,
+    });
     expect(json).toMatchObject({ seen: 57, created: 0, updated: 0, failed: 0 });
-    const after = await ctx.db.selectFrom('call_versions').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+    const after = await ctx.db
+      .selectFrom('call_versions')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .executeTakeFirstOrThrow();
     expect(after.n).toBe(before.n);
   });
 
   it('reads the Italia Domani catalogue into drafts for review, recording why an item could not be read', async () => {
-    const report = await runIngest(ctx.db, clock(), { connector: CONNECTORS.italiadomani!, location: ITALIADOMANI, payload: readFileSync(ITALIADOMANI), trusted: false });
+    const report = await runIngest(ctx.db, clock(), {
+      connector: CONNECTORS.italiadomani!,
+      location: ITALIADOMANI,
+      payload: readFileSync(ITALIADOMANI),
+      trusted: false,
+    });
     expect(report.status).toBe('succeeded');
     expect(report.seen).toBeGreaterThan(240);
     expect(report.created + report.failed).toBe(report.seen);
     for (const failure of report.failures) expect(failure.reason).toMatch(/data|titolo/);
-    const cloud = await ctx.db.selectFrom('calls').select(['measure_code', 'editorial_status']).where('title', 'like', '%Abilitazione al cloud per le PA Locali” Comuni Aprile 2022%').executeTakeFirstOrThrow();
+    const cloud = await ctx.db
+      .selectFrom('calls')
+      .select(['measure_code', 'editorial_status'])
+      .where('title', 'like', '%Abilitazione al cloud per le PA Locali” Comuni Aprile 2022%')
+      .executeTakeFirstOrThrow();
     expect(cloud).toEqual({ measure_code: '1.2', editorial_status: 'draft' });
     const run = await ctx.db.selectFrom('ingest_runs').selectAll().where('id', '=', report.runId).executeTakeFirstOrThrow();
     expect(run).toMatchObject({ status: 'succeeded', created: report.created, failed: report.failed });
@@ -64,7 +89,11 @@ describe.skipIf(!hasData)('ingesting the real open-data files', () => {
   });
 
   it('shows the same avviso from both sources as duplicate candidates', async () => {
-    const padigitale = await ctx.db.selectFrom('calls').select('id').where('title', '=', '1.2 Abilitazione al cloud - Comuni - Aprile 2022').executeTakeFirstOrThrow();
+    const padigitale = await ctx.db
+      .selectFrom('calls')
+      .select('id')
+      .where('title', '=', '1.2 Abilitazione al cloud - Comuni - Aprile 2022')
+      .executeTakeFirstOrThrow();
     const candidates = await findDuplicateCandidates(ctx.db, padigitale.id);
     const fromItaliaDomani = candidates.filter((c) => c.sources.includes('italiadomani'));
     expect(fromItaliaDomani[0]).toMatchObject({ title: 'Abilitazione al cloud per le PA Locali” Comuni Aprile 2022', sameMeasure: true });

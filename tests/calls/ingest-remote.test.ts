@@ -17,8 +17,15 @@ const loopback: IngestLimits = { outboundAllowPrivateNetworks: true, ingestMaxBy
 const requested: string[] = [];
 let editor: Agent;
 
-const bando = (uid: string, title: string) => ({ '@id': `https://www.comune.esempio.it/bandi/${uid}`, UID: uid, title, review_state: 'published', apertura_bando: '2026-10-01T09:00:00' });
-const ploneRun = (path: string, limits = loopback) => runIngest(ctx.db, clock(), { connector: CONNECTORS.plone!, location: `${fixtures.url}${path}`, limits, trusted: true });
+const bando = (uid: string, title: string) => ({
+  '@id': `https://www.comune.esempio.it/bandi/${uid}`,
+  UID: uid,
+  title,
+  review_state: 'published',
+  apertura_bando: '2026-10-01T09:00:00',
+});
+const ploneRun = (path: string, limits = loopback) =>
+  runIngest(ctx.db, clock(), { connector: CONNECTORS.plone!, location: `${fixtures.url}${path}`, limits, trusted: true });
 const titles = async () => (await ctx.db.selectFrom('calls').select('title').orderBy('title').execute()).map((c) => c.title);
 
 // A file on disk a page link could point at: valid Plone JSON, so reading it would create a call.
@@ -45,7 +52,10 @@ describe('Plone page links', () => {
     fixtures.serve('/first', JSON.stringify({ items: [bando('p1', 'Bando della prima pagina')], batching: { next: other } }));
     fixtures.serve('/pagina-2', JSON.stringify({ items: [bando('p2', 'Bando di un altro sito')] }));
     const report = await ploneRun('/first');
-    expect(report).toMatchObject({ status: 'failed', error: `fonte illeggibile: il link alla pagina successiva porta a un altro sito (${new URL(other).origin}): non seguito` });
+    expect(report).toMatchObject({
+      status: 'failed',
+      error: `fonte illeggibile: il link alla pagina successiva porta a un altro sito (${new URL(other).origin}): non seguito`,
+    });
     expect(await titles()).not.toContain('Bando di un altro sito');
   });
 });
@@ -85,10 +95,16 @@ describe('sources on private networks', () => {
 
   it('are refused when registered, with the reason in Italian', async () => {
     fixtures.handle('/bandi.json', (_request, response) => void (requested.push('/bandi.json'), response.end('[]')));
-    const named = await editor.post('/api/v1/ingest/sources').set('x-csrf-token', editor.csrf).send(source(`http://localhost:${port()}/bandi.json`));
+    const named = await editor
+      .post('/api/v1/ingest/sources')
+      .set('x-csrf-token', editor.csrf)
+      .send(source(`http://localhost:${port()}/bandi.json`));
     expect(named.status).toBe(422);
     expect(named.body).toMatchObject({ code: 'INVALID_SOURCE_LOCATION', detail: 'L’indirizzo della fonte non è utilizzabile.' });
-    expect(named.body.errors[0]).toMatchObject({ field: 'body.location', message: expect.stringMatching(/^L’indirizzo localhost \((127\.0\.0\.1|::1)\) è in una rete privata o locale/) });
+    expect(named.body.errors[0]).toMatchObject({
+      field: 'body.location',
+      message: expect.stringMatching(/^L’indirizzo localhost \((127\.0\.0\.1|::1)\) è in una rete privata o locale/),
+    });
     for (const [location, message] of [
       ['file:///etc/passwd', 'Sono ammessi solo indirizzi http o https.'],
       ['/etc/passwd', 'Indirizzo non valido: serve un URL completo, ad esempio https://www.esempio.it/percorso.'],
@@ -101,16 +117,32 @@ describe('sources on private networks', () => {
   });
 
   it('are checked again when a run connects: a saved name that now leads to loopback fails the run unread', async () => {
-    const saved = await ctx.db.insertInto('ingest_sources').values({ name: 'Bandi', kind: 'lombardia', location: `http://localhost:${port()}/bandi.json`, every_minutes: null, trusted: false, enabled: true }).returning('id').executeTakeFirstOrThrow();
+    const saved = await ctx.db
+      .insertInto('ingest_sources')
+      .values({ name: 'Bandi', kind: 'lombardia', location: `http://localhost:${port()}/bandi.json`, every_minutes: null, trusted: false, enabled: true })
+      .returning('id')
+      .executeTakeFirstOrThrow();
     const run = await editor.post(`/api/v1/ingest/sources/${saved.id}/run`).set('x-csrf-token', editor.csrf);
-    expect(run.body).toMatchObject({ status: 'failed', error: expect.stringMatching(/^fonte illeggibile: L’indirizzo localhost \((127\.0\.0\.1|::1)\) è in una rete privata o locale: il Cruscotto non vi invia richieste \(OUTBOUND_ALLOW_PRIVATE_NETWORKS\)\.$/) });
+    expect(run.body).toMatchObject({
+      status: 'failed',
+      error: expect.stringMatching(
+        /^fonte illeggibile: L’indirizzo localhost \((127\.0\.0\.1|::1)\) è in una rete privata o locale: il Cruscotto non vi invia richieste \(OUTBOUND_ALLOW_PRIVATE_NETWORKS\)\.$/,
+      ),
+    });
     expect(requested).toEqual([]);
   });
 
   it('never fall back to reading a file named by a stored source', async () => {
-    const saved = await ctx.db.insertInto('ingest_sources').values({ name: 'Vecchia fonte', kind: 'plone', location: secretFile, every_minutes: null, trusted: true, enabled: true }).returning('id').executeTakeFirstOrThrow();
+    const saved = await ctx.db
+      .insertInto('ingest_sources')
+      .values({ name: 'Vecchia fonte', kind: 'plone', location: secretFile, every_minutes: null, trusted: true, enabled: true })
+      .returning('id')
+      .executeTakeFirstOrThrow();
     const run = await editor.post(`/api/v1/ingest/sources/${saved.id}/run`).set('x-csrf-token', editor.csrf);
-    expect(run.body).toMatchObject({ status: 'failed', error: 'fonte illeggibile: la fonte deve essere un indirizzo http o https (un file locale si importa da riga di comando)' });
+    expect(run.body).toMatchObject({
+      status: 'failed',
+      error: 'fonte illeggibile: la fonte deve essere un indirizzo http o https (un file locale si importa da riga di comando)',
+    });
     expect(await titles()).not.toContain('Bando letto dal disco');
   });
 });

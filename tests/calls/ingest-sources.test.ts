@@ -12,7 +12,10 @@ const NOW = new Date(Math.floor(Date.now() / HOUR) * HOUR - 48 * HOUR);
 const ago = (hours: number) => new Date(NOW.getTime() - hours * HOUR);
 
 async function cli(...args: string[]) {
-  const run = spawnEntry('server/src/cli/main.ts', [...args, '--json'], { DATABASE_URL: ctx.database.url, SESSION_SECRET: 'cli-secret-cli-secret-cli-secret-000000' });
+  const run = spawnEntry('server/src/cli/main.ts', [...args, '--json'], {
+    DATABASE_URL: ctx.database.url,
+    SESSION_SECRET: 'cli-secret-cli-secret-cli-secret-000000',
+  });
   const code = await run.exited;
   return { code, report: JSON.parse(run.output().trim().split('\n').at(-1)!) };
 }
@@ -38,12 +41,22 @@ describe('npm run cli -- sources add-defaults', () => {
 
 describe('freshness of a source', () => {
   async function source(name: string, kind: 'rss' | 'csv' | 'plone', everyMinutes: number | null, enabled = true) {
-    return ctx.db.insertInto('ingest_sources').values({ name, kind, location: `https://example.it/${kind}`, every_minutes: everyMinutes, enabled, created_at: ago(24 * 30) }).returning('id').executeTakeFirstOrThrow();
+    return ctx.db
+      .insertInto('ingest_sources')
+      .values({ name, kind, location: `https://example.it/${kind}`, every_minutes: everyMinutes, enabled, created_at: ago(24 * 30) })
+      .returning('id')
+      .executeTakeFirstOrThrow();
   }
   const run = (sourceId: string, kind: string, status: 'succeeded' | 'failed', hoursAgo: number, error: string | null = null) =>
-    ctx.db.insertInto('ingest_runs').values({ source_id: sourceId, kind, location: `https://example.it/${kind}`, status, error, started_at: ago(hoursAgo + 0.1), finished_at: ago(hoursAgo) }).execute();
+    ctx.db
+      .insertInto('ingest_runs')
+      .values({ source_id: sourceId, kind, location: `https://example.it/${kind}`, status, error, started_at: ago(hoursAgo + 0.1), finished_at: ago(hoursAgo) })
+      .execute();
   const item = (kind: string, externalId: string, hoursAgo: number) =>
-    ctx.db.insertInto('ingest_items').values({ source_kind: kind, external_id: externalId, raw: JSON.stringify({}), hash: externalId, first_seen_at: ago(hoursAgo), last_seen_at: ago(1) }).execute();
+    ctx.db
+      .insertInto('ingest_items')
+      .values({ source_kind: kind, external_id: externalId, raw: JSON.stringify({}), hash: externalId, first_seen_at: ago(hoursAgo), last_seen_at: ago(1) })
+      .execute();
 
   it('gives the newest record, the last success, the last error with its time, and says when a source is late', async () => {
     const rss = await source('Notizie della Regione', 'rss', 60);
@@ -69,7 +82,13 @@ describe('freshness of a source', () => {
     const later = await byName(new Date(NOW.getTime() + 0.6 * HOUR));
     expect(later.get('Notizie della Regione')!.late).toBe(true);
     // Sources read by hand, and sources switched off, are never late.
-    expect(fresh.get('File caricati a mano')).toMatchObject({ id: manual.id, newestRecordAt: ago(24 * 20).toISOString(), lastSuccessAt: null, lastError: null, late: false });
+    expect(fresh.get('File caricati a mano')).toMatchObject({
+      id: manual.id,
+      newestRecordAt: ago(24 * 20).toISOString(),
+      lastSuccessAt: null,
+      lastError: null,
+      late: false,
+    });
     expect(fresh.get('Fonte sospesa')).toMatchObject({ id: off.id, newestRecordAt: null, lastRun: null, late: false });
   });
 
@@ -79,7 +98,12 @@ describe('freshness of a source', () => {
     const { body } = await editor.get('/api/v1/ingest/sources').expect(200);
     const rss = body.items.find((s: { name: string }) => s.name === 'Notizie della Regione');
     // Read at the real time, two days after the fixed clock: late.
-    expect(rss).toMatchObject({ newestRecordAt: ago(1.5).toISOString(), lastSuccessAt: ago(1).toISOString(), lastError: { at: ago(2).toISOString() }, late: true });
+    expect(rss).toMatchObject({
+      newestRecordAt: ago(1.5).toISOString(),
+      lastSuccessAt: ago(1).toISOString(),
+      lastError: { at: ago(2).toISOString() },
+      late: true,
+    });
     const never = body.items.find((s: { kind: string }) => s.kind === 'padigitale2026');
     expect(never).toMatchObject({ newestRecordAt: null, lastSuccessAt: null, lastError: null, lastRun: null, late: false });
   });

@@ -25,12 +25,21 @@ describe('with REVIEW_REQUIRED=false', () => {
   });
 
   it('puts an edit of a published call live at once, with its material-change event', async () => {
-    const { body: draft } = await editor.post('/api/v1/calls').set('x-csrf-token', editor.csrf).send(callInput({ title: 'Avviso pubblicato subito' }));
+    const { body: draft } = await editor
+      .post('/api/v1/calls')
+      .set('x-csrf-token', editor.csrf)
+      .send(callInput({ title: 'Avviso pubblicato subito' }));
     await editor.post(`/api/v1/calls/${draft.id}/publish`).set('x-csrf-token', editor.csrf).expect(200);
     const money = { totalBudget: 1_000_000, amount: { kind: 'fixed' as const, amount: 12_000 } };
-    const edited = await editor.put(`/api/v1/calls/${draft.id}`).set('x-csrf-token', editor.csrf).send(callInput({ title: 'Avviso pubblicato e corretto', money }));
+    const edited = await editor
+      .put(`/api/v1/calls/${draft.id}`)
+      .set('x-csrf-token', editor.csrf)
+      .send(callInput({ title: 'Avviso pubblicato e corretto', money }));
     expect(edited.body).toMatchObject({ editorialStatus: 'published', title: 'Avviso pubblicato e corretto', pendingRevision: null });
-    expect((await request(ctx.app.server).get(`/api/v1/calls/${draft.id}`)).body).toMatchObject({ title: 'Avviso pubblicato e corretto', money: { amount: { kind: 'fixed', amount: 12_000 } } });
+    expect((await request(ctx.app.server).get(`/api/v1/calls/${draft.id}`)).body).toMatchObject({
+      title: 'Avviso pubblicato e corretto',
+      money: { amount: { kind: 'fixed', amount: 12_000 } },
+    });
     const events = await ctx.db.selectFrom('call_events').select('kind').where('call_id', '=', draft.id).orderBy('id').execute();
     expect(events.map((e) => e.kind)).toEqual(['call.published', 'call.changed']);
   });
@@ -39,11 +48,20 @@ describe('with REVIEW_REQUIRED=false', () => {
 describe('npm run cli -- ingest', () => {
   it('ingests a CSV file and prints one JSON report', { timeout: 30_000 }, async () => {
     const file = join(mkdtempSync(join(tmpdir(), 'cruscotto-ingest-')), 'bandi.csv');
-    writeFileSync(file, 'id_esterno;titolo;ente;programma;tipi_ente;procedura;apertura;chiusura\nR1;Bando regionale di prova;Regione Lombardia;regionale;comune;sportello;01/12/2026;31/01/2027\n');
-    const cli = spawnEntry('server/src/cli/main.ts', ['ingest', 'csv', file, '--json'], { DATABASE_URL: ctx.database.url, SESSION_SECRET: 'cli-secret-cli-secret-cli-secret-000000' });
+    writeFileSync(
+      file,
+      'id_esterno;titolo;ente;programma;tipi_ente;procedura;apertura;chiusura\nR1;Bando regionale di prova;Regione Lombardia;regionale;comune;sportello;01/12/2026;31/01/2027\n',
+    );
+    const cli = spawnEntry('server/src/cli/main.ts', ['ingest', 'csv', file, '--json'], {
+      DATABASE_URL: ctx.database.url,
+      SESSION_SECRET: 'cli-secret-cli-secret-cli-secret-000000',
+    });
     expect(await cli.exited).toBe(0);
     expect(JSON.parse(cli.output().trim().split('\n').at(-1)!)).toMatchObject({ ok: true, kind: 'csv', created: 1 });
-    const missing = spawnEntry('server/src/cli/main.ts', ['ingest', 'csv', '/nonexistent.csv', '--json'], { DATABASE_URL: ctx.database.url, SESSION_SECRET: 'cli-secret-cli-secret-cli-secret-000000' });
+    const missing = spawnEntry('server/src/cli/main.ts', ['ingest', 'csv', '/nonexistent.csv', '--json'], {
+      DATABASE_URL: ctx.database.url,
+      SESSION_SECRET: 'cli-secret-cli-secret-cli-secret-000000',
+    });
     expect(await missing.exited).toBe(1);
     expect(JSON.parse(missing.output().trim().split('\n').at(-1)!)).toMatchObject({ ok: false });
   });

@@ -9,7 +9,12 @@ let rtd: Agent;
 const OFFICE = { name: 'Ufficio RTD associato del Cremasco', kind: 'ufficio_rtd_associato', codiceFiscale: '91035680197' };
 
 beforeAll(async () => {
-  for (const [istat, name] of [['019035', 'Crema'], ['019005', 'Bagnolo Cremasco'], ['019062', 'Offanengo']] as const) await createComune(ctx.db, istat, name);
+  for (const [istat, name] of [
+    ['019035', 'Crema'],
+    ['019005', 'Bagnolo Cremasco'],
+    ['019062', 'Offanengo'],
+  ] as const)
+    await createComune(ctx.db, istat, name);
   await createTestUser(ctx.db, 'admin@example.it', 'admin');
   await createTestUser(ctx.db, 'rtd@example.it', 'rtd', ['019035']);
   admin = await loginAs(ctx.app, 'admin@example.it');
@@ -22,7 +27,13 @@ describe('aggregations admin API', () => {
   let id: string;
 
   it('creates an aggregation with its members, shown on each member comune', async () => {
-    const res = await send(admin, 'post', '/api/v1/aggregations', { ...OFFICE, members: [{ istat: '019005', joinedOn: '2021-01-01' }, { istat: '019062', joinedOn: '2021-01-01' }] });
+    const res = await send(admin, 'post', '/api/v1/aggregations', {
+      ...OFFICE,
+      members: [
+        { istat: '019005', joinedOn: '2021-01-01' },
+        { istat: '019062', joinedOn: '2021-01-01' },
+      ],
+    });
     expect(res.status).toBe(201);
     id = res.body.id;
     expect(res.body.members.map((m: { name: string }) => m.name)).toEqual(['Bagnolo Cremasco', 'Offanengo']);
@@ -34,16 +45,30 @@ describe('aggregations admin API', () => {
   });
 
   it('records a member leaving: the comune no longer shows the aggregation, the history keeps it', async () => {
-    const res = await send(admin, 'put', `/api/v1/aggregations/${id}`, { ...OFFICE, members: [{ istat: '019005', joinedOn: '2021-01-01' }, { istat: '019062', joinedOn: '2021-01-01', leftOn: '2025-12-31' }] });
+    const res = await send(admin, 'put', `/api/v1/aggregations/${id}`, {
+      ...OFFICE,
+      members: [
+        { istat: '019005', joinedOn: '2021-01-01' },
+        { istat: '019062', joinedOn: '2021-01-01', leftOn: '2025-12-31' },
+      ],
+    });
     expect(res.status).toBe(200);
     expect((await request(ctx.app.server).get('/api/v1/comuni/019062')).body.aggregations).toEqual([]);
-    expect((await request(ctx.app.server).get(`/api/v1/aggregations/${id}`)).body.members).toContainEqual({ istat: '019062', name: 'Offanengo', joinedOn: '2021-01-01', leftOn: '2025-12-31' });
+    expect((await request(ctx.app.server).get(`/api/v1/aggregations/${id}`)).body.members).toContainEqual({
+      istat: '019062',
+      name: 'Offanengo',
+      joinedOn: '2021-01-01',
+      leftOn: '2025-12-31',
+    });
     const audit = await ctx.db.selectFrom('audit_log').select('action').where('entity_id', '=', id).orderBy('id').execute();
     expect(audit.map((a) => a.action)).toEqual(['aggregation.created', 'aggregation.updated']);
   });
 
   it('names each bad member and changes nothing', async () => {
-    const res = await send(admin, 'put', `/api/v1/aggregations/${id}`, { ...OFFICE, members: [{ istat: '999999' }, { istat: '019005', joinedOn: '2021-01-01', leftOn: '2020-01-01' }] });
+    const res = await send(admin, 'put', `/api/v1/aggregations/${id}`, {
+      ...OFFICE,
+      members: [{ istat: '999999' }, { istat: '019005', joinedOn: '2021-01-01', leftOn: '2020-01-01' }],
+    });
     expect(res.status).toBe(422);
     expect(res.body.errors).toEqual([
       { field: 'body.members[0].istat', message: 'Nessun comune con codice ISTAT 999999.' },

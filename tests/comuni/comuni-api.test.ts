@@ -10,7 +10,19 @@ beforeAll(async () => {
 
 describe('GET /api/v1/comuni', () => {
   it('finds comuni by the start of their name, whatever accents and case', async () => {
-    await ctx.db.insertInto('comuni').values({ istat: '001001', name: 'Agliè', province_code: '001', province_sigla: 'TO', province_name: 'Torino', region_code: '01', region_name: 'Piemonte', legal_population: 2562 }).execute();
+    await ctx.db
+      .insertInto('comuni')
+      .values({
+        istat: '001001',
+        name: 'Agliè',
+        province_code: '001',
+        province_sigla: 'TO',
+        province_name: 'Torino',
+        region_code: '01',
+        region_name: 'Piemonte',
+        legal_population: 2562,
+      })
+      .execute();
     const res = await request(ctx.app.server).get('/api/v1/comuni?q=AGLIE');
     expect(res.status).toBe(200);
     expect(res.body.items).toEqual([{ istat: '001001', name: 'Agliè', provinceSigla: 'TO', regionCode: '01', legalPopulation: 2562, sizeClass: 'fino-5000' }]);

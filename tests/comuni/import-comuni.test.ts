@@ -12,7 +12,8 @@ const ELENCO = resolve(DATA, 'elenco_comuni_italiani_2020-01-01_latin1.csv');
 const hasData = existsSync(SITUAS) && existsSync(ELENCO);
 if (!hasData) console.log(`skipped the real ISTAT imports: ${DATA} is absent (../shared/data not beside the repo)`);
 
-const HEADER = 'codice_istat,denominazione,codice_catastale,regione,provincia,sigla_provincia,superficie_km2,popolazione_residente,popolazione_legale,zona_altimetrica,altitudine,comune_litoraneo,comune_isolano';
+const HEADER =
+  'codice_istat,denominazione,codice_catastale,regione,provincia,sigla_provincia,superficie_km2,popolazione_residente,popolazione_legale,zona_altimetrica,altitudine,comune_litoraneo,comune_isolano';
 const CREMA = '019035,Crema,D142,Lombardia,Cremona,CR,34.51,34012,33970,5,87,0,0';
 const csv = (...lines: string[]) => new TextEncoder().encode(lines.join('\n') + '\n');
 
@@ -32,7 +33,11 @@ describe.skipIf(!hasData)('import comuni from the real ISTAT files', () => {
   it('imports every comune of SITUAS (1,501 in Lombardy), and a second run changes nothing', { timeout: 60_000 }, async () => {
     const first = await importComuni(ctx.db, readFileSync(SITUAS));
     expect(first).toMatchObject({ format: 'istat-situas', encoding: 'utf-8', read: 7894, created: 7894, rejected: [] });
-    const lombardy = await ctx.db.selectFrom('comuni').select((eb) => eb.fn.countAll<number>().as('n')).where('region_code', '=', '03').executeTakeFirstOrThrow();
+    const lombardy = await ctx.db
+      .selectFrom('comuni')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .where('region_code', '=', '03')
+      .executeTakeFirstOrThrow();
     expect(lombardy.n).toBe(1501);
     const crema = await ctx.db.selectFrom('comuni').selectAll().where('istat', '=', '019035').executeTakeFirstOrThrow();
     expect(crema).toMatchObject({ name: 'Crema', province_sigla: 'CR', codice_catastale: 'D142', legal_population: 33970, altitude_zone: 5 });
@@ -43,7 +48,11 @@ describe.skipIf(!hasData)('import comuni from the real ISTAT files', () => {
   it('reads the official Latin-1 "Elenco comuni italiani" the same way', { timeout: 60_000 }, async () => {
     const report = await importComuni(ctx.db, readFileSync(ELENCO));
     expect(report).toMatchObject({ format: 'istat-elenco-comuni', encoding: 'latin1', read: 7904, rejected: [] });
-    const agliè = await ctx.db.selectFrom('comuni').select(['name', 'legal_population', 'legal_population_date']).where('istat', '=', '001001').executeTakeFirstOrThrow();
+    const agliè = await ctx.db
+      .selectFrom('comuni')
+      .select(['name', 'legal_population', 'legal_population_date'])
+      .where('istat', '=', '001001')
+      .executeTakeFirstOrThrow();
     expect(agliè).toEqual({ name: 'Agliè', legal_population: 2644, legal_population_date: '2011-10-09' });
   });
 });
@@ -52,7 +61,13 @@ describe('import comuni from bad files', () => {
   it('reports each bad row with its line and reason, and imports the rest', async () => {
     const report = await importComuni(
       ctx.db,
-      csv(HEADER, CREMA, '19036,Corto,D143,Lombardia,Cremona,CR,1,1,1,5,1,0,0', '019037,Numeri,D144,Lombardia,Cremona,CR,1,mille,1,5,1,0,0', CREMA.replace('Crema', 'Crema bis')),
+      csv(
+        HEADER,
+        CREMA,
+        '19036,Corto,D143,Lombardia,Cremona,CR,1,1,1,5,1,0,0',
+        '019037,Numeri,D144,Lombardia,Cremona,CR,1,mille,1,5,1,0,0',
+        CREMA.replace('Crema', 'Crema bis'),
+      ),
     );
     expect(report.rejected).toEqual([
       { line: 3, reason: 'codice ISTAT di forma errata: "19036" (servono 6 cifre)' },
@@ -72,10 +87,20 @@ describe('import comuni from bad files', () => {
   });
 
   it('leaves the previous state when the import fails midway: nothing is half-imported', async () => {
-    const before = await ctx.db.selectFrom('comuni').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
-    const failing = { beforeCommit: async () => { throw new Error('disk full'); } };
+    const before = await ctx.db
+      .selectFrom('comuni')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .executeTakeFirstOrThrow();
+    const failing = {
+      beforeCommit: async () => {
+        throw new Error('disk full');
+      },
+    };
     await expect(importComuni(ctx.db, csv(HEADER, '099997,Nuovo,D146,Lombardia,Cremona,CR,1,1,1,5,1,0,0'), failing)).rejects.toThrow('disk full');
-    const after = await ctx.db.selectFrom('comuni').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+    const after = await ctx.db
+      .selectFrom('comuni')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .executeTakeFirstOrThrow();
     expect(after.n).toBe(before.n);
   });
 
@@ -97,9 +122,9 @@ describe('import comuni from bad files', () => {
     expect(report.rejected).toEqual([
       { line: 2, reason: `denominazione supera i 200 caratteri: "${'X'.repeat(60)}…" (1048576 caratteri)` },
       { line: 4, reason: 'sigla della provincia di forma errata: "CRX" (servono 2 lettere maiuscole)' },
-      { line: 5, reason: "popolazione residente fuori dall'intervallo ammesso (massimo 2147483647): \"99999999999\"" },
-      { line: 6, reason: "superficie fuori dall'intervallo ammesso (massimo 999999.9999 km²): \"1e9\"" },
-      { line: 7, reason: "altitudine fuori dall'intervallo ammesso (da -9999 a 9999 metri): \"-99999999999\"" },
+      { line: 5, reason: 'popolazione residente fuori dall\'intervallo ammesso (massimo 2147483647): "99999999999"' },
+      { line: 6, reason: 'superficie fuori dall\'intervallo ammesso (massimo 999999.9999 km²): "1e9"' },
+      { line: 7, reason: 'altitudine fuori dall\'intervallo ammesso (da -9999 a 9999 metri): "-99999999999"' },
     ]);
     expect(await ctx.db.selectFrom('comuni').select('name').where('istat', '=', '099991').executeTakeFirst()).toEqual({ name: 'Buono' });
   });

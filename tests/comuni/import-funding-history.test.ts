@@ -16,11 +16,36 @@ const PER_MEASURE = resolve(DATA, 'padigitale2026/candidature_finanziate_145_for
 const hasData = [SITUAS, IPA, MERGED, PER_MEASURE].every((file) => existsSync(file));
 if (!hasData) console.log('skipped the real funding-history import: ../shared/data is absent');
 
-const HEADER = 'codice_ipa,ente,tipologia_ente,comune,cod_comune,provincia,cod_provincia,regione,cod_regione,importo_finanziamento,avviso,misura,misura_codice,data_invio_candidatura,data_finanziamento,codice_cup,numero_finestra_temporale,numero_di_protocollo,decreto_finanziamento,stato_candidatura,data_stato_candidatura,source_file,source_snapshot_date';
+const HEADER =
+  'codice_ipa,ente,tipologia_ente,comune,cod_comune,provincia,cod_provincia,regione,cod_regione,importo_finanziamento,avviso,misura,misura_codice,data_invio_candidatura,data_finanziamento,codice_cup,numero_finestra_temporale,numero_di_protocollo,decreto_finanziamento,stato_candidatura,data_stato_candidatura,source_file,source_snapshot_date';
 const AVVISO_141 = '1.4.1 Esperienza del Cittadino - Comuni - Aprile 2022';
 const MEASURE_141 = '1.4.1 Esperienza del cittadino nei servizi pubblici';
 const row = (over: Partial<Record<'ipa' | 'istat' | 'amount' | 'cup' | 'window' | 'status' | 'snapshot' | 'funded', string>> = {}) =>
-  [over.ipa ?? 'c_f758', 'Comune di Morterone', 'Comuni', 'Morterone', over.istat ?? '097055', 'LC', '097', 'Lombardia', '03', over.amount ?? '79922.0', AVVISO_141, MEASURE_141, '1.4.1', '2022-06-07T10:59:00.000+0000', over.funded ?? '2022-09-19', over.cup ?? 'T91F00000000001', over.window ?? '2.0', '32.0', 'Decreto n.32 - 2 / 2022 - PNRR', over.status ?? 'A', '2022-09-19', 'candidature_finanziate_141__2025-01-09.csv', over.snapshot ?? '2025-01-09'].join(',');
+  [
+    over.ipa ?? 'c_f758',
+    'Comune di Morterone',
+    'Comuni',
+    'Morterone',
+    over.istat ?? '097055',
+    'LC',
+    '097',
+    'Lombardia',
+    '03',
+    over.amount ?? '79922.0',
+    AVVISO_141,
+    MEASURE_141,
+    '1.4.1',
+    '2022-06-07T10:59:00.000+0000',
+    over.funded ?? '2022-09-19',
+    over.cup ?? 'T91F00000000001',
+    over.window ?? '2.0',
+    '32.0',
+    'Decreto n.32 - 2 / 2022 - PNRR',
+    over.status ?? 'A',
+    '2022-09-19',
+    'candidature_finanziate_141__2025-01-09.csv',
+    over.snapshot ?? '2025-01-09',
+  ].join(',');
 const csv = (...lines: string[]) => new TextEncoder().encode(lines.join('\n') + '\n');
 
 const ctx = useTestDatabase();
@@ -40,7 +65,12 @@ describe.skipIf(!hasData)('import funding-history from the real files', () => {
     for (const { reason } of first.rejected) expect(reason).toMatch(/non è nell'anagrafe|comune non riconosciuto/);
 
     const crema = await ctx.db.selectFrom('funding_awards').select(['measure_code', 'amount', 'status']).where('comune_istat', '=', '019035').execute();
-    const lombardy = await ctx.db.selectFrom('funding_awards').innerJoin('comuni', 'comuni.istat', 'funding_awards.comune_istat').select((eb) => eb.fn.countAll<number>().as('n')).where('region_code', '=', '03').executeTakeFirstOrThrow();
+    const lombardy = await ctx.db
+      .selectFrom('funding_awards')
+      .innerJoin('comuni', 'comuni.istat', 'funding_awards.comune_istat')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .where('region_code', '=', '03')
+      .executeTakeFirstOrThrow();
     expect(lombardy.n).toBeGreaterThan(1000);
     for (const award of crema) expect(['1.2', '1.3.1', '1.4.1', '1.4.3', '1.4.4', '1.4.5']).toContain(award.measure_code);
 
@@ -50,13 +80,19 @@ describe.skipIf(!hasData)('import funding-history from the real files', () => {
   });
 
   it("reads the publisher's per-measure format, whose undated rows never overwrite a newer snapshot", { timeout: 60_000 }, async () => {
-    const before = await ctx.db.selectFrom('funding_awards').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+    const before = await ctx.db
+      .selectFrom('funding_awards')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .executeTakeFirstOrThrow();
     const report = await importFundingHistory(ctx.db, readFileSync(PER_MEASURE), { fileName: 'candidature_finanziate_145_formato_ufficiale.csv' });
     expect(report.format).toBe('padigitale2026-candidature-misura');
     expect(report.read).toBe(7010);
     expect({ created: report.created, updated: report.updated }).toEqual({ created: 0, updated: 0 });
     expect(report.superseded + report.rejected.length).toBe(7010);
-    const after = await ctx.db.selectFrom('funding_awards').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+    const after = await ctx.db
+      .selectFrom('funding_awards')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .executeTakeFirstOrThrow();
     expect(after.n).toBe(before.n);
   });
 });
@@ -64,17 +100,36 @@ describe.skipIf(!hasData)('import funding-history from the real files', () => {
 describe('import funding-history from hand-made files', () => {
   it('keeps the newest snapshot of an application and reports the older one as superseded', async () => {
     await createComune(ctx.db, '097055', 'Morterone');
-    const report = await importFundingHistory(ctx.db, csv(HEADER, row({ status: 'E', snapshot: '2025-03-27' }), row({ cup: 't91f00000000001', status: 'A', snapshot: '2022-11-26' })));
+    const report = await importFundingHistory(
+      ctx.db,
+      csv(HEADER, row({ status: 'E', snapshot: '2025-03-27' }), row({ cup: 't91f00000000001', status: 'A', snapshot: '2022-11-26' })),
+    );
     expect(report).toMatchObject({ created: 1, superseded: 1, rejected: [] });
     const award = await ctx.db.selectFrom('funding_awards').selectAll().where('cup', '=', 'T91F00000000001').executeTakeFirstOrThrow();
-    expect(award).toMatchObject({ comune_istat: '097055', measure_code: '1.4.1', window_number: 2, protocol: '32', amount: 79922, status: 'erogato', funded_on: '2022-09-19' });
+    expect(award).toMatchObject({
+      comune_istat: '097055',
+      measure_code: '1.4.1',
+      window_number: 2,
+      protocol: '32',
+      amount: 79922,
+      status: 'erogato',
+      funded_on: '2022-09-19',
+    });
     expect(award.applied_at?.toISOString()).toBe('2022-06-07T10:59:00.000Z');
   });
 
   it('updates a changed application and reports bad rows with their line and reason', async () => {
     const report = await importFundingHistory(
       ctx.db,
-      csv(HEADER, row({ amount: '80000.0', status: 'E', snapshot: '2025-03-27' }), row({ istat: '999999', cup: 'X1' }), row({ amount: 'molti', cup: 'X2' }), row({ status: 'Z', cup: 'X3' }), row({ funded: '19/09/2022', cup: 'X4' }), row({ istat: 'N/D', ipa: 'zzz', cup: 'X5' })),
+      csv(
+        HEADER,
+        row({ amount: '80000.0', status: 'E', snapshot: '2025-03-27' }),
+        row({ istat: '999999', cup: 'X1' }),
+        row({ amount: 'molti', cup: 'X2' }),
+        row({ status: 'Z', cup: 'X3' }),
+        row({ funded: '19/09/2022', cup: 'X4' }),
+        row({ istat: 'N/D', ipa: 'zzz', cup: 'X5' }),
+      ),
     );
     expect(report).toMatchObject({ read: 6, created: 0, updated: 1 });
     expect(report.rejected).toEqual([
@@ -94,7 +149,14 @@ describe('import funding-history from hand-made files', () => {
     const hugeAvviso = row({ cup: 'X6' }).replace(AVVISO_141, 'A'.repeat(1024 * 1024));
     const report = await importFundingHistory(
       ctx.db,
-      csv(HEADER, row({ amount: '1e15', cup: 'X7' }), row({ funded: '2022-02-30', cup: 'X8' }), hugeAvviso, row({ window: '99999', cup: 'X9' }), row({ cup: 'T91F0000000\u00000042' })),
+      csv(
+        HEADER,
+        row({ amount: '1e15', cup: 'X7' }),
+        row({ funded: '2022-02-30', cup: 'X8' }),
+        hugeAvviso,
+        row({ window: '99999', cup: 'X9' }),
+        row({ cup: 'T91F0000000\u00000042' }),
+      ),
     );
     expect(report).toMatchObject({ read: 5, created: 1 });
     expect(report.rejected).toEqual([

@@ -23,9 +23,38 @@ beforeAll(async () => {
   await ctx.db
     .insertInto('funding_awards')
     .values([
-      { comune_istat: CREMA, source: 'test', application_key: 'A', avviso: 'Avviso 1.4.1', measure_code: '1.4.1', measure_name: '1.4.1 Esperienza del cittadino', amount: 155000, status: 'erogato', funded_on: '2022-09-19' },
-      { comune_istat: CREMA, source: 'test', application_key: 'B', avviso: 'Avviso 1.2', measure_code: '1.2', measure_name: '1.2 Cloud', amount: 121992, status: 'assegnato', funded_on: '2022-12-01' },
-      { comune_istat: CREMA, source: 'test', application_key: 'C', avviso: 'Avviso 1.4.3', measure_code: '1.4.3', amount: 5000, status: 'rinuncia', funded_on: '2023-01-10' },
+      {
+        comune_istat: CREMA,
+        source: 'test',
+        application_key: 'A',
+        avviso: 'Avviso 1.4.1',
+        measure_code: '1.4.1',
+        measure_name: '1.4.1 Esperienza del cittadino',
+        amount: 155000,
+        status: 'erogato',
+        funded_on: '2022-09-19',
+      },
+      {
+        comune_istat: CREMA,
+        source: 'test',
+        application_key: 'B',
+        avviso: 'Avviso 1.2',
+        measure_code: '1.2',
+        measure_name: '1.2 Cloud',
+        amount: 121992,
+        status: 'assegnato',
+        funded_on: '2022-12-01',
+      },
+      {
+        comune_istat: CREMA,
+        source: 'test',
+        application_key: 'C',
+        avviso: 'Avviso 1.4.3',
+        measure_code: '1.4.3',
+        amount: 5000,
+        status: 'rinuncia',
+        funded_on: '2023-01-10',
+      },
     ])
     .execute();
 });
@@ -49,7 +78,11 @@ describe('GET /api/v1/comuni/:istat', () => {
   });
 
   it('shows contacts to signed-in colleagues only', async () => {
-    await rtd.put(`/api/v1/comuni/${CREMA}/profile`).set('x-csrf-token', rtd.csrf).send({ contacts: [CONTACT], interests: [], notes: null }).expect(200);
+    await rtd
+      .put(`/api/v1/comuni/${CREMA}/profile`)
+      .set('x-csrf-token', rtd.csrf)
+      .send({ contacts: [CONTACT], interests: [], notes: null })
+      .expect(200);
     expect((await request(ctx.app.server).get(`/api/v1/comuni/${CREMA}`)).body.contacts).toBeUndefined();
     expect((await otherRtd.get(`/api/v1/comuni/${CREMA}`)).body.contacts).toEqual([CONTACT]);
   });
@@ -80,7 +113,11 @@ describe('PUT /api/v1/comuni/:istat/profile', () => {
     const res = await rtd
       .put(`/api/v1/comuni/${CREMA}/profile`)
       .set('x-csrf-token', rtd.csrf)
-      .send({ contacts: [CONTACT, { name: 'Ufficio CED', role: 'Referente informatico', email: null, phone: null }], interests: ['piattaforme.pagopa', 'sicurezza'], notes: 'Giunta favorevole al cloud.' });
+      .send({
+        contacts: [CONTACT, { name: 'Ufficio CED', role: 'Referente informatico', email: null, phone: null }],
+        interests: ['piattaforme.pagopa', 'sicurezza'],
+        notes: 'Giunta favorevole al cloud.',
+      });
     expect(res.status).toBe(200);
     expect(res.body).toMatchObject({ interests: ['piattaforme.pagopa', 'sicurezza'], notes: 'Giunta favorevole al cloud.' });
     const profile = await request(ctx.app.server).get(`/api/v1/comuni/${CREMA}`);
@@ -88,7 +125,12 @@ describe('PUT /api/v1/comuni/:istat/profile', () => {
       { code: 'piattaforme.pagopa', label: 'pagoPA' },
       { code: 'sicurezza', label: 'Sicurezza informatica' },
     ]);
-    const audit = await ctx.db.selectFrom('audit_log').select(['action', 'changes']).where('entity_id', '=', CREMA).orderBy('id', 'desc').executeTakeFirstOrThrow();
+    const audit = await ctx.db
+      .selectFrom('audit_log')
+      .select(['action', 'changes'])
+      .where('entity_id', '=', CREMA)
+      .orderBy('id', 'desc')
+      .executeTakeFirstOrThrow();
     expect(audit.action).toBe('comune.profile.updated');
     expect(Object.keys(audit.changes as object).sort()).toEqual(['contacts', 'interests', 'notes']);
     expect((await rtd.get(`/api/v1/comuni/${CREMA}/profile`)).body.notes).toBe('Giunta favorevole al cloud.');
@@ -98,10 +140,16 @@ describe('PUT /api/v1/comuni/:istat/profile', () => {
     const body = { contacts: [], interests: [], notes: 'x' };
     expect((await otherRtd.put(`/api/v1/comuni/${CREMA}/profile`).set('x-csrf-token', otherRtd.csrf).send(body)).status).toBe(403);
     expect((await otherRtd.get(`/api/v1/comuni/${CREMA}/profile`)).status).toBe(403);
-    const unknown = await rtd.put(`/api/v1/comuni/${CREMA}/profile`).set('x-csrf-token', rtd.csrf).send({ ...body, interests: ['blockchain'] });
+    const unknown = await rtd
+      .put(`/api/v1/comuni/${CREMA}/profile`)
+      .set('x-csrf-token', rtd.csrf)
+      .send({ ...body, interests: ['blockchain'] });
     expect(unknown.status).toBe(422);
     expect(unknown.body.errors).toEqual([{ field: 'body.interests', message: 'Il tema «blockchain» non esiste.' }]);
-    const badMail = await rtd.put(`/api/v1/comuni/${CREMA}/profile`).set('x-csrf-token', rtd.csrf).send({ ...body, contacts: [{ ...CONTACT, email: 'non-una-mail' }] });
+    const badMail = await rtd
+      .put(`/api/v1/comuni/${CREMA}/profile`)
+      .set('x-csrf-token', rtd.csrf)
+      .send({ ...body, contacts: [{ ...CONTACT, email: 'non-una-mail' }] });
     expect(badMail.status).toBe(400);
     expect((await rtd.get(`/api/v1/comuni/${CREMA}/profile`)).body.notes).toBe('Giunta favorevole al cloud.');
   });

@@ -28,9 +28,22 @@ beforeAll(async () => {
   const { body } = await editor
     .post('/api/v1/calls')
     .set('x-csrf-token', editor.csrf)
-    .send(callInput({ title: TITLE, programme: { kind: 'regionale', code: null }, eligibility: { bodyTypes: ['comune'], population: { max: 15000 }, aggregation: 'allowed', exclusions: [], conditions: [] }, windows: [{ opensAt: daysFromNow(-2), closesAt: '2030-01-29T11:00:00.000Z' }] }));
+    .send(
+      callInput({
+        title: TITLE,
+        programme: { kind: 'regionale', code: null },
+        eligibility: { bodyTypes: ['comune'], population: { max: 15000 }, aggregation: 'allowed', exclusions: [], conditions: [] },
+        windows: [{ opensAt: daysFromNow(-2), closesAt: '2030-01-29T11:00:00.000Z' }],
+      }),
+    );
   await editor.post(`/api/v1/calls/${body.id}/publish`).set('x-csrf-token', editor.csrf).expect(200);
-  await waitFor(async () => (await server.db.selectFrom('matches').select('comune_istat').where('call_id', '=', body.id).where('comune_istat', 'in', OFFICE).execute()).length === OFFICE.length, 20_000, 'the call to be matched');
+  await waitFor(
+    async () =>
+      (await server.db.selectFrom('matches').select('comune_istat').where('call_id', '=', body.id).where('comune_istat', 'in', OFFICE).execute()).length ===
+      OFFICE.length,
+    20_000,
+    'the call to be matched',
+  );
   browser = await launchBrowser();
   page = await openPage(browser);
   consoleErrors = watchConsole(page);

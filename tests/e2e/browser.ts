@@ -13,7 +13,13 @@ export function launchBrowser(): Promise<Browser> {
 
 /** A page as an Italian user in Rome opens it: 1280 px wide by default, downloads allowed, 10 s per step. */
 export async function openPage(browser: Browser, options: BrowserContextOptions = {}): Promise<Page> {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, acceptDownloads: true, locale: 'it-IT', timezoneId: 'Europe/Rome', ...options });
+  const context = await browser.newContext({
+    viewport: { width: 1280, height: 900 },
+    acceptDownloads: true,
+    locale: 'it-IT',
+    timezoneId: 'Europe/Rome',
+    ...options,
+  });
   const page = await context.newPage();
   page.setDefaultTimeout(10_000);
   return page;

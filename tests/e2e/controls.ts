@@ -30,7 +30,9 @@ export async function controlsWithoutBoundary(page: Page): Promise<string[]> {
 
 /** How many controls the check looked at, so that a walk through a page without its form fails. */
 export async function visibleControlCount(page: Page): Promise<number> {
-  return (await page.evaluate(`[...document.querySelectorAll('main input, main select, main textarea')].filter((el) => !['hidden', 'checkbox', 'radio', 'submit', 'button', 'reset', 'file', 'range', 'image', 'color'].includes(el.type) && el.getBoundingClientRect().width > 0).length`)) as number;
+  return (await page.evaluate(
+    `[...document.querySelectorAll('main input, main select, main textarea')].filter((el) => !['hidden', 'checkbox', 'radio', 'submit', 'button', 'reset', 'file', 'range', 'image', 'color'].includes(el.type) && el.getBoundingClientRect().width > 0).length`,
+  )) as number;
 }
 
 /**

@@ -114,7 +114,11 @@ describe.runIf(canRun)('editors in the browser', { timeout: 60_000 }, () => {
     await page.getByRole('heading', { name: 'Importazioni recenti' }).waitFor();
     await expectAccessible('25-fonti');
     const id = callUrl.split('/').at(-1)!;
-    await waitFor(async () => (await server.db.selectFrom('matches').select('call_id').where('call_id', '=', id).executeTakeFirst()) !== undefined, 20_000, 'matches of the published call');
+    await waitFor(
+      async () => (await server.db.selectFrom('matches').select('call_id').where('call_id', '=', id).executeTakeFirst()) !== undefined,
+      20_000,
+      'matches of the published call',
+    );
   });
 
   it('keep a change of the published call as a revision the public does not see, until it is reviewed', async () => {
@@ -144,7 +148,12 @@ describe.runIf(canRun)('editors in the browser', { timeout: 60_000 }, () => {
     await page.waitForURL(/\/accedi/);
     await login('regione@demo.cruscotto.it');
     // A feed's or an e-mail's link names the comune to open on.
-    const sondrio = await server.db.selectFrom('comuni').select(['istat', 'name']).where('province_sigla', '=', 'SO').orderBy('istat').executeTakeFirstOrThrow();
+    const sondrio = await server.db
+      .selectFrom('comuni')
+      .select(['istat', 'name'])
+      .where('province_sigla', '=', 'SO')
+      .orderBy('istat')
+      .executeTakeFirstOrThrow();
     await page.goto(`${server.url}/opportunita?comune=${sondrio.istat}`);
     await expect.poll(() => page.locator('h1').textContent()).toBe(`Le mie opportunità: ${sondrio.name}`);
     await page.getByRole('link', { name: 'Copertura' }).first().click();
@@ -156,7 +165,9 @@ describe.runIf(canRun)('editors in the browser', { timeout: 60_000 }, () => {
     await page.getByLabel('Bando aperto').selectOption({ label: 'Biblioteche digitali nei comuni lombardi' });
     await expect.poll(() => page.locator('.reach-summary').textContent()).toMatch(/^\s*\d+ comuni \(\d+ solo in forma associata\)/);
     const [reached] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Scarica i comuni raggiunti in CSV' }).click()]);
-    const rows = readFileSync((await reached.path())!, 'utf8').replace(/\r\n$/, '').split('\r\n');
+    const rows = readFileSync((await reached.path())!, 'utf8')
+      .replace(/\r\n$/, '')
+      .split('\r\n');
     expect(rows[0]).toBe('\uFEFFCodice ISTAT;Comune;Provincia;Classe dimensionale;Partecipazione;Pertinenza;Importo stimato massimo (€)');
     expect(rows.length).toBeGreaterThan(10);
     await expectAccessible('24-copertura');
@@ -187,7 +198,10 @@ describe.runIf(canRun)('editors in the browser', { timeout: 60_000 }, () => {
     await page.getByRole('heading', { name: 'Nuovo tema' }).waitFor();
     await expectAccessible('33-amministrazione-temi');
     await page.getByRole('link', { name: 'Posta e invii' }).click();
-    await page.locator('.outbox-list li', { hasText: 'nuova.rtd@comune.example.it' }).getByRole('button', { name: 'Invito al Cruscotto digitale dei comuni' }).click();
+    await page
+      .locator('.outbox-list li', { hasText: 'nuova.rtd@comune.example.it' })
+      .getByRole('button', { name: 'Invito al Cruscotto digitale dei comuni' })
+      .click();
     await page.getByRole('dialog').waitFor();
     invitationLink = /http:\/\/\S+\/invito#\S+/.exec((await page.locator('.outbox-text').textContent())!)![0];
     await expectAccessible('34-amministrazione-posta');

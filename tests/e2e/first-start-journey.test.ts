@@ -45,7 +45,10 @@ function listedOpportunities(page: Page): Promise<{ title: string; status: strin
     cards.map((card) => ({
       title: card.querySelector('.card-title')?.textContent?.trim() ?? '',
       status: card.querySelector('.chip-label')?.textContent?.trim() ?? '',
-      amount: Array.from(card.querySelectorAll('dt')).find((dt) => dt.textContent?.startsWith('Importo stimato'))?.nextElementSibling?.textContent?.trim() ?? '',
+      amount:
+        Array.from(card.querySelectorAll('dt'))
+          .find((dt) => dt.textContent?.startsWith('Importo stimato'))
+          ?.nextElementSibling?.textContent?.trim() ?? '',
     })),
   );
 }
@@ -100,7 +103,11 @@ describe.runIf(canRun)('npm start on an empty data folder', { timeout: 60_000 },
     expect(first).toContain('Quasi ammissibile');
     expect(first).toMatch(/Cosa manca:.+Cosa si può fare:/);
     // What is missing reads at the size of the rest of the card, not larger.
-    const fontSize = (selector: string) => nearMisses.locator(selector).first().evaluate((el) => getComputedStyle(el).fontSize);
+    const fontSize = (selector: string) =>
+      nearMisses
+        .locator(selector)
+        .first()
+        .evaluate((el) => getComputedStyle(el).fontSize);
     expect(await fontSize('.near-miss p')).toBe(await fontSize('.opportunity-card dl'));
     await screenshotOf(nearMisses, 'first-start-near-misses-1280');
     await page.setViewportSize({ width: 375, height: 800 });
@@ -155,7 +162,12 @@ describe.runIf(canRun)('npm start on an empty data folder', { timeout: 60_000 },
     expect(await product.interrupt()).toBe(0);
     expect(product.stderr()).not.toMatch(/Error|^\s+at /m);
     // The logs go to stdout: not one error or fatal line from the start to the stop.
-    expect(product.stdout().split('\n').filter((line) => /"level":(50|60)/.test(line))).toEqual([]);
+    expect(
+      product
+        .stdout()
+        .split('\n')
+        .filter((line) => /"level":(50|60)/.test(line)),
+    ).toEqual([]);
     expect(product.stdout().slice(atStop)).not.toMatch(/^\s+at /m);
     expect(isAlive(postgres)).toBe(false);
     expect(existsSync(postmasterPidFile(product.dataDir))).toBe(false);

@@ -64,7 +64,9 @@ describe.runIf(canRun)('an editor’s mistakes in the call editor', { timeout: 6
     await page.getByRole('button', { name: 'Aggiungi un documento' }).click();
     await page.getByRole('button', { name: 'Salva la bozza' }).click();
 
-    await expect.poll(summaryLinks).toEqual(['Regioni (codici ISTAT, es. 03): Non è nel formato atteso.', 'Titolo del documento 1: Deve contenere almeno 1 carattere.']);
+    await expect
+      .poll(summaryLinks)
+      .toEqual(['Regioni (codici ISTAT, es. 03): Non è nel formato atteso.', 'Titolo del documento 1: Deve contenere almeno 1 carattere.']);
     expect(await page.evaluate(() => document.activeElement?.classList.contains('error-summary'))).toBe(true);
     expect(await page.title()).toMatch(/^Errore: /);
     expect(await messageBeside('Titolo del documento 1')).toBe('Errore: Deve contenere almeno 1 carattere.');
@@ -96,7 +98,10 @@ describe.runIf(canRun)('an editor’s mistakes in the call editor', { timeout: 6
     await page.getByRole('button', { name: 'Pubblica ora' }).click();
     await expect.poll(() => page.locator('.editorial-status').textContent()).toBe('Pubblicato');
     const id = page.url().split('/').at(-1)!;
-    const published = await page.evaluate(async (callId) => (await (await fetch(`/api/v1/calls/${callId}`)).json()) as { links: unknown[]; eligibility: { territory: unknown } }, id);
+    const published = await page.evaluate(
+      async (callId) => (await (await fetch(`/api/v1/calls/${callId}`)).json()) as { links: unknown[]; eligibility: { territory: unknown } },
+      id,
+    );
     expect(published.links).toEqual([{ label: 'Avviso', url: 'https://www.regione.lombardia.it/avviso-archivi.pdf' }]);
     expect(published.eligibility.territory).toEqual({ regions: ['03'] });
     await expectAccessible('42-bando-pubblicato');

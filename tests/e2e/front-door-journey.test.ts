@@ -33,7 +33,12 @@ beforeAll(async () => {
   const { seedDemoCalls } = await import('../../seeds/demo-calls.ts');
   await seedDemo(server.db);
   await seedDemoCalls(server.db, new Date(), 14);
-  const matched = () => server.db.selectFrom('matches').select((eb) => eb.fn.countAll<number>().as('n')).where('comune_istat', '=', CREMA).executeTakeFirstOrThrow();
+  const matched = () =>
+    server.db
+      .selectFrom('matches')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .where('comune_istat', '=', CREMA)
+      .executeTakeFirstOrThrow();
   await waitFor(async () => Number((await matched()).n) >= 5, 30_000, 'the demo calls to be matched to Crema');
   browser = await launchBrowser();
   page = await openPage(browser, { acceptDownloads: false });

@@ -71,7 +71,10 @@ describe.runIf(canRun)('the header search button', { timeout: 60_000 }, () => {
         expect(Math.min(box.width, box.height)).toBeGreaterThanOrEqual(24);
         const contrast = await iconContrast();
         expect(contrast.ratio, `icon ${contrast.fill} on ${contrast.background}`).toBeGreaterThanOrEqual(3);
-        await page.screenshot({ path: (await screenshot(page, `header-search-${name}-${width}`)).replace(/\.png$/, '-top.png'), clip: { x: 0, y: 0, width, height: 200 } });
+        await page.screenshot({
+          path: (await screenshot(page, `header-search-${name}-${width}`)).replace(/\.png$/, '-top.png'),
+          clip: { x: 0, y: 0, width, height: 200 },
+        });
         await button.click();
         await page.waitForURL(`${server.url}/cerca`);
       });

@@ -20,13 +20,22 @@ let watched: ReturnType<typeof watchConsole>;
 beforeAll(async () => {
   if (!canRun) return;
   const port = await freePort();
-  provider = await startSpidLikeProvider([{ clientId: 'cruscotto', clientSecret: 'segreto-del-client-0123456789', redirectUri: `http://127.0.0.1:${port}/api/v1/auth/oidc/callback` }]);
+  provider = await startSpidLikeProvider([
+    { clientId: 'cruscotto', clientSecret: 'segreto-del-client-0123456789', redirectUri: `http://127.0.0.1:${port}/api/v1/auth/oidc/callback` },
+  ]);
   for (const account of [giulia, stranger]) provider.addAccount(account);
-  server = await startE2eServer({ OIDC_ISSUER: provider.issuer, OIDC_CLIENT_ID: 'cruscotto', OIDC_CLIENT_SECRET: 'segreto-del-client-0123456789', OIDC_MIN_ACR: L2 }, port);
+  server = await startE2eServer(
+    { OIDC_ISSUER: provider.issuer, OIDC_CLIENT_ID: 'cruscotto', OIDC_CLIENT_SECRET: 'segreto-del-client-0123456789', OIDC_MIN_ACR: L2 },
+    port,
+  );
   const { seedDemo } = await import('../../seeds/demo.ts');
   await seedDemo(server.db);
   // An administrator linked Giulia's SPID identity to her account.
-  await server.db.updateTable('users').set({ oidc_issuer: provider.issuer, oidc_subject: giulia.sub }).where('email', '=', 'rtd.crema@demo.cruscotto.it').execute();
+  await server.db
+    .updateTable('users')
+    .set({ oidc_issuer: provider.issuer, oidc_subject: giulia.sub })
+    .where('email', '=', 'rtd.crema@demo.cruscotto.it')
+    .execute();
   browser = await launchBrowser();
   page = await openPage(browser, { viewport: { width: 1280, height: 720 }, acceptDownloads: false });
   watched = watchConsole(page);

@@ -70,7 +70,14 @@ describe.runIf(canRun)('an RTD keeping the plan in a spreadsheet', { timeout: 60
     await page.getByLabel('Costo stimato (€)').fill('32000');
     await page.locator('section[aria-labelledby="item-form-title"]').screenshot({ path: join(SCREENSHOTS, 'programmazione-modulo-1280.png') });
     await page.getByRole('button', { name: 'Aggiungi l’intervento' }).click();
-    await expect.poll(() => page.getByRole('status').filter({ hasText: `Intervento «${TITLE}» aggiunto` }).count()).toBe(1);
+    await expect
+      .poll(() =>
+        page
+          .getByRole('status')
+          .filter({ hasText: `Intervento «${TITLE}» aggiunto` })
+          .count(),
+      )
+      .toBe(1);
     const row = page.locator('.programming-table tr', { hasText: TITLE });
     expect(await row.textContent()).toMatch(/PT-\d{4}-\d{2} · \d{4}–\d{4}/);
     expect(await row.textContent()).toMatch(/32\.000\s€/);
@@ -82,8 +89,16 @@ describe.runIf(canRun)('an RTD keeping the plan in a spreadsheet', { timeout: 60
     expect(download.suggestedFilename()).toBe(`programmazione-${CREMA}.csv`);
     exported = readFileSync((await download.path())!, 'utf8');
     expect(exported).toContain(TITLE);
-    const rows = exported.replace(/^\uFEFF/, '').trimEnd().split('\r\n').length - 1;
-    const items = await server.db.selectFrom('programming_items').select((eb) => eb.fn.countAll<number>().as('n')).where('comune_istat', '=', CREMA).executeTakeFirstOrThrow();
+    const rows =
+      exported
+        .replace(/^\uFEFF/, '')
+        .trimEnd()
+        .split('\r\n').length - 1;
+    const items = await server.db
+      .selectFrom('programming_items')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .where('comune_istat', '=', CREMA)
+      .executeTakeFirstOrThrow();
     expect(rows).toBe(Number(items.n));
 
     await importFile(`programmazione-${CREMA}.csv`, exported);
@@ -93,7 +108,10 @@ describe.runIf(canRun)('an RTD keeping the plan in a spreadsheet', { timeout: 60
   });
 
   it('imports a file with an out-of-range amount and a bad line: each is listed with its number and reason, the valid rows are applied', async () => {
-    const [header, ...lines] = exported.replace(/^\uFEFF/, '').trimEnd().split('\r\n');
+    const [header, ...lines] = exported
+      .replace(/^\uFEFF/, '')
+      .trimEnd()
+      .split('\r\n');
     const file = [
       header,
       ...lines.map((line) => (line.includes(TITLE) ? line.replace('32000,00', '35000,00') : line)),

@@ -48,7 +48,19 @@ const publicSummary = () => page.evaluate(async (id) => ((await (await fetch(`/a
 /** A call published the reviewed way: written by one editor, approved and published by another. */
 async function publishedCall(author: Agent, reviewer: Agent) {
   const send = (agent: Agent, url: string, body: object = {}) => agent.post(url).set('x-csrf-token', agent.csrf).send(body);
-  const { body } = await send(author, '/api/v1/calls', callInput({ title: TITLE, summary: BEFORE, themes: ['servizi.esperienza-cittadino'], programme: { kind: 'regionale', code: null }, eligibility: { bodyTypes: ['comune'], territory: { regions: ['03'] }, aggregation: 'allowed', exclusions: [], conditions: [] }, windows: [{ opensAt: daysFromNow(-2), closesAt: daysFromNow(40) }], money: { totalBudget: 5_000_000, amount: { kind: 'fixed', amount: 40_000 } } }));
+  const { body } = await send(
+    author,
+    '/api/v1/calls',
+    callInput({
+      title: TITLE,
+      summary: BEFORE,
+      themes: ['servizi.esperienza-cittadino'],
+      programme: { kind: 'regionale', code: null },
+      eligibility: { bodyTypes: ['comune'], territory: { regions: ['03'] }, aggregation: 'allowed', exclusions: [], conditions: [] },
+      windows: [{ opensAt: daysFromNow(-2), closesAt: daysFromNow(40) }],
+      money: { totalBudget: 5_000_000, amount: { kind: 'fixed', amount: 40_000 } },
+    }),
+  );
   await send(author, `/api/v1/calls/${body.id}/submit`).expect(200);
   await send(reviewer, `/api/v1/calls/${body.id}/approve`).expect(200);
   await send(reviewer, `/api/v1/calls/${body.id}/publish`).expect(200);
@@ -60,8 +72,17 @@ beforeAll(async () => {
   server = await startE2eServer({ REVIEW_REQUIRED: 'true' });
   const { seedDemo } = await import('../../seeds/demo.ts');
   await seedDemo(server.db);
-  callId = await publishedCall(await loginAs(server.server.app, 'redazione@demo.cruscotto.it', PASSWORD), await loginAs(server.server.app, 'revisione@demo.cruscotto.it', PASSWORD));
-  await waitFor(async () => (await server.db.selectFrom('matches').select('call_id').where('call_id', '=', callId).where('comune_istat', '=', '019035').executeTakeFirst()) !== undefined, 30_000, 'the call to be matched');
+  callId = await publishedCall(
+    await loginAs(server.server.app, 'redazione@demo.cruscotto.it', PASSWORD),
+    await loginAs(server.server.app, 'revisione@demo.cruscotto.it', PASSWORD),
+  );
+  await waitFor(
+    async () =>
+      (await server.db.selectFrom('matches').select('call_id').where('call_id', '=', callId).where('comune_istat', '=', '019035').executeTakeFirst()) !==
+      undefined,
+    30_000,
+    'the call to be matched',
+  );
   browser = await launchBrowser();
   page = await openPage(browser);
   watched = watchConsole(page);
@@ -133,7 +154,18 @@ describe.runIf(canRun)('a reviewed change of a published call, and a quicker edi
     expect(await publicSummary()).toBe(AFTER);
 
     const rtd = await server.db.selectFrom('users').select('id').where('email', '=', 'rtd.crema@demo.cruscotto.it').executeTakeFirstOrThrow();
-    await waitFor(async () => (await server.db.selectFrom('notifications').select('id').where('user_id', '=', rtd.id).where('call_id', '=', callId).where('event_key', 'like', 'changed:%').executeTakeFirst()) !== undefined, 30_000, 'the material-change notice');
+    await waitFor(
+      async () =>
+        (await server.db
+          .selectFrom('notifications')
+          .select('id')
+          .where('user_id', '=', rtd.id)
+          .where('call_id', '=', callId)
+          .where('event_key', 'like', 'changed:%')
+          .executeTakeFirst()) !== undefined,
+      30_000,
+      'the material-change notice',
+    );
   });
 
   it('opens a new window of the call as a draft with its rules, money, themes and links, dated the Italian way', async () => {
@@ -170,9 +202,14 @@ describe.runIf(canRun)('a reviewed change of a published call, and a quicker edi
     const reached = Number(/Raggiungerà ([\d.]+)/.exec((await page.locator('.preview-summary').textContent())!)![1]!.replace('.', ''));
     expect(await page.locator('.match-preview').textContent()).toContain('fino a 5.000 abitanti');
     await expectAccessible('45-anteprima-comuni');
-    const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Scarica tutti i comuni raggiunti in CSV' }).click()]);
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByRole('button', { name: 'Scarica tutti i comuni raggiunti in CSV' }).click(),
+    ]);
     expect(download.suggestedFilename()).toBe('anteprima-comuni-raggiunti.csv');
-    const rows = readFileSync((await download.path())!, 'utf8').replace(/\r\n$/, '').split('\r\n');
+    const rows = readFileSync((await download.path())!, 'utf8')
+      .replace(/\r\n$/, '')
+      .split('\r\n');
     expect(rows[0]).toBe('\uFEFFCodice ISTAT;Comune;Provincia;Classe dimensionale;Partecipazione;Importo stimato minimo (€);Importo stimato massimo (€)');
     expect(rows).toHaveLength(reached + 1);
   });

@@ -29,9 +29,25 @@ async function publish(title: string, themes = [theme]): Promise<string> {
   const { body } = await editor
     .post('/api/v1/calls')
     .set('x-csrf-token', editor.csrf)
-    .send(callInput({ title, summary: 'Contributi ai comuni lombardi per i servizi digitali', themes, programme: { kind: 'regionale', code: null }, eligibility: { bodyTypes: ['comune'], territory: { regions: ['03'] }, aggregation: 'allowed', exclusions: [], conditions: [] }, windows: [{ opensAt: daysFromNow(-2), closesAt: daysFromNow(40) }], money: { totalBudget: 5_000_000, amount: { kind: 'fixed', amount: 40_000 } } }));
+    .send(
+      callInput({
+        title,
+        summary: 'Contributi ai comuni lombardi per i servizi digitali',
+        themes,
+        programme: { kind: 'regionale', code: null },
+        eligibility: { bodyTypes: ['comune'], territory: { regions: ['03'] }, aggregation: 'allowed', exclusions: [], conditions: [] },
+        windows: [{ opensAt: daysFromNow(-2), closesAt: daysFromNow(40) }],
+        money: { totalBudget: 5_000_000, amount: { kind: 'fixed', amount: 40_000 } },
+      }),
+    );
   await editor.post(`/api/v1/calls/${body.id}/publish`).set('x-csrf-token', editor.csrf).expect(200);
-  await waitFor(async () => (await server.db.selectFrom('matches').select('call_id').where('call_id', '=', body.id).where('comune_istat', '=', '019035').executeTakeFirst()) !== undefined, 20_000, 'the call to be matched');
+  await waitFor(
+    async () =>
+      (await server.db.selectFrom('matches').select('call_id').where('call_id', '=', body.id).where('comune_istat', '=', '019035').executeTakeFirst()) !==
+      undefined,
+    20_000,
+    'the call to be matched',
+  );
   return body.id;
 }
 
@@ -57,8 +73,23 @@ beforeAll(async () => {
     .where('p.funding_status', '!=', 'funded')
     .executeTakeFirstOrThrow();
   theme = item.theme_code;
-  const planned = await server.db.selectFrom('programming_item_themes as t').innerJoin('programming_items as p', 'p.id', 't.item_id').select('t.theme_code').where('p.comune_istat', '=', '019035').execute();
-  const other = await server.db.selectFrom('themes').select('code').where('parent_code', 'is not', null).where('code', 'not in', planned.map((p) => p.theme_code)).orderBy('code').executeTakeFirstOrThrow();
+  const planned = await server.db
+    .selectFrom('programming_item_themes as t')
+    .innerJoin('programming_items as p', 'p.id', 't.item_id')
+    .select('t.theme_code')
+    .where('p.comune_istat', '=', '019035')
+    .execute();
+  const other = await server.db
+    .selectFrom('themes')
+    .select('code')
+    .where('parent_code', 'is not', null)
+    .where(
+      'code',
+      'not in',
+      planned.map((p) => p.theme_code),
+    )
+    .orderBy('code')
+    .executeTakeFirstOrThrow();
   unplannedTheme = other.code;
   editor = await loginAs(server.server.app, 'redazione@demo.cruscotto.it', PASSWORD);
   await publish('Servizi digitali per i comuni lombardi');
@@ -198,10 +229,15 @@ describe.runIf(canRun)('an RTD in the browser', { timeout: 60_000 }, () => {
     await page.getByRole('button', { name: 'Aggiungi l’intervento' }).click();
     await expect.poll(() => page.getByRole('status').filter({ hasText: 'Intervento «Telecamere nel centro storico» aggiunto' }).count()).toBe(1);
     const row = page.locator('.programming-table tr', { hasText: 'Telecamere nel centro storico' });
-    await expect.poll(async () => {
-      await page.reload();
-      return row.locator('.item-funders').textContent({ timeout: 5000 });
-    }, { timeout: 30_000, interval: 1000 }).toContain('Videosorveglianza urbana per i comuni lombardi');
+    await expect
+      .poll(
+        async () => {
+          await page.reload();
+          return row.locator('.item-funders').textContent({ timeout: 5000 });
+        },
+        { timeout: 30_000, interval: 1000 },
+      )
+      .toContain('Videosorveglianza urbana per i comuni lombardi');
     const declared = await server.db.selectFrom('comune_interests').select('theme_code').where('comune_istat', '=', '019035').execute();
     // The interests picker adds the theme to those the comune already declared.
     await page.locator('#profile-interests-search').fill(unplannedTheme);
@@ -223,7 +259,11 @@ describe.runIf(canRun)('an RTD in the browser', { timeout: 60_000 }, () => {
   });
 
   it('reads the privacy notice, the legal notes, the accessibility statement and a missing page', async () => {
-    for (const [link, name] of [['Informativa sulla privacy', '13-privacy'], ['Note legali', '14-note-legali'], ['Dichiarazione di accessibilità', '15-accessibilita']] as const) {
+    for (const [link, name] of [
+      ['Informativa sulla privacy', '13-privacy'],
+      ['Note legali', '14-note-legali'],
+      ['Dichiarazione di accessibilità', '15-accessibilita'],
+    ] as const) {
       await page.getByRole('link', { name: link }).click();
       await expect.poll(() => page.locator('h1').textContent()).toBe(link);
       await expectAccessible(name);
@@ -235,6 +275,10 @@ describe.runIf(canRun)('an RTD in the browser', { timeout: 60_000 }, () => {
 
   it('ends without console errors, and with no failed request but the two it provoked', () => {
     expect(consoleErrors.errors).toEqual([]);
-    expect(consoleErrors.failedRequests).toEqual(['401 POST /api/v1/auth/login', '422 POST /api/v1/comuni/019035/webhooks', expect.stringMatching(/^4(00|22) POST \/api\/v1\/comuni\/019035\/programming$/)]);
+    expect(consoleErrors.failedRequests).toEqual([
+      '401 POST /api/v1/auth/login',
+      '422 POST /api/v1/comuni/019035/webhooks',
+      expect.stringMatching(/^4(00|22) POST \/api\/v1\/comuni\/019035\/programming$/),
+    ]);
   });
 });

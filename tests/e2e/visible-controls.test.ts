@@ -59,7 +59,10 @@ beforeAll(async () => {
   await seedDemo(server.db);
   // A call waiting to be published shows the editor's scheduling date.
   const editor = await loginAs(server.server.app, 'redazione@demo.cruscotto.it', PASSWORD);
-  const { body } = await editor.post('/api/v1/calls').set('x-csrf-token', editor.csrf).send(callInput({ title: 'Bando da programmare', windows: [{ opensAt: daysFromNow(1), closesAt: daysFromNow(60) }] }));
+  const { body } = await editor
+    .post('/api/v1/calls')
+    .set('x-csrf-token', editor.csrf)
+    .send(callInput({ title: 'Bando da programmare', windows: [{ opensAt: daysFromNow(1), closesAt: daysFromNow(60) }] }));
   approvedCallId = body.id;
   await editor.post(`/api/v1/calls/${approvedCallId}/submit`).set('x-csrf-token', editor.csrf).expect(200);
   await editor.post(`/api/v1/calls/${approvedCallId}/approve`).set('x-csrf-token', editor.csrf).expect(200);

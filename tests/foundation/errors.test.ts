@@ -152,7 +152,10 @@ describe('control characters', () => {
   it('refuses NUL in the e-mail of a login with 400 naming the field', async () => {
     const agent = request.agent(ctx.app.server);
     const { token } = (await agent.get('/api/v1/auth/csrf')).body;
-    const res = await agent.post('/api/v1/auth/login').set('x-csrf-token', token).send({ email: 'rtd@comune.example.it\u0000', password: 'una-password-lunga-2026' });
+    const res = await agent
+      .post('/api/v1/auth/login')
+      .set('x-csrf-token', token)
+      .send({ email: 'rtd@comune.example.it\u0000', password: 'una-password-lunga-2026' });
     controlProblem(res, 'body.email');
   });
 

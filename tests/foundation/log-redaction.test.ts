@@ -16,7 +16,11 @@ beforeAll(async () => {
   rtd = await loginAs(ctx.app, 'rtd@morterone.example.it');
 });
 
-const urls = (method: string) => logLines.map((line) => JSON.parse(line)).filter((entry) => entry.msg === 'request completed' && entry.method === method).map((entry) => entry.url as string);
+const urls = (method: string) =>
+  logLines
+    .map((line) => JSON.parse(line))
+    .filter((entry) => entry.msg === 'request completed' && entry.method === method)
+    .map((entry) => entry.url as string);
 
 describe('access logs', () => {
   it('keep no feed key, unsubscribe token or OpenID Connect code, only the route', async () => {
@@ -28,13 +32,22 @@ describe('access logs', () => {
       expect((await request(ctx.app.server).get(`/api/v1/feeds/${key}/bandi.atom`)).status).toBe(200);
       expect((await request(ctx.app.server).get(`/api/v1/feeds/${key}/scadenze.ics?x=1`)).status).toBe(200);
     }
-    expect((await request(ctx.app.server).post(`/api/v1/alerts/unsubscribe/${userId}/${unsubscribe}`).type('form').send('List-Unsubscribe=One-Click')).status).toBe(204);
+    expect(
+      (await request(ctx.app.server).post(`/api/v1/alerts/unsubscribe/${userId}/${unsubscribe}`).type('form').send('List-Unsubscribe=One-Click')).status,
+    ).toBe(204);
     await request(ctx.app.server).get(`/disiscrizione/${userId}/${unsubscribe}`);
     await request(ctx.app.server).get('/api/v1/auth/oidc/callback?code=codice-segreto-del-fornitore&state=stato-segreto');
 
     const secrets = [...feedKeys, unsubscribe, 'codice-segreto-del-fornitore', 'stato-segreto'];
     expect(logLines.filter((line) => secrets.some((secret) => line.includes(secret)))).toEqual([]);
-    expect(urls('GET')).toEqual(expect.arrayContaining(['/api/v1/feeds/[redacted]/bandi.atom', '/api/v1/feeds/[redacted]/scadenze.ics?x=1', `/disiscrizione/${userId}/[redacted]`, '/api/v1/auth/oidc/callback?code=[redacted]&state=[redacted]']));
+    expect(urls('GET')).toEqual(
+      expect.arrayContaining([
+        '/api/v1/feeds/[redacted]/bandi.atom',
+        '/api/v1/feeds/[redacted]/scadenze.ics?x=1',
+        `/disiscrizione/${userId}/[redacted]`,
+        '/api/v1/auth/oidc/callback?code=[redacted]&state=[redacted]',
+      ]),
+    );
     expect(urls('POST')).toContain(`/api/v1/alerts/unsubscribe/${userId}/[redacted]`);
   });
 

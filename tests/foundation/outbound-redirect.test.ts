@@ -17,7 +17,8 @@ const site = useFixtureServer('127.0.0.1');
 const internal = useFixtureServer('127.0.0.2');
 const strict = { allowPrivateNetworks: false, timeoutMs: 5000, maxBytes: 1_000_000 };
 const reached: string[] = [];
-const redirect = (path: string, location: () => string) => site.handle(path, (_request, response) => void response.writeHead(302, { location: location() }).end());
+const redirect = (path: string, location: () => string) =>
+  site.handle(path, (_request, response) => void response.writeHead(302, { location: location() }).end());
 
 describe('redirects', () => {
   it('are followed to a public address, checked again at each hop', async () => {
@@ -28,11 +29,22 @@ describe('redirects', () => {
   });
 
   it('are refused from a public-looking site to loopback, which is never asked', async () => {
-    internal.handle('/segreto', (_request, response) => void (reached.push('/segreto'), response.end(JSON.stringify({ items: [{ UID: 'x', title: 'Bando interno', review_state: 'published', apertura_bando: '2026-10-01' }] }))));
+    internal.handle(
+      '/segreto',
+      (_request, response) =>
+        void (
+          reached.push('/segreto'),
+          response.end(JSON.stringify({ items: [{ UID: 'x', title: 'Bando interno', review_state: 'published', apertura_bando: '2026-10-01' }] }))
+        ),
+    );
     redirect('/spostato', () => `${internal.url}/segreto`);
-    await expect(outboundFetch(`${site.url}/spostato`, strict)).rejects.toThrow(/^reindirizzamento rifiutato: L’indirizzo 127\.0\.0\.2 è in una rete privata o locale/);
+    await expect(outboundFetch(`${site.url}/spostato`, strict)).rejects.toThrow(
+      /^reindirizzamento rifiutato: L’indirizzo 127\.0\.0\.2 è in una rete privata o locale/,
+    );
     redirect('/mappato', () => `http://[::ffff:7f00:2]:${new URL(internal.url).port}/segreto`);
-    await expect(outboundFetch(`${site.url}/mappato`, strict)).rejects.toThrow(/^reindirizzamento rifiutato: L’indirizzo ::ffff:7f00:2 è in una rete privata o locale/);
+    await expect(outboundFetch(`${site.url}/mappato`, strict)).rejects.toThrow(
+      /^reindirizzamento rifiutato: L’indirizzo ::ffff:7f00:2 è in una rete privata o locale/,
+    );
     redirect('/file', () => 'file:///etc/passwd');
     await expect(outboundFetch(`${site.url}/file`, strict)).rejects.toThrow('reindirizzamento rifiutato: Sono ammessi solo indirizzi http o https.');
     expect(reached).toEqual([]);
@@ -40,8 +52,17 @@ describe('redirects', () => {
 
   it('to loopback end an ingestion run without reading the internal server', async () => {
     const clock = { now: new Date('2026-11-23T10:00:00Z'), soonDays: 14 };
-    const report = await runIngest(ctx.db, clock, { connector: CONNECTORS.plone!, location: `${site.url}/spostato`, limits: { outboundAllowPrivateNetworks: false, ingestMaxBytes: 1_000_000 }, trusted: true });
-    expect(report).toMatchObject({ status: 'failed', seen: 0, error: expect.stringMatching(/^fonte illeggibile: reindirizzamento rifiutato: L’indirizzo 127\.0\.0\.2 è in una rete privata o locale/) });
+    const report = await runIngest(ctx.db, clock, {
+      connector: CONNECTORS.plone!,
+      location: `${site.url}/spostato`,
+      limits: { outboundAllowPrivateNetworks: false, ingestMaxBytes: 1_000_000 },
+      trusted: true,
+    });
+    expect(report).toMatchObject({
+      status: 'failed',
+      seen: 0,
+      error: expect.stringMatching(/^fonte illeggibile: reindirizzamento rifiutato: L’indirizzo 127\.0\.0\.2 è in una rete privata o locale/),
+    });
     expect(reached).toEqual([]);
   });
 

@@ -48,9 +48,12 @@ describe('the private-network classifier', () => {
     expect(isPrivateAddress(address)).toBe(true);
   });
 
-  it.each(['93.184.216.34', '8.8.8.8', '100.128.0.1', '172.32.0.1', '2606:2800::1', '2a00:1450:4002::200e', '::ffff:93.184.216.34', '64:ff9b::93.184.216.34'])('accepts the public address %s', (address) => {
-    expect(isPrivateAddress(address)).toBe(false);
-  });
+  it.each(['93.184.216.34', '8.8.8.8', '100.128.0.1', '172.32.0.1', '2606:2800::1', '2a00:1450:4002::200e', '::ffff:93.184.216.34', '64:ff9b::93.184.216.34'])(
+    'accepts the public address %s',
+    (address) => {
+      expect(isPrivateAddress(address)).toBe(false);
+    },
+  );
 });
 
 describe('outboundFetch', () => {
@@ -67,7 +70,9 @@ describe('outboundFetch', () => {
     'http://[fe80::1]/',
     'http://224.0.0.1/',
   ])('refuses %s before connecting, saying why', async (url) => {
-    await expect(outboundFetch(url, strict)).rejects.toThrow(/è in una rete privata o locale: il Cruscotto non vi invia richieste \(OUTBOUND_ALLOW_PRIVATE_NETWORKS\)/);
+    await expect(outboundFetch(url, strict)).rejects.toThrow(
+      /è in una rete privata o locale: il Cruscotto non vi invia richieste \(OUTBOUND_ALLOW_PRIVATE_NETWORKS\)/,
+    );
   });
 
   it('refuses anything but http(s)', async () => {
@@ -88,12 +93,16 @@ describe('outboundFetch', () => {
 
   it('gives up when the answer does not come in time', async () => {
     fixtures.handle('/slow', (_request, response) => void response.writeHead(200).write('{'));
-    await expect(outboundFetch(`${fixtures.url}/slow`, { ...strict, allowPrivateNetworks: true, timeoutMs: 300 })).rejects.toThrow('nessuna risposta completa entro 0,3 s');
+    await expect(outboundFetch(`${fixtures.url}/slow`, { ...strict, allowPrivateNetworks: true, timeoutMs: 300 })).rejects.toThrow(
+      'nessuna risposta completa entro 0,3 s',
+    );
   });
 
   it('refuses at once an answer that announces more than the cap', async () => {
     fixtures.serve('/big', 'x'.repeat(20_000), 'text/plain');
-    await expect(outboundFetch(`${fixtures.url}/big`, { ...strict, allowPrivateNetworks: true, maxBytes: 10_000 })).rejects.toThrow('la risposta supera il limite di 10.000 byte: lettura interrotta');
+    await expect(outboundFetch(`${fixtures.url}/big`, { ...strict, allowPrivateNetworks: true, maxBytes: 10_000 })).rejects.toThrow(
+      'la risposta supera il limite di 10.000 byte: lettura interrotta',
+    );
   });
 });
 

@@ -125,7 +125,9 @@ describe('npm start stopped by Ctrl-C', () => {
 
     const restarted = await startServer({ ownProcessGroup: true });
     expect(clusterPid()).toBe(orphanPid);
-    const runs = await withClient((c) => c.query("select location, status, error from ingest_runs where location like 'https://example.org/%' order by location"));
+    const runs = await withClient((c) =>
+      c.query("select location, status, error from ingest_runs where location like 'https://example.org/%' order by location"),
+    );
     expect(runs.rows).toEqual([
       { location: 'https://example.org/in-corso', status: 'running', error: null },
       { location: 'https://example.org/interrotta', status: 'failed', error: 'interrotta: il processo che la eseguiva si è fermato' },

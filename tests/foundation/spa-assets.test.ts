@@ -14,11 +14,15 @@ describe('the SPA as a browser downloads it', () => {
   it('sends hashed assets Brotli- or gzip-compressed as built, cached for a year', async () => {
     const url = `/assets/${stylesheet}`;
     const plain = await request(ctx.app.server).get(url).set('accept-encoding', 'identity').expect(200);
-    const br = await request(ctx.app.server).get(url).set('accept-encoding', 'br, gzip').buffer(true).parse((res, done) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => done(null, Buffer.concat(chunks)));
-    });
+    const br = await request(ctx.app.server)
+      .get(url)
+      .set('accept-encoding', 'br, gzip')
+      .buffer(true)
+      .parse((res, done) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => done(null, Buffer.concat(chunks)));
+      });
     expect(br.headers['content-encoding']).toBe('br');
     expect(Number(br.headers['content-length'] ?? (br.body as Buffer).length)).toBeLessThan(plain.text.length / 4);
     const gz = await request(ctx.app.server).get(url).set('accept-encoding', 'gzip');

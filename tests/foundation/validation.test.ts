@@ -7,8 +7,14 @@ import { useTestApp } from '../helpers/app.ts';
 /** A feature's plugin as the modules write them: its own named schemas, then routes that use them. */
 function featureWithSchema(id: string, path: string) {
   return async (app: FastifyInstance) => {
-    app.addSchema(Type.Object({ amount: Type.Number({ minimum: 0 }), note: Type.Union([Type.Number(), Type.Null()]) }, { $id: id, additionalProperties: false }));
-    app.post(path, { config: { access: 'public' }, schema: { body: Type.Ref(id), querystring: Type.Object({ page: Type.Optional(Type.Integer()) }) } }, async (req) => ({ body: req.body, query: req.query }));
+    app.addSchema(
+      Type.Object({ amount: Type.Number({ minimum: 0 }), note: Type.Union([Type.Number(), Type.Null()]) }, { $id: id, additionalProperties: false }),
+    );
+    app.post(
+      path,
+      { config: { access: 'public' }, schema: { body: Type.Ref(id), querystring: Type.Object({ page: Type.Optional(Type.Integer()) }) } },
+      async (req) => ({ body: req.body, query: req.query }),
+    );
   };
 }
 

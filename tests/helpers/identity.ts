@@ -10,8 +10,15 @@ export async function createComune(db: Db, istat: string, name: string, populati
   await db
     .insertInto('comuni')
     .values({
-      istat, name, province_code: istat.slice(0, 3), province_sigla: 'CR', province_name: 'Cremona', region_code: '03', region_name: 'Lombardia',
-      resident_population: population, legal_population: population,
+      istat,
+      name,
+      province_code: istat.slice(0, 3),
+      province_sigla: 'CR',
+      province_name: 'Cremona',
+      region_code: '03',
+      region_name: 'Lombardia',
+      resident_population: population,
+      legal_population: population,
     })
     .onConflict((oc) => oc.column('istat').doNothing())
     .execute();

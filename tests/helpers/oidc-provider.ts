@@ -17,7 +17,13 @@ export async function startSpidLikeProvider(clients: { clientId: string; clientS
   let nextLogin: SpidAccount | undefined;
 
   const provider = new Provider(issuer, {
-    clients: clients.map((c) => ({ client_id: c.clientId, client_secret: c.clientSecret, redirect_uris: [c.redirectUri], response_types: ['code'], grant_types: ['authorization_code'] })),
+    clients: clients.map((c) => ({
+      client_id: c.clientId,
+      client_secret: c.clientSecret,
+      redirect_uris: [c.redirectUri],
+      response_types: ['code'],
+      grant_types: ['authorization_code'],
+    })),
     pkce: { required: () => true },
     acrValues: ['https://www.spid.gov.it/SpidL1', 'https://www.spid.gov.it/SpidL2', 'https://www.spid.gov.it/SpidL3'],
     claims: { openid: ['sub'], profile: ['name', 'fiscal_number'], acr: null },
@@ -37,7 +43,12 @@ export async function startSpidLikeProvider(clients: { clientId: string; clientS
       const grant = new provider.Grant({ accountId: account.sub, clientId: String(details.params.client_id) });
       grant.addOIDCScope('openid profile email');
       const grantId = await grant.save();
-      await provider.interactionFinished(req, res, { login: { accountId: account.sub, acr: account.acr }, consent: { grantId } }, { mergeWithLastSubmission: false });
+      await provider.interactionFinished(
+        req,
+        res,
+        { login: { accountId: account.sub, acr: account.acr }, consent: { grantId } },
+        { mergeWithLastSubmission: false },
+      );
       return;
     }
     callback(req, res);

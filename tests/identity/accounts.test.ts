@@ -25,7 +25,10 @@ async function lastMailTo(address: string) {
 
 describe('invitations', () => {
   it('lets an RTD invite a colleague of their comune, who sets a password through the single-use link', async () => {
-    const invite = await rtd.post('/api/v1/invitations').set('x-csrf-token', rtd.csrf).send({ email: 'collega@comune.crema.cr.it', name: 'Anna Verdi', role: 'rtd', comuni: ['019035'] });
+    const invite = await rtd
+      .post('/api/v1/invitations')
+      .set('x-csrf-token', rtd.csrf)
+      .send({ email: 'collega@comune.crema.cr.it', name: 'Anna Verdi', role: 'rtd', comuni: ['019035'] });
     expect(invite.status).toBe(201);
     const mail = await lastMailTo('collega@comune.crema.cr.it');
     expect(mail?.subject).toBe('Invito al Cruscotto digitale dei comuni');
@@ -47,11 +50,20 @@ describe('invitations', () => {
   });
 
   it('refuses an RTD inviting to a comune they do not serve, and any PEC address', async () => {
-    const other = await rtd.post('/api/v1/invitations').set('x-csrf-token', rtd.csrf).send({ email: 'x@comune.morterone.lc.it', name: 'X', role: 'rtd', comuni: ['097055'] });
+    const other = await rtd
+      .post('/api/v1/invitations')
+      .set('x-csrf-token', rtd.csrf)
+      .send({ email: 'x@comune.morterone.lc.it', name: 'X', role: 'rtd', comuni: ['097055'] });
     expect(other.status).toBe(403);
-    const editor = await rtd.post('/api/v1/invitations').set('x-csrf-token', rtd.csrf).send({ email: 'y@comune.crema.cr.it', name: 'Y', role: 'editor', comuni: ['019035'] });
+    const editor = await rtd
+      .post('/api/v1/invitations')
+      .set('x-csrf-token', rtd.csrf)
+      .send({ email: 'y@comune.crema.cr.it', name: 'Y', role: 'editor', comuni: ['019035'] });
     expect(editor.status).toBe(403);
-    const pec = await admin.post('/api/v1/invitations').set('x-csrf-token', admin.csrf).send({ email: 'protocollo@pec.comune.crema.cr.it', name: 'PEC', role: 'rtd', comuni: ['019035'] });
+    const pec = await admin
+      .post('/api/v1/invitations')
+      .set('x-csrf-token', admin.csrf)
+      .send({ email: 'protocollo@pec.comune.crema.cr.it', name: 'PEC', role: 'rtd', comuni: ['019035'] });
     expect(pec.status).toBe(422);
     expect(pec.body.code).toBe('PEC_NOT_ALLOWED');
     expect(await ctx.db.selectFrom('invitations').select('id').where('email', '=', 'protocollo@pec.comune.crema.cr.it').executeTakeFirst()).toBeUndefined();
@@ -60,7 +72,10 @@ describe('invitations', () => {
 
 describe('users and memberships (admin)', () => {
   it('creates a user, grants and revokes a comune, and records each act in the audit log', async () => {
-    const created = await admin.post('/api/v1/users').set('x-csrf-token', admin.csrf).send({ email: 'nuovo@comune.example.it', name: 'Nuovo', role: 'rtd', password: 'password-lunga-abbastanza' });
+    const created = await admin
+      .post('/api/v1/users')
+      .set('x-csrf-token', admin.csrf)
+      .send({ email: 'nuovo@comune.example.it', name: 'Nuovo', role: 'rtd', password: 'password-lunga-abbastanza' });
     expect(created.status).toBe(201);
     const id = created.body.user.id;
     const granted = await admin.post(`/api/v1/users/${id}/memberships`).set('x-csrf-token', admin.csrf).send({ comuneIstat: '097055' });
@@ -79,7 +94,10 @@ describe('users and memberships (admin)', () => {
   });
 
   it('rejects a weak password with 422 naming the field', async () => {
-    const res = await admin.post('/api/v1/users').set('x-csrf-token', admin.csrf).send({ email: 'debole@example.it', name: 'D', role: 'viewer', password: 'corta' });
+    const res = await admin
+      .post('/api/v1/users')
+      .set('x-csrf-token', admin.csrf)
+      .send({ email: 'debole@example.it', name: 'D', role: 'viewer', password: 'corta' });
     expect(res.status).toBe(422);
     expect(res.body.errors).toEqual([{ field: 'body.password', message: 'Almeno 12 caratteri.' }]);
   });
@@ -94,7 +112,10 @@ describe('the audit log', () => {
 
 describe('API tokens', () => {
   it('authenticate machine clients with their role and scope, until revoked', async () => {
-    const created = await admin.post('/api/v1/api-tokens').set('x-csrf-token', admin.csrf).send({ name: 'Script del Cremasco', role: 'rtd', comuni: ['019035'] });
+    const created = await admin
+      .post('/api/v1/api-tokens')
+      .set('x-csrf-token', admin.csrf)
+      .send({ name: 'Script del Cremasco', role: 'rtd', comuni: ['019035'] });
     expect(created.status).toBe(201);
     const { secret, token } = created.body;
     const stored = await ctx.db.selectFrom('api_tokens').select('token_hash').where('id', '=', token.id).executeTakeFirstOrThrow();
@@ -113,7 +134,10 @@ describe('API tokens', () => {
   });
 
   it('stop working at once when revoked from another process, though the app keeps principals in memory', async () => {
-    const { body } = await admin.post('/api/v1/api-tokens').set('x-csrf-token', admin.csrf).send({ name: 'Cruscotto della Regione', role: 'viewer', comuni: [] });
+    const { body } = await admin
+      .post('/api/v1/api-tokens')
+      .set('x-csrf-token', admin.csrf)
+      .send({ name: 'Cruscotto della Regione', role: 'viewer', comuni: [] });
     const read = () => request(ctx.app.server).get('/api/v1/coverage/uncovered').set('authorization', `Bearer ${body.secret}`);
     expect((await read()).status).toBe(200);
     expect((await read()).status).toBe(200);
@@ -153,6 +177,13 @@ describe('privacy rights', () => {
     expect(await loginRows()).toBe(0);
     const relogin = request.agent(ctx.app.server);
     const csrf = (await relogin.get('/api/v1/auth/csrf')).body.token;
-    expect((await relogin.post('/api/v1/auth/login').set('x-csrf-token', csrf).send({ email: 'da.cancellare@comune.crema.cr.it', password: 'una-password-lunga-2026' })).status).toBe(401);
+    expect(
+      (
+        await relogin
+          .post('/api/v1/auth/login')
+          .set('x-csrf-token', csrf)
+          .send({ email: 'da.cancellare@comune.crema.cr.it', password: 'una-password-lunga-2026' })
+      ).status,
+    ).toBe(401);
   });
 });

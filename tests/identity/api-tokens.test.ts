@@ -1,7 +1,7 @@
 import type { FastifyRequest } from 'fastify';
 import request from 'supertest';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { sha256 } from '../../server/src/modules/auth/secrets.ts';
+import { sha256 } from '../../server/src/shared/secrets.ts';
 import { createApiToken } from '../../server/src/modules/auth/users.service.ts';
 import type { Role } from '../../server/src/plugins/db/schema.ts';
 import { useTestApp } from '../helpers/app.ts';
@@ -11,7 +11,11 @@ import { createComune, createTestUser, loginAs, type Agent } from '../helpers/id
 const ctx = useTestApp();
 const OWN = '019035';
 const OTHER = '097055';
-const TOKEN_NOT_ALLOWED = { code: 'TOKEN_NOT_ALLOWED', status: 403, detail: 'Questa operazione richiede un accesso personale: i token API non possono usarla.' };
+const TOKEN_NOT_ALLOWED = {
+  code: 'TOKEN_NOT_ALLOWED',
+  status: 403,
+  detail: 'Questa operazione richiede un accesso personale: i token API non possono usarla.',
+};
 let admin: Agent;
 let adminId: string;
 let rtdId: string;
@@ -25,7 +29,10 @@ beforeAll(async () => {
 });
 
 async function mint(by: Agent, role: Role, comuni: string[] = []): Promise<{ id: string; secret: string }> {
-  const res = await by.post('/api/v1/api-tokens').set('x-csrf-token', by.csrf).send({ name: `Token ${role} ${comuni.join(',')}`, role, comuni });
+  const res = await by
+    .post('/api/v1/api-tokens')
+    .set('x-csrf-token', by.csrf)
+    .send({ name: `Token ${role} ${comuni.join(',')}`, role, comuni });
   expect(res.status).toBe(201);
   return { id: res.body.token.id, secret: res.body.secret };
 }
@@ -50,7 +57,12 @@ function expectTokenNotAllowed(res: request.Response, what: string) {
 
 describe('an API token is a machine identity, not its creator', () => {
   it('gets 403 TOKEN_NOT_ALLOWED on every personal route, whatever its role, and erases no one', async () => {
-    const tokens = { viewer: await mint(admin, 'viewer'), rtd: await mint(admin, 'rtd', [OWN]), admin: await mint(admin, 'admin'), 'admin of a comune': await mint(admin, 'admin', [OWN]) };
+    const tokens = {
+      viewer: await mint(admin, 'viewer'),
+      rtd: await mint(admin, 'rtd', [OWN]),
+      admin: await mint(admin, 'admin'),
+      'admin of a comune': await mint(admin, 'admin', [OWN]),
+    };
     const search = { name: 'Ricerca del token', query: { q: 'digitale' }, notify: true };
     for (const [role, { secret }] of Object.entries(tokens)) {
       const api = client(secret);
@@ -88,7 +100,12 @@ describe('an API token is a machine identity, not its creator', () => {
     const draft = await client(editorToken.secret).post('/api/v1/calls', callInput({ title: 'Bozza da un token redazionale' }));
     expect(draft.status).toBe(201);
     expect(draft.body.editorialStatus).toBe('draft');
-    const audit = await ctx.db.selectFrom('audit_log').select(['actor_user_id', 'actor_token_id']).where('action', '=', 'call.created').where('entity_id', '=', draft.body.id).executeTakeFirstOrThrow();
+    const audit = await ctx.db
+      .selectFrom('audit_log')
+      .select(['actor_user_id', 'actor_token_id'])
+      .where('action', '=', 'call.created')
+      .where('entity_id', '=', draft.body.id)
+      .executeTakeFirstOrThrow();
     expect(audit).toEqual({ actor_user_id: adminId, actor_token_id: editorToken.id });
 
     const rtd = client((await mint(admin, 'rtd', [OWN])).secret);
@@ -109,7 +126,9 @@ describe('a token dies with its creator’s access', () => {
     const refused = await api.get('/api/v1/users');
     expect(refused.status).toBe(401);
     expect(refused.body.code).toBe('TOKEN_INVALID');
-    expect((await api.post('/api/v1/users', { email: 'nuovo.admin@example.it', name: 'Nuovo', role: 'admin', password: 'password-lunga-abbastanza' })).status).toBe(401);
+    expect(
+      (await api.post('/api/v1/users', { email: 'nuovo.admin@example.it', name: 'Nuovo', role: 'admin', password: 'password-lunga-abbastanza' })).status,
+    ).toBe(401);
     expect(await ctx.db.selectFrom('users').select('id').where('email', '=', 'nuovo.admin@example.it').executeTakeFirst()).toBeUndefined();
 
     expect((await admin.put(`/api/v1/users/${creatorId}`).set('x-csrf-token', admin.csrf).send({ status: 'active' })).status).toBe(200);
@@ -149,7 +168,10 @@ describe('a token dies with its creator’s access', () => {
     // Only admins create tokens through the API; these rows stand for tokens an RTD could once have made.
     const insert = async (role: Role, comuni: string[]) => {
       const secret = `cru_test_${role}_${comuni.join('_')}_${Math.random().toString(36).slice(2)}`;
-      await ctx.db.insertInto('api_tokens').values({ name: 'Token di un RTD', role, comune_istats: comuni, token_hash: sha256(secret), created_by: rtdId }).execute();
+      await ctx.db
+        .insertInto('api_tokens')
+        .values({ name: 'Token di un RTD', role, comune_istats: comuni, token_hash: sha256(secret), created_by: rtdId })
+        .execute();
       return client(secret);
     };
     const wide = await insert('rtd', [OWN, OTHER]);
@@ -169,7 +191,10 @@ describe('a token cannot mint tokens nor manage people', () => {
     const membershipsBefore = await ctx.db.selectFrom('memberships').select('id').where('user_id', '=', rtdId).execute();
 
     expectTokenNotAllowed(await api.post('/api/v1/api-tokens', { name: 'Figlio', role: 'admin', comuni: [] }), 'POST /api-tokens');
-    expectTokenNotAllowed(await api.post('/api/v1/users', { email: 'creato.da.token@example.it', name: 'X', role: 'admin', password: 'password-lunga-abbastanza' }), 'POST /users');
+    expectTokenNotAllowed(
+      await api.post('/api/v1/users', { email: 'creato.da.token@example.it', name: 'X', role: 'admin', password: 'password-lunga-abbastanza' }),
+      'POST /users',
+    );
     expectTokenNotAllowed(await api.post(`/api/v1/users/${rtdId}/memberships`, { comuneIstat: OTHER }), 'POST /users/:id/memberships');
     expectTokenNotAllowed(await api.put(`/api/v1/users/${rtdId}`, { role: 'admin' }), 'PUT /users/:id');
     expectTokenNotAllowed(await api.post('/api/v1/invitations', { email: 'invitato@example.it', name: 'Y', role: 'rtd', comuni: [OWN] }), 'POST /invitations');
@@ -188,8 +213,13 @@ describe('a token cannot mint tokens nor manage people', () => {
   });
 
   it('never gives a token more than its creator holds: an RTD mints only for their own comuni and role', async () => {
-    const rtd = { principal: { kind: 'session', userId: rtdId, tokenId: null, createdBy: null, role: 'rtd', comuni: new Set([OWN]), sessionId: null }, id: 'test', ip: '127.0.0.1' } as unknown as FastifyRequest;
-    const mintAs = (input: { role: Role; comuni: string[] }) => ctx.db.transaction().execute((trx) => createApiToken(trx, rtd, { name: 'Token di un RTD', ...input }));
+    const rtd = {
+      principal: { kind: 'session', userId: rtdId, tokenId: null, createdBy: null, role: 'rtd', comuni: new Set([OWN]), sessionId: null },
+      id: 'test',
+      ip: '127.0.0.1',
+    } as unknown as FastifyRequest;
+    const mintAs = (input: { role: Role; comuni: string[] }) =>
+      ctx.db.transaction().execute((trx) => createApiToken(trx, rtd, { name: 'Token di un RTD', ...input }));
     await expect(mintAs({ role: 'rtd', comuni: [OTHER] })).rejects.toMatchObject({ status: 403, code: 'FORBIDDEN' });
     await expect(mintAs({ role: 'rtd', comuni: [] })).rejects.toMatchObject({ status: 403 });
     await expect(mintAs({ role: 'admin', comuni: [OWN] })).rejects.toMatchObject({ status: 403 });

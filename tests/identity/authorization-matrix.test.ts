@@ -1,6 +1,6 @@
 import request from 'supertest';
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { Access } from '../../server/src/plugins/auth.ts';
+import type { Access } from '../../server/src/modules/auth/auth.plugin.ts';
 import { hasPermission, type Principal } from '../../server/src/modules/auth/permissions.ts';
 import { buildApp } from '../../server/src/app.ts';
 import { createDb } from '../../server/src/plugins/db/database.ts';
@@ -20,8 +20,24 @@ type Caller = 'anonymous' | SessionCaller | TokenCaller;
 /** Sends a request as a caller: a browser-like agent with its CSRF token, or a bearer client. */
 type Send = (method: string, url: string) => request.Test;
 const callers = new Map<Caller, Send>();
-const session = (userId: string, role: Principal['role'], comuni: Principal['comuni']): Principal => ({ kind: 'session', userId, tokenId: null, createdBy: null, role, comuni, sessionId: null });
-const token = (role: Principal['role'], comuni: Principal['comuni']): Principal => ({ kind: 'token', userId: null, tokenId: 't', createdBy: 'x', role, comuni, sessionId: null });
+const session = (userId: string, role: Principal['role'], comuni: Principal['comuni']): Principal => ({
+  kind: 'session',
+  userId,
+  tokenId: null,
+  createdBy: null,
+  role,
+  comuni,
+  sessionId: null,
+});
+const token = (role: Principal['role'], comuni: Principal['comuni']): Principal => ({
+  kind: 'token',
+  userId: null,
+  tokenId: 't',
+  createdBy: 'x',
+  role,
+  comuni,
+  sessionId: null,
+});
 const principals: Record<Exclude<Caller, 'anonymous'>, Principal> = {
   'rtd of the comune': session('x', 'rtd', new Set([OWN])),
   'rtd of another comune': session('x', 'rtd', new Set([OTHER])),
@@ -35,11 +51,16 @@ const principals: Record<Exclude<Caller, 'anonymous'>, Principal> = {
   'viewer token': token('viewer', 'all'),
 };
 
-const asAgent = (agent: Agent): Send => (method, url) => {
-  const req = (agent as unknown as Record<string, (u: string) => request.Test>)[method.toLowerCase()]!(url);
-  return method === 'GET' ? req : req.set('x-csrf-token', agent.csrf);
-};
-const asToken = (secret: string): Send => (method, url) => (request(ctx.app.server) as unknown as Record<string, (u: string) => request.Test>)[method.toLowerCase()]!(url).set('authorization', `Bearer ${secret}`);
+const asAgent =
+  (agent: Agent): Send =>
+  (method, url) => {
+    const req = (agent as unknown as Record<string, (u: string) => request.Test>)[method.toLowerCase()]!(url);
+    return method === 'GET' ? req : req.set('x-csrf-token', agent.csrf);
+  };
+const asToken =
+  (secret: string): Send =>
+  (method, url) =>
+    (request(ctx.app.server) as unknown as Record<string, (u: string) => request.Test>)[method.toLowerCase()]!(url).set('authorization', `Bearer ${secret}`);
 
 beforeAll(async () => {
   await createComune(ctx.db, OWN, 'Crema');
@@ -78,7 +99,8 @@ function expected(access: Access, caller: Caller, scopedToComune: boolean): Expe
 function judged(want: Expected, method: string, res: request.Response): boolean {
   if (want === 'allowed') return res.status !== 401 && res.status !== 403;
   // A HEAD answer has no body to carry the code.
-  if (want === 'TOKEN_NOT_ALLOWED') return res.status === 403 && (method === 'HEAD' || (res.body.code === want && String(res.headers['content-type']).startsWith('application/problem+json')));
+  if (want === 'TOKEN_NOT_ALLOWED')
+    return res.status === 403 && (method === 'HEAD' || (res.body.code === want && String(res.headers['content-type']).startsWith('application/problem+json')));
   return res.status === want;
 }
 
@@ -89,7 +111,9 @@ function concretePath(path: string): string {
 describe('authorization matrix', () => {
   it('covers every operation of the OpenAPI document with a declared rule', async () => {
     const doc = ctx.app.swagger() as { paths: Record<string, Record<string, unknown>> };
-    const operations = Object.entries(doc.paths).flatMap(([path, ops]) => Object.keys(ops).map((m) => `${m.toUpperCase()} ${path.replace(/\{(\w+)\}/g, ':$1')}`));
+    const operations = Object.entries(doc.paths).flatMap(([path, ops]) =>
+      Object.keys(ops).map((m) => `${m.toUpperCase()} ${path.replace(/\{(\w+)\}/g, ':$1')}`),
+    );
     for (const operation of operations) expect(ctx.app.routeAccess.has(operation), operation).toBe(true);
   });
 
@@ -118,10 +142,20 @@ describe('authorization matrix', () => {
   }, 300_000);
 
   it('refuses tokens every personal route, and only people may act on accounts, memberships and tokens', () => {
-    const personal = [...ctx.app.routeAccess].filter(([, access]) => access === 'person' || (typeof access === 'object' && access.person)).map(([route]) => route);
+    const personal = [...ctx.app.routeAccess]
+      .filter(([, access]) => access === 'person' || (typeof access === 'object' && access.person))
+      .map(([route]) => route);
     const mine = [...ctx.app.routeAccess.keys()].filter((route) => route.includes(' /api/v1/me') || route.endsWith('/auth/logout'));
     expect(personal).toEqual(expect.arrayContaining(mine));
-    const identity = ['POST /users', 'PUT /users/:id', 'POST /users/:id/memberships', 'DELETE /users/:id/memberships/:membershipId', 'POST /invitations', 'POST /api-tokens', 'DELETE /api-tokens/:id'];
+    const identity = [
+      'POST /users',
+      'PUT /users/:id',
+      'POST /users/:id/memberships',
+      'DELETE /users/:id/memberships/:membershipId',
+      'POST /invitations',
+      'POST /api-tokens',
+      'DELETE /api-tokens/:id',
+    ];
     for (const route of identity.map((r) => r.replace(' /', ' /api/v1/'))) expect(personal, route).toContain(route);
   });
 

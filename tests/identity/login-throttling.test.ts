@@ -1,7 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import request from 'supertest';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { sha256 } from '../../server/src/modules/auth/secrets.ts';
+import { sha256 } from '../../server/src/shared/secrets.ts';
 import { useTestApp } from '../helpers/app.ts';
 import { createComune, createTestUser, PASSWORD } from '../helpers/identity.ts';
 

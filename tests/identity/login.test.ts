@@ -2,7 +2,7 @@ import { waitFor } from '../helpers/processes.ts';
 import request from 'supertest';
 import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { useTestApp } from '../helpers/app.ts';
-import { sha256 } from '../../server/src/modules/auth/secrets.ts';
+import { sha256 } from '../../server/src/shared/secrets.ts';
 import { createComune, createTestUser, loginAs, PASSWORD } from '../helpers/identity.ts';
 
 const ctx = useTestApp({ env: { LOGIN_MAX_FAILURES: '3' } });
@@ -70,7 +70,15 @@ describe('POST /api/v1/auth/login under parallel attempts', () => {
     await ctx.db.deleteFrom('login_failures').execute();
   });
   const failuresOf = async (email: string) =>
-    Number((await ctx.db.selectFrom('login_failures').select((eb) => eb.fn.countAll().as('n')).where('email_hash', '=', sha256(email)).executeTakeFirstOrThrow()).n);
+    Number(
+      (
+        await ctx.db
+          .selectFrom('login_failures')
+          .select((eb) => eb.fn.countAll().as('n'))
+          .where('email_hash', '=', sha256(email))
+          .executeTakeFirstOrThrow()
+      ).n,
+    );
 
   it('checks at most LOGIN_MAX_FAILURES of 50 parallel wrong passwords for one account and answers the rest 429', async () => {
     const statuses = (await Promise.all(Array.from({ length: 50 }, () => attempt('parallelo@comune.crema.cr.it', 'tentativo-errato')))).map((r) => r.status);
@@ -115,7 +123,10 @@ describe('sessions', () => {
 
   it('expires an idle session', async () => {
     const agent = await loginAs(ctx.app, 'rtd@comune.crema.cr.it');
-    await ctx.db.updateTable('sessions').set({ last_seen_at: new Date(Date.now() - 2 * 3600_000) }).execute();
+    await ctx.db
+      .updateTable('sessions')
+      .set({ last_seen_at: new Date(Date.now() - 2 * 3600_000) })
+      .execute();
     // The app keeps principals in memory; the session's trigger tells it within moments.
     await waitFor(async () => (await agent.get('/api/v1/me')).status === 401, 5000, 'the idle session to be refused');
   });

@@ -23,7 +23,13 @@ let otherClientApp: FastifyInstance;
 
 async function appFor(clientId: string) {
   const instance = await buildApp(
-    testConfig({ OIDC_ISSUER: provider.issuer, OIDC_CLIENT_ID: clientId, OIDC_CLIENT_SECRET: 'segreto-del-client-0123456789', OIDC_MIN_ACR: L2, PUBLIC_BASE_URL: BASE }),
+    testConfig({
+      OIDC_ISSUER: provider.issuer,
+      OIDC_CLIENT_ID: clientId,
+      OIDC_CLIENT_SECRET: 'segreto-del-client-0123456789',
+      OIDC_MIN_ACR: L2,
+      PUBLIC_BASE_URL: BASE,
+    }),
     { db: openDb(database) },
   );
   await instance.ready();
@@ -112,9 +118,11 @@ describe('login with SPID/CIE through OpenID Connect', () => {
 
   it('links an identity through an invitation, once', async () => {
     const db = openDb(database);
-    const { token } = await db.transaction().execute((trx) =>
-      createInvitation(trx, null, { email: 'invitato@comune.crema.cr.it', name: 'Invitato', role: 'rtd', comuni: ['019035'], aggregations: [] }),
-    );
+    const { token } = await db
+      .transaction()
+      .execute((trx) =>
+        createInvitation(trx, null, { email: 'invitato@comune.crema.cr.it', name: 'Invitato', role: 'rtd', comuni: ['019035'], aggregations: [] }),
+      );
     await db.destroy();
     const agent = request.agent(app.server);
     const csrf = (await agent.get('/api/v1/auth/csrf')).body.token;

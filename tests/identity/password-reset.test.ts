@@ -105,7 +105,11 @@ describe('POST /api/v1/auth/password-reset/confirm', () => {
     sink.messages.length = 0;
     await askReset('scaduto@comune.crema.cr.it');
     const { token } = await mailTo('scaduto@comune.crema.cr.it');
-    await ctx.db.updateTable('password_resets').set({ expires_at: sql<Date>`now() - interval '1 minute'` }).where('used_at', 'is', null).execute();
+    await ctx.db
+      .updateTable('password_resets')
+      .set({ expires_at: sql<Date>`now() - interval '1 minute'` })
+      .where('used_at', 'is', null)
+      .execute();
     const { res } = await confirm(token);
     expect(res.status).toBe(422);
     expect(res.body.code).toBe('PASSWORD_RESET_INVALID');

@@ -45,9 +45,20 @@ describe('GET /api/v1/me/opportunities', () => {
     const res = await office.get('/api/v1/me/opportunities?limit=100');
     expect(res.status).toBe(200);
     expect(res.body.comuni.map((c: { istat: string }) => c.istat).sort()).toEqual(OFFICE);
-    const rows = res.body.items as { comune: { istat: string; name: string }; call: { id: string; nextDeadline: string | null }; amount: { max: number } | null; verdict: string }[];
+    const rows = res.body.items as {
+      comune: { istat: string; name: string };
+      call: { id: string; nextDeadline: string | null };
+      amount: { max: number } | null;
+      verdict: string;
+    }[];
     expect(res.body.total).toBe(rows.length);
-    for (const id of [smallCalls, everyone]) expect(rows.filter((r) => r.call.id === id).map((r) => r.comune.istat).sort()).toEqual(OFFICE);
+    for (const id of [smallCalls, everyone])
+      expect(
+        rows
+          .filter((r) => r.call.id === id)
+          .map((r) => r.comune.istat)
+          .sort(),
+      ).toEqual(OFFICE);
     const bagnolo = rows.find((r) => r.call.id === everyone && r.comune.istat === '019005')!;
     expect(bagnolo).toMatchObject({ comune: { name: 'Bagnolo Cremasco' }, call: { demo: false }, verdict: 'eligible', amount: { max: 32589 } });
     // By deadline first: the call closing in 20 days before the one closing in 2030.
@@ -80,8 +91,12 @@ describe('GET /api/v1/me/opportunities', () => {
     const all = await office.get('/api/v1/me/opportunities');
     expect(alone.body.total).toBeGreaterThan(0);
     expect(alone.body.total + viaAggregation.body.total).toBe(all.body.total);
-    expect((await office.get('/api/v1/me/opportunities?status=in_arrivo')).body.items.every((r: { call: { status: string } }) => r.call.status === 'in_arrivo')).toBe(true);
-    const byAmount = (await office.get('/api/v1/me/opportunities?sort=-amount&limit=100')).body.items.map((r: { amount: { max: number } | null }) => r.amount?.max ?? -1);
+    expect(
+      (await office.get('/api/v1/me/opportunities?status=in_arrivo')).body.items.every((r: { call: { status: string } }) => r.call.status === 'in_arrivo'),
+    ).toBe(true);
+    const byAmount = (await office.get('/api/v1/me/opportunities?sort=-amount&limit=100')).body.items.map(
+      (r: { amount: { max: number } | null }) => r.amount?.max ?? -1,
+    );
     expect(byAmount).toEqual([...byAmount].sort((a, b) => b - a));
     const page = await office.get('/api/v1/me/opportunities?limit=3&offset=3');
     expect(page.body).toMatchObject({ limit: 3, offset: 3 });
@@ -90,16 +105,25 @@ describe('GET /api/v1/me/opportunities', () => {
   });
 
   it('exports the filtered rows as CSV with Italian headers and formula-looking text neutralised', async () => {
-    const res = await office.get('/api/v1/me/opportunities?programme=regionale').set('accept', 'text/csv').buffer(true).parse((r, done) => {
-      let text = '';
-      r.on('data', (chunk: Buffer) => (text += chunk.toString('utf8')));
-      r.on('end', () => done(null, text));
-    });
+    const res = await office
+      .get('/api/v1/me/opportunities?programme=regionale')
+      .set('accept', 'text/csv')
+      .buffer(true)
+      .parse((r, done) => {
+        let text = '';
+        r.on('data', (chunk: Buffer) => (text += chunk.toString('utf8')));
+        r.on('end', () => done(null, text));
+      });
     expect(res.status).toBe(200);
     expect(res.headers['content-type']).toBe('text/csv; charset=utf-8');
     expect(res.headers['content-disposition']).toContain('bandi-dei-miei-comuni.csv');
-    const lines = (res.body as string).replace(/^\uFEFF/, '').trimEnd().split('\r\n');
-    expect(lines[0]).toBe('Codice ISTAT;Comune;Bando;Ente erogatore;Programma;Misura;Stato;Partecipazione;Pertinenza;Importo stimato minimo (€);Importo stimato massimo (€);Scadenza');
+    const lines = (res.body as string)
+      .replace(/^\uFEFF/, '')
+      .trimEnd()
+      .split('\r\n');
+    expect(lines[0]).toBe(
+      'Codice ISTAT;Comune;Bando;Ente erogatore;Programma;Misura;Stato;Partecipazione;Pertinenza;Importo stimato minimo (€);Importo stimato massimo (€);Scadenza',
+    );
     expect(lines).toHaveLength(6);
     const bagnolo = lines.find((l) => l.startsWith('019005;'))!;
     expect(bagnolo).toContain(`;"'=HYPERLINK(""https://example.invalid"",""Avviso"")";`);

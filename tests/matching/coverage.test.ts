@@ -22,7 +22,13 @@ beforeAll(async () => {
   const { body } = await editor
     .post('/api/v1/calls')
     .set('x-csrf-token', editor.csrf)
-    .send(callInput({ title: 'Sportello digitale cremonese', eligibility: { bodyTypes: ['comune'], territory: { provinces: ['CR'] }, aggregation: 'allowed', exclusions: [], conditions: [] }, windows: [{ opensAt: daysFromNow(-1), closesAt: daysFromNow(30) }] }));
+    .send(
+      callInput({
+        title: 'Sportello digitale cremonese',
+        eligibility: { bodyTypes: ['comune'], territory: { provinces: ['CR'] }, aggregation: 'allowed', exclusions: [], conditions: [] },
+        windows: [{ opensAt: daysFromNow(-1), closesAt: daysFromNow(30) }],
+      }),
+    );
   callId = body.id;
   await editor.post(`/api/v1/calls/${callId}/publish`).set('x-csrf-token', editor.csrf).expect(200);
   await processCallEvents(ctx.app);

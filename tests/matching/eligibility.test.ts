@@ -5,7 +5,18 @@ import type { ComuneFacts } from '../../server/src/modules/matching/profile-fact
 import { AVVISI_PNRR } from '../../seeds/avvisi-pnrr.ts';
 
 const comune = (over: Partial<ComuneFacts> = {}): ComuneFacts => ({
-  istat: '019035', name: 'Crema', legalPopulation: 33970, legalPopulationDate: '2021-12-31', residentPopulation: 34012, residentPopulationDate: '2021-12-31', regionCode: '03', provinceSigla: 'CR', altitudeZone: 5, aggregations: [], awards: [], ...over,
+  istat: '019035',
+  name: 'Crema',
+  legalPopulation: 33970,
+  legalPopulationDate: '2021-12-31',
+  residentPopulation: 34012,
+  residentPopulationDate: '2021-12-31',
+  regionCode: '03',
+  provinceSigla: 'CR',
+  altitudeZone: 5,
+  aggregations: [],
+  awards: [],
+  ...over,
 });
 const rules = (over: Omit<Partial<CallRules>, 'eligibility'> & { eligibility?: Partial<CallRules['eligibility']> } = {}): CallRules => ({
   title: 'Avviso di prova',
@@ -26,7 +37,14 @@ describe('eligibility', () => {
   });
 
   it('checks territory, altitude zone and timing', () => {
-    const result = evaluateEligibility(rules({ eligibility: { territory: { provinces: ['SO', 'BG'] }, altitudeZones: [1] }, windows: [{ opensAt: '2026-01-01T00:00:00Z', closesAt: '2026-03-31T21:59:59Z' }] }), comune(), asOf);
+    const result = evaluateEligibility(
+      rules({
+        eligibility: { territory: { provinces: ['SO', 'BG'] }, altitudeZones: [1] },
+        windows: [{ opensAt: '2026-01-01T00:00:00Z', closesAt: '2026-03-31T21:59:59Z' }],
+      }),
+      comune(),
+      asOf,
+    );
     expect(failures(result)).toEqual([
       'Il comune non è nel territorio a cui il bando è rivolto.',
       'La zona altimetrica del comune non è tra quelle ammesse dal bando.',
@@ -47,10 +65,15 @@ describe('eligibility', () => {
 
   it('excludes comuni already funded by the measure, by a named avviso or in an earlier window, but not after a renunciation', () => {
     const award = { measureCode: '1.4.1', avviso: '1.4.1 Esperienza del Cittadino - Comuni - Aprile 2022', status: 'erogato' as const, fundedOn: '2022-09-19' };
-    expect(failures(evaluateEligibility(rules({ eligibility: { exclusions: [{ kind: 'funded_by_measure', measureCode: '1.4' }] } }), comune({ awards: [award] }), asOf))).toEqual([
-      'Il comune ha già ottenuto un finanziamento della misura 1.4 («1.4.1 Esperienza del Cittadino - Comuni - Aprile 2022»).',
-    ]);
-    const sameAvviso = rules({ title: '1.4.1 Esperienza del Cittadino - Comuni - Aprile 2022', eligibility: { exclusions: [{ kind: 'funded_in_earlier_window' }] } });
+    expect(
+      failures(
+        evaluateEligibility(rules({ eligibility: { exclusions: [{ kind: 'funded_by_measure', measureCode: '1.4' }] } }), comune({ awards: [award] }), asOf),
+      ),
+    ).toEqual(['Il comune ha già ottenuto un finanziamento della misura 1.4 («1.4.1 Esperienza del Cittadino - Comuni - Aprile 2022»).']);
+    const sameAvviso = rules({
+      title: '1.4.1 Esperienza del Cittadino - Comuni - Aprile 2022',
+      eligibility: { exclusions: [{ kind: 'funded_in_earlier_window' }] },
+    });
     expect(evaluateEligibility(sameAvviso, comune({ awards: [award] }), asOf).verdict).toBe('not_eligible');
     expect(evaluateEligibility(sameAvviso, comune({ awards: [{ ...award, status: 'rinuncia' }] }), asOf).verdict).toBe('eligible');
   });
@@ -68,7 +91,11 @@ describe('estimated amount', () => {
   it('reads the population-bracket table of the curated 1.4.1 avviso', () => {
     const rule = avviso('1.4.1 Esperienza del Cittadino - Comuni - Settembre 2022').money.amount;
     expect(estimateAmount(rule, comune({ residentPopulation: 3200 }))).toMatchObject({ min: 79922, max: 79922 });
-    expect(estimateAmount(rule, comune())).toEqual({ min: 280932, max: 280932, basis: 'fascia 20.001–50.000 abitanti (popolazione residente ISTAT al 31 dicembre 2021: 34.012)' });
+    expect(estimateAmount(rule, comune())).toEqual({
+      min: 280932,
+      max: 280932,
+      basis: 'fascia 20.001–50.000 abitanti (popolazione residente ISTAT al 31 dicembre 2021: 34.012)',
+    });
   });
 
   it('gives a range for pagoPA: euros per service times 3 to 117 services', () => {
@@ -86,8 +113,27 @@ describe('estimated amount', () => {
 
 describe('relevance', async () => {
   const { computeRelevance, WEIGHTS } = await import('../../server/src/modules/matching/relevance.ts');
-  const item = (over = {}) => ({ id: 'i1', title: 'Pagamenti pagoPA per la mensa', themes: ['piattaforme.pagopa'], priority: 'high' as const, status: 'planned' as const, fundingStatus: 'unfunded' as const, estimatedCost: 12000, lexemes: ['pagament', 'pagop', 'mens'], ...over });
-  const input = (over = {}) => ({ callThemes: ['piattaforme'], callLexemes: new Set(['pagament', 'pagop', 'serviz']), items: [item()], interests: [], estimate: null, daysLeft: 60, sportelloOpen: false, ...over });
+  const item = (over = {}) => ({
+    id: 'i1',
+    title: 'Pagamenti pagoPA per la mensa',
+    themes: ['piattaforme.pagopa'],
+    priority: 'high' as const,
+    status: 'planned' as const,
+    fundingStatus: 'unfunded' as const,
+    estimatedCost: 12000,
+    lexemes: ['pagament', 'pagop', 'mens'],
+    ...over,
+  });
+  const input = (over = {}) => ({
+    callThemes: ['piattaforme'],
+    callLexemes: new Set(['pagament', 'pagop', 'serviz']),
+    items: [item()],
+    interests: [],
+    estimate: null,
+    daysLeft: 60,
+    sportelloOpen: false,
+    ...over,
+  });
 
   it('weighs six documented components that add up to 100', () => {
     expect(Object.keys(WEIGHTS)).toEqual(['programming', 'interests', 'text', 'need', 'urgency', 'amount']);
@@ -107,7 +153,9 @@ describe('relevance', async () => {
   it('gives nothing for themes the comune does not plan, nor for interventions already funded or done', () => {
     const none = computeRelevance(input({ callThemes: ['sicurezza'], callLexemes: new Set(['sicurezz']) }));
     expect(none.components.programming + none.components.interests + none.components.need + none.components.text).toBe(0);
-    const funded = computeRelevance(input({ callThemes: ['piattaforme.pagopa'], items: [item({ fundingStatus: 'funded' }), item({ id: 'i2', status: 'done' })] }));
+    const funded = computeRelevance(
+      input({ callThemes: ['piattaforme.pagopa'], items: [item({ fundingStatus: 'funded' }), item({ id: 'i2', status: 'done' })] }),
+    );
     expect(funded.fundableItems).toEqual([]);
     expect(funded.components.text).toBe(0);
   });
@@ -133,12 +181,27 @@ describe('opportunities read at different times', async () => {
   const DAY = 86_400_000;
   const t0 = Date.parse('2026-11-01T10:00:00Z');
   const match = (callId: string, score: number, closesInDays: number) => ({
-    call_id: callId, verdict: 'eligible' as const, score, components: {}, reasons: { fundableItems: [], similarItems: [], matchedThemes: [], warnings: [] }, amount_min: null, amount_max: null, amount_basis: null,
-    computed_at: new Date(t0), title: callId, issuer: 'Regione', programme_kind: 'regionale' as const, measure_code: null, remaining_budget: null, themes: ['sicurezza'], demo: false,
+    call_id: callId,
+    verdict: 'eligible' as const,
+    score,
+    components: {},
+    reasons: { fundableItems: [], similarItems: [], matchedThemes: [], warnings: [] },
+    amount_min: null,
+    amount_max: null,
+    amount_basis: null,
+    computed_at: new Date(t0),
+    title: callId,
+    issuer: 'Regione',
+    programme_kind: 'regionale' as const,
+    measure_code: null,
+    remaining_budget: null,
+    themes: ['sicurezza'],
+    demo: false,
     windows: [{ opensAt: t0 - DAY, closesAt: t0 + closesInDays * DAY }],
   });
   const list = [match('a', 80, 30), match('b', 60, 20)];
-  const read = (at: number, sort: 'score' | 'deadline' = 'score') => selectOpportunities(list, { sort, limit: 10, offset: 0 }, { now: new Date(at), soonDays: 14 }).items.map((i) => `${i.match.call_id}:${i.status}`);
+  const read = (at: number, sort: 'score' | 'deadline' = 'score') =>
+    selectOpportunities(list, { sort, limit: 10, offset: 0 }, { now: new Date(at), soonDays: 14 }).items.map((i) => `${i.match.call_id}:${i.status}`);
 
   it('moves a call to "in scadenza" and then "chiuso" as time passes, on the same stored list', () => {
     expect(read(t0)).toEqual(['a:aperto', 'b:aperto']);
@@ -151,23 +214,47 @@ describe('opportunities read at different times', async () => {
 describe('one population figure', () => {
   // Bagnolo Cremasco: 5,038 residents, 4,931 legal inhabitants; a call for comuni up to 5,000.
   const bagnolo = comune({ istat: '019005', name: 'Bagnolo Cremasco', residentPopulation: 5038, legalPopulation: 4931 });
-  const brackets = { kind: 'brackets' as const, brackets: [{ populationMin: 0, populationMax: 5000, amount: 79922 }, { populationMin: 5001, populationMax: null, amount: 155234 }] };
+  const brackets = {
+    kind: 'brackets' as const,
+    brackets: [
+      { populationMin: 0, populationMax: 5000, amount: 79922 },
+      { populationMin: 5001, populationMax: null, amount: 155234 },
+    ],
+  };
 
   it('judges limits and brackets on the resident population when the call does not say', () => {
     const result = evaluateEligibility(rules({ eligibility: { population: { max: 5000 } } }), bagnolo, asOf);
     expect(failures(result)).toEqual(['La popolazione (popolazione residente ISTAT al 31 dicembre 2021: 5.038) supera il limite di 5.000 abitanti.']);
-    expect(estimateAmount(brackets, bagnolo)).toMatchObject({ max: 155234, basis: 'fascia oltre 5.000 abitanti (popolazione residente ISTAT al 31 dicembre 2021: 5.038)' });
+    expect(estimateAmount(brackets, bagnolo)).toMatchObject({
+      max: 155234,
+      basis: 'fascia oltre 5.000 abitanti (popolazione residente ISTAT al 31 dicembre 2021: 5.038)',
+    });
   });
 
   it('uses the legal population everywhere when the call names it', () => {
     const result = evaluateEligibility(rules({ eligibility: { population: { max: 5000 }, populationBasis: 'legal' } }), bagnolo, asOf);
     expect(result.verdict).toBe('eligible');
-    expect(result.checks).toContainEqual({ rule: 'population', outcome: 'pass', message: 'La popolazione (popolazione legale ISTAT al 31 dicembre 2021: 4.931) rientra nei limiti del bando.' });
-    expect(estimateAmount(brackets, bagnolo, 'legal')).toMatchObject({ max: 79922, basis: 'fascia 0–5.000 abitanti (popolazione legale ISTAT al 31 dicembre 2021: 4.931)' });
+    expect(result.checks).toContainEqual({
+      rule: 'population',
+      outcome: 'pass',
+      message: 'La popolazione (popolazione legale ISTAT al 31 dicembre 2021: 4.931) rientra nei limiti del bando.',
+    });
+    expect(estimateAmount(brackets, bagnolo, 'legal')).toMatchObject({
+      max: 79922,
+      basis: 'fascia 0–5.000 abitanti (popolazione legale ISTAT al 31 dicembre 2021: 4.931)',
+    });
   });
 
   it('falls back to the other figure, and says which, when the named one is unknown', () => {
-    const result = evaluateEligibility(rules({ eligibility: { population: { max: 5000 }, populationBasis: 'legal' } }), comune({ legalPopulation: null, residentPopulation: 4100 }), asOf);
-    expect(result.checks).toContainEqual({ rule: 'population', outcome: 'pass', message: 'La popolazione (popolazione residente ISTAT al 31 dicembre 2021: 4.100) rientra nei limiti del bando.' });
+    const result = evaluateEligibility(
+      rules({ eligibility: { population: { max: 5000 }, populationBasis: 'legal' } }),
+      comune({ legalPopulation: null, residentPopulation: 4100 }),
+      asOf,
+    );
+    expect(result.checks).toContainEqual({
+      rule: 'population',
+      outcome: 'pass',
+      message: 'La popolazione (popolazione residente ISTAT al 31 dicembre 2021: 4.100) rientra nei limiti del bando.',
+    });
   });
 });

@@ -4,10 +4,10 @@ import { describe, expect, it } from 'vitest';
 import type { CallInput } from '../../server/src/modules/calls/calls.schemas.ts';
 import type { ComuneRecord } from '../../server/src/modules/comuni/comuni.import.ts';
 import type { AwardRecord } from '../../server/src/modules/comuni/funding-history.import.ts';
-import { runEvaluationCommand } from '../../server/src/modules/matching/evaluation/evaluation.command.ts';
-import { toCatalogue, toHistories } from '../../server/src/modules/matching/evaluation/evaluation.data.ts';
-import { printEvaluation } from '../../server/src/modules/matching/evaluation/evaluation.print.ts';
-import { evaluateMatching } from '../../server/src/modules/matching/evaluation/evaluation.ts';
+import { runEvaluationCommand } from '../../server/src/cli/evaluation/evaluation.command.ts';
+import { toCatalogue, toHistories } from '../../server/src/cli/evaluation/evaluation.data.ts';
+import { printEvaluation } from '../../server/src/cli/evaluation/evaluation.print.ts';
+import { evaluateMatching } from '../../server/src/cli/evaluation/evaluation.ts';
 import { repoRoot } from '../../server/src/paths.ts';
 import { loadConfig } from '../../server/src/plugins/config.ts';
 import { callInput } from '../helpers/calls.ts';
@@ -15,30 +15,85 @@ import { callInput } from '../helpers/calls.ts';
 const APRIL: CallInput['windows'] = [{ opensAt: '2022-03-31T22:00:00.000Z', closesAt: '2022-06-30T21:59:59.000Z' }];
 const SEPTEMBER: CallInput['windows'] = [{ opensAt: '2022-08-31T22:00:00.000Z', closesAt: '2022-10-31T22:59:59.000Z' }];
 const fixed = (amount: number) => ({ totalBudget: 1_000_000, amount: { kind: 'fixed' as const, amount } });
-const comuneOnly = (over: Partial<CallInput['eligibility']> = {}): CallInput['eligibility'] => ({ bodyTypes: ['comune'], aggregation: 'not_allowed', exclusions: [], conditions: [], ...over });
+const comuneOnly = (over: Partial<CallInput['eligibility']> = {}): CallInput['eligibility'] => ({
+  bodyTypes: ['comune'],
+  aggregation: 'not_allowed',
+  exclusions: [],
+  conditions: [],
+  ...over,
+});
 
 // Five avvisi open in April 2022, one in September that excludes whoever the April cloud avviso funded.
 const catalogue = toCatalogue([
-  callInput({ title: 'Avviso X cloud', windows: APRIL, eligibility: comuneOnly(), money: { totalBudget: 1_000_000, amount: { kind: 'brackets', brackets: [{ populationMin: 0, populationMax: 5000, amount: 50000 }, { populationMin: 5001, populationMax: null, amount: 100000 }] } } }),
-  callInput({ title: 'Avviso Z pagoPA', windows: APRIL, eligibility: comuneOnly(), money: { totalBudget: 1_000_000, amount: { kind: 'per_unit', unitLabel: 'servizio', brackets: [{ populationMin: 0, populationMax: null, amount: 1000 }], minUnits: 3, maxUnits: 10 } } }),
+  callInput({
+    title: 'Avviso X cloud',
+    windows: APRIL,
+    eligibility: comuneOnly(),
+    money: {
+      totalBudget: 1_000_000,
+      amount: {
+        kind: 'brackets',
+        brackets: [
+          { populationMin: 0, populationMax: 5000, amount: 50000 },
+          { populationMin: 5001, populationMax: null, amount: 100000 },
+        ],
+      },
+    },
+  }),
+  callInput({
+    title: 'Avviso Z pagoPA',
+    windows: APRIL,
+    eligibility: comuneOnly(),
+    money: {
+      totalBudget: 1_000_000,
+      amount: { kind: 'per_unit', unitLabel: 'servizio', brackets: [{ populationMin: 0, populationMax: null, amount: 1000 }], minUnits: 3, maxUnits: 10 },
+    },
+  }),
   callInput({ title: 'Avviso W SPID', windows: APRIL, eligibility: comuneOnly(), money: fixed(14000) }),
   callInput({ title: 'Avviso V piccoli comuni', windows: APRIL, eligibility: comuneOnly({ population: { max: 5000 } }), money: fixed(60000) }),
   callInput({ title: 'Avviso U app', windows: APRIL, eligibility: comuneOnly(), money: fixed(5000) }),
   callInput({
     title: 'Avviso Y cloud bis',
     windows: SEPTEMBER,
-    eligibility: comuneOnly({ exclusions: [{ kind: 'funded_by_avviso', avviso: 'Avviso X cloud', description: 'Non partecipa chi è stato finanziato ad aprile.' }] }),
+    eligibility: comuneOnly({
+      exclusions: [{ kind: 'funded_by_avviso', avviso: 'Avviso X cloud', description: 'Non partecipa chi è stato finanziato ad aprile.' }],
+    }),
     money: { totalBudget: 1_000_000, amount: { kind: 'brackets', brackets: [{ populationMin: 0, populationMax: null, amount: 50000 }] } },
   }),
 ]);
 
 const comune = (istat: string, name: string, population: number, region: string): ComuneRecord => ({
-  istat, name, province_code: istat.slice(0, 3), province_sigla: 'XX', province_name: 'Provincia', region_code: region, region_name: 'Regione', codice_catastale: 'A000',
-  legal_population: population, legal_population_date: '2021-12-31', resident_population: population, resident_population_date: '2021-12-31',
+  istat,
+  name,
+  province_code: istat.slice(0, 3),
+  province_sigla: 'XX',
+  province_name: 'Provincia',
+  region_code: region,
+  region_name: 'Regione',
+  codice_catastale: 'A000',
+  legal_population: population,
+  legal_population_date: '2021-12-31',
+  resident_population: population,
+  resident_population_date: '2021-12-31',
 });
 const award = (istat: string, avviso: string, amount: number, appliedOn: string, fundedOn: string): AwardRecord => ({
-  comune_istat: istat, source: 'padigitale2026', application_key: `${istat}-${avviso}`, avviso, measure_code: '1.2', measure_name: null, window_number: 1, amount,
-  applied_at: new Date(`${appliedOn}T09:00:00Z`), funded_on: fundedOn, cup: null, protocol: '1', decree: null, status: 'assegnato', status_on: null, source_file: null, snapshot_date: null,
+  comune_istat: istat,
+  source: 'padigitale2026',
+  application_key: `${istat}-${avviso}`,
+  avviso,
+  measure_code: '1.2',
+  measure_name: null,
+  window_number: 1,
+  amount,
+  applied_at: new Date(`${appliedOn}T09:00:00Z`),
+  funded_on: fundedOn,
+  cup: null,
+  protocol: '1',
+  decree: null,
+  status: 'assegnato',
+  status_on: null,
+  source_file: null,
+  snapshot_date: null,
 });
 const comuni = [comune('003001', 'Alfa', 3000, '03'), comune('003002', 'Beta', 30000, '03'), comune('001001', 'Gamma', 3000, '01')];
 const funded = [
@@ -58,7 +113,9 @@ describe('evaluation of the matcher on funded applications', () => {
     expect(report.truthPairs).toBe(4);
     expect(report.skipped).toEqual({ avvisoNotInCatalogue: 0, comuneNotInRegistry: 0, outsideRegion: 3 });
     expect(report.total.eligibilityRecall).toEqual({ hits: 3, total: 4, share: 0.75 });
-    expect(report.eligibilityMisses).toEqual([{ istat: '003001', comune: 'Alfa', avviso: 'Avviso Y cloud bis', reasons: ["Il comune è già stato finanziato dall'avviso «Avviso X cloud»."] }]);
+    expect(report.eligibilityMisses).toEqual([
+      { istat: '003001', comune: 'Alfa', avviso: 'Avviso Y cloud bis', reasons: ["Il comune è già stato finanziato dall'avviso «Avviso X cloud»."] },
+    ]);
   });
 
   it('counts granted amounts equal to the bracket amount or inside the per-unit range', () => {
@@ -90,7 +147,12 @@ if (!hasData) console.log('skipped the evaluation on real PNRR outcomes: ../shar
 describe.skipIf(!hasData)('eval matching on the real PA digitale 2026 outcomes', () => {
   it('judges every funded Lombard application eligible and reports amounts and ranking', { timeout: 60_000 }, async () => {
     const flags = { comuni: files.comuni, history: files.candidature, truth: files.candidature, region: '03' };
-    const report = await runEvaluationCommand({ config: loadConfig({}), args: ['matching'], flags, withDb: () => Promise.reject(new Error('the evaluation needs no database')) });
+    const report = await runEvaluationCommand({
+      config: loadConfig({}),
+      args: ['matching'],
+      flags,
+      withDb: () => Promise.reject(new Error('the evaluation needs no database')),
+    });
     expect(report.truthPairs).toBeGreaterThan(5000);
     expect(report.skipped.avvisoNotInCatalogue).toBe(0);
     expect(report.eligibilityMisses).toEqual([]);

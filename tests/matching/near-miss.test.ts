@@ -13,11 +13,23 @@ const FOUNDATION_CALL = 'Piccoli comuni, servizi digitali vicini - bando per com
 
 describe('near misses, one rule at a time', () => {
   const comune = (over: Partial<ComuneFacts> = {}): ComuneFacts => ({
-    istat: '019005', name: 'Bagnolo Cremasco', legalPopulation: 4931, legalPopulationDate: '2021-12-31', residentPopulation: 5038, residentPopulationDate: '2021-12-31',
-    regionCode: '03', provinceSigla: 'CR', altitudeZone: 5, aggregations: [], awards: [], ...over,
+    istat: '019005',
+    name: 'Bagnolo Cremasco',
+    legalPopulation: 4931,
+    legalPopulationDate: '2021-12-31',
+    residentPopulation: 5038,
+    residentPopulationDate: '2021-12-31',
+    regionCode: '03',
+    provinceSigla: 'CR',
+    altitudeZone: 5,
+    aggregations: [],
+    awards: [],
+    ...over,
   });
   const rules = (eligibility: Partial<CallRules['eligibility']>): CallRules => ({
-    title: 'Avviso', measureCode: null, remainingBudget: null,
+    title: 'Avviso',
+    measureCode: null,
+    remainingBudget: null,
     windows: [{ opensAt: '2026-11-01T00:00:00Z', closesAt: '2027-01-31T23:00:00Z' }],
     eligibility: { bodyTypes: ['comune'], aggregation: 'allowed', exclusions: [], conditions: [], ...eligibility },
   });
@@ -39,7 +51,9 @@ describe('near misses, one rule at a time', () => {
   it('points a comune outside any unione to the aggregations a call is for, and an exclusion to its check', () => {
     expect(nearMiss(rules({ bodyTypes: ['unione'] }))?.blocking.map((c) => c.rule)).toEqual(['body_type']);
     const funded = comune({ awards: [{ measureCode: '1.4.4', avviso: 'SPID 2022', status: 'assegnato', fundedOn: '2022-06-01' }] });
-    expect(nearMiss(rules({ exclusions: [{ kind: 'funded_by_measure', measureCode: '1.4.4' }] }), funded)?.unblock).toMatch(/revocato o il comune vi ha rinunciato/);
+    expect(nearMiss(rules({ exclusions: [{ kind: 'funded_by_measure', measureCode: '1.4.4' }] }), funded)?.unblock).toMatch(
+      /revocato o il comune vi ha rinunciato/,
+    );
   });
 });
 
@@ -58,7 +72,13 @@ describe('GET /api/v1/comuni/:istat/opportunities?verdict=near_miss', () => {
     const { body } = await rtd.get(`/api/v1/comuni/${BAGNOLO}/opportunities?verdict=near_miss`).expect(200);
     const foundation = body.items.find((o: { call: { title: string } }) => o.call.title === FOUNDATION_CALL);
     expect(foundation).toMatchObject({ verdict: 'near_miss', call: { status: 'in_scadenza' }, amount: { min: 5000, max: 30000 } });
-    expect(foundation.nearMiss.blocking).toEqual([{ rule: 'population', outcome: 'fail', message: 'La popolazione (popolazione residente ISTAT al 31 dicembre 2021: 5.038) supera il limite di 5.000 abitanti.' }]);
+    expect(foundation.nearMiss.blocking).toEqual([
+      {
+        rule: 'population',
+        outcome: 'fail',
+        message: 'La popolazione (popolazione residente ISTAT al 31 dicembre 2021: 5.038) supera il limite di 5.000 abitanti.',
+      },
+    ]);
     expect(foundation.nearMiss.unblock).toMatch(/popolazione legale ISTAT al 31 dicembre 2021 \(4\.931\)/);
     const eligible = await rtd.get(`/api/v1/comuni/${BAGNOLO}/opportunities?limit=100`).expect(200);
     expect(eligible.body.items.map((o: { call: { title: string } }) => o.call.title)).not.toContain(FOUNDATION_CALL);

@@ -41,7 +41,16 @@ beforeAll(async () => {
         title: 'Pagamenti digitali nei piccoli comuni',
         themes: ['piattaforme.pagopa'],
         eligibility: { bodyTypes: ['comune'], population: { max: 15000 }, aggregation: 'allowed', exclusions: [], conditions: [] },
-        money: { totalBudget: 1_000_000, amount: { kind: 'brackets', brackets: [{ populationMin: 0, populationMax: 5000, amount: 20000 }, { populationMin: 5001, populationMax: null, amount: 30000 }] } },
+        money: {
+          totalBudget: 1_000_000,
+          amount: {
+            kind: 'brackets',
+            brackets: [
+              { populationMin: 0, populationMax: 5000, amount: 20000 },
+              { populationMin: 5001, populationMax: null, amount: 30000 },
+            ],
+          },
+        },
         windows: [{ opensAt: daysFromNow(-1), closesAt: daysFromNow(20) }],
       }),
     );
@@ -52,8 +61,15 @@ beforeAll(async () => {
 describe('matching through domain events', () => {
   it('matches a newly published call against every comune, with amount and the interventions it funds', async () => {
     expect(await processCallEvents(ctx.app)).toBe(1);
-    const count = await ctx.db.selectFrom('matches').select((eb) => eb.fn.countAll<number>().as('n')).where('call_id', '=', callId).executeTakeFirstOrThrow();
-    const comuni = await ctx.db.selectFrom('comuni').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+    const count = await ctx.db
+      .selectFrom('matches')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .where('call_id', '=', callId)
+      .executeTakeFirstOrThrow();
+    const comuni = await ctx.db
+      .selectFrom('comuni')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .executeTakeFirstOrThrow();
     // Stored: the comuni that can use it, i.e. all but the 13 demo comuni above 15,000 residents.
     expect(count.n).toBe(comuni.n - 13);
     const res = await rtd.get(`/api/v1/comuni/${small}/opportunities`);
@@ -70,13 +86,24 @@ describe('matching through domain events', () => {
     expect(reach.status).toBe(200);
     // 13 demo comuni have more than 15,000 residents (Casalmaggiore: 15,095 residents, 14,974 legal).
     expect(reach.body.reach.notEligible).toBeUndefined();
-    const comuni = await ctx.db.selectFrom('comuni').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+    const comuni = await ctx.db
+      .selectFrom('comuni')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .executeTakeFirstOrThrow();
     expect(reach.body.total).toBe(comuni.n - 13);
     expect(reach.body.reach.eligible).toBe(reach.body.total);
     expect(reach.body.reach.bySizeClass['oltre-15000']).toBeUndefined();
     expect(reach.body.items).toHaveLength(3);
     expect(reach.body.items[0].score).toBeGreaterThanOrEqual(reach.body.items[2].score);
-    const { body: draft } = await editor.post('/api/v1/calls').set('x-csrf-token', editor.csrf).send(callInput({ title: 'Bozza per la Valtellina', eligibility: { bodyTypes: ['comune'], territory: { provinces: ['SO'] }, aggregation: 'allowed', exclusions: [], conditions: [] } }));
+    const { body: draft } = await editor
+      .post('/api/v1/calls')
+      .set('x-csrf-token', editor.csrf)
+      .send(
+        callInput({
+          title: 'Bozza per la Valtellina',
+          eligibility: { bodyTypes: ['comune'], territory: { provinces: ['SO'] }, aggregation: 'allowed', exclusions: [], conditions: [] },
+        }),
+      );
     const preview = await editor.post(`/api/v1/calls/${draft.id}/match-preview`).set('x-csrf-token', editor.csrf);
     expect(preview.body).toMatchObject({ eligible: 7, notEligible: 0, byProvince: { SO: 7 } });
     expect((await rtd.post(`/api/v1/calls/${draft.id}/match-preview`).set('x-csrf-token', rtd.csrf)).status).toBe(403);
@@ -85,7 +112,11 @@ describe('matching through domain events', () => {
   it('explains why a larger comune is not eligible', async () => {
     const res = await rtd.get(`/api/v1/comuni/019035/opportunities/${callId}`);
     expect(res.body.verdict).toBe('not_eligible');
-    expect(res.body.checks).toContainEqual({ rule: 'population', outcome: 'fail', message: 'La popolazione (popolazione residente ISTAT al 31 dicembre 2021: 34.012) supera il limite di 15.000 abitanti.' });
+    expect(res.body.checks).toContainEqual({
+      rule: 'population',
+      outcome: 'fail',
+      message: 'La popolazione (popolazione residente ISTAT al 31 dicembre 2021: 34.012) supera il limite di 15.000 abitanti.',
+    });
     const filtered = await rtd.get('/api/v1/comuni/019035/opportunities?verdict=eligible');
     expect(filtered.body.total).toBe(0);
   });
@@ -94,7 +125,12 @@ describe('matching through domain events', () => {
     const { body: regional } = await editor
       .post('/api/v1/calls')
       .set('x-csrf-token', editor.csrf)
-      .send(callInput({ title: 'Biblioteca digitale di Crema', eligibility: { bodyTypes: ['comune'], territory: { comuni: ['019035'] }, aggregation: 'allowed', exclusions: [], conditions: [] } }));
+      .send(
+        callInput({
+          title: 'Biblioteca digitale di Crema',
+          eligibility: { bodyTypes: ['comune'], territory: { comuni: ['019035'] }, aggregation: 'allowed', exclusions: [], conditions: [] },
+        }),
+      );
     await editor.post(`/api/v1/calls/${regional.id}/publish`).set('x-csrf-token', editor.csrf).expect(200);
     await processCallEvents(ctx.app);
     const stored = await ctx.db.selectFrom('matches').select('comune_istat').where('call_id', '=', regional.id).execute();
@@ -111,7 +147,15 @@ describe('matching through domain events', () => {
 
   it('matches a comune again when its plan changes', async () => {
     await processRematchQueue(ctx.app);
-    const item = { code: 'PT-NEW', title: 'Incassi con pagoPA per la biblioteca', themes: ['piattaforme.pagopa'], startYear: 2026, endYear: 2026, estimatedCost: 5000, priority: 'high' };
+    const item = {
+      code: 'PT-NEW',
+      title: 'Incassi con pagoPA per la biblioteca',
+      themes: ['piattaforme.pagopa'],
+      startYear: 2026,
+      endYear: 2026,
+      estimatedCost: 5000,
+      priority: 'high',
+    };
     await rtd.post(`/api/v1/comuni/${small}/programming`).set('x-csrf-token', rtd.csrf).send(item).expect(201);
     expect(await processRematchQueue(ctx.app)).toBeGreaterThan(0);
     const [first] = (await rtd.get(`/api/v1/comuni/${small}/opportunities`)).body.items;
@@ -119,7 +163,15 @@ describe('matching through domain events', () => {
   });
 
   it('recognises by its words an intervention filed under another theme (Italian stems from PostgreSQL)', async () => {
-    const item = { code: 'PT-TXT', title: 'Pagamento digitale della mensa scolastica', themes: ['servizi.esperienza-cittadino'], startYear: 2026, endYear: 2026, estimatedCost: 8000, priority: 'medium' };
+    const item = {
+      code: 'PT-TXT',
+      title: 'Pagamento digitale della mensa scolastica',
+      themes: ['servizi.esperienza-cittadino'],
+      startYear: 2026,
+      endYear: 2026,
+      estimatedCost: 8000,
+      priority: 'medium',
+    };
     await rtd.post(`/api/v1/comuni/${small}/programming`).set('x-csrf-token', rtd.csrf).send(item).expect(201);
     await processRematchQueue(ctx.app);
     const res = await rtd.get(`/api/v1/comuni/${small}/opportunities/${callId}`);

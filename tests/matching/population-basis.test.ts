@@ -24,8 +24,24 @@ beforeAll(async () => {
       .send(
         callInput({
           title: `Comuni fino a 5.000 abitanti (${basis})`,
-          eligibility: { bodyTypes: ['comune'], population: { max: 5000 }, ...(basis === 'legal' ? { populationBasis: 'legal' } : {}), aggregation: 'allowed', exclusions: [], conditions: [] },
-          money: { totalBudget: 1_000_000, amount: { kind: 'brackets', brackets: [{ populationMin: 0, populationMax: 5000, amount: 79_922 }, { populationMin: 5001, populationMax: null, amount: 155_234 }] } },
+          eligibility: {
+            bodyTypes: ['comune'],
+            population: { max: 5000 },
+            ...(basis === 'legal' ? { populationBasis: 'legal' } : {}),
+            aggregation: 'allowed',
+            exclusions: [],
+            conditions: [],
+          },
+          money: {
+            totalBudget: 1_000_000,
+            amount: {
+              kind: 'brackets',
+              brackets: [
+                { populationMin: 0, populationMax: 5000, amount: 79_922 },
+                { populationMin: 5001, populationMax: null, amount: 155_234 },
+              ],
+            },
+          },
           windows: [{ opensAt: daysFromNow(-1), closesAt: daysFromNow(30) }],
         }),
       )
@@ -43,7 +59,11 @@ describe('one population figure for a comune between its resident and legal popu
     const detail = await rtd.get(`/api/v1/comuni/${BAGNOLO}/opportunities/${calls.resident}`).expect(200);
     expect(detail.body.verdict).toBe('not_eligible');
     expect(detail.body.population).toEqual({ value: 5038, basis: 'resident', asOf: '2021-12-31', label: 'popolazione residente ISTAT al 31 dicembre 2021' });
-    expect(detail.body.checks).toContainEqual({ rule: 'population', outcome: 'fail', message: 'La popolazione (popolazione residente ISTAT al 31 dicembre 2021: 5.038) supera il limite di 5.000 abitanti.' });
+    expect(detail.body.checks).toContainEqual({
+      rule: 'population',
+      outcome: 'fail',
+      message: 'La popolazione (popolazione residente ISTAT al 31 dicembre 2021: 5.038) supera il limite di 5.000 abitanti.',
+    });
     // The bracket the page highlights is the one of the same figure.
     expect(detail.body.amount).toMatchObject({ max: 155_234, basis: 'fascia oltre 5.000 abitanti (popolazione residente ISTAT al 31 dicembre 2021: 5.038)' });
   });
@@ -54,7 +74,11 @@ describe('one population figure for a comune between its resident and legal popu
     expect(stored).toMatchObject({ verdict: 'eligible', amount: { min: 79_922, max: 79_922 } });
     const detail = await rtd.get(`/api/v1/comuni/${BAGNOLO}/opportunities/${calls.legal}`).expect(200);
     expect(detail.body.population).toMatchObject({ value: 4931, basis: 'legal' });
-    expect(detail.body.checks).toContainEqual({ rule: 'population', outcome: 'pass', message: 'La popolazione (popolazione legale ISTAT al 31 dicembre 2021: 4.931) rientra nei limiti del bando.' });
+    expect(detail.body.checks).toContainEqual({
+      rule: 'population',
+      outcome: 'pass',
+      message: 'La popolazione (popolazione legale ISTAT al 31 dicembre 2021: 4.931) rientra nei limiti del bando.',
+    });
     expect(detail.body.amount).toEqual(stored.amount);
   });
 

@@ -17,7 +17,10 @@ const anonymous = () => request(ctx.app.server);
 type Item = { call: { id: string; status: string; nextDeadline: string | null }; verdict: string };
 
 async function publish(name: string, over: Parameters<typeof callInput>[0]) {
-  const { body } = await editor.post('/api/v1/calls').set('x-csrf-token', editor.csrf).send(callInput({ title: `Avviso ${name} per i comuni`, ...over }));
+  const { body } = await editor
+    .post('/api/v1/calls')
+    .set('x-csrf-token', editor.csrf)
+    .send(callInput({ title: `Avviso ${name} per i comuni`, ...over }));
   await editor.post(`/api/v1/calls/${body.id}/publish`).set('x-csrf-token', editor.csrf).expect(200);
   ids[name] = body.id;
 }
@@ -30,18 +33,43 @@ beforeAll(async () => {
   editor = await loginAs(ctx.app, 'redazione@anci.example.it');
   rtd = await loginAs(ctx.app, 'rtd@example.it');
   // A planned intervention the calls fund: the private list names it, the public one must not.
-  await rtd.post(`/api/v1/comuni/${SMALL}/programming`).set('x-csrf-token', rtd.csrf).send({ code: 'PT-1', title: 'Notifiche digitali con SEND', themes: ['piattaforme.send'], startYear: 2026, endYear: 2027, estimatedCost: 20000, priority: 'high' }).expect(201);
+  await rtd
+    .post(`/api/v1/comuni/${SMALL}/programming`)
+    .set('x-csrf-token', rtd.csrf)
+    .send({
+      code: 'PT-1',
+      title: 'Notifiche digitali con SEND',
+      themes: ['piattaforme.send'],
+      startYear: 2026,
+      endYear: 2027,
+      estimatedCost: 20000,
+      priority: 'high',
+    })
+    .expect(201);
   await publish('aperto', { windows: [{ opensAt: daysFromNow(-10), closesAt: daysFromNow(40) }] });
   await publish('in scadenza', { windows: [{ opensAt: daysFromNow(-10), closesAt: daysFromNow(5) }] });
   await publish('in arrivo', { windows: [{ opensAt: daysFromNow(10), closesAt: daysFromNow(70) }] });
-  await publish('associato', { eligibility: { bodyTypes: ['comune'], aggregation: 'required', exclusions: [], conditions: ['Progetto approvato dalla giunta'] }, windows: [{ opensAt: daysFromNow(-1), closesAt: daysFromNow(20) }] });
+  await publish('associato', {
+    eligibility: { bodyTypes: ['comune'], aggregation: 'required', exclusions: [], conditions: ['Progetto approvato dalla giunta'] },
+    windows: [{ opensAt: daysFromNow(-1), closesAt: daysFromNow(20) }],
+  });
   await publish('chiuso', { windows: [{ opensAt: daysFromNow(-30), closesAt: daysFromNow(30) }] });
-  await publish('piccoli comuni', { eligibility: { bodyTypes: ['comune'], population: { max: 15000 }, aggregation: 'allowed', exclusions: [], conditions: [] } });
+  await publish('piccoli comuni', {
+    eligibility: { bodyTypes: ['comune'], population: { max: 15000 }, aggregation: 'allowed', exclusions: [], conditions: [] },
+  });
   await processCallEvents(ctx.app);
   // The last call closes after it was matched: its stored match stays, but it is no longer open.
   await ctx.db.transaction().execute(async (trx) => {
-    await trx.updateTable('call_windows').set({ closes_at: new Date(Date.now() - 86_400_000) }).where('call_id', '=', ids.chiuso!).execute();
-    await trx.updateTable('calls').set({ closes_at: new Date(Date.now() - 86_400_000) }).where('id', '=', ids.chiuso!).execute();
+    await trx
+      .updateTable('call_windows')
+      .set({ closes_at: new Date(Date.now() - 86_400_000) })
+      .where('call_id', '=', ids.chiuso!)
+      .execute();
+    await trx
+      .updateTable('calls')
+      .set({ closes_at: new Date(Date.now() - 86_400_000) })
+      .where('id', '=', ids.chiuso!)
+      .execute();
   });
 });
 
@@ -62,7 +90,12 @@ describe('GET /api/v1/comuni/:istat/open-calls', () => {
     for (const item of body.items) expect(Object.keys(item).sort()).toEqual(['amount', 'call', 'daysLeft', 'verdict', 'warnings']);
     expect(Object.keys(body.items[0].call).sort()).toEqual(['demo', 'id', 'issuer', 'measureCode', 'nextDeadline', 'programme', 'status', 'themes', 'title']);
     const [soon, associated] = body.items;
-    expect(soon).toMatchObject({ verdict: 'eligible', amount: { min: 23147, max: 23147, basis: expect.stringContaining('fascia') }, daysLeft: 5, warnings: ['Scade tra 5 giorni.'] });
+    expect(soon).toMatchObject({
+      verdict: 'eligible',
+      amount: { min: 23147, max: 23147, basis: expect.stringContaining('fascia') },
+      daysLeft: 5,
+      warnings: ['Scade tra 5 giorni.'],
+    });
     expect(associated).toMatchObject({ verdict: 'eligible_via_aggregation', warnings: ['Partecipazione solo in forma associata.'] });
     expect(JSON.stringify(body)).not.toContain('Notifiche digitali con SEND');
     // The same match seen by the comune's RTD does name the planned intervention.
@@ -73,7 +106,11 @@ describe('GET /api/v1/comuni/:istat/open-calls', () => {
   it('pages with the shared contract', async () => {
     const { body } = await anonymous().get(`/api/v1/comuni/${SMALL}/open-calls?limit=2&offset=2`);
     expect(body.items.map((i: Item) => i.call.id)).toEqual([ids.aperto, ids['piccoli comuni']]);
-    expect(body._links).toEqual({ self: { href: `/api/v1/comuni/${SMALL}/open-calls?limit=2&offset=2` }, next: { href: `/api/v1/comuni/${SMALL}/open-calls?limit=2&offset=4` }, prev: { href: `/api/v1/comuni/${SMALL}/open-calls?limit=2&offset=0` } });
+    expect(body._links).toEqual({
+      self: { href: `/api/v1/comuni/${SMALL}/open-calls?limit=2&offset=2` },
+      next: { href: `/api/v1/comuni/${SMALL}/open-calls?limit=2&offset=4` },
+      prev: { href: `/api/v1/comuni/${SMALL}/open-calls?limit=2&offset=0` },
+    });
   });
 
   it('leaves out the calls a larger comune cannot use', async () => {
@@ -106,7 +143,11 @@ describe('GET /api/v1/comuni/:istat/open-calls/:callId', () => {
     const res = await anonymous().get(`/api/v1/comuni/${LARGE}/open-calls/${ids['piccoli comuni']}`);
     expect(res.status).toBe(200);
     expect(res.body.verdict).toBe('not_eligible');
-    expect(res.body.checks).toContainEqual({ rule: 'population', outcome: 'fail', message: 'La popolazione (popolazione residente ISTAT: 34.000) supera il limite di 15.000 abitanti.' });
+    expect(res.body.checks).toContainEqual({
+      rule: 'population',
+      outcome: 'fail',
+      message: 'La popolazione (popolazione residente ISTAT: 34.000) supera il limite di 15.000 abitanti.',
+    });
   });
 
   it('answers 404 problem+json for an unknown comune or call', async () => {

@@ -12,7 +12,15 @@ describe('migration 2026_11_30_0600_programming_item_codes', () => {
     await createComune(ctx.db, '019035', 'Crema');
     await createComune(ctx.db, '098031', 'Lodi');
     const item = (istat: string, title: string, startYear: number, code: string | null, minutesAgo: number) => ({
-      comune_istat: istat, title, start_year: startYear, end_year: startYear, code: code as string, priority: 'medium' as const, status: 'planned' as const, funding_status: 'unfunded' as const, created_at: sql<Date>`now() - make_interval(mins => ${minutesAgo})`,
+      comune_istat: istat,
+      title,
+      start_year: startYear,
+      end_year: startYear,
+      code: code as string,
+      priority: 'medium' as const,
+      status: 'planned' as const,
+      funding_status: 'unfunded' as const,
+      created_at: sql<Date>`now() - make_interval(mins => ${minutesAgo})`,
     });
     await ctx.db
       .insertInto('programming_items')
@@ -35,6 +43,11 @@ describe('migration 2026_11_30_0600_programming_item_codes', () => {
       { comune_istat: '019035', title: 'Altro anno', code: 'PT-2027-01' },
       { comune_istat: '098031', title: 'Altro comune', code: 'PT-2026-01' },
     ]);
-    await expect(ctx.db.insertInto('programming_items').values(item('019035', 'Senza codice', 2026, null, 0)).execute()).rejects.toThrow(/null value in column "code"/);
+    await expect(
+      ctx.db
+        .insertInto('programming_items')
+        .values(item('019035', 'Senza codice', 2026, null, 0))
+        .execute(),
+    ).rejects.toThrow(/null value in column "code"/);
   });
 });

@@ -8,8 +8,13 @@ const HEADER = 'codice;titolo;descrizione;temi;anno_inizio;anno_fine;costo_stima
 let rtd: Agent;
 
 const importFile = (...lines: string[]) =>
-  rtd.post(`/api/v1/comuni/${CREMA}/programming/import`).set('x-csrf-token', rtd.csrf).set('content-type', 'text/csv').send(lines.join('\n') + '\n');
-const codes = async () => (await ctx.db.selectFrom('programming_items').select('code').where('comune_istat', '=', CREMA).orderBy('code').execute()).map((i) => i.code);
+  rtd
+    .post(`/api/v1/comuni/${CREMA}/programming/import`)
+    .set('x-csrf-token', rtd.csrf)
+    .set('content-type', 'text/csv')
+    .send(lines.join('\n') + '\n');
+const codes = async () =>
+  (await ctx.db.selectFrom('programming_items').select('code').where('comune_istat', '=', CREMA).orderBy('code').execute()).map((i) => i.code);
 
 beforeAll(async () => {
   await createComune(ctx.db, CREMA, 'Crema', 34000);
@@ -29,7 +34,7 @@ describe('POST /api/v1/comuni/:istat/programming/import, values out of range', (
     expect(res.body).toMatchObject({ read: 3, created: 1 });
     expect(res.body.rejected).toEqual([
       { line: 2, reason: 'costo stimato non valido: "1e309" (es. 12500,00)' },
-      { line: 3, reason: "costo stimato fuori dall'intervallo ammesso (da 0 a 100.000.000.000 euro): \"999.999.999.999.999,99\"" },
+      { line: 3, reason: 'costo stimato fuori dall\'intervallo ammesso (da 0 a 100.000.000.000 euro): "999.999.999.999.999,99"' },
     ]);
     expect(await codes()).toEqual(['PT-OK']);
   });
@@ -50,13 +55,21 @@ describe('POST /api/v1/comuni/:istat/programming/import, values out of range', (
   });
 
   it('rejects a code holding a semicolon, a tab or a line break, which the form refuses too', async () => {
-    const res = await importFile(HEADER, '"PT;1";Punto e virgola;;sicurezza;2026;2026;', '"PT\t2";Tabulazione;;sicurezza;2026;2026;', '"PT\n3";A capo;;sicurezza;2026;2026;');
+    const res = await importFile(
+      HEADER,
+      '"PT;1";Punto e virgola;;sicurezza;2026;2026;',
+      '"PT\t2";Tabulazione;;sicurezza;2026;2026;',
+      '"PT\n3";A capo;;sicurezza;2026;2026;',
+    );
     expect(res.body.rejected).toEqual([
       { line: 2, reason: 'codice non valido: non può contenere punto e virgola, tabulazioni né andare a capo: "PT;1"' },
       { line: 3, reason: 'codice non valido: non può contenere punto e virgola, tabulazioni né andare a capo: "PT\t2"' },
       { line: 4, reason: 'codice non valido: non può contenere punto e virgola, tabulazioni né andare a capo: "PT\n3"' },
     ]);
-    const form = await rtd.post(`/api/v1/comuni/${CREMA}/programming`).set('x-csrf-token', rtd.csrf).send({ code: 'PT\t2', title: 'Tabulazione', themes: ['sicurezza'], startYear: 2026, endYear: 2026 });
+    const form = await rtd
+      .post(`/api/v1/comuni/${CREMA}/programming`)
+      .set('x-csrf-token', rtd.csrf)
+      .send({ code: 'PT\t2', title: 'Tabulazione', themes: ['sicurezza'], startYear: 2026, endYear: 2026 });
     expect(form.status).toBe(400);
     expect(form.body.errors.map((e: { field: string }) => e.field)).toContain('body.code');
   });

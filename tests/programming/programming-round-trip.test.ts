@@ -27,10 +27,20 @@ const fromForm = (over: Record<string, unknown> = {}) => ({
 const post = (agent: Agent, body: object, istat = CREMA) => agent.post(`/api/v1/comuni/${istat}/programming`).set('x-csrf-token', agent.csrf).send(body);
 const put = (id: string, body: object) => rtd.put(`/api/v1/comuni/${CREMA}/programming/${id}`).set('x-csrf-token', rtd.csrf).send(body);
 const exportPlan = async () => (await rtd.get(`/api/v1/comuni/${CREMA}/programming/export`).expect(200)).text;
-const importPlan = (file: string) => rtd.post(`/api/v1/comuni/${CREMA}/programming/import`).set('x-csrf-token', rtd.csrf).set('content-type', 'text/csv').send(file);
+const importPlan = (file: string) =>
+  rtd.post(`/api/v1/comuni/${CREMA}/programming/import`).set('x-csrf-token', rtd.csrf).set('content-type', 'text/csv').send(file);
 const auditEntries = async () =>
-  Number((await ctx.db.selectFrom('audit_log').select((eb) => eb.fn.countAll<number>().as('n')).where('entity', '=', 'programming_item').executeTakeFirstOrThrow()).n);
-const codes = async () => (await ctx.db.selectFrom('programming_items').select('code').where('comune_istat', '=', CREMA).orderBy('code').execute()).map((i) => i.code);
+  Number(
+    (
+      await ctx.db
+        .selectFrom('audit_log')
+        .select((eb) => eb.fn.countAll<number>().as('n'))
+        .where('entity', '=', 'programming_item')
+        .executeTakeFirstOrThrow()
+    ).n,
+  );
+const codes = async () =>
+  (await ctx.db.selectFrom('programming_items').select('code').where('comune_istat', '=', CREMA).orderBy('code').execute()).map((i) => i.code);
 
 beforeAll(async () => {
   await createComune(ctx.db, CREMA, 'Crema', 34000);
@@ -41,7 +51,16 @@ beforeAll(async () => {
   lodiRtd = await loginAs(ctx.app, 'rtd.lodi@example.it');
   const row = await ctx.db
     .insertInto('funding_awards')
-    .values({ comune_istat: CREMA, source: 'test', application_key: 'J91F22000100006', cup: 'J91F22000100006', avviso: 'Avviso 1.4.3 pagoPA', measure_code: '1.4.3', amount: 24887, status: 'assegnato' })
+    .values({
+      comune_istat: CREMA,
+      source: 'test',
+      application_key: 'J91F22000100006',
+      cup: 'J91F22000100006',
+      avviso: 'Avviso 1.4.3 pagoPA',
+      measure_code: '1.4.3',
+      amount: 24887,
+      status: 'assegnato',
+    })
     .returning('id')
     .executeTakeFirstOrThrow();
   award = row.id;
@@ -71,7 +90,10 @@ describe('codes of interventions added through the form', () => {
 
     const taken = await put(created.id, fromForm({ ...site, code: 'PT-2026-01' }));
     expect(taken.status).toBe(409);
-    expect(taken.body).toMatchObject({ code: 'PROGRAMMING_CODE_TAKEN', errors: [{ field: 'body.code', message: "Il codice PT-2026-01 è già usato dall'intervento «Telecamere nel centro storico»: scegline un altro." }] });
+    expect(taken.body).toMatchObject({
+      code: 'PROGRAMMING_CODE_TAKEN',
+      errors: [{ field: 'body.code', message: "Il codice PT-2026-01 è già usato dall'intervento «Telecamere nel centro storico»: scegline un altro." }],
+    });
     expect((await post(rtd, fromForm({ code: 'SITO-WEB' }))).status).toBe(409);
     expect(await codes()).toEqual(['PT-2026-01', 'PT-2026-07', 'PT-2026-08', 'PT-2027-01', 'SITO-WEB']);
   });
@@ -92,7 +114,10 @@ describe('export then import of the same file', () => {
   });
 
   it('rejects only the rows with an out-of-range number or a bad line, each with its line and Italian reason, and applies the rest', async () => {
-    const [header, ...lines] = (await exportPlan()).replace(/^\uFEFF/, '').trimEnd().split('\r\n');
+    const [header, ...lines] = (await exportPlan())
+      .replace(/^\uFEFF/, '')
+      .trimEnd()
+      .split('\r\n');
     const file = [
       header,
       ...lines.map((line) => (line.startsWith('PT-2026-01;') ? line.replace('18500,00', '21000,00') : line)),

@@ -34,7 +34,13 @@ describe('GET /api/v1/calls/search', () => {
     expect((await request(ctx.app.server).get('/api/v1/search/status')).body.pending).toBe(0);
     const res = await request(ctx.app.server).get('/api/v1/calls/search?q=archivio&facets=status&facets=programme');
     expect(res.status).toBe(200);
-    expect(res.body).toMatchObject({ total: 1, limit: 20, offset: 0, facets: { status: { aperto: 1 }, programme: { pnrr: 1 } }, _links: { self: expect.any(Object) } });
+    expect(res.body).toMatchObject({
+      total: 1,
+      limit: 20,
+      offset: 0,
+      facets: { status: { aperto: 1 }, programme: { pnrr: 1 } },
+      _links: { self: expect.any(Object) },
+    });
     expect(res.body.items[0].highlights.title).toBe('Avviso per la digitalizzazione degli <mark>archivi</mark> storici');
   });
 
@@ -62,7 +68,9 @@ describe('GET /api/v1/calls/search', () => {
     const [header, row] = res.text.replace(/^\uFEFF/, '').split('\r\n');
     expect(res.text.startsWith('\uFEFF')).toBe(true);
     expect(header).toBe('Titolo;Ente erogatore;Programma;Misura;Stato;Prossima scadenza;Dotazione (€);Importo massimo per ente (€);Temi;Link;Dimostrativo');
-    expect(row).toMatch(/^Avviso per la digitalizzazione degli archivi storici;Dipartimento per la trasformazione digitale;pnrr;1\.4\.5;Aperto;\d\d\/\d\d\/\d\d, \d\d:\d\d;200000000,00;59966,00;piattaforme\.send;https:/);
+    expect(row).toMatch(
+      /^Avviso per la digitalizzazione degli archivi storici;Dipartimento per la trasformazione digitale;pnrr;1\.4\.5;Aperto;\d\d\/\d\d\/\d\d, \d\d:\d\d;200000000,00;59966,00;piattaforme\.send;https:/,
+    );
   });
 
   it('writes a title a spreadsheet would run as a formula as text, with a leading quote', async () => {
@@ -79,10 +87,19 @@ describe('GET /api/v1/calls/search', () => {
     await create('Avviso reale sul catasto digitale');
     await drainSearchOutbox(ctx.db, ctx.app.searchEngine);
     const res = await request(ctx.app.server).get('/api/v1/calls/search?limit=100').set('accept', 'text/csv');
-    const [header, ...rows] = res.text.replace(/^\uFEFF/, '').trimEnd().split('\r\n');
+    const [header, ...rows] = res.text
+      .replace(/^\uFEFF/, '')
+      .trimEnd()
+      .split('\r\n');
     expect(header!.split(';').at(-1)).toBe('Dimostrativo');
-    const demoFlag = (title: string) => rows.find((r) => r.startsWith(`${title};`))?.split(';').at(-1);
-    const demoTitles = (await ctx.db.selectFrom('call_sources as s').innerJoin('calls as c', 'c.id', 's.call_id').select('c.title').where('s.source_kind', '=', 'demo').execute()).map((c) => c.title);
+    const demoFlag = (title: string) =>
+      rows
+        .find((r) => r.startsWith(`${title};`))
+        ?.split(';')
+        .at(-1);
+    const demoTitles = (
+      await ctx.db.selectFrom('call_sources as s').innerJoin('calls as c', 'c.id', 's.call_id').select('c.title').where('s.source_kind', '=', 'demo').execute()
+    ).map((c) => c.title);
     expect(demoTitles.length).toBeGreaterThan(3);
     for (const title of demoTitles.filter((t) => !/[";]/.test(t))) expect(demoFlag(title), title).toBe('sì');
     expect(demoFlag('Avviso reale sul catasto digitale')).toBe('no');
@@ -103,7 +120,11 @@ describe('the search outbox', () => {
       },
     };
     const first = await create('Avviso sui registri digitali');
-    await editor.put(`/api/v1/calls/${first}`).set('x-csrf-token', editor.csrf).send(callInput({ title: 'Avviso sui registri digitali (rettificato)' })).expect(200);
+    await editor
+      .put(`/api/v1/calls/${first}`)
+      .set('x-csrf-token', editor.csrf)
+      .send(callInput({ title: 'Avviso sui registri digitali (rettificato)' }))
+      .expect(200);
     const second = await create('Avviso sulle biblioteche digitali');
     expect(await drainSearchOutbox(ctx.db, flaky)).toMatchObject({ failed: 2 });
     const pending = await ctx.db.selectFrom('search_outbox').select(['attempts', 'last_error']).where('processed_at', 'is', null).execute();

@@ -11,7 +11,8 @@ import { callInput, daysFromNow } from '../helpers/calls.ts';
 import { useTestDatabase } from '../helpers/database.ts';
 
 const engines: { name: string; create: (db: Db) => SearchEngine }[] = [{ name: 'postgres', create: createPostgresEngine }];
-if (process.env.MEILISEARCH_URL) engines.push({ name: 'meilisearch', create: () => createMeilisearchEngine(process.env.MEILISEARCH_URL!, process.env.MEILISEARCH_API_KEY ?? null) });
+if (process.env.MEILISEARCH_URL)
+  engines.push({ name: 'meilisearch', create: () => createMeilisearchEngine(process.env.MEILISEARCH_URL!, process.env.MEILISEARCH_API_KEY ?? null) });
 else console.log('skipped the Meilisearch contract tests: MEILISEARCH_URL is not set (no Meilisearch server on this machine)');
 
 const ctx = useTestDatabase();
@@ -21,17 +22,49 @@ const clock = { now: new Date(), soonDays: 14 };
 beforeAll(async () => {
   await seedAvvisiPnrr(ctx.db);
   const extra = [
-    callInput({ title: 'Finanziamenti regionali per la cybersicurezza dei piccoli comuni', summary: 'Contributi a fondo perduto per la sicurezza informatica', programme: { kind: 'regionale', code: null }, themes: ['sicurezza'], money: { totalBudget: 3_000_000, amount: { kind: 'range', min: 5000, max: 40000 } }, eligibility: { bodyTypes: ['comune', 'unione'], territory: { regions: ['03'] }, aggregation: 'allowed', exclusions: [], conditions: [] }, windows: [{ opensAt: daysFromNow(-5), closesAt: daysFromNow(5) }] }),
-    callInput({ title: 'Bando Comunità digitali: identità digitale e servizi online', summary: 'Per i comuni sotto i 5.000 abitanti', programme: { kind: 'fondazione', code: null }, themes: ['piattaforme.spid-cie', 'servizi'], money: { totalBudget: 2_000_000, amount: { kind: 'fixed', amount: 25000 } }, windows: [{ opensAt: daysFromNow(-20), closesAt: daysFromNow(45) }] }),
+    callInput({
+      title: 'Finanziamenti regionali per la cybersicurezza dei piccoli comuni',
+      summary: 'Contributi a fondo perduto per la sicurezza informatica',
+      programme: { kind: 'regionale', code: null },
+      themes: ['sicurezza'],
+      money: { totalBudget: 3_000_000, amount: { kind: 'range', min: 5000, max: 40000 } },
+      eligibility: { bodyTypes: ['comune', 'unione'], territory: { regions: ['03'] }, aggregation: 'allowed', exclusions: [], conditions: [] },
+      windows: [{ opensAt: daysFromNow(-5), closesAt: daysFromNow(5) }],
+    }),
+    callInput({
+      title: 'Bando Comunità digitali: identità digitale e servizi online',
+      summary: 'Per i comuni sotto i 5.000 abitanti',
+      programme: { kind: 'fondazione', code: null },
+      themes: ['piattaforme.spid-cie', 'servizi'],
+      money: { totalBudget: 2_000_000, amount: { kind: 'fixed', amount: 25000 } },
+      windows: [{ opensAt: daysFromNow(-20), closesAt: daysFromNow(45) }],
+    }),
     // Matches "cybersicurezza" better than the open call above (title, summary and description), but is closed.
-    callInput({ title: 'Cybersicurezza dei comuni: avviso cybersicurezza 2024', summary: 'Cybersicurezza per i comuni', description: 'Avviso chiuso sulla cybersicurezza.', programme: { kind: 'regionale', code: null }, themes: ['sicurezza'], windows: [{ opensAt: daysFromNow(-90), closesAt: daysFromNow(-30) }] }),
-    callInput({ title: 'Contributo per la migrazione in cloud dei comuni montani', summary: 'Servizi in nuvola per gli enti di montagna', programme: { kind: 'regionale', code: null }, themes: ['infrastrutture.cloud'], money: { totalBudget: 1_000_000, amount: { kind: 'fixed', amount: 60000 } }, windows: [{ opensAt: daysFromNow(10), closesAt: daysFromNow(70) }] }),
+    callInput({
+      title: 'Cybersicurezza dei comuni: avviso cybersicurezza 2024',
+      summary: 'Cybersicurezza per i comuni',
+      description: 'Avviso chiuso sulla cybersicurezza.',
+      programme: { kind: 'regionale', code: null },
+      themes: ['sicurezza'],
+      windows: [{ opensAt: daysFromNow(-90), closesAt: daysFromNow(-30) }],
+    }),
+    callInput({
+      title: 'Contributo per la migrazione in cloud dei comuni montani',
+      summary: 'Servizi in nuvola per gli enti di montagna',
+      programme: { kind: 'regionale', code: null },
+      themes: ['infrastrutture.cloud'],
+      money: { totalBudget: 1_000_000, amount: { kind: 'fixed', amount: 60000 } },
+      windows: [{ opensAt: daysFromNow(10), closesAt: daysFromNow(70) }],
+    }),
   ];
   await ctx.db.transaction().execute(async (trx) => {
     for (const input of extra) await createCall(trx, { request: null, userId: null }, input, clock, { status: 'published' });
     await createCall(trx, { request: null, userId: null }, callInput({ title: 'Bozza riservata sui finanziamenti' }), clock, { status: 'draft' });
     // A demo call, kept in draft so the public counts below stay those of the real catalogue.
-    await createCall(trx, { request: null, userId: null }, callInput({ title: 'Esempio di bando per le biblioteche digitali' }), clock, { status: 'draft', sources: [{ kind: DEMO_SOURCE_KIND, externalId: 'biblioteche', url: null }] });
+    await createCall(trx, { request: null, userId: null }, callInput({ title: 'Esempio di bando per le biblioteche digitali' }), clock, {
+      status: 'draft',
+      sources: [{ kind: DEMO_SOURCE_KIND, externalId: 'biblioteche', url: null }],
+    });
   });
 });
 
@@ -41,7 +74,8 @@ describe.each(engines)('the $name search engine', ({ create }) => {
     engine = create(ctx.db);
     await reindexAll(ctx.db, engine);
   });
-  const search = (over: Partial<SearchQuery>) => engine.search({ editorialStatus: ['published'], facets: [], sort: 'relevance', limit: 50, offset: 0, now: new Date(), soonDays: 14, ...over });
+  const search = (over: Partial<SearchQuery>) =>
+    engine.search({ editorialStatus: ['published'], facets: [], sort: 'relevance', limit: 50, offset: 0, now: new Date(), soonDays: 14, ...over });
   const titles = async (over: Partial<SearchQuery>) => (await search(over)).items.map((i) => i.title);
 
   it('is healthy', async () => {

@@ -15,8 +15,31 @@ describe('themes vocabulary', () => {
     const res = await request(ctx.app.server).get('/api/v1/themes');
     expect(res.status).toBe(200);
     const codes = res.body.items.map((t: { code: string }) => t.code);
-    expect(codes).toEqual(expect.arrayContaining(['servizi', 'dati', 'piattaforme.spid-cie', 'piattaforme.pagopa', 'piattaforme.app-io', 'piattaforme.send', 'dati.pdnd', 'piattaforme.anpr', 'infrastrutture.cloud', 'infrastrutture.connettivita', 'interoperabilita', 'sicurezza', 'governance.organizzazione', 'governance.formazione', 'accessibilita']));
-    expect(res.body.items.find((t: { code: string }) => t.code === 'piattaforme.pagopa')).toEqual({ code: 'piattaforme.pagopa', parentCode: 'piattaforme', label: 'pagoPA', description: null });
+    expect(codes).toEqual(
+      expect.arrayContaining([
+        'servizi',
+        'dati',
+        'piattaforme.spid-cie',
+        'piattaforme.pagopa',
+        'piattaforme.app-io',
+        'piattaforme.send',
+        'dati.pdnd',
+        'piattaforme.anpr',
+        'infrastrutture.cloud',
+        'infrastrutture.connettivita',
+        'interoperabilita',
+        'sicurezza',
+        'governance.organizzazione',
+        'governance.formazione',
+        'accessibilita',
+      ]),
+    );
+    expect(res.body.items.find((t: { code: string }) => t.code === 'piattaforme.pagopa')).toEqual({
+      code: 'piattaforme.pagopa',
+      parentCode: 'piattaforme',
+      label: 'pagoPA',
+      description: null,
+    });
   });
 
   it('lets an admin add, rename and delete a theme, auditing each change', async () => {

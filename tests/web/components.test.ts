@@ -9,17 +9,43 @@ import OpportunityCard from '@/components/OpportunityCard.vue';
 import OpportunityFilters from '@/components/OpportunityFilters.vue';
 import type { Schemas } from '@/api/client';
 
-const router = createRouter({ history: createMemoryHistory(), routes: [{ path: '/bandi/:id', name: 'call', component: { template: '<div />' } }, { path: '/:p(.*)*', component: { template: '<div />' } }] });
+const router = createRouter({
+  history: createMemoryHistory(),
+  routes: [
+    { path: '/bandi/:id', name: 'call', component: { template: '<div />' } },
+    { path: '/:p(.*)*', component: { template: '<div />' } },
+  ],
+});
 const global = { plugins: [router] };
 afterEach(cleanup);
 
 function opportunity(over: Partial<Schemas['Opportunity']> = {}): Schemas['Opportunity'] {
   return {
-    call: { id: '5f0c1a52-8d8e-4c59-9d0b-1c2a3b4c5d6e', title: 'Servizi cloud per i comuni', issuer: 'Regione Lombardia', programme: 'regionale', measureCode: null, themes: ['cloud'], status: 'in_scadenza', nextDeadline: '2026-12-05T16:00:00.000Z', demo: false },
+    call: {
+      id: '5f0c1a52-8d8e-4c59-9d0b-1c2a3b4c5d6e',
+      title: 'Servizi cloud per i comuni',
+      issuer: 'Regione Lombardia',
+      programme: 'regionale',
+      measureCode: null,
+      themes: ['cloud'],
+      status: 'in_scadenza',
+      nextDeadline: '2026-12-05T16:00:00.000Z',
+      demo: false,
+    },
     verdict: 'eligible_via_aggregation',
     score: 72,
     components: { programming: 20, interests: 10, text: 0, need: 9, urgency: 7, amount: 12 },
-    reasons: { fundableItems: [{ id: '1', title: 'Migrazione al cloud' }, { id: '2', title: 'Backup' }], similarItems: [], matchedThemes: ['cloud'], amountBasis: null, daysLeft: 12, warnings: ['Scade tra 12 giorni'] },
+    reasons: {
+      fundableItems: [
+        { id: '1', title: 'Migrazione al cloud' },
+        { id: '2', title: 'Backup' },
+      ],
+      similarItems: [],
+      matchedThemes: ['cloud'],
+      amountBasis: null,
+      daysLeft: 12,
+      warnings: ['Scade tra 12 giorni'],
+    },
     amount: { min: 10_000, max: 20_000, basis: 'fascia' },
     computedAt: '2026-11-22T10:00:00.000Z',
     ...over,
@@ -28,7 +54,10 @@ function opportunity(over: Partial<Schemas['Opportunity']> = {}): Schemas['Oppor
 
 describe('OpportunityCard', () => {
   it('shows the status in words, the deadline with days left, the estimated amount and why it matches', () => {
-    render(OpportunityCard, { props: { opportunity: opportunity(), istat: '019035', themeLabel: (code: string) => (code === 'cloud' ? 'Cloud' : code) }, global });
+    render(OpportunityCard, {
+      props: { opportunity: opportunity(), istat: '019035', themeLabel: (code: string) => (code === 'cloud' ? 'Cloud' : code) },
+      global,
+    });
     const title = screen.getByRole('link', { name: 'Servizi cloud per i comuni' });
     expect(title.getAttribute('href')).toBe('/bandi/5f0c1a52-8d8e-4c59-9d0b-1c2a3b4c5d6e?comune=019035');
     expect(screen.getByText('Stato del bando:').className).toContain('visually-hidden');
@@ -46,7 +75,11 @@ describe('OpportunityCard', () => {
   });
 
   it('names the one planned intervention it funds, and says when no amount can be estimated', () => {
-    const one = opportunity({ verdict: 'eligible', amount: null, reasons: { ...opportunity().reasons, fundableItems: [{ id: '1', title: 'Migrazione al cloud' }], warnings: [] } });
+    const one = opportunity({
+      verdict: 'eligible',
+      amount: null,
+      reasons: { ...opportunity().reasons, fundableItems: [{ id: '1', title: 'Migrazione al cloud' }], warnings: [] },
+    });
     render(OpportunityCard, { props: { opportunity: one, istat: '019035', themeLabel: (c: string) => c }, global });
     expect(screen.getByText('Finanzia 1 dei tuoi interventi pianificati: Migrazione al cloud')).toBeTruthy();
     expect(screen.getByText('Ammissibile')).toBeTruthy();
@@ -58,7 +91,10 @@ describe('OpportunityCard for a near miss', () => {
   it('says what is missing and what the comune can do, instead of a score', () => {
     const near = opportunity({
       verdict: 'near_miss',
-      nearMiss: { blocking: [{ rule: 'population', outcome: 'fail', message: 'La popolazione (5.038) supera il limite di 5.000 abitanti.' }], unblock: 'Con la popolazione legale (4.931) il comune rientrerebbe nel limite.' },
+      nearMiss: {
+        blocking: [{ rule: 'population', outcome: 'fail', message: 'La popolazione (5.038) supera il limite di 5.000 abitanti.' }],
+        unblock: 'Con la popolazione legale (4.931) il comune rientrerebbe nel limite.',
+      },
     });
     render(OpportunityCard, { props: { opportunity: near, istat: '019005', themeLabel: (c: string) => c }, global });
     expect(screen.getByText('Quasi ammissibile')).toBeTruthy();
@@ -80,7 +116,17 @@ describe('OpportunityFilters', () => {
 });
 
 describe('MoneyTable', () => {
-  const money = { totalBudget: 1_000_000, amount: { kind: 'brackets' as const, brackets: [{ populationMin: 0, populationMax: 5000, amount: 23_147 }, { populationMin: 5001, populationMax: 20_000, amount: 32_589 }, { populationMin: 20_001, populationMax: null, amount: 59_966 }] } };
+  const money = {
+    totalBudget: 1_000_000,
+    amount: {
+      kind: 'brackets' as const,
+      brackets: [
+        { populationMin: 0, populationMax: 5000, amount: 23_147 },
+        { populationMin: 5001, populationMax: 20_000, amount: 32_589 },
+        { populationMin: 20_001, populationMax: null, amount: 59_966 },
+      ],
+    },
+  };
 
   it('highlights the bracket of the comune and says so to screen readers', () => {
     render(MoneyTable, { props: { money, population: { value: 12_345, label: 'popolazione residente ISTAT al 31 dicembre 2021' } } });
@@ -109,11 +155,18 @@ describe('HighlightedText', () => {
 
 describe('MonthCalendar', () => {
   it('puts each deadline on its day, weeks starting on Monday, and moves by month', async () => {
-    const { emitted } = render(MonthCalendar, { props: { month: '2026-12', entries: [{ day: '2026-12-05', title: 'Servizi cloud', to: '/bandi/1' }] }, global });
+    const { emitted } = render(MonthCalendar, {
+      props: { month: '2026-12', entries: [{ day: '2026-12-05', title: 'Servizi cloud', to: '/bandi/1' }] },
+      global,
+    });
     expect(screen.getByRole('heading').textContent).toBe('dicembre 2026');
     const firstWeek = screen.getAllByRole('row')[1]!;
     // 1 December 2026 is a Tuesday.
-    expect(within(firstWeek).getAllByRole('cell').map((c) => c.textContent?.trim().split(/\s/)[0] ?? '')).toEqual(['', '1', '2', '3', '4', '5Servizi', '6']);
+    expect(
+      within(firstWeek)
+        .getAllByRole('cell')
+        .map((c) => c.textContent?.trim().split(/\s/)[0] ?? ''),
+    ).toEqual(['', '1', '2', '3', '4', '5Servizi', '6']);
     await fireEvent.click(screen.getByRole('button', { name: 'Mese successivo' }));
     await fireEvent.click(screen.getByRole('button', { name: 'Mese precedente' }));
     expect(emitted().move).toEqual([['2027-01'], ['2026-11']]);

@@ -10,7 +10,17 @@ const router = createRouter({ history: createMemoryHistory(), routes: [{ path: '
 afterEach(cleanup);
 
 const opportunity = (demo: boolean): Schemas['Opportunity'] => ({
-  call: { id: '5f0c1a52-8d8e-4c59-9d0b-1c2a3b4c5d6e', title: 'Servizi cloud per i comuni', issuer: 'Regione Lombardia', programme: 'regionale', measureCode: null, themes: [], status: 'aperto', nextDeadline: null, demo },
+  call: {
+    id: '5f0c1a52-8d8e-4c59-9d0b-1c2a3b4c5d6e',
+    title: 'Servizi cloud per i comuni',
+    issuer: 'Regione Lombardia',
+    programme: 'regionale',
+    measureCode: null,
+    themes: [],
+    status: 'aperto',
+    nextDeadline: null,
+    demo,
+  },
   verdict: 'eligible',
   score: 50,
   components: {},

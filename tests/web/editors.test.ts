@@ -15,7 +15,11 @@ const requests = vi.hoisted(() => {
   globalThis.fetch = (async (input: RequestInfo | URL) => {
     const request = input instanceof Request ? input : new Request(String(input));
     seen.push(`${request.method} ${new URL(request.url, 'http://localhost').pathname}`);
-    const body = request.url.endsWith('/auth/csrf') ? { token: 't' } : request.url.endsWith('/themes') ? { items: [], total: 0 } : { id: 'c1', pendingRevision: null };
+    const body = request.url.endsWith('/auth/csrf')
+      ? { token: 't' }
+      : request.url.endsWith('/themes')
+        ? { items: [], total: 0 }
+        : { id: 'c1', pendingRevision: null };
     return new Response(JSON.stringify(body), { status: 200, headers: { 'content-type': 'application/json' } });
   }) as typeof fetch;
   return seen;
@@ -57,7 +61,12 @@ describe('BracketTableEditor', () => {
     await fireEvent.update(screen.getByLabelText('Fascia 1: a abitanti'), '');
     await fireEvent.click(screen.getByRole('button', { name: 'Elimina la fascia 1' }));
     expect(emitted()['update:modelValue']).toEqual([
-      [[{ populationMin: 0, populationMax: 5000, amount: 10 }, { populationMin: 5001, populationMax: null, amount: 0 }]],
+      [
+        [
+          { populationMin: 0, populationMax: 5000, amount: 10 },
+          { populationMin: 5001, populationMax: null, amount: 0 },
+        ],
+      ],
       [[{ populationMin: 0, populationMax: 5000, amount: 12000 }]],
       [[{ populationMin: 0, populationMax: null, amount: 10 }]],
       [[]],
@@ -82,7 +91,13 @@ describe('EligibilityRuleEditor', () => {
     expect(updates).toContainEqual({ ...base, bodyTypes: ['comune', 'unione'] });
     expect(updates).toContainEqual({ ...base, population: { max: 5000 } });
     expect(updates).toContainEqual({ ...base, territory: { provinces: ['BG', 'CR'] } });
-    expect(updates).toContainEqual({ ...base, exclusions: [{ kind: 'funded_by_measure', measureCode: '1.4.1' }, { kind: 'funded_by_measure', measureCode: '1.2' }] });
+    expect(updates).toContainEqual({
+      ...base,
+      exclusions: [
+        { kind: 'funded_by_measure', measureCode: '1.4.1' },
+        { kind: 'funded_by_measure', measureCode: '1.2' },
+      ],
+    });
     expect(updates).toContainEqual({ ...base, conditions: ['Delibera di giunta', 'Progetto esecutivo'] });
   });
 
@@ -123,7 +138,9 @@ describe('CallRevisionPanel', () => {
   });
 
   it('submits the revision through the API and hands the call back with a message', async () => {
-    const { emitted } = render(CallRevisionPanel, { props: { callId: 'c1', revision: revision({ status: 'draft', submittedBy: null, allowedActions: ['submit', 'discard'] }) } });
+    const { emitted } = render(CallRevisionPanel, {
+      props: { callId: 'c1', revision: revision({ status: 'draft', submittedBy: null, allowedActions: ['submit', 'discard'] }) },
+    });
     await fireEvent.click(screen.getByRole('button', { name: 'Invia in revisione' }));
     await waitFor(() => expect(emitted().changed).toBeTruthy());
     expect(requests).toContain('POST /api/v1/calls/c1/revision/submit');
@@ -133,9 +150,23 @@ describe('CallRevisionPanel', () => {
 
 describe('CallForm', () => {
   it('names what saving does, and says it next to the button', () => {
-    const input = { title: 'Avviso', summary: null, issuer: 'Regione Lombardia', programme: { kind: 'regionale', code: null }, themes: [], eligibility: { bodyTypes: ['comune'], aggregation: 'allowed', exclusions: [], conditions: [] }, money: { totalBudget: null, amount: null }, procedure: 'sportello', windows: [{ label: null, opensAt: '2026-12-01T09:00:00.000Z', closesAt: null }], links: [] } as Schemas['CallInput'];
+    const input = {
+      title: 'Avviso',
+      summary: null,
+      issuer: 'Regione Lombardia',
+      programme: { kind: 'regionale', code: null },
+      themes: [],
+      eligibility: { bodyTypes: ['comune'], aggregation: 'allowed', exclusions: [], conditions: [] },
+      money: { totalBudget: null, amount: null },
+      procedure: 'sportello',
+      windows: [{ label: null, opensAt: '2026-12-01T09:00:00.000Z', closesAt: null }],
+      links: [],
+    } as Schemas['CallInput'];
     const hint = 'Le modifiche saranno visibili dopo la revisione di un altro redattore.';
-    render(CallForm, { props: { initial: input, errors: useFormErrors(), busy: false, saveLabel: 'Salva la revisione', saveHint: hint }, global: { plugins: [createPinia()] } });
+    render(CallForm, {
+      props: { initial: input, errors: useFormErrors(), busy: false, saveLabel: 'Salva la revisione', saveHint: hint },
+      global: { plugins: [createPinia()] },
+    });
     expect(screen.queryByRole('button', { name: 'Salva la bozza' })).toBeNull();
     const button = screen.getByRole('button', { name: 'Salva la revisione' });
     expect(document.getElementById(button.getAttribute('aria-describedby')!)?.textContent).toBe(hint);

@@ -10,7 +10,8 @@ import { fieldKey, useFormErrors } from '@/composables/useFormErrors';
 
 // The themes store asks for the themes: the fake fetch answers before the API client is created.
 vi.hoisted(() => {
-  globalThis.fetch = (async () => new Response(JSON.stringify({ items: [] }), { status: 200, headers: { 'content-type': 'application/json' } })) as typeof fetch;
+  globalThis.fetch = (async () =>
+    new Response(JSON.stringify({ items: [] }), { status: 200, headers: { 'content-type': 'application/json' } })) as typeof fetch;
 });
 afterEach(cleanup);
 
@@ -21,7 +22,16 @@ const input = (): Schemas['CallInput'] => ({
   programme: { kind: 'regionale', code: null },
   themes: [],
   eligibility: { bodyTypes: ['comune'], aggregation: 'allowed', exclusions: [], conditions: [] },
-  money: { totalBudget: 9000, amount: { kind: 'brackets', brackets: [{ populationMin: 0, populationMax: 5000, amount: 1 }, { populationMin: 6000, populationMax: null, amount: 2 }] } },
+  money: {
+    totalBudget: 9000,
+    amount: {
+      kind: 'brackets',
+      brackets: [
+        { populationMin: 0, populationMax: 5000, amount: 1 },
+        { populationMin: 6000, populationMax: null, amount: 2 },
+      ],
+    },
+  },
   procedure: 'sportello',
   windows: [{ label: null, opensAt: '2026-12-01T09:00:00.000Z', closesAt: null }],
   links: [],
@@ -31,7 +41,10 @@ const input = (): Schemas['CallInput'] => ({
 function renderEditor() {
   const errors = useFormErrors();
   const saved: Schemas['CallInput'][] = [];
-  const Editor = defineComponent(() => () => [h(AppErrorSummary, { form: errors }), h(CallForm, { initial: input(), errors, busy: false, onSave: (value: Schemas['CallInput']) => saved.push(JSON.parse(JSON.stringify(value))) })]);
+  const Editor = defineComponent(() => () => [
+    h(AppErrorSummary, { form: errors }),
+    h(CallForm, { initial: input(), errors, busy: false, onSave: (value: Schemas['CallInput']) => saved.push(JSON.parse(JSON.stringify(value))) }),
+  ]);
   render(Editor, { global: { plugins: [createPinia()] } });
   return { errors, saved };
 }

@@ -20,7 +20,10 @@ const searches = vi.hoisted(() => {
     const q = url.searchParams.get('q') ?? '';
     seen.push(q);
     const items = (globalThis as unknown as { comuni: typeof COMUNI }).comuni.filter((c) => c.name.toLowerCase().startsWith(q.toLowerCase()));
-    return new Response(JSON.stringify({ items, total: items.length, limit: 8, offset: 0, _links: { self: { href: url.pathname } } }), { status: 200, headers: { 'content-type': 'application/json' } });
+    return new Response(JSON.stringify({ items, total: items.length, limit: 8, offset: 0, _links: { self: { href: url.pathname } } }), {
+      status: 200,
+      headers: { 'content-type': 'application/json' },
+    });
   }) as typeof fetch;
   return seen;
 });
@@ -106,7 +109,11 @@ describe('EligibilityRules', () => {
           territory: { regions: ['03'], provinces: ['CR', 'LO'], comuni: ['019035'] },
           altitudeZones: [1, 3],
           aggregation: 'required',
-          exclusions: [{ kind: 'funded_by_measure', measureCode: '1.4.4' }, { kind: 'funded_by_avviso', avviso: 'Avviso 1.2 Cloud', description: 'Non partecipa chi ha già migrato al cloud con l’avviso 1.2.' }, { kind: 'funded_in_earlier_window' }],
+          exclusions: [
+            { kind: 'funded_by_measure', measureCode: '1.4.4' },
+            { kind: 'funded_by_avviso', avviso: 'Avviso 1.2 Cloud', description: 'Non partecipa chi ha già migrato al cloud con l’avviso 1.2.' },
+            { kind: 'funded_in_earlier_window' },
+          ],
           conditions: ['Progetto approvato dalla giunta'],
         },
         comuneNames: { '019035': 'Crema' },
@@ -117,14 +124,24 @@ describe('EligibilityRules', () => {
       ['Popolazione', 'Comuni da 1.000 a 5.000 abitanti (popolazione residente ISTAT).'],
       ['Territorio', 'Regione Lombardia.', 'Province di Cremona e Lodi.', 'Il comune di Crema.'],
       ['Zona altimetrica', 'Solo comuni di montagna interna e collina interna.'],
-      ['Forma associata', 'Solo in forma associata: i comuni si candidano insieme, con un’unione, una comunità montana, un ufficio RTD associato o un’altra aggregazione.'],
-      ['Esclusioni', 'È escluso chi ha già ottenuto un finanziamento della misura 1.4.4.', 'Non partecipa chi ha già migrato al cloud con l’avviso 1.2.', 'È escluso chi è già stato finanziato in una finestra precedente di questo avviso.'],
+      [
+        'Forma associata',
+        'Solo in forma associata: i comuni si candidano insieme, con un’unione, una comunità montana, un ufficio RTD associato o un’altra aggregazione.',
+      ],
+      [
+        'Esclusioni',
+        'È escluso chi ha già ottenuto un finanziamento della misura 1.4.4.',
+        'Non partecipa chi ha già migrato al cloud con l’avviso 1.2.',
+        'È escluso chi è già stato finanziato in una finestra precedente di questo avviso.',
+      ],
       ['Altre condizioni, da verificare nel bando', 'Progetto approvato dalla giunta'],
     ]);
   });
 
   it('shows only the rules the call sets, and counts named comuni it cannot name', () => {
-    render(EligibilityRules, { props: { eligibility: { ...base, population: { max: 15000 }, territory: { comuni: ['019035', '019036'] }, aggregation: 'not_allowed' } } });
+    render(EligibilityRules, {
+      props: { eligibility: { ...base, population: { max: 15000 }, territory: { comuni: ['019035', '019036'] }, aggregation: 'not_allowed' } },
+    });
     expect(rows()).toEqual([
       ['Enti ammessi', 'Comuni.'],
       ['Popolazione', 'Comuni fino a 15.000 abitanti (popolazione residente ISTAT).'],
@@ -136,7 +153,9 @@ describe('EligibilityRules', () => {
 
 describe('amountBasisNote', () => {
   it('keeps how a bracket or unit estimate was reached and drops what the figure already says', () => {
-    expect(amountBasisNote({ basis: 'fascia 20.001–50.000 abitanti (popolazione residente ISTAT al 31 dicembre 2021: 34.012)' })).toBe('fascia 20.001–50.000 abitanti (popolazione residente ISTAT al 31 dicembre 2021: 34.012)');
+    expect(amountBasisNote({ basis: 'fascia 20.001–50.000 abitanti (popolazione residente ISTAT al 31 dicembre 2021: 34.012)' })).toBe(
+      'fascia 20.001–50.000 abitanti (popolazione residente ISTAT al 31 dicembre 2021: 34.012)',
+    );
     expect(amountBasisNote({ basis: 'importo fisso di 14.000 €' })).toBeNull();
     expect(amountBasisNote({ basis: 'da 10.000 a 60.000 € secondo il progetto' })).toBeNull();
     expect(amountBasisNote(null)).toBeNull();

@@ -15,7 +15,10 @@ const report = (figures: { read: number; created?: number; updated?: number; unc
   rejected: [],
   ...figures,
 });
-const text = (figures: Parameters<typeof report>[0]) => render(ProgrammingImportReport, { props: { report: report(figures) } }).container.textContent!.replace(/\s+/g, ' ').trim();
+const text = (figures: Parameters<typeof report>[0]) =>
+  render(ProgrammingImportReport, { props: { report: report(figures) } })
+    .container.textContent!.replace(/\s+/g, ' ')
+    .trim();
 
 describe('ProgrammingImportReport', () => {
   it('says when every row of the file was already in the plan, with Italian plurals', () => {

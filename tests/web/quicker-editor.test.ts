@@ -18,14 +18,16 @@ vi.hoisted(() => {
     { code: 'piattaforme.app-io', parentCode: 'piattaforme', label: 'App IO', description: null },
     { code: 'accessibilita', parentCode: null, label: 'Accessibilità', description: null },
   ];
-  globalThis.fetch = (async () => new Response(JSON.stringify({ items: themes, total: themes.length }), { status: 200, headers: { 'content-type': 'application/json' } })) as typeof fetch;
+  globalThis.fetch = (async () =>
+    new Response(JSON.stringify({ items: themes, total: themes.length }), { status: 200, headers: { 'content-type': 'application/json' } })) as typeof fetch;
 });
 
 beforeEach(() => setActivePinia(createPinia()));
 afterEach(cleanup);
 
 describe('ThemePicker', () => {
-  const renderPicker = (modelValue: string[] = []) => render(ThemePicker, { props: { id: 'temi', legend: 'Temi', modelValue }, global: { plugins: [createPinia()] } });
+  const renderPicker = (modelValue: string[] = []) =>
+    render(ThemePicker, { props: { id: 'temi', legend: 'Temi', modelValue }, global: { plugins: [createPinia()] } });
 
   it('groups the themes by area, one box each, and says which are chosen', async () => {
     renderPicker(['piattaforme.pagopa']);
@@ -75,7 +77,9 @@ describe('dates the Italian way, in Rome time', () => {
   });
 
   it('shows what the field was read as, and gives the parent the instant', async () => {
-    const { emitted } = render(RomeDateTimeField, { props: { id: 'chiusura', label: 'Chiusura', modelValue: '2027-01-31T11:00:00.000Z', defaultTime: '23:59' } });
+    const { emitted } = render(RomeDateTimeField, {
+      props: { id: 'chiusura', label: 'Chiusura', modelValue: '2027-01-31T11:00:00.000Z', defaultTime: '23:59' },
+    });
     const field = screen.getByLabelText('Chiusura') as HTMLInputElement;
     expect(field.value).toBe('31/01/2027 12:00');
     await fireEvent.update(field, '28/02/2027');
@@ -90,9 +94,19 @@ describe('dates the Italian way, in Rome time', () => {
 
 describe('nextWindowOf', () => {
   it('keeps rules, money, themes and links, and leaves the dates, remaining budget and publication date to write', () => {
-    const call = callInput({ publicationDate: '2026-11-02', money: { totalBudget: 1_000_000, remainingBudget: 200_000, amount: { kind: 'fixed', amount: 5_000 } } });
+    const call = callInput({
+      publicationDate: '2026-11-02',
+      money: { totalBudget: 1_000_000, remainingBudget: 200_000, amount: { kind: 'fixed', amount: 5_000 } },
+    });
     const copy = nextWindowOf(call as never);
-    expect(copy).toMatchObject({ title: call.title, themes: call.themes, eligibility: call.eligibility, links: call.links, procedure: call.procedure, publicationDate: null });
+    expect(copy).toMatchObject({
+      title: call.title,
+      themes: call.themes,
+      eligibility: call.eligibility,
+      links: call.links,
+      procedure: call.procedure,
+      publicationDate: null,
+    });
     expect(copy.money).toEqual({ totalBudget: 1_000_000, remainingBudget: null, amount: { kind: 'fixed', amount: 5_000 }, cofinancingShare: null });
     expect(copy.windows).toEqual([{ label: null, opensAt: '', closesAt: null }]);
     copy.themes.push('dati');

@@ -20,7 +20,8 @@ const sessionCheck = vi.hoisted(() => {
 const { router } = await import('@/router/index');
 // Loaded before the tests, so that only the session check can hold a navigation back.
 await Promise.all([import('@/views/SearchView.vue'), import('@/views/ProfileView.vue'), import('@/views/LoginView.vue')]);
-const settled = async (navigation: Promise<unknown>) => Promise.race([navigation.then(() => true), new Promise((resolve) => setTimeout(() => resolve(false), 300))]);
+const settled = async (navigation: Promise<unknown>) =>
+  Promise.race([navigation.then(() => true), new Promise((resolve) => setTimeout(() => resolve(false), 300))]);
 
 describe('the first page of a visit', () => {
   beforeEach(() => {

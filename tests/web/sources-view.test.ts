@@ -39,7 +39,13 @@ describe('SourcesView', () => {
   it('shows each source’s freshness, its last error with the time, and "in ritardo" only for late sources', async () => {
     answers['/api/v1/ingest/sources'] = {
       items: [
-        source({ name: 'PA digitale 2026 - avvisi', late: true, newestRecordAt: '2026-11-20T09:00:00.000Z', lastSuccessAt: '2026-11-29T02:00:00.000Z', lastError: { at: '2026-11-30T02:00:00.000Z', message: 'la fonte ha risposto 503 Service Unavailable' } }),
+        source({
+          name: 'PA digitale 2026 - avvisi',
+          late: true,
+          newestRecordAt: '2026-11-20T09:00:00.000Z',
+          lastSuccessAt: '2026-11-29T02:00:00.000Z',
+          lastError: { at: '2026-11-30T02:00:00.000Z', message: 'la fonte ha risposto 503 Service Unavailable' },
+        }),
         source({ id: '6f0c1a52-8d8e-4c59-9d0b-1c2a3b4c5d6e', name: 'Caricamenti a mano', kind: 'csv', everyMinutes: null }),
       ],
       total: 2,

@@ -1,3 +1,4 @@
+import { clockAt } from '../shared/clock.ts';
 import { sql } from 'kysely';
 import { DEMO_LOGINS, seedDemo } from '../../../seeds/demo.ts';
 import { seedAvvisiPnrr } from '../../../seeds/avvisi-pnrr.ts';
@@ -6,25 +7,25 @@ import { migrateDown, migrateUp, migrationStatus } from '../plugins/db/migrator.
 import { writeOpenApiDocument } from '../openapi-document.ts';
 import { UsageError, type CommandContext } from './context.ts';
 import { runUsersCommand } from './users.command.ts';
-import { applyRetention } from '../modules/auth/retention.ts';
-import { importComuni } from '../modules/comuni/comuni.import.ts';
-import type { ImportReport } from '../modules/comuni/import-report.ts';
-import { importFundingHistory } from '../modules/comuni/funding-history.import.ts';
-import { importIpa } from '../modules/comuni/ipa.import.ts';
+import { applyRetention } from '../modules/auth/index.ts';
+import { importComuni } from '../modules/comuni/index.ts';
+import type { ImportReport } from '../shared/import-report.ts';
+import { importFundingHistory } from '../modules/comuni/index.ts';
+import { importIpa } from '../modules/comuni/index.ts';
 import { readFile } from 'node:fs/promises';
 import { createSearchEngine } from '../plugins/search/index.ts';
-import { reindexAll } from '../modules/search/search.outbox.ts';
-import { rematchAll } from '../modules/matching/matching.service.ts';
-import { CONNECTORS, SOURCE_KINDS } from '../modules/ingest/connectors/index.ts';
-import { reprocessItems, runIngest, type RunReport } from '../modules/ingest/ingest.service.ts';
-import { addDefaultSources, type DefaultSourcesReport } from '../modules/ingest/default-sources.ts';
+import { reindexAll } from '../modules/search/index.ts';
+import { rematchAll } from '../modules/matching/index.ts';
+import { CONNECTORS, SOURCE_KINDS } from '../modules/ingest/index.ts';
+import { reprocessItems, runIngest, type RunReport } from '../modules/ingest/index.ts';
+import { addDefaultSources, type DefaultSourcesReport } from '../modules/ingest/index.ts';
 import { basename } from 'node:path';
 import type { Db } from '../plugins/db/database.ts';
-import { alertOptions, drainAlertEvents, drainDeliveries, runTimedAlerts } from '../modules/alerts/alerts.jobs.ts';
+import { alertOptions, drainAlertEvents, drainDeliveries, runTimedAlerts } from '../modules/alerts/index.ts';
 import { createMailer } from '../plugins/mail.ts';
-import { runEvaluationCommand } from '../modules/matching/evaluation/evaluation.command.ts';
-import { printEvaluation } from '../modules/matching/evaluation/evaluation.print.ts';
-import type { EvaluationReport } from '../modules/matching/evaluation/evaluation.ts';
+import { runEvaluationCommand } from './evaluation/evaluation.command.ts';
+import { printEvaluation } from './evaluation/evaluation.print.ts';
+import type { EvaluationReport } from './evaluation/evaluation.ts';
 
 export type Report = Record<string, unknown>;
 
@@ -74,11 +75,18 @@ export const COMMANDS: Record<string, Command> = {
         calls: await seedDemoCalls(db, new Date(), ctx.config.deadlineSoonDays, { refresh }),
       }));
       if (calls && calls.failed > 0) throw new Error(`demo calls that do not validate: ${JSON.stringify(calls.failures)}`);
-      return { ...report, calls: calls ? { created: calls.created, updated: calls.updated, unchanged: calls.unchanged } : 'already loaded (use --refresh to move their dates to today)', logins: DEMO_LOGINS.map(({ email, role }) => ({ email, role })) };
+      return {
+        ...report,
+        calls: calls
+          ? { created: calls.created, updated: calls.updated, unchanged: calls.unchanged }
+          : 'already loaded (use --refresh to move their dates to today)',
+        logins: DEMO_LOGINS.map(({ email, role }) => ({ email, role })),
+      };
     },
   },
   users: {
-    usage: 'users create|invite --email E --name N --role R [--password P] [--comune ISTAT]... [--aggregation ID]... | users grant|revoke --email E (--comune ISTAT | --aggregation ID) [--json]',
+    usage:
+      'users create|invite --email E --name N --role R [--password P] [--comune ISTAT]... [--aggregation ID]... | users grant|revoke --email E (--comune ISTAT | --aggregation ID) [--json]',
     run: runUsersCommand,
   },
   retention: {
@@ -95,13 +103,23 @@ export const COMMANDS: Record<string, Command> = {
       const file = ctx.args[1];
       if (!file) throw new UsageError('the file to import is required');
       const bytes = await readFile(file);
-      const importers = { comuni: importComuni, ipa: importIpa, 'funding-history': (db: Db, b: Uint8Array) => importFundingHistory(db, b, { fileName: basename(file) }) };
+      const importers = {
+        comuni: importComuni,
+        ipa: importIpa,
+        'funding-history': (db: Db, b: Uint8Array) => importFundingHistory(db, b, { fileName: basename(file) }),
+      };
       return { ...(await ctx.withDb((db) => importers[kind](db, bytes))) };
     },
     print: (report) => {
       const r = report as unknown as ImportReport;
       const rejected = r.rejected.slice(0, 20).map((x) => `  riga ${x.line}: ${x.reason}`);
-      return [`${r.format} (${r.encoding}): ${r.read} righe lette, ${r.created} creati, ${r.updated} aggiornati, ${r.unchanged} invariati, ${r.superseded ? `${r.superseded} sostituiti da rilevazioni più recenti, ` : ''}${r.rejected.length} scartati`, ...rejected, r.created + r.updated === 0 ? 'nessuna modifica' : ''].filter(Boolean).join('\n');
+      return [
+        `${r.format} (${r.encoding}): ${r.read} righe lette, ${r.created} creati, ${r.updated} aggiornati, ${r.unchanged} invariati, ${r.superseded ? `${r.superseded} sostituiti da rilevazioni più recenti, ` : ''}${r.rejected.length} scartati`,
+        ...rejected,
+        r.created + r.updated === 0 ? 'nessuna modifica' : '',
+      ]
+        .filter(Boolean)
+        .join('\n');
     },
   },
   ingest: {
@@ -114,7 +132,7 @@ export const COMMANDS: Record<string, Command> = {
       if (!connector) throw new UsageError(`expected one of: ${SOURCE_KINDS.join(', ')}`);
       const location = reprocess ? '' : ctx.args[1];
       if (!reprocess && !location) throw new UsageError('the file or URL to ingest is required');
-      const clock = { now: new Date(), soonDays: ctx.config.deadlineSoonDays };
+      const clock = clockAt(ctx.config.deadlineSoonDays);
       const trusted = ctx.flags.trusted === true;
       // The one place a local file is read: the operator named it. A URL goes through the outbound guard.
       const payload = reprocess || /^https?:\/\//i.test(location!) ? undefined : await readFile(location!);
@@ -126,7 +144,10 @@ export const COMMANDS: Record<string, Command> = {
     print: (report) => {
       const r = report as unknown as RunReport;
       const failures = r.failures.slice(0, 20).map((f) => `  ${f.externalId}: ${f.reason}`);
-      return [`${r.kind} ${r.location}: ${r.seen} voci, ${r.created} creati, ${r.updated} aggiornati, ${r.unchanged} invariati, ${r.failed} non importati`, ...failures].join('\n');
+      return [
+        `${r.kind} ${r.location}: ${r.seen} voci, ${r.created} creati, ${r.updated} aggiornati, ${r.unchanged} invariati, ${r.failed} non importati`,
+        ...failures,
+      ].join('\n');
     },
   },
   sources: {
@@ -161,7 +182,7 @@ export const COMMANDS: Record<string, Command> = {
       subcommand(ctx, ['rematch'] as const);
       const started = performance.now();
       const report = await ctx.withDb(async (db) => {
-        const result = await rematchAll(db, { now: new Date(), soonDays: ctx.config.deadlineSoonDays });
+        const result = await rematchAll(db, clockAt(ctx.config.deadlineSoonDays));
         // Fresh statistics after rewriting most of the table, for the planner's sake.
         await sql`analyze matches`.execute(db);
         return result;
@@ -179,7 +200,12 @@ export const COMMANDS: Record<string, Command> = {
       return ctx.withDb(async (db) => {
         const mailer = createMailer(ctx.config, db);
         const engine = createSearchEngine(ctx.config, db);
-        const run = { db, engine, channels: { mailer, webhooksAllowPrivateNetworks: ctx.config.outboundAllowPrivateNetworks }, options: alertOptions(ctx.config) };
+        const run = {
+          db,
+          engine,
+          channels: { mailer, webhooksAllowPrivateNetworks: ctx.config.outboundAllowPrivateNetworks },
+          options: alertOptions(ctx.config),
+        };
         try {
           const events = await drainAlertEvents(run);
           const timed = await runTimedAlerts(run);

@@ -1,9 +1,9 @@
 import { createMailer } from '../plugins/mail.ts';
 import type { Role } from '../plugins/db/schema.ts';
-import { ROLES } from '../modules/auth/permissions.ts';
-import { findUserByEmail, membershipsOf } from '../modules/auth/users.queries.ts';
-import { createInvitation, createUser, grantMembership, revokeMembership } from '../modules/auth/users.service.ts';
-import { sendInvitationEmail } from '../modules/auth/invitation-email.ts';
+import { ROLES } from '../modules/auth/index.ts';
+import { findUserByEmail, membershipsOf } from '../modules/auth/index.ts';
+import { createInvitation, createUser, grantMembership, revokeMembership } from '../modules/auth/index.ts';
+import { sendInvitationEmail } from '../modules/auth/index.ts';
 import { flagValues, requiredFlag, UsageError, type CommandContext } from './context.ts';
 import type { FastifyInstance } from 'fastify';
 

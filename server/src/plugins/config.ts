@@ -36,9 +36,7 @@ export interface Config {
   /** First wait once an account passed LOGIN_MAX_FAILURES; it doubles with each further failure. */
   readonly loginBackoffSeconds: number;
   readonly inactiveUserRetentionDays: number;
-  readonly oidc:
-    | { readonly issuer: string; readonly clientId: string; readonly clientSecret: string; readonly minAcr: string | undefined }
-    | undefined;
+  readonly oidc: { readonly issuer: string; readonly clientId: string; readonly clientSecret: string; readonly minAcr: string | undefined } | undefined;
 }
 
 /** Variables the production shape (docker-compose.yml) must set for the app service. */

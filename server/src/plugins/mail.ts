@@ -47,7 +47,13 @@ export function createOutboxMailer(db: Kysely<Database>): Mailer {
     async send(message) {
       await db
         .insertInto('mail_outbox')
-        .values({ to_address: message.to, subject: message.subject, text_body: message.text, html_body: message.html ?? null, headers: JSON.stringify(message.headers ?? {}) })
+        .values({
+          to_address: message.to,
+          subject: message.subject,
+          text_body: message.text,
+          html_body: message.html ?? null,
+          headers: JSON.stringify(message.headers ?? {}),
+        })
         .execute();
     },
     async close() {},

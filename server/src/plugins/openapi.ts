@@ -16,9 +16,7 @@ const DEFAULT_ERRORS: Record<string, string> = {
 
 /** Documents error answers of a route: `...problemResponses({ 404: 'Bando non trovato' })`. */
 export function problemResponses(descriptions: Record<number, string>) {
-  return Object.fromEntries(
-    Object.entries(descriptions).map(([status, description]) => [status, { description, content: problemContent }]),
-  );
+  return Object.fromEntries(Object.entries(descriptions).map(([status, description]) => [status, { description, content: problemContent }]));
 }
 
 function addDefaultErrors(route: RouteOptions) {
@@ -63,7 +61,8 @@ export const openApiPlugin = fp(async (app: FastifyInstance) => {
       tags: [{ name: 'system', description: 'Stato del servizio' }],
     },
     refResolver: { buildLocalReference: (json, _baseUri, _fragment, i) => String(json.$id ?? `def-${i}`) },
-    transformObject: (documentObject) => withOptionalDefaults(('openapiObject' in documentObject ? documentObject.openapiObject : documentObject.swaggerObject) as OpenApiDocument),
+    transformObject: (documentObject) =>
+      withOptionalDefaults(('openapiObject' in documentObject ? documentObject.openapiObject : documentObject.swaggerObject) as OpenApiDocument),
   });
   await app.register(swaggerUi, {
     routePrefix: '/api/docs',

@@ -71,7 +71,9 @@ export async function outboundTargetProblem(raw: string, allowPrivateNetworks: b
   const host = hostOf(url);
   let addresses: string[];
   try {
-    addresses = isIP(host) ? [host] : await new Promise<string[]>((done, fail) => resolve(host, { all: true }, (error, found) => (error ? fail(error) : done(found.map((a) => a.address)))));
+    addresses = isIP(host)
+      ? [host]
+      : await new Promise<string[]>((done, fail) => resolve(host, { all: true }, (error, found) => (error ? fail(error) : done(found.map((a) => a.address)))));
   } catch {
     return `Il nome ${host} non si risolve in nessun indirizzo.`;
   }

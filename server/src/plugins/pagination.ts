@@ -10,6 +10,7 @@ const Link = Type.Object({ href: Type.String() });
 
 /** The AgID collection shape: `{ items, total, limit, offset, _links }`. */
 /** A page of items; `extra` adds properties the page carries besides them (an unread count, facets). */
+// eslint-disable-next-line @typescript-eslint/no-empty-object-type -- TypeBox's own default for "no extra properties"
 export function PageOf<T extends TSchema, E extends TProperties = {}>(item: T, id: string, extra?: E) {
   return Type.Object(
     {

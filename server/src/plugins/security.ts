@@ -48,12 +48,8 @@ export const securityPlugin = fp(async (app: FastifyInstance) => {
     // Static files of the SPA are not worth counting; the API is.
     allowList: (request) => !request.url.startsWith('/api/'),
     errorResponseBuilder: (_request, context) =>
-      new AppError(
-        429,
-        'RATE_LIMITED',
-        `Hai inviato troppe richieste. Riprova tra ${Math.ceil(context.ttl / 1000)} secondi.`,
-        undefined,
-        { 'retry-after': String(Math.ceil(context.ttl / 1000)) },
-      ),
+      new AppError(429, 'RATE_LIMITED', `Hai inviato troppe richieste. Riprova tra ${Math.ceil(context.ttl / 1000)} secondi.`, undefined, {
+        'retry-after': String(Math.ceil(context.ttl / 1000)),
+      }),
   });
 });

@@ -24,7 +24,6 @@ export interface CsvRow {
   values: string[];
 }
 
-
 /**
  * RFC 4180 with a chosen delimiter: quoted fields may hold delimiters, quotes ("") and line breaks.
  * Control characters are dropped from the cells, so that one stray byte does not stop an import.

@@ -4,8 +4,10 @@ import type { JobQueue } from '../plugins/queue.ts';
 import type { Mailer } from '../plugins/mail.ts';
 import type { SearchEngine, SearchResult } from '../plugins/search/engine.ts';
 import type { NotifiedCache } from '../plugins/db/notified-cache.ts';
-import type { OpportunityView, StoredMatch } from '../modules/matching/matching.queries.ts';
-import type { ComuneProfileRow } from '../modules/comuni/profile.queries.ts';
+import type { Scheduler } from '../plugins/scheduler.ts';
+import type { Clock } from '../shared/clock.ts';
+import type { OpportunityView, StoredMatch } from '../modules/matching/index.ts';
+import type { ComuneProfileRow } from '../modules/comuni/index.ts';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -14,6 +16,10 @@ declare module 'fastify' {
     queue: JobQueue | undefined;
     mailer: Mailer;
     searchEngine: SearchEngine;
+    /** Now, with the configured "closing soon" window. */
+    clock: () => Clock;
+    /** Where features add their background jobs. */
+    scheduler: Scheduler;
     /** Comune profiles in memory; writers invalidate their comune after committing. */
     profileCache: NotifiedCache<ComuneProfileRow>;
     /** Each comune's stored matches in memory; triggers on matches and calls drop them. */

@@ -9,7 +9,16 @@ export async function listAggregations(db: Db, filter: { kind?: string | undefin
   if (filter.kind) query = query.where('a.kind', '=', filter.kind as AggregationKind);
   if (filter.comune) {
     const comune = filter.comune;
-    query = query.where((eb) => eb.exists(eb.selectFrom('aggregation_members as am').select('am.comune_istat').whereRef('am.aggregation_id', '=', 'a.id').where('am.comune_istat', '=', comune).where(CURRENT)));
+    query = query.where((eb) =>
+      eb.exists(
+        eb
+          .selectFrom('aggregation_members as am')
+          .select('am.comune_istat')
+          .whereRef('am.aggregation_id', '=', 'a.id')
+          .where('am.comune_istat', '=', comune)
+          .where(CURRENT),
+      ),
+    );
   }
   const [items, count] = await Promise.all([
     query

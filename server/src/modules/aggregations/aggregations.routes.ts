@@ -14,17 +14,41 @@ const WRITE_ERRORS = problemResponses({ 401: 'Non autenticato', 403: 'Permessi i
 const aggregationsRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get(
     '/aggregations',
-    { config: { access: 'public' }, schema: { tags: ['comuni'], operationId: 'listAggregations', summary: 'Aggregazioni di comuni', querystring: AggregationListQuery, response: { 200: Type.Ref('AggregationPage') } } },
+    {
+      config: { access: 'public' },
+      schema: {
+        tags: ['comuni'],
+        operationId: 'listAggregations',
+        summary: 'Aggregazioni di comuni',
+        querystring: AggregationListQuery,
+        response: { 200: Type.Ref('AggregationPage') },
+      },
+    },
     async (request) => {
       const { limit, offset } = request.query;
       const { items, total } = await listAggregations(app.db, request.query);
-      return page(request, items.map((a) => ({ id: a.id, name: a.name, kind: a.kind, codiceFiscale: a.codice_fiscale, currentMembers: a.current_members })), total, limit, offset);
+      return page(
+        request,
+        items.map((a) => ({ id: a.id, name: a.name, kind: a.kind, codiceFiscale: a.codice_fiscale, currentMembers: a.current_members })),
+        total,
+        limit,
+        offset,
+      );
     },
   );
 
   app.get(
     '/aggregations/:id',
-    { config: { access: 'public' }, schema: { tags: ['comuni'], operationId: 'getAggregation', summary: 'Aggregazione con i suoi membri nel tempo', params: AggregationParams, response: { 200: Type.Ref('Aggregation'), ...problemResponses({ 404: 'Aggregazione non trovata' }) } } },
+    {
+      config: { access: 'public' },
+      schema: {
+        tags: ['comuni'],
+        operationId: 'getAggregation',
+        summary: 'Aggregazione con i suoi membri nel tempo',
+        params: AggregationParams,
+        response: { 200: Type.Ref('Aggregation'), ...problemResponses({ 404: 'Aggregazione non trovata' }) },
+      },
+    },
     async (request) => {
       const row = await findAggregation(app.db, request.params.id);
       if (!row) throw notFound('AGGREGATION_NOT_FOUND', 'Aggregazione non trovata.');
@@ -34,7 +58,16 @@ const aggregationsRoutes: FastifyPluginAsyncTypebox = async (app) => {
 
   app.post(
     '/aggregations',
-    { config: MANAGE, schema: { tags: ['comuni'], operationId: 'createAggregation', summary: 'Crea un\u2019aggregazione', body: Type.Ref('AggregationInput'), response: { 201: Type.Ref('Aggregation'), ...WRITE_ERRORS } } },
+    {
+      config: MANAGE,
+      schema: {
+        tags: ['comuni'],
+        operationId: 'createAggregation',
+        summary: 'Crea un\u2019aggregazione',
+        body: Type.Ref('AggregationInput'),
+        response: { 201: Type.Ref('Aggregation'), ...WRITE_ERRORS },
+      },
+    },
     async (request, reply) => {
       const created = await app.db.transaction().execute((trx) => createAggregation(trx, request, request.body as AggregationInput));
       app.profileCache.invalidate('*');
@@ -44,7 +77,17 @@ const aggregationsRoutes: FastifyPluginAsyncTypebox = async (app) => {
 
   app.put(
     '/aggregations/:id',
-    { config: MANAGE, schema: { tags: ['comuni'], operationId: 'replaceAggregation', summary: 'Modifica un\u2019aggregazione e i suoi membri', params: AggregationParams, body: Type.Ref('AggregationInput'), response: { 200: Type.Ref('Aggregation'), ...WRITE_ERRORS, ...problemResponses({ 404: 'Aggregazione non trovata' }) } } },
+    {
+      config: MANAGE,
+      schema: {
+        tags: ['comuni'],
+        operationId: 'replaceAggregation',
+        summary: 'Modifica un\u2019aggregazione e i suoi membri',
+        params: AggregationParams,
+        body: Type.Ref('AggregationInput'),
+        response: { 200: Type.Ref('Aggregation'), ...WRITE_ERRORS, ...problemResponses({ 404: 'Aggregazione non trovata' }) },
+      },
+    },
     async (request) => {
       const updated = await app.db.transaction().execute((trx) => replaceAggregation(trx, request, request.params.id, request.body as AggregationInput));
       app.profileCache.invalidate('*');
@@ -54,7 +97,19 @@ const aggregationsRoutes: FastifyPluginAsyncTypebox = async (app) => {
 
   app.delete(
     '/aggregations/:id',
-    { config: MANAGE, schema: { tags: ['comuni'], operationId: 'deleteAggregation', summary: 'Elimina un\u2019aggregazione senza utenti collegati', params: AggregationParams, response: { 204: Type.Null(), ...problemResponses({ 401: 'Non autenticato', 403: 'Permessi insufficienti', 404: 'Aggregazione non trovata', 409: 'Aggregazione in uso' }) } } },
+    {
+      config: MANAGE,
+      schema: {
+        tags: ['comuni'],
+        operationId: 'deleteAggregation',
+        summary: 'Elimina un\u2019aggregazione senza utenti collegati',
+        params: AggregationParams,
+        response: {
+          204: Type.Null(),
+          ...problemResponses({ 401: 'Non autenticato', 403: 'Permessi insufficienti', 404: 'Aggregazione non trovata', 409: 'Aggregazione in uso' }),
+        },
+      },
+    },
     async (request, reply) => {
       await app.db.transaction().execute((trx) => deleteAggregation(trx, request, request.params.id));
       app.profileCache.invalidate('*');

@@ -23,7 +23,13 @@ export const AggregationInput = Type.Object(
 export type AggregationInput = Static<typeof AggregationInput>;
 
 export const AggregationSummary = Type.Object(
-  { id: Type.String({ format: 'uuid' }), name: Type.String(), kind: Kind, codiceFiscale: Type.Union([Type.Null(), Type.String()]), currentMembers: Type.Integer({ format: 'int32' }) },
+  {
+    id: Type.String({ format: 'uuid' }),
+    name: Type.String(),
+    kind: Kind,
+    codiceFiscale: Type.Union([Type.Null(), Type.String()]),
+    currentMembers: Type.Integer({ format: 'int32' }),
+  },
   { $id: 'AggregationSummary' },
 );
 

@@ -1,9 +1,9 @@
 import type { FastifyRequest } from 'fastify';
 import { sql, type Transaction } from 'kysely';
-import { diff, recordAudit } from '../../plugins/audit.ts';
+import { diff, recordAudit } from '../auth/index.ts';
 import type { AggregationKind, Database } from '../../plugins/db/schema.ts';
 import { conflict, notFound, unprocessable } from '../../plugins/errors/problem.ts';
-import { notifyComuniChanged } from '../comuni/comuni.changes.ts';
+import { notifyComuniChanged } from '../comuni/index.ts';
 import { findAggregation, toAggregation } from './aggregations.queries.ts';
 import type { AggregationInput } from './aggregations.schemas.ts';
 
@@ -13,7 +13,21 @@ const today = () => new Date().toISOString().slice(0, 10);
 async function membersOf(trx: Transaction<Database>, input: AggregationInput) {
   const members = input.members.map((m, i) => ({ index: i, istat: m.istat, joinedOn: m.joinedOn ?? today(), leftOn: m.leftOn ?? null }));
   const errors: { field: string; message: string }[] = [];
-  const known = new Set(members.length === 0 ? [] : (await trx.selectFrom('comuni').select('istat').where('istat', 'in', members.map((m) => m.istat)).execute()).map((c) => c.istat));
+  const known = new Set(
+    members.length === 0
+      ? []
+      : (
+          await trx
+            .selectFrom('comuni')
+            .select('istat')
+            .where(
+              'istat',
+              'in',
+              members.map((m) => m.istat),
+            )
+            .execute()
+        ).map((c) => c.istat),
+  );
   const seen = new Set<string>();
   for (const m of members) {
     const field = `body.members.${m.index}`;
@@ -29,11 +43,19 @@ async function membersOf(trx: Transaction<Database>, input: AggregationInput) {
 async function replaceMembers(trx: Transaction<Database>, id: string, members: Awaited<ReturnType<typeof membersOf>>) {
   await trx.deleteFrom('aggregation_members').where('aggregation_id', '=', id).execute();
   if (members.length > 0) {
-    await trx.insertInto('aggregation_members').values(members.map((m) => ({ aggregation_id: id, comune_istat: m.istat, joined_on: m.joinedOn, left_on: m.leftOn }))).execute();
+    await trx
+      .insertInto('aggregation_members')
+      .values(members.map((m) => ({ aggregation_id: id, comune_istat: m.istat, joined_on: m.joinedOn, left_on: m.leftOn })))
+      .execute();
   }
 }
 
-const auditView = (a: ReturnType<typeof toAggregation>) => ({ name: a.name, kind: a.kind, codiceFiscale: a.codiceFiscale, members: a.members.map((m) => `${m.istat} ${m.joinedOn}–${m.leftOn ?? ''}`) });
+const auditView = (a: ReturnType<typeof toAggregation>) => ({
+  name: a.name,
+  kind: a.kind,
+  codiceFiscale: a.codiceFiscale,
+  members: a.members.map((m) => `${m.istat} ${m.joinedOn}–${m.leftOn ?? ''}`),
+});
 
 export async function createAggregation(trx: Transaction<Database>, request: FastifyRequest, input: AggregationInput) {
   const members = await membersOf(trx, input);
@@ -70,7 +92,11 @@ export async function replaceAggregation(trx: Transaction<Database>, request: Fa
 export async function deleteAggregation(trx: Transaction<Database>, request: FastifyRequest, id: string) {
   const before = await findAggregation(trx, id);
   if (!before) throw notFound('AGGREGATION_NOT_FOUND', 'Aggregazione non trovata.');
-  const holders = await trx.selectFrom('memberships').select((eb) => eb.fn.countAll<number>().as('n')).where('aggregation_id', '=', id).executeTakeFirstOrThrow();
+  const holders = await trx
+    .selectFrom('memberships')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('aggregation_id', '=', id)
+    .executeTakeFirstOrThrow();
   if (holders.n > 0) throw conflict('AGGREGATION_IN_USE', `${holders.n} utenti operano tramite questa aggregazione: revoca prima le loro appartenenze.`);
   await trx.deleteFrom('aggregations').where('id', '=', id).execute();
   await recordAudit(trx, request, { action: 'aggregation.deleted', entity: 'aggregation', entityId: id, changes: auditView(toAggregation(before)) });

@@ -1,11 +1,10 @@
 import type { MailMessage } from '../../plugins/mail.ts';
-import { hmac, safeEqual } from '../auth/secrets.ts';
+import { hmac, safeEqual } from '../../shared/secrets.ts';
 import { escapeHtml } from '../../shared/html.ts';
 
 /** The token in one-click unsubscribe links: signed, so it needs no login, and bound to one user. */
 export const unsubscribeToken = (secret: string, userId: string) => hmac(secret, `unsubscribe:${userId}`);
 export const validUnsubscribeToken = (secret: string, userId: string, token: string) => safeEqual(token, unsubscribeToken(secret, userId));
-
 
 export interface EmailOptions {
   publicBaseUrl: string;
@@ -31,7 +30,14 @@ function letter(l: Letter, options: EmailOptions): MailMessage {
   const unsubscribe = new URL(`/api/v1/alerts/unsubscribe/${l.userId}/${token}`, options.publicBaseUrl).toString();
   const unsubscribePage = new URL(`/disiscrizione/${l.userId}/${token}`, options.publicBaseUrl).toString();
   const preferences = new URL('/avvisi', options.publicBaseUrl).toString();
-  const text = [`Gentile ${l.name},`, '', ...l.text, '', `${l.why} Preferenze: ${preferences}`, `Per non ricevere più avvisi per e-mail: ${unsubscribePage}`].join('\n');
+  const text = [
+    `Gentile ${l.name},`,
+    '',
+    ...l.text,
+    '',
+    `${l.why} Preferenze: ${preferences}`,
+    `Per non ricevere più avvisi per e-mail: ${unsubscribePage}`,
+  ].join('\n');
   const html = `<!doctype html>
 <html lang="it"><head><meta charset="utf-8"><title>${escapeHtml(l.subject)}</title></head>
 <body style="font-family: 'Titillium Web', Geneva, Tahoma, sans-serif; color: #1a1a1a; line-height: 1.5">
@@ -65,7 +71,8 @@ export interface AlertMessage {
 
 function links(alert: AlertMessage): { text: string[]; html: string } {
   const several = alert.comuni && alert.comuni.length > 1 ? alert.comuni : null;
-  if (!several) return { text: [`Dettagli: ${alert.link}`], html: `<p><a href="${escapeHtml(alert.link)}" style="color: #0066cc">Apri il bando nel Cruscotto</a></p>` };
+  if (!several)
+    return { text: [`Dettagli: ${alert.link}`], html: `<p><a href="${escapeHtml(alert.link)}" style="color: #0066cc">Apri il bando nel Cruscotto</a></p>` };
   return {
     text: ['Il bando per ciascun comune:', ...several.map((c) => `- ${c.name}: ${c.link}`)],
     html: `<p>Il bando per ciascun comune:</p>\n<ul>${several.map((c) => `<li><a href="${escapeHtml(c.link)}" style="color: #0066cc">${escapeHtml(c.name)}</a></li>`).join('')}</ul>`,
@@ -112,7 +119,10 @@ export function digestEmail(digest: DigestMessage, options: EmailOptions): MailM
   const count = digest.count ?? digest.groups.reduce((n, g) => n + g.items.length, 0);
   const subject = `Riepilogo ${digest.cadence} del Cruscotto: ${count} novità (${digest.period})`;
   const text = [`Le novità sui bandi per i tuoi comuni, ${digest.period}.`];
-  const html = [`<h1 style="font-size: 1.25rem; color: #0066cc">Le novità sui bandi per i tuoi comuni</h1>`, `<p>${escapeHtml(digest.period)}: ${count} novità.</p>`];
+  const html = [
+    `<h1 style="font-size: 1.25rem; color: #0066cc">Le novità sui bandi per i tuoi comuni</h1>`,
+    `<p>${escapeHtml(digest.period)}: ${count} novità.</p>`,
+  ];
   for (const group of digest.groups) {
     text.push('', group.comune.toUpperCase(), ...group.items.flatMap((item) => [`- ${item.title}`, `  ${item.body}`, `  ${item.link}`]));
     html.push(
@@ -120,5 +130,8 @@ export function digestEmail(digest: DigestMessage, options: EmailOptions): MailM
       `<ul>${group.items.map((item) => `<li><a href="${escapeHtml(item.link)}" style="color: #0066cc">${escapeHtml(item.title)}</a><br>${escapeHtml(item.body)}</li>`).join('\n')}</ul>`,
     );
   }
-  return letter({ ...digest, subject, text, html: html.join('\n'), why: `Ricevi questo messaggio perché hai chiesto il riepilogo ${digest.cadence} del Cruscotto.` }, options);
+  return letter(
+    { ...digest, subject, text, html: html.join('\n'), why: `Ricevi questo messaggio perché hai chiesto il riepilogo ${digest.cadence} del Cruscotto.` },
+    options,
+  );
 }

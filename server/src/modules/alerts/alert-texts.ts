@@ -1,9 +1,10 @@
-import { formatLongDate as day, formatNumber } from '../matching/profile-facts.ts';
-export { changeSentences } from '../calls/change-sentences.ts';
+import { formatLongDate as day, formatNumber } from '../matching/index.ts';
+export { changeSentences } from '../calls/index.ts';
 import type { CallFacts } from './alerts.audience.ts';
 
 const verdictText = (verdict: string) => (verdict === 'eligible_via_aggregation' ? 'Solo in forma associata' : 'Il comune può partecipare');
-const amountText = (min: number | null, max: number) => (min === max ? `importo stimato ${formatNumber(max)} €` : `importo stimato da ${formatNumber(min ?? 0)} a ${formatNumber(max)} €`);
+const amountText = (min: number | null, max: number) =>
+  min === max ? `importo stimato ${formatNumber(max)} €` : `importo stimato da ${formatNumber(min ?? 0)} a ${formatNumber(max)} €`;
 const sentenceOf = (parts: string[]) => {
   const sentence = parts.join(', ');
   return `${sentence[0]!.toUpperCase()}${sentence.slice(1)}.`;
@@ -23,7 +24,10 @@ export function comuniLabel(facts: CallFacts): string | null {
  */
 export function factsSentence(facts: CallFacts): string {
   if (facts.matches && facts.matches.length > 1) {
-    const each = facts.matches.map((m) => `${m.name}: ${[verdictText(m.verdict).toLowerCase(), `pertinenza ${m.score}/100`, ...(m.amountMax !== null ? [amountText(m.amountMin, m.amountMax)] : [])].join(', ')}.`);
+    const each = facts.matches.map(
+      (m) =>
+        `${m.name}: ${[verdictText(m.verdict).toLowerCase(), `pertinenza ${m.score}/100`, ...(m.amountMax !== null ? [amountText(m.amountMin, m.amountMax)] : [])].join(', ')}.`,
+    );
     return [`Riguarda ${facts.matches.length} dei tuoi comuni.`, ...each, ...(facts.next_deadline ? [`Scadenza ${day(facts.next_deadline)}.`] : [])].join(' ');
   }
   const parts: string[] = [];

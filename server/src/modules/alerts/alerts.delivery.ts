@@ -23,7 +23,11 @@ export interface Channels {
 }
 
 /** Sends one message on its channel; throws with the reason when it is not accepted. */
-async function send(db: Kysely<Database>, channels: Channels, delivery: { channel: 'email' | 'webhook'; webhook_id: string | null; idempotency_key: string; message: unknown }) {
+async function send(
+  db: Kysely<Database>,
+  channels: Channels,
+  delivery: { channel: 'email' | 'webhook'; webhook_id: string | null; idempotency_key: string; message: unknown },
+) {
   if (delivery.channel === 'email') return channels.mailer.send(delivery.message as MailMessage);
   // The endpoint's current address and secret: a rotated secret signs the retries too.
   const hook = await db.selectFrom('webhooks').select(['url', 'secret', 'active']).where('id', '=', delivery.webhook_id!).executeTakeFirst();
@@ -32,7 +36,14 @@ async function send(db: Kysely<Database>, channels: Channels, delivery: { channe
   const problem = await webhookTargetProblem(hook.url, channels.webhooksAllowPrivateNetworks);
   if (problem) throw new Undeliverable(problem);
   const message = delivery.message as WebhookMessage;
-  await postWebhook({ url: hook.url, secret: hook.secret, event: message.subject, deliveryId: delivery.idempotency_key, body: message.body, allowPrivateNetworks: channels.webhooksAllowPrivateNetworks });
+  await postWebhook({
+    url: hook.url,
+    secret: hook.secret,
+    event: message.subject,
+    deliveryId: delivery.idempotency_key,
+    body: message.body,
+    allowPrivateNetworks: channels.webhooksAllowPrivateNetworks,
+  });
 }
 
 /** Sends the oldest due message, if any: locked while it is sent, marked sent in the same transaction. */
@@ -52,7 +63,11 @@ async function deliverOne(db: Kysely<Database>, channels: Channels): Promise<'no
     if (!delivery) return 'none';
     try {
       await send(trx, channels, delivery);
-      await trx.updateTable('alert_deliveries').set({ status: 'sent', sent_at: sql<Date>`now()`, attempts: delivery.attempts + 1, last_error: null }).where('id', '=', delivery.id).execute();
+      await trx
+        .updateTable('alert_deliveries')
+        .set({ status: 'sent', sent_at: sql<Date>`now()`, attempts: delivery.attempts + 1, last_error: null })
+        .where('id', '=', delivery.id)
+        .execute();
       return 'sent';
     } catch (error) {
       const attempts = delivery.attempts + 1;

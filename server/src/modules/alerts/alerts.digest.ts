@@ -1,7 +1,7 @@
 import { sql, type Kysely } from 'kysely';
 import type { Database } from '../../plugins/db/schema.ts';
 import { isPecAddress } from '../../plugins/mail.ts';
-import { formatLongDate, romeDay } from '../matching/profile-facts.ts';
+import { formatLongDate, romeDay } from '../matching/index.ts';
 import { groupBy } from '../../shared/group-by.ts';
 import { digestEmail, type DigestGroup } from './alert-email.ts';
 import type { AlertOptions } from './alerts.dispatch.ts';
@@ -89,13 +89,28 @@ export async function processDigests(db: Kysely<Database>, options: AlertOptions
           const count = new Set(news.map((i) => i.notification_id)).size;
           await trx.insertInto('alert_digests').values({ user_id: userId, period: period.key, covered_until: period.end, items: count }).execute();
           if (news.length === 0 || isPecAddress(user.email)) continue;
-          const groups: DigestGroup[] = [...groupBy(news, (i) => i.comune ?? FOLLOWED)].map(([comune, list]) => ({ comune, items: list.map((i) => ({ title: i.title, body: i.body, link: i.link })) }));
+          const groups: DigestGroup[] = [...groupBy(news, (i) => i.comune ?? FOLLOWED)].map(([comune, list]) => ({
+            comune,
+            items: list.map((i) => ({ title: i.title, body: i.body, link: i.link })),
+          }));
           const key = `digest:${userId}:${period.key}`;
           const message = digestEmail(
-            { userId, to: user.email, name: user.name, cadence: period.cadence === 'daily' ? 'giornaliero' : 'settimanale', period: periodLabel(period), groups, count },
+            {
+              userId,
+              to: user.email,
+              name: user.name,
+              cadence: period.cadence === 'daily' ? 'giornaliero' : 'settimanale',
+              period: periodLabel(period),
+              groups,
+              count,
+            },
             { ...options, messageId: `<${key.replace(/:/g, '.')}@${host}>` },
           );
-          await trx.insertInto('alert_deliveries').values({ idempotency_key: key, user_id: userId, channel: 'email', kind: 'digest', message: JSON.stringify(message) }).onConflict((oc) => oc.column('idempotency_key').doNothing()).execute();
+          await trx
+            .insertInto('alert_deliveries')
+            .values({ idempotency_key: key, user_id: userId, channel: 'email', kind: 'digest', message: JSON.stringify(message) })
+            .onConflict((oc) => oc.column('idempotency_key').doNothing())
+            .execute();
           digests++;
         }
         return byUser.size;

@@ -28,7 +28,8 @@ export interface AlertEvent {
 
 /** Rows per INSERT: PostgreSQL takes at most 65,535 bound values in one statement. */
 const ROWS_PER_INSERT = 1000;
-export const chunks = <T>(rows: T[]) => Array.from({ length: Math.ceil(rows.length / ROWS_PER_INSERT) }, (_, i) => rows.slice(i * ROWS_PER_INSERT, (i + 1) * ROWS_PER_INSERT));
+export const chunks = <T>(rows: T[]) =>
+  Array.from({ length: Math.ceil(rows.length / ROWS_PER_INSERT) }, (_, i) => rows.slice(i * ROWS_PER_INSERT, (i + 1) * ROWS_PER_INSERT));
 
 export const WEBHOOK_EVENTS: Record<AlertKind, string> = {
   published: 'call.matched',
@@ -39,10 +40,20 @@ export const WEBHOOK_EVENTS: Record<AlertKind, string> = {
   search: 'call.matched',
 };
 
-export const callLink = (options: { publicBaseUrl: string }, callId: string, istat: string | null) => new URL(`/bandi/${callId}${istat ? `?comune=${istat}` : ''}`, options.publicBaseUrl).toString();
+export const callLink = (options: { publicBaseUrl: string }, callId: string, istat: string | null) =>
+  new URL(`/bandi/${callId}${istat ? `?comune=${istat}` : ''}`, options.publicBaseUrl).toString();
 
 /** The facts of one of the recipient's comuni, as if the call matched that comune alone. */
-const factsFor = (facts: CallFacts, m: MatchedComune): CallFacts => ({ ...facts, comune_istat: m.istat, comune: m.name, verdict: m.verdict, score: m.score, amount_min: m.amountMin, amount_max: m.amountMax, matches: [m] });
+const factsFor = (facts: CallFacts, m: MatchedComune): CallFacts => ({
+  ...facts,
+  comune_istat: m.istat,
+  comune: m.name,
+  verdict: m.verdict,
+  score: m.score,
+  amount_min: m.amountMin,
+  amount_max: m.amountMax,
+  matches: [m],
+});
 
 /** What the event says for each comune, when the call matches several of the recipient's; empty for one. */
 function perComune(options: AlertOptions, event: AlertEvent, recipient: UserRecipient) {
@@ -57,8 +68,19 @@ function perComune(options: AlertOptions, event: AlertEvent, recipient: UserReci
  * Writes the notification log rows and immediate e-mails of one event for these users: one of each
  * per user, naming every one of their comuni the call matches (the digests list it under each).
  */
-export async function notifyUsers(trx: Kysely<Database>, options: AlertOptions, event: AlertEvent, recipients: UserRecipient[]): Promise<{ notifications: number; emails: number }> {
-  const alerts = recipients.map((r) => ({ recipient: r, title: event.text.title(r), body: event.text.body(r), link: callLink(options, event.callId, r.comune_istat), comuni: perComune(options, event, r) }));
+export async function notifyUsers(
+  trx: Kysely<Database>,
+  options: AlertOptions,
+  event: AlertEvent,
+  recipients: UserRecipient[],
+): Promise<{ notifications: number; emails: number }> {
+  const alerts = recipients.map((r) => ({
+    recipient: r,
+    title: event.text.title(r),
+    body: event.text.body(r),
+    link: callLink(options, event.callId, r.comune_istat),
+    comuni: perComune(options, event, r),
+  }));
   let notifications = 0;
   let emails = 0;
   const rows = alerts.map((a) => ({
@@ -75,7 +97,12 @@ export async function notifyUsers(trx: Kysely<Database>, options: AlertOptions, 
   }));
   const told = new Set<string>();
   for (const chunk of chunks(rows)) {
-    const inserted = await trx.insertInto('notifications').values(chunk).onConflict((oc) => oc.constraint('notifications_user_id_call_id_event_key_key').doNothing()).returning(['user_id', 'shown']).execute();
+    const inserted = await trx
+      .insertInto('notifications')
+      .values(chunk)
+      .onConflict((oc) => oc.constraint('notifications_user_id_call_id_event_key_key').doNothing())
+      .returning(['user_id', 'shown'])
+      .execute();
     for (const row of inserted) told.add(row.user_id);
     notifications += inserted.filter((row) => row.shown).length;
   }
@@ -84,11 +111,26 @@ export async function notifyUsers(trx: Kysely<Database>, options: AlertOptions, 
   const host = new URL(options.publicBaseUrl).hostname;
   const deliveries = byEmail.map((a) => {
     const key = `email:${a.recipient.user_id}:${event.callId}:${event.eventKey}`;
-    const message = alertEmail({ userId: a.recipient.user_id, to: a.recipient.email, name: a.recipient.name, title: a.title, body: a.body, link: a.link, comuni: a.comuni }, { ...options, messageId: `<${key.replace(/:/g, '.')}@${host}>` });
-    return { idempotency_key: key, user_id: a.recipient.user_id, call_id: event.callId, channel: 'email' as const, kind: event.kind, message: JSON.stringify(message) };
+    const message = alertEmail(
+      { userId: a.recipient.user_id, to: a.recipient.email, name: a.recipient.name, title: a.title, body: a.body, link: a.link, comuni: a.comuni },
+      { ...options, messageId: `<${key.replace(/:/g, '.')}@${host}>` },
+    );
+    return {
+      idempotency_key: key,
+      user_id: a.recipient.user_id,
+      call_id: event.callId,
+      channel: 'email' as const,
+      kind: event.kind,
+      message: JSON.stringify(message),
+    };
   });
   for (const chunk of chunks(deliveries)) {
-    const inserted = await trx.insertInto('alert_deliveries').values(chunk).onConflict((oc) => oc.column('idempotency_key').doNothing()).returning('id').execute();
+    const inserted = await trx
+      .insertInto('alert_deliveries')
+      .values(chunk)
+      .onConflict((oc) => oc.column('idempotency_key').doNothing())
+      .returning('id')
+      .execute();
     emails += inserted.length;
   }
   return { notifications, emails };
@@ -118,11 +160,23 @@ export async function notifyWebhooks(trx: Kysely<Database>, options: AlertOption
       },
       message: { title: event.text.title(h), body: event.text.body(h) },
     });
-    return { idempotency_key: key, call_id: event.callId, webhook_id: h.webhook_id, channel: 'webhook' as const, kind: event.kind, message: JSON.stringify({ to: h.url, subject: WEBHOOK_EVENTS[event.kind], body }) };
+    return {
+      idempotency_key: key,
+      call_id: event.callId,
+      webhook_id: h.webhook_id,
+      channel: 'webhook' as const,
+      kind: event.kind,
+      message: JSON.stringify({ to: h.url, subject: WEBHOOK_EVENTS[event.kind], body }),
+    };
   });
   let queued = 0;
   for (const chunk of chunks(rows)) {
-    const inserted = await trx.insertInto('alert_deliveries').values(chunk).onConflict((oc) => oc.column('idempotency_key').doNothing()).returning('id').execute();
+    const inserted = await trx
+      .insertInto('alert_deliveries')
+      .values(chunk)
+      .onConflict((oc) => oc.column('idempotency_key').doNothing())
+      .returning('id')
+      .execute();
     queued += inserted.length;
   }
   return queued;

@@ -13,7 +13,11 @@ import { processSavedSearches } from './saved-searches.ts';
 /** Reminders, window openings, saved searches and digests are looked at this often. */
 const TIMED_EVERY_MS = 60_000;
 
-export const alertOptions = (config: FastifyInstance['config']): AlertOptions & { soonDays: number } => ({ publicBaseUrl: config.publicBaseUrl, secret: config.sessionSecret, soonDays: config.deadlineSoonDays });
+export const alertOptions = (config: FastifyInstance['config']): AlertOptions & { soonDays: number } => ({
+  publicBaseUrl: config.publicBaseUrl,
+  secret: config.sessionSecret,
+  soonDays: config.deadlineSoonDays,
+});
 
 export interface AlertRun {
   db: Kysely<Database>;
@@ -42,7 +46,11 @@ export async function runTimedAlerts(run: AlertRun, now = new Date()) {
 /** Sends what is due until a round sends nothing (failures wait for their backoff). */
 export async function drainDeliveries(run: AlertRun, lanes = 4) {
   const total = { sent: 0, failed: 0 };
-  for (let round = await deliverQueued(run.db, run.channels, 500, lanes); round.sent + round.failed > 0; round = await deliverQueued(run.db, run.channels, 500, lanes)) {
+  for (
+    let round = await deliverQueued(run.db, run.channels, 500, lanes);
+    round.sent + round.failed > 0;
+    round = await deliverQueued(run.db, run.channels, 500, lanes)
+  ) {
     total.sent += round.sent;
     total.failed += round.failed;
     if (round.sent === 0) break;
@@ -54,7 +62,12 @@ export async function drainDeliveries(run: AlertRun, lanes = 4) {
 export function alertsWorker(app: FastifyInstance) {
   let timedAt = 0;
   return intervalWorker(app, 'alerts', 2000, async () => {
-    const run: AlertRun = { db: app.db, engine: app.searchEngine, channels: { mailer: app.mailer, webhooksAllowPrivateNetworks: app.config.outboundAllowPrivateNetworks }, options: alertOptions(app.config) };
+    const run: AlertRun = {
+      db: app.db,
+      engine: app.searchEngine,
+      channels: { mailer: app.mailer, webhooksAllowPrivateNetworks: app.config.outboundAllowPrivateNetworks },
+      options: alertOptions(app.config),
+    };
     await processAlertEvents(app.db, run.options);
     if (Date.now() - timedAt >= TIMED_EVERY_MS) {
       timedAt = Date.now();

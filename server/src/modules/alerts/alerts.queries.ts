@@ -40,7 +40,13 @@ export async function saveSubscription(db: Kysely<Database>, userId: string, inp
 }
 
 async function unreadCount(db: Kysely<Database>, userId: string): Promise<number> {
-  const row = await db.selectFrom('notifications').select((eb) => eb.fn.countAll<number>().as('n')).where('user_id', '=', userId).where('shown', '=', true).where('read_at', 'is', null).executeTakeFirstOrThrow();
+  const row = await db
+    .selectFrom('notifications')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('user_id', '=', userId)
+    .where('shown', '=', true)
+    .where('read_at', 'is', null)
+    .executeTakeFirstOrThrow();
   return row.n;
 }
 
@@ -75,7 +81,11 @@ export async function listNotifications(db: Kysely<Database>, userId: string, op
 
 /** Marks the given notifications of the user as read (all of them without ids); returns how many remain unread. */
 export async function markRead(db: Kysely<Database>, userId: string, ids: number[] | undefined): Promise<number> {
-  let update = db.updateTable('notifications').set({ read_at: sql<Date>`now()` }).where('user_id', '=', userId).where('read_at', 'is', null);
+  let update = db
+    .updateTable('notifications')
+    .set({ read_at: sql<Date>`now()` })
+    .where('user_id', '=', userId)
+    .where('read_at', 'is', null);
   if (ids) update = update.where('id', 'in', ids.length > 0 ? ids : [-1]);
   await update.execute();
   return unreadCount(db, userId);
@@ -92,7 +102,19 @@ export async function listDeliveries(
   if (filter.webhookId) query = query.where('d.webhook_id', '=', filter.webhookId);
   const [rows, count] = await Promise.all([
     query
-      .select(['d.id', 'd.channel', 'd.kind', 'd.webhook_id', 'd.status', 'd.attempts', 'd.last_error', 'd.created_at', 'd.sent_at', 'd.next_attempt_at', 'd.call_id'])
+      .select([
+        'd.id',
+        'd.channel',
+        'd.kind',
+        'd.webhook_id',
+        'd.status',
+        'd.attempts',
+        'd.last_error',
+        'd.created_at',
+        'd.sent_at',
+        'd.next_attempt_at',
+        'd.call_id',
+      ])
       .select(sql<string>`d.message ->> 'to'`.as('to'))
       .select(sql<string>`d.message ->> 'subject'`.as('subject'))
       .orderBy('d.id', 'desc')
@@ -125,10 +147,21 @@ export async function listDeliveries(
 export async function listOutbox(db: Kysely<Database>, options: { limit: number; offset: number }) {
   const [rows, count] = await Promise.all([
     db.selectFrom('mail_outbox').selectAll().orderBy('created_at', 'desc').orderBy('id').limit(options.limit).offset(options.offset).execute(),
-    db.selectFrom('mail_outbox').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(),
+    db
+      .selectFrom('mail_outbox')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .executeTakeFirstOrThrow(),
   ]);
   return {
     total: count.n,
-    items: rows.map((r) => ({ id: r.id, to: r.to_address, subject: r.subject, text: r.text_body, html: r.html_body, headers: r.headers as Record<string, string>, createdAt: r.created_at.toISOString() })),
+    items: rows.map((r) => ({
+      id: r.id,
+      to: r.to_address,
+      subject: r.subject,
+      text: r.text_body,
+      html: r.html_body,
+      headers: r.headers as Record<string, string>,
+      createdAt: r.created_at.toISOString(),
+    })),
   };
 }

@@ -3,12 +3,12 @@ import { Type } from '@sinclair/typebox';
 import type { FieldError } from '../../plugins/errors/problem.ts';
 import { notFound, unprocessable } from '../../plugins/errors/problem.ts';
 import { validUnsubscribeToken } from './alert-email.ts';
-import { userOf } from './current-user.ts';
-import { PERSON_403, PERSON_WRITE_403 } from '../../plugins/auth.ts';
+import { userOf } from '../auth/index.ts';
+import { PERSON_403, PERSON_WRITE_403 } from '../auth/index.ts';
 import { problemResponses } from '../../plugins/openapi.ts';
 import { page, PageOf, PageQuery } from '../../plugins/pagination.ts';
-import type { Principal } from '../auth/permissions.ts';
-import { unknownThemeMessage, unknownThemes } from '../themes/themes.service.ts';
+import type { Principal } from '../auth/index.ts';
+import { unknownThemeMessage, unknownThemes } from '../themes/index.ts';
 import { findSubscription, listDeliveries, listNotifications, listOutbox, markRead, saveSubscription } from './alerts.queries.ts';
 import { Notification, Subscription, type SubscriptionInput } from './alerts.schemas.ts';
 import type { Kysely } from 'kysely';
@@ -25,7 +25,8 @@ async function subscriptionErrors(db: Kysely<Database>, principal: Principal, in
   const known = new Set(comuni.length === 0 ? [] : (await db.selectFrom('comuni').select('istat').where('istat', 'in', comuni).execute()).map((c) => c.istat));
   comuni.forEach((istat, i) => {
     if (!known.has(istat)) errors.push({ field: `body.comuni.${i}`, message: `Nessun comune con codice ISTAT ${istat}.` });
-    else if (principal.comuni !== 'all' && !principal.comuni.has(istat)) errors.push({ field: `body.comuni.${i}`, message: `Puoi seguire solo i comuni di cui sei RTD (${istat} non lo è).` });
+    else if (principal.comuni !== 'all' && !principal.comuni.has(istat))
+      errors.push({ field: `body.comuni.${i}`, message: `Puoi seguire solo i comuni di cui sei RTD (${istat} non lo è).` });
   });
   return errors;
 }
@@ -39,7 +40,15 @@ const alertsRoutes: FastifyPluginAsyncTypebox = async (app) => {
 
   app.get(
     '/me/subscriptions',
-    { config: PERSON, schema: { tags: ['alerts'], operationId: 'getMySubscription', summary: 'Le mie preferenze di avviso (comuni, canali, filtri, promemoria)', response: { 200: Type.Ref('AlertSubscription'), ...READ_ERRORS } } },
+    {
+      config: PERSON,
+      schema: {
+        tags: ['alerts'],
+        operationId: 'getMySubscription',
+        summary: 'Le mie preferenze di avviso (comuni, canali, filtri, promemoria)',
+        response: { 200: Type.Ref('AlertSubscription'), ...READ_ERRORS },
+      },
+    },
     async (request) => findSubscription(app.db, userOf(request.principal)),
   );
 
@@ -52,7 +61,10 @@ const alertsRoutes: FastifyPluginAsyncTypebox = async (app) => {
         operationId: 'putMySubscription',
         summary: 'Aggiorna le mie preferenze di avviso',
         body: Type.Ref('AlertSubscription'),
-        response: { 200: Type.Ref('AlertSubscription'), ...problemResponses({ 401: 'Non autenticato', 403: PERSON_WRITE_403, 422: 'Temi o comuni non validi' }) },
+        response: {
+          200: Type.Ref('AlertSubscription'),
+          ...problemResponses({ 401: 'Non autenticato', 403: PERSON_WRITE_403, 422: 'Temi o comuni non validi' }),
+        },
       },
     },
     async (request) => {
@@ -91,8 +103,14 @@ const alertsRoutes: FastifyPluginAsyncTypebox = async (app) => {
         tags: ['alerts'],
         operationId: 'markMyNotificationsRead',
         summary: 'Segna come lette alcune notifiche (o tutte, senza ids)',
-        body: Type.Object({ ids: Type.Optional(Type.Array(Type.Integer({ minimum: 1, format: 'int64' }), { maxItems: 500 })) }, { additionalProperties: false }),
-        response: { 200: Type.Object({ unreadCount: Type.Integer({ format: 'int32' }) }), ...problemResponses({ 401: 'Non autenticato', 403: PERSON_WRITE_403 }) },
+        body: Type.Object(
+          { ids: Type.Optional(Type.Array(Type.Integer({ minimum: 1, format: 'int64' }), { maxItems: 500 })) },
+          { additionalProperties: false },
+        ),
+        response: {
+          200: Type.Object({ unreadCount: Type.Integer({ format: 'int32' }) }),
+          ...problemResponses({ 401: 'Non autenticato', 403: PERSON_WRITE_403 }),
+        },
       },
     },
     async (request) => ({ unreadCount: await markRead(app.db, userOf(request.principal), request.body.ids) }),
@@ -117,7 +135,8 @@ export const unsubscribeRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (request, reply) => {
       const { user, token } = request.params;
-      if (!validUnsubscribeToken(app.config.sessionSecret, user, token)) throw notFound('UNSUBSCRIBE_LINK_INVALID', 'Il collegamento per la disiscrizione non è valido: usa quello dell’ultimo messaggio ricevuto.');
+      if (!validUnsubscribeToken(app.config.sessionSecret, user, token))
+        throw notFound('UNSUBSCRIBE_LINK_INVALID', 'Il collegamento per la disiscrizione non è valido: usa quello dell’ultimo messaggio ricevuto.');
       const current = await findSubscription(app.db, user);
       await saveSubscription(app.db, user, { ...current, email: 'off' });
       return reply.code(204).send(null);
@@ -135,7 +154,14 @@ export const deliveriesRoutes: FastifyPluginAsyncTypebox = async (app) => {
         tags: ['alerts'],
         operationId: 'listAlertDeliveries',
         summary: 'Registro degli invii: in coda, inviati, non recapitati (con il motivo)',
-        querystring: Type.Object({ status: Type.Optional(Type.String({ enum: ['queued', 'sent', 'dead'] })), channel: Type.Optional(Type.String({ enum: ['email', 'webhook'] })), ...PageQuery }, { additionalProperties: false }),
+        querystring: Type.Object(
+          {
+            status: Type.Optional(Type.String({ enum: ['queued', 'sent', 'dead'] })),
+            channel: Type.Optional(Type.String({ enum: ['email', 'webhook'] })),
+            ...PageQuery,
+          },
+          { additionalProperties: false },
+        ),
         response: { 200: Type.Ref('AlertDeliveryPage'), ...problemResponses({ 401: 'Non autenticato', 403: 'Solo per gli amministratori' }) },
       },
     },

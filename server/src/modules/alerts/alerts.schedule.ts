@@ -1,6 +1,6 @@
 import { sql, type Kysely } from 'kysely';
 import type { Database } from '../../plugins/db/schema.ts';
-import { formatLongDate as day } from '../matching/profile-facts.ts';
+import { formatLongDate as day } from '../matching/index.ts';
 import { factsSentence } from './alert-texts.ts';
 import { DEFAULT_REMINDER_DAYS } from './alerts.audience.ts';
 import { dispatchAlert, type AlertOptions } from './alerts.dispatch.ts';
@@ -19,7 +19,11 @@ const inDays = (days: number) => (days === 1 ? 'domani' : `tra ${days} giorni`);
  */
 export async function processScheduledAlerts(db: Kysely<Database>, options: AlertOptions, now = new Date()) {
   return db.transaction().execute(async (trx) => {
-    await trx.insertInto('alert_cursors').values({ name: 'schedule', until: new Date(now.getTime() - MAX_CATCH_UP_MS) }).onConflict((oc) => oc.column('name').doNothing()).execute();
+    await trx
+      .insertInto('alert_cursors')
+      .values({ name: 'schedule', until: new Date(now.getTime() - MAX_CATCH_UP_MS) })
+      .onConflict((oc) => oc.column('name').doNothing())
+      .execute();
     const cursor = await trx.selectFrom('alert_cursors').select('until').where('name', '=', 'schedule').forUpdate().skipLocked().executeTakeFirst();
     const totals = { reminders: 0, openings: 0, notifications: 0, emails: 0, webhooks: 0 };
     if (!cursor) return totals;
@@ -45,7 +49,10 @@ export async function processScheduledAlerts(db: Kysely<Database>, options: Aler
         kind: 'reminder',
         eventKey: `reminder:${r.closes_at.toISOString()}:${r.days}`,
         reminderDays: r.days,
-        text: { title: (f) => `Scade ${inDays(r.days)}: ${f.title}`, body: (f) => lead(`Le domande si presentano entro il ${day(r.closes_at)}.`, { ...f, next_deadline: null }) },
+        text: {
+          title: (f) => `Scade ${inDays(r.days)}: ${f.title}`,
+          body: (f) => lead(`Le domande si presentano entro il ${day(r.closes_at)}.`, { ...f, next_deadline: null }),
+        },
       });
       totals.reminders++;
       add(totals, sent);
@@ -69,7 +76,10 @@ export async function processScheduledAlerts(db: Kysely<Database>, options: Aler
         callId: w.call_id,
         kind: 'opened',
         eventKey: `opened:${w.opens_at.toISOString()}`,
-        text: { title: (f) => `Aperto: ${f.title}`, body: (f) => lead(`Le domande si presentano dal ${day(w.opens_at)} ${until}.`, { ...f, next_deadline: null }) },
+        text: {
+          title: (f) => `Aperto: ${f.title}`,
+          body: (f) => lead(`Le domande si presentano dal ${day(w.opens_at)} ${until}.`, { ...f, next_deadline: null }),
+        },
       });
       totals.openings++;
       add(totals, sent);

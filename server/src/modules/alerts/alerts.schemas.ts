@@ -1,5 +1,5 @@
 import { Type, type Static } from '@sinclair/typebox';
-import { PROGRAMME_KINDS } from '../calls/calls.schemas.ts';
+import { PROGRAMME_KINDS } from '../calls/index.ts';
 import { PageOf } from '../../plugins/pagination.ts';
 import { Nullable } from '../../shared/schema.ts';
 
@@ -7,14 +7,22 @@ const EMAIL_MODES = ['immediate', 'daily', 'weekly', 'off'] as const;
 
 export const Subscription = Type.Object(
   {
-    comuni: Type.Array(Type.String({ pattern: '^[0-9]{6}$' }), { maxItems: 200, uniqueItems: true, description: 'Comuni seguiti; vuoto: quelli di cui l’utente è RTD, giorno per giorno' }),
+    comuni: Type.Array(Type.String({ pattern: '^[0-9]{6}$' }), {
+      maxItems: 200,
+      uniqueItems: true,
+      description: 'Comuni seguiti; vuoto: quelli di cui l’utente è RTD, giorno per giorno',
+    }),
     email: Type.String({ enum: [...EMAIL_MODES], description: 'E-mail: subito, riepilogo giornaliero o settimanale, nessuna' }),
     inApp: Type.Boolean({ description: 'Notifiche nel cruscotto' }),
     themes: Type.Array(Type.String({ maxLength: 100 }), { maxItems: 50, uniqueItems: true, description: 'Solo bandi su questi temi (vuoto: tutti)' }),
     programmes: Type.Array(Type.String({ enum: [...PROGRAMME_KINDS] }), { uniqueItems: true, description: 'Solo questi programmi (vuoto: tutti)' }),
     minScore: Type.Integer({ minimum: 0, maximum: 100, format: 'int32' }),
     eligibleOnly: Type.Boolean({ description: 'Escludi i bandi usabili solo in forma associata' }),
-    reminderDays: Type.Array(Type.Integer({ minimum: 1, maximum: 90, format: 'int32' }), { maxItems: 5, uniqueItems: true, description: 'Promemoria: giorni prima della chiusura' }),
+    reminderDays: Type.Array(Type.Integer({ minimum: 1, maximum: 90, format: 'int32' }), {
+      maxItems: 5,
+      uniqueItems: true,
+      description: 'Promemoria: giorni prima della chiusura',
+    }),
   },
   { $id: 'AlertSubscription', additionalProperties: false },
 );
@@ -34,7 +42,16 @@ export const Notification = Type.Object(
   { $id: 'Notification' },
 );
 
-export const DEFAULT_SUBSCRIPTION: SubscriptionInput = { comuni: [], email: 'weekly', inApp: true, themes: [], programmes: [], minScore: 0, eligibleOnly: false, reminderDays: [14, 7, 2] };
+export const DEFAULT_SUBSCRIPTION: SubscriptionInput = {
+  comuni: [],
+  email: 'weekly',
+  inApp: true,
+  themes: [],
+  programmes: [],
+  minScore: 0,
+  eligibleOnly: false,
+  reminderDays: [14, 7, 2],
+};
 
 const Delivery = Type.Object(
   {
@@ -69,4 +86,9 @@ const OutboxMessage = Type.Object(
 );
 
 /** Schemas more than one alerts plugin refers to: registered once at the root. */
-export const alertsSharedSchemas = [Delivery, PageOf(Type.Ref('AlertDelivery'), 'AlertDeliveryPage'), OutboxMessage, PageOf(Type.Ref('OutboxMessage'), 'OutboxPage')];
+export const alertsSharedSchemas = [
+  Delivery,
+  PageOf(Type.Ref('AlertDelivery'), 'AlertDeliveryPage'),
+  OutboxMessage,
+  PageOf(Type.Ref('OutboxMessage'), 'OutboxPage'),
+];

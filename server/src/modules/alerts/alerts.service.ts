@@ -30,12 +30,22 @@ async function alertOf(db: Kysely<Database>, event: CallEventRow): Promise<Alert
   }
   if (event.kind === 'call.withdrawn') {
     const reason = payload.reason ? `: ${payload.reason}` : '.';
-    return { callId: event.call_id, kind: 'withdrawn', eventKey: `withdrawn:v${version}`, text: { title: (f) => `Bando ritirato: ${f.title}`, body: () => `Il bando è stato ritirato dalla redazione${reason}` } };
+    return {
+      callId: event.call_id,
+      kind: 'withdrawn',
+      eventKey: `withdrawn:v${version}`,
+      text: { title: (f) => `Bando ritirato: ${f.title}`, body: () => `Il bando è stato ritirato dalla redazione${reason}` },
+    };
   }
   const row = await db.selectFrom('call_versions').select('changes').where('call_id', '=', event.call_id).where('version', '=', version).executeTakeFirst();
   const sentences = changeSentences((row?.changes ?? {}) as Parameters<typeof changeSentences>[0]);
   if (sentences.length === 0) return null;
-  return { callId: event.call_id, kind: 'changed', eventKey: `changed:v${version}`, text: { title: (f) => `Bando modificato: ${f.title}`, body: (f) => withFacts(sentences.join(' '), f) } };
+  return {
+    callId: event.call_id,
+    kind: 'changed',
+    eventKey: `changed:v${version}`,
+    text: { title: (f) => `Bando modificato: ${f.title}`, body: (f) => withFacts(sentences.join(' '), f) },
+  };
 }
 
 /**
@@ -45,7 +55,10 @@ async function alertOf(db: Kysely<Database>, event: CallEventRow): Promise<Alert
  * retry or a concurrent run add nothing) and the events marked, or none of it. Messages are sent
  * afterwards by `deliverQueued`.
  */
-export async function processAlertEvents(db: Kysely<Database>, options: AlertOptions): Promise<{ events: number; notifications: number; emails: number; webhooks: number }> {
+export async function processAlertEvents(
+  db: Kysely<Database>,
+  options: AlertOptions,
+): Promise<{ events: number; notifications: number; emails: number; webhooks: number }> {
   return db.transaction().execute(async (trx) => {
     const events = (await trx
       .selectFrom('call_events')
@@ -66,7 +79,16 @@ export async function processAlertEvents(db: Kysely<Database>, options: AlertOpt
       totals.emails += sent.emails;
       totals.webhooks += sent.webhooks;
     }
-    if (events.length > 0) await trx.updateTable('call_events').set({ alerted_at: sql<Date>`now()` }).where('id', 'in', events.map((e) => e.id)).execute();
+    if (events.length > 0)
+      await trx
+        .updateTable('call_events')
+        .set({ alerted_at: sql<Date>`now()` })
+        .where(
+          'id',
+          'in',
+          events.map((e) => e.id),
+        )
+        .execute();
     return totals;
   });
 }

@@ -25,14 +25,27 @@ const ROME_TIMEZONE = [
   'END:VTIMEZONE',
 ];
 
-const ROME_PARTS = new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Rome', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit', hourCycle: 'h23' });
+const ROME_PARTS = new Intl.DateTimeFormat('en-CA', {
+  timeZone: 'Europe/Rome',
+  year: 'numeric',
+  month: '2-digit',
+  day: '2-digit',
+  hour: '2-digit',
+  minute: '2-digit',
+  second: '2-digit',
+  hourCycle: 'h23',
+});
 
 /** 20261215T120000, the wall-clock time in Rome. */
 function romeLocal(at: Date): string {
   const p = Object.fromEntries(ROME_PARTS.formatToParts(at).map((part) => [part.type, part.value]));
   return `${p.year}${p.month}${p.day}T${p.hour}${p.minute}${p.second}`;
 }
-const utc = (at: Date) => at.toISOString().replace(/[-:]/g, '').replace(/\.\d{3}/, '');
+const utc = (at: Date) =>
+  at
+    .toISOString()
+    .replace(/[-:]/g, '')
+    .replace(/\.\d{3}/, '');
 /**
  * A TEXT value (RFC 5545 §3.3.11): backslash, `;` and `,` escaped, every line break (CRLF, LF or a lone
  * CR) written `\n`, other control characters dropped, so a title cannot end the line and forge properties.
@@ -79,15 +92,38 @@ export interface Calendar {
  * before each deadline, times in Europe/Rome.
  */
 export function renderCalendar(calendar: Calendar): string {
-  const lines = ['BEGIN:VCALENDAR', 'VERSION:2.0', 'PRODID:-//ANCI Lombardia//Cruscotto digitale//IT', 'CALSCALE:GREGORIAN', 'METHOD:PUBLISH', `X-WR-CALNAME:${text(calendar.name)}`, 'X-WR-TIMEZONE:Europe/Rome', ...ROME_TIMEZONE];
+  const lines = [
+    'BEGIN:VCALENDAR',
+    'VERSION:2.0',
+    'PRODID:-//ANCI Lombardia//Cruscotto digitale//IT',
+    'CALSCALE:GREGORIAN',
+    'METHOD:PUBLISH',
+    `X-WR-CALNAME:${text(calendar.name)}`,
+    'X-WR-TIMEZONE:Europe/Rome',
+    ...ROME_TIMEZONE,
+  ];
   const horizon = calendar.now.getTime() - PAST_DAYS * 86_400_000;
   for (const call of calendar.calls) {
     const link = calendar.link(call);
     const description = text([factsSentence(call), link].filter(Boolean).join('\n'));
     const event = (uid: string, summary: string, at: Date, alarms: number[]) => {
-      lines.push('BEGIN:VEVENT', `UID:${uid}@${calendar.host}`, `DTSTAMP:${utc(calendar.now)}`, `LAST-MODIFIED:${utc(call.updated_at)}`, `SEQUENCE:${call.version}`);
-      lines.push(`DTSTART;TZID=Europe/Rome:${romeLocal(at)}`, `SUMMARY:${text(summary)}`, `DESCRIPTION:${description}`, `URL:${link}`, 'TRANSP:TRANSPARENT', 'STATUS:CONFIRMED');
-      for (const days of alarms) lines.push('BEGIN:VALARM', 'ACTION:DISPLAY', `TRIGGER:-P${days}D`, `DESCRIPTION:${text(`Scade tra ${days} giorni: ${call.title}`)}`, 'END:VALARM');
+      lines.push(
+        'BEGIN:VEVENT',
+        `UID:${uid}@${calendar.host}`,
+        `DTSTAMP:${utc(calendar.now)}`,
+        `LAST-MODIFIED:${utc(call.updated_at)}`,
+        `SEQUENCE:${call.version}`,
+      );
+      lines.push(
+        `DTSTART;TZID=Europe/Rome:${romeLocal(at)}`,
+        `SUMMARY:${text(summary)}`,
+        `DESCRIPTION:${description}`,
+        `URL:${link}`,
+        'TRANSP:TRANSPARENT',
+        'STATUS:CONFIRMED',
+      );
+      for (const days of alarms)
+        lines.push('BEGIN:VALARM', 'ACTION:DISPLAY', `TRIGGER:-P${days}D`, `DESCRIPTION:${text(`Scade tra ${days} giorni: ${call.title}`)}`, 'END:VALARM');
       lines.push('END:VEVENT');
     };
     call.windows.forEach((window, i) => {

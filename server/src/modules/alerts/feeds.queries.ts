@@ -10,7 +10,11 @@ const ownerColumn = (owner: FeedOwner) => ('comune' in owner ? (['comune_istat',
 /** The owner's feed token, created on first use. */
 export async function feedToken(db: Kysely<Database>, owner: FeedOwner): Promise<string> {
   const [column, value] = ownerColumn(owner);
-  await db.insertInto('feed_tokens').values({ token: randomBytes(24).toString('base64url'), [column]: value }).onConflict((oc) => oc.column(column).doNothing()).execute();
+  await db
+    .insertInto('feed_tokens')
+    .values({ token: randomBytes(24).toString('base64url'), [column]: value })
+    .onConflict((oc) => oc.column(column).doNothing())
+    .execute();
   const row = await db.selectFrom('feed_tokens').select('token').where(column, '=', value).executeTakeFirstOrThrow();
   return row.token;
 }
@@ -74,7 +78,8 @@ export async function feedCalls(db: Kysely<Database>, owner: FeedOwner): Promise
         select m.call_id, m.comune_istat, m.verdict, m.score, m.amount_min, m.amount_max from matches m join followed f on f.istat = m.comune_istat
         union all
         select call_id, null, null, null, null, null from call_follows where user_id = ${owner.user} and mode = 'follow'`;
-  const muted = 'user' in owner ? sql`and not exists (select 1 from call_follows cf where cf.user_id = ${owner.user} and cf.call_id = k.id and cf.mode = 'mute')` : sql``;
+  const muted =
+    'user' in owner ? sql`and not exists (select 1 from call_follows cf where cf.user_id = ${owner.user} and cf.call_id = k.id and cf.mode = 'mute')` : sql``;
   const { rows } = await sql<FeedCall>`
     with candidates as (${candidates}),
     best as (

@@ -2,12 +2,15 @@ import { Type, type Static } from '@sinclair/typebox';
 import type { Kysely, Selectable } from 'kysely';
 import type { Database, SavedSearchesTable } from '../../plugins/db/schema.ts';
 import type { SearchEngine, SearchQuery } from '../../plugins/search/engine.ts';
-import { SearchQuerySchema } from '../search/search.schemas.ts';
+import { SearchQuerySchema } from '../search/index.ts';
 import { notifyUsers, type AlertOptions } from './alerts.dispatch.ts';
 import { factsSentence } from './alert-texts.ts';
 
 /** The catalogue filters a saved search keeps: what the user typed and chose, not paging or facets. */
-export const SavedSearchQuery = Type.Omit(SearchQuerySchema, ['editorialStatus', 'facets', 'sort', 'limit', 'offset'], { $id: 'SavedSearchQuery', additionalProperties: false });
+export const SavedSearchQuery = Type.Omit(SearchQuerySchema, ['editorialStatus', 'facets', 'sort', 'limit', 'offset'], {
+  $id: 'SavedSearchQuery',
+  additionalProperties: false,
+});
 export type SavedSearchQueryInput = Static<typeof SavedSearchQuery>;
 
 export const SavedSearchInput = Type.Object(
@@ -57,7 +60,12 @@ const NEWEST = 50;
  * Tells each user of the calls published since they saved a search that now enter it, once per call
  * and search (hits are remembered in the same transaction as the notification and e-mail).
  */
-export async function processSavedSearches(db: Kysely<Database>, engine: SearchEngine, options: AlertOptions & { soonDays: number }, now = new Date()): Promise<{ searches: number; notifications: number; emails: number }> {
+export async function processSavedSearches(
+  db: Kysely<Database>,
+  engine: SearchEngine,
+  options: AlertOptions & { soonDays: number },
+  now = new Date(),
+): Promise<{ searches: number; notifications: number; emails: number }> {
   const searches = await db
     .selectFrom('saved_searches as s')
     .innerJoin('users as u', 'u.id', 's.user_id')
@@ -69,21 +77,55 @@ export async function processSavedSearches(db: Kysely<Database>, engine: SearchE
     .execute();
   const totals = { searches: searches.length, notifications: 0, emails: 0 };
   for (const search of searches) {
-    const query: SearchQuery = { ...(search.query as SavedSearchQueryInput), editorialStatus: ['published'], facets: [], sort: '-published', limit: NEWEST, offset: 0, now, soonDays: options.soonDays };
+    const query: SearchQuery = {
+      ...(search.query as SavedSearchQueryInput),
+      editorialStatus: ['published'],
+      facets: [],
+      sort: '-published',
+      limit: NEWEST,
+      offset: 0,
+      now,
+      soonDays: options.soonDays,
+    };
     const hits = (await engine.search(query)).items;
     if (hits.length === 0) continue;
     await db.transaction().execute(async (trx) => {
       const fresh = await trx
         .selectFrom('calls as k')
         .select(['k.id', 'k.title'])
-        .where('k.id', 'in', hits.map((h) => h.id))
+        .where(
+          'k.id',
+          'in',
+          hits.map((h) => h.id),
+        )
         .where('k.editorial_status', '=', 'published')
         .where('k.published_at', '>', search.created_at)
-        .where((eb) => eb.not(eb.exists(eb.selectFrom('saved_search_hits as h').select('h.call_id').where('h.saved_search_id', '=', search.id).whereRef('h.call_id', '=', 'k.id'))))
-        .where((eb) => eb.not(eb.exists(eb.selectFrom('call_follows as f').select('f.call_id').where('f.user_id', '=', search.user_id).where('f.mode', '=', 'mute').whereRef('f.call_id', '=', 'k.id'))))
+        .where((eb) =>
+          eb.not(
+            eb.exists(
+              eb.selectFrom('saved_search_hits as h').select('h.call_id').where('h.saved_search_id', '=', search.id).whereRef('h.call_id', '=', 'k.id'),
+            ),
+          ),
+        )
+        .where((eb) =>
+          eb.not(
+            eb.exists(
+              eb
+                .selectFrom('call_follows as f')
+                .select('f.call_id')
+                .where('f.user_id', '=', search.user_id)
+                .where('f.mode', '=', 'mute')
+                .whereRef('f.call_id', '=', 'k.id'),
+            ),
+          ),
+        )
         .execute();
       if (fresh.length === 0) return;
-      await trx.insertInto('saved_search_hits').values(fresh.map((k) => ({ saved_search_id: search.id, call_id: k.id }))).onConflict((oc) => oc.doNothing()).execute();
+      await trx
+        .insertInto('saved_search_hits')
+        .values(fresh.map((k) => ({ saved_search_id: search.id, call_id: k.id })))
+        .onConflict((oc) => oc.doNothing())
+        .execute();
       for (const call of fresh) {
         const hit = hits.find((h) => h.id === call.id)!;
         const recipient = {
@@ -101,7 +143,17 @@ export async function processSavedSearches(db: Kysely<Database>, engine: SearchE
           title: call.title,
           next_deadline: hit.nextDeadline ? new Date(hit.nextDeadline) : null,
         };
-        const sent = await notifyUsers(trx, options, { callId: call.id, kind: 'search', eventKey: `search:${search.id}`, text: { title: (f) => `Nuovo bando nella ricerca «${search.name}»: ${f.title}`, body: (f) => factsSentence(f) } }, [recipient]);
+        const sent = await notifyUsers(
+          trx,
+          options,
+          {
+            callId: call.id,
+            kind: 'search',
+            eventKey: `search:${search.id}`,
+            text: { title: (f) => `Nuovo bando nella ricerca «${search.name}»: ${f.title}`, body: (f) => factsSentence(f) },
+          },
+          [recipient],
+        );
         totals.notifications += sent.notifications;
         totals.emails += sent.emails;
       }

@@ -4,8 +4,8 @@ import type { FastifyRequest } from 'fastify';
 import { Type } from '@sinclair/typebox';
 import { sql, type Selectable } from 'kysely';
 import type { WebhooksTable } from '../../plugins/db/schema.ts';
-import type { Access } from '../../plugins/auth.ts';
-import { accountableUser } from '../auth/permissions.ts';
+import type { Access } from '../auth/index.ts';
+import { accountableUser } from '../auth/index.ts';
 import { forbidden, notFound, unprocessable } from '../../plugins/errors/problem.ts';
 import { problemResponses } from '../../plugins/openapi.ts';
 import { page, PageQuery } from '../../plugins/pagination.ts';
@@ -26,7 +26,10 @@ const Webhook = Type.Object(
   },
   { $id: 'Webhook' },
 );
-const WebhookWithSecret = Type.Composite([Webhook, Type.Object({ secret: Type.String({ description: 'Chiave HMAC-SHA256: mostrata solo ora, conservala' }) })], { $id: 'WebhookWithSecret' });
+const WebhookWithSecret = Type.Composite(
+  [Webhook, Type.Object({ secret: Type.String({ description: 'Chiave HMAC-SHA256: mostrata solo ora, conservala' }) })],
+  { $id: 'WebhookWithSecret' },
+);
 const WebhookInput = Type.Object(
   {
     url: Type.String({ format: 'uri', maxLength: 2000, description: 'Indirizzo https che riceve le consegne (POST JSON firmato)' }),
@@ -37,13 +40,25 @@ const WebhookInput = Type.Object(
 );
 const WebhookPatch = Type.Partial(WebhookInput, { $id: 'WebhookPatch', additionalProperties: false });
 const TestResult = Type.Object(
-  { delivered: Type.Boolean(), status: Nullable(Type.Integer({ format: 'int32' })), error: Nullable(Type.String()), deliveryId: Type.Integer({ format: 'int64' }) },
+  {
+    delivered: Type.Boolean(),
+    status: Nullable(Type.Integer({ format: 'int32' })),
+    error: Nullable(Type.String()),
+    deliveryId: Type.Integer({ format: 'int64' }),
+  },
   { $id: 'WebhookTestResult' },
 );
 
 type Owner = { kind: 'comune'; istat: string } | { kind: 'aggregation'; id: string };
 const newSecret = () => `whsec_${randomBytes(24).toString('base64url')}`;
-const toWebhook = (row: Selectable<WebhooksTable>) => ({ id: row.id, url: row.url, description: row.description, active: row.active, createdAt: row.created_at.toISOString(), updatedAt: row.updated_at.toISOString() });
+const toWebhook = (row: Selectable<WebhooksTable>) => ({
+  id: row.id,
+  url: row.url,
+  description: row.description,
+  active: row.active,
+  createdAt: row.created_at.toISOString(),
+  updatedAt: row.updated_at.toISOString(),
+});
 
 /**
  * Webhooks of a comune (`/comuni/{istat}/webhooks`, its RTDs) or of an aggregation
@@ -53,11 +68,15 @@ const toWebhook = (row: Selectable<WebhooksTable>) => ({ id: row.id, url: row.ur
 function webhookRoutes(scope: 'comune' | 'aggregation'): FastifyPluginAsyncTypebox {
   return async (app) => {
     const base = scope === 'comune' ? '/comuni/:istat/webhooks' : '/aggregations/:owner/webhooks';
-    const OwnerParams = scope === 'comune' ? Type.Object({ istat: Type.String({ pattern: '^[0-9]{6}$' }) }) : Type.Object({ owner: Type.String({ format: 'uuid' }) });
+    const OwnerParams =
+      scope === 'comune' ? Type.Object({ istat: Type.String({ pattern: '^[0-9]{6}$' }) }) : Type.Object({ owner: Type.String({ format: 'uuid' }) });
     const ItemParams = Type.Composite([OwnerParams, Type.Object({ id: Type.String({ format: 'uuid' }) })]);
     // An aggregation's office is checked in `ownerOf`: permissions are per comune.
     const access: { access: Access } = {
-      access: { permission: 'subscriptions:write', ...(scope === 'comune' && { comune: (request: FastifyRequest) => (request.params as { istat: string }).istat }) },
+      access: {
+        permission: 'subscriptions:write',
+        ...(scope === 'comune' && { comune: (request: FastifyRequest) => (request.params as { istat: string }).istat }),
+      },
     };
     const tag = scope === 'comune' ? 'del comune' : 'dell’aggregazione';
     const suffix = scope === 'comune' ? 'Comune' : 'Aggregation';
@@ -77,7 +96,12 @@ function webhookRoutes(scope: 'comune' | 'aggregation'): FastifyPluginAsyncTypeb
       if (principal.comuni !== 'all') {
         // Belonging to an office is a person's membership: a token limited to some comuni has none.
         const office = principal.userId
-          ? await app.db.selectFrom('memberships').select('id').where('user_id', '=', principal.userId).where('aggregation_id', '=', aggregation.id).executeTakeFirst()
+          ? await app.db
+              .selectFrom('memberships')
+              .select('id')
+              .where('user_id', '=', principal.userId)
+              .where('aggregation_id', '=', aggregation.id)
+              .executeTakeFirst()
           : undefined;
         if (!office) throw forbidden('Solo gli RTD dell’ufficio associato possono gestire i webhook di questa aggregazione.');
       }
@@ -97,7 +121,16 @@ function webhookRoutes(scope: 'comune' | 'aggregation'): FastifyPluginAsyncTypeb
 
     app.get(
       base,
-      { config: access, schema: { tags: ['alerts'], operationId: `list${suffix}Webhooks`, summary: `Webhook ${tag}`, params: OwnerParams, response: { 200: Type.Object({ items: Type.Array(Type.Ref('Webhook')) }), ...problemResponses(ERRORS) } } },
+      {
+        config: access,
+        schema: {
+          tags: ['alerts'],
+          operationId: `list${suffix}Webhooks`,
+          summary: `Webhook ${tag}`,
+          params: OwnerParams,
+          response: { 200: Type.Object({ items: Type.Array(Type.Ref('Webhook')) }), ...problemResponses(ERRORS) },
+        },
+      },
       async (request) => {
         const [column, value] = ownedBy(await ownerOf(request));
         return { items: (await app.db.selectFrom('webhooks').selectAll().where(column, '=', value).orderBy('created_at').execute()).map(toWebhook) };
@@ -124,16 +157,35 @@ function webhookRoutes(scope: 'comune' | 'aggregation'): FastifyPluginAsyncTypeb
         const [column, value] = ownedBy(owner);
         const row = await app.db
           .insertInto('webhooks')
-          .values({ [column]: value, url: input.url, description: input.description ?? null, active: input.active ?? true, secret: newSecret(), created_by: accountableUser(request.principal) })
+          .values({
+            [column]: value,
+            url: input.url,
+            description: input.description ?? null,
+            active: input.active ?? true,
+            secret: newSecret(),
+            created_by: accountableUser(request.principal),
+          })
           .returningAll()
           .executeTakeFirstOrThrow();
-        return reply.code(201).header('location', `${request.url}/${row.id}`).send({ ...toWebhook(row), secret: row.secret });
+        return reply
+          .code(201)
+          .header('location', `${request.url}/${row.id}`)
+          .send({ ...toWebhook(row), secret: row.secret });
       },
     );
 
     app.get(
       `${base}/:id`,
-      { config: access, schema: { tags: ['alerts'], operationId: `get${suffix}Webhook`, summary: `Un webhook ${tag}`, params: ItemParams, response: { 200: Type.Ref('Webhook'), ...problemResponses(ERRORS) } } },
+      {
+        config: access,
+        schema: {
+          tags: ['alerts'],
+          operationId: `get${suffix}Webhook`,
+          summary: `Un webhook ${tag}`,
+          params: ItemParams,
+          response: { 200: Type.Ref('Webhook'), ...problemResponses(ERRORS) },
+        },
+      },
       async (request) => toWebhook(await findOwned(await ownerOf(request), (request.params as { id: string }).id)),
     );
 
@@ -141,7 +193,14 @@ function webhookRoutes(scope: 'comune' | 'aggregation'): FastifyPluginAsyncTypeb
       `${base}/:id`,
       {
         config: access,
-        schema: { tags: ['alerts'], operationId: `update${suffix}Webhook`, summary: `Modifica o disattiva un webhook ${tag}`, params: ItemParams, body: Type.Ref('WebhookPatch'), response: { 200: Type.Ref('Webhook'), ...problemResponses({ ...ERRORS, 422: 'Indirizzo non utilizzabile' }) } },
+        schema: {
+          tags: ['alerts'],
+          operationId: `update${suffix}Webhook`,
+          summary: `Modifica o disattiva un webhook ${tag}`,
+          params: ItemParams,
+          body: Type.Ref('WebhookPatch'),
+          response: { 200: Type.Ref('Webhook'), ...problemResponses({ ...ERRORS, 422: 'Indirizzo non utilizzabile' }) },
+        },
       },
       async (request) => {
         const hook = await findOwned(await ownerOf(request), (request.params as { id: string }).id);
@@ -149,7 +208,12 @@ function webhookRoutes(scope: 'comune' | 'aggregation'): FastifyPluginAsyncTypeb
         if (patch.url !== undefined) await assertTarget(patch.url);
         const row = await app.db
           .updateTable('webhooks')
-          .set({ ...(patch.url !== undefined && { url: patch.url }), ...(patch.description !== undefined && { description: patch.description }), ...(patch.active !== undefined && { active: patch.active }), updated_at: sql<Date>`now()` })
+          .set({
+            ...(patch.url !== undefined && { url: patch.url }),
+            ...(patch.description !== undefined && { description: patch.description }),
+            ...(patch.active !== undefined && { active: patch.active }),
+            updated_at: sql<Date>`now()`,
+          })
           .where('id', '=', hook.id)
           .returningAll()
           .executeTakeFirstOrThrow();
@@ -159,7 +223,16 @@ function webhookRoutes(scope: 'comune' | 'aggregation'): FastifyPluginAsyncTypeb
 
     app.delete(
       `${base}/:id`,
-      { config: access, schema: { tags: ['alerts'], operationId: `delete${suffix}Webhook`, summary: `Elimina un webhook ${tag} e il suo registro`, params: ItemParams, response: { 204: Type.Null(), ...problemResponses(ERRORS) } } },
+      {
+        config: access,
+        schema: {
+          tags: ['alerts'],
+          operationId: `delete${suffix}Webhook`,
+          summary: `Elimina un webhook ${tag} e il suo registro`,
+          params: ItemParams,
+          response: { 204: Type.Null(), ...problemResponses(ERRORS) },
+        },
+      },
       async (request, reply) => {
         const hook = await findOwned(await ownerOf(request), (request.params as { id: string }).id);
         await app.db.deleteFrom('webhooks').where('id', '=', hook.id).execute();
@@ -169,10 +242,24 @@ function webhookRoutes(scope: 'comune' | 'aggregation'): FastifyPluginAsyncTypeb
 
     app.post(
       `${base}/:id/rotate-secret`,
-      { config: access, schema: { tags: ['alerts'], operationId: `rotate${suffix}WebhookSecret`, summary: 'Nuova chiave di firma (le consegne in coda useranno quella nuova)', params: ItemParams, response: { 200: Type.Ref('WebhookWithSecret'), ...problemResponses(ERRORS) } } },
+      {
+        config: access,
+        schema: {
+          tags: ['alerts'],
+          operationId: `rotate${suffix}WebhookSecret`,
+          summary: 'Nuova chiave di firma (le consegne in coda useranno quella nuova)',
+          params: ItemParams,
+          response: { 200: Type.Ref('WebhookWithSecret'), ...problemResponses(ERRORS) },
+        },
+      },
       async (request) => {
         const hook = await findOwned(await ownerOf(request), (request.params as { id: string }).id);
-        const row = await app.db.updateTable('webhooks').set({ secret: newSecret(), updated_at: sql<Date>`now()` }).where('id', '=', hook.id).returningAll().executeTakeFirstOrThrow();
+        const row = await app.db
+          .updateTable('webhooks')
+          .set({ secret: newSecret(), updated_at: sql<Date>`now()` })
+          .where('id', '=', hook.id)
+          .returningAll()
+          .executeTakeFirstOrThrow();
         return { ...toWebhook(row), secret: row.secret };
       },
     );
@@ -181,24 +268,52 @@ function webhookRoutes(scope: 'comune' | 'aggregation'): FastifyPluginAsyncTypeb
       `${base}/:id/test`,
       {
         config: access,
-        schema: { tags: ['alerts'], operationId: `test${suffix}Webhook`, summary: 'Invia subito una consegna di prova (evento "ping") e dice com’è andata', params: ItemParams, response: { 200: Type.Ref('WebhookTestResult'), ...problemResponses(ERRORS) } },
+        schema: {
+          tags: ['alerts'],
+          operationId: `test${suffix}Webhook`,
+          summary: 'Invia subito una consegna di prova (evento "ping") e dice com’è andata',
+          params: ItemParams,
+          response: { 200: Type.Ref('WebhookTestResult'), ...problemResponses(ERRORS) },
+        },
       },
       async (request) => {
         const hook = await findOwned(await ownerOf(request), (request.params as { id: string }).id);
         const key = `webhook:${hook.id}:test:${randomBytes(8).toString('hex')}`;
-        const body = webhookBody(key, 'ping', { message: { title: 'Prova del webhook del Cruscotto', body: 'Se leggi questo messaggio, il webhook funziona e la firma si verifica con la tua chiave.' } });
+        const body = webhookBody(key, 'ping', {
+          message: {
+            title: 'Prova del webhook del Cruscotto',
+            body: 'Se leggi questo messaggio, il webhook funziona e la firma si verifica con la tua chiave.',
+          },
+        });
         let status: number | null = null;
         let error: string | null = (await webhookTargetProblem(hook.url, app.config.outboundAllowPrivateNetworks)) ?? null;
         if (!error) {
           try {
-            status = await postWebhook({ url: hook.url, secret: hook.secret, event: 'ping', deliveryId: key, body, allowPrivateNetworks: app.config.outboundAllowPrivateNetworks });
+            status = await postWebhook({
+              url: hook.url,
+              secret: hook.secret,
+              event: 'ping',
+              deliveryId: key,
+              body,
+              allowPrivateNetworks: app.config.outboundAllowPrivateNetworks,
+            });
           } catch (e) {
             error = (e as Error).message;
           }
         }
         const delivery = await app.db
           .insertInto('alert_deliveries')
-          .values({ idempotency_key: key, webhook_id: hook.id, channel: 'webhook', kind: 'test', status: error ? 'dead' : 'sent', attempts: 1, last_error: error, sent_at: error ? null : sql<Date>`now()`, message: JSON.stringify({ to: hook.url, subject: 'ping', body }) })
+          .values({
+            idempotency_key: key,
+            webhook_id: hook.id,
+            channel: 'webhook',
+            kind: 'test',
+            status: error ? 'dead' : 'sent',
+            attempts: 1,
+            last_error: error,
+            sent_at: error ? null : sql<Date>`now()`,
+            message: JSON.stringify({ to: hook.url, subject: 'ping', body }),
+          })
           .returning('id')
           .executeTakeFirstOrThrow();
         return { delivered: error === null, status, error, deliveryId: Number(delivery.id) };

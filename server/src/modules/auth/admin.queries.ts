@@ -6,7 +6,10 @@ type Db = Kysely<Database>;
 export async function listInvitations(db: Db, limit: number, offset: number) {
   const [items, count] = await Promise.all([
     db.selectFrom('invitations').selectAll().orderBy('created_at', 'desc').limit(limit).offset(offset).execute(),
-    db.selectFrom('invitations').select((eb) => eb.fn.countAll<number>().as('total')).executeTakeFirstOrThrow(),
+    db
+      .selectFrom('invitations')
+      .select((eb) => eb.fn.countAll<number>().as('total'))
+      .executeTakeFirstOrThrow(),
   ]);
   return { items, total: count.total };
 }
@@ -14,12 +17,20 @@ export async function listInvitations(db: Db, limit: number, offset: number) {
 export async function listApiTokens(db: Db, limit: number, offset: number) {
   const [items, count] = await Promise.all([
     db.selectFrom('api_tokens').selectAll().orderBy('created_at', 'desc').limit(limit).offset(offset).execute(),
-    db.selectFrom('api_tokens').select((eb) => eb.fn.countAll<number>().as('total')).executeTakeFirstOrThrow(),
+    db
+      .selectFrom('api_tokens')
+      .select((eb) => eb.fn.countAll<number>().as('total'))
+      .executeTakeFirstOrThrow(),
   ]);
   return { items, total: count.total };
 }
 
-export async function listAudit(db: Db, filter: { entity?: string | undefined; entityId?: string | undefined; actorUserId?: string | undefined }, limit: number, offset: number) {
+export async function listAudit(
+  db: Db,
+  filter: { entity?: string | undefined; entityId?: string | undefined; actorUserId?: string | undefined },
+  limit: number,
+  offset: number,
+) {
   let query = db.selectFrom('audit_log');
   if (filter.entity) query = query.where('entity', '=', filter.entity);
   if (filter.entityId) query = query.where('entity_id', '=', filter.entityId);

@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
-import { recordAudit } from '../../plugins/audit.ts';
-import { cookieOptions, csrfTokenFor, PERSON_403, PERSON_WRITE_403, SESSION_COOKIE } from '../../plugins/auth.ts';
+import { recordAudit } from './auth.audit.ts';
+import { cookieOptions, csrfTokenFor, PERSON_403, PERSON_WRITE_403, SESSION_COOKIE } from './auth.plugin.ts';
 import { problemResponses } from '../../plugins/openapi.ts';
 import { LoginBody, PasswordResetBody, PasswordResetConfirmBody } from './auth.schemas.ts';
 import { confirmPasswordReset, requestPasswordReset } from './password-reset.ts';
@@ -10,16 +10,25 @@ import { authenticate, closeSession, openSession } from './login.service.ts';
 import { describeMe, exportPersonalData } from './me.service.ts';
 import { acceptInvitation, eraseUser } from './users.service.ts';
 import { sessionPrincipal } from './principal.queries.ts';
-import { sha256 } from './secrets.ts';
+import { sha256 } from '../../shared/secrets.ts';
 
-export const PASSWORD_RESET_ANSWER = 'Se l’indirizzo corrisponde a un account attivo, riceverai a breve un’e-mail con il collegamento per scegliere una nuova password. Il collegamento vale un’ora.';
+export const PASSWORD_RESET_ANSWER =
+  'Se l’indirizzo corrisponde a un account attivo, riceverai a breve un’e-mail con il collegamento per scegliere una nuova password. Il collegamento vale un’ora.';
 
 const authRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const sessionCookie = () => cookieOptions(app, app.config.sessionAbsoluteHours * 3600);
 
   app.get(
     '/auth/csrf',
-    { config: { access: 'public' }, schema: { tags: ['auth'], operationId: 'getCsrfToken', summary: 'Token anti-CSRF da inviare come X-CSRF-Token', response: { 200: Type.Ref('CsrfToken') } } },
+    {
+      config: { access: 'public' },
+      schema: {
+        tags: ['auth'],
+        operationId: 'getCsrfToken',
+        summary: 'Token anti-CSRF da inviare come X-CSRF-Token',
+        response: { 200: Type.Ref('CsrfToken') },
+      },
+    },
     async (request, reply) => {
       reply.header('cache-control', 'no-store');
       return { token: csrfTokenFor(app, request, reply) };
@@ -34,7 +43,9 @@ const authRoutes: FastifyPluginAsyncTypebox = async (app) => {
         tags: ['auth'],
         operationId: 'getLoginMethods',
         summary: 'Modi di accesso attivi su questa installazione (password, SPID/CIE)',
-        response: { 200: Type.Object({ password: Type.Boolean(), oidc: Type.Boolean({ description: 'Accesso con SPID o CIE tramite il broker OpenID Connect' }) }) },
+        response: {
+          200: Type.Object({ password: Type.Boolean(), oidc: Type.Boolean({ description: 'Accesso con SPID o CIE tramite il broker OpenID Connect' }) }),
+        },
       },
     },
     async () => ({ password: true, oidc: app.config.oidc !== undefined }),
@@ -66,7 +77,12 @@ const authRoutes: FastifyPluginAsyncTypebox = async (app) => {
     '/auth/logout',
     {
       config: { access: 'person' },
-      schema: { tags: ['auth'], operationId: 'logout', summary: 'Chiude la sessione', response: { 204: Type.Null(), ...problemResponses({ 401: 'Non autenticato', 403: PERSON_WRITE_403 }) } },
+      schema: {
+        tags: ['auth'],
+        operationId: 'logout',
+        summary: 'Chiude la sessione',
+        response: { 204: Type.Null(), ...problemResponses({ 401: 'Non autenticato', 403: PERSON_WRITE_403 }) },
+      },
     },
     async (request, reply) => {
       if (request.principal?.sessionId) await closeSession(app.db, request.principal.sessionId);
@@ -80,7 +96,12 @@ const authRoutes: FastifyPluginAsyncTypebox = async (app) => {
     '/me',
     {
       config: { access: 'person' },
-      schema: { tags: ['auth'], operationId: 'getMe', summary: 'Utente corrente, ruolo e appartenenze', response: { 200: Type.Ref('Me'), ...problemResponses({ 401: 'Non autenticato', 403: PERSON_403, 404: 'Accesso non associato a un utente' }) } },
+      schema: {
+        tags: ['auth'],
+        operationId: 'getMe',
+        summary: 'Utente corrente, ruolo e appartenenze',
+        response: { 200: Type.Ref('Me'), ...problemResponses({ 401: 'Non autenticato', 403: PERSON_403, 404: 'Accesso non associato a un utente' }) },
+      },
     },
     async (request) => describeMe(app.db, request.principal!),
   );
@@ -110,7 +131,10 @@ const authRoutes: FastifyPluginAsyncTypebox = async (app) => {
         tags: ['auth'],
         operationId: 'exportMyData',
         summary: 'Esporta tutti i dati personali dell’utente corrente (GDPR)',
-        response: { 200: Type.Object({}, { additionalProperties: true }), ...problemResponses({ 401: 'Non autenticato', 403: PERSON_403, 404: 'Accesso non associato a un utente' }) },
+        response: {
+          200: Type.Object({}, { additionalProperties: true }),
+          ...problemResponses({ 401: 'Non autenticato', 403: PERSON_403, 404: 'Accesso non associato a un utente' }),
+        },
       },
     },
     async (request, reply) => {
@@ -123,7 +147,12 @@ const authRoutes: FastifyPluginAsyncTypebox = async (app) => {
     '/me',
     {
       config: { access: 'person' },
-      schema: { tags: ['auth'], operationId: 'eraseMe', summary: 'Cancella i dati personali dell’utente corrente (GDPR)', response: { 204: Type.Null(), ...problemResponses({ 401: 'Non autenticato', 403: PERSON_WRITE_403 }) } },
+      schema: {
+        tags: ['auth'],
+        operationId: 'eraseMe',
+        summary: 'Cancella i dati personali dell’utente corrente (GDPR)',
+        response: { 204: Type.Null(), ...problemResponses({ 401: 'Non autenticato', 403: PERSON_WRITE_403 }) },
+      },
     },
     async (request, reply) => {
       await app.db.transaction().execute((trx) => eraseUser(trx, request, request.principal!.userId!));
@@ -140,7 +169,10 @@ const authRoutes: FastifyPluginAsyncTypebox = async (app) => {
         tags: ['auth'],
         operationId: 'acceptInvitation',
         summary: 'Accetta un invito impostando la password',
-        body: Type.Object({ token: Type.String({ minLength: 10, maxLength: 200 }), password: Type.String({ minLength: 1, maxLength: 1024 }) }, { additionalProperties: false }),
+        body: Type.Object(
+          { token: Type.String({ minLength: 10, maxLength: 200 }), password: Type.String({ minLength: 1, maxLength: 1024 }) },
+          { additionalProperties: false },
+        ),
         response: { 200: Type.Ref('Me'), ...problemResponses({ 403: 'Token CSRF mancante o errato', 422: 'Invito non valido o password debole' }) },
       },
     },
@@ -160,7 +192,10 @@ const authRoutes: FastifyPluginAsyncTypebox = async (app) => {
         operationId: 'requestPasswordReset',
         summary: 'Password dimenticata: invia un collegamento monouso (scade in un’ora) se l’account esiste; la risposta è sempre la stessa',
         body: PasswordResetBody,
-        response: { 202: Type.Ref('PasswordResetAccepted'), ...problemResponses({ 403: 'Token CSRF mancante o errato', 429: 'Troppe richieste da questo indirizzo' }) },
+        response: {
+          202: Type.Ref('PasswordResetAccepted'),
+          ...problemResponses({ 403: 'Token CSRF mancante o errato', 429: 'Troppe richieste da questo indirizzo' }),
+        },
       },
     },
     async (request, reply) => {

@@ -1,7 +1,10 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { ROLES } from './permissions.ts';
 
-export const RoleSchema = Type.Union(ROLES.map((r) => Type.Literal(r)), { description: 'rtd, editor, admin, viewer' });
+export const RoleSchema = Type.Union(
+  ROLES.map((r) => Type.Literal(r)),
+  { description: 'rtd, editor, admin, viewer' },
+);
 export const IstatSchema = Type.String({ pattern: '^[0-9]{6}$', description: 'Codice ISTAT del comune (6 cifre)' });
 export const UuidSchema = Type.String({ format: 'uuid' });
 export const EmailSchema = Type.String({ format: 'email', maxLength: 254 });

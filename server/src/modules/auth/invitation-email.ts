@@ -3,7 +3,6 @@ import type { Selectable } from 'kysely';
 import type { InvitationsTable } from '../../plugins/db/schema.ts';
 import { escapeHtml } from '../../shared/html.ts';
 
-
 /** The link carries the token in the fragment, so it never reaches a server log. */
 export async function sendInvitationEmail(app: FastifyInstance, invitation: Selectable<InvitationsTable>, token: string): Promise<void> {
   const link = `${app.config.publicBaseUrl}/invito#${token}`;

@@ -2,7 +2,7 @@ import { sql, type Kysely, type Transaction } from 'kysely';
 import type { Config } from '../../plugins/config.ts';
 import type { Database } from '../../plugins/db/schema.ts';
 import { AppError } from '../../plugins/errors/problem.ts';
-import { sha256 } from './secrets.ts';
+import { sha256 } from '../../shared/secrets.ts';
 
 /*
  * Login throttling after the OWASP Authentication Cheat Sheet ("Account lockout", and the device
@@ -133,7 +133,12 @@ export const loginEmailHash = (email: string) => sha256(email.trim().toLowerCase
 
 /** The addresses a person signed in from recently (they are personal data: exported on request). */
 export async function knownClientsOf(db: Db, email: string) {
-  return db.selectFrom('login_known_clients').select(['ip', 'last_success_at']).where('email_hash', '=', loginEmailHash(email)).orderBy('last_success_at', 'desc').execute();
+  return db
+    .selectFrom('login_known_clients')
+    .select(['ip', 'last_success_at'])
+    .where('email_hash', '=', loginEmailHash(email))
+    .orderBy('last_success_at', 'desc')
+    .execute();
 }
 
 /** Right to erasure: failed attempts and known addresses of the person go with the rest. */

@@ -4,7 +4,7 @@ import type { Database } from '../../plugins/db/schema.ts';
 import { AppError } from '../../plugins/errors/problem.ts';
 import { loginEmailHash, recordSuccess, reserveAttempt } from './login-throttle.ts';
 import { verifyPassword } from './passwords.ts';
-import { randomToken, sha256 } from './secrets.ts';
+import { randomToken, sha256 } from '../../shared/secrets.ts';
 import { findUserByEmail } from './users.queries.ts';
 
 type Db = Kysely<Database>;
@@ -32,7 +32,11 @@ export async function openSession(db: Db, config: Config, userId: string): Promi
     .insertInto('sessions')
     .values({ id_hash: sha256(secret), user_id: userId, expires_at: sql<Date>`now() + make_interval(hours => ${config.sessionAbsoluteHours})` })
     .execute();
-  await db.updateTable('users').set({ last_login_at: sql`now()`, last_seen_at: sql`now()` }).where('id', '=', userId).execute();
+  await db
+    .updateTable('users')
+    .set({ last_login_at: sql`now()`, last_seen_at: sql`now()` })
+    .where('id', '=', userId)
+    .execute();
   return secret;
 }
 

@@ -23,19 +23,35 @@ export async function describeMe(db: Kysely<Database>, principal: Principal) {
 export async function exportPersonalData(db: Kysely<Database>, userId: string) {
   const user = await findUserById(db, userId);
   if (!user) throw notFound('USER_NOT_FOUND', 'Utente non trovato.');
-  const [memberships, sessions, tokens, invitations, audit, subscription, notifications, follows, savedSearches, deliveries, signInAddresses] = await Promise.all([
-    membershipsOf(db, userId),
-    db.selectFrom('sessions').select(['created_at', 'last_seen_at', 'expires_at']).where('user_id', '=', userId).execute(),
-    db.selectFrom('api_tokens').select(['id', 'name', 'role', 'comune_istats', 'created_at', 'last_used_at', 'revoked_at']).where('created_by', '=', userId).execute(),
-    db.selectFrom('invitations').select(['email', 'name', 'role', 'created_at', 'accepted_at']).where('invited_by', '=', userId).execute(),
-    db.selectFrom('audit_log').select(['at', 'action', 'entity', 'entity_id', 'changes', 'ip']).where('actor_user_id', '=', userId).orderBy('at').execute(),
-    db.selectFrom('alert_subscriptions').selectAll().where('user_id', '=', userId).executeTakeFirst(),
-    db.selectFrom('notifications').select(['call_id', 'comune_istat', 'title', 'body', 'created_at', 'read_at']).where('user_id', '=', userId).orderBy('id').execute(),
-    db.selectFrom('call_follows').select(['call_id', 'mode', 'created_at']).where('user_id', '=', userId).execute(),
-    db.selectFrom('saved_searches').select(['name', 'query', 'notify', 'created_at']).where('user_id', '=', userId).execute(),
-    db.selectFrom('alert_deliveries').select(['channel', 'kind', 'status', 'created_at', 'sent_at']).select(sql<string>`message ->> 'subject'`.as('subject')).where('user_id', '=', userId).orderBy('id').execute(),
-    knownClientsOf(db, user.email),
-  ]);
+  const [memberships, sessions, tokens, invitations, audit, subscription, notifications, follows, savedSearches, deliveries, signInAddresses] =
+    await Promise.all([
+      membershipsOf(db, userId),
+      db.selectFrom('sessions').select(['created_at', 'last_seen_at', 'expires_at']).where('user_id', '=', userId).execute(),
+      db
+        .selectFrom('api_tokens')
+        .select(['id', 'name', 'role', 'comune_istats', 'created_at', 'last_used_at', 'revoked_at'])
+        .where('created_by', '=', userId)
+        .execute(),
+      db.selectFrom('invitations').select(['email', 'name', 'role', 'created_at', 'accepted_at']).where('invited_by', '=', userId).execute(),
+      db.selectFrom('audit_log').select(['at', 'action', 'entity', 'entity_id', 'changes', 'ip']).where('actor_user_id', '=', userId).orderBy('at').execute(),
+      db.selectFrom('alert_subscriptions').selectAll().where('user_id', '=', userId).executeTakeFirst(),
+      db
+        .selectFrom('notifications')
+        .select(['call_id', 'comune_istat', 'title', 'body', 'created_at', 'read_at'])
+        .where('user_id', '=', userId)
+        .orderBy('id')
+        .execute(),
+      db.selectFrom('call_follows').select(['call_id', 'mode', 'created_at']).where('user_id', '=', userId).execute(),
+      db.selectFrom('saved_searches').select(['name', 'query', 'notify', 'created_at']).where('user_id', '=', userId).execute(),
+      db
+        .selectFrom('alert_deliveries')
+        .select(['channel', 'kind', 'status', 'created_at', 'sent_at'])
+        .select(sql<string>`message ->> 'subject'`.as('subject'))
+        .where('user_id', '=', userId)
+        .orderBy('id')
+        .execute(),
+      knownClientsOf(db, user.email),
+    ]);
   return {
     exportedAt: new Date().toISOString(),
     user: { ...toUser(user), oidcIssuer: user.oidc_issuer, lastSeenAt: user.last_seen_at?.toISOString() ?? null },

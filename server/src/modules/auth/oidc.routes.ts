@@ -1,12 +1,12 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
-import { recordAudit } from '../../plugins/audit.ts';
-import { cookieOptions, SESSION_COOKIE } from '../../plugins/auth.ts';
+import { recordAudit } from './auth.audit.ts';
+import { cookieOptions, SESSION_COOKIE } from './auth.plugin.ts';
 import { AppError, notFound } from '../../plugins/errors/problem.ts';
 import { problemResponses } from '../../plugins/openapi.ts';
 import { openSession } from './login.service.ts';
 import { beginFlow, completeFlow } from './oidc.service.ts';
-import { sha256 } from './secrets.ts';
+import { sha256 } from '../../shared/secrets.ts';
 import { acceptInvitation, findUsableInvitation } from './users.service.ts';
 
 const FLOW_COOKIE = 'cruscotto_oidc';
@@ -35,7 +35,8 @@ const oidcRoutes: FastifyPluginAsyncTypebox = async (app) => {
     async (request, reply) => {
       oidcConfig();
       const tokenHash = sha256(request.body.token);
-      if (!(await findUsableInvitation(app.db, tokenHash))) throw new AppError(422, 'INVITATION_INVALID', "L'invito non è valido, è scaduto o è già stato usato.");
+      if (!(await findUsableInvitation(app.db, tokenHash)))
+        throw new AppError(422, 'INVITATION_INVALID', "L'invito non è valido, è scaduto o è già stato usato.");
       reply.setCookie(INVITATION_COOKIE, tokenHash, cookieOptions(app, FLOW_SECONDS));
       return reply.code(204).send(null);
     },
@@ -45,7 +46,12 @@ const oidcRoutes: FastifyPluginAsyncTypebox = async (app) => {
     '/auth/oidc/start',
     {
       config: { access: 'public' },
-      schema: { tags: ['auth'], operationId: 'startOidcLogin', summary: 'Avvia l’accesso con SPID/CIE (OpenID Connect, PKCE)', response: { 302: Type.Null({ description: 'Verso il fornitore di identità' }), ...problemResponses({ 404: 'SPID/CIE non configurato' }) } },
+      schema: {
+        tags: ['auth'],
+        operationId: 'startOidcLogin',
+        summary: 'Avvia l’accesso con SPID/CIE (OpenID Connect, PKCE)',
+        response: { 302: Type.Null({ description: 'Verso il fornitore di identità' }), ...problemResponses({ 404: 'SPID/CIE non configurato' }) },
+      },
     },
     async (request, reply) => {
       const { url, browserBinding } = await beginFlow(app.db, oidcConfig(), callbackUrl, request.cookies[INVITATION_COOKIE] ?? null);
@@ -62,8 +68,14 @@ const oidcRoutes: FastifyPluginAsyncTypebox = async (app) => {
         tags: ['auth'],
         operationId: 'completeOidcLogin',
         summary: 'Ritorno dal fornitore di identità: apre la sessione',
-        querystring: Type.Object({ code: Type.Optional(Type.String({ maxLength: 2000 })), state: Type.Optional(Type.String({ maxLength: 500 })) }, { additionalProperties: true }),
-        response: { 302: Type.Null({ description: 'Verso il cruscotto' }), ...problemResponses({ 401: 'Accesso non confermato', 403: 'Identità non collegata o livello insufficiente', 404: 'SPID/CIE non configurato' }) },
+        querystring: Type.Object(
+          { code: Type.Optional(Type.String({ maxLength: 2000 })), state: Type.Optional(Type.String({ maxLength: 500 })) },
+          { additionalProperties: true },
+        ),
+        response: {
+          302: Type.Null({ description: 'Verso il cruscotto' }),
+          ...problemResponses({ 401: 'Accesso non confermato', 403: 'Identità non collegata o livello insufficiente', 404: 'SPID/CIE non configurato' }),
+        },
       },
     },
     async (request, reply) => {
@@ -83,7 +95,11 @@ const oidcRoutes: FastifyPluginAsyncTypebox = async (app) => {
             return user.id;
           }
           // Claims alone never create or link an account: an invitation or an administrator must.
-          throw new AppError(403, 'OIDC_IDENTITY_NOT_LINKED', 'La tua identità digitale non è ancora collegata a un utente del cruscotto: chiedi un invito al tuo RTD o ad ANCI Lombardia.');
+          throw new AppError(
+            403,
+            'OIDC_IDENTITY_NOT_LINKED',
+            'La tua identità digitale non è ancora collegata a un utente del cruscotto: chiedi un invito al tuo RTD o ad ANCI Lombardia.',
+          );
         });
         const secret = await openSession(app.db, app.config, userId);
         await recordAudit(app.db, request, { action: 'user.login', entity: 'user', entityId: userId, changes: { method: 'oidc' } });

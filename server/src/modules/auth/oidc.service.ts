@@ -3,7 +3,7 @@ import { sql, type Kysely } from 'kysely';
 import type { Config } from '../../plugins/config.ts';
 import type { Database } from '../../plugins/db/schema.ts';
 import { AppError } from '../../plugins/errors/problem.ts';
-import { randomToken } from './secrets.ts';
+import { randomToken } from '../../shared/secrets.ts';
 
 type OidcConfig = NonNullable<Config['oidc']>;
 const FLOW_MINUTES = 10;
@@ -37,7 +37,10 @@ export async function beginFlow(db: Kysely<Database>, oidc: OidcConfig, redirect
   const state = client.randomState();
   const nonce = client.randomNonce();
   const browserBinding = randomToken();
-  await db.insertInto('oidc_flows').values({ state, nonce, code_verifier: codeVerifier, browser_binding: browserBinding, invitation_token_hash: invitationTokenHash }).execute();
+  await db
+    .insertInto('oidc_flows')
+    .values({ state, nonce, code_verifier: codeVerifier, browser_binding: browserBinding, invitation_token_hash: invitationTokenHash })
+    .execute();
   const url = client.buildAuthorizationUrl(configuration, {
     redirect_uri: redirectUri,
     scope: 'openid profile email',

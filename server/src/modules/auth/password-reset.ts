@@ -1,11 +1,11 @@
 import { sql, type Kysely, type Transaction } from 'kysely';
-import { recordAudit } from '../../plugins/audit.ts';
+import { recordAudit } from './auth.audit.ts';
 import type { Database } from '../../plugins/db/schema.ts';
 import { AppError, unprocessable } from '../../plugins/errors/problem.ts';
 import { isPecAddress } from '../../plugins/mail.ts';
 import { loginEmailHash } from './login-throttle.ts';
 import { assertStrongPassword, hashPassword } from './passwords.ts';
-import { randomToken, sha256 } from './secrets.ts';
+import { randomToken, sha256 } from '../../shared/secrets.ts';
 import type { Actor } from './users.service.ts';
 import { findUserByEmail } from './users.queries.ts';
 
@@ -54,7 +54,9 @@ export async function requestPasswordReset(trx: Trx, actor: Actor, ip: string, e
   const emailHash = loginEmailHash(email);
   await sql`select pg_advisory_xact_lock(hashtextextended(${`password-reset:ip:${ip}`}, 0))`.execute(trx);
   if ((await recentRequests(trx, 'ip', ip)) >= PER_ADDRESS) {
-    throw new AppError(429, 'TOO_MANY_RESET_REQUESTS', 'Troppe richieste di reimpostazione della password. Riprova tra un’ora.', undefined, { 'retry-after': String(WINDOW_MINUTES * 60) });
+    throw new AppError(429, 'TOO_MANY_RESET_REQUESTS', 'Troppe richieste di reimpostazione della password. Riprova tra un’ora.', undefined, {
+      'retry-after': String(WINDOW_MINUTES * 60),
+    });
   }
   const accountRequests = await recentRequests(trx, 'email_hash', emailHash);
   await trx.insertInto('password_reset_requests').values({ email_hash: emailHash, ip }).execute();
@@ -86,8 +88,17 @@ export async function confirmPasswordReset(trx: Trx, actor: Actor, token: string
   const user = await trx.selectFrom('users').selectAll().where('id', '=', reset.user_id).forUpdate().executeTakeFirstOrThrow();
   if (user.status !== 'active') throw RESET_INVALID();
   assertStrongPassword(password);
-  await trx.updateTable('users').set({ password_hash: await hashPassword(password), updated_at: sql`now()` }).where('id', '=', user.id).execute();
-  await trx.updateTable('password_resets').set({ used_at: sql`now()` }).where('user_id', '=', user.id).where('used_at', 'is', null).execute();
+  await trx
+    .updateTable('users')
+    .set({ password_hash: await hashPassword(password), updated_at: sql`now()` })
+    .where('id', '=', user.id)
+    .execute();
+  await trx
+    .updateTable('password_resets')
+    .set({ used_at: sql`now()` })
+    .where('user_id', '=', user.id)
+    .where('used_at', 'is', null)
+    .execute();
   await trx.deleteFrom('sessions').where('user_id', '=', user.id).execute();
   await recordAudit(trx, actor, { action: 'user.password-reset', entity: 'user', entityId: user.id, changes: { resetId: reset.id } });
   return user;
@@ -95,6 +106,12 @@ export async function confirmPasswordReset(trx: Trx, actor: Actor, token: string
 
 /** Retention: spent and expired links and old requests are of no further use. */
 export async function forgetOldPasswordResets(db: Db): Promise<void> {
-  await db.deleteFrom('password_resets').where('expires_at', '<', sql<Date>`now() - interval '1 day'`).execute();
-  await db.deleteFrom('password_reset_requests').where('at', '<', sql<Date>`now() - interval '1 day'`).execute();
+  await db
+    .deleteFrom('password_resets')
+    .where('expires_at', '<', sql<Date>`now() - interval '1 day'`)
+    .execute();
+  await db
+    .deleteFrom('password_reset_requests')
+    .where('at', '<', sql<Date>`now() - interval '1 day'`)
+    .execute();
 }

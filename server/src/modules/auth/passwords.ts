@@ -23,7 +23,7 @@ export function hashPassword(password: string): Promise<string> {
 
 export async function verifyPassword(passwordHash: string | null, password: string): Promise<boolean> {
   try {
-    return await verify(passwordHash ?? DECOY_HASH, password) && passwordHash !== null;
+    return (await verify(passwordHash ?? DECOY_HASH, password)) && passwordHash !== null;
   } catch {
     return false;
   }

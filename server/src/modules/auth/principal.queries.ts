@@ -36,8 +36,16 @@ export async function findLiveSession(db: Db, idHash: string, idleMinutes: numbe
 }
 
 export async function touchSession(db: Db, idHash: string, userId: string): Promise<void> {
-  await db.updateTable('sessions').set({ last_seen_at: sql`now()` }).where('id_hash', '=', idHash).execute();
-  await db.updateTable('users').set({ last_seen_at: sql`now()` }).where('id', '=', userId).execute();
+  await db
+    .updateTable('sessions')
+    .set({ last_seen_at: sql`now()` })
+    .where('id_hash', '=', idHash)
+    .execute();
+  await db
+    .updateTable('users')
+    .set({ last_seen_at: sql`now()` })
+    .where('id', '=', userId)
+    .execute();
 }
 
 /**
@@ -70,7 +78,11 @@ export async function tokenPrincipal(db: Db, token: NonNullable<Awaited<ReturnTy
 }
 
 export async function markTokenUsed(db: Db, id: string): Promise<void> {
-  await db.updateTable('api_tokens').set({ last_used_at: sql`now()` }).where('id', '=', id).execute();
+  await db
+    .updateTable('api_tokens')
+    .set({ last_used_at: sql`now()` })
+    .where('id', '=', id)
+    .execute();
 }
 
 /** The principal of a user who has just signed in. */

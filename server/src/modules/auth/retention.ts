@@ -16,19 +16,28 @@ export interface RetentionReport {
 /** Keeps only what is still needed: expired sessions and invitations go, long-inactive people are anonymised. */
 export async function applyRetention(db: Kysely<Database>, options: { inactiveUserDays: number }): Promise<RetentionReport> {
   return db.transaction().execute(async (trx) => {
-    const sessions = await trx.deleteFrom('sessions').where('expires_at', '<', sql<Date>`now()`).executeTakeFirst();
+    const sessions = await trx
+      .deleteFrom('sessions')
+      .where('expires_at', '<', sql<Date>`now()`)
+      .executeTakeFirst();
     const invitations = await trx
       .deleteFrom('invitations')
       .where('accepted_at', 'is', null)
       .where('expires_at', '<', sql<Date>`now()`)
       .executeTakeFirst();
-    const failures = await trx.deleteFrom('login_failures').where('at', '<', sql<Date>`now() - interval '1 day'`).executeTakeFirst();
+    const failures = await trx
+      .deleteFrom('login_failures')
+      .where('at', '<', sql<Date>`now() - interval '1 day'`)
+      .executeTakeFirst();
     const knownClients = await trx
       .deleteFrom('login_known_clients')
       .where('last_success_at', '<', sql<Date>`now() - make_interval(days => ${KNOWN_CLIENT_DAYS})`)
       .executeTakeFirst();
     await forgetOldPasswordResets(trx);
-    const flows = await trx.deleteFrom('oidc_flows').where('created_at', '<', sql<Date>`now() - interval '15 minutes'`).executeTakeFirst();
+    const flows = await trx
+      .deleteFrom('oidc_flows')
+      .where('created_at', '<', sql<Date>`now() - interval '15 minutes'`)
+      .executeTakeFirst();
     const inactive = await trx
       .selectFrom('users')
       .select('id')

@@ -35,7 +35,16 @@ const usersRoutes: FastifyPluginAsyncTypebox = async (app) => {
 
   app.get(
     '/users',
-    { config: MANAGE, schema: { tags: ['users'], operationId: 'listUsers', summary: 'Elenco utenti', querystring: UserListQuery, response: { 200: Type.Ref('UserPage'), ...ADMIN_ERRORS } } },
+    {
+      config: MANAGE,
+      schema: {
+        tags: ['users'],
+        operationId: 'listUsers',
+        summary: 'Elenco utenti',
+        querystring: UserListQuery,
+        response: { 200: Type.Ref('UserPage'), ...ADMIN_ERRORS },
+      },
+    },
     async (request) => {
       const { limit, offset, q, role } = request.query;
       const { items, total } = await listUsers(app.db, { q, role, limit, offset });
@@ -47,7 +56,13 @@ const usersRoutes: FastifyPluginAsyncTypebox = async (app) => {
     '/users',
     {
       config: MANAGE_AS_PERSON,
-      schema: { tags: ['users'], operationId: 'createUser', summary: 'Crea un utente con account locale', body: CreateUserBody, response: { 201: Type.Ref('UserDetail'), ...PERSON_ADMIN_ERRORS, ...problemResponses({ 409: 'E-mail già in uso', 422: 'Dati non accettabili' }) } },
+      schema: {
+        tags: ['users'],
+        operationId: 'createUser',
+        summary: 'Crea un utente con account locale',
+        body: CreateUserBody,
+        response: { 201: Type.Ref('UserDetail'), ...PERSON_ADMIN_ERRORS, ...problemResponses({ 409: 'E-mail già in uso', 422: 'Dati non accettabili' }) },
+      },
     },
     async (request, reply) => {
       const user = await app.db.transaction().execute((trx) => createUser(trx, request, request.body));
@@ -57,7 +72,16 @@ const usersRoutes: FastifyPluginAsyncTypebox = async (app) => {
 
   app.get(
     '/users/:id',
-    { config: MANAGE, schema: { tags: ['users'], operationId: 'getUser', summary: 'Dettaglio utente', params: UserIdParams, response: { 200: Type.Ref('UserDetail'), ...ADMIN_ERRORS, ...problemResponses({ 404: 'Utente non trovato' }) } } },
+    {
+      config: MANAGE,
+      schema: {
+        tags: ['users'],
+        operationId: 'getUser',
+        summary: 'Dettaglio utente',
+        params: UserIdParams,
+        response: { 200: Type.Ref('UserDetail'), ...ADMIN_ERRORS, ...problemResponses({ 404: 'Utente non trovato' }) },
+      },
+    },
     async (request) => detail(request.params.id),
   );
 
@@ -65,10 +89,19 @@ const usersRoutes: FastifyPluginAsyncTypebox = async (app) => {
     '/users/:id',
     {
       config: MANAGE_AS_PERSON,
-      schema: { tags: ['users'], operationId: 'updateUser', summary: 'Modifica nome, ruolo, stato o identità SPID/CIE collegata', params: UserIdParams, body: UpdateUserBody, response: { 200: Type.Ref('UserDetail'), ...PERSON_ADMIN_ERRORS, ...problemResponses({ 404: 'Utente non trovato' }) } },
+      schema: {
+        tags: ['users'],
+        operationId: 'updateUser',
+        summary: 'Modifica nome, ruolo, stato o identità SPID/CIE collegata',
+        params: UserIdParams,
+        body: UpdateUserBody,
+        response: { 200: Type.Ref('UserDetail'), ...PERSON_ADMIN_ERRORS, ...problemResponses({ 404: 'Utente non trovato' }) },
+      },
     },
     async (request) => {
-      await app.db.transaction().execute((trx) => updateUser(trx, request, request.params.id, { ...request.body, oidcIssuer: app.config.oidc?.issuer ?? null }));
+      await app.db
+        .transaction()
+        .execute((trx) => updateUser(trx, request, request.params.id, { ...request.body, oidcIssuer: app.config.oidc?.issuer ?? null }));
       return detail(request.params.id);
     },
   );
@@ -77,7 +110,18 @@ const usersRoutes: FastifyPluginAsyncTypebox = async (app) => {
     '/users/:id/memberships',
     {
       config: MANAGE_AS_PERSON,
-      schema: { tags: ['users'], operationId: 'grantMembership', summary: 'Assegna un comune o un’aggregazione a un utente', params: UserIdParams, body: GrantMembershipBody, response: { 201: Type.Ref('UserDetail'), ...PERSON_ADMIN_ERRORS, ...problemResponses({ 404: 'Utente non trovato', 409: 'Appartenenza già presente', 422: 'Comune o aggregazione sconosciuti' }) } },
+      schema: {
+        tags: ['users'],
+        operationId: 'grantMembership',
+        summary: 'Assegna un comune o un’aggregazione a un utente',
+        params: UserIdParams,
+        body: GrantMembershipBody,
+        response: {
+          201: Type.Ref('UserDetail'),
+          ...PERSON_ADMIN_ERRORS,
+          ...problemResponses({ 404: 'Utente non trovato', 409: 'Appartenenza già presente', 422: 'Comune o aggregazione sconosciuti' }),
+        },
+      },
     },
     async (request, reply) => {
       await app.db.transaction().execute((trx) => grantMembership(trx, request, request.params.id, request.body));
@@ -87,7 +131,16 @@ const usersRoutes: FastifyPluginAsyncTypebox = async (app) => {
 
   app.delete(
     '/users/:id/memberships/:membershipId',
-    { config: MANAGE_AS_PERSON, schema: { tags: ['users'], operationId: 'revokeMembership', summary: 'Revoca un’appartenenza', params: MembershipParams, response: { 204: Type.Null(), ...PERSON_ADMIN_ERRORS, ...problemResponses({ 404: 'Appartenenza non trovata' }) } } },
+    {
+      config: MANAGE_AS_PERSON,
+      schema: {
+        tags: ['users'],
+        operationId: 'revokeMembership',
+        summary: 'Revoca un’appartenenza',
+        params: MembershipParams,
+        response: { 204: Type.Null(), ...PERSON_ADMIN_ERRORS, ...problemResponses({ 404: 'Appartenenza non trovata' }) },
+      },
+    },
     async (request, reply) => {
       await app.db.transaction().execute((trx) => revokeMembership(trx, request, request.params.id, request.params.membershipId));
       return reply.code(204).send(null);
@@ -96,7 +149,16 @@ const usersRoutes: FastifyPluginAsyncTypebox = async (app) => {
 
   app.get(
     '/invitations',
-    { config: MANAGE, schema: { tags: ['users'], operationId: 'listInvitations', summary: 'Inviti inviati', querystring: PageOnlyQuery, response: { 200: Type.Ref('InvitationPage'), ...ADMIN_ERRORS } } },
+    {
+      config: MANAGE,
+      schema: {
+        tags: ['users'],
+        operationId: 'listInvitations',
+        summary: 'Inviti inviati',
+        querystring: PageOnlyQuery,
+        response: { 200: Type.Ref('InvitationPage'), ...ADMIN_ERRORS },
+      },
+    },
     async (request) => {
       const { limit, offset } = request.query;
       const { items, total } = await listInvitations(app.db, limit, offset);
@@ -108,7 +170,13 @@ const usersRoutes: FastifyPluginAsyncTypebox = async (app) => {
     '/invitations',
     {
       config: { access: { permission: 'invitations:create', person: true } },
-      schema: { tags: ['users'], operationId: 'createInvitation', summary: 'Invita un collega via e-mail (link monouso, scade in 7 giorni)', body: CreateInvitationBody, response: { 201: Type.Ref('Invitation'), ...PERSON_ADMIN_ERRORS, ...problemResponses({ 409: 'E-mail già in uso', 422: 'Dati non accettabili' }) } },
+      schema: {
+        tags: ['users'],
+        operationId: 'createInvitation',
+        summary: 'Invita un collega via e-mail (link monouso, scade in 7 giorni)',
+        body: CreateInvitationBody,
+        response: { 201: Type.Ref('Invitation'), ...PERSON_ADMIN_ERRORS, ...problemResponses({ 409: 'E-mail già in uso', 422: 'Dati non accettabili' }) },
+      },
     },
     async (request, reply) => {
       // Sent inside the transaction: if the message cannot be handed over, no invitation is left behind.
@@ -123,7 +191,16 @@ const usersRoutes: FastifyPluginAsyncTypebox = async (app) => {
 
   app.get(
     '/api-tokens',
-    { config: MANAGE, schema: { tags: ['users'], operationId: 'listApiTokens', summary: 'Token per client automatici', querystring: PageOnlyQuery, response: { 200: Type.Ref('ApiTokenPage'), ...ADMIN_ERRORS } } },
+    {
+      config: MANAGE,
+      schema: {
+        tags: ['users'],
+        operationId: 'listApiTokens',
+        summary: 'Token per client automatici',
+        querystring: PageOnlyQuery,
+        response: { 200: Type.Ref('ApiTokenPage'), ...ADMIN_ERRORS },
+      },
+    },
     async (request) => {
       const { limit, offset } = request.query;
       const { items, total } = await listApiTokens(app.db, limit, offset);
@@ -133,7 +210,16 @@ const usersRoutes: FastifyPluginAsyncTypebox = async (app) => {
 
   app.post(
     '/api-tokens',
-    { config: MANAGE_AS_PERSON, schema: { tags: ['users'], operationId: 'createApiToken', summary: 'Crea un token (il segreto è mostrato una sola volta)', body: CreateApiTokenBody, response: { 201: Type.Ref('CreatedApiToken'), ...PERSON_ADMIN_ERRORS, ...problemResponses({ 422: 'Dati non accettabili' }) } } },
+    {
+      config: MANAGE_AS_PERSON,
+      schema: {
+        tags: ['users'],
+        operationId: 'createApiToken',
+        summary: 'Crea un token (il segreto è mostrato una sola volta)',
+        body: CreateApiTokenBody,
+        response: { 201: Type.Ref('CreatedApiToken'), ...PERSON_ADMIN_ERRORS, ...problemResponses({ 422: 'Dati non accettabili' }) },
+      },
+    },
     async (request, reply) => {
       const { token, secret } = await app.db.transaction().execute((trx) => createApiToken(trx, request, request.body));
       return reply.code(201).send({ token: toApiToken(token), secret });
@@ -142,7 +228,16 @@ const usersRoutes: FastifyPluginAsyncTypebox = async (app) => {
 
   app.delete(
     '/api-tokens/:id',
-    { config: MANAGE_AS_PERSON, schema: { tags: ['users'], operationId: 'revokeApiToken', summary: 'Revoca un token', params: UserIdParams, response: { 204: Type.Null(), ...PERSON_ADMIN_ERRORS, ...problemResponses({ 404: 'Token non trovato' }) } } },
+    {
+      config: MANAGE_AS_PERSON,
+      schema: {
+        tags: ['users'],
+        operationId: 'revokeApiToken',
+        summary: 'Revoca un token',
+        params: UserIdParams,
+        response: { 204: Type.Null(), ...PERSON_ADMIN_ERRORS, ...problemResponses({ 404: 'Token non trovato' }) },
+      },
+    },
     async (request, reply) => {
       await app.db.transaction().execute((trx) => revokeApiToken(trx, request, request.params.id));
       return reply.code(204).send(null);
@@ -151,7 +246,16 @@ const usersRoutes: FastifyPluginAsyncTypebox = async (app) => {
 
   app.get(
     '/audit-log',
-    { config: { access: { permission: 'audit:read' } }, schema: { tags: ['users'], operationId: 'listAuditLog', summary: 'Registro delle modifiche (sola lettura)', querystring: AuditQuery, response: { 200: Type.Ref('AuditPage'), ...ADMIN_ERRORS } } },
+    {
+      config: { access: { permission: 'audit:read' } },
+      schema: {
+        tags: ['users'],
+        operationId: 'listAuditLog',
+        summary: 'Registro delle modifiche (sola lettura)',
+        querystring: AuditQuery,
+        response: { 200: Type.Ref('AuditPage'), ...ADMIN_ERRORS },
+      },
+    },
     async (request) => {
       const { limit, offset, ...filter } = request.query;
       const { items, total } = await listAudit(app.db, filter, limit, offset);

@@ -29,23 +29,21 @@ export const UpdateUserBody = Type.Object(
     name: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })),
     role: Type.Optional(RoleSchema),
     status: Type.Optional(Type.Union([Type.Literal('active'), Type.Literal('disabled')])),
-    oidcSubject: Type.Optional(Type.Union([Type.Null(), Type.String({ minLength: 1, maxLength: 255 })], { description: "Soggetto OIDC (es. dal broker SPID/CIE) da collegare; null per scollegare" })),
+    oidcSubject: Type.Optional(
+      Type.Union([Type.Null(), Type.String({ minLength: 1, maxLength: 255 })], {
+        description: 'Soggetto OIDC (es. dal broker SPID/CIE) da collegare; null per scollegare',
+      }),
+    ),
   },
   { additionalProperties: false },
 );
 
 export const GrantMembershipBody = Type.Union(
-  [
-    Type.Object({ comuneIstat: IstatSchema }, { additionalProperties: false }),
-    Type.Object({ aggregationId: UuidSchema }, { additionalProperties: false }),
-  ],
+  [Type.Object({ comuneIstat: IstatSchema }, { additionalProperties: false }), Type.Object({ aggregationId: UuidSchema }, { additionalProperties: false })],
   { description: 'Un comune (comuneIstat) oppure un’aggregazione (aggregationId)' },
 );
 
-export const UserDetailSchema = Type.Object(
-  { user: Type.Ref('User'), memberships: Type.Array(Type.Ref('Membership')) },
-  { $id: 'UserDetail' },
-);
+export const UserDetailSchema = Type.Object({ user: Type.Ref('User'), memberships: Type.Array(Type.Ref('Membership')) }, { $id: 'UserDetail' });
 
 export const CreateInvitationBody = Type.Object(
   {
@@ -127,4 +125,14 @@ export const AuditQuery = Type.Object(
   { additionalProperties: false },
 );
 
-export const usersSharedSchemas = [UserPage, UserDetailSchema, InvitationSchema, InvitationPage, ApiTokenSchema, ApiTokenPage, CreatedApiTokenSchema, AuditEntrySchema, AuditPage];
+export const usersSharedSchemas = [
+  UserPage,
+  UserDetailSchema,
+  InvitationSchema,
+  InvitationPage,
+  ApiTokenSchema,
+  ApiTokenPage,
+  CreatedApiTokenSchema,
+  AuditEntrySchema,
+  AuditPage,
+];

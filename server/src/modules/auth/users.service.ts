@@ -1,12 +1,12 @@
 import type { FastifyRequest } from 'fastify';
 import { sql, type Kysely, type Transaction } from 'kysely';
-import { recordAudit } from '../../plugins/audit.ts';
+import { recordAudit } from './auth.audit.ts';
 import { isPecAddress } from '../../plugins/mail.ts';
 import type { Database, Role } from '../../plugins/db/schema.ts';
 import { conflict, forbidden, notFound, tokenNotAllowed, unprocessable } from '../../plugins/errors/problem.ts';
 import { hasPermission, roleCovers, type Principal } from './permissions.ts';
 import { assertStrongPassword, hashPassword } from './passwords.ts';
-import { randomToken, sha256 } from './secrets.ts';
+import { randomToken, sha256 } from '../../shared/secrets.ts';
 import { aggregationExists, comuneExists, findUserByEmail, findUserById } from './users.queries.ts';
 import { forgetLoginHistory } from './login-throttle.ts';
 
@@ -28,10 +28,16 @@ export interface NewUser {
 
 async function assertTargetsExist(trx: Trx, comuni: string[], aggregations: string[]) {
   for (const istat of comuni) {
-    if (!(await comuneExists(trx, istat))) throw unprocessable('COMUNE_NOT_FOUND', `Il comune con codice ISTAT ${istat} non esiste.`, [{ field: 'comuni', message: `Codice ISTAT sconosciuto: ${istat}.` }]);
+    if (!(await comuneExists(trx, istat)))
+      throw unprocessable('COMUNE_NOT_FOUND', `Il comune con codice ISTAT ${istat} non esiste.`, [
+        { field: 'comuni', message: `Codice ISTAT sconosciuto: ${istat}.` },
+      ]);
   }
   for (const id of aggregations) {
-    if (!(await aggregationExists(trx, id))) throw unprocessable('AGGREGATION_NOT_FOUND', `L'aggregazione ${id} non esiste.`, [{ field: 'aggregations', message: `Aggregazione sconosciuta: ${id}.` }]);
+    if (!(await aggregationExists(trx, id)))
+      throw unprocessable('AGGREGATION_NOT_FOUND', `L'aggregazione ${id} non esiste.`, [
+        { field: 'aggregations', message: `Aggregazione sconosciuta: ${id}.` },
+      ]);
   }
 }
 
@@ -87,7 +93,12 @@ export async function revokeMembership(trx: Trx, actor: Actor, userId: string, m
   });
 }
 
-export async function updateUser(trx: Trx, actor: Actor, id: string, changes: { name?: string; role?: Role; status?: 'active' | 'disabled'; oidcSubject?: string | null; oidcIssuer?: string | null }) {
+export async function updateUser(
+  trx: Trx,
+  actor: Actor,
+  id: string,
+  changes: { name?: string; role?: Role; status?: 'active' | 'disabled'; oidcSubject?: string | null; oidcIssuer?: string | null },
+) {
   const before = await findUserById(trx, id);
   if (!before || before.status === 'erased') throw notFound('USER_NOT_FOUND', 'Utente non trovato.');
   const after = await trx
@@ -96,7 +107,9 @@ export async function updateUser(trx: Trx, actor: Actor, id: string, changes: { 
       ...(changes.name !== undefined ? { name: changes.name } : {}),
       ...(changes.role !== undefined ? { role: changes.role } : {}),
       ...(changes.status !== undefined ? { status: changes.status } : {}),
-      ...(changes.oidcSubject !== undefined ? { oidc_subject: changes.oidcSubject, oidc_issuer: changes.oidcSubject ? changes.oidcIssuer ?? null : null } : {}),
+      ...(changes.oidcSubject !== undefined
+        ? { oidc_subject: changes.oidcSubject, oidc_issuer: changes.oidcSubject ? (changes.oidcIssuer ?? null) : null }
+        : {}),
       updated_at: sql`now()`,
     })
     .where('id', '=', id)
@@ -124,7 +137,8 @@ export interface NewInvitation {
 function assertMayInvite(principal: Principal | null, input: NewInvitation) {
   if (!principal || principal.role === 'admin') return;
   if (input.role !== 'rtd' || input.aggregations.length > 0) throw forbidden('Puoi invitare solo colleghi RTD dei tuoi comuni.');
-  if (input.comuni.length === 0) throw unprocessable('COMUNE_REQUIRED', 'Indica almeno un comune.', [{ field: 'body.comuni', message: 'Indica almeno un comune.' }]);
+  if (input.comuni.length === 0)
+    throw unprocessable('COMUNE_REQUIRED', 'Indica almeno un comune.', [{ field: 'body.comuni', message: 'Indica almeno un comune.' }]);
   for (const istat of input.comuni) {
     if (!hasPermission(principal, 'invitations:create', istat)) throw forbidden(`Non sei RTD del comune ${istat}.`);
   }
@@ -133,7 +147,9 @@ function assertMayInvite(principal: Principal | null, input: NewInvitation) {
 export async function createInvitation(trx: Trx, actor: Actor, input: NewInvitation) {
   assertMayInvite(actor?.principal ?? null, input);
   if (isPecAddress(input.email)) {
-    throw unprocessable('PEC_NOT_ALLOWED', 'Gli inviti non possono essere inviati a indirizzi PEC: usa un indirizzo e-mail ordinario di lavoro.', [{ field: 'body.email', message: 'Indirizzo PEC non ammesso.' }]);
+    throw unprocessable('PEC_NOT_ALLOWED', 'Gli inviti non possono essere inviati a indirizzi PEC: usa un indirizzo e-mail ordinario di lavoro.', [
+      { field: 'body.email', message: 'Indirizzo PEC non ammesso.' },
+    ]);
   }
   await assertTargetsExist(trx, input.comuni, input.aggregations);
   if (await findUserByEmail(trx, input.email)) throw conflict('USER_EXISTS', 'Esiste già un utente con questo indirizzo e-mail.');
@@ -152,7 +168,12 @@ export async function createInvitation(trx: Trx, actor: Actor, input: NewInvitat
     })
     .returningAll()
     .executeTakeFirstOrThrow();
-  await recordAudit(trx, actor, { action: 'invitation.created', entity: 'invitation', entityId: invitation.id, changes: { role: input.role, comuni: input.comuni, aggregations: input.aggregations } });
+  await recordAudit(trx, actor, {
+    action: 'invitation.created',
+    entity: 'invitation',
+    entityId: invitation.id,
+    changes: { role: input.role, comuni: input.comuni, aggregations: input.aggregations },
+  });
   return { invitation, token };
 }
 
@@ -168,7 +189,12 @@ export async function findUsableInvitation(db: Db, tokenHash: string) {
 }
 
 /** Single use: the invitation row is locked, consumed and turned into a user with its memberships. */
-export async function acceptInvitation(trx: Trx, actor: Actor, tokenHash: string, credentials: { password?: string; oidc?: { issuer: string; subject: string } }) {
+export async function acceptInvitation(
+  trx: Trx,
+  actor: Actor,
+  tokenHash: string,
+  credentials: { password?: string; oidc?: { issuer: string; subject: string } },
+) {
   const invitation = await findUsableInvitation(trx, tokenHash);
   if (!invitation) throw unprocessable('INVITATION_INVALID', "L'invito non è valido, è scaduto o è già stato usato.");
   const user = await createUser(trx, actor, {
@@ -182,7 +208,11 @@ export async function acceptInvitation(trx: Trx, actor: Actor, tokenHash: string
   if (credentials.oidc) {
     await trx.updateTable('users').set({ oidc_issuer: credentials.oidc.issuer, oidc_subject: credentials.oidc.subject }).where('id', '=', user.id).execute();
   }
-  await trx.updateTable('invitations').set({ accepted_at: sql`now()`, accepted_user_id: user.id }).where('id', '=', invitation.id).execute();
+  await trx
+    .updateTable('invitations')
+    .set({ accepted_at: sql`now()`, accepted_user_id: user.id })
+    .where('id', '=', invitation.id)
+    .execute();
   await recordAudit(trx, actor, { action: 'invitation.accepted', entity: 'invitation', entityId: invitation.id, changes: { userId: user.id } });
   return user;
 }
@@ -221,7 +251,13 @@ export async function createApiToken(trx: Trx, actor: Actor, input: { name: stri
 }
 
 export async function revokeApiToken(trx: Trx, actor: Actor, id: string) {
-  const token = await trx.updateTable('api_tokens').set({ revoked_at: sql`now()` }).where('id', '=', id).where('revoked_at', 'is', null).returning('id').executeTakeFirst();
+  const token = await trx
+    .updateTable('api_tokens')
+    .set({ revoked_at: sql`now()` })
+    .where('id', '=', id)
+    .where('revoked_at', 'is', null)
+    .returning('id')
+    .executeTakeFirst();
   if (!token) throw notFound('TOKEN_NOT_FOUND', 'Token non trovato o già revocato.');
   await recordAudit(trx, actor, { action: 'api-token.revoked', entity: 'api-token', entityId: id });
 }
@@ -248,7 +284,13 @@ export async function eraseUser(trx: Trx, actor: Actor, id: string) {
   await trx.deleteFrom('sessions').where('user_id', '=', id).execute();
   await trx.deleteFrom('alert_subscriptions').where('user_id', '=', id).execute();
   await trx.deleteFrom('notifications').where('user_id', '=', id).execute();
-  for (const table of ['call_follows', 'saved_searches', 'feed_tokens', 'alert_digests', 'alert_deliveries'] as const) await trx.deleteFrom(table).where('user_id', '=', id).execute();
-  await trx.updateTable('api_tokens').set({ revoked_at: sql`now()` }).where('created_by', '=', id).where('revoked_at', 'is', null).execute();
+  for (const table of ['call_follows', 'saved_searches', 'feed_tokens', 'alert_digests', 'alert_deliveries'] as const)
+    await trx.deleteFrom(table).where('user_id', '=', id).execute();
+  await trx
+    .updateTable('api_tokens')
+    .set({ revoked_at: sql`now()` })
+    .where('created_by', '=', id)
+    .where('revoked_at', 'is', null)
+    .execute();
   await recordAudit(trx, actor, { action: 'user.erased', entity: 'user', entityId: id });
 }

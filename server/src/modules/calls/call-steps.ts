@@ -25,7 +25,12 @@ export function callSteps(reviewRequired: boolean): Record<CallAction, CallStep>
     publish: { from: publishable, to: 'published', verb: `pubblicare${unapproved}`, permission: 'calls:review' },
     schedule: { from: publishable.filter((s) => s !== 'scheduled'), to: 'scheduled', verb: `programmare${unapproved}`, permission: 'calls:review' },
     withdraw: { from: ['published'], to: 'withdrawn', verb: 'ritirare', permission: 'calls:review' },
-    archive: { from: ['draft', 'in_review', 'approved', 'scheduled', 'published', 'withdrawn'], to: 'archived', verb: 'archiviare', permission: 'calls:review' },
+    archive: {
+      from: ['draft', 'in_review', 'approved', 'scheduled', 'published', 'withdrawn'],
+      to: 'archived',
+      verb: 'archiviare',
+      permission: 'calls:review',
+    },
   };
 }
 

@@ -1,10 +1,11 @@
 import type { FastifyRequest } from 'fastify';
 import { sql, type Kysely, type Transaction } from 'kysely';
-import { diff, recordAudit } from '../../plugins/audit.ts';
+import { diff, recordAudit } from '../auth/index.ts';
 import type { CallsTable, Database, EditorialStatus, ProgrammeKind } from '../../plugins/db/schema.ts';
 import { notFound } from '../../plugins/errors/problem.ts';
 import { inputOf, normalisedInput } from './calls.mappers.ts';
-import { findCall, replaceWindowsAndThemes, type CallRow, type Clock } from './calls.queries.ts';
+import { findCall, replaceWindowsAndThemes, type CallRow } from './calls.queries.ts';
+import type { Clock } from '../../shared/clock.ts';
 import type { CallInput } from './calls.schemas.ts';
 import { maxAmount } from './calls.validation.ts';
 import { parseMeasureCode } from './measure-code.ts';
@@ -52,11 +53,17 @@ export async function loadCall(db: Kysely<Database>, id: string, clock: Clock) {
 }
 
 export async function recordVersion(trx: Trx, actor: Actor, callId: string, version: number, changes: Record<string, unknown>) {
-  await trx.insertInto('call_versions').values({ call_id: callId, version, changes: JSON.stringify(changes), changed_by: actor.userId, changed_by_source: actor.source ?? null }).execute();
+  await trx
+    .insertInto('call_versions')
+    .values({ call_id: callId, version, changes: JSON.stringify(changes), changed_by: actor.userId, changed_by_source: actor.source ?? null })
+    .execute();
 }
 
 export async function emitEvent(trx: Trx, callId: string, kind: 'call.published' | 'call.changed' | 'call.withdrawn', payload: Record<string, unknown>) {
-  await trx.insertInto('call_events').values({ call_id: callId, kind, payload: JSON.stringify({ callId, ...payload }) }).execute();
+  await trx
+    .insertInto('call_events')
+    .values({ call_id: callId, kind, payload: JSON.stringify({ callId, ...payload }) })
+    .execute();
 }
 
 export interface StatusChange {
@@ -75,9 +82,22 @@ export async function writeContent(trx: Trx, actor: Actor, before: CallRow, inpu
   const changes = diff<Record<string, unknown>>({ ...inputOf(before) }, { ...normalisedInput(input) });
   if (Object.keys(changes).length === 0) return changes;
   const version = before.version + 1;
-  await trx.updateTable('calls').set({ ...columnsOf(input), ...status, version, updated_by: actor.userId, updated_at: sql`now()` }).where('id', '=', before.id).execute();
-  await replaceWindowsAndThemes(trx, before.id, input.windows, input.themes, suggestedThemes ?? before.suggested_themes.filter((t) => input.themes.includes(t) && !('themes' in changes)));
-  const moved = status.editorial_status && status.editorial_status !== before.editorial_status ? { editorialStatus: { from: before.editorial_status, to: status.editorial_status } } : {};
+  await trx
+    .updateTable('calls')
+    .set({ ...columnsOf(input), ...status, version, updated_by: actor.userId, updated_at: sql`now()` })
+    .where('id', '=', before.id)
+    .execute();
+  await replaceWindowsAndThemes(
+    trx,
+    before.id,
+    input.windows,
+    input.themes,
+    suggestedThemes ?? before.suggested_themes.filter((t) => input.themes.includes(t) && !('themes' in changes)),
+  );
+  const moved =
+    status.editorial_status && status.editorial_status !== before.editorial_status
+      ? { editorialStatus: { from: before.editorial_status, to: status.editorial_status } }
+      : {};
   await recordVersion(trx, actor, before.id, version, { ...changes, ...moved });
   await recordAudit(trx, actor.request, { action: 'call.updated', entity: 'call', entityId: before.id, changes: { ...changes, ...moved } });
   const material = MATERIAL.filter((field) => field in changes);

@@ -4,12 +4,9 @@ import type { CallStatus } from './calls.schemas.ts';
 import { isDemoSql } from './demo.ts';
 import { inQueueSql, pendingRevisionStatusSql, type EditorialQueue } from './editorial-queues.ts';
 
-type Db = Kysely<Database>;
+import type { Clock } from '../../shared/clock.ts';
 
-export interface Clock {
-  now: Date;
-  soonDays: number;
-}
+type Db = Kysely<Database>;
 
 /** What users see, from the windows and the budget at `now`; never stored, so it is never stale. */
 export function callStatusSql({ now, soonDays }: Clock) {
@@ -77,23 +74,39 @@ export async function listCalls(db: Db, filter: CallFilter, clock: Clock) {
   if (filter.bodyType) query = query.where(sql<SqlBool>`c.eligibility -> 'bodyTypes' ? ${filter.bodyType}`);
   if (filter.source) {
     const source = filter.source;
-    query = query.where((eb) => eb.exists(eb.selectFrom('call_sources as s').select('s.call_id').whereRef('s.call_id', '=', 'c.id').where('s.source_kind', '=', source)));
+    query = query.where((eb) =>
+      eb.exists(eb.selectFrom('call_sources as s').select('s.call_id').whereRef('s.call_id', '=', 'c.id').where('s.source_kind', '=', source)),
+    );
   }
   if (filter.theme) {
     const theme = filter.theme;
     query = query.where((eb) =>
-      eb.exists(eb.selectFrom('call_themes as t').select('t.call_id').whereRef('t.call_id', '=', 'c.id').where((w) => w.or([w('t.theme_code', '=', theme), w('t.theme_code', 'like', `${theme.replace(/[%_\\]/g, '\\$&')}.%`)]))),
+      eb.exists(
+        eb
+          .selectFrom('call_themes as t')
+          .select('t.call_id')
+          .whereRef('t.call_id', '=', 'c.id')
+          .where((w) => w.or([w('t.theme_code', '=', theme), w('t.theme_code', 'like', `${theme.replace(/[%_\\]/g, '\\$&')}.%`)])),
+      ),
     );
   }
   if (filter.deadlineFrom) query = query.where(sql<SqlBool>`${deadline} >= ${filter.deadlineFrom}::date`);
   if (filter.deadlineTo) query = query.where(sql<SqlBool>`${deadline} < ${filter.deadlineTo}::date + 1`);
   const descending = filter.sort.startsWith('-');
   const order = descending ? sql`desc nulls last` : sql`asc nulls last`;
-  const key = { deadline: deadline, published: sql`c.published_at`, amount: sql`c.amount_max` }[filter.sort.replace('-', '') as 'deadline' | 'published' | 'amount'];
+  const key = { deadline: deadline, published: sql`c.published_at`, amount: sql`c.amount_max` }[
+    filter.sort.replace('-', '') as 'deadline' | 'published' | 'amount'
+  ];
   const [items, count] = await Promise.all([
     query
       .selectAll('c')
-      .select([status.as('status'), deadline.as('next_deadline'), themesSql.as('themes'), isDemoSql.as('demo'), pendingRevisionStatusSql.as('pending_revision')])
+      .select([
+        status.as('status'),
+        deadline.as('next_deadline'),
+        themesSql.as('themes'),
+        isDemoSql.as('demo'),
+        pendingRevisionStatusSql.as('pending_revision'),
+      ])
       .orderBy(sql`${key} ${order}`)
       .orderBy('c.id')
       .limit(filter.limit)
@@ -110,14 +123,22 @@ function fullCalls(db: Db, clock: Clock) {
     .selectFrom('calls as c')
     .selectAll('c')
     .select([callStatusSql(clock).as('status'), nextDeadlineSql(clock).as('next_deadline'), themesSql.as('themes')])
-    .select(sql<string[]>`coalesce((select array_agg(t.theme_code order by t.theme_code) from call_themes t where t.call_id = c.id and t.suggested), '{}')`.as('suggested_themes'))
+    .select(
+      sql<string[]>`coalesce((select array_agg(t.theme_code order by t.theme_code) from call_themes t where t.call_id = c.id and t.suggested), '{}')`.as(
+        'suggested_themes',
+      ),
+    )
     .select(
       sql<{ label: string | null; opensAt: string; closesAt: string | null }[]>`coalesce((
-        select json_agg(json_build_object('label', w.label, 'opensAt', w.opens_at, 'closesAt', w.closes_at) order by w.number) from call_windows w where w.call_id = c.id), '[]'::json)`.as('windows'),
+        select json_agg(json_build_object('label', w.label, 'opensAt', w.opens_at, 'closesAt', w.closes_at) order by w.number) from call_windows w where w.call_id = c.id), '[]'::json)`.as(
+        'windows',
+      ),
     )
     .select(
       sql<{ kind: string; externalId: string; url: string | null }[]>`coalesce((
-        select json_agg(json_build_object('kind', s.source_kind, 'externalId', s.external_id, 'url', s.url) order by s.created_at) from call_sources s where s.call_id = c.id), '[]'::json)`.as('sources'),
+        select json_agg(json_build_object('kind', s.source_kind, 'externalId', s.external_id, 'url', s.url) order by s.created_at) from call_sources s where s.call_id = c.id), '[]'::json)`.as(
+        'sources',
+      ),
     );
 }
 
@@ -137,14 +158,49 @@ export async function findOpenPublishedCalls(db: Db, clock: Clock) {
 
 export type CallRow = NonNullable<Awaited<ReturnType<typeof findCall>>>;
 export type CallListRow = Awaited<ReturnType<typeof listCalls>>['items'][number];
-export type CallColumns = Omit<CallsTable, 'id' | 'editorial_status' | 'version' | 'search_text' | 'created_at' | 'updated_at' | 'publish_at' | 'published_at' | 'withdrawn_reason' | 'merged_into' | 'submitted_by' | 'approved_by' | 'created_by' | 'updated_by'>;
+export type CallColumns = Omit<
+  CallsTable,
+  | 'id'
+  | 'editorial_status'
+  | 'version'
+  | 'search_text'
+  | 'created_at'
+  | 'updated_at'
+  | 'publish_at'
+  | 'published_at'
+  | 'withdrawn_reason'
+  | 'merged_into'
+  | 'submitted_by'
+  | 'approved_by'
+  | 'created_by'
+  | 'updated_by'
+>;
 
-export async function replaceWindowsAndThemes(db: Db, callId: string, windows: { label?: string | null; opensAt: string; closesAt: string | null }[], themes: string[], suggested: string[] = [], fresh = false) {
+export async function replaceWindowsAndThemes(
+  db: Db,
+  callId: string,
+  windows: { label?: string | null; opensAt: string; closesAt: string | null }[],
+  themes: string[],
+  suggested: string[] = [],
+  fresh = false,
+) {
   if (!fresh) await db.deleteFrom('call_windows').where('call_id', '=', callId).execute();
   await db
     .insertInto('call_windows')
-    .values(windows.map((w, i) => ({ call_id: callId, number: i + 1, label: w.label ?? null, opens_at: new Date(w.opensAt), closes_at: w.closesAt === null ? null : new Date(w.closesAt) })))
+    .values(
+      windows.map((w, i) => ({
+        call_id: callId,
+        number: i + 1,
+        label: w.label ?? null,
+        opens_at: new Date(w.opensAt),
+        closes_at: w.closesAt === null ? null : new Date(w.closesAt),
+      })),
+    )
     .execute();
   if (!fresh) await db.deleteFrom('call_themes').where('call_id', '=', callId).execute();
-  if (themes.length > 0) await db.insertInto('call_themes').values(themes.map((theme_code) => ({ call_id: callId, theme_code, suggested: suggested.includes(theme_code) }))).execute();
+  if (themes.length > 0)
+    await db
+      .insertInto('call_themes')
+      .values(themes.map((theme_code) => ({ call_id: callId, theme_code, suggested: suggested.includes(theme_code) })))
+      .execute();
 }

@@ -9,13 +9,19 @@ import { CallListQuery, CallParams } from './calls.schemas.ts';
 
 /** The public catalogue: published calls only, with the status users see. */
 const callsRoutes: FastifyPluginAsyncTypebox = async (app) => {
-  const clock = () => ({ now: new Date(), soonDays: app.config.deadlineSoonDays });
+  const clock = app.clock;
 
   app.get(
     '/calls',
     {
       config: { access: 'public' },
-      schema: { tags: ['calls'], operationId: 'listCalls', summary: 'Bandi e avvisi pubblicati, con filtri e ordinamento', querystring: CallListQuery, response: { 200: Type.Ref('CallPage') } },
+      schema: {
+        tags: ['calls'],
+        operationId: 'listCalls',
+        summary: 'Bandi e avvisi pubblicati, con filtri e ordinamento',
+        querystring: CallListQuery,
+        response: { 200: Type.Ref('CallPage') },
+      },
     },
     async (request) => {
       const { limit, offset } = request.query;
@@ -28,7 +34,13 @@ const callsRoutes: FastifyPluginAsyncTypebox = async (app) => {
     '/calls/:id',
     {
       config: { access: 'public' },
-      schema: { tags: ['calls'], operationId: 'getCall', summary: 'Un bando pubblicato, con regole di ammissibilità, importi e finestre', params: CallParams, response: { 200: Type.Ref('Call'), ...problemResponses({ 404: 'Bando non trovato' }) } },
+      schema: {
+        tags: ['calls'],
+        operationId: 'getCall',
+        summary: 'Un bando pubblicato, con regole di ammissibilità, importi e finestre',
+        params: CallParams,
+        response: { 200: Type.Ref('Call'), ...problemResponses({ 404: 'Bando non trovato' }) },
+      },
     },
     async (request) => {
       const call = await findCall(app.db, request.params.id, clock());

@@ -4,7 +4,19 @@ import { PageOf, PageQuery } from '../../plugins/pagination.ts';
 import { CALL_ACTIONS } from './call-steps.ts';
 import { QUEUE_NAMES } from './editorial-queues.ts';
 
-export const BODY_TYPES = ['comune', 'unione', 'comunita_montana', 'provincia', 'citta_metropolitana', 'regione', 'scuola', 'asl', 'universita', 'pa_centrale', 'altro'] as const;
+export const BODY_TYPES = [
+  'comune',
+  'unione',
+  'comunita_montana',
+  'provincia',
+  'citta_metropolitana',
+  'regione',
+  'scuola',
+  'asl',
+  'universita',
+  'pa_centrale',
+  'altro',
+] as const;
 export const PROGRAMME_KINDS = ['pnrr', 'fesr', 'fse_plus', 'regionale', 'nazionale', 'ue', 'fondazione', 'altro'] as const;
 export const PROCEDURES = ['sportello', 'graduatoria', 'finestre'] as const;
 export const CALL_STATUSES = ['in_arrivo', 'aperto', 'in_scadenza', 'chiuso', 'esaurito'] as const;
@@ -40,17 +52,39 @@ export const AmountRule = Type.Union(
 );
 
 export const Exclusion = Type.Union([
-  Type.Object({ kind: Type.Literal('funded_by_measure'), measureCode: Type.String({ pattern: '^[0-9]+(\\.[0-9]+)*$' }), description: Type.Optional(Type.String({ maxLength: 500 })) }, { additionalProperties: false }),
-  Type.Object({ kind: Type.Literal('funded_by_avviso'), avviso: Type.String({ minLength: 1, maxLength: 300 }), description: Type.Optional(Type.String({ maxLength: 500 })) }, { additionalProperties: false }),
+  Type.Object(
+    {
+      kind: Type.Literal('funded_by_measure'),
+      measureCode: Type.String({ pattern: '^[0-9]+(\\.[0-9]+)*$' }),
+      description: Type.Optional(Type.String({ maxLength: 500 })),
+    },
+    { additionalProperties: false },
+  ),
+  Type.Object(
+    {
+      kind: Type.Literal('funded_by_avviso'),
+      avviso: Type.String({ minLength: 1, maxLength: 300 }),
+      description: Type.Optional(Type.String({ maxLength: 500 })),
+    },
+    { additionalProperties: false },
+  ),
   Type.Object({ kind: Type.Literal('funded_in_earlier_window'), description: Type.Optional(Type.String({ maxLength: 500 })) }, { additionalProperties: false }),
 ]);
 
 export const Eligibility = Type.Object(
   {
     bodyTypes: Type.Array(Type.String({ maxLength: 50 }), { minItems: 1, uniqueItems: true, description: `Tipi di ente ammessi: ${BODY_TYPES.join(', ')}` }),
-    population: Type.Optional(Type.Object({ min: Type.Optional(Type.Integer({ minimum: 0, format: 'int32' })), max: Type.Optional(Type.Integer({ minimum: 0, format: 'int32' })) }, { additionalProperties: false })),
+    population: Type.Optional(
+      Type.Object(
+        { min: Type.Optional(Type.Integer({ minimum: 0, format: 'int32' })), max: Type.Optional(Type.Integer({ minimum: 0, format: 'int32' })) },
+        { additionalProperties: false },
+      ),
+    ),
     populationBasis: Type.Optional(
-      Type.String({ enum: ['resident', 'legal'], description: 'Popolazione su cui il bando misura limiti e fasce: residente ISTAT (se il bando non dice nulla) o legale (censimento)' }),
+      Type.String({
+        enum: ['resident', 'legal'],
+        description: 'Popolazione su cui il bando misura limiti e fasce: residente ISTAT (se il bando non dice nulla) o legale (censimento)',
+      }),
     ),
     territory: Type.Optional(
       Type.Object(
@@ -65,17 +99,28 @@ export const Eligibility = Type.Object(
     altitudeZones: Type.Optional(Type.Array(Type.Integer({ minimum: 1, maximum: 5, format: 'int32' }), { uniqueItems: true })),
     aggregation: Type.String({ enum: ['not_allowed', 'allowed', 'required'], default: 'allowed' }),
     exclusions: Type.Array(Exclusion, { default: [], maxItems: 20 }),
-    conditions: Type.Array(Type.String({ minLength: 1, maxLength: 1000 }), { default: [], maxItems: 30, description: 'Condizioni in testo libero: mostrate, non verificate' }),
+    conditions: Type.Array(Type.String({ minLength: 1, maxLength: 1000 }), {
+      default: [],
+      maxItems: 30,
+      description: 'Condizioni in testo libero: mostrate, non verificate',
+    }),
   },
   { $id: 'CallEligibility', additionalProperties: false },
 );
 export type Eligibility = Static<typeof Eligibility>;
 
 const Window = Type.Object(
-  { label: Type.Optional(Nullable(Type.String({ maxLength: 200 }))), opensAt: DateTime, closesAt: Nullable(Type.String({ format: 'date-time', description: 'null: fino a esaurimento delle risorse' })) },
+  {
+    label: Type.Optional(Nullable(Type.String({ maxLength: 200 }))),
+    opensAt: DateTime,
+    closesAt: Nullable(Type.String({ format: 'date-time', description: 'null: fino a esaurimento delle risorse' })),
+  },
   { additionalProperties: false },
 );
-const Link = Type.Object({ label: Type.String({ minLength: 1, maxLength: 200 }), url: Type.String({ format: 'uri', pattern: '^https?://', maxLength: 2000 }) }, { additionalProperties: false });
+const Link = Type.Object(
+  { label: Type.String({ minLength: 1, maxLength: 200 }), url: Type.String({ format: 'uri', pattern: '^https?://', maxLength: 2000 }) },
+  { additionalProperties: false },
+);
 
 export const CallInput = Type.Object(
   {
@@ -84,7 +129,10 @@ export const CallInput = Type.Object(
     description: Type.Optional(Nullable(Type.String({ maxLength: 50000 }))),
     issuer: Type.String({ minLength: 1, maxLength: 300, description: 'Ente erogatore' }),
     programme: Type.Object(
-      { kind: Type.String({ enum: [...PROGRAMME_KINDS] }), code: Type.Optional(Nullable(Type.String({ maxLength: 200, description: 'Codice come pubblicato, es. M1C1I1.4.1 o "Misura 1.4.1"' }))) },
+      {
+        kind: Type.String({ enum: [...PROGRAMME_KINDS] }),
+        code: Type.Optional(Nullable(Type.String({ maxLength: 200, description: 'Codice come pubblicato, es. M1C1I1.4.1 o "Misura 1.4.1"' }))),
+      },
       { additionalProperties: false },
     ),
     themes: Type.Array(Type.String({ maxLength: 100 }), { maxItems: 15, uniqueItems: true }),
@@ -94,7 +142,9 @@ export const CallInput = Type.Object(
         totalBudget: Type.Optional(Nullable(Euros)),
         remainingBudget: Type.Optional(Nullable(Euros)),
         amount: Type.Optional(Nullable(AmountRule)),
-        cofinancingShare: Type.Optional(Nullable(Type.Number({ minimum: 0, maximum: 1, format: 'double', description: 'Quota di cofinanziamento a carico del richiedente (0-1)' }))),
+        cofinancingShare: Type.Optional(
+          Nullable(Type.Number({ minimum: 0, maximum: 1, format: 'double', description: 'Quota di cofinanziamento a carico del richiedente (0-1)' })),
+        ),
       },
       { additionalProperties: false },
     ),
@@ -102,7 +152,18 @@ export const CallInput = Type.Object(
     publicationDate: Type.Optional(Nullable(Type.String({ format: 'date' }))),
     windows: Type.Array(Window, { minItems: 1, maxItems: 20, description: 'Finestre di presentazione (una sola per sportello e graduatoria)' }),
     links: Type.Array(Link, { default: [], maxItems: 30 }),
-    contact: Type.Optional(Nullable(Type.Object({ name: Type.Optional(Type.String({ maxLength: 200 })), email: Type.Optional(Type.String({ format: 'email' })), phone: Type.Optional(Type.String({ maxLength: 40 })) }, { additionalProperties: false }))),
+    contact: Type.Optional(
+      Nullable(
+        Type.Object(
+          {
+            name: Type.Optional(Type.String({ maxLength: 200 })),
+            email: Type.Optional(Type.String({ format: 'email' })),
+            phone: Type.Optional(Type.String({ maxLength: 40 })),
+          },
+          { additionalProperties: false },
+        ),
+      ),
+    ),
   },
   { $id: 'CallInput', additionalProperties: false },
 );
@@ -133,7 +194,8 @@ export const CallSchema = Type.Object({ ...inputFields, eligibility: Type.Ref('C
 export const REVISION_ACTIONS = ['submit', 'approve', 'publish', 'discard'] as const;
 export type RevisionAction = (typeof REVISION_ACTIONS)[number];
 const Person = Type.Object({ id: Type.String({ format: 'uuid' }), name: Type.String() });
-const Changes = (description?: string) => Type.Record(Type.String(), Type.Object({ from: Type.Unknown(), to: Type.Unknown() }), description ? { description } : {});
+const Changes = (description?: string) =>
+  Type.Record(Type.String(), Type.Object({ from: Type.Unknown(), to: Type.Unknown() }), description ? { description } : {});
 
 export const CallRevisionSchema = Type.Object(
   {
@@ -157,10 +219,12 @@ export const EditorialCallSchema = Type.Object(
     pendingRevision: Nullable(Type.Ref('CallRevision')),
     onSave: Type.String({
       enum: ['direct', 'revision', 'review'],
-      description: 'Cosa fa il salvataggio di una modifica: `direct` la applica al bando; `revision` la tiene come revisione in attesa, invisibile al pubblico finché un altro redattore non la approva e viene pubblicata; `review` rimanda il bando approvato in revisione',
+      description:
+        'Cosa fa il salvataggio di una modifica: `direct` la applica al bando; `revision` la tiene come revisione in attesa, invisibile al pubblico finché un altro redattore non la approva e viene pubblicata; `review` rimanda il bando approvato in revisione',
     }),
     allowedActions: Type.Array(Type.String({ enum: [...CALL_ACTIONS] }), {
-      description: 'Passaggi di stato che chi chiede può fare ora (con la revisione obbligatoria, `approve` non è offerto a chi ha scritto o mandato in revisione il bando)',
+      description:
+        'Passaggi di stato che chi chiede può fare ora (con la revisione obbligatoria, `approve` non è offerto a chi ha scritto o mandato in revisione il bando)',
     }),
   },
   { $id: 'EditorialCall', description: 'Un bando come lo vede la redazione, con le modifiche in attesa di revisione' },
@@ -187,13 +251,20 @@ export const CallSummarySchema = Type.Object(
 );
 export const CallPage = PageOf(Type.Ref('CallSummary'), 'CallPage');
 const PendingRevisionStatus = Type.String({ enum: ['draft', 'in_review', 'approved'], description: 'Stato delle modifiche in attesa a un bando pubblicato' });
-export const EditorialCallSummarySchema = Type.Object({ ...CallSummarySchema.properties, pendingRevision: Nullable(PendingRevisionStatus) }, { $id: 'EditorialCallSummary' });
+export const EditorialCallSummarySchema = Type.Object(
+  { ...CallSummarySchema.properties, pendingRevision: Nullable(PendingRevisionStatus) },
+  { $id: 'EditorialCallSummary' },
+);
 export const EditorialCallPage = PageOf(Type.Ref('EditorialCallSummary'), 'EditorialCallPage');
-const QueueDescription = 'Elenco della redazione: `drafts` bozze, `review` in revisione, `ready` approvati e programmati, `published` pubblicati, `closed` ritirati e archiviati. Un bando pubblicato sta anche nell’elenco dello stato delle sue modifiche in attesa.';
-export const EditorialQueueCounts = Type.Object(Object.fromEntries(QUEUE_NAMES.map((q) => [q, Type.Integer({ format: 'int32' })])) as Record<(typeof QUEUE_NAMES)[number], ReturnType<typeof Type.Integer>>, {
-  $id: 'EditorialQueueCounts',
-  description: `Quanti bandi ha ogni elenco della redazione. ${QueueDescription}`,
-});
+const QueueDescription =
+  'Elenco della redazione: `drafts` bozze, `review` in revisione, `ready` approvati e programmati, `published` pubblicati, `closed` ritirati e archiviati. Un bando pubblicato sta anche nell’elenco dello stato delle sue modifiche in attesa.';
+export const EditorialQueueCounts = Type.Object(
+  Object.fromEntries(QUEUE_NAMES.map((q) => [q, Type.Integer({ format: 'int32' })])) as Record<(typeof QUEUE_NAMES)[number], ReturnType<typeof Type.Integer>>,
+  {
+    $id: 'EditorialQueueCounts',
+    description: `Quanti bandi ha ogni elenco della redazione. ${QueueDescription}`,
+  },
+);
 
 export const CallListQuery = Type.Object(
   {
@@ -212,7 +283,11 @@ export const CallListQuery = Type.Object(
   { additionalProperties: false },
 );
 export const EditorialListQuery = Type.Object(
-  { ...CallListQuery.properties, editorialStatus: Type.Optional(Type.Array(Type.String({ enum: [...EDITORIAL_STATUSES] }))), queue: Type.Optional(Type.String({ enum: [...QUEUE_NAMES], description: QueueDescription })) },
+  {
+    ...CallListQuery.properties,
+    editorialStatus: Type.Optional(Type.Array(Type.String({ enum: [...EDITORIAL_STATUSES] }))),
+    queue: Type.Optional(Type.String({ enum: [...QUEUE_NAMES], description: QueueDescription })),
+  },
   { additionalProperties: false },
 );
 
@@ -238,11 +313,24 @@ export const CallHistoryQuery = Type.Object(
   {
     scope: Type.Optional(
       Type.Union([Type.Literal('published'), Type.Literal('all')], {
-        description: '`published`: solo le modifiche al bando pubblicato (quello che vede il pubblico); `all`: tutte le versioni, solo per la redazione. Predefinito: `all` per la redazione, `published` per gli altri.',
+        description:
+          '`published`: solo le modifiche al bando pubblicato (quello che vede il pubblico); `all`: tutte le versioni, solo per la redazione. Predefinito: `all` per la redazione, `published` per gli altri.',
       }),
     ),
   },
   { additionalProperties: false },
 );
 
-export const callsSharedSchemas = [Eligibility, CallInput, CallSchema, CallRevisionSchema, EditorialCallSchema, CallSummarySchema, CallPage, EditorialCallSummarySchema, EditorialCallPage, EditorialQueueCounts, CallHistory];
+export const callsSharedSchemas = [
+  Eligibility,
+  CallInput,
+  CallSchema,
+  CallRevisionSchema,
+  EditorialCallSchema,
+  CallSummarySchema,
+  CallPage,
+  EditorialCallSummarySchema,
+  EditorialCallPage,
+  EditorialQueueCounts,
+  CallHistory,
+];

@@ -1,10 +1,11 @@
 import type { FastifyRequest } from 'fastify';
 import { sql, type Kysely } from 'kysely';
-import { recordAudit } from '../../plugins/audit.ts';
+import { recordAudit } from '../auth/index.ts';
 import type { CallsTable, Database, EditorialStatus } from '../../plugins/db/schema.ts';
 import { conflict, unprocessable } from '../../plugins/errors/problem.ts';
 import { columnsOf, emitEvent, loadCall, recordVersion, writeContent, type Actor, type StatusChange, type Trx } from './calls.content.ts';
-import { replaceWindowsAndThemes, type CallRow, type Clock } from './calls.queries.ts';
+import { replaceWindowsAndThemes, type CallRow } from './calls.queries.ts';
+import type { Clock } from '../../shared/clock.ts';
 import type { CallInput } from './calls.schemas.ts';
 import { assertValidCall } from './calls.validation.ts';
 import { dropPendingRevision, saveRevision } from './revisions.service.ts';
@@ -35,12 +36,27 @@ export async function createCall(trx: Trx, actor: Actor, input: CallInput, clock
   const status = options.status ?? 'draft';
   const { id } = await trx
     .insertInto('calls')
-    .values({ ...columnsOf(input), editorial_status: status, published_at: status === 'published' ? clock.now : null, created_by: actor.userId, updated_by: actor.userId })
+    .values({
+      ...columnsOf(input),
+      editorial_status: status,
+      published_at: status === 'published' ? clock.now : null,
+      created_by: actor.userId,
+      updated_by: actor.userId,
+    })
     .returning('id')
     .executeTakeFirstOrThrow();
   await replaceWindowsAndThemes(trx, id, input.windows, input.themes, options.suggestedThemes, true);
-  if (options.sources?.length) await trx.insertInto('call_sources').values(options.sources.map((s) => ({ call_id: id, source_kind: s.kind, external_id: s.externalId, url: s.url }))).execute();
-  await recordAudit(trx, actor.request, { action: 'call.created', entity: 'call', entityId: id, changes: { title: input.title, status, source: actor.source ?? null } });
+  if (options.sources?.length)
+    await trx
+      .insertInto('call_sources')
+      .values(options.sources.map((s) => ({ call_id: id, source_kind: s.kind, external_id: s.externalId, url: s.url })))
+      .execute();
+  await recordAudit(trx, actor.request, {
+    action: 'call.created',
+    entity: 'call',
+    entityId: id,
+    changes: { title: input.title, status, source: actor.source ?? null },
+  });
   if (status === 'published') await emitEvent(trx, id, 'call.published', { version: 1 });
   return id;
 }
@@ -68,7 +84,8 @@ export function saveEffectOf(status: EditorialStatus, review: boolean): 'direct'
 function backToReview(call: CallRow, actor: Actor): StatusChange {
   const author = actor.userId ? { submitted_by: actor.userId } : {};
   if (call.editorial_status === 'in_review') return author;
-  if (call.editorial_status === 'approved' || call.editorial_status === 'scheduled') return { editorial_status: 'in_review', approved_by: null, publish_at: null, ...author };
+  if (call.editorial_status === 'approved' || call.editorial_status === 'scheduled')
+    return { editorial_status: 'in_review', approved_by: null, publish_at: null, ...author };
   return {};
 }
 
@@ -84,7 +101,14 @@ export async function updateCall(trx: Trx, actor: Actor, id: string, input: Call
   return writeContent(trx, actor, before, input, options.review ? backToReview(before, actor) : {}, options.suggestedThemes);
 }
 
-async function transition(trx: Trx, actor: Actor, id: string, clock: Clock, rule: Pick<CallStep, 'from' | 'to' | 'verb'>, extra: Partial<Record<keyof CallsTable, unknown>> = {}) {
+async function transition(
+  trx: Trx,
+  actor: Actor,
+  id: string,
+  clock: Clock,
+  rule: Pick<CallStep, 'from' | 'to' | 'verb'>,
+  extra: Partial<Record<keyof CallsTable, unknown>> = {},
+) {
   const call = await loadCall(trx, id, clock);
   if (!rule.from.includes(call.editorial_status)) {
     throw conflict('INVALID_TRANSITION', `Il bando è ${LABELS[call.editorial_status]}: non si può ${rule.verb}.`);
@@ -100,13 +124,17 @@ async function transition(trx: Trx, actor: Actor, id: string, clock: Clock, rule
   return { call, version };
 }
 
-export const submitCall = (trx: Trx, actor: Actor, id: string, clock: Clock) => transition(trx, actor, id, clock, callSteps(false).submit, { submitted_by: actor.userId });
+export const submitCall = (trx: Trx, actor: Actor, id: string, clock: Clock) =>
+  transition(trx, actor, id, clock, callSteps(false).submit, { submitted_by: actor.userId });
 
 /** With review required, the approver must be another editor than the one who submitted and the one who last wrote the content. */
 export async function approveCall(trx: Trx, actor: Actor, id: string, clock: Clock, reviewRequired: boolean) {
   const call = await loadCall(trx, id, clock);
   if (reviewRequired && (!actor.userId || (await barredApprovers(trx, call)).has(actor.userId))) {
-    throw conflict('SECOND_EDITOR_REQUIRED', 'Serve l’approvazione di un secondo redattore: non puoi approvare un bando che hai scritto o mandato tu in revisione.');
+    throw conflict(
+      'SECOND_EDITOR_REQUIRED',
+      'Serve l’approvazione di un secondo redattore: non puoi approvare un bando che hai scritto o mandato tu in revisione.',
+    );
   }
   return transition(trx, actor, id, clock, callSteps(reviewRequired).approve, { approved_by: actor.userId });
 }
@@ -117,7 +145,10 @@ export async function publishCall(trx: Trx, actor: Actor, id: string, clock: Clo
 }
 
 export async function scheduleCall(trx: Trx, actor: Actor, id: string, clock: Clock, reviewRequired: boolean, at: Date) {
-  if (at.getTime() <= clock.now.getTime()) throw unprocessable('PUBLISH_AT_IN_PAST', 'La data di pubblicazione programmata è già passata.', [{ field: 'body.publishAt', message: 'Indica una data futura.' }]);
+  if (at.getTime() <= clock.now.getTime())
+    throw unprocessable('PUBLISH_AT_IN_PAST', 'La data di pubblicazione programmata è già passata.', [
+      { field: 'body.publishAt', message: 'Indica una data futura.' },
+    ]);
   await transition(trx, actor, id, clock, callSteps(reviewRequired).schedule, { publish_at: at });
 }
 
@@ -137,7 +168,14 @@ export async function publishDueCalls(db: Kysely<Database>, clock: Clock): Promi
   const due = await db.selectFrom('calls').select('id').where('editorial_status', '=', 'scheduled').where('publish_at', '<=', clock.now).execute();
   for (const { id } of due) {
     await db.transaction().execute(async (trx) => {
-      const { version } = await transition(trx, { request: null, userId: null, source: 'scheduler' }, id, clock, { from: ['scheduled'], to: 'published', verb: 'pubblicare' }, { published_at: clock.now });
+      const { version } = await transition(
+        trx,
+        { request: null, userId: null, source: 'scheduler' },
+        id,
+        clock,
+        { from: ['scheduled'], to: 'published', verb: 'pubblicare' },
+        { published_at: clock.now },
+      );
       await emitEvent(trx, id, 'call.published', { version });
     });
   }
@@ -146,17 +184,26 @@ export async function publishDueCalls(db: Kysely<Database>, clock: Clock): Promi
 
 /** Folds a duplicate into a call: the duplicate's sources move over and it is archived. */
 export async function mergeCalls(trx: Trx, actor: Actor, id: string, duplicateId: string, clock: Clock) {
-  if (id === duplicateId) throw unprocessable('MERGE_WITH_ITSELF', 'Un bando non si unisce a sé stesso.', [{ field: 'body.duplicateId', message: 'Scegli un altro bando.' }]);
+  if (id === duplicateId)
+    throw unprocessable('MERGE_WITH_ITSELF', 'Un bando non si unisce a sé stesso.', [{ field: 'body.duplicateId', message: 'Scegli un altro bando.' }]);
   const target = await loadCall(trx, id, clock);
   const duplicate = await loadCall(trx, duplicateId, clock);
   if (target.merged_into || duplicate.merged_into) throw conflict('CALL_MERGED', 'Uno dei due bandi è già stato unito a un altro.');
   await trx.updateTable('call_sources').set({ call_id: id }).where('call_id', '=', duplicateId).execute();
   await trx.updateTable('ingest_items').set({ call_id: id }).where('call_id', '=', duplicateId).execute();
-  await trx.updateTable('calls').set({ merged_into: id, editorial_status: 'archived', version: duplicate.version + 1, updated_at: sql`now()` }).where('id', '=', duplicateId).execute();
+  await trx
+    .updateTable('calls')
+    .set({ merged_into: id, editorial_status: 'archived', version: duplicate.version + 1, updated_at: sql`now()` })
+    .where('id', '=', duplicateId)
+    .execute();
   await dropPendingRevision(trx, actor, duplicateId);
   await recordVersion(trx, actor, duplicateId, duplicate.version + 1, { mergedInto: { from: null, to: id } });
   const version = target.version + 1;
-  await trx.updateTable('calls').set({ version, updated_at: sql`now()` }).where('id', '=', id).execute();
+  await trx
+    .updateTable('calls')
+    .set({ version, updated_at: sql`now()` })
+    .where('id', '=', id)
+    .execute();
   await recordVersion(trx, actor, id, version, { sources: { from: target.sources, to: [...target.sources, ...duplicate.sources] } });
   await recordAudit(trx, actor.request, { action: 'call.merged', entity: 'call', entityId: id, changes: { duplicateId } });
 }

@@ -2,7 +2,7 @@ import type { Kysely } from 'kysely';
 import type { Database } from '../../plugins/db/schema.ts';
 import { unprocessable } from '../../plugins/errors/problem.ts';
 import { BODY_TYPES, type CallInput } from './calls.schemas.ts';
-import { unknownThemeMessage, unknownThemes } from '../themes/themes.service.ts';
+import { unknownThemeMessage, unknownThemes } from '../themes/index.ts';
 import { formatNumber } from '../../shared/euros.ts';
 
 export interface FieldError {
@@ -18,25 +18,40 @@ const euro = formatNumber;
 function checkBrackets(brackets: Bracket[], field: string, errors: FieldError[]) {
   brackets.forEach((bracket, i) => {
     const at = `${field}.${i}`;
-    if (bracket.populationMax !== null && bracket.populationMax < bracket.populationMin) errors.push({ field: `${at}.populationMax`, message: `La fascia ${i + 1} finisce (${euro(bracket.populationMax)}) prima di cominciare (${euro(bracket.populationMin)}).` });
+    if (bracket.populationMax !== null && bracket.populationMax < bracket.populationMin)
+      errors.push({
+        field: `${at}.populationMax`,
+        message: `La fascia ${i + 1} finisce (${euro(bracket.populationMax)}) prima di cominciare (${euro(bracket.populationMin)}).`,
+      });
     const previous = brackets[i - 1];
     if (!previous) return;
-    if (previous.populationMax === null) errors.push({ field: `${field}.${i - 1}.populationMax`, message: `La fascia ${i} non ha limite superiore: non può seguirne un'altra.` });
-    else if (bracket.populationMin > previous.populationMax + 1) errors.push({ field: `${at}.populationMin`, message: `Buco tra le fasce ${i} e ${i + 1}: nessun importo da ${euro(previous.populationMax + 1)} a ${euro(bracket.populationMin - 1)} abitanti.` });
-    else if (bracket.populationMin <= previous.populationMax) errors.push({ field: `${at}.populationMin`, message: `Le fasce ${i} e ${i + 1} si sovrappongono (${euro(bracket.populationMin)}–${euro(previous.populationMax)} abitanti).` });
+    if (previous.populationMax === null)
+      errors.push({ field: `${field}.${i - 1}.populationMax`, message: `La fascia ${i} non ha limite superiore: non può seguirne un'altra.` });
+    else if (bracket.populationMin > previous.populationMax + 1)
+      errors.push({
+        field: `${at}.populationMin`,
+        message: `Buco tra le fasce ${i} e ${i + 1}: nessun importo da ${euro(previous.populationMax + 1)} a ${euro(bracket.populationMin - 1)} abitanti.`,
+      });
+    else if (bracket.populationMin <= previous.populationMax)
+      errors.push({
+        field: `${at}.populationMin`,
+        message: `Le fasce ${i} e ${i + 1} si sovrappongono (${euro(bracket.populationMin)}–${euro(previous.populationMax)} abitanti).`,
+      });
   });
 }
 
 function negativeAmounts(value: unknown, field: string, errors: FieldError[]) {
   if (typeof value === 'number' && value < 0) errors.push({ field, message: 'Un importo non può essere negativo.' });
   else if (Array.isArray(value)) value.forEach((v, i) => negativeAmounts(v, `${field}.${i}`, errors));
-  else if (value && typeof value === 'object') for (const [key, v] of Object.entries(value)) if (key !== 'populationMin' && key !== 'populationMax') negativeAmounts(v, `${field}.${key}`, errors);
+  else if (value && typeof value === 'object')
+    for (const [key, v] of Object.entries(value)) if (key !== 'populationMin' && key !== 'populationMax') negativeAmounts(v, `${field}.${key}`, errors);
 }
 
 function checkMoney(money: CallInput['money'], errors: FieldError[]) {
   negativeAmounts(money, 'body.money', errors);
   const { totalBudget, remainingBudget, amount } = money;
-  if (totalBudget != null && remainingBudget != null && remainingBudget > totalBudget) errors.push({ field: 'body.money.remainingBudget', message: 'Il budget residuo supera la dotazione totale.' });
+  if (totalBudget != null && remainingBudget != null && remainingBudget > totalBudget)
+    errors.push({ field: 'body.money.remainingBudget', message: 'Il budget residuo supera la dotazione totale.' });
   if (!amount) return;
   if (amount.kind === 'range' && amount.min > amount.max) errors.push({ field: 'body.money.amount.min', message: "L'importo minimo supera il massimo." });
   if (amount.kind === 'brackets') checkBrackets(amount.brackets, 'body.money.amount.brackets', errors);
@@ -51,9 +66,17 @@ function checkWindows(input: CallInput, errors: FieldError[]) {
   windows.forEach((w, i) => {
     if (w.closes <= w.opens) errors.push({ field: `body.windows.${i}.closesAt`, message: `La finestra ${i + 1} chiude prima di aprire.` });
     const previous = windows[i - 1];
-    if (previous && w.opens < previous.closes) errors.push({ field: `body.windows.${i}.opensAt`, message: previous.closes === Infinity ? `La finestra ${i} non ha chiusura: non può seguirne un'altra.` : `La finestra ${i + 1} apre prima che chiuda la precedente.` });
+    if (previous && w.opens < previous.closes)
+      errors.push({
+        field: `body.windows.${i}.opensAt`,
+        message:
+          previous.closes === Infinity
+            ? `La finestra ${i} non ha chiusura: non può seguirne un'altra.`
+            : `La finestra ${i + 1} apre prima che chiuda la precedente.`,
+      });
   });
-  if (input.procedure !== 'finestre' && input.windows.length > 1) errors.push({ field: 'body.windows', message: `Una procedura «${input.procedure}» ha una sola finestra: usa «finestre» per più finestre.` });
+  if (input.procedure !== 'finestre' && input.windows.length > 1)
+    errors.push({ field: 'body.windows', message: `Una procedura «${input.procedure}» ha una sola finestra: usa «finestre» per più finestre.` });
 }
 
 /** Everything about a call that the schema alone cannot say, as 422 errors naming each field. */
@@ -63,10 +86,12 @@ export async function checkCall(db: Kysely<Database>, input: CallInput): Promise
   checkMoney(input.money, errors);
   const { eligibility } = input;
   input.eligibility.bodyTypes.forEach((type, i) => {
-    if (!(BODY_TYPES as readonly string[]).includes(type)) errors.push({ field: `body.eligibility.bodyTypes.${i}`, message: `Tipo di ente sconosciuto: «${type}» (ammessi: ${BODY_TYPES.join(', ')}).` });
+    if (!(BODY_TYPES as readonly string[]).includes(type))
+      errors.push({ field: `body.eligibility.bodyTypes.${i}`, message: `Tipo di ente sconosciuto: «${type}» (ammessi: ${BODY_TYPES.join(', ')}).` });
   });
   const population = eligibility.population;
-  if (population?.min !== undefined && population.max !== undefined && population.min > population.max) errors.push({ field: 'body.eligibility.population', message: 'La popolazione minima supera la massima.' });
+  if (population?.min !== undefined && population.max !== undefined && population.min > population.max)
+    errors.push({ field: 'body.eligibility.population', message: 'La popolazione minima supera la massima.' });
   const unknown = new Set(await unknownThemes(db, input.themes));
   input.themes.forEach((theme, i) => {
     if (unknown.has(theme)) errors.push({ field: `body.themes.${i}`, message: unknownThemeMessage(theme) });

@@ -6,7 +6,19 @@ import { formatNumber } from '../../shared/euros.ts';
  */
 
 /** Who may apply, as the eligibility's body types are read out. */
-export const BODY_LABELS: Record<string, string> = { comune: 'comuni', unione: 'unioni di comuni', comunita_montana: 'comunità montane', provincia: 'province', citta_metropolitana: 'città metropolitane', regione: 'regioni', scuola: 'scuole', asl: 'aziende sanitarie', universita: 'università', pa_centrale: 'amministrazioni centrali', altro: 'altri enti' };
+export const BODY_LABELS: Record<string, string> = {
+  comune: 'comuni',
+  unione: 'unioni di comuni',
+  comunita_montana: 'comunità montane',
+  provincia: 'province',
+  citta_metropolitana: 'città metropolitane',
+  regione: 'regioni',
+  scuola: 'scuole',
+  asl: 'aziende sanitarie',
+  universita: 'università',
+  pa_centrale: 'amministrazioni centrali',
+  altro: 'altri enti',
+};
 
 const LONG_DATE = new Intl.DateTimeFormat('it-IT', { timeZone: 'Europe/Rome', dateStyle: 'long' });
 const day = (at: Date | string) => LONG_DATE.format(new Date(at));
@@ -46,7 +58,8 @@ function windowSentences(change: Change): string[] {
     }
     if (instant(old.opensAt) !== instant(window.opensAt)) sentences.push(`L’apertura${of} è cambiata: ${fromTo(old.opensAt, window.opensAt)}.`);
   });
-  for (const removed of before.slice(after.length)) sentences.push(`La finestra dal ${day(removed.opensAt)} al ${closing(removed.closesAt)} è stata eliminata.`);
+  for (const removed of before.slice(after.length))
+    sentences.push(`La finestra dal ${day(removed.opensAt)} al ${closing(removed.closesAt)} è stata eliminata.`);
   return sentences;
 }
 
@@ -69,10 +82,12 @@ function moneySentences(change: Change): string[] {
   const remaining = [before.remainingBudget ?? null, after.remainingBudget ?? null] as const;
   if (remaining[0] !== remaining[1]) {
     if (remaining[1] === 0) sentences.push(`Fondi esauriti: le risorse residue sono passate da ${euros(remaining[0])} a 0 €.`);
-    else if (remaining[0] !== null && remaining[1] !== null && remaining[1] > remaining[0]) sentences.push(`Risorse ricaricate: le risorse residue sono passate da ${euros(remaining[0])} a ${euros(remaining[1])}.`);
+    else if (remaining[0] !== null && remaining[1] !== null && remaining[1] > remaining[0])
+      sentences.push(`Risorse ricaricate: le risorse residue sono passate da ${euros(remaining[0])} a ${euros(remaining[1])}.`);
     else sentences.push(`Le risorse residue sono passate da ${euros(remaining[0])} a ${euros(remaining[1])}.`);
   }
-  if (JSON.stringify(before.amount ?? null) !== JSON.stringify(after.amount ?? null)) sentences.push('Sono cambiati gli importi concessi ai comuni: controlla il tuo importo stimato.');
+  if (JSON.stringify(before.amount ?? null) !== JSON.stringify(after.amount ?? null))
+    sentences.push('Sono cambiati gli importi concessi ai comuni: controlla il tuo importo stimato.');
   if ((before.cofinancingShare ?? null) !== (after.cofinancingShare ?? null)) {
     const share = (value: number | null | undefined) => (value ? `${formatNumber(Math.round(value * 100))} %` : 'nessuno');
     sentences.push(`Cofinanziamento richiesto: da ${share(before.cofinancingShare)} a ${share(after.cofinancingShare)}.`);
@@ -108,7 +123,10 @@ function eligibilitySentences(change: Change): string[] {
     const list = (types: string[] | undefined) => (types ?? []).map((t) => BODY_LABELS[t] ?? t).join(', ') || 'nessuno';
     sentences.push(`Enti ammessi: da «${list(before.bodyTypes)}» a «${list(after.bodyTypes)}».`);
   }
-  if (!same('aggregation')) sentences.push(`Partecipazione in forma associata: da ${AGGREGATION_TEXT[before.aggregation ?? 'allowed']} a ${AGGREGATION_TEXT[after.aggregation ?? 'allowed']}.`);
+  if (!same('aggregation'))
+    sentences.push(
+      `Partecipazione in forma associata: da ${AGGREGATION_TEXT[before.aggregation ?? 'allowed']} a ${AGGREGATION_TEXT[after.aggregation ?? 'allowed']}.`,
+    );
   if (!same('territory') || !same('altitudeZones')) sentences.push('È cambiato il territorio ammesso.');
   if (!same('exclusions')) sentences.push('Sono cambiate le esclusioni per chi ha già ricevuto fondi.');
   if (!same('conditions')) sentences.push('Sono cambiate le condizioni di partecipazione.');
@@ -125,7 +143,20 @@ export function changeSentences(changes: Record<string, Change>): string[] {
 }
 
 /** Fields of a call that the public reads, in the words of its page. */
-const FIELD_WORDS: Record<string, string> = { windows: 'finestre e scadenze', money: 'importi e risorse', eligibility: 'requisiti', summary: 'sintesi', description: 'descrizione', themes: 'temi', links: 'documenti', programme: 'programma', procedure: 'procedura', issuer: 'ente', publicationDate: 'data di pubblicazione', contact: 'contatti' };
+const FIELD_WORDS: Record<string, string> = {
+  windows: 'finestre e scadenze',
+  money: 'importi e risorse',
+  eligibility: 'requisiti',
+  summary: 'sintesi',
+  description: 'descrizione',
+  themes: 'temi',
+  links: 'documenti',
+  programme: 'programma',
+  procedure: 'procedura',
+  issuer: 'ente',
+  publicationDate: 'data di pubblicazione',
+  contact: 'contatti',
+};
 const SENTENCES: Record<string, (change: Change) => string[]> = { windows: windowSentences, money: moneySentences, eligibility: eligibilitySentences };
 
 /** Every published change of a call in plain Italian: title and material changes in full, the rest named. */

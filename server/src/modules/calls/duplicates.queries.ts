@@ -36,5 +36,12 @@ export async function findDuplicateCandidates(db: Kysely<Database>, callId: stri
      order by similarity desc, o.id
      limit 20
   `.execute(db);
-  return rows.map((r) => ({ id: r.id, title: r.title, editorialStatus: r.editorial_status, sources: r.sources, titleSimilarity: r.similarity, sameMeasure: r.same_measure }));
+  return rows.map((r) => ({
+    id: r.id,
+    title: r.title,
+    editorialStatus: r.editorial_status,
+    sources: r.sources,
+    titleSimilarity: r.similarity,
+    sameMeasure: r.same_measure,
+  }));
 }

@@ -16,7 +16,9 @@ export type EditorialQueue = keyof typeof EDITORIAL_QUEUES;
 export const QUEUE_NAMES = Object.keys(EDITORIAL_QUEUES) as EditorialQueue[];
 
 /** The status of the change waiting for the call `c`, if any. */
-export const pendingRevisionStatusSql = sql<'draft' | 'in_review' | 'approved' | null>`(select r.status from call_revisions r where r.call_id = c.id and r.closed_at is null)`;
+export const pendingRevisionStatusSql = sql<
+  'draft' | 'in_review' | 'approved' | null
+>`(select r.status from call_revisions r where r.call_id = c.id and r.closed_at is null)`;
 
 /** Whether the call `c` belongs to the list. */
 export function inQueueSql(queue: EditorialQueue) {

@@ -54,7 +54,10 @@ export function publishedHistory(items: HistoryItem[], currentStatus: EditorialS
  * is then seen by someone other than its writer: an editor who changes a text under review becomes
  * its submitter, and the author reads those changes when approving.
  */
-export async function barredApprovers(db: Kysely<Database>, call: { id: string; created_by: string | null; submitted_by: string | null }): Promise<Set<string>> {
+export async function barredApprovers(
+  db: Kysely<Database>,
+  call: { id: string; created_by: string | null; submitted_by: string | null },
+): Promise<Set<string>> {
   const published = await db
     .selectFrom('call_versions')
     .select((eb) => eb.fn.max('version').as('version'))

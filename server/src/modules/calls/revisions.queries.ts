@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely';
-import { canonicalJson, diff } from '../../plugins/audit.ts';
+import { canonicalJson, diff } from '../auth/index.ts';
 import type { CallRevisionsTable, Database } from '../../plugins/db/schema.ts';
 import type { Selectable } from 'kysely';
 import { inputOf } from './calls.mappers.ts';
@@ -21,7 +21,8 @@ export function overlay(onto: Content, from: Content, to: Content): Content {
  * What the revision would make of the call today: its own changes (content against the live version
  * it was written on) over the live content, so that a trusted source's later update is not undone.
  */
-export const proposalOf = (revision: Pick<Revision, 'content' | 'base'>, live: CallRow) => overlay({ ...inputOf(live) }, revision.base as Content, revision.content as Content) as unknown as CallInput;
+export const proposalOf = (revision: Pick<Revision, 'content' | 'base'>, live: CallRow) =>
+  overlay({ ...inputOf(live) }, revision.base as Content, revision.content as Content) as unknown as CallInput;
 
 /** The revision of a call still waiting to go live, if any; locked when a transaction will change it. */
 export async function findPendingRevision(db: Kysely<Database>, callId: string, lock = false): Promise<Revision | undefined> {
@@ -33,7 +34,8 @@ export async function findPendingRevision(db: Kysely<Database>, callId: string, 
 export type Viewer = StepViewer;
 
 /** With review required, nobody approves a revision they wrote or submitted. */
-export const wroteOrSubmitted = (revision: Pick<Revision, 'authors' | 'submitted_by'>, userId: string | null) => userId !== null && (revision.submitted_by === userId || revision.authors.includes(userId));
+export const wroteOrSubmitted = (revision: Pick<Revision, 'authors' | 'submitted_by'>, userId: string | null) =>
+  userId !== null && (revision.submitted_by === userId || revision.authors.includes(userId));
 
 export function allowedActions(revision: Revision, viewer: Viewer): RevisionAction[] {
   const actions: RevisionAction[] = [];

@@ -1,10 +1,11 @@
 import { sql } from 'kysely';
-import { diff, recordAudit } from '../../plugins/audit.ts';
+import { diff, recordAudit } from '../auth/index.ts';
 import type { RevisionStatus } from '../../plugins/db/schema.ts';
 import { conflict, notFound } from '../../plugins/errors/problem.ts';
 import { loadCall, writeContent, type Actor, type Trx } from './calls.content.ts';
 import { inputOf, normalisedInput } from './calls.mappers.ts';
-import type { CallRow, Clock } from './calls.queries.ts';
+import type { CallRow } from './calls.queries.ts';
+import type { Clock } from '../../shared/clock.ts';
 import type { CallInput } from './calls.schemas.ts';
 import { assertValidCall } from './calls.validation.ts';
 import { findPendingRevision, overlay, proposalOf, wroteOrSubmitted, type Revision } from './revisions.queries.ts';
@@ -14,7 +15,13 @@ import { findPendingRevision, overlay, proposalOf, wroteOrSubmitted, type Revisi
 // it over the live version, with its version and material-change event.
 
 const PENDING: RevisionStatus[] = ['draft', 'in_review', 'approved'];
-const LABELS: Record<RevisionStatus, string> = { draft: 'in bozza', in_review: 'in revisione', approved: 'approvata', published: 'pubblicata', discarded: 'scartata' };
+const LABELS: Record<RevisionStatus, string> = {
+  draft: 'in bozza',
+  in_review: 'in revisione',
+  approved: 'approvata',
+  published: 'pubblicata',
+  discarded: 'scartata',
+};
 
 /** Saves a change to a published call as its pending revision; returns what changed in the proposal. */
 export async function saveRevision(trx: Trx, actor: Actor, live: CallRow, input: CallInput) {
@@ -39,7 +46,11 @@ export async function saveRevision(trx: Trx, actor: Actor, live: CallRow, input:
     updated_at: sql<Date>`now()`,
   };
   if (pending) await trx.updateTable('call_revisions').set(values).where('id', '=', pending.id).execute();
-  else await trx.insertInto('call_revisions').values({ call_id: live.id, ...values }).execute();
+  else
+    await trx
+      .insertInto('call_revisions')
+      .values({ call_id: live.id, ...values })
+      .execute();
   await recordAudit(trx, actor.request, { action: 'call.revision-saved', entity: 'call', entityId: live.id, changes });
   return changes;
 }
@@ -66,16 +77,25 @@ async function step(trx: Trx, actor: Actor, callId: string, rule: Step, check?: 
     })
     .where('id', '=', revision.id)
     .execute();
-  await recordAudit(trx, actor.request, { action: `call.revision-${rule.to}`, entity: 'call', entityId: callId, changes: { revisionId: revision.id, from: revision.status, to: rule.to } });
+  await recordAudit(trx, actor.request, {
+    action: `call.revision-${rule.to}`,
+    entity: 'call',
+    entityId: callId,
+    changes: { revisionId: revision.id, from: revision.status, to: rule.to },
+  });
   return revision;
 }
 
-export const submitRevision = (trx: Trx, actor: Actor, callId: string) => step(trx, actor, callId, { from: ['draft'], to: 'in_review', verb: 'mandare in revisione' });
+export const submitRevision = (trx: Trx, actor: Actor, callId: string) =>
+  step(trx, actor, callId, { from: ['draft'], to: 'in_review', verb: 'mandare in revisione' });
 
 export const approveRevision = (trx: Trx, actor: Actor, callId: string, reviewRequired: boolean) =>
   step(trx, actor, callId, { from: ['in_review'], to: 'approved', verb: 'approvare' }, (revision) => {
     if (reviewRequired && wroteOrSubmitted(revision, actor.userId)) {
-      throw conflict('SECOND_EDITOR_REQUIRED', 'Serve l’approvazione di un secondo redattore: non puoi approvare modifiche che hai scritto o mandato in revisione tu.');
+      throw conflict(
+        'SECOND_EDITOR_REQUIRED',
+        'Serve l’approvazione di un secondo redattore: non puoi approvare modifiche che hai scritto o mandato in revisione tu.',
+      );
     }
   });
 
@@ -83,12 +103,20 @@ export const discardRevision = (trx: Trx, actor: Actor, callId: string) => step(
 
 /** Puts the revision live: its changes become a version of the call, by its author, told to matching and alerts. */
 export async function publishRevision(trx: Trx, actor: Actor, callId: string, clock: Clock, reviewRequired: boolean) {
-  const revision = await step(trx, actor, callId, { from: reviewRequired ? ['approved'] : PENDING, to: 'published', verb: reviewRequired ? 'pubblicare senza approvazione' : 'pubblicare' });
+  const revision = await step(trx, actor, callId, {
+    from: reviewRequired ? ['approved'] : PENDING,
+    to: 'published',
+    verb: reviewRequired ? 'pubblicare senza approvazione' : 'pubblicare',
+  });
   const live = await loadCall(trx, callId, clock);
   if (live.editorial_status !== 'published') throw conflict('INVALID_TRANSITION', 'Il bando non è pubblicato: modificalo direttamente.');
   const proposal = proposalOf(revision, live);
   await assertValidCall(trx, proposal);
-  const author: Actor = { request: actor.request, userId: revision.updated_by, ...(revision.updated_by === null && revision.source ? { source: revision.source } : {}) };
+  const author: Actor = {
+    request: actor.request,
+    userId: revision.updated_by,
+    ...(revision.updated_by === null && revision.source ? { source: revision.source } : {}),
+  };
   return writeContent(trx, author, live, proposal);
 }
 
@@ -101,5 +129,11 @@ export async function dropPendingRevision(trx: Trx, actor: Actor, callId: string
     .where('closed_at', 'is', null)
     .returning('id')
     .executeTakeFirst();
-  if (dropped) await recordAudit(trx, actor.request, { action: 'call.revision-discarded', entity: 'call', entityId: callId, changes: { revisionId: dropped.id, reason: 'call left publication' } });
+  if (dropped)
+    await recordAudit(trx, actor.request, {
+      action: 'call.revision-discarded',
+      entity: 'call',
+      entityId: callId,
+      changes: { revisionId: dropped.id, reason: 'call left publication' },
+    });
 }

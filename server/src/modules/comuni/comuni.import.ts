@@ -4,7 +4,7 @@ import { unprocessable } from '../../plugins/errors/problem.ts';
 import { decodeText, parseCsv, sniffDelimiter, type CsvRow } from '../../shared/csv.ts';
 import { REGION_CODES } from './regions.ts';
 import { notifyComuniChanged } from './comuni.changes.ts';
-import { boundedText, emptyReport, MAX_INTEGER, RowError, shown, type ImportOptions, type ImportReport } from './import-report.ts';
+import { boundedText, emptyReport, MAX_INTEGER, RowError, shown, type ImportOptions, type ImportReport } from '../../shared/import-report.ts';
 
 /** The columns one file can set; a format leaves out what it does not carry. */
 export interface ComuneRecord {
@@ -27,7 +27,6 @@ export interface ComuneRecord {
   island?: boolean;
 }
 
-
 type Column = (name: string) => string;
 
 /** Names of comuni, provinces and regions: the longest real one has 50 characters or so. */
@@ -46,7 +45,8 @@ const integer = (value: string, what: string) => {
 const altitude = (value: string) => {
   if (!/^-?\d+$/.test(value.trim())) throw new RowError(`altitudine non è un numero intero: ${shown(value)}`);
   const metres = Number(value.trim());
-  if (Math.abs(metres) > ALTITUDE_LIMIT) throw new RowError(`altitudine fuori dall'intervallo ammesso (da -${ALTITUDE_LIMIT} a ${ALTITUDE_LIMIT} metri): ${shown(value)}`);
+  if (Math.abs(metres) > ALTITUDE_LIMIT)
+    throw new RowError(`altitudine fuori dall'intervallo ammesso (da -${ALTITUDE_LIMIT} a ${ALTITUDE_LIMIT} metri): ${shown(value)}`);
   return metres;
 };
 const surface = (value: string) => {
@@ -92,7 +92,21 @@ interface Format {
 /** ISTAT SITUAS export: one row per comune, 2021 census populations. */
 const SITUAS: Format = {
   name: 'istat-situas',
-  required: ['codice_istat', 'denominazione', 'codice_catastale', 'regione', 'provincia', 'sigla_provincia', 'superficie_km2', 'popolazione_residente', 'popolazione_legale', 'zona_altimetrica', 'altitudine', 'comune_litoraneo', 'comune_isolano'],
+  required: [
+    'codice_istat',
+    'denominazione',
+    'codice_catastale',
+    'regione',
+    'provincia',
+    'sigla_provincia',
+    'superficie_km2',
+    'popolazione_residente',
+    'popolazione_legale',
+    'zona_altimetrica',
+    'altitudine',
+    'comune_litoraneo',
+    'comune_isolano',
+  ],
   matches: (header) => header.includes('codice_istat') && header.includes('denominazione'),
   record(c) {
     const code = istat(c('codice_istat'));
@@ -125,7 +139,15 @@ const ELENCO_PROVINCE = "Denominazione dell'Unità territoriale sovracomunale (v
 /** ISTAT "Elenco comuni italiani": `;`-separated, Latin-1, long headers; legal population of the 2011 census. */
 const ELENCO: Format = {
   name: 'istat-elenco-comuni',
-  required: [ELENCO_ISTAT, 'Denominazione in italiano', 'Codice Regione', 'Denominazione regione', 'Sigla automobilistica', 'Codice Catastale del comune', 'Popolazione legale 2011 (09/10/2011)'],
+  required: [
+    ELENCO_ISTAT,
+    'Denominazione in italiano',
+    'Codice Regione',
+    'Denominazione regione',
+    'Sigla automobilistica',
+    'Codice Catastale del comune',
+    'Popolazione legale 2011 (09/10/2011)',
+  ],
   matches: (header) => header.includes(ELENCO_ISTAT),
   record(c) {
     const code = istat(c(ELENCO_ISTAT));
@@ -218,7 +240,9 @@ export async function importComuni(db: Kysely<Database>, bytes: Uint8Array, opti
       await trx
         .insertInto('comuni')
         .values(batch)
-        .onConflict((oc) => oc.column('istat').doUpdateSet(Object.fromEntries([...columns.map((c) => [c, sql.ref(`excluded.${c}`)]), ['updated_at', sql`now()`]])))
+        .onConflict((oc) =>
+          oc.column('istat').doUpdateSet(Object.fromEntries([...columns.map((c) => [c, sql.ref(`excluded.${c}`)]), ['updated_at', sql`now()`]])),
+        )
         .execute();
     }
     await notifyComuniChanged(trx, '*');

@@ -36,7 +36,12 @@ export async function listComuni(db: Db, filter: ComuneFilter) {
     const aggregation = filter.aggregation;
     query = query.where((eb) =>
       eb.exists(
-        eb.selectFrom('aggregation_members as am').select('am.comune_istat').whereRef('am.comune_istat', '=', 'comuni.istat').where('am.aggregation_id', '=', aggregation).where('am.left_on', 'is', null),
+        eb
+          .selectFrom('aggregation_members as am')
+          .select('am.comune_istat')
+          .whereRef('am.comune_istat', '=', 'comuni.istat')
+          .where('am.aggregation_id', '=', aggregation)
+          .where('am.left_on', 'is', null),
       ),
     );
   }
@@ -52,4 +57,3 @@ export async function listComuni(db: Db, filter: ComuneFilter) {
   ]);
   return { items, total: count.total };
 }
-

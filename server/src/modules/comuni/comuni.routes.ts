@@ -13,14 +13,27 @@ const comuniRoutes: FastifyPluginAsyncTypebox = async (app) => {
     '/comuni',
     {
       config: { access: 'public' },
-      schema: { tags: ['comuni'], operationId: 'listComuni', summary: 'Anagrafe dei comuni (ISTAT) con filtri', querystring: ComuneListQuery, response: { 200: Type.Ref('ComunePage') } },
+      schema: {
+        tags: ['comuni'],
+        operationId: 'listComuni',
+        summary: 'Anagrafe dei comuni (ISTAT) con filtri',
+        querystring: ComuneListQuery,
+        response: { 200: Type.Ref('ComunePage') },
+      },
     },
     async (request) => {
       const { limit, offset, ...filter } = request.query;
       const { items, total } = await listComuni(app.db, { ...filter, sizeClass: filter.sizeClass as never, limit, offset });
       return page(
         request,
-        items.map((c) => ({ istat: c.istat, name: c.name, provinceSigla: c.province_sigla, regionCode: c.region_code, legalPopulation: c.legal_population, sizeClass: c.size_class })),
+        items.map((c) => ({
+          istat: c.istat,
+          name: c.name,
+          provinceSigla: c.province_sigla,
+          regionCode: c.region_code,
+          legalPopulation: c.legal_population,
+          sizeClass: c.size_class,
+        })),
         total,
         limit,
         offset,

@@ -5,7 +5,6 @@ import { PageOf, PageQuery } from '../../plugins/pagination.ts';
 export const SIZE_CLASSES = ['fino-5000', '5000-15000', 'oltre-15000'] as const;
 export type SizeClass = (typeof SIZE_CLASSES)[number];
 
-
 export const ComuneSummarySchema = Type.Object(
   {
     istat: Type.String({ description: 'Codice ISTAT (6 cifre)' }),
@@ -33,7 +32,9 @@ export const ComuneSchema = Type.Object(
     sizeClass: Nullable(Type.String({ enum: [...SIZE_CLASSES] })),
     surfaceKm2: Nullable(Type.Number({ format: 'double' })),
     densityPerKm2: Nullable(Type.Number({ format: 'double' })),
-    altitudeZone: Nullable(Type.Integer({ format: 'int32', description: '1 montagna interna, 2 montagna litoranea, 3 collina interna, 4 collina litoranea, 5 pianura' })),
+    altitudeZone: Nullable(
+      Type.Integer({ format: 'int32', description: '1 montagna interna, 2 montagna litoranea, 3 collina interna, 4 collina litoranea, 5 pianura' }),
+    ),
     altitudeM: Nullable(Type.Integer({ format: 'int32' })),
     coastal: Type.Boolean(),
     island: Type.Boolean(),
@@ -48,8 +49,17 @@ export const ComuneSchema = Type.Object(
     programming: Type.Object(
       {
         items: Type.Integer({ format: 'int32' }),
-        byStatus: Type.Object({ planned: Type.Integer({ format: 'int32' }), inProgress: Type.Integer({ format: 'int32' }), done: Type.Integer({ format: 'int32' }), dropped: Type.Integer({ format: 'int32' }) }),
-        byFundingStatus: Type.Object({ unfunded: Type.Integer({ format: 'int32' }), partlyFunded: Type.Integer({ format: 'int32' }), funded: Type.Integer({ format: 'int32' }) }),
+        byStatus: Type.Object({
+          planned: Type.Integer({ format: 'int32' }),
+          inProgress: Type.Integer({ format: 'int32' }),
+          done: Type.Integer({ format: 'int32' }),
+          dropped: Type.Integer({ format: 'int32' }),
+        }),
+        byFundingStatus: Type.Object({
+          unfunded: Type.Integer({ format: 'int32' }),
+          partlyFunded: Type.Integer({ format: 'int32' }),
+          funded: Type.Integer({ format: 'int32' }),
+        }),
         estimatedCost: Type.Number({ format: 'double', description: 'Costo stimato degli interventi non abbandonati, in euro' }),
         unfundedCost: Type.Number({ format: 'double', description: 'Parte del costo stimato ancora senza finanziamento' }),
       },
@@ -61,7 +71,14 @@ export const ComuneSchema = Type.Object(
         amount: Type.Number({ format: 'double', description: 'Finanziamenti ottenuti (assegnati o erogati), in euro' }),
         renounced: Type.Integer({ format: 'int32' }),
         lastFundedOn: Nullable(Type.String({ format: 'date' })),
-        byMeasure: Type.Array(Type.Object({ measureCode: Type.String(), measureName: Nullable(Type.String()), awards: Type.Integer({ format: 'int32' }), amount: Type.Number({ format: 'double' }) })),
+        byMeasure: Type.Array(
+          Type.Object({
+            measureCode: Type.String(),
+            measureName: Nullable(Type.String()),
+            awards: Type.Integer({ format: 'int32' }),
+            amount: Type.Number({ format: 'double' }),
+          }),
+        ),
       },
       { description: 'Sintesi dello storico dei finanziamenti (PA digitale 2026)' },
     ),
@@ -153,4 +170,13 @@ export const ImportReportSchema = Type.Object(
   { $id: 'ImportReport' },
 );
 
-export const comuniSharedSchemas = [ImportReportSchema, ComuneSummarySchema, ComunePage, ComuneContactSchema, ComuneProfileExtras, ComuneProfileExtrasView, FundingAwardSchema, FundingAwardPage];
+export const comuniSharedSchemas = [
+  ImportReportSchema,
+  ComuneSummarySchema,
+  ComunePage,
+  ComuneContactSchema,
+  ComuneProfileExtras,
+  ComuneProfileExtrasView,
+  FundingAwardSchema,
+  FundingAwardPage,
+];

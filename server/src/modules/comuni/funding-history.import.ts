@@ -3,13 +3,28 @@ import type { Database, FundingAwardsTable, FundingStatus } from '../../plugins/
 import { unprocessable } from '../../plugins/errors/problem.ts';
 import { notifyComuniChanged } from './comuni.changes.ts';
 import { decodeText, parseCsv, sniffDelimiter } from '../../shared/csv.ts';
-import { boundedText, emptyReport, RowError, shown, type ImportOptions, type ImportReport } from './import-report.ts';
+import { boundedText, emptyReport, RowError, shown, type ImportOptions, type ImportReport } from '../../shared/import-report.ts';
 
 /** One funded application as stored; the key is (comune_istat, avviso, application_key). */
 export type AwardRecord = Omit<Selectable<FundingAwardsTable>, 'id' | 'created_at' | 'updated_at'>;
 
 const SOURCE = 'padigitale2026';
-const REQUIRED = ['codice_ipa', 'comune', 'cod_comune', 'provincia', 'importo_finanziamento', 'avviso', 'misura', 'data_invio_candidatura', 'data_finanziamento', 'codice_cup', 'numero_finestra_temporale', 'numero_di_protocollo', 'stato_candidatura', 'data_stato_candidatura'];
+const REQUIRED = [
+  'codice_ipa',
+  'comune',
+  'cod_comune',
+  'provincia',
+  'importo_finanziamento',
+  'avviso',
+  'misura',
+  'data_invio_candidatura',
+  'data_finanziamento',
+  'codice_cup',
+  'numero_finestra_temporale',
+  'numero_di_protocollo',
+  'stato_candidatura',
+  'data_stato_candidatura',
+];
 const STATUSES: Record<string, FundingStatus> = { A: 'assegnato', E: 'erogato', R: 'rinuncia' };
 
 export interface FundingImportOptions extends ImportOptions {
@@ -50,7 +65,8 @@ function day(value: string, what: string): string | null {
   const clean = value.trim();
   if (clean === '') return null;
   const parsed = /^\d{4}-\d{2}-\d{2}$/.test(clean) ? new Date(`${clean}T00:00:00Z`) : null;
-  if (!parsed || Number.isNaN(parsed.getTime()) || parsed.toISOString().slice(0, 10) !== clean) throw new RowError(`${what} non è una data AAAA-MM-GG: ${shown(value)}`);
+  if (!parsed || Number.isNaN(parsed.getTime()) || parsed.toISOString().slice(0, 10) !== clean)
+    throw new RowError(`${what} non è una data AAAA-MM-GG: ${shown(value)}`);
   if (!plausibleYear(parsed.getUTCFullYear())) throw new RowError(`${what} fuori dagli anni ${FIRST_YEAR}-${LAST_YEAR}: ${shown(value)}`);
   return clean;
 }
@@ -123,7 +139,21 @@ function toRecord(c: (name: string) => string, lookup: ComuneLookup, fileName: s
 }
 
 const keyOf = (r: { comune_istat: string; avviso: string; application_key: string }) => `${r.comune_istat}\u0000${r.avviso}\u0000${r.application_key}`;
-const COMPARED = ['measure_code', 'measure_name', 'window_number', 'amount', 'applied_at', 'funded_on', 'cup', 'protocol', 'decree', 'status', 'status_on', 'source_file', 'snapshot_date'] as const;
+const COMPARED = [
+  'measure_code',
+  'measure_name',
+  'window_number',
+  'amount',
+  'applied_at',
+  'funded_on',
+  'cup',
+  'protocol',
+  'decree',
+  'status',
+  'status_on',
+  'source_file',
+  'snapshot_date',
+] as const;
 const comparable = (value: unknown) => (value instanceof Date ? value.toISOString() : value === null || value === undefined ? '' : String(value));
 
 /**
@@ -168,7 +198,10 @@ export function readFundingFile(bytes: Uint8Array, lookup: ComuneLookup, fileNam
 export async function importFundingHistory(db: Kysely<Database>, bytes: Uint8Array, options: FundingImportOptions = {}): Promise<ImportReport> {
   return db.transaction().execute(async (trx) => {
     const comuni = await trx.selectFrom('comuni').select(['istat', 'codice_ipa']).execute();
-    const lookup: ComuneLookup = { byIstat: new Set(comuni.map((c) => c.istat)), byIpa: new Map(comuni.filter((c) => c.codice_ipa).map((c) => [c.codice_ipa!, c.istat])) };
+    const lookup: ComuneLookup = {
+      byIstat: new Set(comuni.map((c) => c.istat)),
+      byIpa: new Map(comuni.filter((c) => c.codice_ipa).map((c) => [c.codice_ipa!, c.istat])),
+    };
     const { records, report } = readFundingFile(bytes, lookup, options.fileName ?? null);
     const existing = new Map((await trx.selectFrom('funding_awards').selectAll().where('source', '=', SOURCE).execute()).map((row) => [keyOf(row), row]));
     const changed = records.filter((record) => {
@@ -185,7 +218,9 @@ export async function importFundingHistory(db: Kysely<Database>, bytes: Uint8Arr
         .insertInto('funding_awards')
         .values(changed.slice(i, i + 1000))
         .onConflict((oc) =>
-          oc.constraint('funding_awards_comune_istat_avviso_application_key_key').doUpdateSet(Object.fromEntries([...columns.map((c) => [c, sql.ref(`excluded.${c}`)]), ['updated_at', sql`now()`]])),
+          oc
+            .constraint('funding_awards_comune_istat_avviso_application_key_key')
+            .doUpdateSet(Object.fromEntries([...columns.map((c) => [c, sql.ref(`excluded.${c}`)]), ['updated_at', sql`now()`]])),
         )
         .execute();
     }

@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
-import { recordAudit } from '../../plugins/audit.ts';
+import { recordAudit } from '../auth/index.ts';
 import { badRequest } from '../../plugins/errors/problem.ts';
 import { problemResponses } from '../../plugins/openapi.ts';
 import { importComuni } from './comuni.import.ts';
@@ -14,11 +14,8 @@ const IMPORTERS = {
 } as const;
 const MAX_FILE_BYTES = 50 * 1024 * 1024;
 
-
-
 /** The admin side of the CLI importers: the file is the request body, as text/csv. */
 const importsRoutes: FastifyPluginAsyncTypebox = async (app) => {
-
   app.post(
     '/imports/:kind',
     {
@@ -31,7 +28,15 @@ const importsRoutes: FastifyPluginAsyncTypebox = async (app) => {
         description: 'Corpo: il file CSV con Content-Type text/csv (UTF-8 o Latin-1). Idempotente e transazionale.',
         consumes: ['text/csv'],
         params: Type.Object({ kind: Type.Union([Type.Literal('comuni'), Type.Literal('ipa'), Type.Literal('funding-history')]) }),
-        response: { 200: Type.Ref('ImportReport'), ...problemResponses({ 401: 'Non autenticato', 403: 'Permessi insufficienti', 415: 'Serve text/csv', 422: 'File non riconosciuto o colonne mancanti' }) },
+        response: {
+          200: Type.Ref('ImportReport'),
+          ...problemResponses({
+            401: 'Non autenticato',
+            403: 'Permessi insufficienti',
+            415: 'Serve text/csv',
+            422: 'File non riconosciuto o colonne mancanti',
+          }),
+        },
       },
     },
     async (request) => {
@@ -42,7 +47,13 @@ const importsRoutes: FastifyPluginAsyncTypebox = async (app) => {
           recordAudit(trx, request, {
             action: `import.${request.params.kind}`,
             entity: importer.entity,
-            changes: { created: report.created, updated: report.updated, unchanged: report.unchanged, superseded: report.superseded, rejected: report.rejected.length },
+            changes: {
+              created: report.created,
+              updated: report.updated,
+              unchanged: report.unchanged,
+              superseded: report.superseded,
+              rejected: report.rejected.length,
+            },
           }),
       });
     },

@@ -2,7 +2,7 @@ import { sql, type Kysely } from 'kysely';
 import type { Database } from '../../plugins/db/schema.ts';
 import { unprocessable } from '../../plugins/errors/problem.ts';
 import { decodeText, parseCsv, sniffDelimiter } from '../../shared/csv.ts';
-import { emptyReport, shown, type ImportOptions, type ImportReport } from './import-report.ts';
+import { emptyReport, shown, type ImportOptions, type ImportReport } from '../../shared/import-report.ts';
 import { notifyComuniChanged } from './comuni.changes.ts';
 
 const REQUIRED = ['codice_ipa', 'cod_comune_istat'];

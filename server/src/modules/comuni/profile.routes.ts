@@ -17,7 +17,13 @@ const profileRoutes: FastifyPluginAsyncTypebox = async (app) => {
     '/comuni/:istat/profile',
     {
       config: { access: { permission: 'comuni:read-private', comune: comuneOf } },
-      schema: { tags: ['comuni'], operationId: 'getComuneProfileExtras', summary: 'Referenti, interessi e note del comune', params: IstatParams, response: { 200: Type.Ref('ComuneProfileExtrasView'), ...ERRORS } },
+      schema: {
+        tags: ['comuni'],
+        operationId: 'getComuneProfileExtras',
+        summary: 'Referenti, interessi e note del comune',
+        params: IstatParams,
+        response: { 200: Type.Ref('ComuneProfileExtrasView'), ...ERRORS },
+      },
     },
     async (request) => {
       await assertComune(request.params.istat);

@@ -1,11 +1,11 @@
 import type { FastifyRequest } from 'fastify';
 import type { Kysely, Transaction } from 'kysely';
 import { sql } from 'kysely';
-import { diff, recordAudit } from '../../plugins/audit.ts';
+import { diff, recordAudit } from '../auth/index.ts';
 import type { Database } from '../../plugins/db/schema.ts';
 import { unprocessable } from '../../plugins/errors/problem.ts';
 import { notifyComuniChanged } from './comuni.changes.ts';
-import { unknownThemeMessage, unknownThemes } from '../themes/themes.service.ts';
+import { unknownThemeMessage, unknownThemes } from '../themes/index.ts';
 
 export interface ProfileExtras {
   contacts: { name: string; role: string; email: string | null; phone: string | null }[];
@@ -22,12 +22,15 @@ export async function findProfileExtras(db: Kysely<Database>, istat: string) {
   return { contacts, interests: interests.map((i) => i.theme_code), notes: profile?.notes ?? null, updatedAt: profile?.updated_at.toISOString() ?? null };
 }
 
-
 /** Replaces contacts, interests and notes of a comune as one change, audited with what changed. */
 export async function replaceProfileExtras(trx: Transaction<Database>, request: FastifyRequest, istat: string, extras: ProfileExtras) {
   const unknown = await unknownThemes(trx, extras.interests);
   if (unknown.length > 0) {
-    throw unprocessable('UNKNOWN_THEME', `Temi inesistenti: ${unknown.join(', ')}.`, unknown.map((code) => ({ field: 'body.interests', message: unknownThemeMessage(code) })));
+    throw unprocessable(
+      'UNKNOWN_THEME',
+      `Temi inesistenti: ${unknown.join(', ')}.`,
+      unknown.map((code) => ({ field: 'body.interests', message: unknownThemeMessage(code) })),
+    );
   }
   const before = await findProfileExtras(trx, istat);
   await trx
@@ -37,11 +40,17 @@ export async function replaceProfileExtras(trx: Transaction<Database>, request: 
     .execute();
   await trx.deleteFrom('comune_contacts').where('comune_istat', '=', istat).execute();
   if (extras.contacts.length > 0) {
-    await trx.insertInto('comune_contacts').values(extras.contacts.map((c, position) => ({ ...c, comune_istat: istat, position }))).execute();
+    await trx
+      .insertInto('comune_contacts')
+      .values(extras.contacts.map((c, position) => ({ ...c, comune_istat: istat, position })))
+      .execute();
   }
   await trx.deleteFrom('comune_interests').where('comune_istat', '=', istat).execute();
   if (extras.interests.length > 0) {
-    await trx.insertInto('comune_interests').values(extras.interests.map((theme_code) => ({ comune_istat: istat, theme_code }))).execute();
+    await trx
+      .insertInto('comune_interests')
+      .values(extras.interests.map((theme_code) => ({ comune_istat: istat, theme_code })))
+      .execute();
   }
   const changes = diff({ contacts: before.contacts, interests: before.interests, notes: before.notes }, { ...extras, interests: [...extras.interests].sort() });
   if (Object.keys(changes).length > 0) await recordAudit(trx, request, { action: 'comune.profile.updated', entity: 'comune', entityId: istat, changes });

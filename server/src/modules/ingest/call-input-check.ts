@@ -1,7 +1,7 @@
 import AjvCompiler from '@fastify/ajv-compiler';
 import type { FastifySchemaValidationError } from 'fastify';
 import { toFieldErrors } from '../../plugins/errors/validation-messages.ts';
-import { CallInput, Eligibility } from '../calls/calls.schemas.ts';
+import { CallInput, Eligibility } from '../calls/index.ts';
 
 type Validate = ((input: unknown) => boolean) & { errors?: FastifySchemaValidationError[] | null };
 
@@ -13,15 +13,19 @@ function callInputValidator(): Validate {
     for (const format of ['int32', 'int64', 'float', 'double']) ajv.addFormat(format, true);
     return ajv;
   };
-  const compile = AjvCompiler()({ CallEligibility: Eligibility } as never, {
-    customOptions: { allErrors: true, coerceTypes: false, useDefaults: true, removeAdditional: false },
-    plugins: [acceptNumberFormats],
-  } as never) as unknown as (route: { schema: unknown; method: string; url: string; httpPart: string }) => Validate;
+  const compile = AjvCompiler()(
+    { CallEligibility: Eligibility } as never,
+    {
+      customOptions: { allErrors: true, coerceTypes: false, useDefaults: true, removeAdditional: false },
+      plugins: [acceptNumberFormats],
+    } as never,
+  ) as unknown as (route: { schema: unknown; method: string; url: string; httpPart: string }) => Validate;
   return compile({ schema: CallInput, method: 'POST', url: '/calls', httpPart: 'body' });
 }
 
 /** Alternatives of a nullable field (`must be null`, `no alternative matched`) say nothing the other error does not. */
-const isNoise = (error: FastifySchemaValidationError) => ['anyOf', 'oneOf'].includes(error.keyword) || (error.keyword === 'type' && error.params.type === 'null');
+const isNoise = (error: FastifySchemaValidationError) =>
+  ['anyOf', 'oneOf'].includes(error.keyword) || (error.keyword === 'type' && error.params.type === 'null');
 
 /**
  * Why a call read from a file would not be accepted through the API (lengths, number ranges, formats),

@@ -1,4 +1,4 @@
-import type { CallInput } from '../calls/calls.schemas.ts';
+import type { CallInput } from '../calls/index.ts';
 import { parseEuros } from '../../shared/euros.ts';
 
 /** One item of a source, as it came: kept verbatim so a fixed parser can read it again. */

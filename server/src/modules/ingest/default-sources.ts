@@ -1,5 +1,5 @@
 import { sql, type Kysely } from 'kysely';
-import { recordAudit } from '../../plugins/audit.ts';
+import { recordAudit } from '../auth/index.ts';
 import type { Database, SourceKind } from '../../plugins/db/schema.ts';
 
 const DAILY = 1440;
@@ -53,7 +53,14 @@ export async function addDefaultSources(db: Kysely<Database>): Promise<DefaultSo
         report.present.push(source.name);
         continue;
       }
-      const values = { name: source.name, kind: source.kind, location: source.location, every_minutes: source.everyMinutes, trusted: false, enabled: source.enabled };
+      const values = {
+        name: source.name,
+        kind: source.kind,
+        location: source.location,
+        every_minutes: source.everyMinutes,
+        trusted: false,
+        enabled: source.enabled,
+      };
       const created = await trx.insertInto('ingest_sources').values(values).returning('id').executeTakeFirstOrThrow();
       await recordAudit(trx, null, { action: 'source.created', entity: 'ingest_source', entityId: created.id, changes: { ...values } });
       report.created.push(source.name);

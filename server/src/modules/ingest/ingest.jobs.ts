@@ -9,7 +9,7 @@ import { runSource } from './ingest.runner.ts';
 export async function startIngestJobs(app: FastifyInstance): Promise<void> {
   const queue = app.queue;
   if (!queue) return;
-  const clock = () => ({ now: new Date(), soonDays: app.config.deadlineSoonDays });
+  const clock = app.clock;
   const closeAbandonedRuns = async () => {
     const failed = await failAbandonedRuns(app.db);
     if (failed > 0) app.log.warn({ failed }, 'abandoned ingest runs closed as failed');
@@ -17,7 +17,10 @@ export async function startIngestJobs(app: FastifyInstance): Promise<void> {
   await closeAbandonedRuns();
   await queue.work<{ sourceId: string }>('ingest.run', async ({ sourceId }) => {
     const report = await runSource(app.db, clock(), sourceId, app.config);
-    app.log.info({ sourceId, runId: report.runId, status: report.status, created: report.created, updated: report.updated, failed: report.failed }, 'source ingested');
+    app.log.info(
+      { sourceId, runId: report.runId, status: report.status, created: report.created, updated: report.updated, failed: report.failed },
+      'source ingested',
+    );
   });
   await queue.work('ingest.tick', async () => {
     await closeAbandonedRuns();

@@ -73,7 +73,14 @@ export async function findSource(db: Db, id: string, now: Date) {
 }
 
 /** The fields an editor writes, as the audit log compares them. */
-export const sourceSettings = (row: Selectable<IngestSourcesTable>) => ({ name: row.name, kind: row.kind, location: row.location, everyMinutes: row.every_minutes, trusted: row.trusted, enabled: row.enabled });
+export const sourceSettings = (row: Selectable<IngestSourcesTable>) => ({
+  name: row.name,
+  kind: row.kind,
+  location: row.location,
+  everyMinutes: row.every_minutes,
+  trusted: row.trusted,
+  enabled: row.enabled,
+});
 
 const isoOrNull = (value: Date | null | undefined) => (value ? new Date(value).toISOString() : null);
 
@@ -128,21 +135,36 @@ type RunningRun = Pick<Selectable<IngestRunsTable>, 'runner_host' | 'runner_pid'
 
 /** A runner of this host that no longer exists, or an earlier start of this very pid (as in a container). */
 const runnerGone = (run: RunningRun) =>
-  run.runner_host === THIS_PROCESS.host && run.runner_pid !== null && run.runner_id !== THIS_PROCESS.id && (run.runner_pid === THIS_PROCESS.pid || !isProcessAlive(run.runner_pid));
+  run.runner_host === THIS_PROCESS.host &&
+  run.runner_pid !== null &&
+  run.runner_id !== THIS_PROCESS.id &&
+  (run.runner_pid === THIS_PROCESS.pid || !isProcessAlive(run.runner_pid));
 
 /**
  * Closes as failed the runs a crash or a kill left `running`: at once when their process, on this host,
  * is gone; after an hour when it ran elsewhere (or the run predates the runner columns).
  */
 export async function failAbandonedRuns(db: Db, now = new Date()): Promise<number> {
-  const running = await db.selectFrom('ingest_runs').select(['id', 'runner_host', 'runner_pid', 'runner_id', 'started_at']).where('status', '=', 'running').execute();
+  const running = await db
+    .selectFrom('ingest_runs')
+    .select(['id', 'runner_host', 'runner_pid', 'runner_id', 'started_at'])
+    .where('status', '=', 'running')
+    .execute();
   const stopped = running.filter(runnerGone).map((r) => r.id);
   const silent = running.filter((r) => !stopped.includes(r.id) && now.getTime() - r.started_at.getTime() > ABANDONED_AFTER_MINUTES * 60_000).map((r) => r.id);
   let failed = 0;
-  for (const [ids, error] of [[stopped, RUNNER_STOPPED], [silent, RUNNER_SILENT]] as const) {
+  for (const [ids, error] of [
+    [stopped, RUNNER_STOPPED],
+    [silent, RUNNER_SILENT],
+  ] as const) {
     if (ids.length === 0) continue;
     // A run that ends meanwhile keeps its own outcome.
-    const result = await db.updateTable('ingest_runs').set({ status: 'failed', error, finished_at: sql`now()` }).where('id', 'in', ids).where('status', '=', 'running').executeTakeFirst();
+    const result = await db
+      .updateTable('ingest_runs')
+      .set({ status: 'failed', error, finished_at: sql`now()` })
+      .where('id', 'in', ids)
+      .where('status', '=', 'running')
+      .executeTakeFirst();
     failed += Number(result.numUpdatedRows);
   }
   return failed;

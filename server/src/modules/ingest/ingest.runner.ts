@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../../plugins/db/schema.ts';
 import { notFound } from '../../plugins/errors/problem.ts';
-import type { Clock } from '../calls/calls.queries.ts';
+import type { Clock } from '../../shared/clock.ts';
 import { CONNECTORS } from './connectors/index.ts';
 import { runIngest, type IngestLimits, type RunReport } from './ingest.service.ts';
 

@@ -11,7 +11,10 @@ export const SourceInput = Type.Object(
     kind: Kind,
     // http(s) only, checked by the route with a 422 that says why (a schema pattern would only say "formato").
     location: Type.String({ minLength: 1, maxLength: 2000, description: 'URL http o https della fonte (non in una rete privata o locale)' }),
-    everyMinutes: Type.Union([Type.Null(), Type.Integer({ minimum: 5, maximum: 10080, format: 'int32', description: 'Ogni quanti minuti leggerla; null: solo a mano' })]),
+    everyMinutes: Type.Union([
+      Type.Null(),
+      Type.Integer({ minimum: 5, maximum: 10080, format: 'int32', description: 'Ogni quanti minuti leggerla; null: solo a mano' }),
+    ]),
     trusted: Type.Boolean({ description: 'Le fonti affidabili pubblicano direttamente; le altre creano bozze' }),
     enabled: Type.Boolean({ default: true }),
   },
@@ -25,7 +28,9 @@ export const SourceSchema = Type.Object(
     lastRun: Type.Union([Type.Null(), Type.Ref('IngestRun')]),
     newestRecordAt: Type.Union([Type.Null(), DateTime], { description: 'Quando è arrivata la voce più recente (prima lettura) delle fonti di questo tipo' }),
     lastSuccessAt: Type.Union([Type.Null(), DateTime], { description: 'Fine dell’ultima lettura riuscita' }),
-    lastError: Type.Union([Type.Null(), Type.Object({ at: DateTime, message: Type.String() })], { description: 'L’ultima lettura non riuscita, con quando e perché' }),
+    lastError: Type.Union([Type.Null(), Type.Object({ at: DateTime, message: Type.String() })], {
+      description: 'L’ultima lettura non riuscita, con quando e perché',
+    }),
     late: Type.Boolean({ description: 'In ritardo: fonte attiva e programmata da cui non arriva nulla di nuovo da più del doppio della sua frequenza' }),
   },
   { $id: 'IngestSource' },
@@ -59,7 +64,14 @@ export const PushBody = Type.Object(
   {
     source: Type.String({ pattern: '^[a-z0-9][a-z0-9-]{1,49}$', description: 'Nome del partner, es. fondazione-cariplo' }),
     items: Type.Array(
-      Type.Object({ externalId: Type.String({ minLength: 1, maxLength: 200 }), url: Type.Optional(Type.Union([Type.Null(), Type.String({ format: 'uri', pattern: '^https?://' })])), call: Type.Ref('CallInput') }, { additionalProperties: false }),
+      Type.Object(
+        {
+          externalId: Type.String({ minLength: 1, maxLength: 200 }),
+          url: Type.Optional(Type.Union([Type.Null(), Type.String({ format: 'uri', pattern: '^https?://' })])),
+          call: Type.Ref('CallInput'),
+        },
+        { additionalProperties: false },
+      ),
       { minItems: 1, maxItems: 1000 },
     ),
   },

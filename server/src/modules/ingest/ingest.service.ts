@@ -1,16 +1,16 @@
 import { createHash } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import { sql } from 'kysely';
-import { canonicalJson } from '../../plugins/audit.ts';
+import { canonicalJson } from '../auth/index.ts';
 import type { Config } from '../../plugins/config.ts';
 import type { Database } from '../../plugins/db/schema.ts';
 import { AppError } from '../../plugins/errors/problem.ts';
 import { outboundFetch } from '../../plugins/outbound.ts';
 import { excerpt } from '../../shared/excerpt.ts';
-import type { Clock } from '../calls/calls.queries.ts';
-import { findCall } from '../calls/calls.queries.ts';
-import { createCall, updateCall, type Actor } from '../calls/calls.service.ts';
-import { parseMeasureCode } from '../calls/measure-code.ts';
+import type { Clock } from '../../shared/clock.ts';
+import { findCall } from '../calls/index.ts';
+import { createCall, updateCall, type Actor } from '../calls/index.ts';
+import { parseMeasureCode } from '../calls/index.ts';
 import { ItemError, type Connector, type RawItem } from './connector.ts';
 import { callInputProblems } from './call-input-check.ts';
 import { cleanedOfControlCharacters, withoutControlCharacters } from '../../shared/control-characters.ts';
@@ -80,7 +80,8 @@ async function fetchPage(url: string, limits: IngestLimits): Promise<Uint8Array>
 /** The origin of a source's URL: anything but http(s) is refused, files included. */
 function sourceOrigin(location: string): string {
   const url = URL.canParse(location) ? new URL(location) : null;
-  if (url?.protocol !== 'http:' && url?.protocol !== 'https:') throw new Error('la fonte deve essere un indirizzo http o https (un file locale si importa da riga di comando)');
+  if (url?.protocol !== 'http:' && url?.protocol !== 'https:')
+    throw new Error('la fonte deve essere un indirizzo http o https (un file locale si importa da riga di comando)');
   return url.origin;
 }
 
@@ -88,7 +89,8 @@ function sourceOrigin(location: string): string {
 function followingPage(link: string | null, origin: string, read: Set<string>): string | null {
   if (!link) return null;
   const url = URL.canParse(link) ? new URL(link) : null;
-  if (url?.protocol !== 'http:' && url?.protocol !== 'https:') throw new Error(`il link alla pagina successiva non è un indirizzo http o https ("${excerpt(link, 80)}"): non seguito`);
+  if (url?.protocol !== 'http:' && url?.protocol !== 'https:')
+    throw new Error(`il link alla pagina successiva non è un indirizzo http o https ("${excerpt(link, 80)}"): non seguito`);
   if (url.origin !== origin) throw new Error(`il link alla pagina successiva porta a un altro sito (${excerpt(url.origin, 80)}): non seguito`);
   return read.has(url.href) ? null : url.href;
 }
@@ -140,7 +142,14 @@ async function keepPayload(db: Db, kind: string, item: RawItem, hash: string, ou
   const changes = done ? { raw, hash, call_id: outcome.callId, error: null } : { raw, hash, error: outcome.error };
   await db
     .insertInto('ingest_items')
-    .values({ source_kind: kind, external_id: item.externalId, raw, hash, call_id: done ? outcome.callId : outcome.knownCallId, error: done ? null : outcome.error })
+    .values({
+      source_kind: kind,
+      external_id: item.externalId,
+      raw,
+      hash,
+      call_id: done ? outcome.callId : outcome.knownCallId,
+      error: done ? null : outcome.error,
+    })
     .onConflict((oc) => oc.columns(['source_kind', 'external_id']).doUpdateSet({ ...changes, last_seen_at: sql`now()` }))
     .execute();
 }
@@ -164,7 +173,8 @@ async function processItem(state: RunState, remote: RawItem): Promise<void> {
     // Whichever connector read it, the call must pass the checks the API applies to an editor's.
     const problems = callInputProblems(input);
     if (problems) throw new ItemError(problems);
-    const suggested = input.themes.length > 0 ? [] : suggestThemes(state.rules, parseMeasureCode(input.programme.code), `${input.title} ${input.summary ?? ''}`);
+    const suggested =
+      input.themes.length > 0 ? [] : suggestThemes(state.rules, parseMeasureCode(input.programme.code), `${input.title} ${input.summary ?? ''}`);
     const outcome = await db.transaction().execute(async (trx) => {
       let callId = state.linked.get(item.externalId);
       let result: 'created' | 'updated' | 'unchanged';
@@ -201,29 +211,59 @@ async function processItem(state: RunState, remote: RawItem): Promise<void> {
 export async function runIngest(db: Db, clock: Clock, job: IngestJob): Promise<RunReport> {
   const kind = job.sourceKind ?? job.connector.kind;
   const run = await openRun(db, { source_id: job.sourceId ?? null, kind, location: job.location });
-  const report: RunReport = { runId: run.id, kind, location: job.location, status: 'succeeded', seen: 0, created: 0, updated: 0, unchanged: 0, failed: 0, failures: [], error: null };
+  const report: RunReport = {
+    runId: run.id,
+    kind,
+    location: job.location,
+    status: 'succeeded',
+    seen: 0,
+    created: 0,
+    updated: 0,
+    unchanged: 0,
+    failed: 0,
+    failures: [],
+    error: null,
+  };
   try {
     const items = await itemsOf(job);
     report.seen = items.length;
     const known = new Map(
-      (await db.selectFrom('ingest_items').select(['external_id', 'hash', 'call_id', 'error']).where('source_kind', '=', kind).execute()).map((i) => [i.external_id, { hash: i.hash, callId: i.call_id, error: i.error }]),
+      (await db.selectFrom('ingest_items').select(['external_id', 'hash', 'call_id', 'error']).where('source_kind', '=', kind).execute()).map((i) => [
+        i.external_id,
+        { hash: i.hash, callId: i.call_id, error: i.error },
+      ]),
     );
-    const linked = new Map((await db.selectFrom('call_sources').select(['external_id', 'call_id']).where('source_kind', '=', kind).execute()).map((s) => [s.external_id, s.call_id]));
+    const linked = new Map(
+      (await db.selectFrom('call_sources').select(['external_id', 'call_id']).where('source_kind', '=', kind).execute()).map((s) => [s.external_id, s.call_id]),
+    );
     const state: RunState = { db, clock, job, kind, rules: await loadThemeRules(db), known, linked, report };
     const order = new Map(items.map((item, i) => [item.externalId, i]));
     let next = 0;
-    await Promise.all(Array.from({ length: CONCURRENCY }, async () => {
-      while (next < items.length) await processItem(state, items[next++]!);
-    }));
+    await Promise.all(
+      Array.from({ length: CONCURRENCY }, async () => {
+        while (next < items.length) await processItem(state, items[next++]!);
+      }),
+    );
     report.failures.sort((a, b) => (order.get(a.externalId) ?? 0) - (order.get(b.externalId) ?? 0));
   } catch (error) {
     report.status = 'failed';
     // Parsers quote what they read: the message keeps only a short, clean excerpt of it.
-    report.error = error instanceof ItemError ? excerpt(error.message) : `fonte illeggibile: ${excerpt(error instanceof Error ? error.message : String(error))}`;
+    report.error =
+      error instanceof ItemError ? excerpt(error.message) : `fonte illeggibile: ${excerpt(error instanceof Error ? error.message : String(error))}`;
   }
   await db
     .updateTable('ingest_runs')
-    .set({ status: report.status, seen: report.seen, created: report.created, updated: report.updated, unchanged: report.unchanged, failed: report.failed, failures: JSON.stringify(report.failures), error: report.error, finished_at: sql`now()` })
+    .set({
+      status: report.status,
+      seen: report.seen,
+      created: report.created,
+      updated: report.updated,
+      unchanged: report.unchanged,
+      failed: report.failed,
+      failures: JSON.stringify(report.failures),
+      error: report.error,
+      finished_at: sql`now()`,
+    })
     .where('id', '=', run.id)
     .execute();
   return report;
@@ -232,5 +272,11 @@ export async function runIngest(db: Db, clock: Clock, job: IngestJob): Promise<R
 /** Reads again the stored payloads of a source kind with the current parser. */
 export async function reprocessItems(db: Db, clock: Clock, connector: Connector, trusted: boolean): Promise<RunReport> {
   const rows = await db.selectFrom('ingest_items').select(['external_id', 'raw']).where('source_kind', '=', connector.kind).orderBy('first_seen_at').execute();
-  return runIngest(db, clock, { connector, location: 'elementi già ricevuti', items: rows.map((r) => ({ externalId: r.external_id, raw: r.raw as Record<string, unknown> })), trusted, force: true });
+  return runIngest(db, clock, {
+    connector,
+    location: 'elementi già ricevuti',
+    items: rows.map((r) => ({ externalId: r.external_id, raw: r.raw as Record<string, unknown> })),
+    trusted,
+    force: true,
+  });
 }

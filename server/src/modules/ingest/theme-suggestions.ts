@@ -9,7 +9,11 @@ export interface ThemeRule {
 
 export const loadThemeRules = (db: Kysely<Database>): Promise<ThemeRule[]> => db.selectFrom('theme_rules').select(['kind', 'pattern', 'theme_code']).execute();
 
-const fold = (value: string) => value.normalize('NFD').replace(/[\u0300-\u036f]/g, '').toLowerCase();
+const fold = (value: string) =>
+  value
+    .normalize('NFD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .toLowerCase();
 const escape = (value: string) => value.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 /** Themes a call probably belongs to, from its measure code and the words of its title and summary. */

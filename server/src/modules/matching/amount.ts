@@ -1,4 +1,4 @@
-import type { CallInput } from '../calls/calls.schemas.ts';
+import type { CallInput } from '../calls/index.ts';
 import { formatNumber, populationOf, type ComuneFacts, type PopulationBasis } from './profile-facts.ts';
 
 export interface AmountEstimate {
@@ -11,8 +11,12 @@ export interface AmountEstimate {
 type Rule = NonNullable<CallInput['money']['amount']>;
 type Bracket = { populationMin: number; populationMax: number | null; amount: number };
 
-const bracketFor = (brackets: Bracket[], population: number) => brackets.find((b) => population >= b.populationMin && (b.populationMax === null || population <= b.populationMax));
-const range = (b: Bracket) => (b.populationMax === null ? `oltre ${formatNumber(b.populationMin - 1)} abitanti` : `${formatNumber(b.populationMin)}–${formatNumber(b.populationMax)} abitanti`);
+const bracketFor = (brackets: Bracket[], population: number) =>
+  brackets.find((b) => population >= b.populationMin && (b.populationMax === null || population <= b.populationMax));
+const range = (b: Bracket) =>
+  b.populationMax === null
+    ? `oltre ${formatNumber(b.populationMin - 1)} abitanti`
+    : `${formatNumber(b.populationMin)}–${formatNumber(b.populationMax)} abitanti`;
 
 /** What this comune could get from a call's money rule; null when the rule cannot say. */
 export function estimateAmount(rule: Rule | null | undefined, comune: ComuneFacts, basis?: PopulationBasis | string): AmountEstimate | null {
@@ -23,7 +27,8 @@ export function estimateAmount(rule: Rule | null | undefined, comune: ComuneFact
   if (!population) return null;
   const bracket = bracketFor(rule.brackets, population.value);
   if (!bracket) return null;
-  if (rule.kind === 'brackets') return { min: bracket.amount, max: bracket.amount, basis: `fascia ${range(bracket)} (${population.label}: ${formatNumber(population.value)})` };
+  if (rule.kind === 'brackets')
+    return { min: bracket.amount, max: bracket.amount, basis: `fascia ${range(bracket)} (${population.label}: ${formatNumber(population.value)})` };
   const min = Math.round(bracket.amount * rule.minUnits * 100) / 100;
   const max = Math.round(bracket.amount * rule.maxUnits * 100) / 100;
   return { min, max, basis: `${formatNumber(bracket.amount)} € per ${rule.unitLabel}, da ${rule.minUnits} a ${rule.maxUnits} (fascia ${range(bracket)})` };

@@ -1,8 +1,8 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../../plugins/db/schema.ts';
-import { sizeClassSql } from '../comuni/comuni.queries.ts';
-import type { Clock } from '../calls/calls.queries.ts';
-import { findCall } from '../calls/calls.queries.ts';
+import { sizeClassSql } from '../comuni/index.ts';
+import type { Clock } from '../../shared/clock.ts';
+import { findCall } from '../calls/index.ts';
 import { loadComuneContexts } from './matching.facts.ts';
 import { matchReached, prepareCallFrom } from './matching.service.ts';
 import { sizeClassOf } from './profile-facts.ts';
@@ -47,7 +47,15 @@ export async function callReach(db: Kysely<Database>, callId: string, limit: num
     .execute();
   return {
     reach: summarise(rows.map((r) => ({ verdict: r.verdict, province: r.province_sigla, population: r.legal_population, amountMax: r.amount_max }))),
-    items: rows.slice(offset, offset + limit).map((r) => ({ istat: r.comune_istat, name: r.name, provinceSigla: r.province_sigla, sizeClass: r.size_class, verdict: r.verdict, score: r.score, amountMax: r.amount_max })),
+    items: rows.slice(offset, offset + limit).map((r) => ({
+      istat: r.comune_istat,
+      name: r.name,
+      provinceSigla: r.province_sigla,
+      sizeClass: r.size_class,
+      verdict: r.verdict,
+      score: r.score,
+      amountMax: r.amount_max,
+    })),
     total: rows.length,
   };
 }
@@ -69,16 +77,35 @@ const byName = new Intl.Collator('it-IT');
  * The reach a call would have if published as it is now (drafts included), computed without storing,
  * with the comuni reached in alphabetical order (every one: the route pages them).
  */
-export async function previewReach(db: Kysely<Database>, callId: string, clock: Clock): Promise<(Reach & { notEligible: number; comuni: ReachedComune[] }) | undefined> {
+export async function previewReach(
+  db: Kysely<Database>,
+  callId: string,
+  clock: Clock,
+): Promise<(Reach & { notEligible: number; comuni: ReachedComune[] }) | undefined> {
   const call = await findCall(db, callId, clock);
   if (!call) return undefined;
   const contexts = await loadComuneContexts(db, clock.now);
   const prepared = await prepareCallFrom(db, call, clock);
   const matches = matchReached(prepared, contexts.values(), clock).map((match) => ({ match, facts: contexts.get(match.comune_istat)!.facts }));
-  const reach = summarise(matches.map(({ match, facts }) => ({ verdict: match.verdict, province: facts.provinceSigla, population: facts.legalPopulation, amountMax: match.amount_max })));
+  const reach = summarise(
+    matches.map(({ match, facts }) => ({
+      verdict: match.verdict,
+      province: facts.provinceSigla,
+      population: facts.legalPopulation,
+      amountMax: match.amount_max,
+    })),
+  );
   const comuni = matches
     .filter(({ match }) => match.verdict !== 'not_eligible')
-    .map(({ match, facts }) => ({ istat: facts.istat, name: facts.name, provinceSigla: facts.provinceSigla, sizeClass: sizeClassOf(facts.legalPopulation), verdict: match.verdict, amountMin: match.amount_min, amountMax: match.amount_max }))
+    .map(({ match, facts }) => ({
+      istat: facts.istat,
+      name: facts.name,
+      provinceSigla: facts.provinceSigla,
+      sizeClass: sizeClassOf(facts.legalPopulation),
+      verdict: match.verdict,
+      amountMin: match.amount_min,
+      amountMax: match.amount_max,
+    }))
     .sort((a, b) => byName.compare(a.name, b.name) || a.istat.localeCompare(b.istat));
   return { ...reach, notEligible: reach.notEligible ?? 0, comuni };
 }

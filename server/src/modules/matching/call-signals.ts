@@ -1,6 +1,6 @@
 import { sql, type Kysely } from 'kysely';
 import type { Database } from '../../plugins/db/schema.ts';
-import type { CallRow } from '../calls/calls.queries.ts';
+import type { CallRow } from '../calls/index.ts';
 
 /** The call's title, summary and description as Italian stems, by PostgreSQL's `italian` configuration. */
 export async function callLexemes(db: Kysely<Database>, call: Pick<CallRow, 'title' | 'summary' | 'description'>): Promise<Set<string>> {

@@ -1,6 +1,6 @@
 import { sql, type Kysely } from 'kysely';
 import type { Database } from '../../plugins/db/schema.ts';
-import { sizeClassSql } from '../comuni/comuni.queries.ts';
+import { sizeClassSql } from '../comuni/index.ts';
 
 export interface CoverageFilter {
   region: string;
@@ -22,7 +22,14 @@ export interface UncoveredComune {
  * and size class, over the uncovered and over all comuni of the filter.
  */
 export async function uncoveredComuni(db: Kysely<Database>, filter: CoverageFilter) {
-  const { rows } = await sql<{ istat: string; name: string; province_sigla: string; legal_population: number | null; size_class: string | null; covered: boolean }>`
+  const { rows } = await sql<{
+    istat: string;
+    name: string;
+    province_sigla: string;
+    legal_population: number | null;
+    size_class: string | null;
+    covered: boolean;
+  }>`
     select c.istat, c.name, c.province_sigla, c.legal_population, ${sizeClassSql} as size_class,
            exists (
              select 1 from matches m join calls k on k.id = m.call_id
@@ -35,9 +42,22 @@ export async function uncoveredComuni(db: Kysely<Database>, filter: CoverageFilt
        and (${filter.sizeClass ?? null}::text is null or ${sizeClassSql} = ${filter.sizeClass ?? null})
      order by c.name_folded`.execute(db);
   const uncovered = rows.filter((r) => !r.covered);
-  const count = (list: typeof rows, key: 'province_sigla' | 'size_class') => list.reduce<Record<string, number>>((acc, r) => ({ ...acc, [r[key] ?? 'n.d.']: (acc[r[key] ?? 'n.d.'] ?? 0) + 1 }), {});
+  const count = (list: typeof rows, key: 'province_sigla' | 'size_class') =>
+    list.reduce<Record<string, number>>((acc, r) => ({ ...acc, [r[key] ?? 'n.d.']: (acc[r[key] ?? 'n.d.'] ?? 0) + 1 }), {});
   return {
-    summary: { comuni: rows.length, uncovered: uncovered.length, byProvince: count(uncovered, 'province_sigla'), bySizeClass: count(uncovered, 'size_class'), comuniByProvince: count(rows, 'province_sigla') },
-    items: uncovered.map((r): UncoveredComune => ({ istat: r.istat, name: r.name, provinceSigla: r.province_sigla, sizeClass: r.size_class, legalPopulation: r.legal_population })),
+    summary: {
+      comuni: rows.length,
+      uncovered: uncovered.length,
+      byProvince: count(uncovered, 'province_sigla'),
+      bySizeClass: count(uncovered, 'size_class'),
+      comuniByProvince: count(rows, 'province_sigla'),
+    },
+    items: uncovered.map((r): UncoveredComune => ({
+      istat: r.istat,
+      name: r.name,
+      provinceSigla: r.province_sigla,
+      sizeClass: r.size_class,
+      legalPopulation: r.legal_population,
+    })),
   };
 }

@@ -16,7 +16,15 @@ const UncoveredPage = Type.Object(
       bySizeClass: Counts,
       comuniByProvince: Counts,
     }),
-    items: Type.Array(Type.Object({ istat: Type.String(), name: Type.String(), provinceSigla: Type.String(), sizeClass: Nullable(Type.String()), legalPopulation: Nullable(Type.Integer({ format: 'int32' })) })),
+    items: Type.Array(
+      Type.Object({
+        istat: Type.String(),
+        name: Type.String(),
+        provinceSigla: Type.String(),
+        sizeClass: Nullable(Type.String()),
+        legalPopulation: Nullable(Type.Integer({ format: 'int32' })),
+      }),
+    ),
     total: Type.Integer({ format: 'int32' }),
     limit: Type.Integer({ format: 'int32' }),
     offset: Type.Integer({ format: 'int32' }),
@@ -52,7 +60,10 @@ const coverageRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const { limit, offset, ...filter } = request.query;
       const { summary, items } = await uncoveredComuni(app.db, filter);
       if ((request.headers.accept ?? '').includes('text/csv')) {
-        const csv = toCsv(['Codice ISTAT', 'Comune', 'Provincia', 'Classe dimensionale', 'Popolazione legale'], items.map((c) => [c.istat, c.name, c.provinceSigla, c.sizeClass, c.legalPopulation]));
+        const csv = toCsv(
+          ['Codice ISTAT', 'Comune', 'Provincia', 'Classe dimensionale', 'Popolazione legale'],
+          items.map((c) => [c.istat, c.name, c.provinceSigla, c.sizeClass, c.legalPopulation]),
+        );
         return reply.type('text/csv; charset=utf-8').header('content-disposition', 'attachment; filename="comuni-senza-bandi.csv"').send(csv);
       }
       return { summary, items: items.slice(offset, offset + limit), total: items.length, limit, offset };

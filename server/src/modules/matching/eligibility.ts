@@ -1,4 +1,4 @@
-import type { CallInput } from '../calls/calls.schemas.ts';
+import type { CallInput } from '../calls/index.ts';
 import { formatLongDate as day, formatNumber, populationOf, type ComuneFacts } from './profile-facts.ts';
 
 export type Verdict = 'eligible' | 'eligible_via_aggregation' | 'not_eligible';
@@ -24,7 +24,7 @@ export interface CallRules {
 const AGGREGATE_BODIES: Record<string, string[]> = { unione: ['unione'], comunita_montana: ['comunita_montana'] };
 /** Body types that are themselves aggregations of comuni: a comune takes part through one. */
 export const AGGREGATE_BODY_TYPES = Object.keys(AGGREGATE_BODIES);
-import { BODY_LABELS } from '../calls/change-sentences.ts';
+import { BODY_LABELS } from '../calls/index.ts';
 
 export { BODY_LABELS };
 export const ASSOCIATED_KINDS = ['unione', 'comunita_montana', 'ufficio_rtd_associato', 'consorzio'];
@@ -36,7 +36,12 @@ function bodyType(rules: CallRules, comune: ComuneFacts): Check {
   const types = rules.eligibility.bodyTypes;
   if (types.includes('comune')) return { rule: 'body_type', outcome: 'pass', message: 'Il bando è aperto ai comuni.' };
   const through = aggregationFor(types, comune);
-  if (through) return { rule: 'body_type', outcome: 'via_aggregation', message: `Il bando è per ${types.map((t) => BODY_LABELS[t] ?? t).join(', ')}: il comune può partecipare tramite «${through.name}».` };
+  if (through)
+    return {
+      rule: 'body_type',
+      outcome: 'via_aggregation',
+      message: `Il bando è per ${types.map((t) => BODY_LABELS[t] ?? t).join(', ')}: il comune può partecipare tramite «${through.name}».`,
+    };
   return { rule: 'body_type', outcome: 'fail', message: `Il bando è riservato a: ${types.map((t) => BODY_LABELS[t] ?? t).join(', ')}.` };
 }
 
@@ -46,7 +51,11 @@ function aggregation(rules: CallRules, comune: ComuneFacts): Check | null {
     const member = comune.aggregations.find((a) => ASSOCIATED_KINDS.includes(a.kind));
     return member
       ? { rule: 'aggregation', outcome: 'via_aggregation', message: `Serve candidarsi in forma associata: il comune fa parte di «${member.name}».` }
-      : { rule: 'aggregation', outcome: 'via_aggregation', message: 'Serve candidarsi in forma associata: il comune non risulta in un’aggregazione, dovrà costituirne una o aderire a una esistente.' };
+      : {
+          rule: 'aggregation',
+          outcome: 'via_aggregation',
+          message: 'Serve candidarsi in forma associata: il comune non risulta in un’aggregazione, dovrà costituirne una o aderire a una esistente.',
+        };
   }
   return null;
 }
@@ -57,8 +66,10 @@ function population(rules: CallRules, comune: ComuneFacts): Check | null {
   const figure = populationOf(comune, rules.eligibility.populationBasis);
   if (!figure) return { rule: 'population', outcome: 'unverifiable', message: 'Popolazione del comune non nota: verificare i limiti del bando.' };
   const value = `${figure.label}: ${formatNumber(figure.value)}`;
-  if (limits.max !== undefined && figure.value > limits.max) return { rule: 'population', outcome: 'fail', message: `La popolazione (${value}) supera il limite di ${formatNumber(limits.max)} abitanti.` };
-  if (limits.min !== undefined && figure.value < limits.min) return { rule: 'population', outcome: 'fail', message: `La popolazione (${value}) è sotto il minimo di ${formatNumber(limits.min)} abitanti.` };
+  if (limits.max !== undefined && figure.value > limits.max)
+    return { rule: 'population', outcome: 'fail', message: `La popolazione (${value}) supera il limite di ${formatNumber(limits.max)} abitanti.` };
+  if (limits.min !== undefined && figure.value < limits.min)
+    return { rule: 'population', outcome: 'fail', message: `La popolazione (${value}) è sotto il minimo di ${formatNumber(limits.min)} abitanti.` };
   return { rule: 'population', outcome: 'pass', message: `La popolazione (${value}) rientra nei limiti del bando.` };
 }
 
@@ -90,7 +101,12 @@ function timing(rules: CallRules, asOf: Date): Check {
   const now = asOf.getTime();
   if (rules.remainingBudget === 0) return { rule: 'timing', outcome: 'fail', message: 'Le risorse del bando sono esaurite.' };
   const open = rules.windows.find((w) => Date.parse(w.opensAt) <= now && (w.closesAt === null || Date.parse(w.closesAt) > now));
-  if (open) return { rule: 'timing', outcome: 'pass', message: open.closesAt ? `Domande aperte fino al ${day(open.closesAt)}.` : 'Domande aperte fino a esaurimento delle risorse.' };
+  if (open)
+    return {
+      rule: 'timing',
+      outcome: 'pass',
+      message: open.closesAt ? `Domande aperte fino al ${day(open.closesAt)}.` : 'Domande aperte fino a esaurimento delle risorse.',
+    };
   const next = rules.windows.find((w) => Date.parse(w.opensAt) > now);
   if (next) return { rule: 'timing', outcome: 'pass', message: `Le domande si apriranno il ${day(next.opensAt)}.` };
   const last = rules.windows.at(-1)?.closesAt;
@@ -102,7 +118,15 @@ function exclusions(rules: CallRules, comune: ComuneFacts): Check[] {
   return rules.eligibility.exclusions.flatMap((exclusion): Check[] => {
     if (exclusion.kind === 'funded_by_measure') {
       const hit = obtained.find((a) => a.measureCode === exclusion.measureCode || a.measureCode.startsWith(`${exclusion.measureCode}.`));
-      return hit ? [{ rule: 'exclusion', outcome: 'fail', message: `Il comune ha già ottenuto un finanziamento della misura ${exclusion.measureCode} («${hit.avviso}»).` }] : [];
+      return hit
+        ? [
+            {
+              rule: 'exclusion',
+              outcome: 'fail',
+              message: `Il comune ha già ottenuto un finanziamento della misura ${exclusion.measureCode} («${hit.avviso}»).`,
+            },
+          ]
+        : [];
     }
     if (exclusion.kind === 'funded_by_avviso') {
       const hit = obtained.find((a) => fold(a.avviso) === fold(exclusion.avviso));
@@ -125,10 +149,20 @@ export function withinReach(rules: CallRules, comune: ComuneFacts): boolean {
 
 /** Evaluates a call's structured rules against a comune as of a date, every condition with its reason. */
 export function evaluateEligibility(rules: CallRules, comune: ComuneFacts, asOf: Date): Eligibility {
-  const checks = [bodyType(rules, comune), aggregation(rules, comune), population(rules, comune), territory(rules, comune), altitude(rules, comune), timing(rules, asOf), ...exclusions(rules, comune)].filter(
-    (check): check is Check => check !== null,
-  );
+  const checks = [
+    bodyType(rules, comune),
+    aggregation(rules, comune),
+    population(rules, comune),
+    territory(rules, comune),
+    altitude(rules, comune),
+    timing(rules, asOf),
+    ...exclusions(rules, comune),
+  ].filter((check): check is Check => check !== null);
   for (const condition of rules.eligibility.conditions) checks.push({ rule: 'condition', outcome: 'unverifiable', message: condition });
-  const verdict: Verdict = checks.some((c) => c.outcome === 'fail') ? 'not_eligible' : checks.some((c) => c.outcome === 'via_aggregation') ? 'eligible_via_aggregation' : 'eligible';
+  const verdict: Verdict = checks.some((c) => c.outcome === 'fail')
+    ? 'not_eligible'
+    : checks.some((c) => c.outcome === 'via_aggregation')
+      ? 'eligible_via_aggregation'
+      : 'eligible';
   return { verdict, checks };
 }

@@ -20,9 +20,26 @@ async function changingMatches(app: FastifyInstance, work: (trx: Transaction<Dat
 /** Consumes the calls' domain events: a published or changed call is matched again, a withdrawn one loses its matches. */
 export function processCallEvents(app: FastifyInstance): Promise<number> {
   return changingMatches(app, async (trx) => {
-    const events = await trx.selectFrom('call_events').select(['id', 'call_id']).where('processed_at', 'is', null).orderBy('id').limit(50).forUpdate().skipLocked().execute();
-    for (const callId of new Set(events.map((e) => e.call_id))) await matchCall(trx, callId, { now: new Date(), soonDays: app.config.deadlineSoonDays });
-    if (events.length > 0) await trx.updateTable('call_events').set({ processed_at: sql`now()` }).where('id', 'in', events.map((e) => e.id)).execute();
+    const events = await trx
+      .selectFrom('call_events')
+      .select(['id', 'call_id'])
+      .where('processed_at', 'is', null)
+      .orderBy('id')
+      .limit(50)
+      .forUpdate()
+      .skipLocked()
+      .execute();
+    for (const callId of new Set(events.map((e) => e.call_id))) await matchCall(trx, callId, app.clock());
+    if (events.length > 0)
+      await trx
+        .updateTable('call_events')
+        .set({ processed_at: sql`now()` })
+        .where(
+          'id',
+          'in',
+          events.map((e) => e.id),
+        )
+        .execute();
     return events.length;
   });
 }
@@ -30,10 +47,26 @@ export function processCallEvents(app: FastifyInstance): Promise<number> {
 /** Consumes the comuni whose plan, interests, funding or aggregations changed. */
 export function processRematchQueue(app: FastifyInstance): Promise<number> {
   return changingMatches(app, async (trx) => {
-    const queued = await trx.selectFrom('rematch_queue').select(['id', 'comune_istat']).where('processed_at', 'is', null).orderBy('id').limit(500).forUpdate().skipLocked().execute();
+    const queued = await trx
+      .selectFrom('rematch_queue')
+      .select(['id', 'comune_istat'])
+      .where('processed_at', 'is', null)
+      .orderBy('id')
+      .limit(500)
+      .forUpdate()
+      .skipLocked()
+      .execute();
     if (queued.length === 0) return 0;
-    await rematchComuni(trx, [...new Set(queued.map((q) => q.comune_istat))], { now: new Date(), soonDays: app.config.deadlineSoonDays });
-    await trx.updateTable('rematch_queue').set({ processed_at: sql`now()` }).where('id', 'in', queued.map((q) => q.id)).execute();
+    await rematchComuni(trx, [...new Set(queued.map((q) => q.comune_istat))], app.clock());
+    await trx
+      .updateTable('rematch_queue')
+      .set({ processed_at: sql`now()` })
+      .where(
+        'id',
+        'in',
+        queued.map((q) => q.id),
+      )
+      .execute();
     return queued.length;
   });
 }

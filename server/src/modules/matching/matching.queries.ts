@@ -1,8 +1,8 @@
 import { sql, type Kysely } from 'kysely';
 import type { Database } from '../../plugins/db/schema.ts';
 import { nextDeadlineAt, statusAt } from '../../plugins/search/engine.ts';
-import type { Clock } from '../calls/calls.queries.ts';
-import { isDemoSql } from '../calls/demo.ts';
+import type { Clock } from '../../shared/clock.ts';
+import { isDemoSql } from '../calls/index.ts';
 import type { NearMiss } from './near-miss.ts';
 import type { PopulationFigure } from './profile-facts.ts';
 
@@ -24,7 +24,22 @@ export async function loadComuneMatches(db: Kysely<Database>, istat: string) {
     .innerJoin('calls as c', 'c.id', 'm.call_id')
     .where('m.comune_istat', '=', istat)
     .where('c.editorial_status', '=', 'published')
-    .select(['m.call_id', 'm.verdict', 'm.score', 'm.components', 'm.reasons', 'm.amount_min', 'm.amount_max', 'm.amount_basis', 'm.computed_at', 'c.title', 'c.issuer', 'c.programme_kind', 'c.measure_code', 'c.remaining_budget'])
+    .select([
+      'm.call_id',
+      'm.verdict',
+      'm.score',
+      'm.components',
+      'm.reasons',
+      'm.amount_min',
+      'm.amount_max',
+      'm.amount_basis',
+      'm.computed_at',
+      'c.title',
+      'c.issuer',
+      'c.programme_kind',
+      'c.measure_code',
+      'c.remaining_budget',
+    ])
     .select(sql<string[]>`coalesce((select array_agg(t.theme_code order by t.theme_code) from call_themes t where t.call_id = c.id), '{}')`.as('themes'))
     .select(isDemoSql.as('demo'))
     .select(
@@ -84,7 +99,12 @@ export function timedList(matches: StoredMatch[], clock: Clock): TimedList {
   const rows = matches
     .map((match) => {
       const deadline = nextDeadlineAt(match, now);
-      return { match, status: statusAt({ remainingBudget: match.remaining_budget, windows: match.windows }, now, clock.soonDays), deadline, deadlineIso: deadline === null ? null : new Date(deadline).toISOString() };
+      return {
+        match,
+        status: statusAt({ remainingBudget: match.remaining_budget, windows: match.windows }, now, clock.soonDays),
+        deadline,
+        deadlineIso: deadline === null ? null : new Date(deadline).toISOString(),
+      };
     })
     .sort((a, b) => b.match.score - a.match.score || byCallId(a.match, b.match));
   const list = { from: now, until: nextChange(matches, now, clock.soonDays), soonDays: clock.soonDays, rows, rendered: new Map<string, string>() };
@@ -115,7 +135,12 @@ type Check = { rule: string; outcome: string; message: string };
 type Reasons = { fundableItems: { id: string; title: string }[]; similarItems: { id: string; title: string }[]; matchedThemes: string[]; warnings: string[] };
 
 export interface OpportunityView {
-  match: Omit<StoredMatch, 'verdict' | 'windows' | 'remaining_budget'> & { verdict: string; checks?: Check[]; population?: PopulationFigure | null; nearMiss?: NearMiss };
+  match: Omit<StoredMatch, 'verdict' | 'windows' | 'remaining_budget'> & {
+    verdict: string;
+    checks?: Check[];
+    population?: PopulationFigure | null;
+    nearMiss?: NearMiss;
+  };
   status: string;
   deadline: number | null;
   deadlineIso?: string | null;
@@ -127,15 +152,25 @@ export function toOpportunity({ match, status, deadline, deadlineIso }: Opportun
   const reasons = match.reasons as Reasons;
   const soon = daysLeft !== null && daysLeft > 0 && daysLeft <= clock.soonDays ? [`Scade tra ${daysLeft} giorni.`] : [];
   return {
-  call: { id: match.call_id, title: match.title, issuer: match.issuer, programme: match.programme_kind, measureCode: match.measure_code, themes: match.themes, status, nextDeadline: deadlineIso !== undefined ? deadlineIso : deadline === null ? null : new Date(deadline).toISOString(), demo: match.demo },
-  verdict: match.verdict,
-  score: match.score,
-  components: match.components as Record<string, number>,
-  reasons: { ...reasons, amountBasis: match.amount_basis, daysLeft, warnings: [...reasons.warnings, ...soon] },
-  amount: match.amount_min === null ? null : { min: match.amount_min, max: match.amount_max!, basis: match.amount_basis ?? '' },
-  computedAt: match.computed_at.toISOString(),
-  ...(match.checks ? { checks: match.checks } : {}),
-  ...(match.population !== undefined ? { population: match.population } : {}),
-  ...(match.nearMiss ? { nearMiss: match.nearMiss } : {}),
+    call: {
+      id: match.call_id,
+      title: match.title,
+      issuer: match.issuer,
+      programme: match.programme_kind,
+      measureCode: match.measure_code,
+      themes: match.themes,
+      status,
+      nextDeadline: deadlineIso !== undefined ? deadlineIso : deadline === null ? null : new Date(deadline).toISOString(),
+      demo: match.demo,
+    },
+    verdict: match.verdict,
+    score: match.score,
+    components: match.components as Record<string, number>,
+    reasons: { ...reasons, amountBasis: match.amount_basis, daysLeft, warnings: [...reasons.warnings, ...soon] },
+    amount: match.amount_min === null ? null : { min: match.amount_min, max: match.amount_max!, basis: match.amount_basis ?? '' },
+    computedAt: match.computed_at.toISOString(),
+    ...(match.checks ? { checks: match.checks } : {}),
+    ...(match.population !== undefined ? { population: match.population } : {}),
+    ...(match.nearMiss ? { nearMiss: match.nearMiss } : {}),
   };
 }

@@ -6,8 +6,8 @@ import type { FastifyRequest } from 'fastify';
 import { AppError, notFound } from '../../plugins/errors/problem.ts';
 import { problemResponses } from '../../plugins/openapi.ts';
 import { page, PageOf, PageQuery } from '../../plugins/pagination.ts';
-import type { Clock } from '../calls/calls.queries.ts';
-import { CALL_STATUSES, Demo, PROGRAMME_KINDS } from '../calls/calls.schemas.ts';
+import type { Clock } from '../../shared/clock.ts';
+import { CALL_STATUSES, Demo, PROGRAMME_KINDS } from '../calls/index.ts';
 import { selectOpportunities, timedList, toOpportunity } from './matching.queries.ts';
 import { callReach, previewReach } from './call-reach.ts';
 import { computeOpportunity } from './matching.service.ts';
@@ -22,13 +22,29 @@ const PREVIEW_COMUNI = 50;
 const Check = Type.Object({ rule: Type.String(), outcome: Type.String(), message: Type.String() });
 const Opportunity = Type.Object(
   {
-    call: Type.Object({ id: Type.String({ format: 'uuid' }), title: Type.String(), issuer: Type.String(), programme: Type.String(), measureCode: Nullable(Type.String()), themes: Type.Array(Type.String()), status: Type.String(), nextDeadline: Nullable(Type.String({ format: 'date-time' })), demo: Demo }),
+    call: Type.Object({
+      id: Type.String({ format: 'uuid' }),
+      title: Type.String(),
+      issuer: Type.String(),
+      programme: Type.String(),
+      measureCode: Nullable(Type.String()),
+      themes: Type.Array(Type.String()),
+      status: Type.String(),
+      nextDeadline: Nullable(Type.String({ format: 'date-time' })),
+      demo: Demo,
+    }),
     verdict: Type.String({ enum: VERDICTS }),
     score: Type.Integer({ minimum: 0, maximum: 100, format: 'int32' }),
-    components: Type.Record(Type.String(), Type.Integer({ format: 'int32' }), { description: 'Punteggio per componente: programming, interests, text, need, urgency, amount (pesi in matching/relevance.ts)' }),
+    components: Type.Record(Type.String(), Type.Integer({ format: 'int32' }), {
+      description: 'Punteggio per componente: programming, interests, text, need, urgency, amount (pesi in matching/relevance.ts)',
+    }),
     reasons: Type.Object({
-      fundableItems: Type.Array(Type.Object({ id: Type.String(), title: Type.String() }), { description: 'Interventi della programmazione che il bando può finanziare' }),
-      similarItems: Type.Array(Type.Object({ id: Type.String(), title: Type.String() }), { description: 'Interventi con temi diversi di cui il testo del bando parla' }),
+      fundableItems: Type.Array(Type.Object({ id: Type.String(), title: Type.String() }), {
+        description: 'Interventi della programmazione che il bando può finanziare',
+      }),
+      similarItems: Type.Array(Type.Object({ id: Type.String(), title: Type.String() }), {
+        description: 'Interventi con temi diversi di cui il testo del bando parla',
+      }),
       matchedThemes: Type.Array(Type.String()),
       amountBasis: Nullable(Type.String()),
       daysLeft: Nullable(Type.Integer({ format: 'int32' })),
@@ -39,14 +55,22 @@ const Opportunity = Type.Object(
     checks: Type.Optional(Type.Array(Check, { description: 'Ogni condizione del bando con il suo esito' })),
     nearMiss: Type.Optional(
       Type.Object(
-        { blocking: Type.Array(Check, { description: 'La condizione che esclude il comune' }), unblock: Type.String({ description: 'Che cosa potrebbe renderlo ammissibile' }) },
+        {
+          blocking: Type.Array(Check, { description: 'La condizione che esclude il comune' }),
+          unblock: Type.String({ description: 'Che cosa potrebbe renderlo ammissibile' }),
+        },
         { description: 'Solo per gli esiti near_miss: il bando sfugge al comune per una condizione su cui può agire' },
       ),
     ),
     population: Type.Optional(
       Nullable(
         Type.Object(
-          { value: Type.Integer({ format: 'int32' }), basis: Type.String({ enum: ['resident', 'legal'] }), asOf: Nullable(Type.String({ format: 'date' })), label: Type.String() },
+          {
+            value: Type.Integer({ format: 'int32' }),
+            basis: Type.String({ enum: ['resident', 'legal'] }),
+            asOf: Nullable(Type.String({ format: 'date' })),
+            label: Type.String(),
+          },
           { description: 'La popolazione su cui il bando giudica il comune (limiti e fasce), la stessa in ogni punto della pagina' },
         ),
       ),
@@ -68,7 +92,11 @@ const Reach = Type.Object(
 const OpportunityPage = PageOf(Type.Ref('Opportunity'), 'OpportunityPage');
 const Query = Type.Object(
   {
-    verdict: Type.Optional(Type.Array(Type.String({ enum: LISTED_VERDICTS }), { description: 'near_miss si chiede da solo: i bandi mancati per una sola condizione su cui il comune può agire' })),
+    verdict: Type.Optional(
+      Type.Array(Type.String({ enum: LISTED_VERDICTS }), {
+        description: 'near_miss si chiede da solo: i bandi mancati per una sola condizione su cui il comune può agire',
+      }),
+    ),
     minScore: Type.Optional(Type.Integer({ minimum: 0, maximum: 100, format: 'int32' })),
     theme: Type.Optional(Type.String({ maxLength: 100 })),
     status: Type.Optional(Type.Array(Type.String({ enum: [...CALL_STATUSES] }))),
@@ -88,11 +116,21 @@ const ERRORS = problemResponses({ 401: 'Non autenticato', 403: 'Non puoi vedere 
 const matchingRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.addSchema(Opportunity);
   app.addSchema(OpportunityPage);
-  const clock = () => ({ now: new Date(), soonDays: app.config.deadlineSoonDays });
+  const clock = app.clock;
 
   app.get(
     '/comuni/:istat/opportunities',
-    { config: READ, schema: { tags: ['matching'], operationId: 'listOpportunities', summary: 'Bandi adatti al comune, con perché, quanto ed entro quando', params: Type.Object({ istat: Type.String({ pattern: '^[0-9]{6}$' }) }), querystring: Query, response: { 200: Type.Ref('OpportunityPage'), ...ERRORS } } },
+    {
+      config: READ,
+      schema: {
+        tags: ['matching'],
+        operationId: 'listOpportunities',
+        summary: 'Bandi adatti al comune, con perché, quanto ed entro quando',
+        params: Type.Object({ istat: Type.String({ pattern: '^[0-9]{6}$' }) }),
+        querystring: Query,
+        response: { 200: Type.Ref('OpportunityPage'), ...ERRORS },
+      },
+    },
     async (request, reply) => {
       const { limit, offset } = request.query;
       const now = clock();
@@ -103,7 +141,15 @@ const matchingRoutes: FastifyPluginAsyncTypebox = async (app) => {
       let body = rendered.get(request.url);
       if (body === undefined) {
         const { items, total } = selectOpportunities(matches, { ...request.query, sort: request.query.sort as 'score' }, now);
-        body = reply.serialize(page(request, items.map((view) => toOpportunity(view, now)), total, limit, offset)) as string;
+        body = reply.serialize(
+          page(
+            request,
+            items.map((view) => toOpportunity(view, now)),
+            total,
+            limit,
+            offset,
+          ),
+        ) as string;
         if (rendered.size < MAX_RENDERED_PAGES) rendered.set(request.url, body);
       }
       return reply.type('application/json; charset=utf-8').send(body);
@@ -116,12 +162,27 @@ const matchingRoutes: FastifyPluginAsyncTypebox = async (app) => {
     const views = (await app.nearMissCache.get(istat)) ?? [];
     const at = now.now.getTime();
     const open = views.filter((view) => view.deadline === null || view.deadline > at).sort((a, b) => (a.deadline ?? Infinity) - (b.deadline ?? Infinity));
-    return page(request, open.slice(offset, offset + limit).map((view) => toOpportunity(view, now)), open.length, limit, offset);
+    return page(
+      request,
+      open.slice(offset, offset + limit).map((view) => toOpportunity(view, now)),
+      open.length,
+      limit,
+      offset,
+    );
   }
 
   app.get(
     '/comuni/:istat/opportunities/:callId',
-    { config: READ, schema: { tags: ['matching'], operationId: 'getOpportunity', summary: 'Un bando per il comune, con tutte le condizioni verificate', params: Type.Object({ istat: Type.String({ pattern: '^[0-9]{6}$' }), callId: Type.String({ format: 'uuid' }) }), response: { 200: Type.Ref('Opportunity'), ...ERRORS } } },
+    {
+      config: READ,
+      schema: {
+        tags: ['matching'],
+        operationId: 'getOpportunity',
+        summary: 'Un bando per il comune, con tutte le condizioni verificate',
+        params: Type.Object({ istat: Type.String({ pattern: '^[0-9]{6}$' }), callId: Type.String({ format: 'uuid' }) }),
+        response: { 200: Type.Ref('Opportunity'), ...ERRORS },
+      },
+    },
     async (request) => {
       const { istat, callId } = request.params;
       const now = clock();
@@ -148,7 +209,17 @@ const matchingRoutes: FastifyPluginAsyncTypebox = async (app) => {
         response: {
           200: Type.Object({
             reach: Type.Ref('CallReach'),
-            items: Type.Array(Type.Object({ istat: Type.String(), name: Type.String(), provinceSigla: Type.String(), sizeClass: Nullable(Type.String()), verdict: Type.String(), score: Type.Integer({ format: 'int32' }), amountMax: Nullable(Type.Number({ format: 'double' })) })),
+            items: Type.Array(
+              Type.Object({
+                istat: Type.String(),
+                name: Type.String(),
+                provinceSigla: Type.String(),
+                sizeClass: Nullable(Type.String()),
+                verdict: Type.String(),
+                score: Type.Integer({ format: 'int32' }),
+                amountMax: Nullable(Type.Number({ format: 'double' })),
+              }),
+            ),
             total: Type.Integer({ format: 'int32' }),
             limit: Type.Integer({ format: 'int32' }),
             offset: Type.Integer({ format: 'int32' }),
@@ -158,12 +229,27 @@ const matchingRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (request, reply) => {
-      if (!(await app.db.selectFrom('calls').select('id').where('id', '=', request.params.id).executeTakeFirst())) throw notFound('CALL_NOT_FOUND', 'Bando non trovato.');
+      if (!(await app.db.selectFrom('calls').select('id').where('id', '=', request.params.id).executeTakeFirst()))
+        throw notFound('CALL_NOT_FOUND', 'Bando non trovato.');
       const { limit, offset } = request.query;
       if ((request.headers.accept ?? '').includes('text/csv')) {
         const { items } = await callReach(app.db, request.params.id, Number.MAX_SAFE_INTEGER, 0);
-        const csv = toCsv(['Codice ISTAT', 'Comune', 'Provincia', 'Classe dimensionale', 'Partecipazione', 'Pertinenza', 'Importo stimato massimo (€)'], items.map((c) => [c.istat, c.name, c.provinceSigla, c.sizeClass, c.verdict === 'eligible' ? 'da solo' : 'in forma associata', c.score, csvEuros(c.amountMax)]));
-        return reply.type('text/csv; charset=utf-8').header('content-disposition', 'attachment; filename="comuni-raggiunti.csv"').send(csv as never);
+        const csv = toCsv(
+          ['Codice ISTAT', 'Comune', 'Provincia', 'Classe dimensionale', 'Partecipazione', 'Pertinenza', 'Importo stimato massimo (€)'],
+          items.map((c) => [
+            c.istat,
+            c.name,
+            c.provinceSigla,
+            c.sizeClass,
+            c.verdict === 'eligible' ? 'da solo' : 'in forma associata',
+            c.score,
+            csvEuros(c.amountMax),
+          ]),
+        );
+        return reply
+          .type('text/csv; charset=utf-8')
+          .header('content-disposition', 'attachment; filename="comuni-raggiunti.csv"')
+          .send(csv as never);
       }
       return { ...(await callReach(app.db, request.params.id, limit, offset)), limit, offset };
     },
@@ -187,7 +273,11 @@ const matchingRoutes: FastifyPluginAsyncTypebox = async (app) => {
     { $id: 'CallMatchPreview' },
   );
   app.addSchema(MatchPreview);
-  const previewSchema = { tags: ['matching'], params: CallParams, response: { 200: Type.Ref('CallMatchPreview'), ...problemResponses({ 401: 'Non autenticato', 403: 'Permessi insufficienti', 404: 'Bando non trovato' }) } };
+  const previewSchema = {
+    tags: ['matching'],
+    params: CallParams,
+    response: { 200: Type.Ref('CallMatchPreview'), ...problemResponses({ 401: 'Non autenticato', 403: 'Permessi insufficienti', 404: 'Bando non trovato' }) },
+  };
   async function preview(id: string) {
     const reach = await previewReach(app.db, id, clock());
     if (!reach) throw notFound('CALL_NOT_FOUND', 'Bando non trovato.');
@@ -196,7 +286,10 @@ const matchingRoutes: FastifyPluginAsyncTypebox = async (app) => {
 
   app.post(
     '/calls/:id/match-preview',
-    { config: { access: { permission: 'calls:write' } }, schema: { ...previewSchema, operationId: 'previewCallMatches', summary: 'Quali comuni raggiungerebbe il bando (anche in bozza), senza salvare nulla' } },
+    {
+      config: { access: { permission: 'calls:write' } },
+      schema: { ...previewSchema, operationId: 'previewCallMatches', summary: 'Quali comuni raggiungerebbe il bando (anche in bozza), senza salvare nulla' },
+    },
     async (request) => {
       const { comuni, ...reach } = await preview(request.params.id);
       return { ...reach, comuni: comuni.slice(0, PREVIEW_COMUNI), comuniTotal: comuni.length };
@@ -207,16 +300,32 @@ const matchingRoutes: FastifyPluginAsyncTypebox = async (app) => {
     '/calls/:id/match-preview',
     {
       config: { access: { permission: 'calls:write' } },
-      schema: { ...previewSchema, operationId: 'getCallMatchPreview', summary: 'L’anteprima degli abbinamenti, anche in CSV con tutti i comuni raggiunti (Accept: text/csv)', produces: ['application/json', 'text/csv'] },
+      schema: {
+        ...previewSchema,
+        operationId: 'getCallMatchPreview',
+        summary: 'L’anteprima degli abbinamenti, anche in CSV con tutti i comuni raggiunti (Accept: text/csv)',
+        produces: ['application/json', 'text/csv'],
+      },
     },
     async (request, reply) => {
       const { comuni, ...reach } = await preview(request.params.id);
       if (!(request.headers.accept ?? '').includes('text/csv')) return { ...reach, comuni: comuni.slice(0, PREVIEW_COMUNI), comuniTotal: comuni.length };
       const csv = toCsv(
         ['Codice ISTAT', 'Comune', 'Provincia', 'Classe dimensionale', 'Partecipazione', 'Importo stimato minimo (€)', 'Importo stimato massimo (€)'],
-        comuni.map((c) => [c.istat, c.name, c.provinceSigla, c.sizeClass, c.verdict === 'eligible' ? 'da solo' : 'in forma associata', csvEuros(c.amountMin), csvEuros(c.amountMax)]),
+        comuni.map((c) => [
+          c.istat,
+          c.name,
+          c.provinceSigla,
+          c.sizeClass,
+          c.verdict === 'eligible' ? 'da solo' : 'in forma associata',
+          csvEuros(c.amountMin),
+          csvEuros(c.amountMax),
+        ]),
       );
-      return reply.type('text/csv; charset=utf-8').header('content-disposition', 'attachment; filename="anteprima-comuni-raggiunti.csv"').send(csv as never);
+      return reply
+        .type('text/csv; charset=utf-8')
+        .header('content-disposition', 'attachment; filename="anteprima-comuni-raggiunti.csv"')
+        .send(csv as never);
     },
   );
 };

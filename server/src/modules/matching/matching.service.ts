@@ -1,10 +1,10 @@
 import { sql, type Kysely } from 'kysely';
 import type { Database } from '../../plugins/db/schema.ts';
-import type { Clock } from '../calls/calls.queries.ts';
-import { findCall, findOpenPublishedCalls, type CallRow } from '../calls/calls.queries.ts';
-import { inputOf } from '../calls/calls.mappers.ts';
-import { isDemoCall } from '../calls/demo.ts';
-import type { CallInput } from '../calls/calls.schemas.ts';
+import type { Clock } from '../../shared/clock.ts';
+import { findCall, findOpenPublishedCalls, type CallRow } from '../calls/index.ts';
+import { inputOf } from '../calls/index.ts';
+import { isDemoCall } from '../calls/index.ts';
+import type { CallInput } from '../calls/index.ts';
 import { estimateAmount } from './amount.ts';
 import { evaluateEligibility, withinReach, type CallRules } from './eligibility.ts';
 import { loadComuneContexts, type ComuneContext } from './matching.facts.ts';
@@ -32,10 +32,17 @@ export function prepareCall(call: CallRow, clock: Clock, lexemes: ReadonlySet<st
   const input = inputOf(call);
   const deadline = call.next_deadline ? new Date(call.next_deadline).getTime() : null;
   const daysLeft = deadline === null ? null : Math.ceil((deadline - clock.now.getTime()) / DAY);
-  const runningOut = call.procedure === 'sportello' && call.remaining_budget !== null && call.total_budget ? call.remaining_budget / call.total_budget < 0.2 : false;
+  const runningOut =
+    call.procedure === 'sportello' && call.remaining_budget !== null && call.total_budget ? call.remaining_budget / call.total_budget < 0.2 : false;
   return {
     row: call,
-    rules: { title: call.title, measureCode: call.measure_code, eligibility: input.eligibility, windows: input.windows, remainingBudget: call.remaining_budget },
+    rules: {
+      title: call.title,
+      measureCode: call.measure_code,
+      eligibility: input.eligibility,
+      windows: input.windows,
+      remainingBudget: call.remaining_budget,
+    },
     amount: input.money.amount,
     themes: input.themes,
     daysLeft,
@@ -93,7 +100,8 @@ export const matchReached = (prepared: PreparedCall, contexts: Iterable<ComuneCo
  * The matches worth storing: the comuni that can use the call. A full rematch stores millions of rows,
  * so the others are explained on demand by the detail endpoint and counted by the preview.
  */
-const storedMatches = (prepared: PreparedCall, contexts: Iterable<ComuneContext>, clock: Clock) => matchReached(prepared, contexts, clock).filter((row) => row.verdict !== 'not_eligible');
+const storedMatches = (prepared: PreparedCall, contexts: Iterable<ComuneContext>, clock: Clock) =>
+  matchReached(prepared, contexts, clock).filter((row) => row.verdict !== 'not_eligible');
 
 const MATCH_COLUMNS = sql.raw('comune_istat, call_id, verdict, score, components, reasons, amount_min, amount_max, amount_basis, call_version');
 /** Rows per statement, sent as one JSON parameter PostgreSQL expands (bound values would hit its 65,535 cap at 5,957 rows). */
@@ -119,7 +127,8 @@ async function callMatches(db: Kysely<Database>, callId: string, clock: Clock, c
   return storedMatches(await prepareCallFrom(db, call, clock), all.values(), clock);
 }
 
-const storeCallMatches = (db: Kysely<Database>, callId: string, rows: MatchRow[]) => replaceMatches(db, (trx) => trx.deleteFrom('matches').where('call_id', '=', callId).execute(), rows);
+const storeCallMatches = (db: Kysely<Database>, callId: string, rows: MatchRow[]) =>
+  replaceMatches(db, (trx) => trx.deleteFrom('matches').where('call_id', '=', callId).execute(), rows);
 
 /** Matches a published call against every comune, storing the eligible (none when it is not published). */
 export async function matchCall(db: Kysely<Database>, callId: string, clock: Clock, contexts?: Map<string, ComuneContext>): Promise<number> {
@@ -190,7 +199,18 @@ export async function computeOpportunity(db: Kysely<Database>, istat: string, ca
   const prepared = await prepareCallFrom(db, call, clock);
   const { row, checks } = evaluateMatch(prepared, context, clock);
   return {
-    match: { ...row, checks, population: populationOf(context.facts, prepared.rules.eligibility.populationBasis), title: call.title, issuer: call.issuer, programme_kind: call.programme_kind, measure_code: call.measure_code, themes: call.themes, demo: isDemoCall(call.sources), computed_at: clock.now },
+    match: {
+      ...row,
+      checks,
+      population: populationOf(context.facts, prepared.rules.eligibility.populationBasis),
+      title: call.title,
+      issuer: call.issuer,
+      programme_kind: call.programme_kind,
+      measure_code: call.measure_code,
+      themes: call.themes,
+      demo: isDemoCall(call.sources),
+      computed_at: clock.now,
+    },
     status: call.status,
     deadline: call.next_deadline === null ? null : new Date(call.next_deadline).getTime(),
   };
@@ -211,7 +231,19 @@ export async function computeNearMisses(db: Kysely<Database>, istat: string, clo
     const nearMiss = nearMissOf({ verdict: row.verdict, checks }, prepared.rules, context.facts);
     if (!nearMiss) continue;
     views.push({
-      match: { ...row, verdict: 'near_miss', checks, nearMiss, title: call.title, issuer: call.issuer, programme_kind: call.programme_kind, measure_code: call.measure_code, themes: call.themes, demo: isDemoCall(call.sources), computed_at: clock.now },
+      match: {
+        ...row,
+        verdict: 'near_miss',
+        checks,
+        nearMiss,
+        title: call.title,
+        issuer: call.issuer,
+        programme_kind: call.programme_kind,
+        measure_code: call.measure_code,
+        themes: call.themes,
+        demo: isDemoCall(call.sources),
+        computed_at: clock.now,
+      },
       status: call.status,
       deadline: call.next_deadline === null ? null : new Date(call.next_deadline).getTime(),
     });

@@ -1,14 +1,13 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
-import { PERSON_403 } from '../../plugins/auth.ts';
+import { PERSON_403 } from '../auth/index.ts';
 import { problemResponses } from '../../plugins/openapi.ts';
 import { page, PageOf, PageQuery } from '../../plugins/pagination.ts';
 import { csvEuros, toCsv } from '../../shared/csv-write.ts';
 import { Nullable } from '../../shared/schema.ts';
-import type { Principal } from '../auth/permissions.ts';
-import { comuniOfUser } from '../auth/principal.queries.ts';
-import type { Clock } from '../calls/calls.queries.ts';
-import { PROGRAMME_KINDS, Demo } from '../calls/calls.schemas.ts';
+import type { Principal } from '../auth/index.ts';
+import { comuniOfUser } from '../auth/index.ts';
+import { PROGRAMME_KINDS, Demo } from '../calls/index.ts';
 import { OPEN_STATUSES, opportunityRows, ROW_SORTS, type OpportunityRow, type RowFilter, type ServedComune } from './my-opportunities.ts';
 
 const VERDICTS = ['eligible', 'eligible_via_aggregation'];
@@ -16,7 +15,17 @@ const ServedComuneSchema = Type.Object({ istat: Type.String(), name: Type.String
 const MyOpportunity = Type.Object(
   {
     comune: ServedComuneSchema,
-    call: Type.Object({ id: Type.String({ format: 'uuid' }), title: Type.String(), issuer: Type.String(), programme: Type.String(), measureCode: Nullable(Type.String()), themes: Type.Array(Type.String()), status: Type.String(), nextDeadline: Nullable(Type.String({ format: 'date-time' })), demo: Demo }),
+    call: Type.Object({
+      id: Type.String({ format: 'uuid' }),
+      title: Type.String(),
+      issuer: Type.String(),
+      programme: Type.String(),
+      measureCode: Nullable(Type.String()),
+      themes: Type.Array(Type.String()),
+      status: Type.String(),
+      nextDeadline: Nullable(Type.String({ format: 'date-time' })),
+      demo: Demo,
+    }),
     verdict: Type.String({ enum: VERDICTS }),
     score: Type.Integer({ minimum: 0, maximum: 100, format: 'int32' }),
     amount: Nullable(Type.Object({ min: Type.Number({ format: 'double' }), max: Type.Number({ format: 'double' }), basis: Type.String() })),
@@ -26,7 +35,10 @@ const MyOpportunity = Type.Object(
   { $id: 'MyOpportunity', description: 'Un bando aperto o in arrivo per uno dei comuni che seguo' },
 );
 const MyOpportunityPage = PageOf(Type.Ref('MyOpportunity'), 'MyOpportunityPage', {
-  comuni: Type.Array(Type.Object({ ...ServedComuneSchema.properties, count: Type.Integer({ format: 'int32', description: 'Righe del comune con gli altri filtri' }) }), { description: 'Ogni comune che seguo, anche senza bandi' }),
+  comuni: Type.Array(
+    Type.Object({ ...ServedComuneSchema.properties, count: Type.Integer({ format: 'int32', description: 'Righe del comune con gli altri filtri' }) }),
+    { description: 'Ogni comune che seguo, anche senza bandi' },
+  ),
 });
 const Query = Type.Object(
   {
@@ -43,12 +55,38 @@ const Query = Type.Object(
 const VERDICT_CSV: Record<string, string> = { eligible: 'da solo', eligible_via_aggregation: 'in forma associata' };
 const STATUS_CSV: Record<string, string> = { in_arrivo: 'In arrivo', aperto: 'Aperto', in_scadenza: 'In scadenza' };
 const ROME_DATE_TIME = new Intl.DateTimeFormat('it-IT', { timeZone: 'Europe/Rome', dateStyle: 'short', timeStyle: 'short' });
-const CSV_HEADERS = ['Codice ISTAT', 'Comune', 'Bando', 'Ente erogatore', 'Programma', 'Misura', 'Stato', 'Partecipazione', 'Pertinenza', 'Importo stimato minimo (€)', 'Importo stimato massimo (€)', 'Scadenza'];
+const CSV_HEADERS = [
+  'Codice ISTAT',
+  'Comune',
+  'Bando',
+  'Ente erogatore',
+  'Programma',
+  'Misura',
+  'Stato',
+  'Partecipazione',
+  'Pertinenza',
+  'Importo stimato minimo (€)',
+  'Importo stimato massimo (€)',
+  'Scadenza',
+];
 
 function rowsCsv(rows: OpportunityRow[]): string {
   return toCsv(
     CSV_HEADERS,
-    rows.map((r) => [r.comune.istat, r.comune.name, r.call.title, r.call.issuer, r.call.programme, r.call.measureCode, STATUS_CSV[r.call.status] ?? r.call.status, VERDICT_CSV[r.verdict] ?? r.verdict, r.score, csvEuros(r.amount?.min ?? null), csvEuros(r.amount?.max ?? null), r.call.nextDeadline ? ROME_DATE_TIME.format(new Date(r.call.nextDeadline)) : null]),
+    rows.map((r) => [
+      r.comune.istat,
+      r.comune.name,
+      r.call.title,
+      r.call.issuer,
+      r.call.programme,
+      r.call.measureCode,
+      STATUS_CSV[r.call.status] ?? r.call.status,
+      VERDICT_CSV[r.verdict] ?? r.verdict,
+      r.score,
+      csvEuros(r.amount?.min ?? null),
+      csvEuros(r.amount?.max ?? null),
+      r.call.nextDeadline ? ROME_DATE_TIME.format(new Date(r.call.nextDeadline)) : null,
+    ]),
   );
 }
 
@@ -77,8 +115,10 @@ const myOpportunitiesRoutes: FastifyPluginAsyncTypebox = async (app) => {
       schema: {
         tags: ['matching'],
         operationId: 'listMyOpportunities',
-        summary: 'Tutti i miei comuni: ogni bando aperto o in arrivo per ciascun comune che seguo, con esito, importo stimato e scadenza (anche in CSV con Accept: text/csv)',
-        description: 'I comuni sono quelli serviti oggi, direttamente o tramite un’aggregazione (ufficio RTD associato, unione). Con Accept: text/csv restituisce tutte le righe filtrate, senza paginazione.',
+        summary:
+          'Tutti i miei comuni: ogni bando aperto o in arrivo per ciascun comune che seguo, con esito, importo stimato e scadenza (anche in CSV con Accept: text/csv)',
+        description:
+          'I comuni sono quelli serviti oggi, direttamente o tramite un’aggregazione (ufficio RTD associato, unione). Con Accept: text/csv restituisce tutte le righe filtrate, senza paginazione.',
         querystring: Query,
         produces: ['application/json', 'text/csv'],
         response: { 200: Type.Ref('MyOpportunityPage'), ...problemResponses({ 401: 'Non autenticato', 403: PERSON_403 }) },
@@ -86,12 +126,15 @@ const myOpportunitiesRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (request, reply) => {
       const { comune, limit, offset, ...filter } = request.query;
-      const clock: Clock = { now: new Date(), soonDays: app.config.deadlineSoonDays };
+      const clock = app.clock();
       const served = await servedBy(request.principal!);
       const every = opportunityRows(served, { ...filter, sort: filter.sort as RowFilter['sort'] }, clock);
       const rows = comune?.length ? every.filter((r) => comune.includes(r.comune.istat)) : every;
       if ((request.headers.accept ?? '').includes('text/csv')) {
-        return reply.type('text/csv; charset=utf-8').header('content-disposition', 'attachment; filename="bandi-dei-miei-comuni.csv"').send(rowsCsv(rows) as never);
+        return reply
+          .type('text/csv; charset=utf-8')
+          .header('content-disposition', 'attachment; filename="bandi-dei-miei-comuni.csv"')
+          .send(rowsCsv(rows) as never);
       }
       const counts = new Map<string, number>();
       for (const r of every) counts.set(r.comune.istat, (counts.get(r.comune.istat) ?? 0) + 1);

@@ -1,4 +1,4 @@
-import type { Clock } from '../calls/calls.queries.ts';
+import type { Clock } from '../../shared/clock.ts';
 import { selectOpportunities, toOpportunity, type StoredMatch } from './matching.queries.ts';
 
 /** The calls a comune can still apply to, or soon will: what an RTD plans the coming weeks by. */
@@ -23,7 +23,15 @@ export type OpportunityRow = ReturnType<typeof toRow>;
 
 function toRow(comune: ServedComune, view: Parameters<typeof toOpportunity>[0], clock: Clock) {
   const { call, verdict, score, amount, reasons } = toOpportunity(view, clock);
-  return { comune: { istat: comune.istat, name: comune.name, provinceSigla: comune.provinceSigla }, call, verdict, score, amount, daysLeft: reasons.daysLeft, warnings: reasons.warnings };
+  return {
+    comune: { istat: comune.istat, name: comune.name, provinceSigla: comune.provinceSigla },
+    call,
+    verdict,
+    score,
+    amount,
+    daysLeft: reasons.daysLeft,
+    warnings: reasons.warnings,
+  };
 }
 
 const byName = (a: OpportunityRow, b: OpportunityRow) => a.comune.name.localeCompare(b.comune.name, 'it');
@@ -53,7 +61,11 @@ export function opportunityRows(comuni: ServedComune[], filter: RowFilter, clock
   const status = filter.status?.length ? filter.status : [...OPEN_STATUSES];
   const rows: OpportunityRow[] = [];
   for (const comune of comuni) {
-    const { items } = selectOpportunities(comune.matches, { status, programme: filter.programme, verdict: filter.verdict, sort: 'deadline', limit: Number.MAX_SAFE_INTEGER, offset: 0 }, clock);
+    const { items } = selectOpportunities(
+      comune.matches,
+      { status, programme: filter.programme, verdict: filter.verdict, sort: 'deadline', limit: Number.MAX_SAFE_INTEGER, offset: 0 },
+      clock,
+    );
     for (const view of items) rows.push(toRow(comune, view, clock));
   }
   return rows.sort(compare(filter.sort));

@@ -16,6 +16,11 @@ export function registerOpportunitiesCache(app: FastifyInstance): void {
   const cache = new NotifiedCache(MATCHES_CHANGED_CHANNEL, (istat) => loadComuneMatches(app.db, istat), MAX_COMUNI);
   app.decorate('opportunitiesCache', cache.attach(app));
   // Near misses depend on the same calls and profiles, and on the clock: kept a minute at most.
-  const nearMisses = new NotifiedCache(MATCHES_CHANGED_CHANNEL, async (istat) => (await computeNearMisses(app.db, istat, { now: new Date(), soonDays: app.config.deadlineSoonDays })) ?? undefined, MAX_COMUNI, 60_000);
+  const nearMisses = new NotifiedCache(
+    MATCHES_CHANGED_CHANNEL,
+    async (istat) => (await computeNearMisses(app.db, istat, app.clock())) ?? undefined,
+    MAX_COMUNI,
+    60_000,
+  );
   app.decorate('nearMissCache', nearMisses.attach(app));
 }

@@ -54,4 +54,5 @@ const ROME_DAY = new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Rome' });
 export const romeDay = (at: Date) => ROME_DAY.format(at);
 
 /** The Region's size classes, on the legal population as `sizeClassSql` derives them for the registry. */
-export const sizeClassOf = (legalPopulation: number | null) => (legalPopulation === null ? null : legalPopulation < 5000 ? 'fino-5000' : legalPopulation <= 15000 ? '5000-15000' : 'oltre-15000');
+export const sizeClassOf = (legalPopulation: number | null) =>
+  legalPopulation === null ? null : legalPopulation < 5000 ? 'fino-5000' : legalPopulation <= 15000 ? '5000-15000' : 'oltre-15000';

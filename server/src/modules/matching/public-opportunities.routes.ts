@@ -4,9 +4,9 @@ import { notFound } from '../../plugins/errors/problem.ts';
 import { problemResponses } from '../../plugins/openapi.ts';
 import { page, PageOf, PageQuery } from '../../plugins/pagination.ts';
 import { Nullable } from '../../shared/schema.ts';
-import type { Clock } from '../calls/calls.queries.ts';
-import { Demo } from '../calls/calls.schemas.ts';
-import { comuneNotFound } from '../comuni/comuni.service.ts';
+import type { Clock } from '../../shared/clock.ts';
+import { Demo } from '../calls/index.ts';
+import { comuneNotFound } from '../comuni/index.ts';
 import { selectOpportunities, toOpportunity, type OpportunityView } from './matching.queries.ts';
 import { computeOpportunity } from './matching.service.ts';
 
@@ -25,7 +25,13 @@ const publicFields = {
     nextDeadline: Nullable(Type.String({ format: 'date-time' })),
     demo: Demo,
   }),
-  amount: Nullable(Type.Object({ min: Type.Number({ format: 'double' }), max: Type.Number({ format: 'double' }), basis: Type.String({ description: 'Come è stimato, in italiano' }) })),
+  amount: Nullable(
+    Type.Object({
+      min: Type.Number({ format: 'double' }),
+      max: Type.Number({ format: 'double' }),
+      basis: Type.String({ description: 'Come è stimato, in italiano' }),
+    }),
+  ),
   daysLeft: Nullable(Type.Integer({ format: 'int32', description: 'Giorni alla prossima scadenza' })),
   warnings: Type.Array(Type.String(), { description: 'Avvertenze in italiano: solo in forma associata, risorse in esaurimento, scadenza vicina' }),
 };
@@ -39,10 +45,18 @@ const ComuneCallChecklist = Type.Object(
   {
     ...publicFields,
     verdict: Type.String({ enum: ['eligible', 'eligible_via_aggregation', 'not_eligible'] }),
-    checks: Type.Array(Type.Object({ rule: Type.String(), outcome: Type.String({ enum: ['pass', 'fail', 'via_aggregation', 'unverifiable'] }), message: Type.String() }), { description: 'Ogni condizione del bando con il suo esito per il comune' }),
+    checks: Type.Array(
+      Type.Object({ rule: Type.String(), outcome: Type.String({ enum: ['pass', 'fail', 'via_aggregation', 'unverifiable'] }), message: Type.String() }),
+      { description: 'Ogni condizione del bando con il suo esito per il comune' },
+    ),
     population: Nullable(
       Type.Object(
-        { value: Type.Integer({ format: 'int32' }), basis: Type.String({ enum: ['resident', 'legal'] }), asOf: Nullable(Type.String({ format: 'date' })), label: Type.String() },
+        {
+          value: Type.Integer({ format: 'int32' }),
+          basis: Type.String({ enum: ['resident', 'legal'] }),
+          asOf: Nullable(Type.String({ format: 'date' })),
+          label: Type.String(),
+        },
         { description: 'La popolazione ISTAT su cui il bando giudica il comune (limiti e fasce)' },
       ),
     ),
@@ -63,7 +77,7 @@ const publicOpportunitiesRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.addSchema(PublicOpportunity);
   app.addSchema(PublicOpportunityPage);
   app.addSchema(ComuneCallChecklist);
-  const clock = (): Clock => ({ now: new Date(), soonDays: app.config.deadlineSoonDays });
+  const clock = app.clock;
 
   app.get(
     '/comuni/:istat/open-calls',
@@ -85,7 +99,13 @@ const publicOpportunitiesRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const now = clock();
       const matches = (await app.opportunitiesCache.get(istat)) ?? [];
       const { items, total } = selectOpportunities(matches, { status: OPEN_STATUSES, sort: 'deadline', limit, offset }, now);
-      return page(request, items.map((view) => toPublicOpportunity(view, now)), total, limit, offset);
+      return page(
+        request,
+        items.map((view) => toPublicOpportunity(view, now)),
+        total,
+        limit,
+        offset,
+      );
     },
   );
 
@@ -105,7 +125,8 @@ const publicOpportunitiesRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const { istat, callId } = request.params;
       const comune = await app.profileCache.get(istat);
       if (!comune) throw comuneNotFound(istat);
-      if (comune.valid_to !== null) throw notFound('COMUNE_SUPPRESSED', `Il comune con codice ISTAT ${istat} è stato soppresso: non può più partecipare ai bandi.`);
+      if (comune.valid_to !== null)
+        throw notFound('COMUNE_SUPPRESSED', `Il comune con codice ISTAT ${istat} è stato soppresso: non può più partecipare ai bandi.`);
       const now = clock();
       const view = await computeOpportunity(app.db, istat, callId, now);
       if (!view) throw notFound('CALL_NOT_FOUND', 'Bando non trovato o non pubblicato.');

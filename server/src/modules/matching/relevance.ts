@@ -59,7 +59,8 @@ const UNFUNDED = { unfunded: 1, partly_funded: 0.5, funded: 0 } as const;
 const FULL_TEXT_MATCH = 0.5;
 const SIMILAR_ITEM = 0.3;
 /** A call theme covers an item theme when equal or a parent of it (`piattaforme` covers `piattaforme.pagopa`). */
-const covers = (callTheme: string, itemTheme: string) => itemTheme === callTheme || itemTheme.startsWith(`${callTheme}.`) || callTheme.startsWith(`${itemTheme}.`);
+const covers = (callTheme: string, itemTheme: string) =>
+  itemTheme === callTheme || itemTheme.startsWith(`${callTheme}.`) || callTheme.startsWith(`${itemTheme}.`);
 
 /** Share of an intervention's words that the call's text contains. */
 export function textSimilarity(item: PlannedItem, callLexemes: ReadonlySet<string>): number {
@@ -75,7 +76,14 @@ export function computeRelevance(input: RelevanceInput): Relevance {
   const similarity = new Map(open.map((i) => [i.id, textSimilarity(i, input.callLexemes)]));
   const bestSimilarity = Math.max(0, ...similarity.values());
   const need = fundable.reduce((sum, i) => sum + (i.estimatedCost ?? 0) * UNFUNDED[i.fundingStatus], 0);
-  const urgency = input.daysLeft === null ? (input.sportelloOpen ? 0.6 : 0.2) : input.daysLeft <= 0 ? 0 : Math.max(0.1, 1 - input.daysLeft / 90) * (input.sportelloOpen ? 1 : 0.8);
+  const urgency =
+    input.daysLeft === null
+      ? input.sportelloOpen
+        ? 0.6
+        : 0.2
+      : input.daysLeft <= 0
+        ? 0
+        : Math.max(0.1, 1 - input.daysLeft / 90) * (input.sportelloOpen ? 1 : 0.8);
   const shares: Record<Component, number> = {
     programming,
     interests: matchedInterests.length > 0 ? 1 : 0,
@@ -84,8 +92,13 @@ export function computeRelevance(input: RelevanceInput): Relevance {
     urgency,
     amount: input.estimate ? Math.min(1, Math.max(0, (Math.log10(Math.max(1, input.estimate.max)) - 3) / 3)) : 0,
   };
-  const components = Object.fromEntries(Object.entries(shares).map(([name, share]) => [name, Math.round(share * WEIGHTS[name as Component])])) as Record<Component, number>;
-  const matchedThemes = [...new Set([...fundable.flatMap((i) => i.themes), ...matchedInterests])].filter((t) => input.callThemes.some((c) => covers(c, t))).sort();
+  const components = Object.fromEntries(Object.entries(shares).map(([name, share]) => [name, Math.round(share * WEIGHTS[name as Component])])) as Record<
+    Component,
+    number
+  >;
+  const matchedThemes = [...new Set([...fundable.flatMap((i) => i.themes), ...matchedInterests])]
+    .filter((t) => input.callThemes.some((c) => covers(c, t)))
+    .sort();
   const fundableIds = new Set(fundable.map((i) => i.id));
   return {
     score: Object.values(components).reduce((a, b) => a + b, 0),

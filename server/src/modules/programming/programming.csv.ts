@@ -1,5 +1,5 @@
 import type { ProgrammingFundingStatus, ProgrammingPriority, ProgrammingStatus } from '../../plugins/db/schema.ts';
-import { RowError, shown } from '../comuni/import-report.ts';
+import { RowError, shown } from '../../shared/import-report.ts';
 import { parseEuros, formatNumber } from '../../shared/euros.ts';
 import type { ProgrammingItem } from './programming.mappers.ts';
 import type { ItemValues } from './programming.service.ts';
@@ -7,7 +7,19 @@ import { ITEM_CODE_PATTERN, ITEM_LIMITS } from './programming.schemas.ts';
 import { csvEuros, toCsv } from '../../shared/csv-write.ts';
 
 /** The template's columns, in order; README "Programmazione: il modello CSV" documents them. */
-export const COLUMNS = ['codice', 'titolo', 'descrizione', 'temi', 'anno_inizio', 'anno_fine', 'costo_stimato', 'priorita', 'stato', 'stato_finanziamento', 'cup_finanziamenti'] as const;
+export const COLUMNS = [
+  'codice',
+  'titolo',
+  'descrizione',
+  'temi',
+  'anno_inizio',
+  'anno_fine',
+  'costo_stimato',
+  'priorita',
+  'stato',
+  'stato_finanziamento',
+  'cup_finanziamenti',
+] as const;
 const CODE = new RegExp(ITEM_CODE_PATTERN, 'u');
 const REQUIRED = ['codice', 'titolo', 'temi', 'anno_inizio', 'anno_fine'];
 
@@ -35,12 +47,20 @@ export function euros(raw: string): number | null {
   const outOfRange = `costo stimato fuori dall'intervallo ammesso (da 0 a ${formatNumber(ITEM_LIMITS.estimatedCost)} euro): ${shown(raw)}`;
   const negative = raw.replace(/[€\s]/g, '').startsWith('-');
   const value = parseEuros(negative ? raw.replace('-', '') : raw);
-  if (Number.isNaN(value) || (value !== null && Math.round(value * 100) !== value * 100)) throw new RowError(`costo stimato non valido: ${shown(raw)} (es. 12500,00)`);
+  if (Number.isNaN(value) || (value !== null && Math.round(value * 100) !== value * 100))
+    throw new RowError(`costo stimato non valido: ${shown(raw)} (es. 12500,00)`);
   if (value !== null && ((negative && value > 0) || value > ITEM_LIMITS.estimatedCost)) throw new RowError(outOfRange);
   return value;
 }
 
-const list = (raw: string) => [...new Set(raw.split(/[,|]/).map((s) => s.trim()).filter(Boolean))];
+const list = (raw: string) => [
+  ...new Set(
+    raw
+      .split(/[,|]/)
+      .map((s) => s.trim())
+      .filter(Boolean),
+  ),
+];
 
 function boundedList(raw: string, what: string, maxItems: number, maxLength: number): string[] {
   const items = list(raw);
@@ -101,7 +121,10 @@ export function renderCsv(items: ProgrammingItem[]): string {
       label(PRIORITY, item.priority as ProgrammingPriority),
       label(STATUS, item.status as ProgrammingStatus),
       label(FUNDING, item.fundingStatus as ProgrammingFundingStatus),
-      item.fundings.map((f) => f.cup).filter(Boolean).join(', '),
+      item.fundings
+        .map((f) => f.cup)
+        .filter(Boolean)
+        .join(', '),
     ]),
   );
 }

@@ -3,7 +3,7 @@ import type { Kysely, Transaction } from 'kysely';
 import type { Database } from '../../plugins/db/schema.ts';
 import { unprocessable } from '../../plugins/errors/problem.ts';
 import { decodeText, parseCsv, sniffDelimiter, unneutralised } from '../../shared/csv.ts';
-import { emptyReport, RowError, type ImportOptions, type ImportReport } from '../comuni/import-report.ts';
+import { emptyReport, RowError, type ImportOptions, type ImportReport } from '../../shared/import-report.ts';
 import { COLUMNS, missingColumns, parseItemRow } from './programming.csv.ts';
 import { allItems, awardIdsByCup, lockItemCodes } from './programming.queries.ts';
 import { checkItem, createItem, replaceItem } from './programming.service.ts';
@@ -13,13 +13,22 @@ import { checkItem, createItem, replaceItem } from './programming.service.ts';
  * existing items by `codice`: new codes create items, known ones update them, identical ones are left
  * alone; items absent from the file stay as they are.
  */
-export async function importProgramming(db: Kysely<Database>, request: FastifyRequest | null, istat: string, bytes: Uint8Array, options: ImportOptions = {}): Promise<ImportReport> {
+export async function importProgramming(
+  db: Kysely<Database>,
+  request: FastifyRequest | null,
+  istat: string,
+  bytes: Uint8Array,
+  options: ImportOptions = {},
+): Promise<ImportReport> {
   const { text, encoding } = decodeText(bytes);
   const [headerRow, ...rows] = parseCsv(text, sniffDelimiter(text));
   if (!headerRow) throw unprocessable('EMPTY_FILE', 'Il file è vuoto.');
   const header = headerRow.values.map((h) => h.trim().toLowerCase());
   if (!header.includes('titolo') && !header.includes('codice')) {
-    throw unprocessable('UNKNOWN_FILE_FORMAT', 'Il file non segue il modello CSV della programmazione (colonne codice, titolo, temi, anno_inizio, anno_fine, ...).');
+    throw unprocessable(
+      'UNKNOWN_FILE_FORMAT',
+      'Il file non segue il modello CSV della programmazione (colonne codice, titolo, temi, anno_inizio, anno_fine, ...).',
+    );
   }
   const missing = missingColumns(header);
   if (missing.length > 0) throw unprocessable('MISSING_COLUMNS', `Mancano colonne obbligatorie: ${missing.join(', ')}.`);
@@ -29,7 +38,11 @@ export async function importProgramming(db: Kysely<Database>, request: FastifyRe
   await db.transaction().execute(async (trx) => {
     // Taken before reading the codes: an item added meanwhile through the form cannot take a code of the file.
     await lockItemCodes(trx, istat);
-    const plan: Plan = { existing: new Map((await allItems(trx, istat)).map((item) => [item.code, item.id])), awardByCup: await awardIdsByCup(trx, istat), seen: new Set() };
+    const plan: Plan = {
+      existing: new Map((await allItems(trx, istat)).map((item) => [item.code, item.id])),
+      awardByCup: await awardIdsByCup(trx, istat),
+      seen: new Set(),
+    };
     for (const row of rows) {
       report.read++;
       try {
@@ -71,4 +84,3 @@ async function importRow(trx: Transaction<Database>, request: FastifyRequest | n
   }
   return (await replaceItem(trx, request, istat, id, item)).changed ? ('updated' as const) : ('unchanged' as const);
 }
-

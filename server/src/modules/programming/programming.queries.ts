@@ -17,7 +17,9 @@ function selectItems(db: Db, istat: string) {
   return db
     .selectFrom('programming_items as p')
     .selectAll('p')
-    .select(sql<string[]>`coalesce((select array_agg(t.theme_code order by t.theme_code) from programming_item_themes t where t.item_id = p.id), '{}')`.as('themes'))
+    .select(
+      sql<string[]>`coalesce((select array_agg(t.theme_code order by t.theme_code) from programming_item_themes t where t.item_id = p.id), '{}')`.as('themes'),
+    )
     .select(
       sql<ItemFunding[]>`coalesce((
         select json_agg(json_build_object('id', f.id, 'avviso', f.avviso, 'measureCode', f.measure_code, 'amount', f.amount, 'cup', f.cup, 'status', f.status) order by f.funded_on, f.avviso)
@@ -46,12 +48,28 @@ export async function listItems(db: Db, istat: string, filter: ItemFilter) {
   if (filter.theme) {
     const theme = filter.theme;
     query = query.where((eb) =>
-      eb.exists(eb.selectFrom('programming_item_themes as t').select('t.item_id').whereRef('t.item_id', '=', 'p.id').where((w) => w.or([w('t.theme_code', '=', theme), w('t.theme_code', 'like', `${theme.replace(/[%_\\]/g, '\\$&')}.%`)]))),
+      eb.exists(
+        eb
+          .selectFrom('programming_item_themes as t')
+          .select('t.item_id')
+          .whereRef('t.item_id', '=', 'p.id')
+          .where((w) => w.or([w('t.theme_code', '=', theme), w('t.theme_code', 'like', `${theme.replace(/[%_\\]/g, '\\$&')}.%`)])),
+      ),
     );
   }
   const [items, count] = await Promise.all([
-    query.orderBy('p.start_year').orderBy(sql`array_position(array['high', 'medium', 'low'], p.priority)`).orderBy('p.title').orderBy('p.id').limit(filter.limit).offset(filter.offset).execute(),
-    query.clearSelect().select((eb) => eb.fn.countAll<number>().as('total')).executeTakeFirstOrThrow(),
+    query
+      .orderBy('p.start_year')
+      .orderBy(sql`array_position(array['high', 'medium', 'low'], p.priority)`)
+      .orderBy('p.title')
+      .orderBy('p.id')
+      .limit(filter.limit)
+      .offset(filter.offset)
+      .execute(),
+    query
+      .clearSelect()
+      .select((eb) => eb.fn.countAll<number>().as('total'))
+      .executeTakeFirstOrThrow(),
   ]);
   return { items, total: count.total };
 }
@@ -94,14 +112,26 @@ export async function insertItem(db: Db, istat: string, columns: ItemColumns, us
 }
 
 export async function updateItem(db: Db, id: string, columns: ItemColumns, userId: string | null): Promise<void> {
-  await db.updateTable('programming_items').set({ ...columns, updated_by: userId, updated_at: sql`now()` }).where('id', '=', id).execute();
+  await db
+    .updateTable('programming_items')
+    .set({ ...columns, updated_by: userId, updated_at: sql`now()` })
+    .where('id', '=', id)
+    .execute();
 }
 
 export async function replaceLinks(db: Db, id: string, themes: string[], fundingAwardIds: string[]): Promise<void> {
   await db.deleteFrom('programming_item_themes').where('item_id', '=', id).execute();
-  if (themes.length > 0) await db.insertInto('programming_item_themes').values(themes.map((theme_code) => ({ item_id: id, theme_code }))).execute();
+  if (themes.length > 0)
+    await db
+      .insertInto('programming_item_themes')
+      .values(themes.map((theme_code) => ({ item_id: id, theme_code })))
+      .execute();
   await db.deleteFrom('programming_item_fundings').where('item_id', '=', id).execute();
-  if (fundingAwardIds.length > 0) await db.insertInto('programming_item_fundings').values(fundingAwardIds.map((funding_award_id) => ({ item_id: id, funding_award_id }))).execute();
+  if (fundingAwardIds.length > 0)
+    await db
+      .insertInto('programming_item_fundings')
+      .values(fundingAwardIds.map((funding_award_id) => ({ item_id: id, funding_award_id })))
+      .execute();
 }
 
 export async function deleteItem(db: Db, istat: string, id: string): Promise<boolean> {

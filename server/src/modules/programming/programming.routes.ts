@@ -1,12 +1,12 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import type { FastifyRequest } from 'fastify';
-import { recordAudit } from '../../plugins/audit.ts';
+import { recordAudit } from '../auth/index.ts';
 import { badRequest } from '../../plugins/errors/problem.ts';
-import { assertComuneExists } from '../comuni/comuni.service.ts';
+import { assertComuneExists } from '../comuni/index.ts';
 import { problemResponses } from '../../plugins/openapi.ts';
 import { page } from '../../plugins/pagination.ts';
-import { IstatParams } from '../comuni/comuni.schemas.ts';
+import { IstatParams } from '../comuni/index.ts';
 import { renderCsv, TEMPLATE_EXAMPLE } from './programming.csv.ts';
 import { importProgramming } from './programming.import.ts';
 import { toProgrammingItem } from './programming.mappers.ts';
@@ -27,7 +27,17 @@ const programmingRoutes: FastifyPluginAsyncTypebox = async (app) => {
 
   app.get(
     '/comuni/:istat/programming',
-    { config: READ, schema: { tags: ['programming'], operationId: 'listProgramming', summary: 'Interventi della programmazione ICT del comune', params: IstatParams, querystring: ProgrammingListQuery, response: { 200: Type.Ref('ProgrammingPage'), ...ERRORS } } },
+    {
+      config: READ,
+      schema: {
+        tags: ['programming'],
+        operationId: 'listProgramming',
+        summary: 'Interventi della programmazione ICT del comune',
+        params: IstatParams,
+        querystring: ProgrammingListQuery,
+        response: { 200: Type.Ref('ProgrammingPage'), ...ERRORS },
+      },
+    },
     async (request) => {
       await assertComune(request.params.istat);
       const { limit, offset, ...filter } = request.query;
@@ -40,7 +50,14 @@ const programmingRoutes: FastifyPluginAsyncTypebox = async (app) => {
     '/comuni/:istat/programming',
     {
       config: WRITE,
-      schema: { tags: ['programming'], operationId: 'createProgrammingItem', summary: 'Aggiunge un intervento', params: IstatParams, body: Type.Ref('ProgrammingItemInput'), response: { 201: Type.Ref('ProgrammingItem'), ...ERRORS, ...problemResponses({ 409: 'Codice già usato', 422: 'Dati incoerenti' }) } },
+      schema: {
+        tags: ['programming'],
+        operationId: 'createProgrammingItem',
+        summary: 'Aggiunge un intervento',
+        params: IstatParams,
+        body: Type.Ref('ProgrammingItemInput'),
+        response: { 201: Type.Ref('ProgrammingItem'), ...ERRORS, ...problemResponses({ 409: 'Codice già usato', 422: 'Dati incoerenti' }) },
+      },
     },
     async (request, reply) => {
       await assertComune(request.params.istat);
@@ -54,10 +71,19 @@ const programmingRoutes: FastifyPluginAsyncTypebox = async (app) => {
     '/comuni/:istat/programming/:id',
     {
       config: WRITE,
-      schema: { tags: ['programming'], operationId: 'replaceProgrammingItem', summary: 'Modifica un intervento', params: ItemParams, body: Type.Ref('ProgrammingItemInput'), response: { 200: Type.Ref('ProgrammingItem'), ...ERRORS, ...problemResponses({ 409: 'Codice già usato', 422: 'Dati incoerenti' }) } },
+      schema: {
+        tags: ['programming'],
+        operationId: 'replaceProgrammingItem',
+        summary: 'Modifica un intervento',
+        params: ItemParams,
+        body: Type.Ref('ProgrammingItemInput'),
+        response: { 200: Type.Ref('ProgrammingItem'), ...ERRORS, ...problemResponses({ 409: 'Codice già usato', 422: 'Dati incoerenti' }) },
+      },
     },
     async (request) => {
-      const { item } = await app.db.transaction().execute((trx) => replaceItem(trx, request, request.params.istat, request.params.id, valuesOf(request.body as ProgrammingItemInput)));
+      const { item } = await app.db
+        .transaction()
+        .execute((trx) => replaceItem(trx, request, request.params.istat, request.params.id, valuesOf(request.body as ProgrammingItemInput)));
       changed(request.params.istat);
       return item;
     },
@@ -65,7 +91,16 @@ const programmingRoutes: FastifyPluginAsyncTypebox = async (app) => {
 
   app.delete(
     '/comuni/:istat/programming/:id',
-    { config: WRITE, schema: { tags: ['programming'], operationId: 'deleteProgrammingItem', summary: 'Elimina un intervento', params: ItemParams, response: { 204: Type.Null(), ...ERRORS } } },
+    {
+      config: WRITE,
+      schema: {
+        tags: ['programming'],
+        operationId: 'deleteProgrammingItem',
+        summary: 'Elimina un intervento',
+        params: ItemParams,
+        response: { 204: Type.Null(), ...ERRORS },
+      },
+    },
     async (request, reply) => {
       await app.db.transaction().execute((trx) => removeItem(trx, request, request.params.istat, request.params.id));
       changed(request.params.istat);
@@ -77,7 +112,14 @@ const programmingRoutes: FastifyPluginAsyncTypebox = async (app) => {
     '/comuni/:istat/programming/export',
     {
       config: READ,
-      schema: { tags: ['programming'], operationId: 'exportProgramming', summary: 'Esporta la programmazione nel modello CSV', params: IstatParams, produces: ['text/csv'], response: { 200: CsvFile, ...ERRORS } },
+      schema: {
+        tags: ['programming'],
+        operationId: 'exportProgramming',
+        summary: 'Esporta la programmazione nel modello CSV',
+        params: IstatParams,
+        produces: ['text/csv'],
+        response: { 200: CsvFile, ...ERRORS },
+      },
     },
     async (request, reply) => {
       await assertComune(request.params.istat);
@@ -107,7 +149,13 @@ const programmingRoutes: FastifyPluginAsyncTypebox = async (app) => {
       if (!Buffer.isBuffer(request.body)) throw badRequest('CSV_REQUIRED', 'Invia il file come corpo della richiesta con Content-Type text/csv.');
       await assertComune(request.params.istat);
       const report = await importProgramming(app.db, request, request.params.istat, request.body, {
-        beforeCommit: (trx, r) => recordAudit(trx, request, { action: 'import.programming', entity: 'comune', entityId: request.params.istat, changes: { created: r.created, updated: r.updated, unchanged: r.unchanged, rejected: r.rejected.length } }),
+        beforeCommit: (trx, r) =>
+          recordAudit(trx, request, {
+            action: 'import.programming',
+            entity: 'comune',
+            entityId: request.params.istat,
+            changes: { created: r.created, updated: r.updated, unchanged: r.unchanged, rejected: r.rejected.length },
+          }),
       });
       changed(request.params.istat);
       return report;
@@ -116,9 +164,21 @@ const programmingRoutes: FastifyPluginAsyncTypebox = async (app) => {
 
   app.get(
     '/programming/template',
-    { config: { access: 'public' }, schema: { tags: ['programming'], operationId: 'programmingTemplate', summary: 'Modello CSV della programmazione, con una riga di esempio', produces: ['text/csv'], response: { 200: CsvFile } } },
+    {
+      config: { access: 'public' },
+      schema: {
+        tags: ['programming'],
+        operationId: 'programmingTemplate',
+        summary: 'Modello CSV della programmazione, con una riga di esempio',
+        produces: ['text/csv'],
+        response: { 200: CsvFile },
+      },
+    },
     async (_request, reply) =>
-      reply.type('text/csv; charset=utf-8').header('content-disposition', 'attachment; filename="modello-programmazione.csv"').send(renderCsv([TEMPLATE_EXAMPLE])),
+      reply
+        .type('text/csv; charset=utf-8')
+        .header('content-disposition', 'attachment; filename="modello-programmazione.csv"')
+        .send(renderCsv([TEMPLATE_EXAMPLE])),
   );
 };
 

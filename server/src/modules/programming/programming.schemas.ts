@@ -11,14 +11,25 @@ export const ITEM_LIMITS = { estimatedCost: 1e11, themes: 10, themeCode: 100, fu
 export const ITEM_CODE_PATTERN = '^[^;\\u0000-\\u001F\\u007F]+$';
 
 const Year = Type.Integer({ minimum: 2000, maximum: 2100, format: 'int32' });
-const ThemeCodes = Type.Array(Type.String({ maxLength: ITEM_LIMITS.themeCode }), { minItems: 1, maxItems: ITEM_LIMITS.themes, uniqueItems: true, description: 'Codici dei temi (vocabolario /themes)' });
+const ThemeCodes = Type.Array(Type.String({ maxLength: ITEM_LIMITS.themeCode }), {
+  minItems: 1,
+  maxItems: ITEM_LIMITS.themes,
+  uniqueItems: true,
+  description: 'Codici dei temi (vocabolario /themes)',
+});
 
 export const ProgrammingItemInput = Type.Object(
   {
     code: Type.Optional(
       Type.Union([
         Type.Null(),
-        Type.String({ minLength: 1, maxLength: ITEM_LIMITS.code, pattern: ITEM_CODE_PATTERN, description: 'Codice dato dal comune, es. PT-2026-01: riconosce l\u2019intervento nelle importazioni CSV. Se manca: per un nuovo intervento viene generato (PT-<anno di inizio>-<numero>), in una modifica resta quello attuale' }),
+        Type.String({
+          minLength: 1,
+          maxLength: ITEM_LIMITS.code,
+          pattern: ITEM_CODE_PATTERN,
+          description:
+            'Codice dato dal comune, es. PT-2026-01: riconosce l\u2019intervento nelle importazioni CSV. Se manca: per un nuovo intervento viene generato (PT-<anno di inizio>-<numero>), in una modifica resta quello attuale',
+        }),
       ]),
     ),
     title: Type.String({ minLength: 1, maxLength: 300 }),
@@ -26,11 +37,19 @@ export const ProgrammingItemInput = Type.Object(
     themes: ThemeCodes,
     startYear: Year,
     endYear: Year,
-    estimatedCost: Type.Optional(Type.Union([Type.Null(), Type.Number({ minimum: 0, maximum: ITEM_LIMITS.estimatedCost, format: 'double', description: 'Costo stimato in euro' })])),
+    estimatedCost: Type.Optional(
+      Type.Union([Type.Null(), Type.Number({ minimum: 0, maximum: ITEM_LIMITS.estimatedCost, format: 'double', description: 'Costo stimato in euro' })]),
+    ),
     priority: Type.Optional(Type.String({ enum: [...PRIORITIES], default: 'medium' })),
     status: Type.Optional(Type.String({ enum: [...STATUSES], default: 'planned' })),
     fundingStatus: Type.Optional(Type.String({ enum: [...FUNDING_STATUSES], default: 'unfunded' })),
-    fundingAwardIds: Type.Optional(Type.Array(Type.String({ format: 'uuid' }), { maxItems: ITEM_LIMITS.fundings, uniqueItems: true, description: 'Finanziamenti ottenuti che coprono l\u2019intervento (storico del comune)' })),
+    fundingAwardIds: Type.Optional(
+      Type.Array(Type.String({ format: 'uuid' }), {
+        maxItems: ITEM_LIMITS.fundings,
+        uniqueItems: true,
+        description: 'Finanziamenti ottenuti che coprono l\u2019intervento (storico del comune)',
+      }),
+    ),
   },
   { $id: 'ProgrammingItemInput', additionalProperties: false },
 );
@@ -51,7 +70,14 @@ export const ProgrammingItemSchema = Type.Object(
     status: Type.String({ enum: [...STATUSES] }),
     fundingStatus: Type.String({ enum: [...FUNDING_STATUSES] }),
     fundings: Type.Array(
-      Type.Object({ id: Type.String({ format: 'uuid' }), avviso: Type.String(), measureCode: Type.String(), amount: Type.Number({ format: 'double' }), cup: Type.Union([Type.Null(), Type.String()]), status: Type.String() }),
+      Type.Object({
+        id: Type.String({ format: 'uuid' }),
+        avviso: Type.String(),
+        measureCode: Type.String(),
+        amount: Type.Number({ format: 'double' }),
+        cup: Type.Union([Type.Null(), Type.String()]),
+        status: Type.String(),
+      }),
     ),
     createdAt: Type.String({ format: 'date-time' }),
     updatedAt: Type.String({ format: 'date-time' }),

@@ -1,12 +1,23 @@
 import type { FastifyRequest } from 'fastify';
 import type { Kysely, Transaction } from 'kysely';
-import { diff, recordAudit } from '../../plugins/audit.ts';
+import { diff, recordAudit } from '../auth/index.ts';
 import type { Database, ProgrammingFundingStatus, ProgrammingPriority, ProgrammingStatus } from '../../plugins/db/schema.ts';
 import { AppError, notFound, unprocessable } from '../../plugins/errors/problem.ts';
-import { notifyComuniChanged } from '../comuni/comuni.changes.ts';
+import { notifyComuniChanged } from '../comuni/index.ts';
 import { toProgrammingItem } from './programming.mappers.ts';
-import { unknownThemeMessage, unknownThemes } from '../themes/themes.service.ts';
-import { awardsOfComune, deleteItem, findItem, insertItem, itemWithCode, lockItemCodes, nextItemCode, replaceLinks, updateItem, type ItemColumns } from './programming.queries.ts';
+import { unknownThemeMessage, unknownThemes } from '../themes/index.ts';
+import {
+  awardsOfComune,
+  deleteItem,
+  findItem,
+  insertItem,
+  itemWithCode,
+  lockItemCodes,
+  nextItemCode,
+  replaceLinks,
+  updateItem,
+  type ItemColumns,
+} from './programming.queries.ts';
 import type { ProgrammingItemInput } from './programming.schemas.ts';
 
 /** An item as the user states it, defaults applied: what is compared, stored and audited. */
@@ -67,7 +78,8 @@ export async function checkItem(db: Kysely<Database>, istat: string, v: ItemValu
   if (v.themes.length === 0) errors.push({ field: field('themes'), message: 'Indica almeno un tema.' });
   for (const theme of await unknownThemes(db, v.themes)) errors.push({ field: field('themes'), message: unknownThemeMessage(theme) });
   const awards = new Set((await awardsOfComune(db, istat, v.fundingAwardIds)).map((a) => a.id));
-  for (const id of v.fundingAwardIds.filter((a) => !awards.has(a))) errors.push({ field: field('fundingAwardIds'), message: `Il finanziamento ${id} non è tra quelli ottenuti dal comune.` });
+  for (const id of v.fundingAwardIds.filter((a) => !awards.has(a)))
+    errors.push({ field: field('fundingAwardIds'), message: `Il finanziamento ${id} non è tra quelli ottenuti dal comune.` });
   return errors;
 }
 
@@ -115,7 +127,8 @@ export async function replaceItem(trx: Transaction<Database>, request: FastifyRe
 
 export async function removeItem(trx: Transaction<Database>, request: FastifyRequest, istat: string, id: string) {
   const before = await findItem(trx, istat, id);
-  if (!before || !(await deleteItem(trx, istat, id))) throw notFound('PROGRAMMING_ITEM_NOT_FOUND', 'Intervento non trovato nella programmazione di questo comune.');
+  if (!before || !(await deleteItem(trx, istat, id)))
+    throw notFound('PROGRAMMING_ITEM_NOT_FOUND', 'Intervento non trovato nella programmazione di questo comune.');
   await recordAudit(trx, request, { action: 'programming.deleted', entity: 'programming_item', entityId: id, changes: { istat, title: before.title } });
   await notifyComuniChanged(trx, istat);
 }

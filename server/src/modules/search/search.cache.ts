@@ -25,6 +25,11 @@ export type CachedQuery = Omit<SearchQuery, 'now'>;
  * writes to the index.
  */
 export function registerSearchCache(app: FastifyInstance): void {
-  const cache = new NotifiedCache<SearchResult>(SEARCH_CHANGED_CHANNEL, (key) => app.searchEngine.search({ ...(JSON.parse(key) as CachedQuery), now: new Date() }), MAX_QUERIES, MAX_AGE_MS);
+  const cache = new NotifiedCache<SearchResult>(
+    SEARCH_CHANGED_CHANNEL,
+    (key) => app.searchEngine.search({ ...(JSON.parse(key) as CachedQuery), now: new Date() }),
+    MAX_QUERIES,
+    MAX_AGE_MS,
+  );
   app.decorate('searchCache', cache.attach(app));
 }

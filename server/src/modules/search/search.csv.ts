@@ -1,7 +1,19 @@
 import type { SearchHit } from '../../plugins/search/engine.ts';
 import { csvDemo, csvEuros as euros, DEMO_CSV_HEADER, toCsv } from '../../shared/csv-write.ts';
 
-const HEADERS = ['Titolo', 'Ente erogatore', 'Programma', 'Misura', 'Stato', 'Prossima scadenza', 'Dotazione (€)', 'Importo massimo per ente (€)', 'Temi', 'Link', DEMO_CSV_HEADER];
+const HEADERS = [
+  'Titolo',
+  'Ente erogatore',
+  'Programma',
+  'Misura',
+  'Stato',
+  'Prossima scadenza',
+  'Dotazione (€)',
+  'Importo massimo per ente (€)',
+  'Temi',
+  'Link',
+  DEMO_CSV_HEADER,
+];
 const STATUS_LABELS: Record<string, string> = { in_arrivo: 'In arrivo', aperto: 'Aperto', in_scadenza: 'In scadenza', chiuso: 'Chiuso', esaurito: 'Esaurito' };
 const ROME_DATE_TIME = new Intl.DateTimeFormat('it-IT', { timeZone: 'Europe/Rome', dateStyle: 'short', timeStyle: 'short' });
 const romeDay = (iso: string | null) => (iso ? ROME_DATE_TIME.format(new Date(iso)) : '');
@@ -9,6 +21,18 @@ const romeDay = (iso: string | null) => (iso ? ROME_DATE_TIME.format(new Date(is
 export function searchCsv(items: SearchHit[]): string {
   return toCsv(
     HEADERS,
-    items.map((h) => [h.title, h.issuer, h.programme, h.measureCode ?? '', STATUS_LABELS[h.status] ?? h.status, romeDay(h.nextDeadline), euros(h.totalBudget), euros(h.amountMax), h.themes.join(', '), h.link ?? '', csvDemo(h.demo)]),
+    items.map((h) => [
+      h.title,
+      h.issuer,
+      h.programme,
+      h.measureCode ?? '',
+      STATUS_LABELS[h.status] ?? h.status,
+      romeDay(h.nextDeadline),
+      euros(h.totalBudget),
+      euros(h.amountMax),
+      h.themes.join(', '),
+      h.link ?? '',
+      csvDemo(h.demo),
+    ]),
   );
 }

@@ -1,7 +1,7 @@
 import { sql, type Kysely } from 'kysely';
 import type { Database } from '../../plugins/db/schema.ts';
 import type { CallDocument } from '../../plugins/search/engine.ts';
-import { isDemoSql } from '../calls/demo.ts';
+import { isDemoSql } from '../calls/index.ts';
 
 /** Calls as search documents, in one query; all of them when no ids are given. */
 export async function loadCallDocuments(db: Kysely<Database>, ids?: string[]): Promise<CallDocument[]> {

@@ -36,7 +36,11 @@ export async function drainSearchOutbox(db: Kysely<Database>, engine: SearchEngi
       const gone = ids.filter((id) => !documents.some((d) => d.id === id));
       await engine.index(documents);
       await engine.remove(gone);
-      await trx.updateTable('search_outbox').set({ processed_at: sql`now()`, last_error: null }).where('id', 'in', rowIds).execute();
+      await trx
+        .updateTable('search_outbox')
+        .set({ processed_at: sql`now()`, last_error: null })
+        .where('id', 'in', rowIds)
+        .execute();
       await notifySearchChanged(trx);
       return { indexed: documents.length, removed: gone.length, failed: 0 };
     } catch (error) {
@@ -66,10 +70,19 @@ export async function searchLag(db: Kysely<Database>) {
 /** Rebuilds the engine's index from every call; changes made meanwhile stay in the outbox. */
 export async function reindexAll(db: Kysely<Database>, engine: SearchEngine): Promise<{ documents: number; seconds: number }> {
   const started = performance.now();
-  const watermark = await db.selectFrom('search_outbox').select((eb) => eb.fn.max('id').as('max')).executeTakeFirstOrThrow();
+  const watermark = await db
+    .selectFrom('search_outbox')
+    .select((eb) => eb.fn.max('id').as('max'))
+    .executeTakeFirstOrThrow();
   const documents = await loadCallDocuments(db);
   await engine.reindex(documents);
   await notifySearchChanged(db);
-  if (watermark.max !== null) await db.updateTable('search_outbox').set({ processed_at: sql`now()` }).where('processed_at', 'is', null).where('id', '<=', Number(watermark.max)).execute();
+  if (watermark.max !== null)
+    await db
+      .updateTable('search_outbox')
+      .set({ processed_at: sql`now()` })
+      .where('processed_at', 'is', null)
+      .where('id', '<=', Number(watermark.max))
+      .execute();
   return { documents: documents.length, seconds: Math.round((performance.now() - started) / 10) / 100 };
 }

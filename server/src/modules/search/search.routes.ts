@@ -4,7 +4,7 @@ import { forbidden } from '../../plugins/errors/problem.ts';
 import { problemResponses } from '../../plugins/openapi.ts';
 import { page } from '../../plugins/pagination.ts';
 import type { Facet, SearchQuery } from '../../plugins/search/engine.ts';
-import { hasPermission } from '../auth/permissions.ts';
+import { hasPermission } from '../auth/index.ts';
 import { searchCsv } from './search.csv.ts';
 import { searchLag } from './search.outbox.ts';
 import type { CachedQuery } from './search.cache.ts';
@@ -27,7 +27,10 @@ const searchRoutes: FastifyPluginAsyncTypebox = async (app) => {
         description: `Pubblici: solo bandi pubblicati. La redazione può chiedere altri stati con editorialStatus. Con Accept: text/csv restituisce fino a ${CSV_MAX_ROWS} righe.`,
         querystring: SearchQuerySchema,
         produces: ['application/json', 'text/csv'],
-        response: { 200: Type.Ref('CallSearchPage'), ...problemResponses({ 403: 'Stati redazionali riservati alla redazione', 503: 'Motore di ricerca non disponibile' }) },
+        response: {
+          200: Type.Ref('CallSearchPage'),
+          ...problemResponses({ 403: 'Stati redazionali riservati alla redazione', 503: 'Motore di ricerca non disponibile' }),
+        },
       },
     },
     async (request, reply) => {
@@ -56,7 +59,15 @@ const searchRoutes: FastifyPluginAsyncTypebox = async (app) => {
 
   app.get(
     '/search/status',
-    { config: { access: 'public' }, schema: { tags: ['search'], operationId: 'searchStatus', summary: 'Motore di ricerca in uso, stato e ritardo dell’indice', response: { 200: Type.Ref('SearchStatus') } } },
+    {
+      config: { access: 'public' },
+      schema: {
+        tags: ['search'],
+        operationId: 'searchStatus',
+        summary: 'Motore di ricerca in uso, stato e ritardo dell’indice',
+        response: { 200: Type.Ref('SearchStatus') },
+      },
+    },
     async () => ({ engine: app.searchEngine.name, ...(await app.searchEngine.health()), ...(await searchLag(app.db)) }),
   );
 };

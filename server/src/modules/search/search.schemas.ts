@@ -2,8 +2,7 @@ import { Nullable } from '../../shared/schema.ts';
 import { Type } from '@sinclair/typebox';
 import { PageQuery } from '../../plugins/pagination.ts';
 import { FACETS, SORTS } from '../../plugins/search/engine.ts';
-import { BODY_TYPES, CALL_STATUSES, Demo, EDITORIAL_STATUSES, PROGRAMME_KINDS } from '../calls/calls.schemas.ts';
-
+import { BODY_TYPES, CALL_STATUSES, Demo, EDITORIAL_STATUSES, PROGRAMME_KINDS } from '../calls/index.ts';
 
 export const SearchQuerySchema = Type.Object(
   {
@@ -16,7 +15,9 @@ export const SearchQuerySchema = Type.Object(
     bodyType: Type.Optional(Type.String({ enum: [...BODY_TYPES] })),
     region: Type.Optional(Type.String({ pattern: '^[0-9]{2}$' })),
     province: Type.Optional(Type.String({ pattern: '^[A-Z]{2}$' })),
-    editorialStatus: Type.Optional(Type.Array(Type.String({ enum: [...EDITORIAL_STATUSES] }), { description: 'Solo redazione: includere bozze e altri stati' })),
+    editorialStatus: Type.Optional(
+      Type.Array(Type.String({ enum: [...EDITORIAL_STATUSES] }), { description: 'Solo redazione: includere bozze e altri stati' }),
+    ),
     facets: Type.Array(Type.String({ enum: [...FACETS] }), { default: [], description: `Faccette da contare: ${FACETS.join(', ')}` }),
     sort: Type.String({ enum: [...SORTS], default: 'relevance' }),
     ...PageQuery,

@@ -2,7 +2,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import type { Selectable } from 'kysely';
 import { sql } from 'kysely';
-import { diff, recordAudit } from '../../plugins/audit.ts';
+import { diff, recordAudit } from '../auth/index.ts';
 import type { ThemesTable } from '../../plugins/db/schema.ts';
 import { conflict, notFound, unprocessable } from '../../plugins/errors/problem.ts';
 import { problemResponses } from '../../plugins/openapi.ts';
@@ -27,7 +27,10 @@ const NewTheme = Type.Object(
   { additionalProperties: false },
 );
 const ThemeChanges = Type.Object(
-  { label: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })), description: Type.Optional(Type.Union([Type.Null(), Type.String({ maxLength: 2000 })])) },
+  {
+    label: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })),
+    description: Type.Optional(Type.Union([Type.Null(), Type.String({ maxLength: 2000 })])),
+  },
   { additionalProperties: false },
 );
 
@@ -42,7 +45,15 @@ const themesRoutes: FastifyPluginAsyncTypebox = async (app) => {
 
   app.get(
     '/themes',
-    { config: { access: 'public' }, schema: { tags: ['themes'], operationId: 'listThemes', summary: 'Vocabolario dei temi (aree del Piano triennale e temi degli RTD)', response: { 200: Type.Ref('ThemeList') } } },
+    {
+      config: { access: 'public' },
+      schema: {
+        tags: ['themes'],
+        operationId: 'listThemes',
+        summary: 'Vocabolario dei temi (aree del Piano triennale e temi degli RTD)',
+        response: { 200: Type.Ref('ThemeList') },
+      },
+    },
     async () => {
       const rows = await app.db.selectFrom('themes').selectAll().orderBy('sort_order').orderBy('code').execute();
       return { items: rows.map(toTheme), total: rows.length };
@@ -51,16 +62,31 @@ const themesRoutes: FastifyPluginAsyncTypebox = async (app) => {
 
   app.post(
     '/themes',
-    { config: MANAGE, schema: { tags: ['themes'], operationId: 'createTheme', summary: 'Aggiunge un tema', body: NewTheme, response: { 201: Type.Ref('Theme'), ...WRITE_ERRORS, ...problemResponses({ 409: 'Codice già usato', 422: 'Tema padre inesistente' }) } } },
+    {
+      config: MANAGE,
+      schema: {
+        tags: ['themes'],
+        operationId: 'createTheme',
+        summary: 'Aggiunge un tema',
+        body: NewTheme,
+        response: { 201: Type.Ref('Theme'), ...WRITE_ERRORS, ...problemResponses({ 409: 'Codice già usato', 422: 'Tema padre inesistente' }) },
+      },
+    },
     async (request, reply) => {
       const { code, label, description } = request.body;
       const parent = code.includes('.') ? code.slice(0, code.lastIndexOf('.')) : null;
       const row = await app.db.transaction().execute(async (trx) => {
         if (parent && !(await trx.selectFrom('themes').select('code').where('code', '=', parent).executeTakeFirst())) {
-          throw unprocessable('PARENT_THEME_NOT_FOUND', `Il tema padre «${parent}» non esiste.`, [{ field: 'body.code', message: `Crea prima il tema «${parent}».` }]);
+          throw unprocessable('PARENT_THEME_NOT_FOUND', `Il tema padre «${parent}» non esiste.`, [
+            { field: 'body.code', message: `Crea prima il tema «${parent}».` },
+          ]);
         }
-        if (await trx.selectFrom('themes').select('code').where('code', '=', code).executeTakeFirst()) throw conflict('THEME_EXISTS', `Il tema «${code}» esiste già.`);
-        const max = await trx.selectFrom('themes').select((eb) => eb.fn.max('sort_order').as('max')).executeTakeFirstOrThrow();
+        if (await trx.selectFrom('themes').select('code').where('code', '=', code).executeTakeFirst())
+          throw conflict('THEME_EXISTS', `Il tema «${code}» esiste già.`);
+        const max = await trx
+          .selectFrom('themes')
+          .select((eb) => eb.fn.max('sort_order').as('max'))
+          .executeTakeFirstOrThrow();
         const created = await trx
           .insertInto('themes')
           .values({ code, parent_code: parent, label, description: description ?? null, sort_order: Number(max.max ?? 0) + 1 })
@@ -75,7 +101,17 @@ const themesRoutes: FastifyPluginAsyncTypebox = async (app) => {
 
   app.put(
     '/themes/:code',
-    { config: MANAGE, schema: { tags: ['themes'], operationId: 'updateTheme', summary: 'Modifica etichetta o descrizione di un tema', params: CodeParams, body: ThemeChanges, response: { 200: Type.Ref('Theme'), ...WRITE_ERRORS, ...problemResponses({ 404: 'Tema non trovato' }) } } },
+    {
+      config: MANAGE,
+      schema: {
+        tags: ['themes'],
+        operationId: 'updateTheme',
+        summary: 'Modifica etichetta o descrizione di un tema',
+        params: CodeParams,
+        body: ThemeChanges,
+        response: { 200: Type.Ref('Theme'), ...WRITE_ERRORS, ...problemResponses({ 404: 'Tema non trovato' }) },
+      },
+    },
     async (request) => {
       return app.db.transaction().execute(async (trx) => {
         const before = await trx.selectFrom('themes').selectAll().where('code', '=', request.params.code).forUpdate().executeTakeFirst();
@@ -95,7 +131,16 @@ const themesRoutes: FastifyPluginAsyncTypebox = async (app) => {
 
   app.delete(
     '/themes/:code',
-    { config: MANAGE, schema: { tags: ['themes'], operationId: 'deleteTheme', summary: 'Elimina un tema non usato', params: CodeParams, response: { 204: Type.Null(), ...WRITE_ERRORS, ...problemResponses({ 404: 'Tema non trovato', 409: 'Tema in uso' }) } } },
+    {
+      config: MANAGE,
+      schema: {
+        tags: ['themes'],
+        operationId: 'deleteTheme',
+        summary: 'Elimina un tema non usato',
+        params: CodeParams,
+        response: { 204: Type.Null(), ...WRITE_ERRORS, ...problemResponses({ 404: 'Tema non trovato', 409: 'Tema in uso' }) },
+      },
+    },
     async (request, reply) => {
       await app.db.transaction().execute(async (trx) => {
         // Calls and programming reference themes with ON DELETE RESTRICT: a theme in use cannot go.

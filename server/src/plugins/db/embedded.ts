@@ -102,7 +102,11 @@ function postgresUser(): { uid?: number; gid?: number } {
 
 /** Starts the server process and waits until it accepts connections; returns its pid. */
 async function startPostmaster(clusterDir: string, port: number, ownSession: boolean, onLog: (message: string) => void): Promise<number> {
-  const child = spawn(await postgresProgram(), ['-D', clusterDir, '-p', String(port), ...FLAGS], { ...postgresUser(), detached: ownSession, stdio: ['ignore', 'ignore', 'pipe'] });
+  const child = spawn(await postgresProgram(), ['-D', clusterDir, '-p', String(port), ...FLAGS], {
+    ...postgresUser(),
+    detached: ownSession,
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
   let lastLine = '';
   await new Promise<void>((resolve, reject) => {
     child.once('error', reject);
@@ -163,6 +167,7 @@ export async function startEmbeddedPostgres({ dataDir, onLog = () => {}, inCharg
     try {
       cluster = { pid: await startPostmaster(clusterDir, port, inCharge, onLog), port };
     } catch (error) {
+      // eslint-disable-next-line preserve-caught-error -- start-up failures print one line; the cause is already in the message
       throw new Error(`embedded PostgreSQL did not start in ${clusterDir}: ${error instanceof Error ? error.message : String(error)}`);
     }
   }

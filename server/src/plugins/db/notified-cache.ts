@@ -23,7 +23,12 @@ export class NotifiedCache<T> {
   ) {}
 
   start(db: Db): void {
-    this.listener = listen(db, this.channel, (key) => this.invalidate(key), () => this.invalidate('*'));
+    this.listener = listen(
+      db,
+      this.channel,
+      (key) => this.invalidate(key),
+      () => this.invalidate('*'),
+    );
   }
 
   async stop(): Promise<void> {

@@ -88,7 +88,12 @@ function classify(error: FastifyError): ProblemInput {
   if (error instanceof SyntaxError && error.statusCode === 400) return FASTIFY_ERRORS.FST_ERR_CTP_INVALID_JSON_BODY!;
   if (isDatabaseError(error) && DATABASE_ERRORS[error.code]) return DATABASE_ERRORS[error.code]!;
   if (error.code && UNAVAILABLE_CODES.has(error.code)) {
-    return { status: 503, code: 'SERVICE_UNAVAILABLE', detail: 'Il servizio è momentaneamente non disponibile. Riprova tra poco.', headers: { 'retry-after': '5' } };
+    return {
+      status: 503,
+      code: 'SERVICE_UNAVAILABLE',
+      detail: 'Il servizio è momentaneamente non disponibile. Riprova tra poco.',
+      headers: { 'retry-after': '5' },
+    };
   }
   const status = error.statusCode ?? 500;
   if (status >= 400 && status < 500) {
@@ -127,5 +132,7 @@ export function clientErrorHandler(error: NodeJS.ErrnoException, socket: import(
         ? [408, 'REQUEST_TIMEOUT', 'La richiesta non è arrivata in tempo.']
         : [400, 'MALFORMED_REQUEST', 'La richiesta HTTP non è valida.'];
   const body = JSON.stringify({ type: problemType(code), title: titleFor(status as number), status, detail, instance: '', code, requestId: '' });
-  socket.end(`HTTP/1.1 ${status} ${titleFor(status as number)}\r\nContent-Type: ${PROBLEM_CONTENT_TYPE}\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
+  socket.end(
+    `HTTP/1.1 ${status} ${titleFor(status as number)}\r\nContent-Type: ${PROBLEM_CONTENT_TYPE}\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+  );
 }

@@ -26,8 +26,7 @@ const ProblemMembers = Type.Object({
 export const ProblemSchema = Type.Unsafe<Static<typeof ProblemMembers> & { type: string }>({
   ...ProblemMembers,
   $id: 'Problem',
-  description:
-    'RFC 7807 problem details. `type` (stringa, URI) identifica il tipo di problema, es. `urn:cruscotto:problem:validation-failed`.',
+  description: 'RFC 7807 problem details. `type` (stringa, URI) identifica il tipo di problema, es. `urn:cruscotto:problem:validation-failed`.',
   required: ['type', ...(ProblemMembers.required ?? [])],
   additionalProperties: true,
 });

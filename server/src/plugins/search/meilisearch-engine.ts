@@ -1,9 +1,66 @@
 import { Meilisearch, type Filter } from 'meilisearch';
-import { AMOUNT_BUCKETS, DEADLINE_BUCKETS, SYNONYMS, nextDeadlineAt, statusAt, type CallDocument, type Facet, type SearchEngine, type SearchHit, type SearchResult } from './engine.ts';
+import {
+  AMOUNT_BUCKETS,
+  DEADLINE_BUCKETS,
+  SYNONYMS,
+  nextDeadlineAt,
+  statusAt,
+  type CallDocument,
+  type Facet,
+  type SearchEngine,
+  type SearchHit,
+  type SearchResult,
+} from './engine.ts';
 
 const INDEX = 'calls';
 const DAY = 86_400_000;
-const ITALIAN_STOP_WORDS = ['il', 'lo', 'la', 'i', 'gli', 'le', 'un', 'uno', 'una', 'di', 'a', 'da', 'in', 'con', 'su', 'per', 'tra', 'fra', 'e', 'o', 'del', 'dello', 'della', 'dei', 'degli', 'delle', 'al', 'allo', 'alla', 'ai', 'agli', 'alle', 'nel', 'nello', 'nella', 'nei', 'negli', 'nelle', 'sul', 'sulla', 'sui', 'sulle', 'che', 'non', 'è'];
+const ITALIAN_STOP_WORDS = [
+  'il',
+  'lo',
+  'la',
+  'i',
+  'gli',
+  'le',
+  'un',
+  'uno',
+  'una',
+  'di',
+  'a',
+  'da',
+  'in',
+  'con',
+  'su',
+  'per',
+  'tra',
+  'fra',
+  'e',
+  'o',
+  'del',
+  'dello',
+  'della',
+  'dei',
+  'degli',
+  'delle',
+  'al',
+  'allo',
+  'alla',
+  'ai',
+  'agli',
+  'alle',
+  'nel',
+  'nello',
+  'nella',
+  'nei',
+  'negli',
+  'nelle',
+  'sul',
+  'sulla',
+  'sui',
+  'sulle',
+  'che',
+  'non',
+  'è',
+];
 
 /** What Meilisearch stores: the document plus bounds it can filter and sort on. */
 function toMeili(doc: CallDocument) {
@@ -13,7 +70,20 @@ function toMeili(doc: CallDocument) {
 
 const SETTINGS = {
   searchableAttributes: ['title', 'programmeCode', 'measureCode', 'themeLabels', 'issuer', 'summary', 'description'],
-  filterableAttributes: ['editorialStatus', 'programme', 'measureCode', 'themes', 'sources', 'bodyTypes', 'regions', 'provinces', 'amountMax', 'opensAt', 'closesAt', 'exhausted'],
+  filterableAttributes: [
+    'editorialStatus',
+    'programme',
+    'measureCode',
+    'themes',
+    'sources',
+    'bodyTypes',
+    'regions',
+    'provinces',
+    'amountMax',
+    'opensAt',
+    'closesAt',
+    'exhausted',
+  ],
   sortableAttributes: ['closesAt', 'publishedAt', 'amountMax'],
   rankingRules: ['words', 'typo', 'proximity', 'attribute', 'sort', 'exactness'],
   stopWords: ITALIAN_STOP_WORDS,
@@ -49,7 +119,10 @@ export function createMeilisearchEngine(url: string, apiKey: string | null): Sea
   const index = () => client.index<ReturnType<typeof toMeili>>(INDEX);
   async function ensureIndex(uid: string) {
     if (uid === INDEX && settingsApplied) return;
-    await client.createIndex(uid, { primaryKey: 'id' }).waitTask().catch(() => {});
+    await client
+      .createIndex(uid, { primaryKey: 'id' })
+      .waitTask()
+      .catch(() => {});
     await client.index(uid).updateSettings(SETTINGS).waitTask();
     if (uid === INDEX) settingsApplied = true;
   }
@@ -73,7 +146,10 @@ export function createMeilisearchEngine(url: string, apiKey: string | null): Sea
     name: 'meilisearch',
     async index(documents) {
       await ensureIndex(INDEX);
-      for (let i = 0; i < documents.length; i += 1000) await index().addDocuments(documents.slice(i, i + 1000).map(toMeili)).waitTask();
+      for (let i = 0; i < documents.length; i += 1000)
+        await index()
+          .addDocuments(documents.slice(i, i + 1000).map(toMeili))
+          .waitTask();
     },
     async remove(ids) {
       if (ids.length > 0) await index().deleteDocuments(ids).waitTask();
@@ -83,7 +159,11 @@ export function createMeilisearchEngine(url: string, apiKey: string | null): Sea
       const next = `${INDEX}_${Date.now()}`;
       await ensureIndex(INDEX);
       await ensureIndex(next);
-      for (let i = 0; i < documents.length; i += 1000) await client.index(next).addDocuments(documents.slice(i, i + 1000).map(toMeili)).waitTask();
+      for (let i = 0; i < documents.length; i += 1000)
+        await client
+          .index(next)
+          .addDocuments(documents.slice(i, i + 1000).map(toMeili))
+          .waitTask();
       await client.swapIndexes([{ indexes: [INDEX, next], rename: false }]).waitTask();
       await client.deleteIndex(next).waitTask();
     },
@@ -100,9 +180,24 @@ export function createMeilisearchEngine(url: string, apiKey: string | null): Sea
       if (query.region) filter.push(`regions IS EMPTY OR regions = ${quote(query.region)}`);
       if (query.province) filter.push(`provinces IS EMPTY OR provinces = ${quote(query.province)}`);
       if (query.status?.length) filter.push(query.status.map((s) => `(${statusFilter(s, now, soon)})`).join(' OR '));
-      const sortKey = { relevance: [], deadline: ['closesAt:asc'], '-deadline': ['closesAt:desc'], published: ['publishedAt:asc'], '-published': ['publishedAt:desc'], amount: ['amountMax:asc'], '-amount': ['amountMax:desc'] }[query.sort];
+      const sortKey = {
+        relevance: [],
+        deadline: ['closesAt:asc'],
+        '-deadline': ['closesAt:desc'],
+        published: ['publishedAt:asc'],
+        '-published': ['publishedAt:desc'],
+        amount: ['amountMax:asc'],
+        '-amount': ['amountMax:desc'],
+      }[query.sort];
       const plainFacets = query.facets.filter((f) => ['themes', 'programme', 'source', 'bodyType', 'region', 'province'].includes(f));
-      const attribute: Record<string, string> = { themes: 'themes', programme: 'programme', source: 'sources', bodyType: 'bodyTypes', region: 'regions', province: 'provinces' };
+      const attribute: Record<string, string> = {
+        themes: 'themes',
+        programme: 'programme',
+        source: 'sources',
+        bodyType: 'bodyTypes',
+        region: 'regions',
+        province: 'provinces',
+      };
       const shown = { attributesToHighlight: ['title', 'summary'], highlightPreTag: '<mark>', highlightPostTag: '</mark>' };
       const byRelevance = query.sort === 'relevance';
       const response = await index().search(query.q ?? '', {
@@ -119,11 +214,22 @@ export function createMeilisearchEngine(url: string, apiKey: string | null): Sea
       for (const facet of plainFacets) facets[facet] = response.facetDistribution?.[attribute[facet]!] ?? {};
       // Facets Meilisearch cannot group by (time-dependent or bucketed): one count per bucket.
       const counted: [Facet, string, string][] = [];
-      if (query.facets.includes('status')) for (const s of ['in_arrivo', 'aperto', 'in_scadenza', 'chiuso', 'esaurito']) counted.push(['status', s, statusFilter(s, now, soon)]);
-      if (query.facets.includes('amount')) for (const [key, min, max] of AMOUNT_BUCKETS) counted.push(['amount', key, max === Infinity ? `amountMax >= ${min}` : `amountMax >= ${min} AND amountMax < ${max}`]);
-      if (query.facets.includes('deadline')) for (const days of DEADLINE_BUCKETS) counted.push(['deadline', `entro-${days}-giorni`, `exhausted = false AND opensAt <= ${now} AND closesAt > ${now} AND closesAt <= ${now + days * DAY}`]);
+      if (query.facets.includes('status'))
+        for (const s of ['in_arrivo', 'aperto', 'in_scadenza', 'chiuso', 'esaurito']) counted.push(['status', s, statusFilter(s, now, soon)]);
+      if (query.facets.includes('amount'))
+        for (const [key, min, max] of AMOUNT_BUCKETS)
+          counted.push(['amount', key, max === Infinity ? `amountMax >= ${min}` : `amountMax >= ${min} AND amountMax < ${max}`]);
+      if (query.facets.includes('deadline'))
+        for (const days of DEADLINE_BUCKETS)
+          counted.push([
+            'deadline',
+            `entro-${days}-giorni`,
+            `exhausted = false AND opensAt <= ${now} AND closesAt > ${now} AND closesAt <= ${now + days * DAY}`,
+          ]);
       if (counted.length > 0) {
-        const { results } = await client.multiSearch({ queries: counted.map(([, , extra]) => ({ indexUid: INDEX, q: query.q ?? '', filter: [...filter, extra], limit: 0 })) });
+        const { results } = await client.multiSearch({
+          queries: counted.map(([, , extra]) => ({ indexUid: INDEX, q: query.q ?? '', filter: [...filter, extra], limit: 0 })),
+        });
         counted.forEach(([facet, key], i) => {
           const n = (results[i] as { estimatedTotalHits?: number } | undefined)?.estimatedTotalHits ?? 0;
           if (n > 0 || facet === 'deadline') facets[facet] = { ...(facets[facet] ?? {}), [key]: n };

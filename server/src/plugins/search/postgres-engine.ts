@@ -1,6 +1,15 @@
 import { sql, type RawBuilder } from 'kysely';
 import type { Db } from '../db/database.ts';
-import { AMOUNT_BUCKETS, DEADLINE_BUCKETS, queryVariants, type CallDocument, type Facet, type SearchEngine, type SearchQuery, type SearchResult } from './engine.ts';
+import {
+  AMOUNT_BUCKETS,
+  DEADLINE_BUCKETS,
+  queryVariants,
+  type CallDocument,
+  type Facet,
+  type SearchEngine,
+  type SearchQuery,
+  type SearchResult,
+} from './engine.ts';
 
 const DAY = 86_400_000;
 
@@ -41,7 +50,16 @@ export function createPostgresEngine(db: Db): SearchEngine {
       await db
         .insertInto('search_documents')
         .values(rows as never)
-        .onConflict((oc) => oc.column('call_id').doUpdateSet((eb) => Object.fromEntries(Object.keys(rows[0]!).filter((k) => k !== 'call_id').map((k) => [k, eb.ref(`excluded.${k}` as never)])) as never))
+        .onConflict((oc) =>
+          oc.column('call_id').doUpdateSet(
+            (eb) =>
+              Object.fromEntries(
+                Object.keys(rows[0]!)
+                  .filter((k) => k !== 'call_id')
+                  .map((k) => [k, eb.ref(`excluded.${k}` as never)]),
+              ) as never,
+          ),
+        )
         .execute();
     }
   }
@@ -76,7 +94,10 @@ export function createPostgresEngine(db: Db): SearchEngine {
 }
 
 function tsQuery(q: string) {
-  return sql.join(queryVariants(q).map((v) => sql`websearch_to_tsquery('italian', immutable_unaccent(${v}))`), sql` || `);
+  return sql.join(
+    queryVariants(q).map((v) => sql`websearch_to_tsquery('italian', immutable_unaccent(${v}))`),
+    sql` || `,
+  );
 }
 
 interface Parts {
@@ -107,13 +128,16 @@ async function run(db: Db, query: SearchQuery, parts: Parts): Promise<SearchResu
     when exists (select 1 from ${windows} where w.opens <= ${now} and w.closes > ${now} and w.closes <= ${soon}) then 'in_scadenza'
     when exists (select 1 from ${windows} where w.opens <= ${now} and w.closes > ${now}) then 'aperto'
     else 'in_arrivo' end`;
-  const deadline = sql<number | null>`case when d.closes_ms is null and d.window_closes[cardinality(d.window_closes)] = ${Number.MAX_SAFE_INTEGER} and d.opens_ms <= ${now} then null
+  const deadline = sql<
+    number | null
+  >`case when d.closes_ms is null and d.window_closes[cardinality(d.window_closes)] = ${Number.MAX_SAFE_INTEGER} and d.opens_ms <= ${now} then null
     when d.closes_ms <= ${now} or cardinality(d.window_closes) = 1 then d.closes_ms
     else (select min(w.closes) from ${windows} where w.closes > ${now} and w.closes < ${Number.MAX_SAFE_INTEGER}) end`;
   const filters = [sql`d.editorial_status in (${sql.join(query.editorialStatus)})`, parts.match];
   if (query.programme) filters.push(sql`d.programme = ${query.programme}`);
   if (query.measure) filters.push(sql`d.measure_code = ${query.measure}`);
-  if (query.theme) filters.push(sql`exists (select 1 from unnest(d.themes) t where t = ${query.theme} or t like ${query.theme.replace(/[%_\\]/g, '\\$&') + '.%'})`);
+  if (query.theme)
+    filters.push(sql`exists (select 1 from unnest(d.themes) t where t = ${query.theme} or t like ${query.theme.replace(/[%_\\]/g, '\\$&') + '.%'})`);
   if (query.source) filters.push(sql`${query.source} = any(d.sources)`);
   if (query.bodyType) filters.push(sql`${query.bodyType} = any(d.body_types)`);
   if (query.region) filters.push(sql`(cardinality(d.regions) = 0 or ${query.region} = any(d.regions))`);
@@ -133,7 +157,9 @@ async function run(db: Db, query: SearchQuery, parts: Parts): Promise<SearchResu
   const facetSql = facetQueries(query.facets, now);
   const q = query.q?.trim() ?? '';
   const headline = (field: string) =>
-    q ? sql<string | null>`ts_headline('italian', coalesce(d.document ->> ${field}, ''), ${tsQuery(q)}, 'StartSel=<mark>, StopSel=</mark>, HighlightAll=true')` : sql<null>`null`;
+    q
+      ? sql<string | null>`ts_headline('italian', coalesce(d.document ->> ${field}, ''), ${tsQuery(q)}, 'StartSel=<mark>, StopSel=</mark>, HighlightAll=true')`
+      : sql<null>`null`;
 
   const { rows } = await sql<{ items: Record<string, unknown>[] | null; total: number; facets: Record<string, Record<string, number>> }>`
     with matched as (
@@ -197,7 +223,8 @@ function statusPrefilter(statuses: string[], now: number) {
 
 /** One json object with the counts of each asked facet over the matched calls. */
 function facetQueries(facets: Facet[], now: number) {
-  const count = (expression: RawBuilder<unknown>) => sql`(select coalesce(json_object_agg(k, n), '{}') from (select k, count(*) as n from (select ${expression} as k from matched m) x where k is not null group by k) f)`;
+  const count = (expression: RawBuilder<unknown>) =>
+    sql`(select coalesce(json_object_agg(k, n), '{}') from (select k, count(*) as n from (select ${expression} as k from matched m) x where k is not null group by k) f)`;
   const parts: Record<Facet, () => RawBuilder<unknown>> = {
     themes: () => count(sql`unnest(m.themes)`),
     programme: () => count(sql`m.programme`),
@@ -206,7 +233,13 @@ function facetQueries(facets: Facet[], now: number) {
     bodyType: () => count(sql`unnest(m.body_types)`),
     region: () => count(sql`unnest(m.regions)`),
     province: () => count(sql`unnest(m.provinces)`),
-    amount: () => count(sql`case ${sql.join(AMOUNT_BUCKETS.map(([key, min, max]) => sql`when m.amount_max >= ${min}${max === Infinity ? sql`` : sql` and m.amount_max < ${max}`} then ${key}`), sql` `)} end`),
+    amount: () =>
+      count(
+        sql`case ${sql.join(
+          AMOUNT_BUCKETS.map(([key, min, max]) => sql`when m.amount_max >= ${min}${max === Infinity ? sql`` : sql` and m.amount_max < ${max}`} then ${key}`),
+          sql` `,
+        )} end`,
+      ),
     deadline: () =>
       sql`json_build_object(${sql.join(DEADLINE_BUCKETS.map((days) => sql`${`entro-${days}-giorni`}::text, (select count(*) from matched m where m.status in ('aperto', 'in_scadenza') and m.deadline > ${now} and m.deadline <= ${now + days * DAY})`))})`,
   };

@@ -1,17 +1,46 @@
 import { ItemError, labelledLinks, webLinks, euros, text, type Connector, type MappedCall } from '../connector.ts';
-import type { CallInput } from '../../calls/calls.schemas.ts';
-import { PROGRAMME_KINDS, PROCEDURES } from '../../calls/calls.schemas.ts';
+import type { CallInput } from '../../calls/index.ts';
+import { PROGRAMME_KINDS, PROCEDURES } from '../../calls/index.ts';
 import { parseItalianDate, romeInstant } from '../italian-dates.ts';
 import { csvRecords } from './csv-records.ts';
 
 /** The bulk template's columns; README "Bandi: il modello CSV" documents them. */
-export const CALL_CSV_COLUMNS = ['id_esterno', 'titolo', 'sintesi', 'ente', 'programma', 'codice_programma', 'temi', 'tipi_ente', 'popolazione_min', 'popolazione_max', 'regioni', 'province', 'aggregazione', 'procedura', 'apertura', 'chiusura', 'dotazione', 'importo', 'link'];
+export const CALL_CSV_COLUMNS = [
+  'id_esterno',
+  'titolo',
+  'sintesi',
+  'ente',
+  'programma',
+  'codice_programma',
+  'temi',
+  'tipi_ente',
+  'popolazione_min',
+  'popolazione_max',
+  'regioni',
+  'province',
+  'aggregazione',
+  'procedura',
+  'apertura',
+  'chiusura',
+  'dotazione',
+  'importo',
+  'link',
+];
 const REQUIRED = ['id_esterno', 'titolo', 'ente', 'programma', 'tipi_ente', 'procedura', 'apertura'];
-const AGGREGATION: Record<string, 'allowed' | 'required' | 'not_allowed'> = { ammessa: 'allowed', richiesta: 'required', esclusa: 'not_allowed', '': 'allowed' };
+const AGGREGATION: Record<string, 'allowed' | 'required' | 'not_allowed'> = {
+  ammessa: 'allowed',
+  richiesta: 'required',
+  esclusa: 'not_allowed',
+  '': 'allowed',
+};
 /** As for partners pushing calls through the API; a longer id would not fit the sources' key. */
 const EXTERNAL_ID_MAX = 200;
 
-const list = (value: unknown) => text(value).split(/[,|]/).map((s) => s.trim()).filter(Boolean);
+const list = (value: unknown) =>
+  text(value)
+    .split(/[,|]/)
+    .map((s) => s.trim())
+    .filter(Boolean);
 
 function instant(value: unknown, what: string, endOfDay: boolean): string | null {
   const raw = text(value);
@@ -19,7 +48,7 @@ function instant(value: unknown, what: string, endOfDay: boolean): string | null
   const parsed = parseItalianDate(raw);
   if (!parsed) throw new ItemError(`${what} non valida: "${raw}" (es. 31/03/2026 o 2026-03-31)`);
   const time = /(\d{1,2})[:.](\d{2})\s*$/.exec(raw);
-  return romeInstant(parsed.day, time ? `${time[1]!.padStart(2, '0')}:${time[2]}:00` : parsed.time ?? (endOfDay ? '23:59:59' : '00:00:00'));
+  return romeInstant(parsed.day, time ? `${time[1]!.padStart(2, '0')}:${time[2]}:00` : (parsed.time ?? (endOfDay ? '23:59:59' : '00:00:00')));
 }
 
 function population(value: unknown, what: string): number | undefined {
@@ -57,9 +86,11 @@ export const csvTemplate: Connector = {
     if (!text(raw.id_esterno)) throw new ItemError('id_esterno mancante: serve a riconoscere il bando alle importazioni successive');
     if (text(raw.id_esterno).length > EXTERNAL_ID_MAX) throw new ItemError(`id_esterno supera i ${EXTERNAL_ID_MAX} caratteri`);
     const programme = text(raw.programma).toLowerCase();
-    if (!(PROGRAMME_KINDS as readonly string[]).includes(programme)) throw new ItemError(`programma sconosciuto: "${text(raw.programma)}" (ammessi: ${PROGRAMME_KINDS.join(', ')})`);
+    if (!(PROGRAMME_KINDS as readonly string[]).includes(programme))
+      throw new ItemError(`programma sconosciuto: "${text(raw.programma)}" (ammessi: ${PROGRAMME_KINDS.join(', ')})`);
     const procedure = text(raw.procedura).toLowerCase();
-    if (!(PROCEDURES as readonly string[]).includes(procedure)) throw new ItemError(`procedura sconosciuta: "${text(raw.procedura)}" (ammesse: ${PROCEDURES.join(', ')})`);
+    if (!(PROCEDURES as readonly string[]).includes(procedure))
+      throw new ItemError(`procedura sconosciuta: "${text(raw.procedura)}" (ammesse: ${PROCEDURES.join(', ')})`);
     const aggregation = AGGREGATION[text(raw.aggregazione).toLowerCase()];
     if (!aggregation) throw new ItemError(`aggregazione sconosciuta: "${text(raw.aggregazione)}" (ammesse: ammessa, richiesta, esclusa)`);
     const opensAt = instant(raw.apertura, 'data di apertura', false)!;

@@ -4,7 +4,16 @@ import { csvRecords } from './csv-records.ts';
 
 const SERIAL = 'Numero seriale';
 const TITLE = 'Titolo Bando o Avviso';
-const COLUMNS = ['Codice Univoco Submisura', 'Descrizione Submisura', SERIAL, TITLE, 'Soggetto emanante', 'Data apertura bando', 'Data chiusura effettiva bando', 'Link al bando'];
+const COLUMNS = [
+  'Codice Univoco Submisura',
+  'Descrizione Submisura',
+  SERIAL,
+  TITLE,
+  'Soggetto emanante',
+  'Data apertura bando',
+  'Data chiusura effettiva bando',
+  'Link al bando',
+];
 const RECIPIENTS = 'Destinatari del Bando o dell’Avviso';
 
 /** Italia Domani "Bandi e Avvisi": the national PNRR catalogue of every ministry, keyed by serial number. */
@@ -34,7 +43,12 @@ export const italiadomani: Connector = {
         issuer: text(raw['Soggetto emanante']) || 'Amministrazione titolare PNRR',
         programme: { kind: 'pnrr', code: text(raw['Codice Univoco Submisura']) || null },
         themes: [],
-        eligibility: { bodyTypes: bodyTypesIn(recipients), aggregation: 'allowed', exclusions: [], conditions: recipients ? [`Destinatari: ${recipients}`] : [] },
+        eligibility: {
+          bodyTypes: bodyTypesIn(recipients),
+          aggregation: 'allowed',
+          exclusions: [],
+          conditions: recipients ? [`Destinatari: ${recipients}`] : [],
+        },
         money: { totalBudget: euros(raw['Importo previsto PNRR']) ?? euros(raw['Importo complessivo gara']) },
         procedure: untilFundsRunOut ? 'sportello' : 'graduatoria',
         windows: [{ opensAt, closesAt: closesAt && closesAt > opensAt ? closesAt : closesAt ? romeInstant(opens.day, '23:59:59') : null }],

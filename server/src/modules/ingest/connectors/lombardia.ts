@@ -29,7 +29,13 @@ export const lombardia: Connector = {
         programme: { kind: 'regionale', code: null },
         themes: [],
         // The dataset does not say who may apply: editors confirm it before publishing.
-        eligibility: { bodyTypes: ['comune'], territory: { regions: ['03'] }, aggregation: 'allowed', exclusions: [], conditions: ['Destinatari non indicati dalla fonte: verificare nel bando.'] },
+        eligibility: {
+          bodyTypes: ['comune'],
+          territory: { regions: ['03'] },
+          aggregation: 'allowed',
+          exclusions: [],
+          conditions: ['Destinatari non indicati dalla fonte: verificare nel bando.'],
+        },
         money: {},
         procedure: /sportello/i.test(instrument) ? 'sportello' : 'graduatoria',
         windows: [{ opensAt: romeInstant(opens.day, opens.time ?? '00:00:00'), closesAt: closes ? romeInstant(closes.day, closes.time ?? '23:59:59') : null }],

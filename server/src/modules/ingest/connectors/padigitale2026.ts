@@ -30,7 +30,12 @@ export const padigitale2026: Connector = {
         issuer: 'Dipartimento per la trasformazione digitale',
         programme: { kind: 'pnrr', code: text(raw.misura) || null },
         themes: [],
-        eligibility: { bodyTypes: bodyTypesIn(recipients), aggregation: 'allowed', exclusions: [], conditions: recipients ? [`Soggetti destinatari: ${recipients.replace(/;/g, ', ')}`] : [] },
+        eligibility: {
+          bodyTypes: bodyTypesIn(recipients),
+          aggregation: 'allowed',
+          exclusions: [],
+          conditions: recipients ? [`Soggetti destinatari: ${recipients.replace(/;/g, ', ')}`] : [],
+        },
         money: { totalBudget: euros(raw.totale_importo_stanziato) },
         procedure: 'sportello',
         windows: [{ opensAt: romeInstant(opens.day), closesAt: closes ? romeInstant(closes.day, '23:59:59') : null }],

@@ -2,7 +2,10 @@ import { ItemError, webLinks, bodyTypesIn, text, type Connector } from '../conne
 import { parseItalianDate, romeInstant } from '../italian-dates.ts';
 
 type PloneItem = Record<string, unknown>;
-const labels = (value: unknown): string[] => (Array.isArray(value) ? value : value ? [value] : []).map((v) => (v && typeof v === 'object' ? text((v as PloneItem).title ?? (v as PloneItem).token) : text(v))).filter(Boolean);
+const labels = (value: unknown): string[] =>
+  (Array.isArray(value) ? value : value ? [value] : [])
+    .map((v) => (v && typeof v === 'object' ? text((v as PloneItem).title ?? (v as PloneItem).token) : text(v)))
+    .filter(Boolean);
 
 /**
  * Comune and regional sites on Plone with the Design Comuni content type `Bando`, through
@@ -38,7 +41,12 @@ export const plone: Connector = {
         issuer: issuer || 'Ente non indicato',
         programme: { kind: 'altro', code: null },
         themes: [],
-        eligibility: { bodyTypes: bodyTypesIn(recipients), aggregation: 'allowed', exclusions: [], conditions: recipients ? [`Destinatari: ${recipients}`] : [] },
+        eligibility: {
+          bodyTypes: bodyTypesIn(recipients),
+          aggregation: 'allowed',
+          exclusions: [],
+          conditions: recipients ? [`Destinatari: ${recipients}`] : [],
+        },
         money: {},
         procedure: 'graduatoria',
         windows: [{ opensAt: romeInstant(opens.day, opens.time ?? '00:00:00'), closesAt: closes ? romeInstant(closes.day, closes.time ?? '23:59:59') : null }],

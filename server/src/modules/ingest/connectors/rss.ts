@@ -9,7 +9,11 @@ function decode(value: string): string {
     .replace(/^<!\[CDATA\[([\s\S]*)\]\]>$/, '$1')
     .replace(/<[^>]+>/g, ' ')
     .replace(/&(#x[0-9a-f]+|#\d+|\w+);/gi, (whole, entity: string) =>
-      entity.startsWith('#x') ? String.fromCodePoint(parseInt(entity.slice(2), 16)) : entity.startsWith('#') ? String.fromCodePoint(Number(entity.slice(1))) : (ENTITIES[entity.toLowerCase()] ?? whole),
+      entity.startsWith('#x')
+        ? String.fromCodePoint(parseInt(entity.slice(2), 16))
+        : entity.startsWith('#')
+          ? String.fromCodePoint(Number(entity.slice(1)))
+          : (ENTITIES[entity.toLowerCase()] ?? whole),
     )
     .replace(/\s+/g, ' ')
     .trim();
@@ -36,7 +40,14 @@ export const rss: Connector = {
     if (!/<(rss|feed|rdf:RDF)[\s>]/i.test(xml)) throw new ItemError('il documento non è un feed RSS o Atom');
     const entries = [...xml.matchAll(/<(item|entry)(?:\s[^>]*)?>([\s\S]*?)<\/\1>/gi)].map((m) => m[2]!);
     return entries.map((entry, i) => {
-      const raw = { title: tag(entry, ['title']), link: link(entry), description: tag(entry, ['description', 'summary', 'content', 'content:encoded']), published: tag(entry, ['pubDate', 'published', 'updated', 'dc:date']), guid: tag(entry, ['guid', 'id']), category: tag(entry, ['category']) };
+      const raw = {
+        title: tag(entry, ['title']),
+        link: link(entry),
+        description: tag(entry, ['description', 'summary', 'content', 'content:encoded']),
+        published: tag(entry, ['pubDate', 'published', 'updated', 'dc:date']),
+        guid: tag(entry, ['guid', 'id']),
+        category: tag(entry, ['category']),
+      };
       return { externalId: raw.guid || raw.link || `voce-${i + 1}`, raw };
     });
   },
@@ -56,7 +67,12 @@ export const rss: Connector = {
         issuer: 'Da verificare',
         programme: { kind: 'altro', code: null },
         themes: [],
-        eligibility: { bodyTypes: bodyTypesIn(`${title} ${description}`), aggregation: 'allowed', exclusions: [], conditions: deadline ? [] : ['Scadenza non trovata nel testo: verificare nel bando.'] },
+        eligibility: {
+          bodyTypes: bodyTypesIn(`${title} ${description}`),
+          aggregation: 'allowed',
+          exclusions: [],
+          conditions: deadline ? [] : ['Scadenza non trovata nel testo: verificare nel bando.'],
+        },
         money: {},
         procedure: 'graduatoria',
         windows: [{ opensAt: published.toISOString(), closesAt: deadline && deadline > published.toISOString() ? deadline : null }],

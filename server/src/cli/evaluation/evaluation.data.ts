@@ -1,9 +1,9 @@
-import type { CallInput } from '../../calls/calls.schemas.ts';
-import { parseMeasureCode } from '../../calls/measure-code.ts';
-import type { ComuneRecord } from '../../comuni/comuni.import.ts';
-import type { AwardRecord } from '../../comuni/funding-history.import.ts';
-import type { CallRules } from '../eligibility.ts';
-import type { ComuneFacts } from '../profile-facts.ts';
+import type { CallInput } from '../../modules/calls/index.ts';
+import { parseMeasureCode } from '../../modules/calls/index.ts';
+import type { ComuneRecord } from '../../modules/comuni/index.ts';
+import type { AwardRecord } from '../../modules/comuni/index.ts';
+import type { CallRules } from '../../modules/matching/index.ts';
+import type { ComuneFacts } from '../../modules/matching/index.ts';
 
 /** An avviso of the catalogue as the evaluation reads it. */
 export interface CatalogueAvviso {
@@ -28,7 +28,13 @@ export function toCatalogue(calls: CallInput[]): CatalogueAvviso[] {
   return calls.map((call) => ({
     title: call.title,
     key: avvisoKey(call.title),
-    rules: { title: call.title, measureCode: parseMeasureCode(call.programme.code), eligibility: call.eligibility, windows: call.windows, remainingBudget: null },
+    rules: {
+      title: call.title,
+      measureCode: parseMeasureCode(call.programme.code),
+      eligibility: call.eligibility,
+      windows: call.windows,
+      remainingBudget: null,
+    },
     amount: call.money.amount,
     themes: call.themes,
     opensAt: new Date(Math.min(...call.windows.map((w) => Date.parse(w.opensAt)))),
@@ -39,7 +45,18 @@ export function toHistories(comuni: ComuneRecord[], awards: AwardRecord[]): Map<
   const histories = new Map<string, ComuneHistory>();
   for (const c of comuni) {
     histories.set(c.istat, {
-      facts: { istat: c.istat, name: c.name, legalPopulation: c.legal_population, legalPopulationDate: null, residentPopulation: c.resident_population ?? null, residentPopulationDate: null, regionCode: c.region_code, provinceSigla: c.province_sigla, altitudeZone: c.altitude_zone ?? null, aggregations: [] },
+      facts: {
+        istat: c.istat,
+        name: c.name,
+        legalPopulation: c.legal_population,
+        legalPopulationDate: null,
+        residentPopulation: c.resident_population ?? null,
+        residentPopulationDate: null,
+        regionCode: c.region_code,
+        provinceSigla: c.province_sigla,
+        altitudeZone: c.altitude_zone ?? null,
+        aggregations: [],
+      },
       awards: [],
     });
   }
@@ -55,5 +72,3 @@ export function factsAsOf(history: ComuneHistory, day: string): ComuneFacts {
     .map((a) => ({ measureCode: a.measure_code, avviso: a.avviso, status: a.status, fundedOn: a.funded_on }));
   return { ...history.facts, awards };
 }
-
-

@@ -1,5 +1,5 @@
 import type { Transaction } from 'kysely';
-import type { Database } from '../../plugins/db/schema.ts';
+import type { Database } from '../plugins/db/schema.ts';
 
 export interface ImportOptions {
   /** Runs inside the import's transaction once the report is known (e.g. to write the audit entry). */

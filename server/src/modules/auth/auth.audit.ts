@@ -1,7 +1,7 @@
 import type { FastifyRequest } from 'fastify';
 import type { Kysely } from 'kysely';
-import type { Database } from './db/schema.ts';
-import { accountableUser } from '../modules/auth/permissions.ts';
+import type { Database } from '../../plugins/db/schema.ts';
+import { accountableUser } from './permissions.ts';
 
 export interface AuditEntry {
   action: string;
@@ -32,7 +32,9 @@ export async function recordAudit(db: Kysely<Database>, request: FastifyRequest 
 export function canonicalJson(value: unknown): string {
   if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
   if (value && typeof value === 'object') {
-    const entries = Object.entries(value).filter(([, v]) => v !== undefined).sort(([a], [b]) => (a < b ? -1 : 1));
+    const entries = Object.entries(value)
+      .filter(([, v]) => v !== undefined)
+      .sort(([a], [b]) => (a < b ? -1 : 1));
     return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
   }
   return JSON.stringify(value ?? null);

@@ -1,9 +1,9 @@
 import { readFile } from 'node:fs/promises';
 import { basename } from 'node:path';
-import { AVVISI_PNRR } from '../../../../../seeds/avvisi-pnrr.ts';
-import { requiredFlag, flagValues, UsageError, type CommandContext } from '../../../cli/context.ts';
-import { readComuniFile } from '../../comuni/comuni.import.ts';
-import { readFundingFile } from '../../comuni/funding-history.import.ts';
+import { AVVISI_PNRR } from '../../../../seeds/avvisi-pnrr.ts';
+import { requiredFlag, flagValues, UsageError, type CommandContext } from '../context.ts';
+import { readComuniFile } from '../../modules/comuni/index.ts';
+import { readFundingFile } from '../../modules/comuni/index.ts';
 import { toCatalogue, toHistories } from './evaluation.data.ts';
 import { evaluateMatching, type EvaluationReport } from './evaluation.ts';
 

@@ -8,11 +8,14 @@ const MISSES_SHOWN = 50;
 export function printEvaluation(report: EvaluationReport): string {
   const header = `${pad('Avviso', 62)} ${pad('apertura', 10)} ${pad('coppie', 7)} ${pad('ammissibilità', 22)} importo`;
   const rows = report.perAvviso.map(
-    (r) => `${pad(r.avviso, 62)} ${r.opensOn} ${pad(String(r.fundedPairs), 7)} ${pad(percent(r.eligibilityRecall), 22)} ${r.amountCheck ? `${percent(r.amountAccuracy)} ${r.amountCheck === 'exact' ? 'esatto' : 'nel range'}` : 'non stimabile'}`,
+    (r) =>
+      `${pad(r.avviso, 62)} ${r.opensOn} ${pad(String(r.fundedPairs), 7)} ${pad(percent(r.eligibilityRecall), 22)} ${r.amountCheck ? `${percent(r.amountAccuracy)} ${r.amountCheck === 'exact' ? 'esatto' : 'nel range'}` : 'non stimabile'}`,
   );
   const { recallAt3, decisions } = report.ranking;
   const misses = report.eligibilityMisses.slice(0, MISSES_SHOWN).map((m) => `  ${m.istat} ${m.comune} – ${m.avviso}: ${m.reasons.join(' ')}`);
-  const amountMisses = report.amountMisses.slice(0, MISSES_SHOWN).map((m) => `  ${m.istat} ${m.comune} – ${m.avviso}: concessi ${m.granted} €, stimati ${m.estimated}`);
+  const amountMisses = report.amountMisses
+    .slice(0, MISSES_SHOWN)
+    .map((m) => `  ${m.istat} ${m.comune} – ${m.avviso}: concessi ${m.granted} €, stimati ${m.estimated}`);
   return [
     `Valutazione dell'abbinamento${report.region ? ` (regione ${report.region})` : ''}: ${report.truthPairs} coppie comune-avviso finanziate, ${report.comuni} comuni`,
     `Escluse: ${report.skipped.avvisoNotInCatalogue} avvisi fuori catalogo, ${report.skipped.comuneNotInRegistry} comuni non in anagrafe, ${report.skipped.outsideRegion} fuori regione`,

@@ -1,11 +1,11 @@
 import cookie from '@fastify/cookie';
 import type { FastifyInstance, FastifyReply, FastifyRequest, RouteOptions } from 'fastify';
 import fp from 'fastify-plugin';
-import { hasPermission, type Permission, type Principal } from '../modules/auth/permissions.ts';
-import { sessionPrincipal, findLiveSession, findLiveToken, markTokenUsed, tokenPrincipal, touchSession } from '../modules/auth/principal.queries.ts';
-import { hmac, randomToken, safeEqual, sha256 } from '../modules/auth/secrets.ts';
-import { AppError, forbidden, tokenNotAllowed, unauthorized } from './errors/problem.ts';
-import { NotifiedCache } from './db/notified-cache.ts';
+import { hasPermission, type Permission, type Principal } from './permissions.ts';
+import { sessionPrincipal, findLiveSession, findLiveToken, markTokenUsed, tokenPrincipal, touchSession } from './principal.queries.ts';
+import { hmac, randomToken, safeEqual, sha256 } from '../../shared/secrets.ts';
+import { AppError, forbidden, tokenNotAllowed, unauthorized } from '../../plugins/errors/problem.ts';
+import { NotifiedCache } from '../../plugins/db/notified-cache.ts';
 
 export const SESSION_COOKIE = 'cruscotto_session';
 export const CSRF_COOKIE = 'cruscotto_csrf';
@@ -19,10 +19,7 @@ const PRINCIPALS_CHANGED_CHANNEL = 'principals_changed';
  * they never reach a `person` route, nor a permission route marked `person: true` (who may act on
  * accounts, memberships, tokens).
  */
-export type Access =
-  | 'public'
-  | 'person'
-  | { permission: Permission; comune?: (request: FastifyRequest) => string | undefined; person?: true };
+export type Access = 'public' | 'person' | { permission: Permission; comune?: (request: FastifyRequest) => string | undefined; person?: true };
 
 /** OpenAPI descriptions of the 403 a `person` route answers to a token (and, when unsafe, to a bad CSRF token). */
 export const PERSON_403 = 'Non disponibile con un token API (TOKEN_NOT_ALLOWED): serve un accesso personale';
@@ -156,25 +153,29 @@ function requireDeclaredAccess(registry: AccessRegistry, route: RouteOptions) {
   if (!route.url.startsWith('/api/v1') || hidden) return;
   const access = route.config?.access;
   if (access === undefined) throw new Error(`route ${String(route.method)} ${route.url} declares no access rule (config.access)`);
-  if (typeof access === 'string' && access !== 'public' && access !== 'person') throw new Error(`route ${String(route.method)} ${route.url} declares an unknown access rule: ${access}`);
+  if (typeof access === 'string' && access !== 'public' && access !== 'person')
+    throw new Error(`route ${String(route.method)} ${route.url} declares an unknown access rule: ${access}`);
   for (const method of [route.method].flat()) registry.set(`${method} ${route.url}`, access);
 }
 
-export const authPlugin = fp(async (app: FastifyInstance) => {
-  await app.register(cookie);
-  app.decorateRequest('principal', null);
-  const registry: AccessRegistry = new Map();
-  app.decorate('routeAccess', registry);
-  app.addHook('onRoute', (route) => requireDeclaredAccess(registry, route));
-  const principals = new NotifiedCache<KnownPrincipal>(PRINCIPALS_CHANGED_CHANNEL, (key) => loadPrincipal(app, key), 10_000);
-  app.decorate('principalCache', principals.attach(app));
-  app.addHook('onRequest', async (request) => {
-    request.principal = await resolvePrincipal(app, request);
-  });
-  // Writes through this process (logout, revocations, role changes) take effect on its next request;
-  // other processes learn of them through the triggers' notifications.
-  app.addHook('onResponse', async (request) => {
-    if (UNSAFE_METHODS.has(request.method)) principals.invalidate('*');
-  });
-  app.addHook('preValidation', async (request) => enforce(app, request));
-});
+export const authPlugin = fp(
+  async (app: FastifyInstance) => {
+    await app.register(cookie);
+    app.decorateRequest('principal', null);
+    const registry: AccessRegistry = new Map();
+    app.decorate('routeAccess', registry);
+    app.addHook('onRoute', (route) => requireDeclaredAccess(registry, route));
+    const principals = new NotifiedCache<KnownPrincipal>(PRINCIPALS_CHANGED_CHANNEL, (key) => loadPrincipal(app, key), 10_000);
+    app.decorate('principalCache', principals.attach(app));
+    app.addHook('onRequest', async (request) => {
+      request.principal = await resolvePrincipal(app, request);
+    });
+    // Writes through this process (logout, revocations, role changes) take effect on its next request;
+    // other processes learn of them through the triggers' notifications.
+    app.addHook('onResponse', async (request) => {
+      if (UNSAFE_METHODS.has(request.method)) principals.invalidate('*');
+    });
+    app.addHook('preValidation', async (request) => enforce(app, request));
+  },
+  { name: 'access-control', dependencies: ['database'] },
+);

@@ -1,8 +1,8 @@
-import type { AwardRecord } from '../../comuni/funding-history.import.ts';
-import { estimateAmount } from '../amount.ts';
-import { evaluateEligibility, type Verdict } from '../eligibility.ts';
-import { romeDay, sizeClassOf } from '../profile-facts.ts';
-import { computeRelevance } from '../relevance.ts';
+import type { AwardRecord } from '../../modules/comuni/index.ts';
+import { estimateAmount } from '../../modules/matching/index.ts';
+import { evaluateEligibility, type Verdict } from '../../modules/matching/index.ts';
+import { romeDay, sizeClassOf } from '../../modules/matching/index.ts';
+import { computeRelevance } from '../../modules/matching/index.ts';
 import { avvisoKey, factsAsOf, type CatalogueAvviso, type ComuneHistory } from './evaluation.data.ts';
 
 export interface EvaluationInput {
@@ -112,7 +112,13 @@ export function evaluateMatching(input: EvaluationInput): EvaluationReport {
     const eligibility = evaluateEligibility(avviso.rules, facts, avviso.opensAt);
     figures.pairs++;
     if (eligibility.verdict !== 'not_eligible') figures.eligible++;
-    else eligibilityMisses.push({ istat: facts.istat, comune: facts.name, avviso: avviso.title, reasons: eligibility.checks.filter((c) => c.outcome === 'fail').map((c) => c.message) });
+    else
+      eligibilityMisses.push({
+        istat: facts.istat,
+        comune: facts.name,
+        avviso: avviso.title,
+        reasons: eligibility.checks.filter((c) => c.outcome === 'fail').map((c) => c.message),
+      });
 
     const check = amountCheckOf(avviso);
     if (!check || award.status === 'rinuncia') continue;
@@ -120,16 +126,34 @@ export function evaluateMatching(input: EvaluationInput): EvaluationReport {
     const hit = estimate !== null && award.amount >= estimate.min - CENT && award.amount <= estimate.max + CENT;
     figures.amountTotal++;
     if (hit) figures.amountHits++;
-    else amountMisses.push({ istat: facts.istat, comune: facts.name, avviso: avviso.title, granted: award.amount, estimated: estimate ? (estimate.min === estimate.max ? `${estimate.min}` : `${estimate.min}–${estimate.max}`) : 'nessuna stima' });
+    else
+      amountMisses.push({
+        istat: facts.istat,
+        comune: facts.name,
+        avviso: avviso.title,
+        granted: award.amount,
+        estimated: estimate ? (estimate.min === estimate.max ? `${estimate.min}` : `${estimate.min}–${estimate.max}`) : 'nessuna stima',
+      });
   }
 
   const rows: AvvisoFigures[] = input.catalogue
     .map((a) => {
       const f = perAvviso.get(a.key)!;
-      return { avviso: a.title, opensOn: romeDay(a.opensAt), fundedPairs: f.pairs, eligibilityRecall: share(f.eligible, f.pairs), amountCheck: amountCheckOf(a), amountAccuracy: share(f.amountHits, f.amountTotal) };
+      return {
+        avviso: a.title,
+        opensOn: romeDay(a.opensAt),
+        fundedPairs: f.pairs,
+        eligibilityRecall: share(f.eligible, f.pairs),
+        amountCheck: amountCheckOf(a),
+        amountAccuracy: share(f.amountHits, f.amountTotal),
+      };
     })
     .filter((r) => r.fundedPairs > 0);
-  const sum = (pick: (r: AvvisoFigures) => Share) => share(rows.reduce((n, r) => n + pick(r).hits, 0), rows.reduce((n, r) => n + pick(r).total, 0));
+  const sum = (pick: (r: AvvisoFigures) => Share) =>
+    share(
+      rows.reduce((n, r) => n + pick(r).hits, 0),
+      rows.reduce((n, r) => n + pick(r).total, 0),
+    );
   const judged = new Set(pairs.map((p) => p.history.facts.istat));
   return {
     region: input.region ?? null,
@@ -145,7 +169,8 @@ export function evaluateMatching(input: EvaluationInput): EvaluationReport {
 }
 
 const VERDICT_ORDER: Record<Verdict, number> = { eligible: 0, eligible_via_aggregation: 1, not_eligible: 2 };
-const openOn = (avviso: CatalogueAvviso, at: Date) => avviso.rules.windows.some((w) => Date.parse(w.opensAt) <= at.getTime() && (w.closesAt === null || Date.parse(w.closesAt) > at.getTime()));
+const openOn = (avviso: CatalogueAvviso, at: Date) =>
+  avviso.rules.windows.some((w) => Date.parse(w.opensAt) <= at.getTime() && (w.closesAt === null || Date.parse(w.closesAt) > at.getTime()));
 
 /** How many comuni obtained each avviso in the history, overall and by size class: the baselines' knowledge. */
 function popularity(input: EvaluationInput) {
@@ -211,7 +236,8 @@ function rankAvvisi(input: EvaluationInput, pairs: { award: AwardRecord; avviso:
         return [a.key, [VERDICT_ORDER[verdict], -relevance.score, -(estimate?.max ?? 0)]];
       }),
     );
-    const top3 = (order: (a: CatalogueAvviso, b: CatalogueAvviso) => number) => [...candidates].sort((a, b) => order(a, b) || a.title.localeCompare(b.title)).slice(0, 3);
+    const top3 = (order: (a: CatalogueAvviso, b: CatalogueAvviso) => number) =>
+      [...candidates].sort((a, b) => order(a, b) || a.title.localeCompare(b.title)).slice(0, 3);
     const countHits = (top: CatalogueAvviso[]) => top.filter((a) => decision.applied.has(a.key)).length;
     hits.matcher += countHits(top3((a, b) => compareTuples(matcherScore.get(a.key)!, matcherScore.get(b.key)!)));
     hits.popularity += countHits(top3((a, b) => popular.overall(b) - popular.overall(a)));

@@ -1,0 +1,22 @@
+import { defineFeature } from '../../plugins/feature.ts';
+import { startCallsJobs } from './calls.jobs.ts';
+import callsRoutes from './calls.routes.ts';
+import { callsSharedSchemas } from './calls.schemas.ts';
+import editorialRoutes from './editorial.routes.ts';
+
+export { inputOf } from './calls.mappers.ts';
+export { findCall, findOpenPublishedCalls, type CallRow } from './calls.queries.ts';
+export { BODY_TYPES, CALL_STATUSES, CallInput, Demo, EDITORIAL_STATUSES, Eligibility, PROCEDURES, PROGRAMME_KINDS } from './calls.schemas.ts';
+export { createCall, updateCall, type Actor } from './calls.service.ts';
+export { BODY_LABELS, changeSentences, publishedChangeSentences } from './change-sentences.ts';
+export { isDemoCall, isDemoSql } from './demo.ts';
+export { parseMeasureCode } from './measure-code.ts';
+
+/** The catalogue of calls (bandi): editing, review, publication, revisions and their history. */
+export default defineFeature({
+  name: 'calls',
+  dependencies: ['database', 'queue', 'clock', 'scheduler', 'access-control'],
+  schemas: callsSharedSchemas,
+  setup: (app) => app.scheduler.add({ name: 'calls', start: () => startCallsJobs(app) }),
+  routes: [callsRoutes, editorialRoutes],
+});

@@ -1,0 +1,24 @@
+import { defineFeature } from '../../plugins/feature.ts';
+import comuniRoutes from './comuni.routes.ts';
+import { comuniSharedSchemas } from './comuni.schemas.ts';
+import importsRoutes from './imports.routes.ts';
+import { registerProfileCache } from './profile.cache.ts';
+import profileRoutes from './profile.routes.ts';
+
+export { notifyComuniChanged } from './comuni.changes.ts';
+export { sizeClassSql } from './comuni.queries.ts';
+export { IstatParams } from './comuni.schemas.ts';
+export { assertComuneExists, comuneNotFound } from './comuni.service.ts';
+export { importComuni, readComuniFile, type ComuneRecord } from './comuni.import.ts';
+export { importFundingHistory, readFundingFile, type AwardRecord } from './funding-history.import.ts';
+export { importIpa } from './ipa.import.ts';
+export type { ComuneProfileRow } from './profile.queries.ts';
+
+/** The registry of comuni (ISTAT, IPA), their profiles and funding history, and the admin imports. */
+export default defineFeature({
+  name: 'comuni',
+  dependencies: ['database', 'access-control'],
+  schemas: comuniSharedSchemas,
+  setup: registerProfileCache,
+  routes: [comuniRoutes, profileRoutes, importsRoutes],
+});

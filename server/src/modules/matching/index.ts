@@ -1,0 +1,26 @@
+import { defineFeature } from '../../plugins/feature.ts';
+import coverageRoutes from './coverage.routes.ts';
+import { matchingWorker } from './matching.jobs.ts';
+import matchingRoutes from './matching.routes.ts';
+import myOpportunitiesRoutes from './my-opportunities.routes.ts';
+import { registerOpportunitiesCache } from './opportunities.cache.ts';
+import publicOpportunitiesRoutes from './public-opportunities.routes.ts';
+
+export { estimateAmount } from './amount.ts';
+export { evaluateEligibility, type CallRules, type Verdict } from './eligibility.ts';
+export { catchUpMatching } from './matching.jobs.ts';
+export type { OpportunityView, StoredMatch } from './matching.queries.ts';
+export { rematchAll } from './matching.service.ts';
+export { formatLongDate, formatNumber, romeDay, sizeClassOf, type ComuneFacts } from './profile-facts.ts';
+export { computeRelevance } from './relevance.ts';
+
+/** Which comuni each published call suits, and why not; opportunities per comune and coverage. */
+export default defineFeature({
+  name: 'matching',
+  dependencies: ['database', 'clock', 'scheduler', 'access-control', 'comuni', 'calls'],
+  setup: (app) => {
+    registerOpportunitiesCache(app);
+    app.scheduler.add({ name: 'matching', ...matchingWorker(app) });
+  },
+  routes: [matchingRoutes, publicOpportunitiesRoutes, coverageRoutes, myOpportunitiesRoutes],
+});

@@ -1,0 +1,40 @@
+import type { FastifyInstance } from 'fastify';
+import fp from 'fastify-plugin';
+import type { Config } from './config.ts';
+import type { Db } from './db/database.ts';
+import { createMailer, type Mailer } from './mail.ts';
+import type { JobQueue } from './queue.ts';
+import { createSearchEngine } from './search/index.ts';
+import type { SearchEngine } from './search/engine.ts';
+import { clockAt } from '../shared/clock.ts';
+
+/**
+ * The shared services every feature may depend on, each a named plugin so a feature declares what it
+ * needs (`dependencies: ['database', 'clock']`) and Fastify refuses to start when one is missing.
+ */
+export const configPlugin = fp(async (app: FastifyInstance, { config }: { config: Readonly<Config> }) => void app.decorate('config', config), {
+  name: 'config',
+});
+
+export const databasePlugin = fp(async (app: FastifyInstance, { db }: { db: Db }) => void app.decorate('db', db), { name: 'database' });
+
+/** Absent in processes that neither enqueue nor work jobs (most HTTP tests). */
+export const queuePlugin = fp(async (app: FastifyInstance, { queue }: { queue?: JobQueue }) => void app.decorate('queue', queue), { name: 'queue' });
+
+/** Defaults to SMTP when SMTP_URL is set, else the outbox table. */
+export const mailerPlugin = fp(
+  async (app: FastifyInstance, { mailer }: { mailer?: Mailer }) => void app.decorate('mailer', mailer ?? createMailer(app.config, app.db)),
+  { name: 'mailer', dependencies: ['config', 'database'] },
+);
+
+/** Defaults to the engine the config chooses (Meilisearch or PostgreSQL). */
+export const searchEnginePlugin = fp(
+  async (app: FastifyInstance, { search }: { search?: SearchEngine }) => void app.decorate('searchEngine', search ?? createSearchEngine(app.config, app.db)),
+  { name: 'search-engine', dependencies: ['config', 'database'] },
+);
+
+/** `app.clock()`: now, with the configured "closing soon" window; the one place requests and jobs take the time. */
+export const clockPlugin = fp(async (app: FastifyInstance) => void app.decorate('clock', () => clockAt(app.config.deadlineSoonDays)), {
+  name: 'clock',
+  dependencies: ['config'],
+});
