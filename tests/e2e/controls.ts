@@ -80,5 +80,7 @@ export async function requiredMarkProblems(page: Page): Promise<string[]> {
 
 /** How many visible controls of the page are required, so that a page that loses its marks with its `required` fails. */
 export async function requiredControlCount(page: Page): Promise<number> {
-  return (await page.evaluate(`[...document.querySelectorAll('main input, main select, main textarea')].filter((el) => el.type !== 'hidden' && el.getBoundingClientRect().width > 0 && (el.required || el.getAttribute('aria-required') === 'true')).length`)) as number;
+  return (await page.evaluate(
+    `[...document.querySelectorAll('main input, main select, main textarea')].filter((el) => el.type !== 'hidden' && el.getBoundingClientRect().width > 0 && (el.required || el.getAttribute('aria-required') === 'true')).length`,
+  )) as number;
 }

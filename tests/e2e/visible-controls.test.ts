@@ -67,8 +67,15 @@ beforeAll(async () => {
   await editor.post(`/api/v1/calls/${approvedCallId}/submit`).set('x-csrf-token', editor.csrf).expect(200);
   await editor.post(`/api/v1/calls/${approvedCallId}/approve`).set('x-csrf-token', editor.csrf).expect(200);
   // A published call offers its withdrawal, whose dialog asks for the reason.
-  publishedCallId = (await editor.post('/api/v1/calls').set('x-csrf-token', editor.csrf).send(callInput({ title: 'Bando da ritirare' })).expect(201)).body.id;
-  for (const step of ['submit', 'approve', 'publish']) await editor.post(`/api/v1/calls/${publishedCallId}/${step}`).set('x-csrf-token', editor.csrf).expect(200);
+  publishedCallId = (
+    await editor
+      .post('/api/v1/calls')
+      .set('x-csrf-token', editor.csrf)
+      .send(callInput({ title: 'Bando da ritirare' }))
+      .expect(201)
+  ).body.id;
+  for (const step of ['submit', 'approve', 'publish'])
+    await editor.post(`/api/v1/calls/${publishedCallId}/${step}`).set('x-csrf-token', editor.csrf).expect(200);
   browser = await launchBrowser();
   page = await openPage(browser);
   watched = watchConsole(page);
@@ -152,7 +159,11 @@ describe.runIf(canRun)('every form of the SPA shows its controls', { timeout: 90
     await page.locator('.users-table').getByRole('button').first().click();
     await page.getByLabel('Codice ISTAT del comune da aggiungere').waitFor();
     await expectVisibleControls('amministrazione-utenti', 5, 4);
-    for (const [section, minimum, required] of [['inviti', 4, 3], ['aggregazioni', 3, 2], ['temi', 2, 2]] as const) {
+    for (const [section, minimum, required] of [
+      ['inviti', 4, 3],
+      ['aggregazioni', 3, 2],
+      ['temi', 2, 2],
+    ] as const) {
       await visit(`/amministrazione?sezione=${section}`);
       await page.locator('main form').first().waitFor();
       await expectVisibleControls(`amministrazione-${section}`, minimum, required);

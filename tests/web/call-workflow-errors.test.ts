@@ -12,8 +12,10 @@ vi.hoisted(() => {
   globalThis.fetch = (async (input: RequestInfo | URL) => {
     const url = (input instanceof Request ? input : new Request(String(input))).url;
     if (url.endsWith('/auth/csrf')) return new Response(JSON.stringify({ token: 't' }), { status: 200, headers: { 'content-type': 'application/json' } });
-    if (url.endsWith('/schedule')) return problem(422, 'La data di pubblicazione programmata è già passata.', [{ field: 'body.publishAt', message: 'Indica una data futura.' }]);
-    if (url.endsWith('/withdraw')) return problem(422, 'Alcuni dati non sono validi.', [{ field: 'body.reason', message: 'Deve contenere al massimo 1000 caratteri.' }]);
+    if (url.endsWith('/schedule'))
+      return problem(422, 'La data di pubblicazione programmata è già passata.', [{ field: 'body.publishAt', message: 'Indica una data futura.' }]);
+    if (url.endsWith('/withdraw'))
+      return problem(422, 'Alcuni dati non sono validi.', [{ field: 'body.reason', message: 'Deve contenere al massimo 1000 caratteri.' }]);
     return problem(409, 'Il bando è cambiato nel frattempo: ricarica la pagina.');
   }) as typeof fetch;
 });
@@ -67,7 +69,17 @@ describe('CallWorkflow', () => {
 
 describe('CallRevisionPanel', () => {
   it('shows a refusal in the error summary', async () => {
-    const revision = { id: 'r1', status: 'approved', changes: {}, authors: [], source: null, submittedBy: null, approvedBy: null, updatedAt: '2026-11-22T10:00:00.000Z', allowedActions: ['publish'] } as unknown as Schemas['CallRevision'];
+    const revision = {
+      id: 'r1',
+      status: 'approved',
+      changes: {},
+      authors: [],
+      source: null,
+      submittedBy: null,
+      approvedBy: null,
+      updatedAt: '2026-11-22T10:00:00.000Z',
+      allowedActions: ['publish'],
+    } as unknown as Schemas['CallRevision'];
     render(CallRevisionPanel, { props: { callId: 'c1', revision } });
     await fireEvent.click(screen.getByRole('button', { name: 'Pubblica le modifiche' }));
     await waitFor(() => expect(summary().textContent).toContain('Il bando è cambiato nel frattempo: ricarica la pagina.'));
