@@ -53,6 +53,17 @@ export function daysLeftText(days: number | null | undefined): string | null {
 
 export const STATUS_LABELS: Record<string, string> = { in_arrivo: 'In arrivo', aperto: 'Aperto', in_scadenza: 'In scadenza', chiuso: 'Chiuso', esaurito: 'Fondi esauriti' };
 export const PROGRAMME_LABELS: Record<string, string> = { pnrr: 'PNRR', fesr: 'FESR', fse_plus: 'FSE+', regionale: 'Regione Lombardia', nazionale: 'Nazionale', ue: 'Unione europea', fondazione: 'Fondazioni', altro: 'Altro' };
+/** Where calls come from, as the editors' Fonti page names them (an unknown kind shows as it is). */
+export const SOURCE_KIND_LABELS: Record<string, string> = {
+  padigitale2026: 'PA digitale 2026: avvisi',
+  lombardia: 'Regione Lombardia: anagrafica dei bandi',
+  italiadomani: 'Italia Domani: catalogo PNRR',
+  plone: 'Sito Plone',
+  rss: 'Feed RSS',
+  csv: 'File CSV',
+  demo: 'Catalogo dimostrativo',
+  'curated:avvisi-pnrr': 'Avvisi PNRR curati dalla redazione',
+};
 export const SIZE_CLASS_LABELS: Record<string, string> = { 'fino-5000': 'fino a 5.000 abitanti', '5000-15000': 'da 5.000 a 15.000 abitanti', 'oltre-15000': 'oltre 15.000 abitanti' };
 /** The parts of a call a change can touch, as history and revisions name them. */
 export const CALL_FIELD_LABELS: Record<string, string> = { windows: 'finestre e scadenze', money: 'importi e risorse', eligibility: 'requisiti', title: 'titolo', summary: 'sintesi', description: 'descrizione', themes: 'temi', links: 'documenti', editorialStatus: 'stato', programme: 'programma', procedure: 'procedura', issuer: 'ente', publicationDate: 'data di pubblicazione', contact: 'contatti' };
