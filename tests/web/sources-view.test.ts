@@ -65,8 +65,31 @@ describe('SourcesView', () => {
 
   it('names the kind of each source and import in words, never by its code', async () => {
     answers['/api/v1/ingest/sources'] = { items: [source({ name: 'Avvisi ministeriali' })], total: 1 };
-    const run = { id: 'r1', sourceId: null, location: 'seeds/avvisi-pnrr.ts', status: 'succeeded', seen: 24, created: 0, updated: 0, unchanged: 24, failed: 0, failures: [], error: null, startedAt: '2026-11-30T03:35:00.000Z', finishedAt: '2026-11-30T03:35:02.000Z' };
-    answers['/api/v1/ingest/runs'] = { items: [{ ...run, kind: 'curated:avvisi-pnrr' }, { ...run, id: 'r2', kind: 'demo' }], total: 2, limit: 20, offset: 0, _links: { self: { href: '/api/v1/ingest/runs' } } };
+    const run = {
+      id: 'r1',
+      sourceId: null,
+      location: 'seeds/avvisi-pnrr.ts',
+      status: 'succeeded',
+      seen: 24,
+      created: 0,
+      updated: 0,
+      unchanged: 24,
+      failed: 0,
+      failures: [],
+      error: null,
+      startedAt: '2026-11-30T03:35:00.000Z',
+      finishedAt: '2026-11-30T03:35:02.000Z',
+    };
+    answers['/api/v1/ingest/runs'] = {
+      items: [
+        { ...run, kind: 'curated:avvisi-pnrr' },
+        { ...run, id: 'r2', kind: 'demo' },
+      ],
+      total: 2,
+      limit: 20,
+      offset: 0,
+      _links: { self: { href: '/api/v1/ingest/runs' } },
+    };
     render(SourcesView, { global: { plugins: [router] } });
     const row = await screen.findByRole('row', { name: /Avvisi ministeriali/ });
     expect(within(row).getByText('PA digitale 2026: avvisi')).toBeTruthy();
