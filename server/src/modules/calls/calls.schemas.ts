@@ -22,6 +22,17 @@ export const PROCEDURES = ['sportello', 'graduatoria', 'finestre'] as const;
 export const CALL_STATUSES = ['in_arrivo', 'aperto', 'in_scadenza', 'chiuso', 'esaurito'] as const;
 export const EDITORIAL_STATUSES = ['draft', 'in_review', 'approved', 'scheduled', 'published', 'withdrawn', 'archived'] as const;
 export type CallStatus = (typeof CALL_STATUSES)[number];
+/**
+ * The statuses in Italian, wherever the server writes them for people (CSV files). The SPA's
+ * `STATUS_LABELS` says the same words: a test compares the two.
+ */
+export const CALL_STATUS_LABELS: Record<CallStatus, string> = {
+  in_arrivo: 'In arrivo',
+  aperto: 'Aperto',
+  in_scadenza: 'In scadenza',
+  chiuso: 'Chiuso',
+  esaurito: 'Fondi esauriti',
+};
 
 // No minimum here: a negative amount is answered by the validation as 422 naming the field.
 const Euros = Type.Number({ maximum: 1e12, format: 'double' });

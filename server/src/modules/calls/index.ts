@@ -6,7 +6,17 @@ import editorialRoutes from './editorial.routes.ts';
 
 export { inputOf } from './calls.mappers.ts';
 export { findCall, findOpenPublishedCalls, type CallRow } from './calls.queries.ts';
-export { BODY_TYPES, CALL_STATUSES, CallInput, Demo, EDITORIAL_STATUSES, Eligibility, PROCEDURES, PROGRAMME_KINDS } from './calls.schemas.ts';
+export {
+  BODY_TYPES,
+  CALL_STATUS_LABELS,
+  CALL_STATUSES,
+  CallInput,
+  Demo,
+  EDITORIAL_STATUSES,
+  Eligibility,
+  PROCEDURES,
+  PROGRAMME_KINDS,
+} from './calls.schemas.ts';
 export { createCall, updateCall, type Actor } from './calls.service.ts';
 export { BODY_LABELS, changeSentences, publishedChangeSentences } from './change-sentences.ts';
 export { isDemoCall, isDemoSql } from './demo.ts';

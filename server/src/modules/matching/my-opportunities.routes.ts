@@ -7,7 +7,7 @@ import { csvEuros, toCsv } from '../../shared/csv-write.ts';
 import { Nullable } from '../../shared/schema.ts';
 import type { Principal } from '../auth/index.ts';
 import { comuniOfUser } from '../auth/index.ts';
-import { PROGRAMME_KINDS, Demo } from '../calls/index.ts';
+import { CALL_STATUS_LABELS, PROGRAMME_KINDS, Demo } from '../calls/index.ts';
 import { OPEN_STATUSES, opportunityRows, ROW_SORTS, type OpportunityRow, type RowFilter, type ServedComune } from './my-opportunities.ts';
 
 const VERDICTS = ['eligible', 'eligible_via_aggregation'];
@@ -53,7 +53,6 @@ const Query = Type.Object(
 );
 
 const VERDICT_CSV: Record<string, string> = { eligible: 'da solo', eligible_via_aggregation: 'in forma associata' };
-const STATUS_CSV: Record<string, string> = { in_arrivo: 'In arrivo', aperto: 'Aperto', in_scadenza: 'In scadenza' };
 const ROME_DATE_TIME = new Intl.DateTimeFormat('it-IT', { timeZone: 'Europe/Rome', dateStyle: 'short', timeStyle: 'short' });
 const CSV_HEADERS = [
   'Codice ISTAT',
@@ -80,7 +79,7 @@ function rowsCsv(rows: OpportunityRow[]): string {
       r.call.issuer,
       r.call.programme,
       r.call.measureCode,
-      STATUS_CSV[r.call.status] ?? r.call.status,
+      CALL_STATUS_LABELS[r.call.status as keyof typeof CALL_STATUS_LABELS] ?? r.call.status,
       VERDICT_CSV[r.verdict] ?? r.verdict,
       r.score,
       csvEuros(r.amount?.min ?? null),

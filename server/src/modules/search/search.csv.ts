@@ -1,4 +1,5 @@
 import type { SearchHit } from '../../plugins/search/engine.ts';
+import { CALL_STATUS_LABELS } from '../calls/index.ts';
 import { csvDemo, csvEuros as euros, DEMO_CSV_HEADER, toCsv } from '../../shared/csv-write.ts';
 
 const HEADERS = [
@@ -14,7 +15,6 @@ const HEADERS = [
   'Link',
   DEMO_CSV_HEADER,
 ];
-const STATUS_LABELS: Record<string, string> = { in_arrivo: 'In arrivo', aperto: 'Aperto', in_scadenza: 'In scadenza', chiuso: 'Chiuso', esaurito: 'Esaurito' };
 const ROME_DATE_TIME = new Intl.DateTimeFormat('it-IT', { timeZone: 'Europe/Rome', dateStyle: 'short', timeStyle: 'short' });
 const romeDay = (iso: string | null) => (iso ? ROME_DATE_TIME.format(new Date(iso)) : '');
 
@@ -26,7 +26,7 @@ export function searchCsv(items: SearchHit[]): string {
       h.issuer,
       h.programme,
       h.measureCode ?? '',
-      STATUS_LABELS[h.status] ?? h.status,
+      CALL_STATUS_LABELS[h.status as keyof typeof CALL_STATUS_LABELS] ?? h.status,
       romeDay(h.nextDeadline),
       euros(h.totalBudget),
       euros(h.amountMax),
