@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { callInput, daysFromNow } from '../helpers/calls.ts';
 import { loginAs } from '../helpers/identity.ts';
 import { waitFor } from '../helpers/processes.ts';
-import { openPage, axeViolations, CHROMIUM, launchBrowser, overflowOnPhone, screenshot, watchConsole } from './browser.ts';
+import { openPage, axeViolations, CHROMIUM, launchBrowser, overflowOnPhone, screenshot, watchConsole, signIn } from './browser.ts';
 import { startE2eServer, type E2eServer } from './server.ts';
 
 const PASSWORD = 'Cruscotto-Demo-2026';
@@ -56,11 +56,7 @@ afterAll(async () => {
 
 describe.runIf(canRun)('an associated RTD office in the browser', { timeout: 60_000 }, () => {
   it('reaches every comune in one table from the header, filters it and exports it', async () => {
-    await page.goto(`${server.url}/accedi`);
-    await page.getByLabel('E-mail').fill(OFFICE_RTD);
-    await page.getByLabel('Password').fill(PASSWORD);
-    await page.getByRole('button', { name: 'Accedi' }).click();
-    await page.waitForURL(/\/opportunita/);
+    await signIn(page, server.url, OFFICE_RTD, PASSWORD);
     await page.getByRole('link', { name: /Vedi i bandi di tutti i tuoi 5 comuni/ }).waitFor();
     await page.getByRole('navigation', { name: 'Navigazione principale' }).getByRole('link', { name: 'Tutti i miei comuni' }).click();
     await page.waitForURL(/\/tutti-i-miei-comuni/);

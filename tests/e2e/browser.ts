@@ -25,6 +25,15 @@ export async function openPage(browser: Browser, options: BrowserContextOptions 
   return page;
 }
 
+/** Signs in through the login page as a person does, and waits for the landing page ("Le mie opportunità"). */
+export async function signIn(page: Page, baseUrl: string, email: string, password: string): Promise<void> {
+  await page.goto(`${baseUrl}/accedi`);
+  await page.getByLabel('E-mail').fill(email);
+  await page.getByLabel('Password').fill(password);
+  await page.getByRole('button', { name: 'Accedi' }).click();
+  await page.waitForURL(/\/opportunita/);
+}
+
 /**
  * Every console error and uncaught exception of a page (a journey must end with none), and every
  * API answer of 400 or more, kept apart: the browser also logs those, and a journey provokes some on

@@ -7,7 +7,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_LOGINS } from '../../seeds/demo.ts';
 import { isAlive } from '../helpers/processes.ts';
-import { CHROMIUM, launchBrowser, openPage, screenshot, screenshotOf, watchConsole } from './browser.ts';
+import { CHROMIUM, launchBrowser, openPage, screenshot, screenshotOf, watchConsole, signIn } from './browser.ts';
 import { buildSpaIfChanged, postmasterPidFile, startOnEmptyDataDir, type StartedProduct } from './npm-start.ts';
 
 const canRun = existsSync(CHROMIUM);
@@ -29,13 +29,9 @@ async function newPage(): Promise<Page> {
   return page;
 }
 
-async function signIn(email: string, password: string): Promise<Page> {
+async function pageSignedInAs(email: string, password: string): Promise<Page> {
   const page = await newPage();
-  await page.goto(`${product.url}/accedi`);
-  await page.getByLabel('E-mail').fill(email);
-  await page.getByLabel('Password').fill(password);
-  await page.getByRole('button', { name: 'Accedi' }).click();
-  await page.waitForURL(/\/opportunita/);
+  await signIn(page, product.url, email, password);
   return page;
 }
 
@@ -82,7 +78,7 @@ describe.runIf(canRun)('npm start on an empty data folder', { timeout: 60_000 },
   });
 
   it.each(RTDS.map((rtd) => [rtd.email, rtd]))('shows %s at least 3 open opportunities with an amount in euros on the first screen', async (_email, rtd) => {
-    const page = await signIn(rtd.email, rtd.password);
+    const page = await pageSignedInAs(rtd.email, rtd.password);
     await expect.poll(() => page.locator('h1').textContent()).toMatch(/^Le mie opportunità: \S/);
     await page.locator('.opportunity-card').first().waitFor();
     const listed = await listedOpportunities(page);
@@ -94,7 +90,7 @@ describe.runIf(canRun)('npm start on an empty data folder', { timeout: 60_000 },
 
   it('shows an RTD the calls their comune misses by one condition, and what to do about it', async () => {
     const rtd = RTDS.find((login) => login.email === OFFICE_RTD)!;
-    const page = await signIn(rtd.email, rtd.password);
+    const page = await pageSignedInAs(rtd.email, rtd.password);
     await page.goto(`${product.url}/opportunita?comune=${BAGNOLO}`);
     await expect.poll(() => page.locator('h1').textContent()).toBe('Le mie opportunità: Bagnolo Cremasco');
     const nearMisses = page.locator('section[aria-labelledby="near-misses-title"]');
@@ -142,7 +138,7 @@ describe.runIf(canRun)('npm start on an empty data folder', { timeout: 60_000 },
 
   it('shows the associated office RTD every comune of the office in one table', async () => {
     const rtd = RTDS.find((login) => login.email === OFFICE_RTD)!;
-    const page = await signIn(rtd.email, rtd.password);
+    const page = await pageSignedInAs(rtd.email, rtd.password);
     await page.getByRole('navigation', { name: 'Navigazione principale' }).getByRole('link', { name: 'Tutti i miei comuni' }).click();
     await page.waitForURL(/\/tutti-i-miei-comuni/);
     await expect.poll(() => page.locator('h1').textContent()).toBe('Tutti i miei comuni');

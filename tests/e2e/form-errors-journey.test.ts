@@ -2,7 +2,7 @@
 import { existsSync } from 'node:fs';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { axeViolations, CHROMIUM, launchBrowser, openPage, screenshot, watchConsole } from './browser.ts';
+import { axeViolations, CHROMIUM, launchBrowser, openPage, screenshot, watchConsole, signIn } from './browser.ts';
 import { startE2eServer, type E2eServer } from './server.ts';
 
 const canRun = existsSync(CHROMIUM);
@@ -44,11 +44,7 @@ afterAll(async () => {
 
 describe.runIf(canRun)('an editor’s mistakes in the call editor', { timeout: 60_000 }, () => {
   it('are each shown beside their field and in a summary that takes the focus and titles the page', async () => {
-    await page.goto(`${server.url}/accedi`);
-    await page.getByLabel('E-mail').fill('redazione@demo.cruscotto.it');
-    await page.getByLabel('Password').fill('Cruscotto-Demo-2026');
-    await page.getByRole('button', { name: 'Accedi' }).click();
-    await page.waitForURL(/\/opportunita/);
+    await signIn(page, server.url, 'redazione@demo.cruscotto.it', 'Cruscotto-Demo-2026');
     await page.goto(`${server.url}/redazione/bandi/nuovo`);
     await page.getByLabel(/^Titolo/).fill('Archivi digitali dei comuni lombardi');
     await page.getByRole('group', { name: 'Temi', exact: true }).locator('.form-check label').first().click();

@@ -3,7 +3,7 @@ import { existsSync } from 'node:fs';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { waitFor } from '../helpers/processes.ts';
-import { openPage, axeViolations, CHROMIUM, launchBrowser, overflowOnPhone, screenshot, watchConsole } from './browser.ts';
+import { openPage, axeViolations, CHROMIUM, launchBrowser, overflowOnPhone, screenshot, watchConsole, signIn } from './browser.ts';
 import { startE2eServer, type E2eServer } from './server.ts';
 
 const CREMA = '019035';
@@ -123,11 +123,7 @@ describe.runIf(canRun)('an anonymous visitor in the browser', { timeout: 60_000 
   });
 
   it('still lands a signed-in RTD on their opportunities', async () => {
-    await page.goto(`${server.url}/accedi`);
-    await page.getByLabel('E-mail').fill('rtd.crema@demo.cruscotto.it');
-    await page.getByLabel('Password').fill('Cruscotto-Demo-2026');
-    await page.getByRole('button', { name: 'Accedi' }).click();
-    await page.waitForURL(/\/opportunita/);
+    await signIn(page, server.url, 'rtd.crema@demo.cruscotto.it', 'Cruscotto-Demo-2026');
     await page.goto(`${server.url}/`);
     await page.waitForURL(/\/opportunita$/);
     await expect.poll(() => page.locator('h1').textContent()).toBe('Le mie opportunità: Crema');

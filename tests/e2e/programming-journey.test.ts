@@ -3,7 +3,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openPage, axeViolations, CHROMIUM, launchBrowser, overflowOnPhone, screenshot, SCREENSHOTS, watchConsole } from './browser.ts';
+import { openPage, axeViolations, CHROMIUM, launchBrowser, overflowOnPhone, screenshot, SCREENSHOTS, watchConsole, signIn } from './browser.ts';
 import { startE2eServer, type E2eServer } from './server.ts';
 
 const PASSWORD = 'Cruscotto-Demo-2026';
@@ -57,11 +57,7 @@ afterAll(async () => {
 
 describe.runIf(canRun)('an RTD keeping the plan in a spreadsheet', { timeout: 60_000 }, () => {
   it('adds an intervention through the form, leaving the code to the product', async () => {
-    await page.goto(`${server.url}/accedi`);
-    await page.getByLabel('E-mail').fill(RTD);
-    await page.getByLabel('Password').fill(PASSWORD);
-    await page.getByRole('button', { name: 'Accedi' }).click();
-    await page.waitForURL(/\/opportunita/);
+    await signIn(page, server.url, RTD, PASSWORD);
     await page.getByRole('link', { name: 'Profilo e programmazione' }).first().click();
     await page.locator('.programming-table').waitFor();
     await page.getByLabel('Titolo dell’intervento').fill(TITLE);

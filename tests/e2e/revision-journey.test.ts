@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { callInput, daysFromNow } from '../helpers/calls.ts';
 import { loginAs, type Agent } from '../helpers/identity.ts';
 import { waitFor } from '../helpers/processes.ts';
-import { openPage, axeViolations, CHROMIUM, launchBrowser, overflowOnPhone, screenshot, watchConsole } from './browser.ts';
+import { openPage, axeViolations, CHROMIUM, launchBrowser, overflowOnPhone, screenshot, watchConsole, signIn } from './browser.ts';
 import { startE2eServer, type E2eServer } from './server.ts';
 
 const PASSWORD = 'Cruscotto-Demo-2026';
@@ -36,11 +36,7 @@ async function login(email: string) {
     await page.getByRole('button', { name: 'Esci' }).click();
     await page.waitForURL(/\/accedi/);
   }
-  await page.goto(`${server.url}/accedi`);
-  await page.getByLabel('E-mail').fill(email);
-  await page.getByLabel('Password').fill(PASSWORD);
-  await page.getByRole('button', { name: 'Accedi' }).click();
-  await page.waitForURL(/\/opportunita/);
+  await signIn(page, server.url, email, PASSWORD);
 }
 
 const publicSummary = () => page.evaluate(async (id) => ((await (await fetch(`/api/v1/calls/${id}`)).json()) as { summary: string }).summary, callId);
