@@ -36,7 +36,7 @@ export default tseslint.config(
   },
   {
     // Finding control characters is what these files are for.
-    files: ['server/src/shared/control-characters.ts', 'server/src/modules/alerts/feed-ical.ts'],
+    files: ['server/src/shared/control-characters.ts', 'server/src/modules/alerts/feeds.ical.ts'],
     rules: { 'no-control-regex': 'off' },
   },
   {

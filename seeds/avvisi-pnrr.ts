@@ -5,9 +5,9 @@
 import type { Kysely } from 'kysely';
 import type { CallInput } from '../server/src/modules/calls/calls.schemas.ts';
 import type { Database } from '../server/src/plugins/db/schema.ts';
-import { romeInstant } from '../server/src/modules/ingest/italian-dates.ts';
+import { romeInstant } from '../server/src/modules/ingest/ingest.italian-dates.ts';
 import { runIngest, type RunReport } from '../server/src/modules/ingest/ingest.service.ts';
-import { ItemError, type Connector } from '../server/src/modules/ingest/connector.ts';
+import { ItemError, type Connector } from '../server/src/modules/ingest/ingest.connector.ts';
 
 type Bracket = [min: number, max: number | null, amount: number];
 type Window = [opens: string, closes: string];

@@ -5,10 +5,10 @@
 import type { Kysely } from 'kysely';
 import type { CallInput } from '../server/src/modules/calls/calls.schemas.ts';
 import type { Database } from '../server/src/plugins/db/schema.ts';
-import { romeInstant } from '../server/src/modules/ingest/italian-dates.ts';
+import { romeInstant } from '../server/src/modules/ingest/ingest.italian-dates.ts';
 import { runIngest, type RunReport } from '../server/src/modules/ingest/ingest.service.ts';
-import { ItemError, type Connector, type RawItem } from '../server/src/modules/ingest/connector.ts';
-import { DEMO_SOURCE_KIND } from '../server/src/modules/calls/demo.ts';
+import { ItemError, type Connector, type RawItem } from '../server/src/modules/ingest/ingest.connector.ts';
+import { DEMO_SOURCE_KIND } from '../server/src/modules/calls/calls.demo.ts';
 
 type Bracket = [min: number, max: number | null, amount: number];
 const brackets = (rows: Bracket[]) => rows.map(([populationMin, populationMax, amount]) => ({ populationMin, populationMax, amount }));

@@ -7,7 +7,7 @@ import { deliverQueued } from '../src/modules/alerts/alerts.delivery.ts';
 import { processAlertEvents } from '../src/modules/alerts/alerts.service.ts';
 import { processScheduledAlerts } from '../src/modules/alerts/alerts.schedule.ts';
 import { processDigests } from '../src/modules/alerts/alerts.digest.ts';
-import type { Connector } from '../src/modules/ingest/connector.ts';
+import type { Connector } from '../src/modules/ingest/ingest.connector.ts';
 import { runIngest } from '../src/modules/ingest/ingest.service.ts';
 import { matchCall } from '../src/modules/matching/matching.service.ts';
 import { createDb } from '../src/plugins/db/database.ts';

@@ -1,7 +1,7 @@
 // Matching figures: a full rematch of every comune against 1,000 open calls, one newly published call
 // matched and stored, and the authenticated opportunities list under load.
 import type { CallInput } from '../src/modules/calls/calls.schemas.ts';
-import type { Connector } from '../src/modules/ingest/connector.ts';
+import type { Connector } from '../src/modules/ingest/ingest.connector.ts';
 import { runIngest } from '../src/modules/ingest/ingest.service.ts';
 import { createApiToken } from '../src/modules/auth/users.service.ts';
 import { matchCall, rematchAll } from '../src/modules/matching/matching.service.ts';

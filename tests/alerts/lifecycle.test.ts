@@ -2,7 +2,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { processAlertEvents } from '../../server/src/modules/alerts/alerts.service.ts';
 import { processScheduledAlerts } from '../../server/src/modules/alerts/alerts.schedule.ts';
 import { processDigests } from '../../server/src/modules/alerts/alerts.digest.ts';
-import { processSavedSearches } from '../../server/src/modules/alerts/saved-searches.ts';
+import { processSavedSearches } from '../../server/src/modules/alerts/saved-searches.service.ts';
 import { processCallEvents } from '../../server/src/modules/matching/matching.jobs.ts';
 import { drainSearchOutbox } from '../../server/src/modules/search/search.outbox.ts';
 import { useTestApp } from '../helpers/app.ts';

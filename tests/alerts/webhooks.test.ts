@@ -5,7 +5,7 @@ import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { deliverQueued } from '../../server/src/modules/alerts/alerts.delivery.ts';
 import { processAlertEvents } from '../../server/src/modules/alerts/alerts.service.ts';
-import { webhookTargetProblem } from '../../server/src/modules/alerts/webhook-target.ts';
+import { webhookTargetProblem } from '../../server/src/modules/alerts/webhooks.target.ts';
 import { createOutboxMailer } from '../../server/src/plugins/mail.ts';
 import { processCallEvents } from '../../server/src/modules/matching/matching.jobs.ts';
 import { useTestApp } from '../helpers/app.ts';

@@ -2,7 +2,7 @@ import request from 'supertest';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { publishDueCalls } from '../../server/src/modules/calls/calls.service.ts';
 import type { CallInput } from '../../server/src/modules/calls/calls.schemas.ts';
-import type { Connector } from '../../server/src/modules/ingest/connector.ts';
+import type { Connector } from '../../server/src/modules/ingest/ingest.connector.ts';
 import { runIngest } from '../../server/src/modules/ingest/ingest.service.ts';
 import { drainSearchOutbox } from '../../server/src/modules/search/search.outbox.ts';
 import { useTestApp } from '../helpers/app.ts';

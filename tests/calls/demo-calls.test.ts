@@ -2,7 +2,7 @@ import request from 'supertest';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { processCallEvents } from '../../server/src/modules/matching/matching.jobs.ts';
 import { DEMO_LOGINS, seedDemo } from '../../seeds/demo.ts';
-import { DEMO_SOURCE_KIND } from '../../server/src/modules/calls/demo.ts';
+import { DEMO_SOURCE_KIND } from '../../server/src/modules/calls/calls.demo.ts';
 import { seedAvvisiPnrr } from '../../seeds/avvisi-pnrr.ts';
 import { seedDemoCalls } from '../../seeds/demo-calls.ts';
 import { useTestApp } from '../helpers/app.ts';

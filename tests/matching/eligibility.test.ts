@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { estimateAmount } from '../../server/src/modules/matching/amount.ts';
-import { evaluateEligibility, type CallRules } from '../../server/src/modules/matching/eligibility.ts';
-import type { ComuneFacts } from '../../server/src/modules/matching/profile-facts.ts';
+import { estimateAmount } from '../../server/src/modules/matching/matching.amount.ts';
+import { evaluateEligibility, type CallRules } from '../../server/src/modules/matching/matching.eligibility.ts';
+import type { ComuneFacts } from '../../server/src/modules/matching/matching.profile-facts.ts';
 import { AVVISI_PNRR } from '../../seeds/avvisi-pnrr.ts';
 
 const comune = (over: Partial<ComuneFacts> = {}): ComuneFacts => ({
@@ -112,7 +112,7 @@ describe('estimated amount', () => {
 });
 
 describe('relevance', async () => {
-  const { computeRelevance, WEIGHTS } = await import('../../server/src/modules/matching/relevance.ts');
+  const { computeRelevance, WEIGHTS } = await import('../../server/src/modules/matching/matching.relevance.ts');
   const item = (over = {}) => ({
     id: 'i1',
     title: 'Pagamenti pagoPA per la mensa',

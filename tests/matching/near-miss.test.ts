@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { nearMissOf } from '../../server/src/modules/matching/near-miss.ts';
-import { evaluateEligibility, type CallRules } from '../../server/src/modules/matching/eligibility.ts';
-import type { ComuneFacts } from '../../server/src/modules/matching/profile-facts.ts';
+import { nearMissOf } from '../../server/src/modules/matching/matching.near-miss.ts';
+import { evaluateEligibility, type CallRules } from '../../server/src/modules/matching/matching.eligibility.ts';
+import type { ComuneFacts } from '../../server/src/modules/matching/matching.profile-facts.ts';
 import { processCallEvents } from '../../server/src/modules/matching/matching.jobs.ts';
 import { seedDemo } from '../../seeds/demo.ts';
 import { seedDemoCalls } from '../../seeds/demo-calls.ts';

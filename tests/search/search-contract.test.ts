@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createCall } from '../../server/src/modules/calls/calls.service.ts';
-import { DEMO_SOURCE_KIND } from '../../server/src/modules/calls/demo.ts';
+import { DEMO_SOURCE_KIND } from '../../server/src/modules/calls/calls.demo.ts';
 import { reindexAll } from '../../server/src/modules/search/search.outbox.ts';
 import type { SearchEngine, SearchQuery } from '../../server/src/plugins/search/engine.ts';
 import { createMeilisearchEngine } from '../../server/src/plugins/search/meilisearch-engine.ts';

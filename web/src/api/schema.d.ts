@@ -3173,7 +3173,7 @@ export interface components {
             verdict: "eligible" | "eligible_via_aggregation" | "near_miss" | "not_eligible";
             /** Format: int32 */
             score: number;
-            /** @description Punteggio per componente: programming, interests, text, need, urgency, amount (pesi in matching/relevance.ts) */
+            /** @description Punteggio per componente: programming, interests, text, need, urgency, amount (pesi in matching/matching.relevance.ts) */
             components: {
                 [key: string]: number;
             };

@@ -1,8 +1,8 @@
 import { sql, type Kysely } from 'kysely';
 import type { Database } from '../../plugins/db/schema.ts';
 import type { Mailer, MailMessage } from '../../plugins/mail.ts';
-import { postWebhook } from './webhook-sender.ts';
-import { webhookTargetProblem } from './webhook-target.ts';
+import { postWebhook } from './webhooks.sender.ts';
+import { webhookTargetProblem } from './webhooks.target.ts';
 
 /** After this many failed attempts a message is given up ("dead") and shown to admins with the reason. */
 export const MAX_ATTEMPTS = 8;

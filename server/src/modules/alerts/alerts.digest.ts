@@ -3,7 +3,7 @@ import type { Database } from '../../plugins/db/schema.ts';
 import { isPecAddress } from '../../plugins/mail.ts';
 import { formatLongDate, romeDay } from '../matching/index.ts';
 import { groupBy } from '../../shared/group-by.ts';
-import { digestEmail, type DigestGroup } from './alert-email.ts';
+import { digestEmail, type DigestGroup } from './alerts.email.ts';
 import type { AlertOptions } from './alerts.dispatch.ts';
 
 const USERS_PER_BATCH = 200;

@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { AlertKind, Database } from '../../plugins/db/schema.ts';
 import { isPecAddress } from '../../plugins/mail.ts';
-import { alertEmail } from './alert-email.ts';
+import { alertEmail } from './alerts.email.ts';
 import { userAudience, webhookAudience, type CallFacts, type MatchedComune, type UserRecipient } from './alerts.audience.ts';
 
 export interface AlertOptions {

@@ -8,7 +8,7 @@ import { processDigests } from './alerts.digest.ts';
 import type { AlertOptions } from './alerts.dispatch.ts';
 import { processScheduledAlerts } from './alerts.schedule.ts';
 import { processAlertEvents } from './alerts.service.ts';
-import { processSavedSearches } from './saved-searches.ts';
+import { processSavedSearches } from './saved-searches.service.ts';
 
 /** Reminders, window openings, saved searches and digests are looked at this often. */
 const TIMED_EVERY_MS = 60_000;

@@ -2,7 +2,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import type { FieldError } from '../../plugins/errors/problem.ts';
 import { notFound, unprocessable } from '../../plugins/errors/problem.ts';
-import { validUnsubscribeToken } from './alert-email.ts';
+import { validUnsubscribeToken } from './alerts.email.ts';
 import { userOf } from '../auth/index.ts';
 import { PERSON_403, PERSON_WRITE_403 } from '../auth/index.ts';
 import { problemResponses } from '../../plugins/openapi.ts';

@@ -1,7 +1,7 @@
 import { sql, type Kysely } from 'kysely';
 import type { Database } from '../../plugins/db/schema.ts';
 import { formatLongDate as day } from '../matching/index.ts';
-import { factsSentence } from './alert-texts.ts';
+import { factsSentence } from './alerts.texts.ts';
 import { DEFAULT_REMINDER_DAYS } from './alerts.audience.ts';
 import { dispatchAlert, type AlertOptions } from './alerts.dispatch.ts';
 

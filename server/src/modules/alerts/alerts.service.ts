@@ -1,6 +1,6 @@
 import { sql, type Kysely } from 'kysely';
 import type { Database } from '../../plugins/db/schema.ts';
-import { changeSentences, comuniLabel, factsSentence } from './alert-texts.ts';
+import { changeSentences, comuniLabel, factsSentence } from './alerts.texts.ts';
 import { dispatchAlert, type AlertEvent, type AlertOptions } from './alerts.dispatch.ts';
 
 export type { AlertOptions } from './alerts.dispatch.ts';

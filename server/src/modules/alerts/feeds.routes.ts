@@ -6,8 +6,8 @@ import { PERSON_403, PERSON_WRITE_403 } from '../auth/index.ts';
 import { problemResponses } from '../../plugins/openapi.ts';
 import { callLink } from './alerts.dispatch.ts';
 import { userOf } from '../auth/index.ts';
-import { renderAtom } from './feed-atom.ts';
-import { renderCalendar } from './feed-ical.ts';
+import { renderAtom } from './feeds.atom.ts';
+import { renderCalendar } from './feeds.ical.ts';
 import { feedCalls, feedToken, ownerOfToken, rotateFeedToken, type FeedOwner } from './feeds.queries.ts';
 
 const FeedUrls = Type.Object(

@@ -6,7 +6,7 @@ import { PERSON_403, PERSON_WRITE_403 } from '../auth/index.ts';
 import { problemResponses } from '../../plugins/openapi.ts';
 import { userOf } from '../auth/index.ts';
 import { unknownThemeMessage, unknownThemes } from '../themes/index.ts';
-import { SavedSearch, SavedSearchInput, SavedSearchQuery, toSavedSearch, type SavedSearchInputValue } from './saved-searches.ts';
+import { SavedSearch, SavedSearchInput, SavedSearchQuery, toSavedSearch, type SavedSearchInputValue } from './saved-searches.service.ts';
 
 const PERSON = { access: 'person' as const };
 const MAX_SAVED_SEARCHES = 50;

@@ -12,8 +12,8 @@ import { page, PageQuery } from '../../plugins/pagination.ts';
 import { Nullable } from '../../shared/schema.ts';
 import { webhookBody } from './alerts.dispatch.ts';
 import { listDeliveries } from './alerts.queries.ts';
-import { postWebhook } from './webhook-sender.ts';
-import { webhookTargetProblem } from './webhook-target.ts';
+import { postWebhook } from './webhooks.sender.ts';
+import { webhookTargetProblem } from './webhooks.target.ts';
 
 const Webhook = Type.Object(
   {

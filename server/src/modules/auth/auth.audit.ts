@@ -1,7 +1,7 @@
 import type { FastifyRequest } from 'fastify';
 import type { Kysely } from 'kysely';
 import type { Database } from '../../plugins/db/schema.ts';
-import { accountableUser } from './permissions.ts';
+import { accountableUser } from './auth.permissions.ts';
 
 export interface AuditEntry {
   action: string;

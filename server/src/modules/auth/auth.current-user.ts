@@ -1,5 +1,5 @@
 import { unprocessable } from '../../plugins/errors/problem.ts';
-import type { Principal } from './permissions.ts';
+import type { Principal } from './auth.permissions.ts';
 
 /** The person behind a request. Routes that use it are declared `person`, so an API token never gets here. */
 export function userOf(principal: Principal | null): string {

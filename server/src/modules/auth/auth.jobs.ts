@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import { applyRetention } from './retention.ts';
+import { applyRetention } from './auth.retention.ts';
 
 export async function startAuthJobs(app: FastifyInstance): Promise<void> {
   const queue = app.queue;

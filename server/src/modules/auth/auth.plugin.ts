@@ -1,7 +1,7 @@
 import cookie from '@fastify/cookie';
 import type { FastifyInstance, FastifyReply, FastifyRequest, RouteOptions } from 'fastify';
 import fp from 'fastify-plugin';
-import { hasPermission, type Permission, type Principal } from './permissions.ts';
+import { hasPermission, type Permission, type Principal } from './auth.permissions.ts';
 import { sessionPrincipal, findLiveSession, findLiveToken, markTokenUsed, tokenPrincipal, touchSession } from './principal.queries.ts';
 import { hmac, randomToken, safeEqual, sha256 } from '../../shared/secrets.ts';
 import { AppError, forbidden, tokenNotAllowed, unauthorized } from '../../plugins/errors/problem.ts';

@@ -1,5 +1,5 @@
 import { Type, type Static } from '@sinclair/typebox';
-import { ROLES } from './permissions.ts';
+import { ROLES } from './auth.permissions.ts';
 
 export const RoleSchema = Type.Union(
   ROLES.map((r) => Type.Literal(r)),

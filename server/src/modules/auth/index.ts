@@ -9,12 +9,12 @@ import { usersSharedSchemas } from './users.schemas.ts';
 export { authPlugin, PERSON_403, PERSON_WRITE_403, type Access } from './auth.plugin.ts';
 export { canonicalJson, diff, recordAudit } from './auth.audit.ts';
 export { userOf } from './auth.current-user.ts';
-export { accountableUser, hasPermission, ROLES, type Principal } from './permissions.ts';
+export { accountableUser, hasPermission, ROLES, type Principal } from './auth.permissions.ts';
 export { comuniOfUser } from './principal.queries.ts';
-export { applyRetention } from './retention.ts';
+export { applyRetention } from './auth.retention.ts';
 export { findUserByEmail, membershipsOf } from './users.queries.ts';
 export { createInvitation, createUser, grantMembership, revokeMembership } from './users.service.ts';
-export { sendInvitationEmail } from './invitation-email.ts';
+export { sendInvitationEmail } from './invitations.email.ts';
 
 /** Accounts, sign-in (password and OIDC), sessions, API tokens, memberships and the audit log. */
 export default defineFeature({

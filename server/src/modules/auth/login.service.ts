@@ -2,8 +2,8 @@ import { sql, type Kysely } from 'kysely';
 import type { Config } from '../../plugins/config.ts';
 import type { Database } from '../../plugins/db/schema.ts';
 import { AppError } from '../../plugins/errors/problem.ts';
-import { loginEmailHash, recordSuccess, reserveAttempt } from './login-throttle.ts';
-import { verifyPassword } from './passwords.ts';
+import { loginEmailHash, recordSuccess, reserveAttempt } from './login.throttle.ts';
+import { verifyPassword } from './auth.passwords.ts';
 import { randomToken, sha256 } from '../../shared/secrets.ts';
 import { findUserByEmail } from './users.queries.ts';
 
@@ -12,7 +12,7 @@ type Db = Kysely<Database>;
 export const INVALID_CREDENTIALS = new AppError(401, 'INVALID_CREDENTIALS', 'E-mail o password non corretti.');
 
 /**
- * Checks e-mail and password under the login throttle (login-throttle.ts). An unknown e-mail takes
+ * Checks e-mail and password under the login throttle (login.throttle.ts). An unknown e-mail takes
  * the same path as a wrong password: same throttle, same password check against a decoy hash.
  */
 export async function authenticate(db: Db, config: Config, ip: string, email: string, password: string) {

@@ -2,9 +2,9 @@ import { sql, type Kysely } from 'kysely';
 import type { Database } from '../../plugins/db/schema.ts';
 import { notFound } from '../../plugins/errors/problem.ts';
 import { toMembership, toUser } from './auth.mappers.ts';
-import { hasPermission, PERMISSIONS, type Permission, type Principal } from './permissions.ts';
+import { hasPermission, PERMISSIONS, type Permission, type Principal } from './auth.permissions.ts';
 import { findUserById, membershipsOf } from './users.queries.ts';
-import { knownClientsOf } from './login-throttle.ts';
+import { knownClientsOf } from './login.throttle.ts';
 
 export async function describeMe(db: Kysely<Database>, principal: Principal) {
   const user = principal.userId ? await findUserById(db, principal.userId) : undefined;

@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
 import type { Db } from '../../plugins/db/database.ts';
 import type { Role } from '../../plugins/db/schema.ts';
-import { roleCovers, type Principal } from './permissions.ts';
+import { roleCovers, type Principal } from './auth.permissions.ts';
 
 /** Comuni a user serves today: direct memberships plus current members of their aggregations. */
 export async function comuniOfUser(db: Db, userId: string): Promise<string[]> {

@@ -4,7 +4,7 @@ import { page, PageOnlyQuery } from '../../plugins/pagination.ts';
 import { problemResponses } from '../../plugins/openapi.ts';
 import { notFound } from '../../plugins/errors/problem.ts';
 import { toMembership, toUser } from './auth.mappers.ts';
-import { sendInvitationEmail } from './invitation-email.ts';
+import { sendInvitationEmail } from './invitations.email.ts';
 import {
   CreateApiTokenBody,
   CreateInvitationBody,

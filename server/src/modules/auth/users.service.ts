@@ -4,11 +4,11 @@ import { recordAudit } from './auth.audit.ts';
 import { isPecAddress } from '../../plugins/mail.ts';
 import type { Database, Role } from '../../plugins/db/schema.ts';
 import { conflict, forbidden, notFound, tokenNotAllowed, unprocessable } from '../../plugins/errors/problem.ts';
-import { hasPermission, roleCovers, type Principal } from './permissions.ts';
-import { assertStrongPassword, hashPassword } from './passwords.ts';
+import { hasPermission, roleCovers, type Principal } from './auth.permissions.ts';
+import { assertStrongPassword, hashPassword } from './auth.passwords.ts';
 import { randomToken, sha256 } from '../../shared/secrets.ts';
 import { aggregationExists, comuneExists, findUserByEmail, findUserById } from './users.queries.ts';
-import { forgetLoginHistory } from './login-throttle.ts';
+import { forgetLoginHistory } from './login.throttle.ts';
 
 type Db = Kysely<Database>;
 type Trx = Transaction<Database>;

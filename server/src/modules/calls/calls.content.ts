@@ -8,7 +8,7 @@ import { findCall, replaceWindowsAndThemes, type CallRow } from './calls.queries
 import type { Clock } from '../../shared/clock.ts';
 import type { CallInput } from './calls.schemas.ts';
 import { maxAmount } from './calls.validation.ts';
-import { parseMeasureCode } from './measure-code.ts';
+import { parseMeasureCode } from './calls.measure-code.ts';
 
 export type Trx = Transaction<Database>;
 

@@ -1,6 +1,6 @@
 import type { CallInput } from './calls.schemas.ts';
 import type { CallListRow, CallRow } from './calls.queries.ts';
-import { isDemoCall } from './demo.ts';
+import { isDemoCall } from './calls.demo.ts';
 
 const iso = (value: Date | string | null) => (value === null ? null : new Date(value).toISOString());
 

@@ -1,8 +1,8 @@
 import { sql, type Kysely, type SqlBool } from 'kysely';
 import type { CallsTable, Database, EditorialStatus, ProgrammeKind } from '../../plugins/db/schema.ts';
 import type { CallStatus } from './calls.schemas.ts';
-import { isDemoSql } from './demo.ts';
-import { inQueueSql, pendingRevisionStatusSql, type EditorialQueue } from './editorial-queues.ts';
+import { isDemoSql } from './calls.demo.ts';
+import { inQueueSql, pendingRevisionStatusSql, type EditorialQueue } from './editorial.queues.ts';
 
 import type { Clock } from '../../shared/clock.ts';
 

@@ -1,8 +1,8 @@
 import { Nullable } from '../../shared/schema.ts';
 import { Type, type Static } from '@sinclair/typebox';
 import { PageOf, PageQuery } from '../../plugins/pagination.ts';
-import { CALL_ACTIONS } from './call-steps.ts';
-import { QUEUE_NAMES } from './editorial-queues.ts';
+import { CALL_ACTIONS } from './calls.steps.ts';
+import { QUEUE_NAMES } from './editorial.queues.ts';
 
 export const BODY_TYPES = [
   'comune',

@@ -10,7 +10,7 @@ import type { CallInput } from './calls.schemas.ts';
 import { assertValidCall } from './calls.validation.ts';
 import { dropPendingRevision, saveRevision } from './revisions.service.ts';
 import { barredApprovers } from './history.queries.ts';
-import { callSteps, type CallStep } from './call-steps.ts';
+import { callSteps, type CallStep } from './calls.steps.ts';
 
 export { emitEvent, type Actor } from './calls.content.ts';
 export const actorOf = (request: FastifyRequest): Actor => ({ request, userId: request.principal?.userId ?? null });

@@ -8,7 +8,7 @@ import { notFound } from '../../plugins/errors/problem.ts';
 import { problemResponses } from '../../plugins/openapi.ts';
 import { page } from '../../plugins/pagination.ts';
 import { toCall, toEditorialCallSummary } from './calls.mappers.ts';
-import { queueCounts, type EditorialQueue } from './editorial-queues.ts';
+import { queueCounts, type EditorialQueue } from './editorial.queues.ts';
 import { findCall, listCalls } from './calls.queries.ts';
 import type { Clock } from '../../shared/clock.ts';
 import { CallHistoryQuery, CallParams, EditorialListQuery, type CallInput } from './calls.schemas.ts';
@@ -29,7 +29,7 @@ import {
 import { pendingRevisionOf, type Viewer } from './revisions.queries.ts';
 import { approveRevision, discardRevision, publishRevision, submitRevision } from './revisions.service.ts';
 import { barredApprovers, callHistory, publishedHistory } from './history.queries.ts';
-import { allowedCallActions } from './call-steps.ts';
+import { allowedCallActions } from './calls.steps.ts';
 import { hasPermission } from '../auth/index.ts';
 import { findDuplicateCandidates } from './duplicates.queries.ts';
 import { sql } from 'kysely';

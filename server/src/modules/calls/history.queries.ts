@@ -1,6 +1,6 @@
 import { sql, type Kysely, type SqlBool } from 'kysely';
 import type { Database, EditorialStatus } from '../../plugins/db/schema.ts';
-import { PUBLIC_FIELDS, publishedChangeSentences } from './change-sentences.ts';
+import { PUBLIC_FIELDS, publishedChangeSentences } from './revisions.sentences.ts';
 
 type Change = { from: unknown; to: unknown };
 export type HistoryItem = NonNullable<Awaited<ReturnType<typeof callHistory>>>[number];

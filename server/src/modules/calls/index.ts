@@ -18,9 +18,9 @@ export {
   PROGRAMME_KINDS,
 } from './calls.schemas.ts';
 export { createCall, updateCall, type Actor } from './calls.service.ts';
-export { BODY_LABELS, changeSentences, publishedChangeSentences } from './change-sentences.ts';
-export { isDemoCall, isDemoSql } from './demo.ts';
-export { parseMeasureCode } from './measure-code.ts';
+export { BODY_LABELS, changeSentences, publishedChangeSentences } from './revisions.sentences.ts';
+export { isDemoCall, isDemoSql } from './calls.demo.ts';
+export { parseMeasureCode } from './calls.measure-code.ts';
 
 /** The catalogue of calls (bandi): editing, review, publication, revisions and their history. */
 export default defineFeature({

@@ -5,7 +5,7 @@ import type { Selectable } from 'kysely';
 import { inputOf } from './calls.mappers.ts';
 import type { CallRow } from './calls.queries.ts';
 import type { CallInput, RevisionAction } from './calls.schemas.ts';
-import type { StepViewer } from './call-steps.ts';
+import type { StepViewer } from './calls.steps.ts';
 
 export type Revision = Selectable<CallRevisionsTable>;
 type Content = Record<string, unknown>;

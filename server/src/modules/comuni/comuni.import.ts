@@ -2,7 +2,7 @@ import { sql, type Kysely } from 'kysely';
 import type { Database } from '../../plugins/db/schema.ts';
 import { unprocessable } from '../../plugins/errors/problem.ts';
 import { decodeText, parseCsv, sniffDelimiter, type CsvRow } from '../../shared/csv.ts';
-import { REGION_CODES } from './regions.ts';
+import { REGION_CODES } from './comuni.regions.ts';
 import { notifyComuniChanged } from './comuni.changes.ts';
 import { boundedText, emptyReport, MAX_INTEGER, RowError, shown, type ImportOptions, type ImportReport } from '../../shared/import-report.ts';
 

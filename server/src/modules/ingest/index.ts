@@ -5,7 +5,7 @@ import { ingestSharedSchemas } from './ingest.schemas.ts';
 import themeRulesRoutes from './theme-rules.routes.ts';
 
 export { CONNECTORS, SOURCE_KINDS } from './connectors/index.ts';
-export { addDefaultSources, type DefaultSourcesReport } from './default-sources.ts';
+export { addDefaultSources, type DefaultSourcesReport } from './ingest.default-sources.ts';
 export { reprocessItems, runIngest, type RunReport } from './ingest.service.ts';
 
 /** Sources that bring calls in (feeds, portals, CSV, pushes), their runs and the theme rules they apply. */

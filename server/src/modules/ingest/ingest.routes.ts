@@ -8,7 +8,7 @@ import { problemResponses } from '../../plugins/openapi.ts';
 import { outboundTargetProblem } from '../../plugins/outbound.ts';
 import { page } from '../../plugins/pagination.ts';
 import type { CallInput } from '../calls/index.ts';
-import { ItemError, type Connector } from './connector.ts';
+import { ItemError, type Connector } from './ingest.connector.ts';
 import { findSource, listRuns, listSources, sourceSettings, toRun } from './ingest.queries.ts';
 import { runSource } from './ingest.runner.ts';
 import { RunListQuery, type PushBody, type SourceInput } from './ingest.schemas.ts';

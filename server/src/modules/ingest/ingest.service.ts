@@ -11,11 +11,11 @@ import type { Clock } from '../../shared/clock.ts';
 import { findCall } from '../calls/index.ts';
 import { createCall, updateCall, type Actor } from '../calls/index.ts';
 import { parseMeasureCode } from '../calls/index.ts';
-import { ItemError, type Connector, type RawItem } from './connector.ts';
-import { callInputProblems } from './call-input-check.ts';
+import { ItemError, type Connector, type RawItem } from './ingest.connector.ts';
+import { callInputProblems } from './ingest.input-check.ts';
 import { cleanedOfControlCharacters, withoutControlCharacters } from '../../shared/control-characters.ts';
 import { openRun } from './ingest.queries.ts';
-import { loadThemeRules, suggestThemes, type ThemeRule } from './theme-suggestions.ts';
+import { loadThemeRules, suggestThemes, type ThemeRule } from './theme-rules.suggestions.ts';
 
 type Db = Kysely<Database>;
 

@@ -6,13 +6,13 @@ import myOpportunitiesRoutes from './my-opportunities.routes.ts';
 import { registerOpportunitiesCache } from './opportunities.cache.ts';
 import publicOpportunitiesRoutes from './public-opportunities.routes.ts';
 
-export { estimateAmount } from './amount.ts';
-export { evaluateEligibility, type CallRules, type Verdict } from './eligibility.ts';
+export { estimateAmount } from './matching.amount.ts';
+export { evaluateEligibility, type CallRules, type Verdict } from './matching.eligibility.ts';
 export { catchUpMatching } from './matching.jobs.ts';
 export type { OpportunityView, StoredMatch } from './matching.queries.ts';
 export { rematchAll } from './matching.service.ts';
-export { formatLongDate, formatNumber, romeDay, sizeClassOf, type ComuneFacts } from './profile-facts.ts';
-export { computeRelevance } from './relevance.ts';
+export { formatLongDate, formatNumber, romeDay, sizeClassOf, type ComuneFacts } from './matching.profile-facts.ts';
+export { computeRelevance } from './matching.relevance.ts';
 
 /** Which comuni each published call suits, and why not; opportunities per comune and coverage. */
 export default defineFeature({

@@ -1,7 +1,7 @@
 import { sql, type Kysely } from 'kysely';
 import type { Database } from '../../plugins/db/schema.ts';
-import type { ComuneFacts } from './profile-facts.ts';
-import type { PlannedItem } from './relevance.ts';
+import type { ComuneFacts } from './matching.profile-facts.ts';
+import type { PlannedItem } from './matching.relevance.ts';
 
 export interface ComuneContext {
   facts: ComuneFacts;

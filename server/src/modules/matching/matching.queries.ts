@@ -3,8 +3,8 @@ import type { Database } from '../../plugins/db/schema.ts';
 import { nextDeadlineAt, statusAt } from '../../plugins/search/engine.ts';
 import type { Clock } from '../../shared/clock.ts';
 import { isDemoSql } from '../calls/index.ts';
-import type { NearMiss } from './near-miss.ts';
-import type { PopulationFigure } from './profile-facts.ts';
+import type { NearMiss } from './matching.near-miss.ts';
+import type { PopulationFigure } from './matching.profile-facts.ts';
 
 export interface OpportunityFilter {
   verdict?: string[] | undefined;

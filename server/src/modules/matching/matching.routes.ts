@@ -9,7 +9,7 @@ import { page, PageOf, PageQuery } from '../../plugins/pagination.ts';
 import type { Clock } from '../../shared/clock.ts';
 import { CALL_STATUSES, Demo, PROGRAMME_KINDS } from '../calls/index.ts';
 import { selectOpportunities, timedList, toOpportunity } from './matching.queries.ts';
-import { callReach, previewReach } from './call-reach.ts';
+import { callReach, previewReach } from './matching.call-reach.ts';
 import { computeOpportunity } from './matching.service.ts';
 
 const VERDICTS = ['eligible', 'eligible_via_aggregation', 'near_miss', 'not_eligible'];
@@ -36,7 +36,7 @@ const Opportunity = Type.Object(
     verdict: Type.String({ enum: VERDICTS }),
     score: Type.Integer({ minimum: 0, maximum: 100, format: 'int32' }),
     components: Type.Record(Type.String(), Type.Integer({ format: 'int32' }), {
-      description: 'Punteggio per componente: programming, interests, text, need, urgency, amount (pesi in matching/relevance.ts)',
+      description: 'Punteggio per componente: programming, interests, text, need, urgency, amount (pesi in matching/matching.relevance.ts)',
     }),
     reasons: Type.Object({
       fundableItems: Type.Array(Type.Object({ id: Type.String(), title: Type.String() }), {

@@ -5,13 +5,13 @@ import { findCall, findOpenPublishedCalls, type CallRow } from '../calls/index.t
 import { inputOf } from '../calls/index.ts';
 import { isDemoCall } from '../calls/index.ts';
 import type { CallInput } from '../calls/index.ts';
-import { estimateAmount } from './amount.ts';
-import { evaluateEligibility, withinReach, type CallRules } from './eligibility.ts';
+import { estimateAmount } from './matching.amount.ts';
+import { evaluateEligibility, withinReach, type CallRules } from './matching.eligibility.ts';
 import { loadComuneContexts, type ComuneContext } from './matching.facts.ts';
-import { nearMissOf } from './near-miss.ts';
-import { populationOf } from './profile-facts.ts';
-import { computeRelevance } from './relevance.ts';
-import { callLexemes } from './call-signals.ts';
+import { nearMissOf } from './matching.near-miss.ts';
+import { populationOf } from './matching.profile-facts.ts';
+import { computeRelevance } from './matching.relevance.ts';
+import { callLexemes } from './matching.call-signals.ts';
 
 const DAY = 86_400_000;
 

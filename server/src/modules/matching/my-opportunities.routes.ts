@@ -8,7 +8,7 @@ import { Nullable } from '../../shared/schema.ts';
 import type { Principal } from '../auth/index.ts';
 import { comuniOfUser } from '../auth/index.ts';
 import { CALL_STATUS_LABELS, PROGRAMME_KINDS, Demo } from '../calls/index.ts';
-import { OPEN_STATUSES, opportunityRows, ROW_SORTS, type OpportunityRow, type RowFilter, type ServedComune } from './my-opportunities.ts';
+import { OPEN_STATUSES, opportunityRows, ROW_SORTS, type OpportunityRow, type RowFilter, type ServedComune } from './my-opportunities.service.ts';
 
 const VERDICTS = ['eligible', 'eligible_via_aggregation'];
 const ServedComuneSchema = Type.Object({ istat: Type.String(), name: Type.String(), provinceSigla: Type.String() });

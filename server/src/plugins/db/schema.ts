@@ -147,7 +147,7 @@ export interface LoginFailuresTable {
   at: Generated<Date>;
 }
 
-/** A client (address) from which an account signed in; see login-throttle.ts. */
+/** A client (address) from which an account signed in; see auth/login.throttle.ts. */
 export interface LoginKnownClientsTable {
   email_hash: string;
   ip: string;

@@ -1,5 +1,5 @@
 import { decodeText, parseCsv, sniffDelimiter } from '../../../shared/csv.ts';
-import { ItemError } from '../connector.ts';
+import { ItemError } from '../ingest.connector.ts';
 
 /** A CSV file as records keyed by (trimmed, BOM-free) header; each record remembers its line. */
 export function csvRecords(payload: Uint8Array, required: string[]): Record<string, string>[] {

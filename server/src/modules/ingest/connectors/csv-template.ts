@@ -1,7 +1,7 @@
-import { ItemError, labelledLinks, webLinks, euros, text, type Connector, type MappedCall } from '../connector.ts';
+import { ItemError, labelledLinks, webLinks, euros, text, type Connector, type MappedCall } from '../ingest.connector.ts';
 import type { CallInput } from '../../calls/index.ts';
 import { PROGRAMME_KINDS, PROCEDURES } from '../../calls/index.ts';
-import { parseItalianDate, romeInstant } from '../italian-dates.ts';
+import { parseItalianDate, romeInstant } from '../ingest.italian-dates.ts';
 import { csvRecords } from './csv-records.ts';
 
 /** The bulk template's columns; README "Bandi: il modello CSV" documents them. */

@@ -1,4 +1,4 @@
-import type { Connector } from '../connector.ts';
+import type { Connector } from '../ingest.connector.ts';
 import { csvTemplate } from './csv-template.ts';
 import { italiadomani } from './italiadomani.ts';
 import { lombardia } from './lombardia.ts';

@@ -1,5 +1,5 @@
-import { ItemError, labelledLinks, webLinks, bodyTypesIn, euros, text, type Connector } from '../connector.ts';
-import { parseItalianDate, romeInstant } from '../italian-dates.ts';
+import { ItemError, labelledLinks, webLinks, bodyTypesIn, euros, text, type Connector } from '../ingest.connector.ts';
+import { parseItalianDate, romeInstant } from '../ingest.italian-dates.ts';
 import { csvRecords } from './csv-records.ts';
 
 const SERIAL = 'Numero seriale';

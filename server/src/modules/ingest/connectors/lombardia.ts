@@ -1,6 +1,6 @@
 import { decodeText } from '../../../shared/csv.ts';
-import { ItemError, text, type Connector } from '../connector.ts';
-import { parseItalianDate, romeInstant } from '../italian-dates.ts';
+import { ItemError, text, type Connector } from '../ingest.connector.ts';
+import { parseItalianDate, romeInstant } from '../ingest.italian-dates.ts';
 
 const PORTAL = 'https://www.bandi.regione.lombardia.it/';
 

@@ -1,6 +1,6 @@
-import { ItemError, bodyTypesIn, euros, text, type Connector, type RawItem } from '../connector.ts';
+import { ItemError, bodyTypesIn, euros, text, type Connector, type RawItem } from '../ingest.connector.ts';
 import { decodeText } from '../../../shared/csv.ts';
-import { parseItalianDate, romeInstant } from '../italian-dates.ts';
+import { parseItalianDate, romeInstant } from '../ingest.italian-dates.ts';
 import { csvRecords } from './csv-records.ts';
 
 const COLUMNS = ['titolo', 'misura', 'data_inizio_bando', 'data_fine_bando', 'totale_importo_stanziato', 'soggetti_destinatari'];

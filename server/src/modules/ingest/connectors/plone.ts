@@ -1,5 +1,5 @@
-import { ItemError, webLinks, bodyTypesIn, text, type Connector } from '../connector.ts';
-import { parseItalianDate, romeInstant } from '../italian-dates.ts';
+import { ItemError, webLinks, bodyTypesIn, text, type Connector } from '../ingest.connector.ts';
+import { parseItalianDate, romeInstant } from '../ingest.italian-dates.ts';
 
 type PloneItem = Record<string, unknown>;
 const labels = (value: unknown): string[] =>

@@ -1,6 +1,6 @@
 import { decodeText } from '../../../shared/csv.ts';
-import { ItemError, labelledLinks, webLinks, bodyTypesIn, text, type Connector } from '../connector.ts';
-import { extractDeadline } from '../italian-dates.ts';
+import { ItemError, labelledLinks, webLinks, bodyTypesIn, text, type Connector } from '../ingest.connector.ts';
+import { extractDeadline } from '../ingest.italian-dates.ts';
 
 const ENTITIES: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'", nbsp: ' ' };
 

@@ -1,4 +1,4 @@
-import { factsSentence } from './alert-texts.ts';
+import { factsSentence } from './alerts.texts.ts';
 import type { FeedCall } from './feeds.queries.ts';
 
 /** Windows that closed longer ago than this are left out of calendars. */

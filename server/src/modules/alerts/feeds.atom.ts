@@ -1,4 +1,4 @@
-import { factsSentence } from './alert-texts.ts';
+import { factsSentence } from './alerts.texts.ts';
 import type { FeedCall } from './feeds.queries.ts';
 
 const xml = (text: string) => text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&apos;' })[c]!);

@@ -1,6 +1,6 @@
 import request from 'supertest';
 import { describe, expect, it } from 'vitest';
-import type { Connector } from '../../server/src/modules/ingest/connector.ts';
+import type { Connector } from '../../server/src/modules/ingest/ingest.connector.ts';
 import { runIngest } from '../../server/src/modules/ingest/ingest.service.ts';
 import { useTestApp } from '../helpers/app.ts';
 import { callInput } from '../helpers/calls.ts';
@@ -49,7 +49,7 @@ describe('ingestion of a hostile remote payload', () => {
 
 describe('webLinks', () => {
   it('reads every address of a cell that holds several, and nothing that is not one', async () => {
-    const { webLinks } = await import('../../server/src/modules/ingest/connector.ts');
+    const { webLinks } = await import('../../server/src/modules/ingest/ingest.connector.ts');
     expect(webLinks('https://a.gov.it/avviso.pdf;\n\naggiudicazione:\nhttps://b.gov.it/decreto 4 aprile.')).toEqual([
       'https://a.gov.it/avviso.pdf',
       'https://b.gov.it/decreto',

@@ -1,7 +1,7 @@
 import request from 'supertest';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Access } from '../../server/src/modules/auth/auth.plugin.ts';
-import { hasPermission, type Principal } from '../../server/src/modules/auth/permissions.ts';
+import { hasPermission, type Principal } from '../../server/src/modules/auth/auth.permissions.ts';
 import { buildApp } from '../../server/src/app.ts';
 import { createDb } from '../../server/src/plugins/db/database.ts';
 import { testConfig, useTestApp } from '../helpers/app.ts';

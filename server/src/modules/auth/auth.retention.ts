@@ -1,7 +1,7 @@
 import { sql, type Kysely } from 'kysely';
 import type { Database } from '../../plugins/db/schema.ts';
-import { KNOWN_CLIENT_DAYS } from './login-throttle.ts';
-import { forgetOldPasswordResets } from './password-reset.ts';
+import { KNOWN_CLIENT_DAYS } from './login.throttle.ts';
+import { forgetOldPasswordResets } from './password-reset.service.ts';
 import { eraseUser } from './users.service.ts';
 
 export interface RetentionReport {

@@ -1,5 +1,5 @@
 import type { CallInput } from '../calls/index.ts';
-import { formatLongDate as day, formatNumber, populationOf, type ComuneFacts } from './profile-facts.ts';
+import { formatLongDate as day, formatNumber, populationOf, type ComuneFacts } from './matching.profile-facts.ts';
 
 export type Verdict = 'eligible' | 'eligible_via_aggregation' | 'not_eligible';
 export interface Check {

@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { applyRetention } from '../../server/src/modules/auth/retention.ts';
+import { applyRetention } from '../../server/src/modules/auth/auth.retention.ts';
 import { useTestDatabase } from '../helpers/database.ts';
 import { createComune, createTestUser } from '../helpers/identity.ts';
 import { spawnEntry } from '../helpers/processes.ts';

@@ -17,3 +17,22 @@ describe('the feature folders', () => {
     expect(architecture).toMatch(new RegExp(`^\\| ${feature} \\|`, 'm'));
   });
 });
+
+describe('names and places you can guess', () => {
+  it('every file of a feature is named <feature or part>.<role>.ts', () => {
+    const misnamed = features.flatMap((feature) =>
+      readdirSync(join(modulesDir, feature), { withFileTypes: true })
+        .filter((e) => e.isFile() && e.name !== 'index.ts' && !/^[a-z-]+\.[a-z-]+\.ts$/.test(e.name))
+        .map((e) => `${feature}/${e.name}`),
+    );
+    expect(misnamed).toEqual([]);
+  });
+
+  it('the tests folders are the features, plus the app, its plugins, shared code, the CLI, the SPA and the browser journeys', () => {
+    const besides = ['app', 'plugins', 'shared', 'cli', 'web', 'e2e', 'helpers', 'setup'];
+    const folders = readdirSync(join(repoRoot, 'tests'), { withFileTypes: true })
+      .filter((e) => e.isDirectory())
+      .map((e) => e.name);
+    expect(folders.filter((f) => !features.includes(f) && !besides.includes(f))).toEqual([]);
+  });
+});

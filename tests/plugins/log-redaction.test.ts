@@ -1,6 +1,6 @@
 import request from 'supertest';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { unsubscribeToken } from '../../server/src/modules/alerts/alert-email.ts';
+import { unsubscribeToken } from '../../server/src/modules/alerts/alerts.email.ts';
 import { redactedUrl } from '../../server/src/plugins/logging.ts';
 import { useTestApp } from '../helpers/app.ts';
 import { createComune, createTestUser, loginAs, type Agent } from '../helpers/identity.ts';

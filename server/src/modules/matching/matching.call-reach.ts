@@ -5,7 +5,7 @@ import type { Clock } from '../../shared/clock.ts';
 import { findCall } from '../calls/index.ts';
 import { loadComuneContexts } from './matching.facts.ts';
 import { matchReached, prepareCallFrom } from './matching.service.ts';
-import { sizeClassOf } from './profile-facts.ts';
+import { sizeClassOf } from './matching.profile-facts.ts';
 
 export interface Reach {
   eligible: number;

@@ -1,5 +1,5 @@
 import type { CallInput } from '../calls/index.ts';
-import { formatNumber, populationOf, type ComuneFacts, type PopulationBasis } from './profile-facts.ts';
+import { formatNumber, populationOf, type ComuneFacts, type PopulationBasis } from './matching.profile-facts.ts';
 
 export interface AmountEstimate {
   min: number;

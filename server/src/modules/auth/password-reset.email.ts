@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { escapeHtml } from '../../shared/html.ts';
-import type { ResetToSend } from './password-reset.ts';
+import type { ResetToSend } from './password-reset.service.ts';
 
 /** The link carries the token in the fragment, so it never reaches a server log. */
 export async function sendPasswordResetEmail(app: FastifyInstance, reset: ResetToSend): Promise<void> {

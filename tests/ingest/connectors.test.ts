@@ -1,7 +1,7 @@
 import request from 'supertest';
 import { describe, expect, it } from 'vitest';
 import { createApiToken } from '../../server/src/modules/auth/users.service.ts';
-import type { Connector } from '../../server/src/modules/ingest/connector.ts';
+import type { Connector } from '../../server/src/modules/ingest/ingest.connector.ts';
 import { CONNECTORS } from '../../server/src/modules/ingest/connectors/index.ts';
 import { dueSources } from '../../server/src/modules/ingest/ingest.queries.ts';
 import { reprocessItems, runIngest } from '../../server/src/modules/ingest/ingest.service.ts';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_SOURCES } from '../../server/src/modules/ingest/default-sources.ts';
+import { DEFAULT_SOURCES } from '../../server/src/modules/ingest/ingest.default-sources.ts';
 import { listSources } from '../../server/src/modules/ingest/ingest.queries.ts';
 import { useTestApp } from '../helpers/app.ts';
 import { createTestUser, loginAs } from '../helpers/identity.ts';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { postWebhook } from '../../server/src/modules/alerts/webhook-sender.ts';
+import { postWebhook } from '../../server/src/modules/alerts/webhooks.sender.ts';
 import { OutboundError, outboundFetch, type OutboundRequest } from '../../server/src/plugins/outbound.ts';
 import { isPrivateAddress } from '../../server/src/plugins/private-address.ts';
 import { excerpt } from '../../server/src/shared/excerpt.ts';

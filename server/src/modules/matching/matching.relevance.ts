@@ -1,4 +1,4 @@
-import type { AmountEstimate } from './amount.ts';
+import type { AmountEstimate } from './matching.amount.ts';
 
 /**
  * The weights of the relevance score, in one place; they add up to 100. Each component is a share

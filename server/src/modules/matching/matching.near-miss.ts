@@ -1,5 +1,5 @@
-import { AGGREGATE_BODY_TYPES, ASSOCIATED_KINDS, type CallRules, type Check, type Eligibility } from './eligibility.ts';
-import { formatNumber, populationOf, type ComuneFacts } from './profile-facts.ts';
+import { AGGREGATE_BODY_TYPES, ASSOCIATED_KINDS, type CallRules, type Check, type Eligibility } from './matching.eligibility.ts';
+import { formatNumber, populationOf, type ComuneFacts } from './matching.profile-facts.ts';
 
 /** A call the comune misses by one condition it could act on, and what would unblock it. */
 export interface NearMiss {

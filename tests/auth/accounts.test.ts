@@ -4,7 +4,7 @@ import request from 'supertest';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { useTestApp } from '../helpers/app.ts';
 import { createComune, createTestUser, loginAs, type Agent } from '../helpers/identity.ts';
-import { loginEmailHash } from '../../server/src/modules/auth/login-throttle.ts';
+import { loginEmailHash } from '../../server/src/modules/auth/login.throttle.ts';
 
 const ctx = useTestApp();
 let admin: Agent;

@@ -4,7 +4,7 @@ import type { Database, SavedSearchesTable } from '../../plugins/db/schema.ts';
 import type { SearchEngine, SearchQuery } from '../../plugins/search/engine.ts';
 import { SearchQuerySchema } from '../search/index.ts';
 import { notifyUsers, type AlertOptions } from './alerts.dispatch.ts';
-import { factsSentence } from './alert-texts.ts';
+import { factsSentence } from './alerts.texts.ts';
 
 /** The catalogue filters a saved search keeps: what the user typed and chose, not paging or facets. */
 export const SavedSearchQuery = Type.Omit(SearchQuerySchema, ['editorialStatus', 'facets', 'sort', 'limit', 'offset'], {
