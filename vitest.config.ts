@@ -10,7 +10,12 @@ const sprite = resolve(dirname(createRequire(resolve('web/package.json')).resolv
 export default defineConfig({
   // The SPA's component tests (tests/web) import .vue files and the web app's `@/` paths.
   plugins: [vue(), icons(sprite)],
-  resolve: { alias: { '@': fileURLToPath(new URL('./web/src', import.meta.url)) } },
+  resolve: {
+    alias: [
+      { find: '@labels', replacement: fileURLToPath(new URL('./server/src/shared/labels.ts', import.meta.url)) },
+      { find: '@', replacement: fileURLToPath(new URL('./web/src', import.meta.url)) },
+    ],
+  },
   test: {
     include: ['tests/**/*.test.ts', 'server/src/**/*.test.ts'],
     globalSetup: ['tests/setup/global-setup.ts'],

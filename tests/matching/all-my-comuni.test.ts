@@ -122,7 +122,7 @@ describe('GET /api/v1/me/opportunities', () => {
       .trimEnd()
       .split('\r\n');
     expect(lines[0]).toBe(
-      'Codice ISTAT;Comune;Bando;Ente erogatore;Programma;Misura;Stato;Partecipazione;Pertinenza;Importo stimato minimo (€);Importo stimato massimo (€);Scadenza',
+      'Codice ISTAT;Comune;Bando;Ente erogatore;Programma;Misura;Stato;Partecipazione;Pertinenza;Importo stimato minimo (€);Importo stimato massimo (€);Scadenza;Dimostrativo',
     );
     expect(lines).toHaveLength(6);
     const bagnolo = lines.find((l) => l.startsWith('019005;'))!;

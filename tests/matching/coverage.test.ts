@@ -66,6 +66,6 @@ describe('GET /api/v1/calls/:id/matches as CSV', () => {
     expect(header).toBe('\uFEFFCodice ISTAT;Comune;Provincia;Classe dimensionale;Partecipazione;Pertinenza;Importo stimato massimo (€)');
     const json = await viewer.get(`/api/v1/calls/${callId}/matches?limit=1`);
     expect(rows).toHaveLength(json.body.total);
-    expect(rows.some((r) => r.startsWith('019035;Crema;CR;oltre-15000;da solo;'))).toBe(true);
+    expect(rows.some((r) => r.startsWith('019035;Crema;CR;oltre 15.000 abitanti;da solo;'))).toBe(true);
   });
 });

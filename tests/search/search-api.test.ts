@@ -69,7 +69,7 @@ describe('GET /api/v1/calls/search', () => {
     expect(res.text.startsWith('\uFEFF')).toBe(true);
     expect(header).toBe('Titolo;Ente erogatore;Programma;Misura;Stato;Prossima scadenza;Dotazione (€);Importo massimo per ente (€);Temi;Link;Dimostrativo');
     expect(row).toMatch(
-      /^Avviso per la digitalizzazione degli archivi storici;Dipartimento per la trasformazione digitale;pnrr;1\.4\.5;Aperto;\d\d\/\d\d\/\d\d, \d\d:\d\d;200000000,00;59966,00;piattaforme\.send;https:/,
+      /^Avviso per la digitalizzazione degli archivi storici;Dipartimento per la trasformazione digitale;PNRR;1\.4\.5;Aperto;\d\d\/\d\d\/\d\d, \d\d:\d\d;200000000,00;59966,00;piattaforme\.send;https:/,
     );
   });
 

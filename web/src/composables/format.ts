@@ -1,3 +1,4 @@
+import * as labels from '@labels';
 // `always`: CLDR leaves 4-digit Italian numbers ungrouped ("5038 €"), which reads as a code beside "15.000 €".
 const GROUPING = { useGrouping: 'always' } as unknown as Intl.NumberFormatOptions;
 const EUROS = new Intl.NumberFormat('it-IT', { style: 'currency', currency: 'EUR', maximumFractionDigits: 0, ...GROUPING });
@@ -51,20 +52,14 @@ export function daysLeftText(days: number | null | undefined): string | null {
   return `${pluralForm(days, { one: 'manca', other: 'mancano' })} ${plural(days, DAYS)}`;
 }
 
-export const STATUS_LABELS: Record<string, string> = { in_arrivo: 'In arrivo', aperto: 'Aperto', in_scadenza: 'In scadenza', chiuso: 'Chiuso', esaurito: 'Fondi esauriti' };
-export const PROGRAMME_LABELS: Record<string, string> = { pnrr: 'PNRR', fesr: 'FESR', fse_plus: 'FSE+', regionale: 'Regione Lombardia', nazionale: 'Nazionale', ue: 'Unione europea', fondazione: 'Fondazioni', altro: 'Altro' };
-/** Where calls come from, as the editors' Fonti page names them (an unknown kind shows as it is). */
-export const SOURCE_KIND_LABELS: Record<string, string> = {
-  padigitale2026: 'PA digitale 2026: avvisi',
-  lombardia: 'Regione Lombardia: anagrafica dei bandi',
-  italiadomani: 'Italia Domani: catalogo PNRR',
-  plone: 'Sito Plone',
-  rss: 'Feed RSS',
-  csv: 'File CSV',
-  demo: 'Catalogo dimostrativo',
-  'curated:avvisi-pnrr': 'Avvisi PNRR curati dalla redazione',
-};
-export const SIZE_CLASS_LABELS: Record<string, string> = { 'fino-5000': 'fino a 5.000 abitanti', '5000-15000': 'da 5.000 a 15.000 abitanti', 'oltre-15000': 'oltre 15.000 abitanti' };
 /** The parts of a call a change can touch, as history and revisions name them. */
 export const CALL_FIELD_LABELS: Record<string, string> = { windows: 'finestre e scadenze', money: 'importi e risorse', eligibility: 'requisiti', title: 'titolo', summary: 'sintesi', description: 'descrizione', themes: 'temi', links: 'documenti', editorialStatus: 'stato', programme: 'programma', procedure: 'procedura', issuer: 'ente', publicationDate: 'data di pubblicazione', contact: 'contatti' };
-export const VERDICT_LABELS: Record<string, string> = { eligible: 'Il comune può partecipare', eligible_via_aggregation: 'Solo in forma associata', near_miss: 'Quasi ammissibile', not_eligible: 'Non ammissibile' };
+
+// The words for statuses, programmes, size classes, verdicts and sources are the server's own
+// (server/src/shared/labels.ts): the CSV files and e-mails say what the pages say. Typed as plain
+// records so a code the SPA does not know yet reads as `undefined`, not as a type error.
+export const STATUS_LABELS: Record<string, string> = labels.CALL_STATUS_LABELS;
+export const PROGRAMME_LABELS: Record<string, string> = labels.PROGRAMME_LABELS;
+export const SIZE_CLASS_LABELS: Record<string, string> = labels.SIZE_CLASS_LABELS;
+export const VERDICT_LABELS: Record<string, string> = labels.VERDICT_LABELS;
+export const SOURCE_KIND_LABELS: Record<string, string> = labels.SOURCE_KIND_LABELS;

@@ -1,8 +1,9 @@
+import { labelOf, VERDICT_LABELS } from '../../shared/labels.ts';
 import { formatLongDate as day, formatNumber } from '../matching/index.ts';
 export { changeSentences } from '../calls/index.ts';
 import type { CallFacts } from './alerts.audience.ts';
 
-const verdictText = (verdict: string) => (verdict === 'eligible_via_aggregation' ? 'Solo in forma associata' : 'Il comune può partecipare');
+const verdictText = (verdict: string) => labelOf(VERDICT_LABELS, verdict);
 const amountText = (min: number | null, max: number) =>
   min === max ? `importo stimato ${formatNumber(max)} €` : `importo stimato da ${formatNumber(min ?? 0)} a ${formatNumber(max)} €`;
 const sentenceOf = (parts: string[]) => {

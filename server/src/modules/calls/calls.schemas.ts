@@ -1,3 +1,4 @@
+import { CALL_STATUS_LABELS, codesOf, PROGRAMME_LABELS } from '../../shared/labels.ts';
 import { Nullable } from '../../shared/schema.ts';
 import { Type, type Static } from '@sinclair/typebox';
 import { PageOf, PageQuery } from '../../plugins/pagination.ts';
@@ -17,22 +18,12 @@ export const BODY_TYPES = [
   'pa_centrale',
   'altro',
 ] as const;
-export const PROGRAMME_KINDS = ['pnrr', 'fesr', 'fse_plus', 'regionale', 'nazionale', 'ue', 'fondazione', 'altro'] as const;
+export const PROGRAMME_KINDS = codesOf(PROGRAMME_LABELS);
 export const PROCEDURES = ['sportello', 'graduatoria', 'finestre'] as const;
-export const CALL_STATUSES = ['in_arrivo', 'aperto', 'in_scadenza', 'chiuso', 'esaurito'] as const;
+export const CALL_STATUSES = codesOf(CALL_STATUS_LABELS);
 export const EDITORIAL_STATUSES = ['draft', 'in_review', 'approved', 'scheduled', 'published', 'withdrawn', 'archived'] as const;
 export type CallStatus = (typeof CALL_STATUSES)[number];
-/**
- * The statuses in Italian, wherever the server writes them for people (CSV files). The SPA's
- * `STATUS_LABELS` says the same words: a test compares the two.
- */
-export const CALL_STATUS_LABELS: Record<CallStatus, string> = {
-  in_arrivo: 'In arrivo',
-  aperto: 'Aperto',
-  in_scadenza: 'In scadenza',
-  chiuso: 'Chiuso',
-  esaurito: 'Fondi esauriti',
-};
+export { CALL_STATUS_LABELS };
 
 // No minimum here: a negative amount is answered by the validation as 422 naming the field.
 const Euros = Type.Number({ maximum: 1e12, format: 'double' });

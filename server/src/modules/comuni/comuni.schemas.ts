@@ -1,8 +1,9 @@
+import { codesOf, SIZE_CLASS_LABELS } from '../../shared/labels.ts';
 import { Nullable } from '../../shared/schema.ts';
 import { Type } from '@sinclair/typebox';
 import { PageOf, PageQuery } from '../../plugins/pagination.ts';
 
-export const SIZE_CLASSES = ['fino-5000', '5000-15000', 'oltre-15000'] as const;
+export const SIZE_CLASSES = codesOf(SIZE_CLASS_LABELS);
 export type SizeClass = (typeof SIZE_CLASSES)[number];
 
 export const ComuneSummarySchema = Type.Object(

@@ -1,3 +1,4 @@
+import { codesOf, labelOf, SIZE_CLASS_LABELS } from '../../shared/labels.ts';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import { problemResponses } from '../../plugins/openapi.ts';
@@ -47,7 +48,7 @@ const coverageRoutes: FastifyPluginAsyncTypebox = async (app) => {
           {
             region: Type.String({ pattern: '^[0-9]{2}$', default: '03', description: 'Codice ISTAT della regione' }),
             province: Type.Optional(Type.String({ pattern: '^[A-Z]{2}$' })),
-            sizeClass: Type.Optional(Type.String({ enum: ['fino-5000', '5000-15000', 'oltre-15000'] })),
+            sizeClass: Type.Optional(Type.String({ enum: codesOf(SIZE_CLASS_LABELS) })),
             ...PageQuery,
           },
           { additionalProperties: false },
@@ -62,7 +63,7 @@ const coverageRoutes: FastifyPluginAsyncTypebox = async (app) => {
       if ((request.headers.accept ?? '').includes('text/csv')) {
         const csv = toCsv(
           ['Codice ISTAT', 'Comune', 'Provincia', 'Classe dimensionale', 'Popolazione legale'],
-          items.map((c) => [c.istat, c.name, c.provinceSigla, c.sizeClass, c.legalPopulation]),
+          items.map((c) => [c.istat, c.name, c.provinceSigla, c.sizeClass && labelOf(SIZE_CLASS_LABELS, c.sizeClass), c.legalPopulation]),
         );
         return reply.type('text/csv; charset=utf-8').header('content-disposition', 'attachment; filename="comuni-senza-bandi.csv"').send(csv);
       }

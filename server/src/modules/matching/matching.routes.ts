@@ -1,3 +1,4 @@
+import { codesOf, labelOf, SIZE_CLASS_LABELS, VERDICT_LABELS, VERDICT_SHORT_LABELS } from '../../shared/labels.ts';
 import { Nullable } from '../../shared/schema.ts';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type, type Static } from '@sinclair/typebox';
@@ -12,7 +13,7 @@ import { selectOpportunities, timedList, toOpportunity } from './matching.querie
 import { callReach, previewReach } from './matching.call-reach.ts';
 import { computeOpportunity } from './matching.service.ts';
 
-const VERDICTS = ['eligible', 'eligible_via_aggregation', 'near_miss', 'not_eligible'];
+const VERDICTS = codesOf(VERDICT_LABELS);
 /** Stored matches are the comuni that can use the call; the detail endpoint explains the others. */
 const STORED_VERDICTS = ['eligible', 'eligible_via_aggregation'];
 /** Calls missed by one condition the comune could act on: computed on request, listed on their own. */
@@ -240,8 +241,8 @@ const matchingRoutes: FastifyPluginAsyncTypebox = async (app) => {
             c.istat,
             c.name,
             c.provinceSigla,
-            c.sizeClass,
-            c.verdict === 'eligible' ? 'da solo' : 'in forma associata',
+            c.sizeClass && labelOf(SIZE_CLASS_LABELS, c.sizeClass),
+            labelOf(VERDICT_SHORT_LABELS, c.verdict),
             c.score,
             csvEuros(c.amountMax),
           ]),
@@ -316,8 +317,8 @@ const matchingRoutes: FastifyPluginAsyncTypebox = async (app) => {
           c.istat,
           c.name,
           c.provinceSigla,
-          c.sizeClass,
-          c.verdict === 'eligible' ? 'da solo' : 'in forma associata',
+          c.sizeClass && labelOf(SIZE_CLASS_LABELS, c.sizeClass),
+          labelOf(VERDICT_SHORT_LABELS, c.verdict),
           csvEuros(c.amountMin),
           csvEuros(c.amountMax),
         ]),

@@ -1,9 +1,10 @@
+import { labelOf, PROGRAMME_LABELS, VERDICT_SHORT_LABELS } from '../../shared/labels.ts';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import { PERSON_403 } from '../auth/index.ts';
 import { problemResponses } from '../../plugins/openapi.ts';
 import { page, PageOf, PageQuery } from '../../plugins/pagination.ts';
-import { csvEuros, toCsv } from '../../shared/csv-write.ts';
+import { csvDemo, csvEuros, DEMO_CSV_HEADER, toCsv } from '../../shared/csv-write.ts';
 import { Nullable } from '../../shared/schema.ts';
 import type { Principal } from '../auth/index.ts';
 import { comuniOfUser } from '../auth/index.ts';
@@ -52,7 +53,6 @@ const Query = Type.Object(
   { additionalProperties: false },
 );
 
-const VERDICT_CSV: Record<string, string> = { eligible: 'da solo', eligible_via_aggregation: 'in forma associata' };
 const ROME_DATE_TIME = new Intl.DateTimeFormat('it-IT', { timeZone: 'Europe/Rome', dateStyle: 'short', timeStyle: 'short' });
 const CSV_HEADERS = [
   'Codice ISTAT',
@@ -67,6 +67,7 @@ const CSV_HEADERS = [
   'Importo stimato minimo (€)',
   'Importo stimato massimo (€)',
   'Scadenza',
+  DEMO_CSV_HEADER,
 ];
 
 function rowsCsv(rows: OpportunityRow[]): string {
@@ -77,14 +78,15 @@ function rowsCsv(rows: OpportunityRow[]): string {
       r.comune.name,
       r.call.title,
       r.call.issuer,
-      r.call.programme,
+      labelOf(PROGRAMME_LABELS, r.call.programme),
       r.call.measureCode,
-      CALL_STATUS_LABELS[r.call.status as keyof typeof CALL_STATUS_LABELS] ?? r.call.status,
-      VERDICT_CSV[r.verdict] ?? r.verdict,
+      labelOf(CALL_STATUS_LABELS, r.call.status),
+      labelOf(VERDICT_SHORT_LABELS, r.verdict),
       r.score,
       csvEuros(r.amount?.min ?? null),
       csvEuros(r.amount?.max ?? null),
       r.call.nextDeadline ? ROME_DATE_TIME.format(new Date(r.call.nextDeadline)) : null,
+      csvDemo(r.call.demo),
     ]),
   );
 }

@@ -1,5 +1,5 @@
 import type { SearchHit } from '../../plugins/search/engine.ts';
-import { CALL_STATUS_LABELS } from '../calls/index.ts';
+import { CALL_STATUS_LABELS, labelOf, PROGRAMME_LABELS } from '../../shared/labels.ts';
 import { csvDemo, csvEuros as euros, DEMO_CSV_HEADER, toCsv } from '../../shared/csv-write.ts';
 
 const HEADERS = [
@@ -24,9 +24,9 @@ export function searchCsv(items: SearchHit[]): string {
     items.map((h) => [
       h.title,
       h.issuer,
-      h.programme,
+      labelOf(PROGRAMME_LABELS, h.programme),
       h.measureCode ?? '',
-      CALL_STATUS_LABELS[h.status as keyof typeof CALL_STATUS_LABELS] ?? h.status,
+      labelOf(CALL_STATUS_LABELS, h.status),
       romeDay(h.nextDeadline),
       euros(h.totalBudget),
       euros(h.amountMax),
