@@ -57,12 +57,7 @@ export async function userAudience(db: Kysely<Database>, callId: string, kind: A
     with matched as (
       select comune_istat, verdict, score, amount_min, amount_max from matches where call_id = ${callId}
     ), served as (
-      select mb.user_id, mb.comune_istat as istat from memberships mb join matched on matched.comune_istat = mb.comune_istat
-      union
-      select mb.user_id, am.comune_istat from memberships mb
-        join aggregation_members am on am.aggregation_id = mb.aggregation_id
-        join matched on matched.comune_istat = am.comune_istat
-       where am.joined_on <= current_date and (am.left_on is null or am.left_on > current_date)
+      select s.user_id, s.comune_istat as istat from served_comuni s join matched on matched.comune_istat = s.comune_istat
     ), followed as (
       select served.user_id, served.istat from served left join alert_subscriptions s on s.user_id = served.user_id where s.comuni is null
       union
@@ -121,9 +116,8 @@ export async function webhookAudience(db: Kysely<Database>, callId: string, kind
       select w.id as webhook_id, m.* from webhooks w join matched m on m.comune_istat = w.comune_istat
       union all
       select w.id, m.* from webhooks w
-        join aggregation_members am on am.aggregation_id = w.aggregation_id
+        join current_aggregation_members am on am.aggregation_id = w.aggregation_id
         join matched m on m.comune_istat = am.comune_istat
-       where am.joined_on <= current_date and (am.left_on is null or am.left_on > current_date)
       union all
       select distinct webhook_id, null::char(6), null, null::smallint, null::numeric, null::numeric
         from alert_deliveries where ${later} and call_id = ${callId} and webhook_id is not null

@@ -65,12 +65,8 @@ export async function feedCalls(db: Kysely<Database>, owner: FeedOwner): Promise
       ? sql`select call_id, comune_istat, verdict, score, amount_min, amount_max from matches where comune_istat = ${owner.comune}`
       : sql`
         with mine as (select comuni from alert_subscriptions where user_id = ${owner.user}),
-        served as (
-          select comune_istat as istat from memberships where user_id = ${owner.user} and comune_istat is not null
-          union
-          select am.comune_istat from memberships mb join aggregation_members am on am.aggregation_id = mb.aggregation_id
-           where mb.user_id = ${owner.user} and am.joined_on <= current_date and (am.left_on is null or am.left_on > current_date)
-        ), followed as (
+        served as (select comune_istat as istat from served_comuni where user_id = ${owner.user}),
+        followed as (
           select istat from served where not exists (select 1 from mine where comuni is not null)
           union
           select unnest(comuni) from mine where comuni is not null

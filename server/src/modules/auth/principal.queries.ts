@@ -5,14 +5,8 @@ import { roleCovers, type Principal } from './auth.permissions.ts';
 
 /** Comuni a user serves today: direct memberships plus current members of their aggregations. */
 export async function comuniOfUser(db: Db, userId: string): Promise<string[]> {
-  const { rows } = await sql<{ istat: string }>`
-    select comune_istat as istat from memberships where user_id = ${userId} and comune_istat is not null
-    union
-    select am.comune_istat from memberships m
-      join aggregation_members am on am.aggregation_id = m.aggregation_id
-     where m.user_id = ${userId} and am.joined_on <= current_date and (am.left_on is null or am.left_on > current_date)
-  `.execute(db);
-  return rows.map((r) => r.istat);
+  const rows = await db.selectFrom('served_comuni').select('comune_istat').where('user_id', '=', userId).execute();
+  return rows.map((r) => r.comune_istat);
 }
 
 export interface SessionUser {

@@ -40,8 +40,8 @@ export async function findComuneProfile(db: Db, istat: string) {
     .select(
       sql<ComuneAggregation[]>`coalesce((
         select json_agg(json_build_object('id', a.id, 'name', a.name, 'kind', a.kind, 'joinedOn', am.joined_on) order by a.name)
-          from aggregation_members am join aggregations a on a.id = am.aggregation_id
-         where am.comune_istat = comuni.istat and am.joined_on <= current_date and (am.left_on is null or am.left_on > current_date)
+          from current_aggregation_members am join aggregations a on a.id = am.aggregation_id
+         where am.comune_istat = comuni.istat
       ), '[]'::json)`.as('aggregations'),
     )
     .select(

@@ -583,7 +583,22 @@ export interface AlertDeliveriesTable {
   sent_at: Date | null;
 }
 
+/** Today's members of each aggregation (a view: joined, not yet left). */
+export interface CurrentAggregationMembersView {
+  aggregation_id: string;
+  comune_istat: string;
+  joined_on: Date;
+}
+
+/** The comuni each user serves today: direct memberships plus today's members of their aggregations (a view). */
+export interface ServedComuniView {
+  user_id: string;
+  comune_istat: string;
+}
+
 export interface Database {
+  current_aggregation_members: CurrentAggregationMembersView;
+  served_comuni: ServedComuniView;
   worker_heartbeats: WorkerHeartbeatsTable;
   alert_deliveries: AlertDeliveriesTable;
   alert_subscriptions: AlertSubscriptionsTable;
