@@ -122,6 +122,6 @@ describe('the match preview', () => {
     const rows = csv.text.replace(/\r\n$/, '').split('\r\n');
     expect(rows[0]).toBe('\uFEFFCodice ISTAT;Comune;Provincia;Classe dimensionale;Partecipazione;Importo stimato minimo (€);Importo stimato massimo (€)');
     expect(rows).toHaveLength(56);
-    expect(rows[1]).toBe('019900;Comune di prova 00;CR;oltre-15000;da solo;40000,00;40000,00');
+    expect(rows[1]).toBe('019900;Comune di prova 00;CR;oltre 15.000 abitanti;da solo;40000,00;40000,00');
   });
 });

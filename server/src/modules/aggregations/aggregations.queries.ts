@@ -1,5 +1,6 @@
 import { sql, type Kysely } from 'kysely';
 import type { AggregationKind, Database } from '../../plugins/db/schema.ts';
+import { pageRows } from '../../plugins/db/page-rows.ts';
 
 type Db = Kysely<Database>;
 const CURRENT = sql<boolean>`am.joined_on <= current_date and (am.left_on is null or am.left_on > current_date)`;
@@ -20,18 +21,16 @@ export async function listAggregations(db: Db, filter: { kind?: string | undefin
       ),
     );
   }
-  const [items, count] = await Promise.all([
-    query
-      .selectAll('a')
-      .select(sql<number>`(select count(*) from aggregation_members am where am.aggregation_id = a.id and ${CURRENT})`.as('current_members'))
-      .orderBy('a.name')
-      .orderBy('a.id')
-      .limit(filter.limit)
-      .offset(filter.offset)
-      .execute(),
-    query.select((eb) => eb.fn.countAll<number>().as('total')).executeTakeFirstOrThrow(),
-  ]);
-  return { items, total: count.total };
+  return pageRows(
+    query,
+    (q) =>
+      q
+        .selectAll('a')
+        .select(sql<number>`(select count(*) from aggregation_members am where am.aggregation_id = a.id and ${CURRENT})`.as('current_members'))
+        .orderBy('a.name')
+        .orderBy('a.id'),
+    filter,
+  );
 }
 
 export async function findAggregation(db: Db, id: string) {

@@ -1,6 +1,7 @@
 import { sql, type Kysely, type Selectable } from 'kysely';
 import type { AlertSubscriptionsTable, Database, EmailAlerts, NotificationsTable } from '../../plugins/db/schema.ts';
 import { DEFAULT_SUBSCRIPTION, type SubscriptionInput } from './alerts.schemas.ts';
+import { pageRows } from '../../plugins/db/page-rows.ts';
 
 const toSubscription = (row: Selectable<AlertSubscriptionsTable>): SubscriptionInput => ({
   comuni: row.comuni ?? [],
@@ -64,19 +65,11 @@ const toNotification = (row: Selectable<NotificationsTable> & { comune: string |
 export async function listNotifications(db: Kysely<Database>, userId: string, options: { unreadOnly: boolean; limit: number; offset: number }) {
   let query = db.selectFrom('notifications as n').where('n.user_id', '=', userId).where('n.shown', '=', true);
   if (options.unreadOnly) query = query.where('n.read_at', 'is', null);
-  const [rows, count, unread] = await Promise.all([
-    query
-      .leftJoin('comuni as c', 'c.istat', 'n.comune_istat')
-      .selectAll('n')
-      .select('c.name as comune')
-      .orderBy('n.id', 'desc')
-      .limit(options.limit)
-      .offset(options.offset)
-      .execute(),
-    query.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(),
+  const [page, unread] = await Promise.all([
+    pageRows(query, (q) => q.leftJoin('comuni as c', 'c.istat', 'n.comune_istat').selectAll('n').select('c.name as comune').orderBy('n.id', 'desc'), options),
     unreadCount(db, userId),
   ]);
-  return { items: rows.map(toNotification), total: count.n, unreadCount: unread };
+  return { items: page.items.map(toNotification), total: page.total, unreadCount: unread };
 }
 
 /** Marks the given notifications of the user as read (all of them without ids); returns how many remain unread. */
@@ -100,31 +93,30 @@ export async function listDeliveries(
   if (filter.status) query = query.where('d.status', '=', filter.status);
   if (filter.channel) query = query.where('d.channel', '=', filter.channel);
   if (filter.webhookId) query = query.where('d.webhook_id', '=', filter.webhookId);
-  const [rows, count] = await Promise.all([
-    query
-      .select([
-        'd.id',
-        'd.channel',
-        'd.kind',
-        'd.webhook_id',
-        'd.status',
-        'd.attempts',
-        'd.last_error',
-        'd.created_at',
-        'd.sent_at',
-        'd.next_attempt_at',
-        'd.call_id',
-      ])
-      .select(sql<string>`d.message ->> 'to'`.as('to'))
-      .select(sql<string>`d.message ->> 'subject'`.as('subject'))
-      .orderBy('d.id', 'desc')
-      .limit(filter.limit)
-      .offset(filter.offset)
-      .execute(),
-    query.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(),
-  ]);
+  const { items: rows, total } = await pageRows(
+    query,
+    (q) =>
+      q
+        .select([
+          'd.id',
+          'd.channel',
+          'd.kind',
+          'd.webhook_id',
+          'd.status',
+          'd.attempts',
+          'd.last_error',
+          'd.created_at',
+          'd.sent_at',
+          'd.next_attempt_at',
+          'd.call_id',
+        ])
+        .select(sql<string>`d.message ->> 'to'`.as('to'))
+        .select(sql<string>`d.message ->> 'subject'`.as('subject'))
+        .orderBy('d.id', 'desc'),
+    filter,
+  );
   return {
-    total: count.n,
+    total,
     items: rows.map((r) => ({
       id: Number(r.id),
       channel: r.channel,
@@ -145,15 +137,9 @@ export async function listDeliveries(
 
 /** Without SMTP_URL messages are kept here instead of being sent: the admins' outbox. */
 export async function listOutbox(db: Kysely<Database>, options: { limit: number; offset: number }) {
-  const [rows, count] = await Promise.all([
-    db.selectFrom('mail_outbox').selectAll().orderBy('created_at', 'desc').orderBy('id').limit(options.limit).offset(options.offset).execute(),
-    db
-      .selectFrom('mail_outbox')
-      .select((eb) => eb.fn.countAll<number>().as('n'))
-      .executeTakeFirstOrThrow(),
-  ]);
+  const { items: rows, total } = await pageRows(db.selectFrom('mail_outbox'), (q) => q.selectAll().orderBy('created_at', 'desc').orderBy('id'), options);
   return {
-    total: count.n,
+    total,
     items: rows.map((r) => ({
       id: r.id,
       to: r.to_address,

@@ -1,28 +1,15 @@
 import type { Kysely, Selectable } from 'kysely';
 import type { ApiTokensTable, AuditLogTable, Database, InvitationsTable } from '../../plugins/db/schema.ts';
+import { pageRows } from '../../plugins/db/page-rows.ts';
 
 type Db = Kysely<Database>;
 
 export async function listInvitations(db: Db, limit: number, offset: number) {
-  const [items, count] = await Promise.all([
-    db.selectFrom('invitations').selectAll().orderBy('created_at', 'desc').limit(limit).offset(offset).execute(),
-    db
-      .selectFrom('invitations')
-      .select((eb) => eb.fn.countAll<number>().as('total'))
-      .executeTakeFirstOrThrow(),
-  ]);
-  return { items, total: count.total };
+  return pageRows(db.selectFrom('invitations'), (q) => q.selectAll().orderBy('created_at', 'desc'), { limit, offset });
 }
 
 export async function listApiTokens(db: Db, limit: number, offset: number) {
-  const [items, count] = await Promise.all([
-    db.selectFrom('api_tokens').selectAll().orderBy('created_at', 'desc').limit(limit).offset(offset).execute(),
-    db
-      .selectFrom('api_tokens')
-      .select((eb) => eb.fn.countAll<number>().as('total'))
-      .executeTakeFirstOrThrow(),
-  ]);
-  return { items, total: count.total };
+  return pageRows(db.selectFrom('api_tokens'), (q) => q.selectAll().orderBy('created_at', 'desc'), { limit, offset });
 }
 
 export async function listAudit(
@@ -35,11 +22,7 @@ export async function listAudit(
   if (filter.entity) query = query.where('entity', '=', filter.entity);
   if (filter.entityId) query = query.where('entity_id', '=', filter.entityId);
   if (filter.actorUserId) query = query.where('actor_user_id', '=', filter.actorUserId);
-  const [items, count] = await Promise.all([
-    query.selectAll().orderBy('id', 'desc').limit(limit).offset(offset).execute(),
-    query.select((eb) => eb.fn.countAll<number>().as('total')).executeTakeFirstOrThrow(),
-  ]);
-  return { items, total: count.total };
+  return pageRows(query, (q) => q.selectAll().orderBy('id', 'desc'), { limit, offset });
 }
 
 const iso = (d: Date | null) => d?.toISOString() ?? null;

@@ -1,5 +1,6 @@
 import { sql, type Kysely } from 'kysely';
 import type { Database, Role } from '../../plugins/db/schema.ts';
+import { pageRows } from '../../plugins/db/page-rows.ts';
 
 type Db = Kysely<Database>;
 
@@ -49,11 +50,7 @@ export async function listUsers(db: Db, filter: UserFilter) {
     const pattern = `%${filter.q.toLowerCase().replace(/[%_\\]/g, '\\$&')}%`;
     query = query.where((eb) => eb.or([eb(sql`lower(name)`, 'like', pattern), eb(sql`lower(email)`, 'like', pattern)]));
   }
-  const [items, count] = await Promise.all([
-    query.selectAll().orderBy('name').orderBy('id').limit(filter.limit).offset(filter.offset).execute(),
-    query.select((eb) => eb.fn.countAll<number>().as('total')).executeTakeFirstOrThrow(),
-  ]);
-  return { items, total: count.total };
+  return pageRows(query, (q) => q.selectAll().orderBy('name').orderBy('id'), filter);
 }
 
 export async function comuneExists(db: Db, istat: string): Promise<boolean> {

@@ -5,6 +5,7 @@ import { isDemoSql } from './calls.demo.ts';
 import { inQueueSql, pendingRevisionStatusSql, type EditorialQueue } from './editorial.queues.ts';
 
 import type { Clock } from '../../shared/clock.ts';
+import { pageRows } from '../../plugins/db/page-rows.ts';
 
 type Db = Kysely<Database>;
 
@@ -97,24 +98,22 @@ export async function listCalls(db: Db, filter: CallFilter, clock: Clock) {
   const key = { deadline: deadline, published: sql`c.published_at`, amount: sql`c.amount_max` }[
     filter.sort.replace('-', '') as 'deadline' | 'published' | 'amount'
   ];
-  const [items, count] = await Promise.all([
-    query
-      .selectAll('c')
-      .select([
-        status.as('status'),
-        deadline.as('next_deadline'),
-        themesSql.as('themes'),
-        isDemoSql.as('demo'),
-        pendingRevisionStatusSql.as('pending_revision'),
-      ])
-      .orderBy(sql`${key} ${order}`)
-      .orderBy('c.id')
-      .limit(filter.limit)
-      .offset(filter.offset)
-      .execute(),
-    query.select((eb) => eb.fn.countAll<number>().as('total')).executeTakeFirstOrThrow(),
-  ]);
-  return { items, total: count.total };
+  return pageRows(
+    query,
+    (q) =>
+      q
+        .selectAll('c')
+        .select([
+          status.as('status'),
+          deadline.as('next_deadline'),
+          themesSql.as('themes'),
+          isDemoSql.as('demo'),
+          pendingRevisionStatusSql.as('pending_revision'),
+        ])
+        .orderBy(sql`${key} ${order}`)
+        .orderBy('c.id'),
+    filter,
+  );
 }
 
 /** Calls with everything their pages and the matcher read: status, deadline, themes, windows, sources. */

@@ -1,6 +1,7 @@
 import { sql, type Kysely, type SqlBool, type Expression } from 'kysely';
 import type { Database } from '../../plugins/db/schema.ts';
 import type { SizeClass } from './comuni.schemas.ts';
+import { pageRows } from '../../plugins/db/page-rows.ts';
 
 type Db = Kysely<Database>;
 
@@ -45,15 +46,9 @@ export async function listComuni(db: Db, filter: ComuneFilter) {
       ),
     );
   }
-  const [items, count] = await Promise.all([
-    query
-      .select(['istat', 'name', 'province_sigla', 'region_code', 'legal_population', sizeClassSql.as('size_class')])
-      .orderBy('name_folded')
-      .orderBy('istat')
-      .limit(filter.limit)
-      .offset(filter.offset)
-      .execute(),
-    query.select((eb) => eb.fn.countAll<number>().as('total')).executeTakeFirstOrThrow(),
-  ]);
-  return { items, total: count.total };
+  return pageRows(
+    query,
+    (q) => q.select(['istat', 'name', 'province_sigla', 'region_code', 'legal_population', sizeClassSql.as('size_class')]).orderBy('name_folded').orderBy('istat'),
+    filter,
+  );
 }

@@ -1,5 +1,6 @@
 import type { Kysely, Selectable } from 'kysely';
 import type { Database, FundingAwardsTable, FundingStatus } from '../../plugins/db/schema.ts';
+import { pageRows } from '../../plugins/db/page-rows.ts';
 
 export interface FundingFilter {
   measure?: string | undefined;
@@ -12,11 +13,7 @@ export async function listFundingAwards(db: Kysely<Database>, istat: string, fil
   let query = db.selectFrom('funding_awards').where('comune_istat', '=', istat);
   if (filter.measure) query = query.where('measure_code', '=', filter.measure);
   if (filter.status) query = query.where('status', '=', filter.status as FundingStatus);
-  const [items, count] = await Promise.all([
-    query.selectAll().orderBy('funded_on', 'desc').orderBy('avviso').orderBy('id').limit(filter.limit).offset(filter.offset).execute(),
-    query.select((eb) => eb.fn.countAll<number>().as('total')).executeTakeFirstOrThrow(),
-  ]);
-  return { items, total: count.total };
+  return pageRows(query, (q) => q.selectAll().orderBy('funded_on', 'desc').orderBy('avviso').orderBy('id'), filter);
 }
 
 export const toFundingAward = (row: Selectable<FundingAwardsTable>) => ({

@@ -1,6 +1,7 @@
 import { sql, type Kysely, type Selectable } from 'kysely';
 import type { Database, IngestRunsTable, IngestSourcesTable } from '../../plugins/db/schema.ts';
 import { isProcessAlive, THIS_PROCESS } from '../../process-alive.ts';
+import { pageRows } from '../../plugins/db/page-rows.ts';
 
 type Db = Kysely<Database>;
 
@@ -100,11 +101,8 @@ export function toSource(row: Selectable<IngestSourcesTable>, lastRun: Selectabl
 export async function listRuns(db: Db, filter: { source?: string | undefined; limit: number; offset: number }) {
   let query = db.selectFrom('ingest_runs');
   if (filter.source) query = query.where('source_id', '=', filter.source);
-  const [items, count] = await Promise.all([
-    query.selectAll().orderBy('started_at', 'desc').orderBy('id').limit(filter.limit).offset(filter.offset).execute(),
-    query.select((eb) => eb.fn.countAll<number>().as('total')).executeTakeFirstOrThrow(),
-  ]);
-  return { items: items.map(toRun), total: count.total };
+  const { items, total } = await pageRows(query, (q) => q.selectAll().orderBy('started_at', 'desc').orderBy('id'), filter);
+  return { items: items.map(toRun), total };
 }
 
 /** Enabled scheduled sources whose last run started longer ago than their interval (or never ran). */

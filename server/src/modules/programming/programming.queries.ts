@@ -1,5 +1,6 @@
 import { sql, type Insertable, type Kysely, type Transaction } from 'kysely';
 import type { Database, ProgrammingFundingStatus, ProgrammingItemsTable, ProgrammingStatus } from '../../plugins/db/schema.ts';
+import { pageRows } from '../../plugins/db/page-rows.ts';
 
 type Db = Kysely<Database>;
 
@@ -57,21 +58,11 @@ export async function listItems(db: Db, istat: string, filter: ItemFilter) {
       ),
     );
   }
-  const [items, count] = await Promise.all([
-    query
-      .orderBy('p.start_year')
-      .orderBy(sql`array_position(array['high', 'medium', 'low'], p.priority)`)
-      .orderBy('p.title')
-      .orderBy('p.id')
-      .limit(filter.limit)
-      .offset(filter.offset)
-      .execute(),
-    query
-      .clearSelect()
-      .select((eb) => eb.fn.countAll<number>().as('total'))
-      .executeTakeFirstOrThrow(),
-  ]);
-  return { items, total: count.total };
+  return pageRows(
+    query,
+    (q) => q.orderBy('p.start_year').orderBy(sql`array_position(array['high', 'medium', 'low'], p.priority)`).orderBy('p.title').orderBy('p.id'),
+    filter,
+  );
 }
 
 export const findItem = (db: Db, istat: string, id: string) => selectItems(db, istat).where('p.id', '=', id).executeTakeFirst();
