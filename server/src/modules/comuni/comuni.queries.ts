@@ -48,7 +48,11 @@ export async function listComuni(db: Db, filter: ComuneFilter) {
   }
   return pageRows(
     query,
-    (q) => q.select(['istat', 'name', 'province_sigla', 'region_code', 'legal_population', sizeClassSql.as('size_class')]).orderBy('name_folded').orderBy('istat'),
+    (q) =>
+      q
+        .select(['istat', 'name', 'province_sigla', 'region_code', 'legal_population', sizeClassSql.as('size_class')])
+        .orderBy('name_folded')
+        .orderBy('istat'),
     filter,
   );
 }

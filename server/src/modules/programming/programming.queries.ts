@@ -60,7 +60,12 @@ export async function listItems(db: Db, istat: string, filter: ItemFilter) {
   }
   return pageRows(
     query,
-    (q) => q.orderBy('p.start_year').orderBy(sql`array_position(array['high', 'medium', 'low'], p.priority)`).orderBy('p.title').orderBy('p.id'),
+    (q) =>
+      q
+        .orderBy('p.start_year')
+        .orderBy(sql`array_position(array['high', 'medium', 'low'], p.priority)`)
+        .orderBy('p.title')
+        .orderBy('p.id'),
     filter,
   );
 }

@@ -22,7 +22,10 @@ export async function pageRows<DB, TB extends keyof DB, O, Row>(
 ): Promise<{ items: Row[]; total: number }> {
   const [items, count] = await Promise.all([
     rows(filtered).limit(window.limit).offset(window.offset).execute(),
-    filtered.clearSelect().select(sql<string>`count(*)`.as('total')).executeTakeFirstOrThrow() as Promise<{ total: string }>,
+    filtered
+      .clearSelect()
+      .select(sql<string>`count(*)`.as('total'))
+      .executeTakeFirstOrThrow() as Promise<{ total: string }>,
   ]);
   return { items, total: Number(count.total) };
 }
