@@ -2,7 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { importComuni } from '../../server/src/modules/comuni/comuni.import.ts';
-import { AppError } from '../../server/src/plugins/errors/problem.ts';
+import { DomainError } from '../../server/src/shared/domain-errors.ts';
 import { repoRoot } from '../../server/src/paths.ts';
 import { useTestDatabase } from '../helpers/database.ts';
 
@@ -19,11 +19,11 @@ const csv = (...lines: string[]) => new TextEncoder().encode(lines.join('\n') + 
 
 const ctx = useTestDatabase();
 
-async function rejection(bytes: Uint8Array): Promise<AppError> {
+async function rejection(bytes: Uint8Array): Promise<DomainError> {
   try {
     await importComuni(ctx.db, bytes);
   } catch (error) {
-    if (error instanceof AppError) return error;
+    if (error instanceof DomainError) return error;
     throw error;
   }
   throw new Error('expected the import to be refused');
@@ -79,10 +79,10 @@ describe('import comuni from bad files', () => {
 
   it('refuses a file with missing columns or of another kind, naming the problem', async () => {
     const missing = await rejection(csv('codice_istat,denominazione', '019035,Crema'));
-    expect(missing).toMatchObject({ status: 422, code: 'MISSING_COLUMNS' });
+    expect(missing).toMatchObject({ kind: 'unprocessable', code: 'MISSING_COLUMNS' });
     expect(missing.detail).toContain('popolazione_legale');
     const other = await rejection(csv('codice_ipa,ente', 'c_d142,Comune di Crema'));
-    expect(other).toMatchObject({ status: 422, code: 'UNKNOWN_FILE_FORMAT' });
+    expect(other).toMatchObject({ kind: 'unprocessable', code: 'UNKNOWN_FILE_FORMAT' });
     expect((await rejection(new Uint8Array())).code).toBe('EMPTY_FILE');
   });
 

@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
-import { badRequest, type FieldError } from './errors/problem.ts';
+import { badRequest, type FieldProblem as FieldError } from '../shared/domain-errors.ts';
 import { CONTROL_IN_LINE as IN_PARAMETER, CONTROL_IN_TEXT as IN_TEXT } from '../shared/control-characters.ts';
 
 const MESSAGE = 'Contiene caratteri di controllo non ammessi.';

@@ -3,7 +3,7 @@ import rateLimit from '@fastify/rate-limit';
 import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
 import helmet, { type HelmetOptions } from 'helmet';
-import { AppError } from './errors/problem.ts';
+import { tooManyRequests } from '../shared/domain-errors.ts';
 
 /**
  * Helmet's headers, computed once. @fastify/helmet rebuilds Helmet's middleware on every request,
@@ -48,8 +48,6 @@ export const securityPlugin = fp(async (app: FastifyInstance) => {
     // Static files of the SPA are not worth counting; the API is.
     allowList: (request) => !request.url.startsWith('/api/'),
     errorResponseBuilder: (_request, context) =>
-      new AppError(429, 'RATE_LIMITED', `Hai inviato troppe richieste. Riprova tra ${Math.ceil(context.ttl / 1000)} secondi.`, undefined, {
-        'retry-after': String(Math.ceil(context.ttl / 1000)),
-      }),
+      tooManyRequests('RATE_LIMITED', `Hai inviato troppe richieste. Riprova tra ${Math.ceil(context.ttl / 1000)} secondi.`, Math.ceil(context.ttl / 1000)),
   });
 });

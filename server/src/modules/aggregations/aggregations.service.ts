@@ -2,7 +2,7 @@ import type { FastifyRequest } from 'fastify';
 import { sql, type Transaction } from 'kysely';
 import { diff, recordAudit } from '../auth/index.ts';
 import type { AggregationKind, Database } from '../../plugins/db/schema.ts';
-import { conflict, notFound, unprocessable } from '../../plugins/errors/problem.ts';
+import { conflict, notFound, unprocessable } from '../../shared/domain-errors.ts';
 import { notifyComuniChanged } from '../comuni/index.ts';
 import { findAggregation, toAggregation } from './aggregations.queries.ts';
 import type { AggregationInput } from './aggregations.schemas.ts';

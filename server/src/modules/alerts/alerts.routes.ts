@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
-import type { FieldError } from '../../plugins/errors/problem.ts';
-import { notFound, unprocessable } from '../../plugins/errors/problem.ts';
+import { type FieldProblem } from '../../shared/domain-errors.ts';
+import { notFound, unprocessable } from '../../shared/domain-errors.ts';
 import { validUnsubscribeToken } from './alerts.email.ts';
 import { userOf } from '../auth/index.ts';
 import { PERSON_403, PERSON_WRITE_403 } from '../auth/index.ts';
@@ -18,8 +18,8 @@ const NotificationPage = PageOf(Type.Ref('Notification'), 'NotificationPage', { 
 const PERSON = { access: 'person' as const };
 
 /** Every field that cannot be saved, in Italian: unknown themes, comuni that do not exist or the user does not serve. */
-async function subscriptionErrors(db: Kysely<Database>, principal: Principal, input: SubscriptionInput): Promise<FieldError[]> {
-  const errors: FieldError[] = [];
+async function subscriptionErrors(db: Kysely<Database>, principal: Principal, input: SubscriptionInput): Promise<FieldProblem[]> {
+  const errors: FieldProblem[] = [];
   for (const theme of await unknownThemes(db, input.themes)) errors.push({ field: 'body.themes', message: unknownThemeMessage(theme) });
   const comuni = input.comuni;
   const known = new Set(comuni.length === 0 ? [] : (await db.selectFrom('comuni').select('istat').where('istat', 'in', comuni).execute()).map((c) => c.istat));

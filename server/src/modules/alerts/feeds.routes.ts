@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyRequest } from 'fastify';
 import { Type } from '@sinclair/typebox';
-import { notFound } from '../../plugins/errors/problem.ts';
+import { notFound } from '../../shared/domain-errors.ts';
 import { PERSON_403, PERSON_WRITE_403 } from '../auth/index.ts';
 import { problemResponses } from '../../plugins/openapi.ts';
 import { callLink } from './alerts.dispatch.ts';

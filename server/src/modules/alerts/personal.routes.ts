@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import { sql } from 'kysely';
-import { conflict, notFound, unprocessable } from '../../plugins/errors/problem.ts';
+import { conflict, notFound, unprocessable } from '../../shared/domain-errors.ts';
 import { PERSON_403, PERSON_WRITE_403 } from '../auth/index.ts';
 import { problemResponses } from '../../plugins/openapi.ts';
 import { userOf } from '../auth/index.ts';

@@ -6,7 +6,7 @@ import { sql, type Selectable } from 'kysely';
 import type { WebhooksTable } from '../../plugins/db/schema.ts';
 import type { Access } from '../auth/index.ts';
 import { accountableUser } from '../auth/index.ts';
-import { forbidden, notFound, unprocessable } from '../../plugins/errors/problem.ts';
+import { forbidden, notFound, unprocessable } from '../../shared/domain-errors.ts';
 import { problemResponses } from '../../plugins/openapi.ts';
 import { page, PageQuery } from '../../plugins/pagination.ts';
 import { Nullable } from '../../shared/schema.ts';

@@ -1,4 +1,4 @@
-import { unprocessable } from '../../plugins/errors/problem.ts';
+import { unprocessable } from '../../shared/domain-errors.ts';
 import type { Principal } from './auth.permissions.ts';
 
 /** The person behind a request. Routes that use it are declared `person`, so an API token never gets here. */

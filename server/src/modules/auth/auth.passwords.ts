@@ -1,5 +1,5 @@
 import { hash, verify } from '@node-rs/argon2';
-import { unprocessable } from '../../plugins/errors/problem.ts';
+import { unprocessable } from '../../shared/domain-errors.ts';
 
 export const MIN_PASSWORD_LENGTH = 12;
 // Algorithm.Argon2id: a const enum, which isolatedModules cannot import.

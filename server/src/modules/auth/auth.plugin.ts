@@ -4,7 +4,7 @@ import fp from 'fastify-plugin';
 import { hasPermission, type Permission, type Principal } from './auth.permissions.ts';
 import { sessionPrincipal, findLiveSession, findLiveToken, markTokenUsed, tokenPrincipal, touchSession } from './principal.queries.ts';
 import { hmac, randomToken, safeEqual, sha256 } from '../../shared/secrets.ts';
-import { AppError, forbidden, tokenNotAllowed, unauthorized } from '../../plugins/errors/problem.ts';
+import { forbidden, tokenNotAllowed, unauthorized } from '../../shared/domain-errors.ts';
 import { NotifiedCache } from '../../plugins/db/notified-cache.ts';
 
 export const SESSION_COOKIE = 'cruscotto_session';
@@ -73,7 +73,7 @@ function verifyCsrf(app: FastifyInstance, request: FastifyRequest): void {
   const sent = typeof header === 'string' ? header : '';
   const expected = expectedCsrfToken(app, request, request.cookies[CSRF_COOKIE]);
   if (!expected || !safeEqual(sent, expected)) {
-    throw new AppError(403, 'CSRF_TOKEN_INVALID', 'Sessione scaduta o richiesta non valida: ricarica la pagina e riprova.');
+    throw forbidden('Sessione scaduta o richiesta non valida: ricarica la pagina e riprova.', 'CSRF_TOKEN_INVALID');
   }
 }
 
@@ -117,7 +117,7 @@ async function resolvePrincipal(app: FastifyInstance, request: FastifyRequest): 
     known = await app.principalCache.get(key);
   }
   if (!known) {
-    if (bearer !== null) throw new AppError(401, 'TOKEN_INVALID', 'Il token di accesso non è valido, è scaduto o è stato revocato.');
+    if (bearer !== null) throw unauthorized('Il token di accesso non è valido, è scaduto o è stato revocato.', 'TOKEN_INVALID');
     return null;
   }
   if (Date.now() - known.lastSeenAt > TOUCH_AFTER_MS) {

@@ -1,7 +1,7 @@
 import { sql, type Kysely } from 'kysely';
 import type { Config } from '../../plugins/config.ts';
 import type { Database } from '../../plugins/db/schema.ts';
-import { AppError } from '../../plugins/errors/problem.ts';
+import { unauthorized } from '../../shared/domain-errors.ts';
 import { loginEmailHash, recordSuccess, reserveAttempt } from './login.throttle.ts';
 import { verifyPassword } from './auth.passwords.ts';
 import { randomToken, sha256 } from '../../shared/secrets.ts';
@@ -9,7 +9,7 @@ import { findUserByEmail } from './users.queries.ts';
 
 type Db = Kysely<Database>;
 
-export const INVALID_CREDENTIALS = new AppError(401, 'INVALID_CREDENTIALS', 'E-mail o password non corretti.');
+export const INVALID_CREDENTIALS = unauthorized('E-mail o password non corretti.', 'INVALID_CREDENTIALS');
 
 /**
  * Checks e-mail and password under the login throttle (login.throttle.ts). An unknown e-mail takes

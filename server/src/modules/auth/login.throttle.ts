@@ -1,7 +1,7 @@
 import { sql, type Kysely, type Transaction } from 'kysely';
 import type { Config } from '../../plugins/config.ts';
 import type { Database } from '../../plugins/db/schema.ts';
-import { AppError } from '../../plugins/errors/problem.ts';
+import { DomainError, tooManyRequests } from '../../shared/domain-errors.ts';
 import { sha256 } from '../../shared/secrets.ts';
 
 /*
@@ -47,10 +47,8 @@ function inItalian(seconds: number): string {
   return minutes === 1 ? '1 minuto' : `${minutes} minuti`;
 }
 
-function tooManyAttempts(seconds: number): AppError {
-  return new AppError(429, 'TOO_MANY_LOGIN_ATTEMPTS', `Troppi tentativi di accesso non riusciti. Riprova tra ${inItalian(seconds)}.`, undefined, {
-    'retry-after': String(seconds),
-  });
+function tooManyAttempts(seconds: number): DomainError {
+  return tooManyRequests('TOO_MANY_LOGIN_ATTEMPTS', `Troppi tentativi di accesso non riusciti. Riprova tra ${inItalian(seconds)}.`, seconds);
 }
 
 async function lock(trx: Trx, key: string): Promise<void> {

@@ -1,6 +1,6 @@
 import { sql, type Kysely } from 'kysely';
 import type { Database } from '../../plugins/db/schema.ts';
-import { notFound } from '../../plugins/errors/problem.ts';
+import { notFound } from '../../shared/domain-errors.ts';
 import { toMembership, toUser } from './auth.mappers.ts';
 import { hasPermission, PERMISSIONS, type Permission, type Principal } from './auth.permissions.ts';
 import { findUserById, membershipsOf } from './users.queries.ts';

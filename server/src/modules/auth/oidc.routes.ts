@@ -2,7 +2,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import { recordAudit } from './auth.audit.ts';
 import { cookieOptions, SESSION_COOKIE } from './auth.plugin.ts';
-import { AppError, notFound } from '../../plugins/errors/problem.ts';
+import { DomainError, forbidden, notFound, unprocessable } from '../../shared/domain-errors.ts';
 import { problemResponses } from '../../plugins/openapi.ts';
 import { openSession } from './login.service.ts';
 import { beginFlow, completeFlow } from './oidc.service.ts';
@@ -35,8 +35,7 @@ const oidcRoutes: FastifyPluginAsyncTypebox = async (app) => {
     async (request, reply) => {
       oidcConfig();
       const tokenHash = sha256(request.body.token);
-      if (!(await findUsableInvitation(app.db, tokenHash)))
-        throw new AppError(422, 'INVITATION_INVALID', "L'invito non è valido, è scaduto o è già stato usato.");
+      if (!(await findUsableInvitation(app.db, tokenHash))) throw unprocessable('INVITATION_INVALID', "L'invito non è valido, è scaduto o è già stato usato.");
       reply.setCookie(INVITATION_COOKIE, tokenHash, cookieOptions(app, FLOW_SECONDS));
       return reply.code(204).send(null);
     },
@@ -95,10 +94,9 @@ const oidcRoutes: FastifyPluginAsyncTypebox = async (app) => {
             return user.id;
           }
           // Claims alone never create or link an account: an invitation or an administrator must.
-          throw new AppError(
-            403,
-            'OIDC_IDENTITY_NOT_LINKED',
+          throw forbidden(
             'La tua identità digitale non è ancora collegata a un utente del cruscotto: chiedi un invito al tuo RTD o ad ANCI Lombardia.',
+            'OIDC_IDENTITY_NOT_LINKED',
           );
         });
         const secret = await openSession(app.db, app.config, userId);
@@ -107,7 +105,7 @@ const oidcRoutes: FastifyPluginAsyncTypebox = async (app) => {
         return reply.redirect('/', 302);
       } catch (error) {
         const wantsPage = (request.headers.accept ?? '').includes('text/html');
-        if (wantsPage && error instanceof AppError) return reply.redirect(`/accedi?errore=${encodeURIComponent(error.code)}`, 302);
+        if (wantsPage && error instanceof DomainError) return reply.redirect(`/accedi?errore=${encodeURIComponent(error.code)}`, 302);
         throw error;
       }
     },

@@ -2,7 +2,7 @@ import * as client from 'openid-client';
 import { sql, type Kysely } from 'kysely';
 import type { Config } from '../../plugins/config.ts';
 import type { Database } from '../../plugins/db/schema.ts';
-import { AppError } from '../../plugins/errors/problem.ts';
+import { DomainError, type ErrorKind } from '../../shared/domain-errors.ts';
 import { randomToken } from '../../shared/secrets.ts';
 
 type OidcConfig = NonNullable<Config['oidc']>;
@@ -53,7 +53,7 @@ export async function beginFlow(db: Kysely<Database>, oidc: OidcConfig, redirect
   return { url, browserBinding };
 }
 
-const refused = (status: number, code: string, detail: string) => new AppError(status, code, detail);
+const refused = (kind: ErrorKind, code: string, detail: string) => new DomainError(kind, code, detail);
 
 /**
  * Completes the code flow: the state must be one we issued to this very browser, and is used once;
@@ -68,7 +68,7 @@ export async function completeFlow(db: Kysely<Database>, oidc: OidcConfig, callb
     .returningAll()
     .executeTakeFirst();
   if (!flow || !browserBinding || flow.browser_binding !== browserBinding) {
-    throw refused(400, 'OIDC_STATE_INVALID', "La richiesta di accesso non è valida o è scaduta: riprova l'accesso con SPID o CIE.");
+    throw refused('invalid_request', 'OIDC_STATE_INVALID', "La richiesta di accesso non è valida o è scaduta: riprova l'accesso con SPID o CIE.");
   }
   const configuration = await oidcConfiguration(oidc);
   let claims: client.IDToken | undefined;
@@ -81,11 +81,15 @@ export async function completeFlow(db: Kysely<Database>, oidc: OidcConfig, callb
     });
     claims = tokens.claims();
   } catch {
-    throw refused(401, 'OIDC_LOGIN_FAILED', "Il fornitore di identità non ha confermato l'accesso. Riprova.");
+    throw refused('unauthenticated', 'OIDC_LOGIN_FAILED', "Il fornitore di identità non ha confermato l'accesso. Riprova.");
   }
-  if (!claims) throw refused(401, 'OIDC_LOGIN_FAILED', "Il fornitore di identità non ha confermato l'accesso. Riprova.");
+  if (!claims) throw refused('unauthenticated', 'OIDC_LOGIN_FAILED', "Il fornitore di identità non ha confermato l'accesso. Riprova.");
   if (!acrSatisfies(typeof claims.acr === 'string' ? claims.acr : undefined, oidc.minAcr)) {
-    throw refused(403, 'OIDC_ACR_TOO_LOW', "Il livello di sicurezza dell'identità digitale usata non è sufficiente: accedi con SPID di livello 2 o con CIE.");
+    throw refused(
+      'forbidden',
+      'OIDC_ACR_TOO_LOW',
+      "Il livello di sicurezza dell'identità digitale usata non è sufficiente: accedi con SPID di livello 2 o con CIE.",
+    );
   }
   return { issuer: claims.iss, subject: claims.sub, invitationTokenHash: flow.invitation_token_hash };
 }

@@ -1,7 +1,7 @@
 import { sql, type Kysely, type Transaction } from 'kysely';
 import { recordAudit } from './auth.audit.ts';
 import type { Database } from '../../plugins/db/schema.ts';
-import { AppError, unprocessable } from '../../plugins/errors/problem.ts';
+import { tooManyRequests, unprocessable } from '../../shared/domain-errors.ts';
 import { isPecAddress } from '../../plugins/mail.ts';
 import { loginEmailHash } from './login.throttle.ts';
 import { assertStrongPassword, hashPassword } from './auth.passwords.ts';
@@ -54,9 +54,7 @@ export async function requestPasswordReset(trx: Trx, actor: Actor, ip: string, e
   const emailHash = loginEmailHash(email);
   await sql`select pg_advisory_xact_lock(hashtextextended(${`password-reset:ip:${ip}`}, 0))`.execute(trx);
   if ((await recentRequests(trx, 'ip', ip)) >= PER_ADDRESS) {
-    throw new AppError(429, 'TOO_MANY_RESET_REQUESTS', 'Troppe richieste di reimpostazione della password. Riprova tra un’ora.', undefined, {
-      'retry-after': String(WINDOW_MINUTES * 60),
-    });
+    throw tooManyRequests('TOO_MANY_RESET_REQUESTS', 'Troppe richieste di reimpostazione della password. Riprova tra un’ora.', WINDOW_MINUTES * 60);
   }
   const accountRequests = await recentRequests(trx, 'email_hash', emailHash);
   await trx.insertInto('password_reset_requests').values({ email_hash: emailHash, ip }).execute();

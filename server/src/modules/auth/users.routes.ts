@@ -2,7 +2,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import { page, PageOnlyQuery } from '../../plugins/pagination.ts';
 import { problemResponses } from '../../plugins/openapi.ts';
-import { notFound } from '../../plugins/errors/problem.ts';
+import { notFound } from '../../shared/domain-errors.ts';
 import { toMembership, toUser } from './auth.mappers.ts';
 import { sendInvitationEmail } from './invitations.email.ts';
 import {

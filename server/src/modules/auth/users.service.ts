@@ -3,7 +3,7 @@ import { sql, type Kysely, type Transaction } from 'kysely';
 import { recordAudit } from './auth.audit.ts';
 import { isPecAddress } from '../../plugins/mail.ts';
 import type { Database, Role } from '../../plugins/db/schema.ts';
-import { conflict, forbidden, notFound, tokenNotAllowed, unprocessable } from '../../plugins/errors/problem.ts';
+import { conflict, forbidden, notFound, tokenNotAllowed, unprocessable } from '../../shared/domain-errors.ts';
 import { hasPermission, roleCovers, type Principal } from './auth.permissions.ts';
 import { assertStrongPassword, hashPassword } from './auth.passwords.ts';
 import { randomToken, sha256 } from '../../shared/secrets.ts';

@@ -2,7 +2,7 @@ import type { FastifyRequest } from 'fastify';
 import { sql, type Kysely, type Transaction } from 'kysely';
 import { diff, recordAudit } from '../auth/index.ts';
 import type { CallsTable, Database, EditorialStatus, ProgrammeKind } from '../../plugins/db/schema.ts';
-import { notFound } from '../../plugins/errors/problem.ts';
+import { notFound } from '../../shared/domain-errors.ts';
 import { inputOf, normalisedInput } from './calls.mappers.ts';
 import { findCall, replaceWindowsAndThemes, type CallRow } from './calls.queries.ts';
 import type { Clock } from '../../shared/clock.ts';

@@ -2,7 +2,7 @@ import type { FastifyRequest } from 'fastify';
 import { sql, type Kysely } from 'kysely';
 import { recordAudit } from '../auth/index.ts';
 import type { CallsTable, Database, EditorialStatus } from '../../plugins/db/schema.ts';
-import { conflict, unprocessable } from '../../plugins/errors/problem.ts';
+import { conflict, unprocessable } from '../../shared/domain-errors.ts';
 import { columnsOf, emitEvent, loadCall, recordVersion, writeContent, type Actor, type StatusChange, type Trx } from './calls.content.ts';
 import { replaceWindowsAndThemes, type CallRow } from './calls.queries.ts';
 import type { Clock } from '../../shared/clock.ts';

@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../../plugins/db/schema.ts';
-import { unprocessable } from '../../plugins/errors/problem.ts';
+import { unprocessable } from '../../shared/domain-errors.ts';
 import { BODY_TYPES, type CallInput } from './calls.schemas.ts';
 import { unknownThemeMessage, unknownThemes } from '../themes/index.ts';
 import { formatNumber } from '../../shared/euros.ts';

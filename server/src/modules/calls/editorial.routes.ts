@@ -4,7 +4,7 @@ import type { FastifyRequest } from 'fastify';
 import type { Transaction } from 'kysely';
 import type { Access } from '../auth/index.ts';
 import type { Database } from '../../plugins/db/schema.ts';
-import { notFound } from '../../plugins/errors/problem.ts';
+import { notFound } from '../../shared/domain-errors.ts';
 import { problemResponses } from '../../plugins/openapi.ts';
 import { page } from '../../plugins/pagination.ts';
 import { toCall, toEditorialCallSummary } from './calls.mappers.ts';

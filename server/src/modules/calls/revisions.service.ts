@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
 import { diff, recordAudit } from '../auth/index.ts';
 import type { RevisionStatus } from '../../plugins/db/schema.ts';
-import { conflict, notFound } from '../../plugins/errors/problem.ts';
+import { conflict, notFound } from '../../shared/domain-errors.ts';
 import { loadCall, writeContent, type Actor, type Trx } from './calls.content.ts';
 import { inputOf, normalisedInput } from './calls.mappers.ts';
 import type { CallRow } from './calls.queries.ts';

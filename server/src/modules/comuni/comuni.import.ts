@@ -1,6 +1,6 @@
 import { sql, type Kysely } from 'kysely';
 import type { Database } from '../../plugins/db/schema.ts';
-import { unprocessable } from '../../plugins/errors/problem.ts';
+import { unprocessable } from '../../shared/domain-errors.ts';
 import { decodeText, parseCsv, sniffDelimiter, type CsvRow } from '../../shared/csv.ts';
 import { REGION_CODES } from './comuni.regions.ts';
 import { notifyComuniChanged } from './comuni.changes.ts';

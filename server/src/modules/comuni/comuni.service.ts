@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../../plugins/db/schema.ts';
-import { notFound } from '../../plugins/errors/problem.ts';
+import { notFound } from '../../shared/domain-errors.ts';
 
 export const comuneNotFound = (istat: string) => notFound('COMUNE_NOT_FOUND', `Nessun comune con codice ISTAT ${istat}.`);
 

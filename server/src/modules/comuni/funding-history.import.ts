@@ -1,6 +1,6 @@
 import { sql, type Kysely, type Selectable } from 'kysely';
 import type { Database, FundingAwardsTable, FundingStatus } from '../../plugins/db/schema.ts';
-import { unprocessable } from '../../plugins/errors/problem.ts';
+import { unprocessable } from '../../shared/domain-errors.ts';
 import { notifyComuniChanged } from './comuni.changes.ts';
 import { decodeText, parseCsv, sniffDelimiter } from '../../shared/csv.ts';
 import { boundedText, emptyReport, RowError, shown, type ImportOptions, type ImportReport } from '../../shared/import-report.ts';

@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import { recordAudit } from '../auth/index.ts';
-import { badRequest } from '../../plugins/errors/problem.ts';
+import { badRequest } from '../../shared/domain-errors.ts';
 import { problemResponses } from '../../plugins/openapi.ts';
 import { importComuni } from './comuni.import.ts';
 import { importIpa } from './ipa.import.ts';

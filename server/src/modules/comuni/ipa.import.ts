@@ -1,6 +1,6 @@
 import { sql, type Kysely } from 'kysely';
 import type { Database } from '../../plugins/db/schema.ts';
-import { unprocessable } from '../../plugins/errors/problem.ts';
+import { unprocessable } from '../../shared/domain-errors.ts';
 import { decodeText, parseCsv, sniffDelimiter } from '../../shared/csv.ts';
 import { emptyReport, shown, type ImportOptions, type ImportReport } from '../../shared/import-report.ts';
 import { notifyComuniChanged } from './comuni.changes.ts';

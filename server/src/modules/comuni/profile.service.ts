@@ -3,7 +3,7 @@ import type { Kysely, Transaction } from 'kysely';
 import { sql } from 'kysely';
 import { diff, recordAudit } from '../auth/index.ts';
 import type { Database } from '../../plugins/db/schema.ts';
-import { unprocessable } from '../../plugins/errors/problem.ts';
+import { unprocessable } from '../../shared/domain-errors.ts';
 import { notifyComuniChanged } from './comuni.changes.ts';
 import { unknownThemeMessage, unknownThemes } from '../themes/index.ts';
 

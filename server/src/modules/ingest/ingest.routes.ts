@@ -3,7 +3,7 @@ import { Type, type Static } from '@sinclair/typebox';
 import { sql } from 'kysely';
 import { diff, recordAudit } from '../auth/index.ts';
 import type { SourceKind } from '../../plugins/db/schema.ts';
-import { notFound, unprocessable } from '../../plugins/errors/problem.ts';
+import { notFound, unprocessable } from '../../shared/domain-errors.ts';
 import { problemResponses } from '../../plugins/openapi.ts';
 import { outboundTargetProblem } from '../../plugins/outbound.ts';
 import { page } from '../../plugins/pagination.ts';

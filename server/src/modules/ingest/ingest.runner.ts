@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../../plugins/db/schema.ts';
-import { notFound } from '../../plugins/errors/problem.ts';
+import { notFound } from '../../shared/domain-errors.ts';
 import type { Clock } from '../../shared/clock.ts';
 import { CONNECTORS } from './connectors/index.ts';
 import { runIngest, type IngestLimits, type RunReport } from './ingest.service.ts';

@@ -4,7 +4,7 @@ import { sql } from 'kysely';
 import { canonicalJson } from '../auth/index.ts';
 import type { Config } from '../../plugins/config.ts';
 import type { Database } from '../../plugins/db/schema.ts';
-import { AppError } from '../../plugins/errors/problem.ts';
+import { DomainError } from '../../shared/domain-errors.ts';
 import { outboundFetch } from '../../plugins/outbound.ts';
 import { excerpt } from '../../shared/excerpt.ts';
 import type { Clock } from '../../shared/clock.ts';
@@ -119,7 +119,7 @@ function itemsOf(job: IngestJob): RawItem[] | Promise<RawItem[]> {
 
 function reasonOf(error: unknown): string {
   if (error instanceof ItemError) return excerpt(error.message);
-  if (!(error instanceof AppError)) return 'errore imprevisto nel salvataggio';
+  if (!(error instanceof DomainError)) return 'errore imprevisto nel salvataggio';
   return error.errors?.length ? error.errors.map((e) => `${e.field.replace(/^body\./, '')}: ${e.message}`).join(' ') : error.message;
 }
 

@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import { recordAudit } from '../auth/index.ts';
-import { notFound, unprocessable } from '../../plugins/errors/problem.ts';
+import { notFound, unprocessable } from '../../shared/domain-errors.ts';
 import { problemResponses } from '../../plugins/openapi.ts';
 import { unknownThemeMessage, unknownThemes } from '../themes/index.ts';
 

@@ -4,7 +4,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type, type Static } from '@sinclair/typebox';
 import { csvEuros, toCsv } from '../../shared/csv-write.ts';
 import type { FastifyRequest } from 'fastify';
-import { AppError, notFound } from '../../plugins/errors/problem.ts';
+import { badRequest, notFound } from '../../shared/domain-errors.ts';
 import { problemResponses } from '../../plugins/openapi.ts';
 import { page, PageOf, PageQuery } from '../../plugins/pagination.ts';
 import type { Clock } from '../../shared/clock.ts';
@@ -159,7 +159,7 @@ const matchingRoutes: FastifyPluginAsyncTypebox = async (app) => {
 
   async function nearMissPage(request: FastifyRequest, istat: string, query: Static<typeof Query>, now: Clock) {
     const { verdict, limit, offset } = query;
-    if (verdict!.length > 1) throw new AppError(400, 'VERDICT_NOT_COMBINABLE', 'I bandi quasi ammissibili (near_miss) si chiedono da soli, senza altri esiti.');
+    if (verdict!.length > 1) throw badRequest('VERDICT_NOT_COMBINABLE', 'I bandi quasi ammissibili (near_miss) si chiedono da soli, senza altri esiti.');
     const views = (await app.nearMissCache.get(istat)) ?? [];
     const at = now.now.getTime();
     const open = views.filter((view) => view.deadline === null || view.deadline > at).sort((a, b) => (a.deadline ?? Infinity) - (b.deadline ?? Infinity));

@@ -1,7 +1,7 @@
 import type { FastifyRequest } from 'fastify';
 import type { Kysely, Transaction } from 'kysely';
 import type { Database } from '../../plugins/db/schema.ts';
-import { unprocessable } from '../../plugins/errors/problem.ts';
+import { unprocessable } from '../../shared/domain-errors.ts';
 import { decodeText, parseCsv, sniffDelimiter, unneutralised } from '../../shared/csv.ts';
 import { emptyReport, RowError, type ImportOptions, type ImportReport } from '../../shared/import-report.ts';
 import { COLUMNS, missingColumns, parseItemRow } from './programming.csv.ts';

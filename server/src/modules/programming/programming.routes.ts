@@ -2,7 +2,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import type { FastifyRequest } from 'fastify';
 import { recordAudit } from '../auth/index.ts';
-import { badRequest } from '../../plugins/errors/problem.ts';
+import { badRequest } from '../../shared/domain-errors.ts';
 import { assertComuneExists } from '../comuni/index.ts';
 import { problemResponses } from '../../plugins/openapi.ts';
 import { page } from '../../plugins/pagination.ts';

@@ -2,7 +2,7 @@ import type { FastifyRequest } from 'fastify';
 import type { Kysely, Transaction } from 'kysely';
 import { diff, recordAudit } from '../auth/index.ts';
 import type { Database, ProgrammingFundingStatus, ProgrammingPriority, ProgrammingStatus } from '../../plugins/db/schema.ts';
-import { AppError, notFound, unprocessable } from '../../plugins/errors/problem.ts';
+import { conflict, notFound, unprocessable } from '../../shared/domain-errors.ts';
 import { notifyComuniChanged } from '../comuni/index.ts';
 import { toProgrammingItem } from './programming.mappers.ts';
 import { unknownThemeMessage, unknownThemes } from '../themes/index.ts';
@@ -87,7 +87,7 @@ async function assertValid(trx: Transaction<Database>, istat: string, values: Co
   const owner = await itemWithCode(trx, istat, values.code);
   if (owner && owner.id !== id) {
     const message = `Il codice ${values.code} è già usato dall'intervento «${owner.title}»: scegline un altro.`;
-    throw new AppError(409, 'PROGRAMMING_CODE_TAKEN', message, [{ field: 'body.code', message }]);
+    throw conflict('PROGRAMMING_CODE_TAKEN', message, [{ field: 'body.code', message }]);
   }
   const errors = await checkItem(trx, istat, values, (name) => `body.${name}`);
   if (errors.length > 0) throw unprocessable('INVALID_PROGRAMMING_ITEM', errors.map((e) => e.message).join(' '), errors);

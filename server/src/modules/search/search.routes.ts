@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
-import { forbidden } from '../../plugins/errors/problem.ts';
+import { forbidden } from '../../shared/domain-errors.ts';
 import { problemResponses } from '../../plugins/openapi.ts';
 import { page } from '../../plugins/pagination.ts';
 import type { Facet, SearchQuery } from '../../plugins/search/engine.ts';

@@ -1,5 +1,5 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { AppError } from '../../plugins/errors/problem.ts';
+import { unavailable } from '../../shared/domain-errors.ts';
 import { problemResponses } from '../../plugins/openapi.ts';
 import { pendingMigrations } from '../../plugins/db/migrator.ts';
 import { version } from '../../version.ts';
@@ -54,7 +54,7 @@ const systemRoutes: FastifyPluginAsyncTypebox = async (app) => {
         failures.push('database non raggiungibile');
       }
       if (failures.length > 0) {
-        throw new AppError(503, 'NOT_READY', `Servizio non pronto: ${failures.join(', ')}.`, undefined, { 'retry-after': '5' });
+        throw unavailable('NOT_READY', `Servizio non pronto: ${failures.join(', ')}.`, 5);
       }
       return { status: 'ready' as const, checks };
     },

@@ -4,7 +4,7 @@ import type { Selectable } from 'kysely';
 import { sql } from 'kysely';
 import { diff, recordAudit } from '../auth/index.ts';
 import type { ThemesTable } from '../../plugins/db/schema.ts';
-import { conflict, notFound, unprocessable } from '../../plugins/errors/problem.ts';
+import { conflict, notFound, unprocessable } from '../../shared/domain-errors.ts';
 import { problemResponses } from '../../plugins/openapi.ts';
 
 const ThemeSchema = Type.Object(

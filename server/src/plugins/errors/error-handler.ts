@@ -1,6 +1,7 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
-import { AppError, PROBLEM_CONTENT_TYPE, problemType, titleFor, type FieldError, type Problem } from './problem.ts';
+import { DomainError, ERROR_KINDS } from '../../shared/domain-errors.ts';
+import { PROBLEM_CONTENT_TYPE, problemType, titleFor, type FieldError, type Problem } from './problem.ts';
 import { toFieldErrors } from './validation-messages.ts';
 
 interface ProblemInput {
@@ -72,8 +73,9 @@ function isDatabaseError(error: unknown): error is { code: string } {
 }
 
 function classify(error: FastifyError): ProblemInput {
-  if (error instanceof AppError) {
-    return { status: error.status, code: error.code, detail: error.detail, errors: error.errors, headers: error.headers };
+  if (error instanceof DomainError) {
+    const retry = error.retryAfterSeconds === undefined ? undefined : { 'retry-after': String(error.retryAfterSeconds) };
+    return { status: ERROR_KINDS[error.kind], code: error.code, detail: error.detail, errors: error.errors, headers: retry };
   }
   if (error.validation) {
     return {

@@ -36,29 +36,6 @@ export type Problem = Static<typeof ProblemSchema>;
 
 export const PROBLEM_CONTENT_TYPE = 'application/problem+json; charset=utf-8';
 
-/** A failure the API reports to its client: services throw it, the error handler renders it. */
-export class AppError extends Error {
-  constructor(
-    readonly status: number,
-    readonly code: string,
-    readonly detail: string,
-    readonly errors?: FieldError[],
-    readonly headers?: Record<string, string>,
-  ) {
-    super(detail);
-    this.name = 'AppError';
-  }
-}
-
-export const notFound = (code: string, detail: string) => new AppError(404, code, detail);
-export const conflict = (code: string, detail: string) => new AppError(409, code, detail);
-export const forbidden = (detail = 'Non hai i permessi per questa operazione.') => new AppError(403, 'FORBIDDEN', detail);
-/** An API token (a machine identity) asking for what only a person may do. */
-export const tokenNotAllowed = () => new AppError(403, 'TOKEN_NOT_ALLOWED', 'Questa operazione richiede un accesso personale: i token API non possono usarla.');
-export const unauthorized = (detail = 'Accedi per continuare.') => new AppError(401, 'UNAUTHENTICATED', detail);
-export const unprocessable = (code: string, detail: string, errors?: FieldError[]) => new AppError(422, code, detail, errors);
-export const badRequest = (code: string, detail: string, errors?: FieldError[]) => new AppError(400, code, detail, errors);
-
 const TITLES: Record<number, string> = {
   400: 'Richiesta non valida',
   401: 'Autenticazione richiesta',
