@@ -12,7 +12,10 @@ import { useTestDatabase } from '../helpers/database.ts';
 
 const engines: { name: string; create: (db: Db) => SearchEngine }[] = [{ name: 'postgres', create: createPostgresEngine }];
 if (process.env.MEILISEARCH_URL)
-  engines.push({ name: 'meilisearch', create: () => createMeilisearchEngine(process.env.MEILISEARCH_URL!, process.env.MEILISEARCH_API_KEY ?? null) });
+  engines.push({
+    name: 'meilisearch',
+    create: () => createMeilisearchEngine({ url: process.env.MEILISEARCH_URL!, apiKey: process.env.MEILISEARCH_API_KEY ?? null, soonDays: 14 }),
+  });
 else console.log('skipped the Meilisearch contract tests: MEILISEARCH_URL is not set (no Meilisearch server on this machine)');
 
 const ctx = useTestDatabase();
@@ -72,6 +75,7 @@ describe.each(engines)('the $name search engine', ({ create }) => {
   let engine: SearchEngine;
   beforeAll(async () => {
     engine = create(ctx.db);
+    await engine.prepare();
     await reindexAll(ctx.db, engine);
   });
   const search = (over: Partial<SearchQuery>) =>

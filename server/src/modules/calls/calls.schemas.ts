@@ -3,6 +3,9 @@ import { Type, type Static } from '@sinclair/typebox';
 import { PageOf, PageQuery } from '../../plugins/pagination.ts';
 import { CALL_ACTIONS } from './calls.steps.ts';
 import { QUEUE_NAMES } from './editorial.queues.ts';
+import { CALL_STATUSES, type CallStatus } from '../../shared/call-status.ts';
+
+export { CALL_STATUSES, type CallStatus };
 
 export const BODY_TYPES = [
   'comune',
@@ -19,9 +22,7 @@ export const BODY_TYPES = [
 ] as const;
 export const PROGRAMME_KINDS = ['pnrr', 'fesr', 'fse_plus', 'regionale', 'nazionale', 'ue', 'fondazione', 'altro'] as const;
 export const PROCEDURES = ['sportello', 'graduatoria', 'finestre'] as const;
-export const CALL_STATUSES = ['in_arrivo', 'aperto', 'in_scadenza', 'chiuso', 'esaurito'] as const;
 export const EDITORIAL_STATUSES = ['draft', 'in_review', 'approved', 'scheduled', 'published', 'withdrawn', 'archived'] as const;
-export type CallStatus = (typeof CALL_STATUSES)[number];
 /**
  * The statuses in Italian, wherever the server writes them for people (CSV files). The SPA's
  * `STATUS_LABELS` says the same words: a test compares the two.
