@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import request from 'supertest';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { seedDemo } from '../../seeds/demo.ts';
@@ -95,6 +96,28 @@ describe('the demo seed', () => {
   });
 
   it('changes nothing when run twice', async () => {
+    const tables = [
+      'comuni',
+      'comune_interests',
+      'programming_items',
+      'programming_item_themes',
+      'aggregations',
+      'aggregation_members',
+      'users',
+      'memberships',
+    ] as const;
+    const snapshot = async () =>
+      Object.fromEntries(
+        await Promise.all(
+          tables.map(async (t) => [
+            t,
+            (await sql<{ rows: string }>`select md5(string_agg(x::text, '|' order by x::text)) as rows from ${sql.table(t)} x`.execute(ctx.db)).rows[0]!.rows,
+          ]),
+        ),
+      );
+    const before = await snapshot();
+    expect(Object.entries(before).filter(([, digest]) => digest === null)).toEqual([]);
     expect((await seedDemo(ctx.db)).created).toBe(0);
+    expect(await snapshot()).toEqual(before);
   });
 });
