@@ -10,6 +10,9 @@ interface Service {
   build?: unknown;
   environment?: Record<string, string>;
   healthcheck?: { test: unknown };
+  profiles?: string[];
+  command?: string[];
+  depends_on?: Record<string, unknown>;
 }
 
 const compose = parse(readFileSync(resolve(repoRoot, 'docker-compose.yml'), 'utf8')) as { services: Record<string, Service> };
@@ -21,9 +24,17 @@ describe('docker-compose.yml', () => {
     expect(meilisearch?.image).toMatch(/^getmeili\/meilisearch:v1\.\d+/);
     expect(mailpit?.image).toMatch(/mailpit/);
     expect(app?.build).toBeDefined();
-    for (const [name, service] of Object.entries(compose.services)) {
+    for (const [name, service] of Object.entries(compose.services).filter(([, s]) => !s.profiles)) {
       expect(service.healthcheck?.test, `${name} healthcheck`).toBeDefined();
     }
+  });
+
+  it('runs the search contract suite against its Meilisearch in the test profile only', () => {
+    const runner = compose.services['search-engines'];
+    expect(runner?.profiles).toEqual(['test']);
+    expect(runner?.depends_on).toHaveProperty('meilisearch');
+    expect(runner?.environment?.MEILISEARCH_URL).toBe('http://meilisearch:7700');
+    expect(runner?.command?.join(' ')).toContain('npm run test:search-engines');
   });
 
   it('sets every variable the app needs in production', () => {

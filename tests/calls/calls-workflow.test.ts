@@ -226,15 +226,39 @@ describe('GET /api/v1/calls', () => {
     await publishedCall({ title: 'In scadenza', windows: [{ opensAt: daysFromNow(-30), closesAt: daysFromNow(3) }] });
     await publishedCall({ title: 'Chiuso', windows: [{ opensAt: daysFromNow(-60), closesAt: daysFromNow(-1) }] });
     await publishedCall({ title: 'Esaurito', money: { totalBudget: 1000, remainingBudget: 0 } });
+    await publishedCall({
+      title: 'Aperto, seconda finestra',
+      procedure: 'finestre',
+      windows: [
+        { opensAt: daysFromNow(-60), closesAt: daysFromNow(-30) },
+        { opensAt: daysFromNow(-2), closesAt: daysFromNow(25) },
+      ],
+    });
+    const mine = new Set(['In arrivo', 'In scadenza', 'Chiuso', 'Esaurito', 'Aperto, seconda finestra']);
     const list = async (query: string) =>
-      (await request(ctx.app.server).get(`/api/v1/calls?${query}`)).body.items.map((c: { title: string; status: string }) => `${c.title}: ${c.status}`);
+      (await request(ctx.app.server).get(`/api/v1/calls?limit=100&${query}`)).body.items
+        .filter((c: { title: string }) => mine.has(c.title))
+        .map((c: { title: string; status: string }) => `${c.title}: ${c.status}`);
     expect(await list('status=in_arrivo')).toEqual(['In arrivo: in_arrivo']);
     expect(await list('status=in_scadenza')).toEqual(['In scadenza: in_scadenza']);
+    expect(await list('status=aperto')).toEqual(['Aperto, seconda finestra: aperto']);
     expect(await list('status=chiuso&status=esaurito&sort=deadline')).toEqual(['Chiuso: chiuso', 'Esaurito: esaurito']);
-    const byDeadline = await list('q=scadenza');
-    expect(byDeadline).toEqual(['In scadenza: in_scadenza']);
-    const themed = await request(ctx.app.server).get('/api/v1/calls?theme=piattaforme&bodyType=comune&measure=1.4.5&limit=1');
+    // By next deadline: 3 days, 25 (the open window, not the first), 40; the exhausted call closes in 60.
+    expect(await list('sort=deadline&status=in_arrivo&status=aperto&status=in_scadenza&status=esaurito')).toEqual([
+      'In scadenza: in_scadenza',
+      'Aperto, seconda finestra: aperto',
+      'In arrivo: in_arrivo',
+      'Esaurito: esaurito',
+    ]);
+    expect(await list('q=scadenza')).toEqual(['In scadenza: in_scadenza']);
+    const themed = await request(ctx.app.server).get('/api/v1/calls?theme=piattaforme&bodyType=comune&measure=1.4.5&limit=100');
     expect(themed.body.total).toBeGreaterThan(3);
+    expect(themed.body.items).toHaveLength(themed.body.total);
+    for (const call of themed.body.items) {
+      expect(call.measureCode).toBe('1.4.5');
+      expect(call.themes.some((t: string) => t === 'piattaforme' || t.startsWith('piattaforme.'))).toBe(true);
+    }
+    expect((await request(ctx.app.server).get('/api/v1/calls?theme=piattaforme&measure=1.4.5&bodyType=asl')).body.total).toBe(0);
   });
 
   it('rejects an unknown status or sort key with 400', async () => {

@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import request from 'supertest';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { seedDemo } from '../../seeds/demo.ts';
@@ -70,20 +71,53 @@ describe('GET /api/v1/comuni/:istat', () => {
 });
 
 describe('the demo seed', () => {
-  it('holds about 30 Lombard comuni of every size class, each with a plan, an associated RTD office and a unione', async () => {
+  it('holds about 30 Lombard comuni of every size class, each with a plan and interests, some in an RTD office, unioni and a comunità montana', async () => {
     const comuni = await request(ctx.app.server).get('/api/v1/comuni?region=03&limit=100');
-    expect(comuni.body.total).toBeGreaterThanOrEqual(30);
+    expect(comuni.body.total).toBe(32);
     expect(new Set(comuni.body.items.map((c: { sizeClass: string }) => c.sizeClass))).toEqual(new Set(['fino-5000', '5000-15000', 'oltre-15000']));
+    const kindsOf: Record<string, string[]> = {};
     for (const { istat } of comuni.body.items as { istat: string }[]) {
       const profile = await request(ctx.app.server).get(`/api/v1/comuni/${istat}`);
       expect(profile.body.programming.items, istat).toBeGreaterThanOrEqual(3);
       expect(profile.body.interests.length, istat).toBeGreaterThan(0);
+      kindsOf[istat] = profile.body.aggregations.map((a: { kind: string }) => a.kind);
     }
+    const grouped = (kind: string) =>
+      Object.entries(kindsOf)
+        .filter(([, kinds]) => kinds.includes(kind))
+        .map(([istat]) => istat)
+        .sort();
+    // An RTD office in the Cremasco, unioni in the province of Bergamo, comunità montane in Sondrio's.
+    expect(grouped('ufficio_rtd_associato')).toEqual(['019005', '019062', '019067', '019109', '019111']);
+    expect(grouped('unione')).toEqual(['016064', '016099', '016149', '016187', '016201']);
+    expect(grouped('comunita_montana')).toEqual(['014009', '014037', '014060', '014071', '014072', '014073']);
     const kinds = await request(ctx.app.server).get('/api/v1/aggregations');
     expect(kinds.body.items.map((a: { kind: string }) => a.kind).sort()).toEqual(['comunita_montana', 'ufficio_rtd_associato', 'unione']);
   });
 
   it('changes nothing when run twice', async () => {
+    const tables = [
+      'comuni',
+      'comune_interests',
+      'programming_items',
+      'programming_item_themes',
+      'aggregations',
+      'aggregation_members',
+      'users',
+      'memberships',
+    ] as const;
+    const snapshot = async () =>
+      Object.fromEntries(
+        await Promise.all(
+          tables.map(async (t) => [
+            t,
+            (await sql<{ rows: string }>`select md5(string_agg(x::text, '|' order by x::text)) as rows from ${sql.table(t)} x`.execute(ctx.db)).rows[0]!.rows,
+          ]),
+        ),
+      );
+    const before = await snapshot();
+    expect(Object.entries(before).filter(([, digest]) => digest === null)).toEqual([]);
     expect((await seedDemo(ctx.db)).created).toBe(0);
+    expect(await snapshot()).toEqual(before);
   });
 });

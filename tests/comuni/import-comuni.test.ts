@@ -87,21 +87,24 @@ describe('import comuni from bad files', () => {
   });
 
   it('leaves the previous state when the import fails midway: nothing is half-imported', async () => {
-    const before = await ctx.db
-      .selectFrom('comuni')
-      .select((eb) => eb.fn.countAll<number>().as('n'))
-      .executeTakeFirstOrThrow();
+    await importComuni(ctx.db, csv(HEADER, CREMA));
+    const snapshot = () => ctx.db.selectFrom('comuni').selectAll().orderBy('istat').execute();
+    const before = await snapshot();
+    expect(before.find((c) => c.istat === '019035')).toMatchObject({ resident_population: 34012 });
     const failing = {
       beforeCommit: async () => {
         throw new Error('disk full');
       },
     };
-    await expect(importComuni(ctx.db, csv(HEADER, '099997,Nuovo,D146,Lombardia,Cremona,CR,1,1,1,5,1,0,0'), failing)).rejects.toThrow('disk full');
-    const after = await ctx.db
-      .selectFrom('comuni')
-      .select((eb) => eb.fn.countAll<number>().as('n'))
-      .executeTakeFirstOrThrow();
-    expect(after.n).toBe(before.n);
+    // A new comune and a change to Crema in one file: neither may stay.
+    const changedCrema = CREMA.replace(',34012,33970,', ',40000,39000,');
+    await expect(importComuni(ctx.db, csv(HEADER, '099997,Nuovo,D146,Lombardia,Cremona,CR,1,1,1,5,1,0,0', changedCrema), failing)).rejects.toThrow('disk full');
+    expect(await snapshot()).toEqual(before);
+    // The same file without the failure does both: the test above would notice a half-import.
+    await importComuni(ctx.db, csv(HEADER, '099997,Nuovo,D146,Lombardia,Cremona,CR,1,1,1,5,1,0,0', changedCrema));
+    const after = await snapshot();
+    expect(after.map((c) => c.istat)).toContain('099997');
+    expect(after.find((c) => c.istat === '019035')).toMatchObject({ resident_population: 40000 });
   });
 
   it('rejects rows whose values would not fit the database, with line and reason, and imports the others', async () => {

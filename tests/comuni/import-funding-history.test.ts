@@ -165,7 +165,15 @@ describe('import funding-history from hand-made files', () => {
       { line: 4, reason: `avviso supera i 300 caratteri: "${'A'.repeat(60)}…" (1048576 caratteri)` },
       { line: 5, reason: 'numero della finestra fuori dall\'intervallo ammesso (massimo 32767): "99999"' },
     ]);
-    expect(await ctx.db.selectFrom('funding_awards').select('cup').where('cup', '=', 'T91F00000000042').executeTakeFirst()).toEqual({ cup: 'T91F00000000042' });
+    // Only the good row is stored (its control character removed), with its own values.
+    const stored = await ctx.db
+      .selectFrom('funding_awards')
+      .select(['cup', 'amount', 'funded_on', 'comune_istat'])
+      .where('cup', 'in', ['X6', 'X7', 'X8', 'X9', 'T91F00000000042'])
+      .execute();
+    expect(stored.map((a) => ({ ...a, amount: Number(a.amount), funded_on: String(a.funded_on) }))).toEqual([
+      { cup: 'T91F00000000042', amount: 79922, funded_on: '2022-09-19', comune_istat: '097055' },
+    ]);
   });
 
   it('finds a comune without ISTAT code by its IPA code', async () => {

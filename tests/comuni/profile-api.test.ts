@@ -154,9 +154,22 @@ describe('PUT /api/v1/comuni/:istat/profile', () => {
     expect((await rtd.get(`/api/v1/comuni/${CREMA}/profile`)).body.notes).toBe('Giunta favorevole al cloud.');
   });
 
-  it('keeps a declared theme from being deleted', async () => {
+  it('keeps a declared theme from being deleted, and only while it is declared', async () => {
     const admin = await createTestUser(ctx.db, 'admin@example.it', 'admin').then(() => loginAs(ctx.app, 'admin@example.it'));
-    const res = await admin.delete('/api/v1/themes/sicurezza').set('x-csrf-token', admin.csrf);
+    // A theme nothing else uses (no call, plan or subtheme), so the interest alone holds it.
+    await admin.post('/api/v1/themes').set('x-csrf-token', admin.csrf).send({ code: 'droni', label: 'Droni' }).expect(201);
+    const profile = (interests: string[]) =>
+      rtd
+        .put(`/api/v1/comuni/${CREMA}/profile`)
+        .set('x-csrf-token', rtd.csrf)
+        .send({ contacts: [CONTACT], interests, notes: null })
+        .expect(200);
+    await profile(['droni']);
+    const res = await admin.delete('/api/v1/themes/droni').set('x-csrf-token', admin.csrf);
     expect(res.status).toBe(409);
+    expect(res.body.code).toBe('REFERENCE_CONFLICT');
+    expect((await request(ctx.app.server).get('/api/v1/themes')).body.items.map((t: { code: string }) => t.code)).toContain('droni');
+    await profile([]);
+    expect((await admin.delete('/api/v1/themes/droni').set('x-csrf-token', admin.csrf)).status).toBe(204);
   });
 });

@@ -2,6 +2,7 @@ import { waitFor } from '../helpers/processes.ts';
 import request from 'supertest';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { drainSearchOutbox } from '../../server/src/modules/search/search.outbox.ts';
+import { loadCallDocuments } from '../../server/src/modules/search/search.documents.ts';
 import type { CallDocument, SearchEngine } from '../../server/src/plugins/search/engine.ts';
 import { createPostgresEngine } from '../../server/src/plugins/search/postgres-engine.ts';
 import { useTestApp } from '../helpers/app.ts';
@@ -48,8 +49,13 @@ describe('GET /api/v1/calls/search', () => {
     const url = '/api/v1/calls/search?q=biblioteca&facets=status';
     const first = await request(ctx.app.server).get(url);
     expect(first.body.total).toBe(0);
-    await create('Biblioteche in rete per i piccoli comuni');
-    // The drain as another process would run it: nothing in this app is told directly.
+    const id = await create('Biblioteche in rete per i piccoli comuni');
+    // Written into the index without telling anyone: the same question still gets the remembered
+    // answer, a new one sees the call.
+    await ctx.app.searchEngine.index(await loadCallDocuments(ctx.db, [id]));
+    expect((await request(ctx.app.server).get(`${url}&limit=21`)).body.total).toBe(1);
+    expect((await request(ctx.app.server).get(url)).body.total).toBe(0);
+    // The drain as another process would run it: it tells every process through PostgreSQL.
     await drainSearchOutbox(ctx.db, ctx.app.searchEngine);
     await waitFor(async () => (await request(ctx.app.server).get(url)).body.total === 1, 5000, 'the cached answer to be dropped');
   });

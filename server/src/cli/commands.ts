@@ -168,6 +168,7 @@ export const COMMANDS: Record<string, Command> = {
       return ctx.withDb(async (db) => {
         const engine = createSearchEngine(ctx.config, db);
         try {
+          await engine.prepare();
           return { engine: engine.name, ...(await reindexAll(db, engine)) };
         } finally {
           await engine.close();

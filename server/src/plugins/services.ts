@@ -27,9 +27,16 @@ export const mailerPlugin = fp(
   { name: 'mailer', dependencies: ['config', 'database'] },
 );
 
-/** Defaults to the engine the config chooses (Meilisearch or PostgreSQL). */
+/** Defaults to the engine the config chooses (Meilisearch or PostgreSQL), prepared before the features start. */
 export const searchEnginePlugin = fp(
-  async (app: FastifyInstance, { search }: { search?: SearchEngine }) => void app.decorate('searchEngine', search ?? createSearchEngine(app.config, app.db)),
+  async (app: FastifyInstance, { search }: { search?: SearchEngine }) => {
+    const engine = search ?? createSearchEngine(app.config, app.db);
+    // Settings and version checked once here, never inside a request; a server that cannot serve stops the start.
+    await engine.prepare().catch((error: unknown) => {
+      throw new Error(`search engine ${engine.name} not usable: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+    });
+    app.decorate('searchEngine', engine);
+  },
   { name: 'search-engine', dependencies: ['config', 'database'] },
 );
 

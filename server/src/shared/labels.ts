@@ -1,3 +1,5 @@
+import type { CallStatus } from './call-status.ts';
+
 /**
  * The Italian words for the product's codes, in one place: the server writes them in e-mails and CSV
  * files, the SPA shows them (it imports this file through its `@labels` alias). Each record also
@@ -10,7 +12,7 @@ export const CALL_STATUS_LABELS = {
   in_scadenza: 'In scadenza',
   chiuso: 'Chiuso',
   esaurito: 'Fondi esauriti',
-} as const;
+} as const satisfies Record<CallStatus, string>;
 
 export const PROGRAMME_LABELS = {
   pnrr: 'PNRR',

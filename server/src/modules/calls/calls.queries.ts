@@ -1,6 +1,6 @@
 import { sql, type Kysely, type SqlBool } from 'kysely';
 import type { CallsTable, Database, EditorialStatus, ProgrammeKind } from '../../plugins/db/schema.ts';
-import type { CallStatus } from './calls.schemas.ts';
+import { callStatusSql as callStatusRule, nextDeadlineSql as nextDeadlineRule, type CallStatusSource } from '../../shared/call-status.ts';
 import { isDemoSql } from './calls.demo.ts';
 import { inQueueSql, pendingRevisionStatusSql, type EditorialQueue } from './editorial.queues.ts';
 
@@ -9,24 +9,18 @@ import { pageRows } from '../../plugins/db/page-rows.ts';
 
 type Db = Kysely<Database>;
 
+/** A call row `c` as the status rule reads it (server/src/shared/call-status.ts). */
+const callTimes: CallStatusSource = {
+  remainingBudget: sql`c.remaining_budget`,
+  windows: sql`(select cw.opens_at as opens, cw.closes_at as closes from call_windows cw where cw.call_id = c.id) as w`,
+  bounds: { opens: sql`c.opens_at`, closes: sql`c.closes_at` },
+};
+
 /** What users see, from the windows and the budget at `now`; never stored, so it is never stale. */
-export function callStatusSql({ now, soonDays }: Clock) {
-  const soon = new Date(now.getTime() + soonDays * 86_400_000);
-  return sql<CallStatus>`case
-    when c.remaining_budget = 0 then 'esaurito'
-    when c.opens_at > ${now} then 'in_arrivo'
-    when c.closes_at <= ${now} then 'chiuso'
-    when exists (select 1 from call_windows w where w.call_id = c.id and w.opens_at <= ${now} and w.closes_at > ${now} and w.closes_at <= ${soon}) then 'in_scadenza'
-    when exists (select 1 from call_windows w where w.call_id = c.id and w.opens_at <= ${now} and (w.closes_at > ${now} or w.closes_at is null)) then 'aperto'
-    when exists (select 1 from call_windows w where w.call_id = c.id and w.opens_at > ${now}) then 'in_arrivo'
-    else 'chiuso' end`;
-}
+export const callStatusSql = ({ now, soonDays }: Clock) => callStatusRule(callTimes, now, soonDays);
 
 /** The next closing still ahead, else the last one; null for a call open until funds run out. */
-export function nextDeadlineSql({ now }: Clock) {
-  return sql<Date | null>`case when c.closes_at is null or c.closes_at <= ${now} then c.closes_at
-    else (select min(w.closes_at) from call_windows w where w.call_id = c.id and w.closes_at > ${now}) end`;
-}
+export const nextDeadlineSql = ({ now }: Clock) => nextDeadlineRule<Date>(callTimes, now);
 
 /**
  * A condition on the stored window bounds that every call of the wanted statuses meets, so that the
@@ -36,7 +30,7 @@ function statusPrefilter(statuses: string[], now: Date) {
   const running = sql<SqlBool>`(c.opens_at <= ${now} and (c.closes_at is null or c.closes_at > ${now}))`;
   const parts = statuses.map((status) => {
     if (status === 'esaurito') return sql<SqlBool>`c.remaining_budget = 0`;
-    if (status === 'chiuso') return sql<SqlBool>`c.closes_at <= ${now}`;
+    if (status === 'chiuso') return sql<SqlBool>`(c.closes_at <= ${now} or c.opens_at is null)`;
     if (status === 'in_arrivo') return sql<SqlBool>`(c.closes_at is null or c.closes_at > ${now})`;
     return running;
   });

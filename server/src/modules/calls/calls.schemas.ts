@@ -4,6 +4,9 @@ import { Type, type Static } from '@sinclair/typebox';
 import { PageOf, PageQuery } from '../../plugins/pagination.ts';
 import { CALL_ACTIONS } from './calls.steps.ts';
 import { QUEUE_NAMES } from './editorial.queues.ts';
+import { CALL_STATUSES, type CallStatus } from '../../shared/call-status.ts';
+
+export { CALL_STATUSES, type CallStatus };
 
 export const BODY_TYPES = [
   'comune',
@@ -20,9 +23,7 @@ export const BODY_TYPES = [
 ] as const;
 export const PROGRAMME_KINDS = codesOf(PROGRAMME_LABELS);
 export const PROCEDURES = ['sportello', 'graduatoria', 'finestre'] as const;
-export const CALL_STATUSES = codesOf(CALL_STATUS_LABELS);
 export const EDITORIAL_STATUSES = ['draft', 'in_review', 'approved', 'scheduled', 'published', 'withdrawn', 'archived'] as const;
-export type CallStatus = (typeof CALL_STATUSES)[number];
 export { CALL_STATUS_LABELS };
 
 // No minimum here: a negative amount is answered by the validation as 422 naming the field.

@@ -1,6 +1,6 @@
 import { sql, type Kysely } from 'kysely';
 import type { Database } from '../../plugins/db/schema.ts';
-import { nextDeadlineAt, statusAt } from '../../plugins/search/engine.ts';
+import { callStatusAt, nextDeadlineAt } from '../../shared/call-status.ts';
 import type { Clock } from '../../shared/clock.ts';
 import { isDemoSql } from '../calls/index.ts';
 import type { NearMiss } from './matching.near-miss.ts';
@@ -101,7 +101,7 @@ export function timedList(matches: StoredMatch[], clock: Clock): TimedList {
       const deadline = nextDeadlineAt(match, now);
       return {
         match,
-        status: statusAt({ remainingBudget: match.remaining_budget, windows: match.windows }, now, clock.soonDays),
+        status: callStatusAt({ remainingBudget: match.remaining_budget, windows: match.windows }, now, clock.soonDays),
         deadline,
         deadlineIso: deadline === null ? null : new Date(deadline).toISOString(),
       };

@@ -67,22 +67,42 @@ export async function searchLag(db: Kysely<Database>) {
   return { pending: row.pending, oldestPendingSeconds: row.oldest === null ? null : Math.round(row.oldest) };
 }
 
-/** Rebuilds the engine's index from every call; changes made meanwhile stay in the outbox. */
+/**
+ * Rebuilds the engine's index from every call. A change made meanwhile may have been drained into the
+ * index that the rebuild then replaces, so every outbox row after the watermark is drained again.
+ */
 export async function reindexAll(db: Kysely<Database>, engine: SearchEngine): Promise<{ documents: number; seconds: number }> {
   const started = performance.now();
   const watermark = await db
     .selectFrom('search_outbox')
     .select((eb) => eb.fn.max('id').as('max'))
     .executeTakeFirstOrThrow();
+  const after = watermark.max === null ? 0 : Number(watermark.max);
   const documents = await loadCallDocuments(db);
   await engine.reindex(documents);
   await notifySearchChanged(db);
-  if (watermark.max !== null)
-    await db
-      .updateTable('search_outbox')
-      .set({ processed_at: sql`now()` })
-      .where('processed_at', 'is', null)
-      .where('id', '<=', Number(watermark.max))
-      .execute();
+  await db
+    .updateTable('search_outbox')
+    .set({ processed_at: null, next_attempt_at: sql`now()`, attempts: 0 })
+    .where('id', '>', after)
+    .where('processed_at', 'is not', null)
+    .execute();
+  await db
+    .updateTable('search_outbox')
+    .set({ processed_at: sql`now()` })
+    .where('processed_at', 'is', null)
+    .where('id', '<=', after)
+    .execute();
   return { documents: documents.length, seconds: Math.round((performance.now() - started) / 10) / 100 };
+}
+
+/** Queues again the calls whose stored status the engine says is out of date; how many. */
+export async function requeueStaleStatuses(db: Kysely<Database>, engine: SearchEngine, now: Date): Promise<number> {
+  const ids = await engine.staleIds(now);
+  if (ids.length > 0)
+    await db
+      .insertInto('search_outbox')
+      .values(ids.map((call_id) => ({ call_id })))
+      .execute();
+  return ids.length;
 }

@@ -95,30 +95,17 @@ export interface SearchResult {
 
 export interface SearchEngine {
   readonly name: 'postgres' | 'meilisearch';
+  /** Checks the server and applies the index settings, once when a process starts; throws when the engine cannot serve. */
+  prepare(): Promise<void>;
   index(documents: CallDocument[]): Promise<void>;
   remove(ids: string[]): Promise<void>;
   search(query: SearchQuery): Promise<SearchResult>;
   /** Rebuilds the whole index from these documents; searches keep working meanwhile. */
   reindex(documents: CallDocument[]): Promise<void>;
+  /** Calls whose stored status or deadline is out of date at `now` (none when the engine computes them per query). */
+  staleIds(now: Date): Promise<string[]>;
   health(): Promise<{ healthy: boolean; detail: string | null }>;
   close(): Promise<void>;
-}
-
-/** The status users see, from windows and budget (the same rule as the catalogue's). */
-export function statusAt(doc: Pick<CallDocument, 'remainingBudget' | 'windows'>, now: number, soonDays: number): string {
-  if (doc.remainingBudget === 0) return 'esaurito';
-  const soon = now + soonDays * 86_400_000;
-  const open = doc.windows.filter((w) => w.opensAt <= now && (w.closesAt === null || w.closesAt > now));
-  if (open.some((w) => w.closesAt !== null && w.closesAt <= soon)) return 'in_scadenza';
-  if (open.length > 0) return 'aperto';
-  return doc.windows.some((w) => w.opensAt > now) ? 'in_arrivo' : 'chiuso';
-}
-
-export function nextDeadlineAt(doc: Pick<CallDocument, 'windows'>, now: number): number | null {
-  const closes = doc.windows.map((w) => w.closesAt).filter((c): c is number => c !== null);
-  if (doc.windows.some((w) => w.closesAt === null) && !closes.some((c) => c > now)) return null;
-  const ahead = closes.filter((c) => c > now);
-  return ahead.length > 0 ? Math.min(...ahead) : closes.length > 0 ? Math.max(...closes) : null;
 }
 
 /** The query and the variants its synonyms give ("pago pa" → also "pagopa"). */

@@ -6,5 +6,7 @@ import { createPostgresEngine } from './postgres-engine.ts';
 
 /** Meilisearch when MEILISEARCH_URL is set, the PostgreSQL engine otherwise. */
 export function createSearchEngine(config: Readonly<Config>, db: Db): SearchEngine {
-  return config.meilisearchUrl ? createMeilisearchEngine(config.meilisearchUrl, config.meilisearchApiKey ?? null) : createPostgresEngine(db);
+  return config.meilisearchUrl
+    ? createMeilisearchEngine({ url: config.meilisearchUrl, apiKey: config.meilisearchApiKey ?? null, soonDays: config.deadlineSoonDays })
+    : createPostgresEngine(db);
 }

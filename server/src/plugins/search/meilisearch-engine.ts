@@ -1,240 +1,187 @@
-import { Meilisearch, type Filter } from 'meilisearch';
+import { Meilisearch, type IndexSwap, type SearchParams } from 'meilisearch';
+import { CALL_STATUSES, DAY_MS, LIVE_STATUSES } from '../../shared/call-status.ts';
 import {
   AMOUNT_BUCKETS,
   DEADLINE_BUCKETS,
-  SYNONYMS,
-  nextDeadlineAt,
-  statusAt,
   type CallDocument,
   type Facet,
   type SearchEngine,
   type SearchHit,
+  type SearchQuery,
   type SearchResult,
 } from './engine.ts';
+import { MEILI_SETTINGS, toMeiliDocument, type MeiliDocument } from './meilisearch-documents.ts';
+import { MEILISEARCH_VERSION, TASK_TIMEOUT_MS, apiErrorCode, settle, versionAtLeast } from './meilisearch-tasks.ts';
 
 const INDEX = 'calls';
-const DAY = 86_400_000;
-const ITALIAN_STOP_WORDS = [
-  'il',
-  'lo',
-  'la',
-  'i',
-  'gli',
-  'le',
-  'un',
-  'uno',
-  'una',
-  'di',
-  'a',
-  'da',
-  'in',
-  'con',
-  'su',
-  'per',
-  'tra',
-  'fra',
-  'e',
-  'o',
-  'del',
-  'dello',
-  'della',
-  'dei',
-  'degli',
-  'delle',
-  'al',
-  'allo',
-  'alla',
-  'ai',
-  'agli',
-  'alle',
-  'nel',
-  'nello',
-  'nella',
-  'nei',
-  'negli',
-  'nelle',
-  'sul',
-  'sulla',
-  'sui',
-  'sulle',
-  'che',
-  'non',
-  'è',
-];
+const BATCH = 1000;
+const quote = (value: string) => `"${value.replace(/["\\]/g, '\\$&')}"`;
+const anyOf = (attribute: string, values: readonly string[]) => `${attribute} IN [${values.map(quote).join(', ')}]`;
 
-/** What Meilisearch stores: the document plus bounds it can filter and sort on. */
-function toMeili(doc: CallDocument) {
-  const closes = doc.windows.some((w) => w.closesAt === null) ? null : Math.max(...doc.windows.map((w) => w.closesAt!));
-  return { ...doc, opensAt: Math.min(...doc.windows.map((w) => w.opensAt)), closesAt: closes ?? Number.MAX_SAFE_INTEGER, exhausted: doc.remainingBudget === 0 };
-}
-
-const SETTINGS = {
-  searchableAttributes: ['title', 'programmeCode', 'measureCode', 'themeLabels', 'issuer', 'summary', 'description'],
-  filterableAttributes: [
-    'editorialStatus',
-    'programme',
-    'measureCode',
-    'themes',
-    'sources',
-    'bodyTypes',
-    'regions',
-    'provinces',
-    'amountMax',
-    'opensAt',
-    'closesAt',
-    'exhausted',
-  ],
-  sortableAttributes: ['closesAt', 'publishedAt', 'amountMax'],
-  rankingRules: ['words', 'typo', 'proximity', 'attribute', 'sort', 'exactness'],
-  stopWords: ITALIAN_STOP_WORDS,
-  synonyms: Object.fromEntries(SYNONYMS.flatMap((group) => group.map((word) => [word, group.filter((w) => w !== word)]))),
-  pagination: { maxTotalHits: 100_000 },
-  faceting: { maxValuesPerFacet: 500 },
+/** Meilisearch attribute of each facet Meilisearch can group by itself. */
+const FACET_ATTRIBUTE: Partial<Record<Facet, string>> = {
+  themes: 'themes',
+  programme: 'programme',
+  source: 'sources',
+  bodyType: 'bodyTypes',
+  region: 'regions',
+  province: 'provinces',
+  status: 'status',
 };
 
-const quote = (value: string) => `"${value.replace(/["\\]/g, '\\$&')}"`;
-
-/**
- * The production engine. Status is time-dependent, so it is a filter on the window bounds at query
- * time (between two windows counts as "in arrivo" only in the PostgreSQL engine, which sees windows).
- */
-function statusFilter(status: string, now: number, soon: number): string {
-  switch (status) {
-    case 'esaurito':
-      return 'exhausted = true';
-    case 'in_arrivo':
-      return `exhausted = false AND opensAt > ${now}`;
-    case 'chiuso':
-      return `exhausted = false AND closesAt <= ${now}`;
-    case 'in_scadenza':
-      return `exhausted = false AND opensAt <= ${now} AND closesAt > ${now} AND closesAt <= ${soon}`;
-    default:
-      return `exhausted = false AND opensAt <= ${now} AND closesAt > ${soon}`;
-  }
+export interface MeilisearchOptions {
+  url: string;
+  apiKey: string | null;
+  /** The "closing soon" window the stored statuses are computed with. */
+  soonDays: number;
+  now?: () => number;
 }
 
-export function createMeilisearchEngine(url: string, apiKey: string | null): SearchEngine {
-  const client = new Meilisearch({ host: url, ...(apiKey ? { apiKey } : {}) });
-  let settingsApplied = false;
-  const index = () => client.index<ReturnType<typeof toMeili>>(INDEX);
-  async function ensureIndex(uid: string) {
-    if (uid === INDEX && settingsApplied) return;
-    await client
-      .createIndex(uid, { primaryKey: 'id' })
-      .waitTask()
-      .catch(() => {});
-    await client.index(uid).updateSettings(SETTINGS).waitTask();
-    if (uid === INDEX) settingsApplied = true;
+/** The production engine (docker-compose.yml). `prepare()` must succeed before it indexes or searches. */
+export function createMeilisearchEngine(options: MeilisearchOptions): SearchEngine {
+  const client = new Meilisearch({ host: options.url, ...(options.apiKey ? { apiKey: options.apiKey } : {}), timeout: 10_000 });
+  const now = options.now ?? Date.now;
+  const index = (uid = INDEX) => client.index<MeiliDocument>(uid);
+
+  async function createIndex(uid: string) {
+    await settle(client.createIndex(uid, { primaryKey: 'id' }), `creating index ${uid}`, TASK_TIMEOUT_MS.index);
+    await settle(index(uid).updateSettings(MEILI_SETTINGS), `settings of ${uid}`, TASK_TIMEOUT_MS.settings);
   }
 
-  /**
-   * Ranking by relevance, calls still usable (open, closing, upcoming) come before closed and exhausted
-   * ones, as in the PostgreSQL engine: whether a call is closed depends on the time of the query, which
-   * no ranking rule knows, so the live calls are one search and the ended ones a second, paged as one list.
-   */
-  async function liveFirst(q: string, filter: Filter, now: number, offset: number, limit: number, shown: Record<string, unknown>) {
-    const live = [...(filter as string[]), `exhausted = false AND closesAt > ${now}`];
-    const ended = [...(filter as string[]), `exhausted = true OR closesAt <= ${now}`];
-    const first = await index().search(q, { filter: live, offset, limit, ...shown });
-    const liveTotal = first.estimatedTotalHits ?? first.hits.length;
-    if (first.hits.length >= limit) return first.hits;
-    const rest = await index().search(q, { filter: ended, offset: Math.max(0, offset - liveTotal), limit: limit - first.hits.length, ...shown });
-    return [...first.hits, ...rest.hits];
+  async function addDocuments(uid: string, documents: CallDocument[]) {
+    const at = now();
+    for (let i = 0; i < documents.length; i += BATCH) {
+      const batch = documents.slice(i, i + BATCH).map((doc) => toMeiliDocument(doc, at, options.soonDays));
+      await settle(index(uid).addDocuments(batch), `indexing ${batch.length} documents`, TASK_TIMEOUT_MS.documents);
+    }
+  }
+
+  function filters(query: SearchQuery): string[] {
+    const filter = [anyOf('editorialStatus', query.editorialStatus)];
+    if (query.programme) filter.push(`programme = ${quote(query.programme)}`);
+    if (query.measure) filter.push(`measureCode = ${quote(query.measure)}`);
+    if (query.theme) filter.push(`themePaths = ${quote(query.theme)}`);
+    if (query.source) filter.push(`sources = ${quote(query.source)}`);
+    if (query.bodyType) filter.push(`bodyTypes = ${quote(query.bodyType)}`);
+    if (query.region) filter.push(`(regions IS EMPTY OR regions = ${quote(query.region)})`);
+    if (query.province) filter.push(`(provinces IS EMPTY OR provinces = ${quote(query.province)})`);
+    if (query.status?.length) filter.push(anyOf('status', query.status));
+    return filter;
   }
 
   return {
     name: 'meilisearch',
-    async index(documents) {
-      await ensureIndex(INDEX);
-      for (let i = 0; i < documents.length; i += 1000)
-        await index()
-          .addDocuments(documents.slice(i, i + 1000).map(toMeili))
-          .waitTask();
+
+    async prepare() {
+      const { pkgVersion } = await client.getVersion();
+      if (!versionAtLeast(pkgVersion, MEILISEARCH_VERSION))
+        throw new Error(`Meilisearch ${pkgVersion} at ${options.url} is older than ${MEILISEARCH_VERSION}, the version this release needs`);
+      try {
+        await index().getRawInfo();
+      } catch (error) {
+        if (apiErrorCode(error) !== 'index_not_found') throw error;
+        await settle(client.createIndex(INDEX, { primaryKey: 'id' }), `creating index ${INDEX}`, TASK_TIMEOUT_MS.index);
+      }
+      await settle(index().updateSettings(MEILI_SETTINGS), `settings of ${INDEX}`, TASK_TIMEOUT_MS.settings);
     },
+
+    index: (documents) => addDocuments(INDEX, documents),
+
     async remove(ids) {
-      if (ids.length > 0) await index().deleteDocuments(ids).waitTask();
+      if (ids.length > 0) await settle(index().deleteDocuments(ids), `removing ${ids.length} documents`, TASK_TIMEOUT_MS.documents);
     },
+
     async reindex(documents) {
-      // Build a fresh index aside, then swap it in atomically: searches never see it half-built.
-      const next = `${INDEX}_${Date.now()}`;
-      await ensureIndex(INDEX);
-      await ensureIndex(next);
-      for (let i = 0; i < documents.length; i += 1000)
-        await client
-          .index(next)
-          .addDocuments(documents.slice(i, i + 1000).map(toMeili))
-          .waitTask();
-      await client.swapIndexes([{ indexes: [INDEX, next], rename: false }]).waitTask();
-      await client.deleteIndex(next).waitTask();
+      // Built aside and swapped in atomically: searches never see it half-built. Writes made meanwhile
+      // are replayed from the outbox afterwards (reindexAll), so the swap cannot lose them.
+      const aside = `${INDEX}_${Date.now()}`;
+      const dropAside = () => settle(client.deleteIndex(aside), `deleting index ${aside}`, TASK_TIMEOUT_MS.index);
+      try {
+        await createIndex(aside);
+        await addDocuments(aside, documents);
+        // No `rename`: servers before 1.18 reject the field, later ones default it to false.
+        await settle(client.swapIndexes([{ indexes: [INDEX, aside] } as IndexSwap]), 'swapping in the new index', TASK_TIMEOUT_MS.index);
+      } catch (error) {
+        await dropAside().catch((cleanup: unknown) => {
+          throw new Error(`${error instanceof Error ? error.message : String(error)}; and index ${aside} is left behind: ${String(cleanup)}`);
+        });
+        throw error;
+      }
+      await dropAside();
     },
+
+    async staleIds(at) {
+      const stale = await index().getDocuments({ filter: `statusChangesAt <= ${at.getTime()}`, fields: ['id'], limit: 10_000 });
+      return stale.results.map((doc) => doc.id);
+    },
+
     async search(query) {
-      await ensureIndex(INDEX);
-      const now = query.now.getTime();
-      const soon = now + query.soonDays * DAY;
-      const filter: Filter = [`editorialStatus IN [${query.editorialStatus.map(quote).join(', ')}]`];
-      if (query.programme) filter.push(`programme = ${quote(query.programme)}`);
-      if (query.measure) filter.push(`measureCode = ${quote(query.measure)}`);
-      if (query.theme) filter.push(`themes = ${quote(query.theme)} OR themes STARTS WITH ${quote(`${query.theme}.`)}`);
-      if (query.source) filter.push(`sources = ${quote(query.source)}`);
-      if (query.bodyType) filter.push(`bodyTypes = ${quote(query.bodyType)}`);
-      if (query.region) filter.push(`regions IS EMPTY OR regions = ${quote(query.region)}`);
-      if (query.province) filter.push(`provinces IS EMPTY OR provinces = ${quote(query.province)}`);
-      if (query.status?.length) filter.push(query.status.map((s) => `(${statusFilter(s, now, soon)})`).join(' OR '));
-      const sortKey = {
+      const q = query.q ?? '';
+      const at = query.now.getTime();
+      const filter = filters(query);
+      const shown: SearchParams = { attributesToHighlight: ['title', 'summary'], highlightPreTag: '<mark>', highlightPostTag: '</mark>' };
+      // `page` 0 returns no hits but exact counts (`totalHits`, facets); estimatedTotalHits is a guess.
+      const count = (extra: string[] = [], facets: string[] = []) => ({ indexUid: INDEX, q, filter: [...filter, ...extra], page: 0, hitsPerPage: 1, facets });
+      const plain = query.facets.filter((f) => FACET_ATTRIBUTE[f]);
+      const buckets: [Facet, string, string][] = [];
+      if (query.facets.includes('amount'))
+        for (const [key, min, max] of AMOUNT_BUCKETS)
+          buckets.push(['amount', key, max === Infinity ? `amountMax >= ${min}` : `amountMax >= ${min} AND amountMax < ${max}`]);
+      if (query.facets.includes('deadline'))
+        for (const days of DEADLINE_BUCKETS)
+          buckets.push([
+            'deadline',
+            `entro-${days}-giorni`,
+            `${anyOf('status', ['aperto', 'in_scadenza'])} AND nextDeadline > ${at} AND nextDeadline <= ${at + days * DAY_MS}`,
+          ]);
+      const live = anyOf('status', LIVE_STATUSES);
+      const byRelevance = query.sort === 'relevance';
+      const sort = {
         relevance: [],
-        deadline: ['closesAt:asc'],
-        '-deadline': ['closesAt:desc'],
+        deadline: ['nextDeadline:asc'],
+        '-deadline': ['nextDeadline:desc'],
         published: ['publishedAt:asc'],
         '-published': ['publishedAt:desc'],
         amount: ['amountMax:asc'],
         '-amount': ['amountMax:desc'],
       }[query.sort];
-      const plainFacets = query.facets.filter((f) => ['themes', 'programme', 'source', 'bodyType', 'region', 'province'].includes(f));
-      const attribute: Record<string, string> = {
-        themes: 'themes',
-        programme: 'programme',
-        source: 'sources',
-        bodyType: 'bodyTypes',
-        region: 'regions',
-        province: 'provinces',
-      };
-      const shown = { attributesToHighlight: ['title', 'summary'], highlightPreTag: '<mark>', highlightPostTag: '</mark>' };
-      const byRelevance = query.sort === 'relevance';
-      const response = await index().search(query.q ?? '', {
-        filter,
-        sort: sortKey,
-        // By relevance the page comes from the two searches below; this one counts.
-        limit: byRelevance ? 0 : query.limit,
-        offset: byRelevance ? 0 : query.offset,
-        facets: plainFacets.map((f) => attribute[f]!),
-        ...shown,
+      // By relevance, calls still usable (upcoming, open, closing) come before the ended ones, as in the
+      // PostgreSQL engine: two searches paged as one list.
+      const page = { indexUid: INDEX, q, filter: byRelevance ? [...filter, live] : filter, sort, offset: query.offset, limit: query.limit, ...shown };
+      const { results } = await client.multiSearch({
+        queries: [
+          count(
+            [],
+            plain.map((f) => FACET_ATTRIBUTE[f]!),
+          ),
+          count([live]),
+          page,
+          ...buckets.map(([, , extra]) => count([extra])),
+        ],
       });
-      const hits = byRelevance ? await liveFirst(query.q ?? '', filter, now, query.offset, query.limit, shown) : response.hits;
-      const facets: SearchResult['facets'] = {};
-      for (const facet of plainFacets) facets[facet] = response.facetDistribution?.[attribute[facet]!] ?? {};
-      // Facets Meilisearch cannot group by (time-dependent or bucketed): one count per bucket.
-      const counted: [Facet, string, string][] = [];
-      if (query.facets.includes('status'))
-        for (const s of ['in_arrivo', 'aperto', 'in_scadenza', 'chiuso', 'esaurito']) counted.push(['status', s, statusFilter(s, now, soon)]);
-      if (query.facets.includes('amount'))
-        for (const [key, min, max] of AMOUNT_BUCKETS)
-          counted.push(['amount', key, max === Infinity ? `amountMax >= ${min}` : `amountMax >= ${min} AND amountMax < ${max}`]);
-      if (query.facets.includes('deadline'))
-        for (const days of DEADLINE_BUCKETS)
-          counted.push([
-            'deadline',
-            `entro-${days}-giorni`,
-            `exhausted = false AND opensAt <= ${now} AND closesAt > ${now} AND closesAt <= ${now + days * DAY}`,
-          ]);
-      if (counted.length > 0) {
-        const { results } = await client.multiSearch({
-          queries: counted.map(([, , extra]) => ({ indexUid: INDEX, q: query.q ?? '', filter: [...filter, extra], limit: 0 })),
+      const [all, liveCount, first, ...bucketCounts] = results as unknown as {
+        hits: (MeiliDocument & { _formatted?: Partial<Record<string, string>> })[];
+        totalHits?: number;
+        facetDistribution?: Record<string, Record<string, number>>;
+      }[];
+      let hits = first!.hits;
+      if (byRelevance && hits.length < query.limit) {
+        const liveTotal = liveCount!.totalHits ?? 0;
+        const ended = await index().search(q, {
+          filter: [...filter, `NOT ${live}`],
+          offset: Math.max(0, query.offset - liveTotal),
+          limit: query.limit - hits.length,
+          ...shown,
         });
-        counted.forEach(([facet, key], i) => {
-          const n = (results[i] as { estimatedTotalHits?: number } | undefined)?.estimatedTotalHits ?? 0;
-          if (n > 0 || facet === 'deadline') facets[facet] = { ...(facets[facet] ?? {}), [key]: n };
-        });
+        hits = [...hits, ...(ended.hits as typeof hits)];
       }
+      const facets: SearchResult['facets'] = {};
+      for (const facet of plain) facets[facet] = all!.facetDistribution?.[FACET_ATTRIBUTE[facet]!] ?? {};
+      if (facets.status) facets.status = Object.fromEntries(CALL_STATUSES.filter((s) => facets.status![s]).map((s) => [s, facets.status![s]!]));
+      buckets.forEach(([facet, key], i) => {
+        const n = bucketCounts[i]?.totalHits ?? 0;
+        if (n > 0 || facet === 'deadline') facets[facet] = { ...(facets[facet] ?? {}), [key]: n };
+      });
       const items: SearchHit[] = hits.map((hit) => ({
         id: hit.id,
         title: hit.title,
@@ -243,25 +190,33 @@ export function createMeilisearchEngine(url: string, apiKey: string | null): Sea
         programme: hit.programme,
         measureCode: hit.measureCode,
         themes: hit.themes,
-        status: statusAt(hit, now, query.soonDays),
+        status: hit.status,
         editorialStatus: hit.editorialStatus,
-        nextDeadline: ((d) => (d === null ? null : new Date(d).toISOString()))(nextDeadlineAt(hit, now)),
+        nextDeadline: hit.nextDeadline === undefined ? null : new Date(hit.nextDeadline).toISOString(),
         totalBudget: hit.totalBudget,
-        amountMax: hit.amountMax,
+        amountMax: hit.amountMax ?? null,
         link: hit.link,
         demo: hit.demo === true,
         highlights: { title: hit._formatted?.title ?? null, summary: hit.summary ? (hit._formatted?.summary ?? null) : null },
       }));
-      return { items, total: response.estimatedTotalHits ?? items.length, facets };
+      return { items, total: all!.totalHits ?? 0, facets };
     },
+
     async health() {
+      // An authenticated read of the index: a wrong key (401/403) or a missing index fails it, where
+      // GET /health (public) would not.
       try {
-        await client.health();
-        return { healthy: true, detail: null };
+        const stats = await index().getStats();
+        return { healthy: true, detail: stats.isIndexing ? 'indexing' : null };
       } catch (error) {
-        return { healthy: false, detail: error instanceof Error ? error.message : String(error) };
+        const code = apiErrorCode(error);
+        return {
+          healthy: false,
+          detail: code ? `${code}: ${error instanceof Error ? error.message : String(error)}` : error instanceof Error ? error.message : String(error),
+        };
       }
     },
+
     async close() {},
   };
 }

@@ -1,5 +1,6 @@
 import { sql, type RawBuilder } from 'kysely';
 import type { Db } from '../db/database.ts';
+import { callStatusSql, nextDeadlineSql, type CallStatusSource } from '../../shared/call-status.ts';
 import {
   AMOUNT_BUCKETS,
   DEADLINE_BUCKETS,
@@ -14,7 +15,7 @@ import {
 const DAY = 86_400_000;
 
 function row(doc: CallDocument) {
-  const closes = doc.windows.some((w) => w.closesAt === null) ? null : Math.max(...doc.windows.map((w) => w.closesAt!));
+  const closes = doc.windows.length === 0 || doc.windows.some((w) => w.closesAt === null) ? null : Math.max(...doc.windows.map((w) => w.closesAt!));
   return {
     call_id: doc.id,
     document: JSON.stringify(doc),
@@ -42,6 +43,13 @@ function row(doc: CallDocument) {
   };
 }
 
+/** A stored document `d` as the status rule reads it; open-ended windows are stored as MAX_SAFE_INTEGER. */
+const documentTimes: CallStatusSource = {
+  remainingBudget: sql`d.remaining_budget`,
+  windows: sql`(select u.o as opens, nullif(u.c, ${Number.MAX_SAFE_INTEGER}) as closes from unnest(d.window_opens, d.window_closes) as u(o, c)) as w`,
+  bounds: { opens: sql`d.opens_ms`, closes: sql`d.closes_ms` },
+};
+
 /** The engine of the embedded default: Italian full text with unaccent, trigrams for typos, GIN indexes. */
 export function createPostgresEngine(db: Db): SearchEngine {
   async function upsert(documents: CallDocument[]) {
@@ -66,6 +74,7 @@ export function createPostgresEngine(db: Db): SearchEngine {
 
   return {
     name: 'postgres',
+    async prepare() {},
     index: upsert,
     async remove(ids) {
       if (ids.length > 0) await db.deleteFrom('search_documents').where('call_id', 'in', ids).execute();
@@ -81,6 +90,8 @@ export function createPostgresEngine(db: Db): SearchEngine {
       await sql`analyze search_documents`.execute(db);
     },
     search: (query) => searchPostgres(db, query),
+    // Status and deadline are computed by each query, never stored.
+    staleIds: async () => [],
     async health() {
       try {
         await sql`select 1 from search_documents limit 1`.execute(db);
@@ -117,22 +128,8 @@ async function searchPostgres(db: Db, query: SearchQuery): Promise<SearchResult>
 
 async function run(db: Db, query: SearchQuery, parts: Parts): Promise<SearchResult> {
   const now = query.now.getTime();
-  const soon = now + query.soonDays * DAY;
-  const windows = sql`unnest(d.window_opens, d.window_closes) as w(opens, closes)`;
-  // Most calls have one window: their status comes from the bounds without looking at the windows.
-  const status = sql<string>`case
-    when d.remaining_budget = 0 then 'esaurito'
-    when d.opens_ms > ${now} then 'in_arrivo'
-    when d.closes_ms <= ${now} then 'chiuso'
-    when cardinality(d.window_opens) = 1 then case when d.window_closes[1] <= ${soon} then 'in_scadenza' else 'aperto' end
-    when exists (select 1 from ${windows} where w.opens <= ${now} and w.closes > ${now} and w.closes <= ${soon}) then 'in_scadenza'
-    when exists (select 1 from ${windows} where w.opens <= ${now} and w.closes > ${now}) then 'aperto'
-    else 'in_arrivo' end`;
-  const deadline = sql<
-    number | null
-  >`case when d.closes_ms is null and d.window_closes[cardinality(d.window_closes)] = ${Number.MAX_SAFE_INTEGER} and d.opens_ms <= ${now} then null
-    when d.closes_ms <= ${now} or cardinality(d.window_closes) = 1 then d.closes_ms
-    else (select min(w.closes) from ${windows} where w.closes > ${now} and w.closes < ${Number.MAX_SAFE_INTEGER}) end`;
+  const status = callStatusSql(documentTimes, now, query.soonDays);
+  const deadline = nextDeadlineSql<number>(documentTimes, now);
   const filters = [sql`d.editorial_status in (${sql.join(query.editorialStatus)})`, parts.match];
   if (query.programme) filters.push(sql`d.programme = ${query.programme}`);
   if (query.measure) filters.push(sql`d.measure_code = ${query.measure}`);
@@ -214,7 +211,7 @@ async function run(db: Db, query: SearchQuery, parts: Parts): Promise<SearchResu
 function statusPrefilter(statuses: string[], now: number) {
   const parts = statuses.map((status) => {
     if (status === 'esaurito') return sql`d.remaining_budget = 0`;
-    if (status === 'chiuso') return sql`d.closes_ms <= ${now}`;
+    if (status === 'chiuso') return sql`(d.closes_ms <= ${now} or d.opens_ms is null)`;
     if (status === 'in_arrivo') return sql`(d.closes_ms is null or d.closes_ms > ${now})`;
     return sql`(d.opens_ms <= ${now} and (d.closes_ms is null or d.closes_ms > ${now}))`;
   });
