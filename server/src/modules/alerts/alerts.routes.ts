@@ -1,5 +1,5 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { Type } from '@sinclair/typebox';
+import { Type } from '../../shared/schema.ts';
 import type { FieldError } from '../../plugins/errors/problem.ts';
 import { notFound, unprocessable } from '../../plugins/errors/problem.ts';
 import { validUnsubscribeToken } from './alerts.email.ts';

@@ -1,5 +1,4 @@
-import { Nullable } from '../../shared/schema.ts';
-import { Type } from '@sinclair/typebox';
+import { Type, Nullable } from '../../shared/schema.ts';
 import { PageOf, PageQuery } from '../../plugins/pagination.ts';
 
 export const SIZE_CLASSES = ['fino-5000', '5000-15000', 'oltre-15000'] as const;

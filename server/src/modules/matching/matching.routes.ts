@@ -1,6 +1,6 @@
-import { Nullable } from '../../shared/schema.ts';
+import { Type, Nullable } from '../../shared/schema.ts';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { Type, type Static } from '@sinclair/typebox';
+import { type Static } from '@sinclair/typebox';
 import { csvEuros, toCsv } from '../../shared/csv-write.ts';
 import type { FastifyRequest } from 'fastify';
 import { AppError, notFound } from '../../plugins/errors/problem.ts';
