@@ -158,6 +158,7 @@ function requireDeclaredAccess(registry: AccessRegistry, route: RouteOptions) {
     throw new Error(`route ${String(route.method)} ${route.url} declares an unknown access rule: ${access}`);
   for (const method of [route.method].flat()) registry.set(`${method} ${route.url}`, access);
   const csrf = route.config?.csrf;
+  route.schema ??= {};
   const schema = route.schema as { security?: unknown; description?: string; summary?: string };
   // The HEAD route Fastify adds for a GET shares its schema: describe it once.
   if (schema.security) return;
