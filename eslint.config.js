@@ -12,6 +12,12 @@ const throughFrontDoor = (parent) => ({
 });
 const FRONT_DOOR = { regex: '(^|/)modules/[^/]+/(?!index\\.ts$)', message: 'Import a feature only through modules/<feature>/index.ts.' };
 const NO_MODULES = { regex: '(^|/)modules/', message: 'Plugins and shared code never depend on a feature: features depend on them.' };
+/** Schemas are written with the bounded `Type` (every string, number, array and object has limits, as the AgID guidelines ask). */
+const BOUNDED_TYPE = {
+  name: '@sinclair/typebox',
+  importNames: ['Type'],
+  message: "Import Type from server/src/shared/schema.ts: it bounds strings, numbers, arrays and objects by default.",
+};
 
 export default tseslint.config(
   { ignores: ['**/node_modules/**', 'web/dist/**', 'web/src/api/schema.d.ts', 'test-artifacts/**', 'coverage/**'] },
@@ -41,19 +47,24 @@ export default tseslint.config(
   },
   {
     files: ['server/src/modules/*/*.ts'],
-    rules: { 'no-restricted-imports': ['error', { patterns: [throughFrontDoor('../'), NO_MODULES_BUT_OWN()] }] },
+    rules: { 'no-restricted-imports': ['error', { paths: [BOUNDED_TYPE], patterns: [throughFrontDoor('../'), NO_MODULES_BUT_OWN()] }] },
   },
   {
     files: ['server/src/modules/*/*/*.ts'],
-    rules: { 'no-restricted-imports': ['error', { patterns: [throughFrontDoor('../../')] }] },
+    rules: { 'no-restricted-imports': ['error', { paths: [BOUNDED_TYPE], patterns: [throughFrontDoor('../../')] }] },
   },
   {
     files: ['server/src/plugins/**/*.ts', 'server/src/shared/**/*.ts'],
+    rules: { 'no-restricted-imports': ['error', { paths: [BOUNDED_TYPE], patterns: [NO_MODULES] }] },
+  },
+  {
+    // Where the bounded Type is made from TypeBox's own.
+    files: ['server/src/shared/schema.ts'],
     rules: { 'no-restricted-imports': ['error', { patterns: [NO_MODULES] }] },
   },
   {
     files: ['server/src/*.ts', 'server/src/cli/**/*.ts', 'server/src/types/**/*.ts'],
-    rules: { 'no-restricted-imports': ['error', { patterns: [FRONT_DOOR] }] },
+    rules: { 'no-restricted-imports': ['error', { paths: [BOUNDED_TYPE], patterns: [FRONT_DOOR] }] },
   },
 );
 

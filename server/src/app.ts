@@ -13,6 +13,7 @@ import { compressionPlugin } from './plugins/compression.ts';
 import { securityPlugin } from './plugins/security.ts';
 import { controlCharactersPlugin } from './plugins/control-characters.ts';
 import { spaPlugin } from './plugins/spa.ts';
+import { mergePatchPlugin } from './plugins/merge-patch.ts';
 import { authPlugin } from './modules/auth/index.ts';
 import { configPlugin, databasePlugin, queuePlugin, mailerPlugin, searchEnginePlugin, clockPlugin } from './plugins/services.ts';
 import { schedulerPlugin } from './plugins/scheduler.ts';
@@ -117,6 +118,7 @@ export async function buildApp(config: Readonly<Config>, services: AppServices):
 
   // Bodies are JSON, or CSV files for the import routes (each sets its own size limit); anything else is 415.
   app.removeContentTypeParser('text/plain');
+  await app.register(mergePatchPlugin);
   app.addContentTypeParser('text/csv', { parseAs: 'buffer' }, (_request, body, done) => done(null, body));
   await app.register(configPlugin, { config });
   await app.register(databasePlugin, { db: services.db });

@@ -14,6 +14,19 @@ export async function generateOpenApiDocument(): Promise<string> {
   return document;
 }
 
+/**
+ * The document with the server's base path (`/api/v1`) written into every path and one server, the
+ * origin: for tools that ignore `servers`, such as ../shared/tools/fuzz_api.py (`--doc`).
+ */
+export async function writeFlatOpenApiDocument(file: string): Promise<{ file: string; changed: boolean }> {
+  const document = JSON.parse(await generateOpenApiDocument()) as { servers: { url: string }[]; paths: Record<string, unknown> };
+  const base = new URL(document.servers[0]!.url.replace('{host}', 'host')).pathname.replace(/\/$/, '');
+  document.paths = Object.fromEntries(Object.entries(document.paths).map(([path, item]) => [`${base}${path}`, item]));
+  document.servers = [{ url: '/' }];
+  writeFileSync(file, JSON.stringify(document, null, 2) + '\n');
+  return { file, changed: true };
+}
+
 export function readCommittedOpenApiDocument(): string {
   return readFileSync(openApiFile, 'utf8');
 }

@@ -112,7 +112,7 @@ describe('authorization matrix', () => {
   it('covers every operation of the OpenAPI document with a declared rule', async () => {
     const doc = ctx.app.swagger() as { paths: Record<string, Record<string, unknown>> };
     const operations = Object.entries(doc.paths).flatMap(([path, ops]) =>
-      Object.keys(ops).map((m) => `${m.toUpperCase()} ${path.replace(/\{(\w+)\}/g, ':$1')}`),
+      Object.keys(ops).map((m) => `${m.toUpperCase()} /api/v1${path.replace(/\{(\w+)\}/g, ':$1')}`),
     );
     for (const operation of operations) expect(ctx.app.routeAccess.has(operation), operation).toBe(true);
   });
@@ -139,6 +139,37 @@ describe('authorization matrix', () => {
     }
     expect(failures).toEqual([]);
     expect(checked).toBeGreaterThan(50);
+  }, 300_000);
+
+  it('lets in exactly whom the OpenAPI document says, operation by operation', async () => {
+    // Judged from the document's `security` alone: a caller is let in when it holds every scheme of one
+    // requirement ({} asks for none). A browser holds the CSRF token (the anonymous one its pre-session
+    // token), a signed-in one its session too; a bearer client holds only its API token.
+    const holds: [Caller, string[]][] = [
+      ['anonymous', ['csrfToken']],
+      ['admin token', ['apiToken']],
+      ['admin', ['oidcSession', 'csrfToken']],
+    ];
+    const doc = ctx.app.swagger() as { paths: Record<string, Record<string, { security?: Record<string, unknown>[] }>> };
+    const failures: string[] = [];
+    for (const [path, operations] of Object.entries(doc.paths)) {
+      for (const [verb, { security = [] }] of Object.entries(operations)) {
+        const method = verb.toUpperCase();
+        if (EXCLUDED.has(`${method} /api/v1${path.replace(/\{(\w+)\}/g, ':$1')}`)) continue;
+        const expectations = holds.map(([caller, schemes]): [Caller, boolean] => [
+          caller,
+          security.some((requirement) => Object.keys(requirement).every((scheme) => schemes.includes(scheme))),
+        ]);
+        for (const [caller, admitted] of expectations) {
+          const req = callers.get(caller)!(method, concretePath(`/api/v1${path}`));
+          const res = method === 'GET' || method === 'DELETE' ? await req : await req.send({});
+          const refused = res.status === 401 || res.status === 403;
+          if (refused === admitted)
+            failures.push(`${method} ${path} as ${caller}: the document says ${admitted ? 'in' : 'out'}, got ${res.status} ${res.body?.code ?? ''}`);
+        }
+      }
+    }
+    expect(failures).toEqual([]);
   }, 300_000);
 
   it('refuses tokens every personal route, and only people may act on accounts, memberships and tokens', () => {

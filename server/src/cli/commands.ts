@@ -4,7 +4,7 @@ import { DEMO_LOGINS, seedDemo } from '../../../seeds/demo.ts';
 import { seedAvvisiPnrr } from '../../../seeds/avvisi-pnrr.ts';
 import { seedDemoCalls } from '../../../seeds/demo-calls.ts';
 import { migrateDown, migrateUp, migrationStatus } from '../plugins/db/migrator.ts';
-import { writeOpenApiDocument } from '../openapi-document.ts';
+import { writeFlatOpenApiDocument, writeOpenApiDocument } from '../openapi-document.ts';
 import { UsageError, type CommandContext } from './context.ts';
 import { runUsersCommand } from './users.command.ts';
 import { applyRetention } from '../modules/auth/index.ts';
@@ -230,10 +230,12 @@ export const COMMANDS: Record<string, Command> = {
     print: (report) => printEvaluation(report as unknown as EvaluationReport),
   },
   openapi: {
-    usage: 'openapi write',
+    usage: 'openapi write | openapi flat <file>',
     async run(ctx) {
-      subcommand(ctx, ['write']);
-      return writeOpenApiDocument();
+      if (subcommand(ctx, ['write', 'flat']) === 'write') return writeOpenApiDocument();
+      const file = ctx.args[1];
+      if (!file) throw new UsageError('openapi flat needs the file to write');
+      return writeFlatOpenApiDocument(file);
     },
     print: (report) => `${String(report.file)} ${report.changed ? 'updated' : 'already up to date'}`,
   },

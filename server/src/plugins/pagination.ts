@@ -1,4 +1,5 @@
-import { Type, type TProperties, type TSchema } from '@sinclair/typebox';
+import { Type } from '../shared/schema.ts';
+import { type TProperties, type TSchema } from '@sinclair/typebox';
 import type { FastifyRequest } from 'fastify';
 
 export const PageQuery = {

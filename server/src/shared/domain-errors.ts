@@ -9,6 +9,7 @@ export const ERROR_KINDS = {
   forbidden: 403,
   not_found: 404,
   conflict: 409,
+  unsupported_media_type: 415,
   unprocessable: 422,
   too_many_requests: 429,
   unavailable: 503,
@@ -43,6 +44,7 @@ export const forbidden = (detail = 'Non hai i permessi per questa operazione.', 
 export const tokenNotAllowed = () => forbidden('Questa operazione richiede un accesso personale: i token API non possono usarla.', 'TOKEN_NOT_ALLOWED');
 export const notFound = (code: string, detail: string) => new DomainError('not_found', code, detail);
 export const conflict = (code: string, detail: string, errors?: FieldProblem[]) => new DomainError('conflict', code, detail, errors);
+export const unsupportedMediaType = (detail: string) => new DomainError('unsupported_media_type', 'UNSUPPORTED_MEDIA_TYPE', detail);
 export const unprocessable = (code: string, detail: string, errors?: FieldProblem[]) => new DomainError('unprocessable', code, detail, errors);
 export const tooManyRequests = (code: string, detail: string, retryAfterSeconds: number) =>
   new DomainError('too_many_requests', code, detail, undefined, retryAfterSeconds);

@@ -42,7 +42,8 @@ const csrfMiddleware: Middleware = {
   },
 };
 
-export const api = createClient<paths>({ baseUrl: '/', credentials: 'same-origin' });
+/** Paths in the OpenAPI document are relative to its server, `/api/v1`. */
+export const api = createClient<paths>({ baseUrl: '/api/v1', credentials: 'same-origin' });
 api.use(csrfMiddleware);
 
 /** The data of an answer, or an ApiError in Italian: views never look at raw responses. */

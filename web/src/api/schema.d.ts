@@ -4,14 +4,19 @@
  */
 
 export interface paths {
-    "/api/v1/status": {
+    "/status": {
         parameters: {
             query?: never;
             header?: never;
             path?: never;
             cookie?: never;
         };
-        /** Stato del servizio (liveness) */
+        /**
+         * Stato del servizio (liveness)
+         * @description Stato del servizio (liveness)
+         *
+         *     Accesso: pubblico, senza credenziali.
+         */
         get: operations["getStatus"];
         put?: never;
         post?: never;
@@ -21,14 +26,21 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/api/v1/ready": {
+    "/ready": {
         parameters: {
             query?: never;
             header?: never;
             path?: never;
             cookie?: never;
         };
-        /** Prontezza del servizio: database raggiungibile e migrazioni aggiornate */
+        /**
+         * Prontezza del servizio: database raggiungibile e migrazioni aggiornate
+         * @description Prontezza del servizio: database raggiungibile e migrazioni aggiornate
+         *
+         *     Accesso: pubblico, senza credenziali.
+         *
+         *     Errori: 503: Servizio non pronto.
+         */
         get: operations["getReadiness"];
         put?: never;
         post?: never;
@@ -38,14 +50,19 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/api/v1/auth/csrf": {
+    "/auth/csrf": {
         parameters: {
             query?: never;
             header?: never;
             path?: never;
             cookie?: never;
         };
-        /** Token anti-CSRF da inviare come X-CSRF-Token */
+        /**
+         * Token anti-CSRF da inviare come X-CSRF-Token
+         * @description Token anti-CSRF da inviare come X-CSRF-Token
+         *
+         *     Accesso: pubblico, senza credenziali.
+         */
         get: operations["getCsrfToken"];
         put?: never;
         post?: never;
@@ -55,14 +72,19 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/api/v1/auth/methods": {
+    "/auth/methods": {
         parameters: {
             query?: never;
             header?: never;
             path?: never;
             cookie?: never;
         };
-        /** Modi di accesso attivi su questa installazione (password, SPID/CIE) */
+        /**
+         * Modi di accesso attivi su questa installazione (password, SPID/CIE)
+         * @description Modi di accesso attivi su questa installazione (password, SPID/CIE)
+         *
+         *     Accesso: pubblico, senza credenziali.
+         */
         get: operations["getLoginMethods"];
         put?: never;
         post?: never;
@@ -72,7 +94,7 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/api/v1/auth/login": {
+    "/auth/login": {
         parameters: {
             query?: never;
             header?: never;
@@ -81,7 +103,14 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Accesso con e-mail e password */
+        /**
+         * Accesso con e-mail e password
+         * @description Accesso con e-mail e password
+         *
+         *     Accesso: pubblico, con il token CSRF di GET /auth/csrf.
+         *
+         *     Errori: 401: Credenziali non valide; 403: Token CSRF mancante o errato.
+         */
         post: operations["login"];
         delete?: never;
         options?: never;
@@ -89,7 +118,7 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/api/v1/auth/logout": {
+    "/auth/logout": {
         parameters: {
             query?: never;
             header?: never;
@@ -98,7 +127,14 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Chiude la sessione */
+        /**
+         * Chiude la sessione
+         * @description Chiude la sessione
+         *
+         *     Accesso: solo una persona con la propria sessione; un token API riceve 403 TOKEN_NOT_ALLOWED.
+         *
+         *     Errori: 401: Non autenticato; 403: Token CSRF mancante o errato, o richiesta con un token API (TOKEN_NOT_ALLOWED).
+         */
         post: operations["logout"];
         delete?: never;
         options?: never;
@@ -106,32 +142,51 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/api/v1/me": {
+    "/me": {
         parameters: {
             query?: never;
             header?: never;
             path?: never;
             cookie?: never;
         };
-        /** Utente corrente, ruolo e appartenenze */
+        /**
+         * Utente corrente, ruolo e appartenenze
+         * @description Utente corrente, ruolo e appartenenze
+         *
+         *     Accesso: solo una persona con la propria sessione; un token API riceve 403 TOKEN_NOT_ALLOWED.
+         *
+         *     Errori: 401: Non autenticato; 403: Non disponibile con un token API (TOKEN_NOT_ALLOWED): serve un accesso personale; 404: Accesso non associato a un utente.
+         */
         get: operations["getMe"];
         put?: never;
         post?: never;
-        /** Cancella i dati personali dell’utente corrente (GDPR) */
+        /**
+         * Cancella i dati personali dell’utente corrente (GDPR)
+         * @description Cancella i dati personali dell’utente corrente (GDPR)
+         *
+         *     Accesso: solo una persona con la propria sessione; un token API riceve 403 TOKEN_NOT_ALLOWED.
+         *
+         *     Errori: 401: Non autenticato; 403: Token CSRF mancante o errato, o richiesta con un token API (TOKEN_NOT_ALLOWED).
+         */
         delete: operations["eraseMe"];
         options?: never;
         head?: never;
         patch?: never;
         trace?: never;
     };
-    "/api/v1/auth/session": {
+    "/auth/session": {
         parameters: {
             query?: never;
             header?: never;
             path?: never;
             cookie?: never;
         };
-        /** Chi è collegato, se qualcuno lo è (per le pagine che si aprono anche senza accesso) */
+        /**
+         * Chi è collegato, se qualcuno lo è (per le pagine che si aprono anche senza accesso)
+         * @description Chi è collegato, se qualcuno lo è (per le pagine che si aprono anche senza accesso)
+         *
+         *     Accesso: pubblico, senza credenziali.
+         */
         get: operations["getSession"];
         put?: never;
         post?: never;
@@ -141,14 +196,21 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/api/v1/me/export": {
+    "/me/export": {
         parameters: {
             query?: never;
             header?: never;
             path?: never;
             cookie?: never;
         };
-        /** Esporta tutti i dati personali dell’utente corrente (GDPR) */
+        /**
+         * Esporta tutti i dati personali dell’utente corrente (GDPR)
+         * @description Esporta tutti i dati personali dell’utente corrente (GDPR)
+         *
+         *     Accesso: solo una persona con la propria sessione; un token API riceve 403 TOKEN_NOT_ALLOWED.
+         *
+         *     Errori: 401: Non autenticato; 403: Non disponibile con un token API (TOKEN_NOT_ALLOWED): serve un accesso personale; 404: Accesso non associato a un utente.
+         */
         get: operations["exportMyData"];
         put?: never;
         post?: never;
@@ -158,7 +220,7 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/api/v1/invitations/accept": {
+    "/invitations/accept": {
         parameters: {
             query?: never;
             header?: never;
@@ -167,7 +229,14 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Accetta un invito impostando la password */
+        /**
+         * Accetta un invito impostando la password
+         * @description Accetta un invito impostando la password
+         *
+         *     Accesso: pubblico, con il token CSRF di GET /auth/csrf.
+         *
+         *     Errori: 403: Token CSRF mancante o errato; 422: Invito non valido o password debole.
+         */
         post: operations["acceptInvitation"];
         delete?: never;
         options?: never;
@@ -175,7 +244,7 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/api/v1/auth/password-reset": {
+    "/auth/password-reset": {
         parameters: {
             query?: never;
             header?: never;
@@ -184,7 +253,14 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Password dimenticata: invia un collegamento monouso (scade in un’ora) se l’account esiste; la risposta è sempre la stessa */
+        /**
+         * Password dimenticata: invia un collegamento monouso (scade in un’ora) se l’account esiste; la risposta è sempre la stessa
+         * @description Password dimenticata: invia un collegamento monouso (scade in un’ora) se l’account esiste; la risposta è sempre la stessa
+         *
+         *     Accesso: pubblico, con il token CSRF di GET /auth/csrf.
+         *
+         *     Errori: 403: Token CSRF mancante o errato.
+         */
         post: operations["requestPasswordReset"];
         delete?: never;
         options?: never;
@@ -192,7 +268,7 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/api/v1/auth/password-reset/confirm": {
+    "/auth/password-reset/confirm": {
         parameters: {
             query?: never;
             header?: never;
@@ -201,7 +277,14 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Imposta la nuova password con il collegamento ricevuto; chiude le altre sessioni dell’utente */
+        /**
+         * Imposta la nuova password con il collegamento ricevuto; chiude le altre sessioni dell’utente
+         * @description Imposta la nuova password con il collegamento ricevuto; chiude le altre sessioni dell’utente
+         *
+         *     Accesso: pubblico, con il token CSRF di GET /auth/csrf.
+         *
+         *     Errori: 403: Token CSRF mancante o errato; 422: Collegamento non valido o password debole.
+         */
         post: operations["confirmPasswordReset"];
         delete?: never;
         options?: never;
@@ -209,17 +292,31 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/api/v1/users": {
+    "/users": {
         parameters: {
             query?: never;
             header?: never;
             path?: never;
             cookie?: never;
         };
-        /** Elenco utenti */
+        /**
+         * Elenco utenti
+         * @description Elenco utenti
+         *
+         *     Accesso: permesso users:manage (utenti, appartenenze, token), ruoli amministrazione; con la sessione o con un token API. Senza credenziali 401, senza permesso 403.
+         *
+         *     Errori: 401: Non autenticato; 403: Permessi insufficienti.
+         */
         get: operations["listUsers"];
         put?: never;
-        /** Crea un utente con account locale */
+        /**
+         * Crea un utente con account locale
+         * @description Crea un utente con account locale
+         *
+         *     Accesso: permesso users:manage (utenti, appartenenze, token), ruoli amministrazione; con la propria sessione (non con un token API). Senza credenziali 401, senza permesso 403.
+         *
+         *     Errori: 401: Non autenticato; 403: Permessi insufficienti, o richiesta con un token API (TOKEN_NOT_ALLOWED); 409: E-mail già in uso; 422: Dati non accettabili.
+         */
         post: operations["createUser"];
         delete?: never;
         options?: never;
@@ -227,16 +324,30 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/api/v1/users/{id}": {
+    "/users/{id}": {
         parameters: {
             query?: never;
             header?: never;
             path?: never;
             cookie?: never;
         };
-        /** Dettaglio utente */
+        /**
+         * Dettaglio utente
+         * @description Dettaglio utente
+         *
+         *     Accesso: permesso users:manage (utenti, appartenenze, token), ruoli amministrazione; con la sessione o con un token API. Senza credenziali 401, senza permesso 403.
+         *
+         *     Errori: 401: Non autenticato; 403: Permessi insufficienti; 404: Utente non trovato.
+         */
         get: operations["getUser"];
-        /** Modifica nome, ruolo, stato o identità SPID/CIE collegata */
+        /**
+         * Modifica nome, ruolo, stato o identità SPID/CIE collegata
+         * @description Modifica nome, ruolo, stato o identità SPID/CIE collegata
+         *
+         *     Accesso: permesso users:manage (utenti, appartenenze, token), ruoli amministrazione; con la propria sessione (non con un token API). Senza credenziali 401, senza permesso 403.
+         *
+         *     Errori: 401: Non autenticato; 403: Permessi insufficienti, o richiesta con un token API (TOKEN_NOT_ALLOWED); 404: Utente non trovato.
+         */
         put: operations["updateUser"];
         post?: never;
         delete?: never;
@@ -245,7 +356,7 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/api/v1/users/{id}/memberships": {
+    "/users/{id}/memberships": {
         parameters: {
             query?: never;
             header?: never;
@@ -254,7 +365,14 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Assegna un comune o un’aggregazione a un utente */
+        /**
+         * Assegna un comune o un’aggregazione a un utente
+         * @description Assegna un comune o un’aggregazione a un utente
+         *
+         *     Accesso: permesso users:manage (utenti, appartenenze, token), ruoli amministrazione; con la propria sessione (non con un token API). Senza credenziali 401, senza permesso 403.
+         *
+         *     Errori: 401: Non autenticato; 403: Permessi insufficienti, o richiesta con un token API (TOKEN_NOT_ALLOWED); 404: Utente non trovato; 409: Appartenenza già presente; 422: Comune o aggregazione sconosciuti.
+         */
         post: operations["grantMembership"];
         delete?: never;
         options?: never;
@@ -262,7 +380,7 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/api/v1/users/{id}/memberships/{membershipId}": {
+    "/users/{id}/memberships/{membershipId}": {
         parameters: {
             query?: never;
             header?: never;
@@ -272,24 +390,45 @@ export interface paths {
         get?: never;
         put?: never;
         post?: never;
-        /** Revoca un’appartenenza */
+        /**
+         * Revoca un’appartenenza
+         * @description Revoca un’appartenenza
+         *
+         *     Accesso: permesso users:manage (utenti, appartenenze, token), ruoli amministrazione; con la propria sessione (non con un token API). Senza credenziali 401, senza permesso 403.
+         *
+         *     Errori: 401: Non autenticato; 403: Permessi insufficienti, o richiesta con un token API (TOKEN_NOT_ALLOWED); 404: Appartenenza non trovata.
+         */
         delete: operations["revokeMembership"];
         options?: never;
         head?: never;
         patch?: never;
         trace?: never;
     };
-    "/api/v1/invitations": {
+    "/invitations": {
         parameters: {
             query?: never;
             header?: never;
             path?: never;
             cookie?: never;
         };
-        /** Inviti inviati */
+        /**
+         * Inviti inviati
+         * @description Inviti inviati
+         *
+         *     Accesso: permesso users:manage (utenti, appartenenze, token), ruoli amministrazione; con la sessione o con un token API. Senza credenziali 401, senza permesso 403.
+         *
+         *     Errori: 401: Non autenticato; 403: Permessi insufficienti.
+         */
         get: operations["listInvitations"];
         put?: never;
-        /** Invita un collega via e-mail (link monouso, scade in 7 giorni) */
+        /**
+         * Invita un collega via e-mail (link monouso, scade in 7 giorni)
+         * @description Invita un collega via e-mail (link monouso, scade in 7 giorni)
+         *
+         *     Accesso: permesso invitations:create (invitare colleghi), ruoli RTD, amministrazione; un RTD solo per i comuni che segue; con la propria sessione (non con un token API). Senza credenziali 401, senza permesso 403.
+         *
+         *     Errori: 401: Non autenticato; 403: Permessi insufficienti, o richiesta con un token API (TOKEN_NOT_ALLOWED); 409: E-mail già in uso; 422: Dati non accettabili.
+         */
         post: operations["createInvitation"];
         delete?: never;
         options?: never;
@@ -297,17 +436,31 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/api/v1/api-tokens": {
+    "/api-tokens": {
         parameters: {
             query?: never;
             header?: never;
             path?: never;
             cookie?: never;
         };
-        /** Token per client automatici */
+        /**
+         * Token per client automatici
+         * @description Token per client automatici
+         *
+         *     Accesso: permesso users:manage (utenti, appartenenze, token), ruoli amministrazione; con la sessione o con un token API. Senza credenziali 401, senza permesso 403.
+         *
+         *     Errori: 401: Non autenticato; 403: Permessi insufficienti.
+         */
         get: operations["listApiTokens"];
         put?: never;
-        /** Crea un token (il segreto è mostrato una sola volta) */
+        /**
+         * Crea un token (il segreto è mostrato una sola volta)
+         * @description Crea un token (il segreto è mostrato una sola volta)
+         *
+         *     Accesso: permesso users:manage (utenti, appartenenze, token), ruoli amministrazione; con la propria sessione (non con un token API). Senza credenziali 401, senza permesso 403.
+         *
+         *     Errori: 401: Non autenticato; 403: Permessi insufficienti, o richiesta con un token API (TOKEN_NOT_ALLOWED); 422: Dati non accettabili.
+         */
         post: operations["createApiToken"];
         delete?: never;
         options?: never;
@@ -315,7 +468,7 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/api/v1/api-tokens/{id}": {
+    "/api-tokens/{id}": {
         parameters: {
             query?: never;
             header?: never;
@@ -325,21 +478,35 @@ export interface paths {
         get?: never;
         put?: never;
         post?: never;
-        /** Revoca un token */
+        /**
+         * Revoca un token
+         * @description Revoca un token
+         *
+         *     Accesso: permesso users:manage (utenti, appartenenze, token), ruoli amministrazione; con la propria sessione (non con un token API). Senza credenziali 401, senza permesso 403.
+         *
+         *     Errori: 401: Non autenticato; 403: Permessi insufficienti, o richiesta con un token API (TOKEN_NOT_ALLOWED); 404: Token non trovato.
+         */
         delete: operations["revokeApiToken"];
         options?: never;
         head?: never;
         patch?: never;
         trace?: never;
     };
-    "/api/v1/audit-log": {
+    "/audit-log": {
         parameters: {
             query?: never;
             header?: never;
             path?: never;
             cookie?: never;
         };
-        /** Registro delle modifiche (sola lettura) */
+        /**
+         * Registro delle modifiche (sola lettura)
+         * @description Registro delle modifiche (sola lettura)
+         *
+         *     Accesso: permesso audit:read (registro delle modifiche), ruoli amministrazione; con la sessione o con un token API. Senza credenziali 401, senza permesso 403.
+         *
+         *     Errori: 401: Non autenticato; 403: Permessi insufficienti.
+         */
         get: operations["listAuditLog"];
         put?: never;
         post?: never;
@@ -349,7 +516,7 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/api/v1/auth/oidc/invitation": {
+    "/auth/oidc/invitation": {
         parameters: {
             query?: never;
             header?: never;
@@ -358,7 +525,14 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Prepara l'accettazione di un invito con SPID/CIE (il collegamento avviene al ritorno dal fornitore) */
+        /**
+         * Prepara l'accettazione di un invito con SPID/CIE (il collegamento avviene al ritorno dal fornitore)
+         * @description Prepara l'accettazione di un invito con SPID/CIE (il collegamento avviene al ritorno dal fornitore)
+         *
+         *     Accesso: pubblico, con il token CSRF di GET /auth/csrf.
+         *
+         *     Errori: 403: Token CSRF mancante o errato; 404: SPID/CIE non configurato; 422: Invito non valido.
+         */
         post: operations["prepareOidcInvitation"];
         delete?: never;
         options?: never;
@@ -366,14 +540,21 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/api/v1/auth/oidc/start": {
+    "/auth/oidc/start": {
         parameters: {
             query?: never;
             header?: never;
             path?: never;
             cookie?: never;
         };
-        /** Avvia l’accesso con SPID/CIE (OpenID Connect, PKCE) */
+        /**
+         * Avvia l’accesso con SPID/CIE (OpenID Connect, PKCE)
+         * @description Avvia l’accesso con SPID/CIE (OpenID Connect, PKCE)
+         *
+         *     Accesso: pubblico, senza credenziali.
+         *
+         *     Errori: 404: SPID/CIE non configurato.
+         */
         get: operations["startOidcLogin"];
         put?: never;
         post?: never;
@@ -383,14 +564,21 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/api/v1/auth/oidc/callback": {
+    "/auth/oidc/callback": {
         parameters: {
             query?: never;
             header?: never;
             path?: never;
             cookie?: never;
         };
-        /** Ritorno dal fornitore di identità: apre la sessione */
+        /**
+         * Ritorno dal fornitore di identità: apre la sessione
+         * @description Ritorno dal fornitore di identità: apre la sessione
+         *
+         *     Accesso: pubblico, senza credenziali.
+         *
+         *     Errori: 401: Accesso non confermato; 403: Identità non collegata o livello insufficiente; 404: SPID/CIE non configurato.
+         */
         get: operations["completeOidcLogin"];
         put?: never;
         post?: never;
@@ -400,14 +588,19 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/api/v1/comuni": {
+    "/comuni": {
         parameters: {
             query?: never;
             header?: never;
             path?: never;
             cookie?: never;
         };
-        /** Anagrafe dei comuni (ISTAT) con filtri */
+        /**
+         * Anagrafe dei comuni (ISTAT) con filtri
+         * @description Anagrafe dei comuni (ISTAT) con filtri
+         *
+         *     Accesso: pubblico, senza credenziali.
+         */
         get: operations["listComuni"];
         put?: never;
         post?: never;
@@ -417,14 +610,21 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/api/v1/comuni/{istat}": {
+    "/comuni/{istat}": {
         parameters: {
             query?: never;
             header?: never;
             path?: never;
             cookie?: never;
         };
-        /** Profilo di un comune: anagrafe, aggregazioni, interessi, sintesi di programmazione e finanziamenti */
+        /**
+         * Profilo di un comune: anagrafe, aggregazioni, interessi, sintesi di programmazione e finanziamenti
+         * @description Profilo di un comune: anagrafe, aggregazioni, interessi, sintesi di programmazione e finanziamenti
+         *
+         *     Accesso: pubblico, senza credenziali.
+         *
+         *     Errori: 404: Comune non trovato.
+         */
         get: operations["getComune"];
         put?: never;
         post?: never;
@@ -434,14 +634,21 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/api/v1/comuni/{istat}/funding": {
+    "/comuni/{istat}/funding": {
         parameters: {
             query?: never;
             header?: never;
             path?: never;
             cookie?: never;
         };
-        /** Storico dei finanziamenti ottenuti dal comune (PA digitale 2026) */
+        /**
+         * Storico dei finanziamenti ottenuti dal comune (PA digitale 2026)
+         * @description Storico dei finanziamenti ottenuti dal comune (PA digitale 2026)
+         *
+         *     Accesso: pubblico, senza credenziali.
+         *
+         *     Errori: 404: Comune non trovato.
+         */
         get: operations["listComuneFunding"];
         put?: never;
         post?: never;
@@ -451,16 +658,30 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/api/v1/comuni/{istat}/profile": {
+    "/comuni/{istat}/profile": {
         parameters: {
             query?: never;
             header?: never;
             path?: never;
             cookie?: never;
         };
-        /** Referenti, interessi e note del comune */
+        /**
+         * Referenti, interessi e note del comune
+         * @description Referenti, interessi e note del comune
+         *
+         *     Accesso: permesso comuni:read-private (profilo, programmazione e storico di un comune), ruoli RTD, redazione, amministrazione, osservatore; un RTD solo per i comuni che segue; con la sessione o con un token API. Senza credenziali 401, senza permesso 403.
+         *
+         *     Errori: 401: Non autenticato; 403: Non puoi vedere o modificare questo comune; 404: Comune non trovato.
+         */
         get: operations["getComuneProfileExtras"];
-        /** Aggiorna referenti, interessi e note del comune */
+        /**
+         * Aggiorna referenti, interessi e note del comune
+         * @description Aggiorna referenti, interessi e note del comune
+         *
+         *     Accesso: permesso programming:write (profilo e programmazione di un comune), ruoli RTD, amministrazione; un RTD solo per i comuni che segue; con la sessione o con un token API. Senza credenziali 401, senza permesso 403.
+         *
+         *     Errori: 401: Non autenticato; 403: Non puoi vedere o modificare questo comune; 404: Comune non trovato; 422: Tema inesistente.
+         */
         put: operations["replaceComuneProfileExtras"];
         post?: never;
         delete?: never;
@@ -469,7 +690,7 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/api/v1/imports/{kind}": {
+    "/imports/{kind}": {
         parameters: {
             query?: never;
             header?: never;
@@ -481,6 +702,10 @@ export interface paths {
         /**
          * Importa un file: comuni ISTAT (SITUAS o Elenco comuni), codici IPA, storico dei finanziamenti PA digitale 2026
          * @description Corpo: il file CSV con Content-Type text/csv (UTF-8 o Latin-1). Idempotente e transazionale.
+         *
+         *     Accesso: permesso registry:manage (anagrafe comuni, aggregazioni, temi, importazioni), ruoli amministrazione; con la sessione o con un token API. Senza credenziali 401, senza permesso 403.
+         *
+         *     Errori: 401: Non autenticato; 403: Permessi insufficienti; 415: Serve text/csv; 422: File non riconosciuto o colonne mancanti.
          */
         post: operations["importRegistryFile"];
         delete?: never;
@@ -489,17 +714,31 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/api/v1/comuni/{istat}/programming": {
+    "/comuni/{istat}/programming": {
         parameters: {
             query?: never;
             header?: never;
             path?: never;
             cookie?: never;
         };
-        /** Interventi della programmazione ICT del comune */
+        /**
+         * Interventi della programmazione ICT del comune
+         * @description Interventi della programmazione ICT del comune
+         *
+         *     Accesso: permesso comuni:read-private (profilo, programmazione e storico di un comune), ruoli RTD, redazione, amministrazione, osservatore; un RTD solo per i comuni che segue; con la sessione o con un token API. Senza credenziali 401, senza permesso 403.
+         *
+         *     Errori: 401: Non autenticato; 403: Non puoi vedere o modificare questo comune; 404: Comune o intervento non trovato.
+         */
         get: operations["listProgramming"];
         put?: never;
-        /** Aggiunge un intervento */
+        /**
+         * Aggiunge un intervento
+         * @description Aggiunge un intervento
+         *
+         *     Accesso: permesso programming:write (profilo e programmazione di un comune), ruoli RTD, amministrazione; un RTD solo per i comuni che segue; con la sessione o con un token API. Senza credenziali 401, senza permesso 403.
+         *
+         *     Errori: 401: Non autenticato; 403: Non puoi vedere o modificare questo comune; 404: Comune o intervento non trovato; 409: Codice già usato; 422: Dati incoerenti.
+         */
         post: operations["createProgrammingItem"];
         delete?: never;
         options?: never;
@@ -507,7 +746,7 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/api/v1/comuni/{istat}/programming/{id}": {
+    "/comuni/{istat}/programming/{id}": {
         parameters: {
             query?: never;
             header?: never;
@@ -515,24 +754,45 @@ export interface paths {
             cookie?: never;
         };
         get?: never;
-        /** Modifica un intervento */
+        /**
+         * Modifica un intervento
+         * @description Modifica un intervento
+         *
+         *     Accesso: permesso programming:write (profilo e programmazione di un comune), ruoli RTD, amministrazione; un RTD solo per i comuni che segue; con la sessione o con un token API. Senza credenziali 401, senza permesso 403.
+         *
+         *     Errori: 401: Non autenticato; 403: Non puoi vedere o modificare questo comune; 404: Comune o intervento non trovato; 409: Codice già usato; 422: Dati incoerenti.
+         */
         put: operations["replaceProgrammingItem"];
         post?: never;
-        /** Elimina un intervento */
+        /**
+         * Elimina un intervento
+         * @description Elimina un intervento
+         *
+         *     Accesso: permesso programming:write (profilo e programmazione di un comune), ruoli RTD, amministrazione; un RTD solo per i comuni che segue; con la sessione o con un token API. Senza credenziali 401, senza permesso 403.
+         *
+         *     Errori: 401: Non autenticato; 403: Non puoi vedere o modificare questo comune; 404: Comune o intervento non trovato.
+         */
         delete: operations["deleteProgrammingItem"];
         options?: never;
         head?: never;
         patch?: never;
         trace?: never;
     };
-    "/api/v1/comuni/{istat}/programming/export": {
+    "/comuni/{istat}/programming/export": {
         parameters: {
             query?: never;
             header?: never;
             path?: never;
             cookie?: never;
         };
-        /** Esporta la programmazione nel modello CSV */
+        /**
+         * Esporta la programmazione nel modello CSV
+         * @description Esporta la programmazione nel modello CSV
+         *
+         *     Accesso: permesso comuni:read-private (profilo, programmazione e storico di un comune), ruoli RTD, redazione, amministrazione, osservatore; un RTD solo per i comuni che segue; con la sessione o con un token API. Senza credenziali 401, senza permesso 403.
+         *
+         *     Errori: 401: Non autenticato; 403: Non puoi vedere o modificare questo comune; 404: Comune o intervento non trovato.
+         */
         get: operations["exportProgramming"];
         put?: never;
         post?: never;
@@ -542,7 +802,7 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/api/v1/comuni/{istat}/programming/import": {
+    "/comuni/{istat}/programming/import": {
         parameters: {
             query?: never;
             header?: never;
@@ -551,7 +811,14 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Importa interventi dal modello CSV (per codice: crea, aggiorna, lascia invariati) */
+        /**
+         * Importa interventi dal modello CSV (per codice: crea, aggiorna, lascia invariati)
+         * @description Importa interventi dal modello CSV (per codice: crea, aggiorna, lascia invariati)
+         *
+         *     Accesso: permesso programming:write (profilo e programmazione di un comune), ruoli RTD, amministrazione; un RTD solo per i comuni che segue; con la sessione o con un token API. Senza credenziali 401, senza permesso 403.
+         *
+         *     Errori: 401: Non autenticato; 403: Non puoi vedere o modificare questo comune; 404: Comune o intervento non trovato; 415: Serve text/csv; 422: File non riconosciuto o colonne mancanti.
+         */
         post: operations["importProgramming"];
         delete?: never;
         options?: never;
@@ -559,14 +826,19 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/api/v1/programming/template": {
+    "/programming/template": {
         parameters: {
             query?: never;
             header?: never;
             path?: never;
             cookie?: never;
         };
-        /** Modello CSV della programmazione, con una riga di esempio */
+        /**
+         * Modello CSV della programmazione, con una riga di esempio
+         * @description Modello CSV della programmazione, con una riga di esempio
+         *
+         *     Accesso: pubblico, senza credenziali.
+         */
         get: operations["programmingTemplate"];
         put?: never;
         post?: never;
@@ -576,17 +848,29 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/api/v1/aggregations": {
+    "/aggregations": {
         parameters: {
             query?: never;
             header?: never;
             path?: never;
             cookie?: never;
         };
-        /** Aggregazioni di comuni */
+        /**
+         * Aggregazioni di comuni
+         * @description Aggregazioni di comuni
+         *
+         *     Accesso: pubblico, senza credenziali.
+         */
         get: operations["listAggregations"];
         put?: never;
-        /** Crea un’aggregazione */
+        /**
+         * Crea un’aggregazione
+         * @description Crea un’aggregazione
+         *
+         *     Accesso: permesso registry:manage (anagrafe comuni, aggregazioni, temi, importazioni), ruoli amministrazione; con la sessione o con un token API. Senza credenziali 401, senza permesso 403.
+         *
+         *     Errori: 401: Non autenticato; 403: Permessi insufficienti; 422: Membri non validi.
+         */
         post: operations["createAggregation"];
         delete?: never;
         options?: never;
@@ -594,36 +878,69 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/api/v1/aggregations/{id}": {
+    "/aggregations/{id}": {
         parameters: {
             query?: never;
             header?: never;
             path?: never;
             cookie?: never;
         };
-        /** Aggregazione con i suoi membri nel tempo */
+        /**
+         * Aggregazione con i suoi membri nel tempo
+         * @description Aggregazione con i suoi membri nel tempo
+         *
+         *     Accesso: pubblico, senza credenziali.
+         *
+         *     Errori: 404: Aggregazione non trovata.
+         */
         get: operations["getAggregation"];
-        /** Modifica un’aggregazione e i suoi membri */
+        /**
+         * Modifica un’aggregazione e i suoi membri
+         * @description Modifica un’aggregazione e i suoi membri
+         *
+         *     Accesso: permesso registry:manage (anagrafe comuni, aggregazioni, temi, importazioni), ruoli amministrazione; con la sessione o con un token API. Senza credenziali 401, senza permesso 403.
+         *
+         *     Errori: 401: Non autenticato; 403: Permessi insufficienti; 404: Aggregazione non trovata; 422: Membri non validi.
+         */
         put: operations["replaceAggregation"];
         post?: never;
-        /** Elimina un’aggregazione senza utenti collegati */
+        /**
+         * Elimina un’aggregazione senza utenti collegati
+         * @description Elimina un’aggregazione senza utenti collegati
+         *
+         *     Accesso: permesso registry:manage (anagrafe comuni, aggregazioni, temi, importazioni), ruoli amministrazione; con la sessione o con un token API. Senza credenziali 401, senza permesso 403.
+         *
+         *     Errori: 401: Non autenticato; 403: Permessi insufficienti; 404: Aggregazione non trovata; 409: Aggregazione in uso.
+         */
         delete: operations["deleteAggregation"];
         options?: never;
         head?: never;
         patch?: never;
         trace?: never;
     };
-    "/api/v1/calls": {
+    "/calls": {
         parameters: {
             query?: never;
             header?: never;
             path?: never;
             cookie?: never;
         };
-        /** Bandi e avvisi pubblicati, con filtri e ordinamento */
+        /**
+         * Bandi e avvisi pubblicati, con filtri e ordinamento
+         * @description Bandi e avvisi pubblicati, con filtri e ordinamento
+         *
+         *     Accesso: pubblico, senza credenziali.
+         */
         get: operations["listCalls"];
         put?: never;
-        /** Crea un bando in bozza */
+        /**
+         * Crea un bando in bozza
+         * @description Crea un bando in bozza
+         *
+         *     Accesso: permesso calls:write (bozze e modifiche dei bandi), ruoli redazione, amministrazione; con la sessione o con un token API. Senza credenziali 401, senza permesso 403.
+         *
+         *     Errori: 401: Non autenticato; 403: Permessi insufficienti; 404: Bando non trovato; 422: Dati incoerenti.
+         */
         post: operations["createCall"];
         delete?: never;
         options?: never;
@@ -631,18 +948,29 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/api/v1/calls/{id}": {
+    "/calls/{id}": {
         parameters: {
             query?: never;
             header?: never;
             path?: never;
             cookie?: never;
         };
-        /** Un bando pubblicato, con regole di ammissibilità, importi e finestre */
+        /**
+         * Un bando pubblicato, con regole di ammissibilità, importi e finestre
+         * @description Un bando pubblicato, con regole di ammissibilità, importi e finestre
+         *
+         *     Accesso: pubblico, senza credenziali.
+         *
+         *     Errori: 404: Bando non trovato.
+         */
         get: operations["getCall"];
         /**
          * Modifica un bando (ogni modifica è una versione)
          * @description Con la revisione obbligatoria, un bando approvato o programmato torna in revisione; le modifiche a un bando pubblicato diventano la sua revisione in attesa (`pendingRevision`), che il pubblico non vede finché un altro redattore non la approva e viene pubblicata.
+         *
+         *     Accesso: permesso calls:write (bozze e modifiche dei bandi), ruoli redazione, amministrazione; con la sessione o con un token API. Senza credenziali 401, senza permesso 403.
+         *
+         *     Errori: 401: Non autenticato; 403: Permessi insufficienti; 404: Bando non trovato; 409: Passaggio di stato non ammesso; 422: Dati incoerenti.
          */
         put: operations["updateCall"];
         post?: never;
@@ -652,14 +980,21 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/api/v1/editorial/calls": {
+    "/editorial/calls": {
         parameters: {
             query?: never;
             header?: never;
             path?: never;
             cookie?: never;
         };
-        /** Tutti i bandi, in ogni stato redazionale */
+        /**
+         * Tutti i bandi, in ogni stato redazionale
+         * @description Tutti i bandi, in ogni stato redazionale
+         *
+         *     Accesso: permesso calls:write (bozze e modifiche dei bandi), ruoli redazione, amministrazione; con la sessione o con un token API. Senza credenziali 401, senza permesso 403.
+         *
+         *     Errori: 401: Non autenticato; 403: Permessi insufficienti; 404: Bando non trovato.
+         */
         get: operations["listEditorialCalls"];
         put?: never;
         post?: never;
@@ -669,14 +1004,21 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/api/v1/editorial/calls/counts": {
+    "/editorial/calls/counts": {
         parameters: {
             query?: never;
             header?: never;
             path?: never;
             cookie?: never;
         };
-        /** Quanti bandi ha ogni elenco della redazione */
+        /**
+         * Quanti bandi ha ogni elenco della redazione
+         * @description Quanti bandi ha ogni elenco della redazione
+         *
+         *     Accesso: permesso calls:write (bozze e modifiche dei bandi), ruoli redazione, amministrazione; con la sessione o con un token API. Senza credenziali 401, senza permesso 403.
+         *
+         *     Errori: 401: Non autenticato; 403: Permessi insufficienti; 404: Bando non trovato.
+         */
         get: operations["countEditorialQueues"];
         put?: never;
         post?: never;
@@ -686,14 +1028,21 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/api/v1/editorial/calls/{id}": {
+    "/editorial/calls/{id}": {
         parameters: {
             query?: never;
             header?: never;
             path?: never;
             cookie?: never;
         };
-        /** Un bando in qualunque stato, con le modifiche in attesa di revisione */
+        /**
+         * Un bando in qualunque stato, con le modifiche in attesa di revisione
+         * @description Un bando in qualunque stato, con le modifiche in attesa di revisione
+         *
+         *     Accesso: permesso calls:write (bozze e modifiche dei bandi), ruoli redazione, amministrazione; con la sessione o con un token API. Senza credenziali 401, senza permesso 403.
+         *
+         *     Errori: 401: Non autenticato; 403: Permessi insufficienti; 404: Bando non trovato.
+         */
         get: operations["getEditorialCall"];
         put?: never;
         post?: never;
@@ -703,14 +1052,21 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/api/v1/editorial/calls/{id}/revision": {
+    "/editorial/calls/{id}/revision": {
         parameters: {
             query?: never;
             header?: never;
             path?: never;
             cookie?: never;
         };
-        /** Le modifiche a un bando pubblicato in attesa di revisione */
+        /**
+         * Le modifiche a un bando pubblicato in attesa di revisione
+         * @description Le modifiche a un bando pubblicato in attesa di revisione
+         *
+         *     Accesso: permesso calls:write (bozze e modifiche dei bandi), ruoli redazione, amministrazione; con la sessione o con un token API. Senza credenziali 401, senza permesso 403.
+         *
+         *     Errori: 401: Non autenticato; 403: Permessi insufficienti; 404: Bando non trovato o senza modifiche in attesa.
+         */
         get: operations["getCallRevision"];
         put?: never;
         post?: never;
@@ -720,7 +1076,7 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/api/v1/calls/{id}/history": {
+    "/calls/{id}/history": {
         parameters: {
             query?: never;
             header?: never;
@@ -730,6 +1086,10 @@ export interface paths {
         /**
          * Modifiche di un bando: per il pubblico quelle al bando pubblicato, per la redazione tutte le versioni con l’autore
          * @description Pubblico per i bandi pubblicati, ritirati o archiviati, e allora mostra solo le modifiche fatte al bando pubblicato (date, importi, requisiti, titolo…), in italiano semplice; la redazione vede anche bozze, revisioni, approvazioni e chi ha fatto ogni modifica.
+         *
+         *     Accesso: pubblico, senza credenziali.
+         *
+         *     Errori: 404: Bando non trovato.
          */
         get: operations["getCallHistory"];
         put?: never;
@@ -740,14 +1100,21 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/api/v1/editorial/calls/{id}/duplicates": {
+    "/editorial/calls/{id}/duplicates": {
         parameters: {
             query?: never;
             header?: never;
             path?: never;
             cookie?: never;
         };
-        /** Possibili doppioni da altre fonti (stessa misura o titolo simile, date sovrapposte) */
+        /**
+         * Possibili doppioni da altre fonti (stessa misura o titolo simile, date sovrapposte)
+         * @description Possibili doppioni da altre fonti (stessa misura o titolo simile, date sovrapposte)
+         *
+         *     Accesso: permesso calls:write (bozze e modifiche dei bandi), ruoli redazione, amministrazione; con la sessione o con un token API. Senza credenziali 401, senza permesso 403.
+         *
+         *     Errori: 401: Non autenticato; 403: Permessi insufficienti; 404: Bando non trovato.
+         */
         get: operations["listDuplicateCandidates"];
         put?: never;
         post?: never;
@@ -757,7 +1124,7 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/api/v1/calls/{id}/themes/confirm": {
+    "/calls/{id}/themes/confirm": {
         parameters: {
             query?: never;
             header?: never;
@@ -766,7 +1133,14 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Conferma i temi proposti in automatico */
+        /**
+         * Conferma i temi proposti in automatico
+         * @description Conferma i temi proposti in automatico
+         *
+         *     Accesso: permesso calls:write (bozze e modifiche dei bandi), ruoli redazione, amministrazione; con la sessione o con un token API. Senza credenziali 401, senza permesso 403.
+         *
+         *     Errori: 401: Non autenticato; 403: Permessi insufficienti; 404: Bando non trovato.
+         */
         post: operations["confirmCallThemes"];
         delete?: never;
         options?: never;
@@ -774,7 +1148,7 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/api/v1/calls/{id}/submit": {
+    "/calls/{id}/submit": {
         parameters: {
             query?: never;
             header?: never;
@@ -783,7 +1157,14 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Manda il bando in revisione */
+        /**
+         * Manda il bando in revisione
+         * @description Manda il bando in revisione
+         *
+         *     Accesso: permesso calls:write (bozze e modifiche dei bandi), ruoli redazione, amministrazione; con la sessione o con un token API. Senza credenziali 401, senza permesso 403.
+         *
+         *     Errori: 401: Non autenticato; 403: Permessi insufficienti; 404: Bando non trovato; 409: Passaggio di stato non ammesso.
+         */
         post: operations["submitCall"];
         delete?: never;
         options?: never;
@@ -791,7 +1172,7 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/api/v1/calls/{id}/approve": {
+    "/calls/{id}/approve": {
         parameters: {
             query?: never;
             header?: never;
@@ -800,7 +1181,14 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Approva il bando (serve un secondo redattore se la revisione è obbligatoria) */
+        /**
+         * Approva il bando (serve un secondo redattore se la revisione è obbligatoria)
+         * @description Approva il bando (serve un secondo redattore se la revisione è obbligatoria)
+         *
+         *     Accesso: permesso calls:review (revisione, pubblicazione, ritiro), ruoli redazione, amministrazione; con la sessione o con un token API. Senza credenziali 401, senza permesso 403.
+         *
+         *     Errori: 401: Non autenticato; 403: Permessi insufficienti; 404: Bando non trovato; 409: Passaggio di stato non ammesso.
+         */
         post: operations["approveCall"];
         delete?: never;
         options?: never;
@@ -808,7 +1196,7 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/api/v1/calls/{id}/publish": {
+    "/calls/{id}/publish": {
         parameters: {
             query?: never;
             header?: never;
@@ -817,7 +1205,14 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Pubblica il bando */
+        /**
+         * Pubblica il bando
+         * @description Pubblica il bando
+         *
+         *     Accesso: permesso calls:review (revisione, pubblicazione, ritiro), ruoli redazione, amministrazione; con la sessione o con un token API. Senza credenziali 401, senza permesso 403.
+         *
+         *     Errori: 401: Non autenticato; 403: Permessi insufficienti; 404: Bando non trovato; 409: Passaggio di stato non ammesso.
+         */
         post: operations["publishCall"];
         delete?: never;
         options?: never;
@@ -825,7 +1220,7 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/api/v1/calls/{id}/archive": {
+    "/calls/{id}/archive": {
         parameters: {
             query?: never;
             header?: never;
@@ -834,7 +1229,14 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Archivia il bando */
+        /**
+         * Archivia il bando
+         * @description Archivia il bando
+         *
+         *     Accesso: permesso calls:review (revisione, pubblicazione, ritiro), ruoli redazione, amministrazione; con la sessione o con un token API. Senza credenziali 401, senza permesso 403.
+         *
+         *     Errori: 401: Non autenticato; 403: Permessi insufficienti; 404: Bando non trovato; 409: Passaggio di stato non ammesso.
+         */
         post: operations["archiveCall"];
         delete?: never;
         options?: never;
@@ -842,7 +1244,7 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/api/v1/calls/{id}/revision/submit": {
+    "/calls/{id}/revision/submit": {
         parameters: {
             query?: never;
             header?: never;
@@ -851,7 +1253,14 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Manda in revisione le modifiche a un bando pubblicato */
+        /**
+         * Manda in revisione le modifiche a un bando pubblicato
+         * @description Manda in revisione le modifiche a un bando pubblicato
+         *
+         *     Accesso: permesso calls:write (bozze e modifiche dei bandi), ruoli redazione, amministrazione; con la sessione o con un token API. Senza credenziali 401, senza permesso 403.
+         *
+         *     Errori: 401: Non autenticato; 403: Permessi insufficienti; 404: Bando non trovato o senza modifiche in attesa; 409: Passaggio di stato non ammesso; 422: Dati incoerenti.
+         */
         post: operations["submitCallRevision"];
         delete?: never;
         options?: never;
@@ -859,7 +1268,7 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/api/v1/calls/{id}/revision/approve": {
+    "/calls/{id}/revision/approve": {
         parameters: {
             query?: never;
             header?: never;
@@ -868,7 +1277,14 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Approva le modifiche (con la revisione obbligatoria, non chi le ha scritte o mandate in revisione) */
+        /**
+         * Approva le modifiche (con la revisione obbligatoria, non chi le ha scritte o mandate in revisione)
+         * @description Approva le modifiche (con la revisione obbligatoria, non chi le ha scritte o mandate in revisione)
+         *
+         *     Accesso: permesso calls:review (revisione, pubblicazione, ritiro), ruoli redazione, amministrazione; con la sessione o con un token API. Senza credenziali 401, senza permesso 403.
+         *
+         *     Errori: 401: Non autenticato; 403: Permessi insufficienti; 404: Bando non trovato o senza modifiche in attesa; 409: Passaggio di stato non ammesso; 422: Dati incoerenti.
+         */
         post: operations["approveCallRevision"];
         delete?: never;
         options?: never;
@@ -876,7 +1292,7 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/api/v1/calls/{id}/revision/publish": {
+    "/calls/{id}/revision/publish": {
         parameters: {
             query?: never;
             header?: never;
@@ -885,7 +1301,14 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Pubblica le modifiche approvate: sostituiscono la versione pubblica */
+        /**
+         * Pubblica le modifiche approvate: sostituiscono la versione pubblica
+         * @description Pubblica le modifiche approvate: sostituiscono la versione pubblica
+         *
+         *     Accesso: permesso calls:review (revisione, pubblicazione, ritiro), ruoli redazione, amministrazione; con la sessione o con un token API. Senza credenziali 401, senza permesso 403.
+         *
+         *     Errori: 401: Non autenticato; 403: Permessi insufficienti; 404: Bando non trovato o senza modifiche in attesa; 409: Passaggio di stato non ammesso; 422: Dati incoerenti.
+         */
         post: operations["publishCallRevision"];
         delete?: never;
         options?: never;
@@ -893,7 +1316,7 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/api/v1/calls/{id}/revision/discard": {
+    "/calls/{id}/revision/discard": {
         parameters: {
             query?: never;
             header?: never;
@@ -902,7 +1325,14 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Scarta le modifiche in attesa: il bando pubblicato resta com’è */
+        /**
+         * Scarta le modifiche in attesa: il bando pubblicato resta com’è
+         * @description Scarta le modifiche in attesa: il bando pubblicato resta com’è
+         *
+         *     Accesso: permesso calls:write (bozze e modifiche dei bandi), ruoli redazione, amministrazione; con la sessione o con un token API. Senza credenziali 401, senza permesso 403.
+         *
+         *     Errori: 401: Non autenticato; 403: Permessi insufficienti; 404: Bando non trovato o senza modifiche in attesa; 409: Passaggio di stato non ammesso; 422: Dati incoerenti.
+         */
         post: operations["discardCallRevision"];
         delete?: never;
         options?: never;
@@ -910,7 +1340,7 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/api/v1/calls/{id}/schedule": {
+    "/calls/{id}/schedule": {
         parameters: {
             query?: never;
             header?: never;
@@ -919,7 +1349,14 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Programma la pubblicazione */
+        /**
+         * Programma la pubblicazione
+         * @description Programma la pubblicazione
+         *
+         *     Accesso: permesso calls:review (revisione, pubblicazione, ritiro), ruoli redazione, amministrazione; con la sessione o con un token API. Senza credenziali 401, senza permesso 403.
+         *
+         *     Errori: 401: Non autenticato; 403: Permessi insufficienti; 404: Bando non trovato; 409: Passaggio di stato non ammesso; 422: Data passata.
+         */
         post: operations["scheduleCall"];
         delete?: never;
         options?: never;
@@ -927,7 +1364,7 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/api/v1/calls/{id}/withdraw": {
+    "/calls/{id}/withdraw": {
         parameters: {
             query?: never;
             header?: never;
@@ -936,7 +1373,14 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Ritira un bando pubblicato */
+        /**
+         * Ritira un bando pubblicato
+         * @description Ritira un bando pubblicato
+         *
+         *     Accesso: permesso calls:review (revisione, pubblicazione, ritiro), ruoli redazione, amministrazione; con la sessione o con un token API. Senza credenziali 401, senza permesso 403.
+         *
+         *     Errori: 401: Non autenticato; 403: Permessi insufficienti; 404: Bando non trovato; 409: Passaggio di stato non ammesso.
+         */
         post: operations["withdrawCall"];
         delete?: never;
         options?: never;
@@ -944,7 +1388,7 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/api/v1/calls/{id}/merge": {
+    "/calls/{id}/merge": {
         parameters: {
             query?: never;
             header?: never;
@@ -953,7 +1397,14 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Unisce un duplicato in questo bando, che ne tiene le fonti */
+        /**
+         * Unisce un duplicato in questo bando, che ne tiene le fonti
+         * @description Unisce un duplicato in questo bando, che ne tiene le fonti
+         *
+         *     Accesso: permesso calls:review (revisione, pubblicazione, ritiro), ruoli redazione, amministrazione; con la sessione o con un token API. Senza credenziali 401, senza permesso 403.
+         *
+         *     Errori: 401: Non autenticato; 403: Permessi insufficienti; 404: Bando non trovato; 409: Passaggio di stato non ammesso; 422: Unione non valida.
+         */
         post: operations["mergeCalls"];
         delete?: never;
         options?: never;
@@ -961,17 +1412,31 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/api/v1/ingest/sources": {
+    "/ingest/sources": {
         parameters: {
             query?: never;
             header?: never;
             path?: never;
             cookie?: never;
         };
-        /** Fonti dei bandi con l’ultima esecuzione e la freschezza dei dati (voce più recente, ultimo successo, ultimo errore, in ritardo) */
+        /**
+         * Fonti dei bandi con l’ultima esecuzione e la freschezza dei dati (voce più recente, ultimo successo, ultimo errore, in ritardo)
+         * @description Fonti dei bandi con l’ultima esecuzione e la freschezza dei dati (voce più recente, ultimo successo, ultimo errore, in ritardo)
+         *
+         *     Accesso: permesso ingest:run (fonti e importazioni dei bandi), ruoli redazione, amministrazione; con la sessione o con un token API. Senza credenziali 401, senza permesso 403.
+         *
+         *     Errori: 401: Non autenticato; 403: Permessi insufficienti.
+         */
         get: operations["listSources"];
         put?: never;
-        /** Registra una fonte */
+        /**
+         * Registra una fonte
+         * @description Registra una fonte
+         *
+         *     Accesso: permesso ingest:run (fonti e importazioni dei bandi), ruoli redazione, amministrazione; con la sessione o con un token API. Senza credenziali 401, senza permesso 403.
+         *
+         *     Errori: 401: Non autenticato; 403: Permessi insufficienti; 422: Indirizzo della fonte non utilizzabile.
+         */
         post: operations["createSource"];
         delete?: never;
         options?: never;
@@ -979,7 +1444,7 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/api/v1/ingest/sources/{id}": {
+    "/ingest/sources/{id}": {
         parameters: {
             query?: never;
             header?: never;
@@ -987,17 +1452,31 @@ export interface paths {
             cookie?: never;
         };
         get?: never;
-        /** Modifica una fonte */
+        /**
+         * Modifica una fonte
+         * @description Modifica una fonte
+         *
+         *     Accesso: permesso ingest:run (fonti e importazioni dei bandi), ruoli redazione, amministrazione; con la sessione o con un token API. Senza credenziali 401, senza permesso 403.
+         *
+         *     Errori: 401: Non autenticato; 403: Permessi insufficienti; 404: Fonte non trovata; 422: Indirizzo della fonte non utilizzabile.
+         */
         put: operations["updateSource"];
         post?: never;
-        /** Elimina una fonte (i bandi già importati restano) */
+        /**
+         * Elimina una fonte (i bandi già importati restano)
+         * @description Elimina una fonte (i bandi già importati restano)
+         *
+         *     Accesso: permesso ingest:run (fonti e importazioni dei bandi), ruoli redazione, amministrazione; con la sessione o con un token API. Senza credenziali 401, senza permesso 403.
+         *
+         *     Errori: 401: Non autenticato; 403: Permessi insufficienti; 404: Fonte non trovata.
+         */
         delete: operations["deleteSource"];
         options?: never;
         head?: never;
         patch?: never;
         trace?: never;
     };
-    "/api/v1/ingest/sources/{id}/run": {
+    "/ingest/sources/{id}/run": {
         parameters: {
             query?: never;
             header?: never;
@@ -1006,7 +1485,14 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Legge subito una fonte e restituisce l’esito */
+        /**
+         * Legge subito una fonte e restituisce l’esito
+         * @description Legge subito una fonte e restituisce l’esito
+         *
+         *     Accesso: permesso ingest:run (fonti e importazioni dei bandi), ruoli redazione, amministrazione; con la sessione o con un token API. Senza credenziali 401, senza permesso 403.
+         *
+         *     Errori: 401: Non autenticato; 403: Permessi insufficienti; 404: Fonte non trovata.
+         */
         post: operations["runSource"];
         delete?: never;
         options?: never;
@@ -1014,14 +1500,21 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/api/v1/ingest/runs": {
+    "/ingest/runs": {
         parameters: {
             query?: never;
             header?: never;
             path?: never;
             cookie?: never;
         };
-        /** Registro delle esecuzioni */
+        /**
+         * Registro delle esecuzioni
+         * @description Registro delle esecuzioni
+         *
+         *     Accesso: permesso ingest:run (fonti e importazioni dei bandi), ruoli redazione, amministrazione; con la sessione o con un token API. Senza credenziali 401, senza permesso 403.
+         *
+         *     Errori: 401: Non autenticato; 403: Permessi insufficienti.
+         */
         get: operations["listRuns"];
         put?: never;
         post?: never;
@@ -1031,14 +1524,21 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/api/v1/ingest/runs/{id}": {
+    "/ingest/runs/{id}": {
         parameters: {
             query?: never;
             header?: never;
             path?: never;
             cookie?: never;
         };
-        /** Un’esecuzione con le voci non importate e il motivo */
+        /**
+         * Un’esecuzione con le voci non importate e il motivo
+         * @description Un’esecuzione con le voci non importate e il motivo
+         *
+         *     Accesso: permesso ingest:run (fonti e importazioni dei bandi), ruoli redazione, amministrazione; con la sessione o con un token API. Senza credenziali 401, senza permesso 403.
+         *
+         *     Errori: 401: Non autenticato; 403: Permessi insufficienti; 404: Esecuzione non trovata.
+         */
         get: operations["getRun"];
         put?: never;
         post?: never;
@@ -1048,7 +1548,7 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/api/v1/ingest/calls": {
+    "/ingest/calls": {
         parameters: {
             query?: never;
             header?: never;
@@ -1060,6 +1560,10 @@ export interface paths {
         /**
          * API per i partner: invia bandi (idempotente per fonte e identificativo esterno)
          * @description Con un token di accesso (Authorization: Bearer). Ogni voce diventa una bozza per la redazione; una voce già ricevuta identica non scrive nulla.
+         *
+         *     Accesso: permesso ingest:run (fonti e importazioni dei bandi), ruoli redazione, amministrazione; con la sessione o con un token API. Senza credenziali 401, senza permesso 403.
+         *
+         *     Errori: 401: Non autenticato; 403: Permessi insufficienti.
          */
         post: operations["pushCalls"];
         delete?: never;
@@ -1068,17 +1572,31 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/api/v1/theme-rules": {
+    "/theme-rules": {
         parameters: {
             query?: never;
             header?: never;
             path?: never;
             cookie?: never;
         };
-        /** Regole che propongono i temi dei bandi importati */
+        /**
+         * Regole che propongono i temi dei bandi importati
+         * @description Regole che propongono i temi dei bandi importati
+         *
+         *     Accesso: permesso calls:write (bozze e modifiche dei bandi), ruoli redazione, amministrazione; con la sessione o con un token API. Senza credenziali 401, senza permesso 403.
+         *
+         *     Errori: 401: Non autenticato; 403: Permessi insufficienti.
+         */
         get: operations["listThemeRules"];
         put?: never;
-        /** Aggiunge una regola */
+        /**
+         * Aggiunge una regola
+         * @description Aggiunge una regola
+         *
+         *     Accesso: permesso registry:manage (anagrafe comuni, aggregazioni, temi, importazioni), ruoli amministrazione; con la sessione o con un token API. Senza credenziali 401, senza permesso 403.
+         *
+         *     Errori: 401: Non autenticato; 403: Permessi insufficienti; 409: Regola già presente; 422: Tema inesistente.
+         */
         post: operations["createThemeRule"];
         delete?: never;
         options?: never;
@@ -1086,7 +1604,7 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/api/v1/theme-rules/{id}": {
+    "/theme-rules/{id}": {
         parameters: {
             query?: never;
             header?: never;
@@ -1096,14 +1614,21 @@ export interface paths {
         get?: never;
         put?: never;
         post?: never;
-        /** Elimina una regola */
+        /**
+         * Elimina una regola
+         * @description Elimina una regola
+         *
+         *     Accesso: permesso registry:manage (anagrafe comuni, aggregazioni, temi, importazioni), ruoli amministrazione; con la sessione o con un token API. Senza credenziali 401, senza permesso 403.
+         *
+         *     Errori: 401: Non autenticato; 403: Permessi insufficienti; 404: Regola non trovata.
+         */
         delete: operations["deleteThemeRule"];
         options?: never;
         head?: never;
         patch?: never;
         trace?: never;
     };
-    "/api/v1/calls/search": {
+    "/calls/search": {
         parameters: {
             query?: never;
             header?: never;
@@ -1113,6 +1638,10 @@ export interface paths {
         /**
          * Cerca tra i bandi, con filtri e faccette (anche in CSV con Accept: text/csv)
          * @description Pubblici: solo bandi pubblicati. La redazione può chiedere altri stati con editorialStatus. Con Accept: text/csv restituisce fino a 5000 righe.
+         *
+         *     Accesso: pubblico, senza credenziali.
+         *
+         *     Errori: 403: Stati redazionali riservati alla redazione; 503: Motore di ricerca non disponibile.
          */
         get: operations["searchCalls"];
         put?: never;
@@ -1123,14 +1652,19 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/api/v1/search/status": {
+    "/search/status": {
         parameters: {
             query?: never;
             header?: never;
             path?: never;
             cookie?: never;
         };
-        /** Motore di ricerca in uso, stato e ritardo dell’indice */
+        /**
+         * Motore di ricerca in uso, stato e ritardo dell’indice
+         * @description Motore di ricerca in uso, stato e ritardo dell’indice
+         *
+         *     Accesso: pubblico, senza credenziali.
+         */
         get: operations["searchStatus"];
         put?: never;
         post?: never;
@@ -1140,14 +1674,21 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/api/v1/comuni/{istat}/opportunities": {
+    "/comuni/{istat}/opportunities": {
         parameters: {
             query?: never;
             header?: never;
             path?: never;
             cookie?: never;
         };
-        /** Bandi adatti al comune, con perché, quanto ed entro quando */
+        /**
+         * Bandi adatti al comune, con perché, quanto ed entro quando
+         * @description Bandi adatti al comune, con perché, quanto ed entro quando
+         *
+         *     Accesso: permesso comuni:read-private (profilo, programmazione e storico di un comune), ruoli RTD, redazione, amministrazione, osservatore; un RTD solo per i comuni che segue; con la sessione o con un token API. Senza credenziali 401, senza permesso 403.
+         *
+         *     Errori: 401: Non autenticato; 403: Non puoi vedere questo comune; 404: Comune o bando non trovato.
+         */
         get: operations["listOpportunities"];
         put?: never;
         post?: never;
@@ -1157,14 +1698,21 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/api/v1/comuni/{istat}/opportunities/{callId}": {
+    "/comuni/{istat}/opportunities/{callId}": {
         parameters: {
             query?: never;
             header?: never;
             path?: never;
             cookie?: never;
         };
-        /** Un bando per il comune, con tutte le condizioni verificate */
+        /**
+         * Un bando per il comune, con tutte le condizioni verificate
+         * @description Un bando per il comune, con tutte le condizioni verificate
+         *
+         *     Accesso: permesso comuni:read-private (profilo, programmazione e storico di un comune), ruoli RTD, redazione, amministrazione, osservatore; un RTD solo per i comuni che segue; con la sessione o con un token API. Senza credenziali 401, senza permesso 403.
+         *
+         *     Errori: 401: Non autenticato; 403: Non puoi vedere questo comune; 404: Comune o bando non trovato.
+         */
         get: operations["getOpportunity"];
         put?: never;
         post?: never;
@@ -1174,14 +1722,21 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/api/v1/calls/{id}/matches": {
+    "/calls/{id}/matches": {
         parameters: {
             query?: never;
             header?: never;
             path?: never;
             cookie?: never;
         };
-        /** Comuni che il bando raggiunge: conteggi per provincia e classe dimensionale, importo stimato complessivo (anche in CSV con Accept: text/csv) */
+        /**
+         * Comuni che il bando raggiunge: conteggi per provincia e classe dimensionale, importo stimato complessivo (anche in CSV con Accept: text/csv)
+         * @description Comuni che il bando raggiunge: conteggi per provincia e classe dimensionale, importo stimato complessivo (anche in CSV con Accept: text/csv)
+         *
+         *     Accesso: permesso analytics:read (copertura e statistiche), ruoli osservatore, redazione, amministrazione; con la sessione o con un token API. Senza credenziali 401, senza permesso 403.
+         *
+         *     Errori: 401: Non autenticato; 403: Permessi insufficienti; 404: Bando non trovato.
+         */
         get: operations["listCallMatches"];
         put?: never;
         post?: never;
@@ -1191,17 +1746,31 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/api/v1/calls/{id}/match-preview": {
+    "/calls/{id}/match-preview": {
         parameters: {
             query?: never;
             header?: never;
             path?: never;
             cookie?: never;
         };
-        /** L’anteprima degli abbinamenti, anche in CSV con tutti i comuni raggiunti (Accept: text/csv) */
+        /**
+         * L’anteprima degli abbinamenti, anche in CSV con tutti i comuni raggiunti (Accept: text/csv)
+         * @description L’anteprima degli abbinamenti, anche in CSV con tutti i comuni raggiunti (Accept: text/csv)
+         *
+         *     Accesso: permesso calls:write (bozze e modifiche dei bandi), ruoli redazione, amministrazione; con la sessione o con un token API. Senza credenziali 401, senza permesso 403.
+         *
+         *     Errori: 401: Non autenticato; 403: Permessi insufficienti; 404: Bando non trovato.
+         */
         get: operations["getCallMatchPreview"];
         put?: never;
-        /** Quali comuni raggiungerebbe il bando (anche in bozza), senza salvare nulla */
+        /**
+         * Quali comuni raggiungerebbe il bando (anche in bozza), senza salvare nulla
+         * @description Quali comuni raggiungerebbe il bando (anche in bozza), senza salvare nulla
+         *
+         *     Accesso: permesso calls:write (bozze e modifiche dei bandi), ruoli redazione, amministrazione; con la sessione o con un token API. Senza credenziali 401, senza permesso 403.
+         *
+         *     Errori: 401: Non autenticato; 403: Permessi insufficienti; 404: Bando non trovato.
+         */
         post: operations["previewCallMatches"];
         delete?: never;
         options?: never;
@@ -1209,14 +1778,21 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/api/v1/comuni/{istat}/open-calls": {
+    "/comuni/{istat}/open-calls": {
         parameters: {
             query?: never;
             header?: never;
             path?: never;
             cookie?: never;
         };
-        /** Bandi aperti o in arrivo che il comune può usare, per scadenza, con importo stimato (dati pubblici) */
+        /**
+         * Bandi aperti o in arrivo che il comune può usare, per scadenza, con importo stimato (dati pubblici)
+         * @description Bandi aperti o in arrivo che il comune può usare, per scadenza, con importo stimato (dati pubblici)
+         *
+         *     Accesso: pubblico, senza credenziali.
+         *
+         *     Errori: 404: Comune non trovato.
+         */
         get: operations["listComuneOpenCalls"];
         put?: never;
         post?: never;
@@ -1226,14 +1802,21 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/api/v1/comuni/{istat}/open-calls/{callId}": {
+    "/comuni/{istat}/open-calls/{callId}": {
         parameters: {
             query?: never;
             header?: never;
             path?: never;
             cookie?: never;
         };
-        /** Le condizioni di un bando pubblicato verificate per il comune, con esito e importo stimato (dati pubblici) */
+        /**
+         * Le condizioni di un bando pubblicato verificate per il comune, con esito e importo stimato (dati pubblici)
+         * @description Le condizioni di un bando pubblicato verificate per il comune, con esito e importo stimato (dati pubblici)
+         *
+         *     Accesso: pubblico, senza credenziali.
+         *
+         *     Errori: 404: Comune o bando non trovato.
+         */
         get: operations["getComuneCallChecklist"];
         put?: never;
         post?: never;
@@ -1243,14 +1826,21 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/api/v1/coverage/uncovered": {
+    "/coverage/uncovered": {
         parameters: {
             query?: never;
             header?: never;
             path?: never;
             cookie?: never;
         };
-        /** Comuni senza alcun bando aperto utilizzabile oggi, per provincia e classe dimensionale (anche in CSV con Accept: text/csv) */
+        /**
+         * Comuni senza alcun bando aperto utilizzabile oggi, per provincia e classe dimensionale (anche in CSV con Accept: text/csv)
+         * @description Comuni senza alcun bando aperto utilizzabile oggi, per provincia e classe dimensionale (anche in CSV con Accept: text/csv)
+         *
+         *     Accesso: permesso analytics:read (copertura e statistiche), ruoli osservatore, redazione, amministrazione; con la sessione o con un token API. Senza credenziali 401, senza permesso 403.
+         *
+         *     Errori: 401: Non autenticato; 403: Solo per Regione, ANCI e amministratori.
+         */
         get: operations["listUncoveredComuni"];
         put?: never;
         post?: never;
@@ -1260,7 +1850,7 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/api/v1/me/opportunities": {
+    "/me/opportunities": {
         parameters: {
             query?: never;
             header?: never;
@@ -1270,6 +1860,10 @@ export interface paths {
         /**
          * Tutti i miei comuni: ogni bando aperto o in arrivo per ciascun comune che seguo, con esito, importo stimato e scadenza (anche in CSV con Accept: text/csv)
          * @description I comuni sono quelli serviti oggi, direttamente o tramite un’aggregazione (ufficio RTD associato, unione). Con Accept: text/csv restituisce tutte le righe filtrate, senza paginazione.
+         *
+         *     Accesso: solo una persona con la propria sessione; un token API riceve 403 TOKEN_NOT_ALLOWED.
+         *
+         *     Errori: 401: Non autenticato; 403: Non disponibile con un token API (TOKEN_NOT_ALLOWED): serve un accesso personale.
          */
         get: operations["listMyOpportunities"];
         put?: never;
@@ -1280,17 +1874,29 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/api/v1/themes": {
+    "/themes": {
         parameters: {
             query?: never;
             header?: never;
             path?: never;
             cookie?: never;
         };
-        /** Vocabolario dei temi (aree del Piano triennale e temi degli RTD) */
+        /**
+         * Vocabolario dei temi (aree del Piano triennale e temi degli RTD)
+         * @description Vocabolario dei temi (aree del Piano triennale e temi degli RTD)
+         *
+         *     Accesso: pubblico, senza credenziali.
+         */
         get: operations["listThemes"];
         put?: never;
-        /** Aggiunge un tema */
+        /**
+         * Aggiunge un tema
+         * @description Aggiunge un tema
+         *
+         *     Accesso: permesso registry:manage (anagrafe comuni, aggregazioni, temi, importazioni), ruoli amministrazione; con la sessione o con un token API. Senza credenziali 401, senza permesso 403.
+         *
+         *     Errori: 401: Non autenticato; 403: Permessi insufficienti; 409: Codice già usato; 422: Tema padre inesistente.
+         */
         post: operations["createTheme"];
         delete?: never;
         options?: never;
@@ -1298,7 +1904,7 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/api/v1/themes/{code}": {
+    "/themes/{code}": {
         parameters: {
             query?: never;
             header?: never;
@@ -1306,26 +1912,54 @@ export interface paths {
             cookie?: never;
         };
         get?: never;
-        /** Modifica etichetta o descrizione di un tema */
+        /**
+         * Modifica etichetta o descrizione di un tema
+         * @description Modifica etichetta o descrizione di un tema
+         *
+         *     Accesso: permesso registry:manage (anagrafe comuni, aggregazioni, temi, importazioni), ruoli amministrazione; con la sessione o con un token API. Senza credenziali 401, senza permesso 403.
+         *
+         *     Errori: 401: Non autenticato; 403: Permessi insufficienti; 404: Tema non trovato.
+         */
         put: operations["updateTheme"];
         post?: never;
-        /** Elimina un tema non usato */
+        /**
+         * Elimina un tema non usato
+         * @description Elimina un tema non usato
+         *
+         *     Accesso: permesso registry:manage (anagrafe comuni, aggregazioni, temi, importazioni), ruoli amministrazione; con la sessione o con un token API. Senza credenziali 401, senza permesso 403.
+         *
+         *     Errori: 401: Non autenticato; 403: Permessi insufficienti; 404: Tema non trovato; 409: Tema in uso.
+         */
         delete: operations["deleteTheme"];
         options?: never;
         head?: never;
         patch?: never;
         trace?: never;
     };
-    "/api/v1/me/subscriptions": {
+    "/me/subscriptions": {
         parameters: {
             query?: never;
             header?: never;
             path?: never;
             cookie?: never;
         };
-        /** Le mie preferenze di avviso (comuni, canali, filtri, promemoria) */
+        /**
+         * Le mie preferenze di avviso (comuni, canali, filtri, promemoria)
+         * @description Le mie preferenze di avviso (comuni, canali, filtri, promemoria)
+         *
+         *     Accesso: solo una persona con la propria sessione; un token API riceve 403 TOKEN_NOT_ALLOWED.
+         *
+         *     Errori: 401: Non autenticato; 403: Non disponibile con un token API (TOKEN_NOT_ALLOWED): serve un accesso personale.
+         */
         get: operations["getMySubscription"];
-        /** Aggiorna le mie preferenze di avviso */
+        /**
+         * Aggiorna le mie preferenze di avviso
+         * @description Aggiorna le mie preferenze di avviso
+         *
+         *     Accesso: solo una persona con la propria sessione; un token API riceve 403 TOKEN_NOT_ALLOWED.
+         *
+         *     Errori: 401: Non autenticato; 403: Token CSRF mancante o errato, o richiesta con un token API (TOKEN_NOT_ALLOWED); 422: Temi o comuni non validi.
+         */
         put: operations["putMySubscription"];
         post?: never;
         delete?: never;
@@ -1334,14 +1968,21 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/api/v1/me/notifications": {
+    "/me/notifications": {
         parameters: {
             query?: never;
             header?: never;
             path?: never;
             cookie?: never;
         };
-        /** Le mie notifiche, le più recenti prima, con il numero di quelle non lette */
+        /**
+         * Le mie notifiche, le più recenti prima, con il numero di quelle non lette
+         * @description Le mie notifiche, le più recenti prima, con il numero di quelle non lette
+         *
+         *     Accesso: solo una persona con la propria sessione; un token API riceve 403 TOKEN_NOT_ALLOWED.
+         *
+         *     Errori: 401: Non autenticato; 403: Non disponibile con un token API (TOKEN_NOT_ALLOWED): serve un accesso personale.
+         */
         get: operations["listMyNotifications"];
         put?: never;
         post?: never;
@@ -1351,7 +1992,7 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/api/v1/me/notifications/read": {
+    "/me/notifications/read": {
         parameters: {
             query?: never;
             header?: never;
@@ -1360,7 +2001,14 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Segna come lette alcune notifiche (o tutte, senza ids) */
+        /**
+         * Segna come lette alcune notifiche (o tutte, senza ids)
+         * @description Segna come lette alcune notifiche (o tutte, senza ids)
+         *
+         *     Accesso: solo una persona con la propria sessione; un token API riceve 403 TOKEN_NOT_ALLOWED.
+         *
+         *     Errori: 401: Non autenticato; 403: Token CSRF mancante o errato, o richiesta con un token API (TOKEN_NOT_ALLOWED).
+         */
         post: operations["markMyNotificationsRead"];
         delete?: never;
         options?: never;
@@ -1368,7 +2016,7 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/api/v1/alerts/unsubscribe/{user}/{token}": {
+    "/alerts/unsubscribe/{user}/{token}": {
         parameters: {
             query?: never;
             header?: never;
@@ -1377,7 +2025,14 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Disiscrizione con un clic dagli avvisi per e-mail (RFC 8058), con il collegamento firmato del messaggio */
+        /**
+         * Disiscrizione con un clic dagli avvisi per e-mail (RFC 8058), con il collegamento firmato del messaggio
+         * @description Disiscrizione con un clic dagli avvisi per e-mail (RFC 8058), con il collegamento firmato del messaggio
+         *
+         *     Accesso: pubblico, senza credenziali.
+         *
+         *     Errori: 404: Collegamento di disiscrizione non valido.
+         */
         post: operations["unsubscribeEmailAlerts"];
         delete?: never;
         options?: never;
@@ -1385,14 +2040,21 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/api/v1/alert-deliveries": {
+    "/alert-deliveries": {
         parameters: {
             query?: never;
             header?: never;
             path?: never;
             cookie?: never;
         };
-        /** Registro degli invii: in coda, inviati, non recapitati (con il motivo) */
+        /**
+         * Registro degli invii: in coda, inviati, non recapitati (con il motivo)
+         * @description Registro degli invii: in coda, inviati, non recapitati (con il motivo)
+         *
+         *     Accesso: permesso deliveries:read (registro degli invii e messaggi non recapitati), ruoli amministrazione; con la sessione o con un token API. Senza credenziali 401, senza permesso 403.
+         *
+         *     Errori: 401: Non autenticato; 403: Solo per gli amministratori.
+         */
         get: operations["listAlertDeliveries"];
         put?: never;
         post?: never;
@@ -1402,14 +2064,21 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/api/v1/mail-outbox": {
+    "/mail-outbox": {
         parameters: {
             query?: never;
             header?: never;
             path?: never;
             cookie?: never;
         };
-        /** Posta in uscita non inviata (senza SMTP_URL i messaggi restano qui) */
+        /**
+         * Posta in uscita non inviata (senza SMTP_URL i messaggi restano qui)
+         * @description Posta in uscita non inviata (senza SMTP_URL i messaggi restano qui)
+         *
+         *     Accesso: permesso deliveries:read (registro degli invii e messaggi non recapitati), ruoli amministrazione; con la sessione o con un token API. Senza credenziali 401, senza permesso 403.
+         *
+         *     Errori: 401: Non autenticato; 403: Solo per gli amministratori.
+         */
         get: operations["listMailOutbox"];
         put?: never;
         post?: never;
@@ -1419,14 +2088,21 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/api/v1/me/follows": {
+    "/me/follows": {
         parameters: {
             query?: never;
             header?: never;
             path?: never;
             cookie?: never;
         };
-        /** Bandi che seguo o ho silenziato */
+        /**
+         * Bandi che seguo o ho silenziato
+         * @description Bandi che seguo o ho silenziato
+         *
+         *     Accesso: solo una persona con la propria sessione; un token API riceve 403 TOKEN_NOT_ALLOWED.
+         *
+         *     Errori: 401: Non autenticato; 403: Non disponibile con un token API (TOKEN_NOT_ALLOWED): serve un accesso personale.
+         */
         get: operations["listMyFollows"];
         put?: never;
         post?: never;
@@ -1436,7 +2112,7 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/api/v1/me/follows/{callId}": {
+    "/me/follows/{callId}": {
         parameters: {
             query?: never;
             header?: never;
@@ -1444,27 +2120,55 @@ export interface paths {
             cookie?: never;
         };
         get?: never;
-        /** Segui un bando (avvisi su modifiche e scadenze) o silenzialo */
+        /**
+         * Segui un bando (avvisi su modifiche e scadenze) o silenzialo
+         * @description Segui un bando (avvisi su modifiche e scadenze) o silenzialo
+         *
+         *     Accesso: solo una persona con la propria sessione; un token API riceve 403 TOKEN_NOT_ALLOWED.
+         *
+         *     Errori: 401: Non autenticato; 403: Token CSRF mancante o errato, o richiesta con un token API (TOKEN_NOT_ALLOWED); 404: Bando non trovato.
+         */
         put: operations["putMyFollow"];
         post?: never;
-        /** Smetti di seguire (o di silenziare) un bando */
+        /**
+         * Smetti di seguire (o di silenziare) un bando
+         * @description Smetti di seguire (o di silenziare) un bando
+         *
+         *     Accesso: solo una persona con la propria sessione; un token API riceve 403 TOKEN_NOT_ALLOWED.
+         *
+         *     Errori: 401: Non autenticato; 403: Token CSRF mancante o errato, o richiesta con un token API (TOKEN_NOT_ALLOWED); 404: Il bando non era seguito né silenziato.
+         */
         delete: operations["deleteMyFollow"];
         options?: never;
         head?: never;
         patch?: never;
         trace?: never;
     };
-    "/api/v1/me/saved-searches": {
+    "/me/saved-searches": {
         parameters: {
             query?: never;
             header?: never;
             path?: never;
             cookie?: never;
         };
-        /** Le mie ricerche salvate */
+        /**
+         * Le mie ricerche salvate
+         * @description Le mie ricerche salvate
+         *
+         *     Accesso: solo una persona con la propria sessione; un token API riceve 403 TOKEN_NOT_ALLOWED.
+         *
+         *     Errori: 401: Non autenticato; 403: Non disponibile con un token API (TOKEN_NOT_ALLOWED): serve un accesso personale.
+         */
         get: operations["listMySavedSearches"];
         put?: never;
-        /** Salva una ricerca del catalogo, con avviso dei nuovi bandi che vi entrano */
+        /**
+         * Salva una ricerca del catalogo, con avviso dei nuovi bandi che vi entrano
+         * @description Salva una ricerca del catalogo, con avviso dei nuovi bandi che vi entrano
+         *
+         *     Accesso: solo una persona con la propria sessione; un token API riceve 403 TOKEN_NOT_ALLOWED.
+         *
+         *     Errori: 401: Non autenticato; 403: Token CSRF mancante o errato, o richiesta con un token API (TOKEN_NOT_ALLOWED); 409: Nome già usato o troppe ricerche; 422: Filtri non validi.
+         */
         post: operations["createMySavedSearch"];
         delete?: never;
         options?: never;
@@ -1472,33 +2176,61 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/api/v1/me/saved-searches/{id}": {
+    "/me/saved-searches/{id}": {
         parameters: {
             query?: never;
             header?: never;
             path?: never;
             cookie?: never;
         };
-        /** Una ricerca salvata */
+        /**
+         * Una ricerca salvata
+         * @description Una ricerca salvata
+         *
+         *     Accesso: solo una persona con la propria sessione; un token API riceve 403 TOKEN_NOT_ALLOWED.
+         *
+         *     Errori: 401: Non autenticato; 403: Non disponibile con un token API (TOKEN_NOT_ALLOWED): serve un accesso personale; 404: Ricerca non trovata.
+         */
         get: operations["getMySavedSearch"];
-        /** Modifica una ricerca salvata */
+        /**
+         * Modifica una ricerca salvata
+         * @description Modifica una ricerca salvata
+         *
+         *     Accesso: solo una persona con la propria sessione; un token API riceve 403 TOKEN_NOT_ALLOWED.
+         *
+         *     Errori: 401: Non autenticato; 403: Token CSRF mancante o errato, o richiesta con un token API (TOKEN_NOT_ALLOWED); 404: Ricerca non trovata; 409: Nome già usato; 422: Filtri non validi.
+         */
         put: operations["putMySavedSearch"];
         post?: never;
-        /** Elimina una ricerca salvata */
+        /**
+         * Elimina una ricerca salvata
+         * @description Elimina una ricerca salvata
+         *
+         *     Accesso: solo una persona con la propria sessione; un token API riceve 403 TOKEN_NOT_ALLOWED.
+         *
+         *     Errori: 401: Non autenticato; 403: Token CSRF mancante o errato, o richiesta con un token API (TOKEN_NOT_ALLOWED); 404: Ricerca non trovata.
+         */
         delete: operations["deleteMySavedSearch"];
         options?: never;
         head?: never;
         patch?: never;
         trace?: never;
     };
-    "/api/v1/comuni/{istat}/feeds": {
+    "/comuni/{istat}/feeds": {
         parameters: {
             query?: never;
             header?: never;
             path?: never;
             cookie?: never;
         };
-        /** Indirizzi segreti dei feed Atom e iCalendar del comune, per i suoi RTD */
+        /**
+         * Indirizzi segreti dei feed Atom e iCalendar del comune, per i suoi RTD
+         * @description Indirizzi segreti dei feed Atom e iCalendar del comune, per i suoi RTD
+         *
+         *     Accesso: permesso subscriptions:write (avvisi, feed e webhook di un comune), ruoli RTD, amministrazione; un RTD solo per i comuni che segue; con la propria sessione (non con un token API). Senza credenziali 401, senza permesso 403.
+         *
+         *     Errori: 401: Non autenticato; 403: Solo gli RTD del comune, con un accesso personale (non con un token API); 404: Comune non trovato.
+         */
         get: operations["getComuneFeeds"];
         put?: never;
         post?: never;
@@ -1508,7 +2240,7 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/api/v1/comuni/{istat}/feeds/rotate": {
+    "/comuni/{istat}/feeds/rotate": {
         parameters: {
             query?: never;
             header?: never;
@@ -1517,7 +2249,14 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Rigenera gli indirizzi dei feed del comune (i precedenti smettono di funzionare) */
+        /**
+         * Rigenera gli indirizzi dei feed del comune (i precedenti smettono di funzionare)
+         * @description Rigenera gli indirizzi dei feed del comune (i precedenti smettono di funzionare)
+         *
+         *     Accesso: permesso subscriptions:write (avvisi, feed e webhook di un comune), ruoli RTD, amministrazione; un RTD solo per i comuni che segue; con la propria sessione (non con un token API). Senza credenziali 401, senza permesso 403.
+         *
+         *     Errori: 401: Non autenticato; 403: Solo gli RTD del comune, con un accesso personale (non con un token API); 404: Comune non trovato.
+         */
         post: operations["rotateComuneFeeds"];
         delete?: never;
         options?: never;
@@ -1525,14 +2264,21 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/api/v1/me/feeds": {
+    "/me/feeds": {
         parameters: {
             query?: never;
             header?: never;
             path?: never;
             cookie?: never;
         };
-        /** Indirizzi segreti dei miei feed: bandi dei comuni che seguo e dei bandi che seguo */
+        /**
+         * Indirizzi segreti dei miei feed: bandi dei comuni che seguo e dei bandi che seguo
+         * @description Indirizzi segreti dei miei feed: bandi dei comuni che seguo e dei bandi che seguo
+         *
+         *     Accesso: solo una persona con la propria sessione; un token API riceve 403 TOKEN_NOT_ALLOWED.
+         *
+         *     Errori: 401: Non autenticato; 403: Non disponibile con un token API (TOKEN_NOT_ALLOWED): serve un accesso personale.
+         */
         get: operations["getMyFeeds"];
         put?: never;
         post?: never;
@@ -1542,7 +2288,7 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/api/v1/me/feeds/rotate": {
+    "/me/feeds/rotate": {
         parameters: {
             query?: never;
             header?: never;
@@ -1551,7 +2297,14 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Rigenera gli indirizzi dei miei feed */
+        /**
+         * Rigenera gli indirizzi dei miei feed
+         * @description Rigenera gli indirizzi dei miei feed
+         *
+         *     Accesso: solo una persona con la propria sessione; un token API riceve 403 TOKEN_NOT_ALLOWED.
+         *
+         *     Errori: 401: Non autenticato; 403: Token CSRF mancante o errato, o richiesta con un token API (TOKEN_NOT_ALLOWED).
+         */
         post: operations["rotateMyFeeds"];
         delete?: never;
         options?: never;
@@ -1559,14 +2312,21 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/api/v1/feeds/{token}/bandi.atom": {
+    "/feeds/{token}/bandi.atom": {
         parameters: {
             query?: never;
             header?: never;
             path?: never;
             cookie?: never;
         };
-        /** Feed Atom dei bandi abbinati (indirizzo segreto) */
+        /**
+         * Feed Atom dei bandi abbinati (indirizzo segreto)
+         * @description Feed Atom dei bandi abbinati (indirizzo segreto)
+         *
+         *     Accesso: pubblico, senza credenziali.
+         *
+         *     Errori: 404: Feed non trovato.
+         */
         get: operations["getAtomFeed"];
         put?: never;
         post?: never;
@@ -1576,14 +2336,21 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/api/v1/feeds/{token}/scadenze.ics": {
+    "/feeds/{token}/scadenze.ics": {
         parameters: {
             query?: never;
             header?: never;
             path?: never;
             cookie?: never;
         };
-        /** Calendario iCalendar di scadenze e aperture (indirizzo segreto) */
+        /**
+         * Calendario iCalendar di scadenze e aperture (indirizzo segreto)
+         * @description Calendario iCalendar di scadenze e aperture (indirizzo segreto)
+         *
+         *     Accesso: pubblico, senza credenziali.
+         *
+         *     Errori: 404: Feed non trovato.
+         */
         get: operations["getCalendarFeed"];
         put?: never;
         post?: never;
@@ -1593,17 +2360,31 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/api/v1/comuni/{istat}/webhooks": {
+    "/comuni/{istat}/webhooks": {
         parameters: {
             query?: never;
             header?: never;
             path?: never;
             cookie?: never;
         };
-        /** Webhook del comune */
+        /**
+         * Webhook del comune
+         * @description Webhook del comune
+         *
+         *     Accesso: permesso subscriptions:write (avvisi, feed e webhook di un comune), ruoli RTD, amministrazione; un RTD solo per i comuni che segue; con la sessione o con un token API. Senza credenziali 401, senza permesso 403.
+         *
+         *     Errori: 401: Non autenticato; 403: Solo gli RTD del comune o dell’ufficio associato; 404: Comune, aggregazione o webhook non trovati.
+         */
         get: operations["listComuneWebhooks"];
         put?: never;
-        /** Aggiungi un webhook del comune: la risposta contiene la chiave di firma */
+        /**
+         * Aggiungi un webhook del comune: la risposta contiene la chiave di firma
+         * @description Aggiungi un webhook del comune: la risposta contiene la chiave di firma
+         *
+         *     Accesso: permesso subscriptions:write (avvisi, feed e webhook di un comune), ruoli RTD, amministrazione; un RTD solo per i comuni che segue; con la sessione o con un token API. Senza credenziali 401, senza permesso 403.
+         *
+         *     Errori: 401: Non autenticato; 403: Solo gli RTD del comune o dell’ufficio associato; 404: Comune, aggregazione o webhook non trovati; 422: Indirizzo non utilizzabile.
+         */
         post: operations["createComuneWebhook"];
         delete?: never;
         options?: never;
@@ -1611,26 +2392,47 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/api/v1/comuni/{istat}/webhooks/{id}": {
+    "/comuni/{istat}/webhooks/{id}": {
         parameters: {
             query?: never;
             header?: never;
             path?: never;
             cookie?: never;
         };
-        /** Un webhook del comune */
+        /**
+         * Un webhook del comune
+         * @description Un webhook del comune
+         *
+         *     Accesso: permesso subscriptions:write (avvisi, feed e webhook di un comune), ruoli RTD, amministrazione; un RTD solo per i comuni che segue; con la sessione o con un token API. Senza credenziali 401, senza permesso 403.
+         *
+         *     Errori: 401: Non autenticato; 403: Solo gli RTD del comune o dell’ufficio associato; 404: Comune, aggregazione o webhook non trovati.
+         */
         get: operations["getComuneWebhook"];
         put?: never;
         post?: never;
-        /** Elimina un webhook del comune e il suo registro */
+        /**
+         * Elimina un webhook del comune e il suo registro
+         * @description Elimina un webhook del comune e il suo registro
+         *
+         *     Accesso: permesso subscriptions:write (avvisi, feed e webhook di un comune), ruoli RTD, amministrazione; un RTD solo per i comuni che segue; con la sessione o con un token API. Senza credenziali 401, senza permesso 403.
+         *
+         *     Errori: 401: Non autenticato; 403: Solo gli RTD del comune o dell’ufficio associato; 404: Comune, aggregazione o webhook non trovati.
+         */
         delete: operations["deleteComuneWebhook"];
         options?: never;
         head?: never;
-        /** Modifica o disattiva un webhook del comune */
+        /**
+         * Modifica o disattiva un webhook del comune
+         * @description Modifica o disattiva un webhook del comune
+         *
+         *     Accesso: permesso subscriptions:write (avvisi, feed e webhook di un comune), ruoli RTD, amministrazione; un RTD solo per i comuni che segue; con la sessione o con un token API. Senza credenziali 401, senza permesso 403.
+         *
+         *     Errori: 401: Non autenticato; 403: Solo gli RTD del comune o dell’ufficio associato; 404: Comune, aggregazione o webhook non trovati; 422: Indirizzo non utilizzabile.
+         */
         patch: operations["updateComuneWebhook"];
         trace?: never;
     };
-    "/api/v1/comuni/{istat}/webhooks/{id}/rotate-secret": {
+    "/comuni/{istat}/webhooks/{id}/rotate-secret": {
         parameters: {
             query?: never;
             header?: never;
@@ -1639,7 +2441,14 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Nuova chiave di firma (le consegne in coda useranno quella nuova) */
+        /**
+         * Nuova chiave di firma (le consegne in coda useranno quella nuova)
+         * @description Nuova chiave di firma (le consegne in coda useranno quella nuova)
+         *
+         *     Accesso: permesso subscriptions:write (avvisi, feed e webhook di un comune), ruoli RTD, amministrazione; un RTD solo per i comuni che segue; con la sessione o con un token API. Senza credenziali 401, senza permesso 403.
+         *
+         *     Errori: 401: Non autenticato; 403: Solo gli RTD del comune o dell’ufficio associato; 404: Comune, aggregazione o webhook non trovati.
+         */
         post: operations["rotateComuneWebhookSecret"];
         delete?: never;
         options?: never;
@@ -1647,7 +2456,7 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/api/v1/comuni/{istat}/webhooks/{id}/test": {
+    "/comuni/{istat}/webhooks/{id}/test": {
         parameters: {
             query?: never;
             header?: never;
@@ -1656,7 +2465,14 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Invia subito una consegna di prova (evento "ping") e dice com’è andata */
+        /**
+         * Invia subito una consegna di prova (evento "ping") e dice com’è andata
+         * @description Invia subito una consegna di prova (evento "ping") e dice com’è andata
+         *
+         *     Accesso: permesso subscriptions:write (avvisi, feed e webhook di un comune), ruoli RTD, amministrazione; un RTD solo per i comuni che segue; con la sessione o con un token API. Senza credenziali 401, senza permesso 403.
+         *
+         *     Errori: 401: Non autenticato; 403: Solo gli RTD del comune o dell’ufficio associato; 404: Comune, aggregazione o webhook non trovati.
+         */
         post: operations["testComuneWebhook"];
         delete?: never;
         options?: never;
@@ -1664,14 +2480,21 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/api/v1/comuni/{istat}/webhooks/{id}/deliveries": {
+    "/comuni/{istat}/webhooks/{id}/deliveries": {
         parameters: {
             query?: never;
             header?: never;
             path?: never;
             cookie?: never;
         };
-        /** Registro delle consegne del webhook: in coda, consegnate, non consegnate (con il motivo) */
+        /**
+         * Registro delle consegne del webhook: in coda, consegnate, non consegnate (con il motivo)
+         * @description Registro delle consegne del webhook: in coda, consegnate, non consegnate (con il motivo)
+         *
+         *     Accesso: permesso subscriptions:write (avvisi, feed e webhook di un comune), ruoli RTD, amministrazione; un RTD solo per i comuni che segue; con la sessione o con un token API. Senza credenziali 401, senza permesso 403.
+         *
+         *     Errori: 401: Non autenticato; 403: Solo gli RTD del comune o dell’ufficio associato; 404: Comune, aggregazione o webhook non trovati.
+         */
         get: operations["listComuneWebhookDeliveries"];
         put?: never;
         post?: never;
@@ -1681,17 +2504,31 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/api/v1/aggregations/{owner}/webhooks": {
+    "/aggregations/{owner}/webhooks": {
         parameters: {
             query?: never;
             header?: never;
             path?: never;
             cookie?: never;
         };
-        /** Webhook dell’aggregazione */
+        /**
+         * Webhook dell’aggregazione
+         * @description Webhook dell’aggregazione
+         *
+         *     Accesso: permesso subscriptions:write (avvisi, feed e webhook di un comune), ruoli RTD, amministrazione; un RTD solo per i comuni che segue; con la sessione o con un token API. Senza credenziali 401, senza permesso 403.
+         *
+         *     Errori: 401: Non autenticato; 403: Solo gli RTD del comune o dell’ufficio associato; 404: Comune, aggregazione o webhook non trovati.
+         */
         get: operations["listAggregationWebhooks"];
         put?: never;
-        /** Aggiungi un webhook dell’aggregazione: la risposta contiene la chiave di firma */
+        /**
+         * Aggiungi un webhook dell’aggregazione: la risposta contiene la chiave di firma
+         * @description Aggiungi un webhook dell’aggregazione: la risposta contiene la chiave di firma
+         *
+         *     Accesso: permesso subscriptions:write (avvisi, feed e webhook di un comune), ruoli RTD, amministrazione; un RTD solo per i comuni che segue; con la sessione o con un token API. Senza credenziali 401, senza permesso 403.
+         *
+         *     Errori: 401: Non autenticato; 403: Solo gli RTD del comune o dell’ufficio associato; 404: Comune, aggregazione o webhook non trovati; 422: Indirizzo non utilizzabile.
+         */
         post: operations["createAggregationWebhook"];
         delete?: never;
         options?: never;
@@ -1699,26 +2536,47 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/api/v1/aggregations/{owner}/webhooks/{id}": {
+    "/aggregations/{owner}/webhooks/{id}": {
         parameters: {
             query?: never;
             header?: never;
             path?: never;
             cookie?: never;
         };
-        /** Un webhook dell’aggregazione */
+        /**
+         * Un webhook dell’aggregazione
+         * @description Un webhook dell’aggregazione
+         *
+         *     Accesso: permesso subscriptions:write (avvisi, feed e webhook di un comune), ruoli RTD, amministrazione; un RTD solo per i comuni che segue; con la sessione o con un token API. Senza credenziali 401, senza permesso 403.
+         *
+         *     Errori: 401: Non autenticato; 403: Solo gli RTD del comune o dell’ufficio associato; 404: Comune, aggregazione o webhook non trovati.
+         */
         get: operations["getAggregationWebhook"];
         put?: never;
         post?: never;
-        /** Elimina un webhook dell’aggregazione e il suo registro */
+        /**
+         * Elimina un webhook dell’aggregazione e il suo registro
+         * @description Elimina un webhook dell’aggregazione e il suo registro
+         *
+         *     Accesso: permesso subscriptions:write (avvisi, feed e webhook di un comune), ruoli RTD, amministrazione; un RTD solo per i comuni che segue; con la sessione o con un token API. Senza credenziali 401, senza permesso 403.
+         *
+         *     Errori: 401: Non autenticato; 403: Solo gli RTD del comune o dell’ufficio associato; 404: Comune, aggregazione o webhook non trovati.
+         */
         delete: operations["deleteAggregationWebhook"];
         options?: never;
         head?: never;
-        /** Modifica o disattiva un webhook dell’aggregazione */
+        /**
+         * Modifica o disattiva un webhook dell’aggregazione
+         * @description Modifica o disattiva un webhook dell’aggregazione
+         *
+         *     Accesso: permesso subscriptions:write (avvisi, feed e webhook di un comune), ruoli RTD, amministrazione; un RTD solo per i comuni che segue; con la sessione o con un token API. Senza credenziali 401, senza permesso 403.
+         *
+         *     Errori: 401: Non autenticato; 403: Solo gli RTD del comune o dell’ufficio associato; 404: Comune, aggregazione o webhook non trovati; 422: Indirizzo non utilizzabile.
+         */
         patch: operations["updateAggregationWebhook"];
         trace?: never;
     };
-    "/api/v1/aggregations/{owner}/webhooks/{id}/rotate-secret": {
+    "/aggregations/{owner}/webhooks/{id}/rotate-secret": {
         parameters: {
             query?: never;
             header?: never;
@@ -1727,7 +2585,14 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Nuova chiave di firma (le consegne in coda useranno quella nuova) */
+        /**
+         * Nuova chiave di firma (le consegne in coda useranno quella nuova)
+         * @description Nuova chiave di firma (le consegne in coda useranno quella nuova)
+         *
+         *     Accesso: permesso subscriptions:write (avvisi, feed e webhook di un comune), ruoli RTD, amministrazione; un RTD solo per i comuni che segue; con la sessione o con un token API. Senza credenziali 401, senza permesso 403.
+         *
+         *     Errori: 401: Non autenticato; 403: Solo gli RTD del comune o dell’ufficio associato; 404: Comune, aggregazione o webhook non trovati.
+         */
         post: operations["rotateAggregationWebhookSecret"];
         delete?: never;
         options?: never;
@@ -1735,7 +2600,7 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/api/v1/aggregations/{owner}/webhooks/{id}/test": {
+    "/aggregations/{owner}/webhooks/{id}/test": {
         parameters: {
             query?: never;
             header?: never;
@@ -1744,7 +2609,14 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Invia subito una consegna di prova (evento "ping") e dice com’è andata */
+        /**
+         * Invia subito una consegna di prova (evento "ping") e dice com’è andata
+         * @description Invia subito una consegna di prova (evento "ping") e dice com’è andata
+         *
+         *     Accesso: permesso subscriptions:write (avvisi, feed e webhook di un comune), ruoli RTD, amministrazione; un RTD solo per i comuni che segue; con la sessione o con un token API. Senza credenziali 401, senza permesso 403.
+         *
+         *     Errori: 401: Non autenticato; 403: Solo gli RTD del comune o dell’ufficio associato; 404: Comune, aggregazione o webhook non trovati.
+         */
         post: operations["testAggregationWebhook"];
         delete?: never;
         options?: never;
@@ -1752,14 +2624,21 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/api/v1/aggregations/{owner}/webhooks/{id}/deliveries": {
+    "/aggregations/{owner}/webhooks/{id}/deliveries": {
         parameters: {
             query?: never;
             header?: never;
             path?: never;
             cookie?: never;
         };
-        /** Registro delle consegne del webhook: in coda, consegnate, non consegnate (con il motivo) */
+        /**
+         * Registro delle consegne del webhook: in coda, consegnate, non consegnate (con il motivo)
+         * @description Registro delle consegne del webhook: in coda, consegnate, non consegnate (con il motivo)
+         *
+         *     Accesso: permesso subscriptions:write (avvisi, feed e webhook di un comune), ruoli RTD, amministrazione; un RTD solo per i comuni che segue; con la sessione o con un token API. Senza credenziali 401, senza permesso 403.
+         *
+         *     Errori: 401: Non autenticato; 403: Solo gli RTD del comune o dell’ufficio associato; 404: Comune, aggregazione o webhook non trovati.
+         */
         get: operations["listAggregationWebhookDeliveries"];
         put?: never;
         post?: never;
@@ -1953,6 +2832,7 @@ export interface components {
             action: string;
             entity: string;
             entityId: string | null;
+            /** @description Campi modificati: valore prima e dopo */
             changes: {
                 [key: string]: unknown;
             };
@@ -4228,7 +5108,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Default Response */
+            /** @description I dati personali per sezione: account, appartenenze, sessioni, avvisi, ricerche salvate, … */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -12867,7 +13747,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["WebhookPatch"];
+                "application/merge-patch+json": components["schemas"]["WebhookPatch"];
             };
         };
         responses: {
@@ -13513,7 +14393,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["WebhookPatch"];
+                "application/merge-patch+json": components["schemas"]["WebhookPatch"];
             };
         };
         responses: {

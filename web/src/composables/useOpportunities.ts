@@ -15,7 +15,7 @@ export const PAGE_SIZE = 12;
 
 const listOf = (istat: string, query: Omit<OpportunityQuery, 'offset'>, limit: number, offset: number) =>
   unwrap(
-    api.GET('/api/v1/comuni/{istat}/opportunities', {
+    api.GET('/comuni/{istat}/opportunities', {
       params: {
         path: { istat },
         query: {
@@ -60,11 +60,11 @@ export function useOpportunitySummary(istat: Ref<string | null>) {
 export function useNearMisses(istat: Ref<string | null>) {
   return useLoader(async () => {
     if (!istat.value) return null;
-    return unwrap(api.GET('/api/v1/comuni/{istat}/opportunities', { params: { path: { istat: istat.value }, query: { verdict: ['near_miss'], limit: 50 } } }));
+    return unwrap(api.GET('/comuni/{istat}/opportunities', { params: { path: { istat: istat.value }, query: { verdict: ['near_miss'], limit: 50 } } }));
   }, [istat]);
 }
 
 /** How many calls are open in the whole catalogue: what exists, when none is for this comune. */
 export function useOpenCatalogue() {
-  return useLoader(() => unwrap(api.GET('/api/v1/calls', { params: { query: { status: ['aperto', 'in_scadenza'], limit: 1 } } })).then((page) => page.total));
+  return useLoader(() => unwrap(api.GET('/calls', { params: { query: { status: ['aperto', 'in_scadenza'], limit: 1 } } })).then((page) => page.total));
 }

@@ -29,7 +29,7 @@ export const useComuneStore = defineStore('comune', () => {
     const mine = session.comuni.find((c) => c.istat === istat);
     if (mine) return choose(mine);
     if (session.me?.scoped) return;
-    const comune = await unwrap(api.GET('/api/v1/comuni/{istat}', { params: { path: { istat } } })).catch(() => null);
+    const comune = await unwrap(api.GET('/comuni/{istat}', { params: { path: { istat } } })).catch(() => null);
     if (comune) choose({ istat: comune.istat, name: comune.name });
   }
 

@@ -36,7 +36,7 @@ export const useSessionStore = defineStore('session', () => {
   let checking: Promise<void> | null = null;
 
   async function load() {
-    me.value = (await unwrap(api.GET('/api/v1/auth/session'))).me;
+    me.value = (await unwrap(api.GET('/auth/session'))).me;
     comuni.value = me.value ? await comuniOf(me.value) : [];
     loaded.value = true;
     remember(me.value !== null);
@@ -59,13 +59,13 @@ export const useSessionStore = defineStore('session', () => {
 
   async function login(email: string, password: string) {
     forgetCsrfToken();
-    await unwrap(api.POST('/api/v1/auth/login', { body: { email, password } }));
+    await unwrap(api.POST('/auth/login', { body: { email, password } }));
     forgetCsrfToken();
     await load();
   }
 
   async function logout() {
-    await unwrap(api.POST('/api/v1/auth/logout'));
+    await unwrap(api.POST('/auth/logout'));
     forgetCsrfToken();
     me.value = null;
     comuni.value = [];
@@ -83,7 +83,7 @@ async function comuniOf(me: Schemas['Me']): Promise<ComuneChoice[]> {
   for (const m of me.memberships) if (m.comune) named.set(m.comune.istat, m.comune.name);
   for (const m of me.memberships) {
     if (!m.aggregation) continue;
-    const page = await unwrap(api.GET('/api/v1/comuni', { params: { query: { aggregation: m.aggregation.id, limit: 100 } } }));
+    const page = await unwrap(api.GET('/comuni', { params: { query: { aggregation: m.aggregation.id, limit: 100 } } }));
     for (const c of page.items) if (me.comuni.includes(c.istat)) named.set(c.istat, c.name);
   }
   return [...named].map(([istat, name]) => ({ istat, name })).sort((a, b) => a.name.localeCompare(b.name, 'it'));

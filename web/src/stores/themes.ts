@@ -7,7 +7,7 @@ export const useThemesStore = defineStore('themes', () => {
   const themes = ref<Schemas['Theme'][]>([]);
   let loading: Promise<void> | null = null;
   function ensure() {
-    loading ??= unwrap(api.GET('/api/v1/themes')).then((list) => void (themes.value = list.items));
+    loading ??= unwrap(api.GET('/themes')).then((list) => void (themes.value = list.items));
     return loading;
   }
   const label = (code: string) => themes.value.find((t) => t.code === code)?.label ?? code;

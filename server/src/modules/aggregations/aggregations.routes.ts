@@ -1,5 +1,5 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { Type } from '@sinclair/typebox';
+import { Type } from '../../shared/schema.ts';
 import { notFound } from '../../shared/domain-errors.ts';
 import { problemResponses } from '../../plugins/openapi.ts';
 import { page } from '../../plugins/pagination.ts';

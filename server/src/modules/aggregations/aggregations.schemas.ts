@@ -1,4 +1,5 @@
-import { Type, type Static } from '@sinclair/typebox';
+import { Type } from '../../shared/schema.ts';
+import { type Static } from '@sinclair/typebox';
 import { PageOf, PageQuery } from '../../plugins/pagination.ts';
 
 export const AGGREGATION_KINDS = ['unione', 'comunita_montana', 'ufficio_rtd_associato', 'consorzio', 'altro'] as const;

@@ -1,7 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { Type } from '@sinclair/typebox';
-import { type FieldProblem } from '../../shared/domain-errors.ts';
-import { notFound, unprocessable } from '../../shared/domain-errors.ts';
+import { Type } from '../../shared/schema.ts';
+import { notFound, unprocessable, type FieldProblem } from '../../shared/domain-errors.ts';
 import { validUnsubscribeToken } from './alerts.email.ts';
 import { userOf } from '../auth/index.ts';
 import { PERSON_403, PERSON_WRITE_403 } from '../auth/index.ts';

@@ -1,7 +1,7 @@
-import { Type, type Static } from '@sinclair/typebox';
+import { type Static } from '@sinclair/typebox';
 import { PROGRAMME_KINDS } from '../calls/index.ts';
 import { PageOf } from '../../plugins/pagination.ts';
-import { Nullable } from '../../shared/schema.ts';
+import { Type, Nullable } from '../../shared/schema.ts';
 
 const EMAIL_MODES = ['immediate', 'daily', 'weekly', 'off'] as const;
 
@@ -15,7 +15,11 @@ export const Subscription = Type.Object(
     email: Type.String({ enum: [...EMAIL_MODES], description: 'E-mail: subito, riepilogo giornaliero o settimanale, nessuna' }),
     inApp: Type.Boolean({ description: 'Notifiche nel cruscotto' }),
     themes: Type.Array(Type.String({ maxLength: 100 }), { maxItems: 50, uniqueItems: true, description: 'Solo bandi su questi temi (vuoto: tutti)' }),
-    programmes: Type.Array(Type.String({ enum: [...PROGRAMME_KINDS] }), { uniqueItems: true, description: 'Solo questi programmi (vuoto: tutti)' }),
+    programmes: Type.Array(Type.String({ enum: [...PROGRAMME_KINDS] }), {
+      uniqueItems: true,
+      maxItems: PROGRAMME_KINDS.length,
+      description: 'Solo questi programmi (vuoto: tutti)',
+    }),
     minScore: Type.Integer({ minimum: 0, maximum: 100, format: 'int32' }),
     eligibleOnly: Type.Boolean({ description: 'Escludi i bandi usabili solo in forma associata' }),
     reminderDays: Type.Array(Type.Integer({ minimum: 1, maximum: 90, format: 'int32' }), {

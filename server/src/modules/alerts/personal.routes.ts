@@ -1,5 +1,5 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { Type } from '@sinclair/typebox';
+import { Type } from '../../shared/schema.ts';
 import { sql } from 'kysely';
 import { conflict, notFound, unprocessable } from '../../shared/domain-errors.ts';
 import { PERSON_403, PERSON_WRITE_403 } from '../auth/index.ts';

@@ -1,4 +1,5 @@
-import { Type, type Static } from '@sinclair/typebox';
+import { Type } from '../../shared/schema.ts';
+import { type Static } from '@sinclair/typebox';
 import type { Kysely, Selectable } from 'kysely';
 import type { Database, SavedSearchesTable } from '../../plugins/db/schema.ts';
 import type { SearchEngine, SearchQuery } from '../../plugins/search/engine.ts';

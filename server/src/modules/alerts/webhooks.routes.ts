@@ -1,7 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyRequest } from 'fastify';
-import { Type } from '@sinclair/typebox';
 import { sql, type Selectable } from 'kysely';
 import type { WebhooksTable } from '../../plugins/db/schema.ts';
 import type { Access } from '../auth/index.ts';
@@ -9,7 +8,7 @@ import { accountableUser } from '../auth/index.ts';
 import { forbidden, notFound, unprocessable } from '../../shared/domain-errors.ts';
 import { problemResponses } from '../../plugins/openapi.ts';
 import { page, PageQuery } from '../../plugins/pagination.ts';
-import { Nullable } from '../../shared/schema.ts';
+import { Type, Nullable } from '../../shared/schema.ts';
 import { webhookBody } from './alerts.dispatch.ts';
 import { listDeliveries } from './alerts.queries.ts';
 import { postWebhook } from './webhooks.sender.ts';
@@ -28,7 +27,7 @@ const Webhook = Type.Object(
 );
 const WebhookWithSecret = Type.Composite(
   [Webhook, Type.Object({ secret: Type.String({ description: 'Chiave HMAC-SHA256: mostrata solo ora, conservala' }) })],
-  { $id: 'WebhookWithSecret' },
+  { $id: 'WebhookWithSecret', additionalProperties: false },
 );
 const WebhookInput = Type.Object(
   {

@@ -1,6 +1,7 @@
 import cookie from '@fastify/cookie';
 import type { FastifyInstance, FastifyReply, FastifyRequest, RouteOptions } from 'fastify';
 import fp from 'fastify-plugin';
+import { accessSentence, securityOf } from './auth.openapi.ts';
 import { hasPermission, type Permission, type Principal } from './auth.permissions.ts';
 import { sessionPrincipal, findLiveSession, findLiveToken, markTokenUsed, tokenPrincipal, touchSession } from './principal.queries.ts';
 import { hmac, randomToken, safeEqual, sha256 } from '../../shared/secrets.ts';
@@ -156,6 +157,14 @@ function requireDeclaredAccess(registry: AccessRegistry, route: RouteOptions) {
   if (typeof access === 'string' && access !== 'public' && access !== 'person')
     throw new Error(`route ${String(route.method)} ${route.url} declares an unknown access rule: ${access}`);
   for (const method of [route.method].flat()) registry.set(`${method} ${route.url}`, access);
+  const csrf = route.config?.csrf;
+  route.schema ??= {};
+  const schema = route.schema as { security?: unknown; description?: string; summary?: string };
+  // The HEAD route Fastify adds for a GET shares its schema: describe it once.
+  if (schema.security) return;
+  const method = [route.method].flat()[0]!;
+  schema.security = securityOf(access, csrf, method);
+  schema.description = [schema.description ?? schema.summary, accessSentence(access, csrf)].filter(Boolean).join('\n\n');
 }
 
 export const authPlugin = fp(

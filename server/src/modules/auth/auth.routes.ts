@@ -1,5 +1,5 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { Type } from '@sinclair/typebox';
+import { Type } from '../../shared/schema.ts';
 import { recordAudit } from './auth.audit.ts';
 import { cookieOptions, csrfTokenFor, PERSON_403, PERSON_WRITE_403, SESSION_COOKIE } from './auth.plugin.ts';
 import { problemResponses } from '../../plugins/openapi.ts';
@@ -132,7 +132,10 @@ const authRoutes: FastifyPluginAsyncTypebox = async (app) => {
         operationId: 'exportMyData',
         summary: 'Esporta tutti i dati personali dell’utente corrente (GDPR)',
         response: {
-          200: Type.Object({}, { additionalProperties: true }),
+          200: Type.Record(Type.String({ maxLength: 60 }), Type.Unknown(), {
+            maxProperties: 100,
+            description: 'I dati personali per sezione: account, appartenenze, sessioni, avvisi, ricerche salvate, …',
+          }),
           ...problemResponses({ 401: 'Non autenticato', 403: PERSON_403, 404: 'Accesso non associato a un utente' }),
         },
       },

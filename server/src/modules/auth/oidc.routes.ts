@@ -1,5 +1,5 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { Type } from '@sinclair/typebox';
+import { Type } from '../../shared/schema.ts';
 import { recordAudit } from './auth.audit.ts';
 import { cookieOptions, SESSION_COOKIE } from './auth.plugin.ts';
 import { DomainError, forbidden, notFound, unprocessable } from '../../shared/domain-errors.ts';

@@ -1,4 +1,4 @@
-import { Type } from '@sinclair/typebox';
+import { Type } from '../../shared/schema.ts';
 import { PageOf, PageQuery } from '../../plugins/pagination.ts';
 import { EmailSchema, IstatSchema, RoleSchema, UuidSchema } from './auth.schemas.ts';
 
@@ -109,7 +109,7 @@ export const AuditEntrySchema = Type.Object(
     action: Type.String(),
     entity: Type.String(),
     entityId: Type.Union([Type.Null(), Type.String()]),
-    changes: Type.Object({}, { additionalProperties: true }),
+    changes: Type.Record(Type.String({ maxLength: 100 }), Type.Unknown(), { maxProperties: 200, description: 'Campi modificati: valore prima e dopo' }),
     requestId: Type.Union([Type.Null(), Type.String()]),
   },
   { $id: 'AuditEntry' },

@@ -1,6 +1,6 @@
 import { CALL_STATUS_LABELS, codesOf, PROGRAMME_LABELS } from '../../shared/labels.ts';
-import { Nullable } from '../../shared/schema.ts';
-import { Type, type Static } from '@sinclair/typebox';
+import { Type, Nullable } from '../../shared/schema.ts';
+import { type Static } from '@sinclair/typebox';
 import { PageOf, PageQuery } from '../../plugins/pagination.ts';
 import { CALL_ACTIONS } from './calls.steps.ts';
 import { QUEUE_NAMES } from './editorial.queues.ts';

@@ -1,6 +1,5 @@
 import { codesOf, SIZE_CLASS_LABELS } from '../../shared/labels.ts';
-import { Nullable } from '../../shared/schema.ts';
-import { Type } from '@sinclair/typebox';
+import { Type, Nullable } from '../../shared/schema.ts';
 import { PageOf, PageQuery } from '../../plugins/pagination.ts';
 
 export const SIZE_CLASSES = codesOf(SIZE_CLASS_LABELS);

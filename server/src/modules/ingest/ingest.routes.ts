@@ -1,5 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { Type, type Static } from '@sinclair/typebox';
+import { Type } from '../../shared/schema.ts';
+import { type Static } from '@sinclair/typebox';
 import { sql } from 'kysely';
 import { diff, recordAudit } from '../auth/index.ts';
 import type { SourceKind } from '../../plugins/db/schema.ts';

@@ -1,4 +1,4 @@
-import { Type } from '@sinclair/typebox';
+import { Type } from '../../shared/schema.ts';
 import { PageOf, PageQuery } from '../../plugins/pagination.ts';
 import { SOURCE_KINDS } from './connectors/index.ts';
 

@@ -1,10 +1,9 @@
 import { codesOf, labelOf, SIZE_CLASS_LABELS } from '../../shared/labels.ts';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { Type } from '@sinclair/typebox';
 import { problemResponses } from '../../plugins/openapi.ts';
 import { PageQuery } from '../../plugins/pagination.ts';
 import { toCsv } from '../../shared/csv-write.ts';
-import { Nullable } from '../../shared/schema.ts';
+import { Type, Nullable } from '../../shared/schema.ts';
 import { uncoveredComuni } from './coverage.queries.ts';
 
 const Counts = Type.Record(Type.String(), Type.Integer({ format: 'int32' }));

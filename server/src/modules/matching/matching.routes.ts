@@ -1,7 +1,7 @@
 import { codesOf, labelOf, SIZE_CLASS_LABELS, VERDICT_LABELS, VERDICT_SHORT_LABELS } from '../../shared/labels.ts';
-import { Nullable } from '../../shared/schema.ts';
+import { Type, Nullable } from '../../shared/schema.ts';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { Type, type Static } from '@sinclair/typebox';
+import { type Static } from '@sinclair/typebox';
 import { csvEuros, toCsv } from '../../shared/csv-write.ts';
 import type { FastifyRequest } from 'fastify';
 import { badRequest, notFound } from '../../shared/domain-errors.ts';

@@ -1,11 +1,10 @@
 import { labelOf, PROGRAMME_LABELS, VERDICT_SHORT_LABELS } from '../../shared/labels.ts';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { Type } from '@sinclair/typebox';
 import { PERSON_403 } from '../auth/index.ts';
 import { problemResponses } from '../../plugins/openapi.ts';
 import { page, PageOf, PageQuery } from '../../plugins/pagination.ts';
 import { csvDemo, csvEuros, DEMO_CSV_HEADER, toCsv } from '../../shared/csv-write.ts';
-import { Nullable } from '../../shared/schema.ts';
+import { Type, Nullable } from '../../shared/schema.ts';
 import type { Principal } from '../auth/index.ts';
 import { comuniOfUser } from '../auth/index.ts';
 import { CALL_STATUS_LABELS, PROGRAMME_KINDS, Demo } from '../calls/index.ts';

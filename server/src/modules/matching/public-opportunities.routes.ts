@@ -1,9 +1,8 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { Type } from '@sinclair/typebox';
+import { Type, Nullable } from '../../shared/schema.ts';
 import { notFound } from '../../shared/domain-errors.ts';
 import { problemResponses } from '../../plugins/openapi.ts';
 import { page, PageOf, PageQuery } from '../../plugins/pagination.ts';
-import { Nullable } from '../../shared/schema.ts';
 import type { Clock } from '../../shared/clock.ts';
 import { Demo } from '../calls/index.ts';
 import { comuneNotFound } from '../comuni/index.ts';

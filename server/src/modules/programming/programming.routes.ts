@@ -1,5 +1,5 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { Type } from '@sinclair/typebox';
+import { Type } from '../../shared/schema.ts';
 import type { FastifyRequest } from 'fastify';
 import { recordAudit } from '../auth/index.ts';
 import { badRequest } from '../../shared/domain-errors.ts';

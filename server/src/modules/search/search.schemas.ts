@@ -1,5 +1,4 @@
-import { Nullable } from '../../shared/schema.ts';
-import { Type } from '@sinclair/typebox';
+import { Type, Nullable } from '../../shared/schema.ts';
 import { PageQuery } from '../../plugins/pagination.ts';
 import { FACETS, SORTS } from '../../plugins/search/engine.ts';
 import { BODY_TYPES, CALL_STATUSES, Demo, EDITORIAL_STATUSES, PROGRAMME_KINDS } from '../calls/index.ts';

@@ -1,4 +1,5 @@
-import { Type, type Static } from '@sinclair/typebox';
+import { Type } from '../../shared/schema.ts';
+import { type Static } from '@sinclair/typebox';
 
 export const StatusSchema = Type.Object(
   {

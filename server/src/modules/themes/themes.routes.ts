@@ -1,5 +1,5 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { Type } from '@sinclair/typebox';
+import { Type } from '../../shared/schema.ts';
 import type { Selectable } from 'kysely';
 import { sql } from 'kysely';
 import { diff, recordAudit } from '../auth/index.ts';

@@ -1,4 +1,5 @@
-import { Type, type Static } from '@sinclair/typebox';
+import { Type } from '../../shared/schema.ts';
+import { type Static } from '@sinclair/typebox';
 
 export const FieldErrorSchema = Type.Object(
   {
@@ -28,7 +29,9 @@ export const ProblemSchema = Type.Unsafe<Static<typeof ProblemMembers> & { type:
   $id: 'Problem',
   description: 'RFC 7807 problem details. `type` (stringa, URI) identifica il tipo di problema, es. `urn:cruscotto:problem:validation-failed`.',
   required: ['type', ...(ProblemMembers.required ?? [])],
-  additionalProperties: true,
+  // Untyped, so that generated clients keep each member's own type; the one extra member is `type`, a URI.
+  additionalProperties: { maxLength: 200, description: '`type`: URI del tipo di problema' },
+  maxProperties: Object.keys(ProblemMembers.properties).length + 1,
 });
 
 export type FieldError = Static<typeof FieldErrorSchema>;
