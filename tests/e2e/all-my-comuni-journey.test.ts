@@ -13,6 +13,7 @@ const OFFICE_RTD = 'rtd.cremasco@demo.cruscotto.it';
 const OFFICE = ['019005', '019062', '019067', '019109', '019111'];
 const TITLE = 'Sportelli digitali per i comuni del Cremasco';
 const canRun = existsSync(CHROMIUM);
+if (!canRun) console.log(`skipped the browser journeys: ${CHROMIUM} is missing (apt-get install -y chromium)`);
 
 let server: E2eServer;
 let browser: Browser;

@@ -11,6 +11,7 @@ import { CHROMIUM, launchBrowser, openPage, screenshot, screenshotOf, watchConso
 import { buildSpaIfChanged, postmasterPidFile, startOnEmptyDataDir, type StartedProduct } from './npm-start.ts';
 
 const canRun = existsSync(CHROMIUM);
+if (!canRun) console.log(`skipped the browser journeys: ${CHROMIUM} is missing (apt-get install -y chromium)`);
 const RTDS = DEMO_LOGINS.filter((login) => login.role === 'rtd');
 const OFFICE_RTD = 'rtd.cremasco@demo.cruscotto.it';
 /** The only office comune the demo catalogue misses by one condition (a population limit a little below its own). */

@@ -7,6 +7,7 @@ import { openPage, axeViolations, CHROMIUM, launchBrowser, screenshot, watchCons
 import { startE2eServer, type E2eServer } from './server.ts';
 
 const canRun = existsSync(CHROMIUM);
+if (!canRun) console.log(`skipped the browser journeys: ${CHROMIUM} is missing (apt-get install -y chromium)`);
 const L2 = 'https://www.spid.gov.it/SpidL2';
 const giulia: SpidAccount = { sub: 'spid-ferrari', fiscalNumber: 'TINIT-FRRGLI80A41D142X', name: 'Giulia Ferrari', acr: L2 };
 const stranger: SpidAccount = { sub: 'spid-estraneo', fiscalNumber: 'TINIT-STRNGR80A01F205X', name: 'Estraneo', acr: L2 };

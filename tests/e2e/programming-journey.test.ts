@@ -11,6 +11,7 @@ const RTD = 'rtd.crema@demo.cruscotto.it';
 const CREMA = '019035';
 const TITLE = 'Rete Wi-Fi nelle scuole primarie';
 const canRun = existsSync(CHROMIUM);
+if (!canRun) console.log(`skipped the browser journeys: ${CHROMIUM} is missing (apt-get install -y chromium)`);
 
 let server: E2eServer;
 let browser: Browser;

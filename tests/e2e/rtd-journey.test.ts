@@ -153,12 +153,28 @@ describe.runIf(canRun)('an RTD in the browser', { timeout: 60_000 }, () => {
     expect(follows.map((f) => f.mode)).toEqual(['follow']);
   });
 
-  it('searches the catalogue with facets and highlights', async () => {
+  it('searches the catalogue with facets that add up and filter, and highlights', async () => {
     await page.getByRole('link', { name: 'Cerca bandi' }).first().click();
     await page.getByLabel('Parole da cercare').fill('servizi digitali');
     await page.getByRole('button', { name: 'Cerca', exact: true }).click();
     await page.waitForURL(/q=servizi/);
     await page.locator('mark').first().waitFor();
+    // The status facet adds up to the total, and choosing one status leaves its count of calls, all in it.
+    const found = async () => Number(/^(\d+) band/.exec((await page.getByText(/^\d+ band(o|i) trovat(o|i)$/).textContent()) ?? '')?.[1]);
+    const statusFacet = page.getByRole('group', { name: 'Stato' });
+    const options = (await statusFacet.locator('label').allTextContents()).map((text) => /^(.+) \((\d+)\)$/.exec(text.trim())!);
+    expect(options.length).toBeGreaterThan(0);
+    const total = await found();
+    expect(total).toBeGreaterThan(0);
+    expect(options.reduce((sum, option) => sum + Number(option[2]), 0)).toBe(total);
+    const [label, name, count] = options[0]!;
+    // Bootstrap Italia draws the box on the label and hides the input, as a user sees it.
+    await statusFacet.locator('label').filter({ hasText: label! }).click();
+    await page.waitForURL(/status=/);
+    await expect.poll(found).toBe(Number(count));
+    expect(new Set(await page.locator('.chip-label').allTextContents())).toEqual(new Set([name]));
+    await statusFacet.locator('label').filter({ hasText: name! }).click();
+    await expect.poll(found).toBe(total);
     await page.getByLabel('Salva questa ricerca con il nome').fill('Servizi digitali');
     await page.getByRole('button', { name: 'Salva la ricerca' }).click();
     await expect.poll(() => page.getByRole('status').filter({ hasText: 'Ricerca «Servizi digitali» salvata' }).count()).toBe(1);
