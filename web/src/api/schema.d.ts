@@ -1769,6 +1769,200 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/comuni/{istat}/applications": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Candidature del comune, con il prossimo passo e le scadenze (anche in CSV con Accept: text/csv) */
+        get: operations["listComuneApplications"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/comuni/{istat}/applications/{callId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** La candidatura del comune a un bando: stato, passi, traguardi, chi la segue, storia */
+        get: operations["getApplication"];
+        /** Crea o aggiorna la candidatura: stato (con il motivo se non pertinente), importo, CUP, protocollo */
+        put: operations["saveApplication"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/comuni/{istat}/team": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Le persone che lavorano per il comune: RTD, personale e sola lettura (per assegnare i passi e citare nelle note) */
+        get: operations["listComuneTeam"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/comuni/{istat}/applications/{callId}/steps": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Aggiunge un passo (o un traguardo, fase attuazione) con scadenza e incaricato */
+        post: operations["addApplicationStep"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/comuni/{istat}/applications/{callId}/steps/{stepId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Elimina un passo */
+        delete: operations["deleteApplicationStep"];
+        options?: never;
+        head?: never;
+        /** Spunta, riapre, rinomina, sposta o riassegna un passo */
+        patch: operations["changeApplicationStep"];
+        trace?: never;
+    };
+    "/api/v1/comuni/{istat}/applications/{callId}/notes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Le note della candidatura, con le versioni precedenti e i colleghi citati */
+        get: operations["listApplicationNotes"];
+        put?: never;
+        /** Scrive una nota; chi è citato con @nome riceve un avviso */
+        post: operations["addApplicationNote"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/comuni/{istat}/applications/{callId}/notes/{noteId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** Modifica una nota; il testo precedente resta tra le versioni */
+        put: operations["editApplicationNote"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/comuni/{istat}/applications/{callId}/follow": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** Segue la candidatura: avvisi a ogni cambio di stato */
+        put: operations["followApplication"];
+        post?: never;
+        /** Smette di seguire la candidatura */
+        delete: operations["unfollowApplication"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/comuni/{istat}/activity": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Attività del comune sulle candidature: stati, passi, note, chi segue */
+        get: operations["listComuneActivity"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/applications/board": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Candidature di tutti i comuni che servo: stato, prossimo passo, scadenze, ritardi (anche in CSV con Accept: text/csv) */
+        get: operations["applicationsBoard"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/analytics/applications": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Per bando e in totale: comuni abbinati, interessati, candidati, finanziati, e i motivi di chi non partecipa per provincia e classe di popolazione (anche in CSV)
+         * @description Solo conteggi: nessun nome di comune, nessuna nota.
+         */
+        get: operations["applicationAnalytics"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -1816,8 +2010,8 @@ export interface components {
             id: string;
             email: string;
             name: string;
-            /** @description rtd, editor, admin, viewer */
-            role: "rtd" | "editor" | "admin" | "viewer";
+            /** @description rtd, editor, admin, viewer, staff (personale del comune), lettura (sola lettura: sindaco, giunta, segretario) */
+            role: "rtd" | "editor" | "admin" | "viewer" | "staff" | "lettura";
             /** @enum {string} */
             status: "active" | "disabled" | "erased";
             hasPassword: boolean;
@@ -1871,8 +2065,8 @@ export interface components {
             id: string;
             email: string;
             name: string;
-            /** @description rtd, editor, admin, viewer */
-            role: "rtd" | "editor" | "admin" | "viewer";
+            /** @description rtd, editor, admin, viewer, staff (personale del comune), lettura (sola lettura: sindaco, giunta, segretario) */
+            role: "rtd" | "editor" | "admin" | "viewer" | "staff" | "lettura";
             comuni: string[];
             aggregations: string[];
             /** Format: date-time */
@@ -1906,8 +2100,8 @@ export interface components {
             /** Format: uuid */
             id: string;
             name: string;
-            /** @description rtd, editor, admin, viewer */
-            role: "rtd" | "editor" | "admin" | "viewer";
+            /** @description rtd, editor, admin, viewer, staff (personale del comune), lettura (sola lettura: sindaco, giunta, segretario) */
+            role: "rtd" | "editor" | "admin" | "viewer" | "staff" | "lettura";
             comuni: string[];
             /** Format: date-time */
             createdAt: string;
@@ -3081,6 +3275,305 @@ export interface components {
             error: string | null;
             /** Format: int64 */
             deliveryId: number;
+        };
+        ApplicationInput: {
+            /** @description interessato, in_preparazione, presentata, finanziata, non_finanziata, rinunciata, non_pertinente */
+            status: "interessato" | "in_preparazione" | "presentata" | "finanziata" | "non_finanziata" | "rinunciata" | "non_pertinente";
+            reason?: (never | null) | ("no_cofinanziamento" | "scadenza_vicina" | "gia_coperto" | "mancanza_personale" | "non_prioritario" | "altro");
+            reasonText?: string | null;
+            /** Format: double */
+            amountRequested?: number | null;
+            /** @description Codice Unico di Progetto, 15 caratteri */
+            cup?: string | null;
+            protocolNumber?: string | null;
+            /**
+             * Format: date
+             * @description AAAA-MM-GG
+             */
+            protocolDate?: string | null;
+        };
+        ApplicationStep: {
+            /** Format: uuid */
+            id: string;
+            phase: "preparazione" | "attuazione";
+            title: string;
+            /**
+             * Format: date
+             * @description AAAA-MM-GG
+             */
+            dueOn: string | null;
+            /** Format: int32 */
+            position: number;
+            assignee: {
+                /** Format: uuid */
+                id: string;
+                name: string;
+            } | null;
+            done: boolean;
+            /** Format: date-time */
+            doneAt: string | null;
+            doneBy: {
+                /** Format: uuid */
+                id: string;
+                name: string;
+            } | null;
+            overdue: boolean;
+        };
+        ApplicationStepInput: {
+            title: string;
+            /**
+             * Format: date
+             * @description AAAA-MM-GG
+             */
+            dueOn?: string | null;
+            /** Format: uuid */
+            assigneeId?: string | null;
+            phase?: "preparazione" | "attuazione";
+        };
+        ApplicationStepChange: {
+            title?: string;
+            /**
+             * Format: date
+             * @description AAAA-MM-GG
+             */
+            dueOn?: string | null;
+            /** Format: uuid */
+            assigneeId?: string | null;
+            done?: boolean;
+        };
+        Application: {
+            /** Format: uuid */
+            id: string;
+            istat: string;
+            comune: string;
+            call: {
+                /** Format: uuid */
+                id: string;
+                title: string;
+                /** Format: date-time */
+                closesAt: string | null;
+            };
+            /** @description interessato, in_preparazione, presentata, finanziata, non_finanziata, rinunciata, non_pertinente */
+            status: "interessato" | "in_preparazione" | "presentata" | "finanziata" | "non_finanziata" | "rinunciata" | "non_pertinente";
+            statusLabel: string;
+            statusSource: "manuale" | "importazione";
+            reason: (never | null) | ("no_cofinanziamento" | "scadenza_vicina" | "gia_coperto" | "mancanza_personale" | "non_prioritario" | "altro");
+            reasonLabel: string | null;
+            reasonText: string | null;
+            /** Format: double */
+            amountRequested: number | null;
+            cup: string | null;
+            protocolNumber: string | null;
+            /**
+             * Format: date
+             * @description AAAA-MM-GG
+             */
+            protocolDate: string | null;
+            /** Format: date-time */
+            updatedAt: string;
+            steps: components["schemas"]["ApplicationStep"][];
+            /** @description Se chi chiede segue la candidatura */
+            following: boolean;
+            followers: {
+                /** Format: uuid */
+                id: string;
+                name: string;
+            }[];
+            history: {
+                id: string;
+                /** @description created, updated, imported, step.*, note.*, followed, unfollowed */
+                action: string;
+                /** @description Cosa è cambiato, in italiano */
+                sentence: string;
+                actor: {
+                    /** Format: uuid */
+                    id: string;
+                    name: string;
+                } | null;
+                /** Format: date-time */
+                at: string;
+            }[];
+        };
+        ApplicationSummary: {
+            /** Format: uuid */
+            id: string;
+            istat: string;
+            comune: string;
+            /** Format: uuid */
+            callId: string;
+            callTitle: string;
+            /** Format: date-time */
+            callClosesAt: string | null;
+            /** @description interessato, in_preparazione, presentata, finanziata, non_finanziata, rinunciata, non_pertinente */
+            status: "interessato" | "in_preparazione" | "presentata" | "finanziata" | "non_finanziata" | "rinunciata" | "non_pertinente";
+            statusLabel: string;
+            reason: (never | null) | ("no_cofinanziamento" | "scadenza_vicina" | "gia_coperto" | "mancanza_personale" | "non_prioritario" | "altro");
+            /** Format: double */
+            amountRequested: number | null;
+            cup: string | null;
+            nextStep: {
+                title: string;
+                /**
+                 * Format: date
+                 * @description AAAA-MM-GG
+                 */
+                dueOn: string | null;
+            } | null;
+            /**
+             * Format: date
+             * @description AAAA-MM-GG
+             */
+            nextDeadline: string | null;
+            /**
+             * Format: int32
+             * @description Passi di preparazione scaduti e non fatti
+             */
+            overdueSteps: number;
+            /**
+             * Format: int32
+             * @description Traguardi dopo il finanziamento scaduti e non raggiunti
+             */
+            overdueMilestones: number;
+            /** Format: date-time */
+            updatedAt: string;
+        };
+        ApplicationPage: {
+            items: components["schemas"]["ApplicationSummary"][];
+            /** Format: int32 */
+            total: number;
+            /** Format: int32 */
+            limit: number;
+            /** Format: int32 */
+            offset: number;
+            _links: {
+                self: {
+                    href: string;
+                };
+                next?: {
+                    href: string;
+                };
+                prev?: {
+                    href: string;
+                };
+            };
+        };
+        ApplicationNoteInput: {
+            body: string;
+        };
+        ApplicationNote: {
+            /** Format: uuid */
+            id: string;
+            body: string;
+            author: {
+                /** Format: uuid */
+                id: string;
+                name: string;
+            } | null;
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            updatedAt: string;
+            mentions: {
+                /** Format: uuid */
+                id: string;
+                name: string;
+            }[];
+            revisions: {
+                previousBody: string;
+                editedBy: {
+                    /** Format: uuid */
+                    id: string;
+                    name: string;
+                } | null;
+                /** Format: date-time */
+                editedAt: string;
+            }[];
+        };
+        ApplicationNoteList: {
+            items: components["schemas"]["ApplicationNote"][];
+        };
+        TeamMember: {
+            /** Format: uuid */
+            id: string;
+            name: string;
+            role: string;
+            roleLabel: string;
+        };
+        Team: {
+            items: components["schemas"]["TeamMember"][];
+        };
+        ActivityItem: {
+            id: string;
+            /** Format: uuid */
+            callId: string;
+            callTitle: string;
+            action: string;
+            sentence: string;
+            actor: {
+                /** Format: uuid */
+                id: string;
+                name: string;
+            } | null;
+            /** Format: date-time */
+            at: string;
+        };
+        ActivityPage: {
+            items: components["schemas"]["ActivityItem"][];
+            /** Format: int32 */
+            total: number;
+            /** Format: int32 */
+            limit: number;
+            /** Format: int32 */
+            offset: number;
+            _links: {
+                self: {
+                    href: string;
+                };
+                next?: {
+                    href: string;
+                };
+                prev?: {
+                    href: string;
+                };
+            };
+        };
+        ApplicationAnalytics: {
+            total: {
+                /** Format: int32 */
+                matched: number;
+                /** Format: int32 */
+                interested: number;
+                /** Format: int32 */
+                applied: number;
+                /** Format: int32 */
+                funded: number;
+                /** Format: int32 */
+                notApplying: number;
+            };
+            calls: {
+                /** Format: uuid */
+                callId: string;
+                title: string;
+                /** Format: int32 */
+                matched: number;
+                /** Format: int32 */
+                interested: number;
+                /** Format: int32 */
+                applied: number;
+                /** Format: int32 */
+                funded: number;
+                /** Format: int32 */
+                notApplying: number;
+            }[];
+            reasons: {
+                /** @description Perché il comune non partecipa: no_cofinanziamento, scadenza_vicina, gia_coperto, mancanza_personale, non_prioritario, altro */
+                reason: "no_cofinanziamento" | "scadenza_vicina" | "gia_coperto" | "mancanza_personale" | "non_prioritario" | "altro";
+                label: string;
+                province: string;
+                sizeClass: string | null;
+                /** Format: int32 */
+                count: number;
+            }[];
         };
         ThemeRule: {
             /** Format: int32 */
@@ -4505,8 +4998,8 @@ export interface operations {
         parameters: {
             query?: {
                 q?: string;
-                /** @description rtd, editor, admin, viewer */
-                role?: "rtd" | "editor" | "admin" | "viewer";
+                /** @description rtd, editor, admin, viewer, staff (personale del comune), lettura (sola lettura: sindaco, giunta, segretario) */
+                role?: "rtd" | "editor" | "admin" | "viewer" | "staff" | "lettura";
                 /** @description Elementi per pagina (max 100) */
                 limit?: number;
                 /** @description Elementi da saltare */
@@ -4587,8 +5080,8 @@ export interface operations {
                     /** Format: email */
                     email: string;
                     name: string;
-                    /** @description rtd, editor, admin, viewer */
-                    role: "rtd" | "editor" | "admin" | "viewer";
+                    /** @description rtd, editor, admin, viewer, staff (personale del comune), lettura (sola lettura: sindaco, giunta, segretario) */
+                    role: "rtd" | "editor" | "admin" | "viewer" | "staff" | "lettura";
                     password?: string;
                     comuni?: string[];
                     aggregations?: string[];
@@ -4759,8 +5252,8 @@ export interface operations {
             content: {
                 "application/json": {
                     name?: string;
-                    /** @description rtd, editor, admin, viewer */
-                    role?: "rtd" | "editor" | "admin" | "viewer";
+                    /** @description rtd, editor, admin, viewer, staff (personale del comune), lettura (sola lettura: sindaco, giunta, segretario) */
+                    role?: "rtd" | "editor" | "admin" | "viewer" | "staff" | "lettura";
                     status?: "active" | "disabled";
                     /** @description Soggetto OIDC (es. dal broker SPID/CIE) da collegare; null per scollegare */
                     oidcSubject?: string | null;
@@ -5096,8 +5589,8 @@ export interface operations {
                     /** Format: email */
                     email: string;
                     name: string;
-                    /** @description rtd, editor, admin, viewer */
-                    role: "rtd" | "editor" | "admin" | "viewer";
+                    /** @description rtd, editor, admin, viewer, staff (personale del comune), lettura (sola lettura: sindaco, giunta, segretario) */
+                    role: "rtd" | "editor" | "admin" | "viewer" | "staff" | "lettura";
                     /** @default [] */
                     comuni: string[];
                     /** @default [] */
@@ -5261,8 +5754,8 @@ export interface operations {
             content: {
                 "application/json": {
                     name: string;
-                    /** @description rtd, editor, admin, viewer */
-                    role: "rtd" | "editor" | "admin" | "viewer";
+                    /** @description rtd, editor, admin, viewer, staff (personale del comune), lettura (sola lettura: sindaco, giunta, segretario) */
+                    role: "rtd" | "editor" | "admin" | "viewer" | "staff" | "lettura";
                     /** @default [] */
                     comuni: string[];
                     /** Format: date-time */
@@ -13801,6 +14294,1244 @@ export interface operations {
             };
             /** @description Comune, aggregazione o webhook non trovati */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Troppe richieste: riprova dopo il tempo indicato da Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Errore interno */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listComuneApplications: {
+        parameters: {
+            query?: {
+                /** @description Uno o più stati */
+                status?: ("interessato" | "in_preparazione" | "presentata" | "finanziata" | "non_finanziata" | "rinunciata" | "non_pertinente")[];
+                callId?: string;
+                /** @description Solo candidature con passi o traguardi scaduti */
+                overdue?: boolean;
+                sort?: "deadline" | "updated" | "comune";
+                /** @description Elementi per pagina (max 100) */
+                limit?: number;
+                /** @description Elementi da saltare */
+                offset?: number;
+            };
+            header?: never;
+            path: {
+                istat: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApplicationPage"];
+                    "text/csv": components["schemas"]["ApplicationPage"];
+                };
+            };
+            /** @description Richiesta non valida (parametri, JSON o campi errati) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Non autenticato */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Non lavori per questo comune, o il tuo ruolo non lo consente */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Comune, bando o candidatura non trovati */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Troppe richieste: riprova dopo il tempo indicato da Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Errore interno */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getApplication: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                istat: string;
+                callId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Application"];
+                };
+            };
+            /** @description Richiesta non valida (parametri, JSON o campi errati) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Non autenticato */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Non lavori per questo comune, o il tuo ruolo non lo consente */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Comune, bando o candidatura non trovati */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Troppe richieste: riprova dopo il tempo indicato da Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Errore interno */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    saveApplication: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                istat: string;
+                callId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ApplicationInput"];
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Application"];
+                };
+            };
+            /** @description Default Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Application"];
+                };
+            };
+            /** @description Richiesta non valida (parametri, JSON o campi errati) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Non autenticato */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Non lavori per questo comune, o il tuo ruolo non lo consente */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Comune, bando o candidatura non trovati */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Dati non validi */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Troppe richieste: riprova dopo il tempo indicato da Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Errore interno */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listComuneTeam: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                istat: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Team"];
+                };
+            };
+            /** @description Richiesta non valida (parametri, JSON o campi errati) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Non autenticato */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Non lavori per questo comune, o il tuo ruolo non lo consente */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Comune, bando o candidatura non trovati */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Troppe richieste: riprova dopo il tempo indicato da Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Errore interno */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    addApplicationStep: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                istat: string;
+                callId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ApplicationStepInput"];
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Application"];
+                };
+            };
+            /** @description Richiesta non valida (parametri, JSON o campi errati) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Non autenticato */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Non lavori per questo comune, o il tuo ruolo non lo consente */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Comune, bando o candidatura non trovati */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Dati non validi */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Troppe richieste: riprova dopo il tempo indicato da Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Errore interno */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    deleteApplicationStep: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                istat: string;
+                callId: string;
+                stepId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Application"];
+                };
+            };
+            /** @description Richiesta non valida (parametri, JSON o campi errati) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Non autenticato */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Non lavori per questo comune, o il tuo ruolo non lo consente */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Comune, bando o candidatura non trovati */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Troppe richieste: riprova dopo il tempo indicato da Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Errore interno */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    changeApplicationStep: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                istat: string;
+                callId: string;
+                stepId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ApplicationStepChange"];
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Application"];
+                };
+            };
+            /** @description Richiesta non valida (parametri, JSON o campi errati) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Non autenticato */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Non lavori per questo comune, o il tuo ruolo non lo consente */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Comune, bando o candidatura non trovati */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Dati non validi */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Troppe richieste: riprova dopo il tempo indicato da Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Errore interno */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listApplicationNotes: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                istat: string;
+                callId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApplicationNoteList"];
+                };
+            };
+            /** @description Richiesta non valida (parametri, JSON o campi errati) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Non autenticato */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Non lavori per questo comune, o il tuo ruolo non lo consente */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Comune, bando o candidatura non trovati */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Troppe richieste: riprova dopo il tempo indicato da Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Errore interno */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    addApplicationNote: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                istat: string;
+                callId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ApplicationNoteInput"];
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApplicationNoteList"];
+                };
+            };
+            /** @description Richiesta non valida (parametri, JSON o campi errati) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Non autenticato */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Non lavori per questo comune, o il tuo ruolo non lo consente */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Comune, bando o candidatura non trovati */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Dati non validi */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Troppe richieste: riprova dopo il tempo indicato da Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Errore interno */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    editApplicationNote: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                istat: string;
+                callId: string;
+                noteId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ApplicationNoteInput"];
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApplicationNoteList"];
+                };
+            };
+            /** @description Richiesta non valida (parametri, JSON o campi errati) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Non autenticato */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Non lavori per questo comune, o il tuo ruolo non lo consente */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Comune, bando o candidatura non trovati */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Dati non validi */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Troppe richieste: riprova dopo il tempo indicato da Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Errore interno */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    followApplication: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                istat: string;
+                callId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Application"];
+                };
+            };
+            /** @description Richiesta non valida (parametri, JSON o campi errati) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Non autenticato */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Non lavori per questo comune, o il tuo ruolo non lo consente */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Comune, bando o candidatura non trovati */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Troppe richieste: riprova dopo il tempo indicato da Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Errore interno */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    unfollowApplication: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                istat: string;
+                callId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Application"];
+                };
+            };
+            /** @description Richiesta non valida (parametri, JSON o campi errati) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Non autenticato */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Non lavori per questo comune, o il tuo ruolo non lo consente */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Comune, bando o candidatura non trovati */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Troppe richieste: riprova dopo il tempo indicato da Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Errore interno */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listComuneActivity: {
+        parameters: {
+            query?: {
+                /** @description Elementi per pagina (max 100) */
+                limit?: number;
+                /** @description Elementi da saltare */
+                offset?: number;
+            };
+            header?: never;
+            path: {
+                istat: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ActivityPage"];
+                };
+            };
+            /** @description Richiesta non valida (parametri, JSON o campi errati) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Non autenticato */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Non lavori per questo comune, o il tuo ruolo non lo consente */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Comune, bando o candidatura non trovati */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Troppe richieste: riprova dopo il tempo indicato da Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Errore interno */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    applicationsBoard: {
+        parameters: {
+            query?: {
+                comune?: string[];
+                /** @description Uno o più stati */
+                status?: ("interessato" | "in_preparazione" | "presentata" | "finanziata" | "non_finanziata" | "rinunciata" | "non_pertinente")[];
+                callId?: string;
+                /** @description Solo candidature con passi o traguardi scaduti */
+                overdue?: boolean;
+                sort?: "deadline" | "updated" | "comune";
+                /** @description Elementi per pagina (max 100) */
+                limit?: number;
+                /** @description Elementi da saltare */
+                offset?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApplicationPage"];
+                    "text/csv": components["schemas"]["ApplicationPage"];
+                };
+            };
+            /** @description Richiesta non valida (parametri, JSON o campi errati) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Non autenticato */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Permessi insufficienti */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Troppe richieste: riprova dopo il tempo indicato da Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Errore interno */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    applicationAnalytics: {
+        parameters: {
+            query?: {
+                callId?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApplicationAnalytics"];
+                    "text/csv": components["schemas"]["ApplicationAnalytics"];
+                };
+            };
+            /** @description Richiesta non valida (parametri, JSON o campi errati) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Non autenticato */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Permessi insufficienti */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
