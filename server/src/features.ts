@@ -1,4 +1,5 @@
 import aggregations from './modules/aggregations/index.ts';
+import applications from './modules/applications/index.ts';
 import alerts from './modules/alerts/index.ts';
 import auth from './modules/auth/index.ts';
 import calls from './modules/calls/index.ts';
@@ -15,4 +16,4 @@ import themes from './modules/themes/index.ts';
  * dependencies, and the order is the order of the API's paths in the OpenAPI document. Adding a
  * feature is one line here (and its entry in docs/ARCHITECTURE.md).
  */
-export const FEATURES = [system, auth, comuni, programming, aggregations, calls, ingest, search, matching, themes, alerts];
+export const FEATURES = [system, auth, comuni, programming, aggregations, calls, ingest, search, matching, themes, alerts, applications];

@@ -15,7 +15,7 @@ const OTHER = '097055';
 /** For people, covered by their own tests: they end the caller's session or erase the caller. */
 const EXCLUDED = new Set(['DELETE /api/v1/me', 'POST /api/v1/auth/logout']);
 
-type SessionCaller = 'rtd of the comune' | 'rtd of another comune' | 'editor' | 'admin' | 'viewer';
+type SessionCaller = 'rtd of the comune' | 'rtd of another comune' | 'staff of the comune' | 'lettura of the comune' | 'editor' | 'admin' | 'viewer';
 type TokenCaller = 'rtd token of the comune' | 'editor token' | 'admin token' | 'admin token of the comune' | 'viewer token';
 type Caller = 'anonymous' | SessionCaller | TokenCaller;
 /** Sends a request as a caller: a browser-like agent with its CSRF token, or a bearer client. */
@@ -42,6 +42,8 @@ const token = (role: Principal['role'], comuni: Principal['comuni']): Principal 
 const principals: Record<Exclude<Caller, 'anonymous'>, Principal> = {
   'rtd of the comune': session('x', 'rtd', new Set([OWN])),
   'rtd of another comune': session('x', 'rtd', new Set([OTHER])),
+  'staff of the comune': session('x', 'staff', new Set([OWN])),
+  'lettura of the comune': session('x', 'lettura', new Set([OWN])),
   editor: session('x', 'editor', 'all'),
   admin: session('x', 'admin', 'all'),
   viewer: session('x', 'viewer', 'all'),
@@ -68,6 +70,8 @@ beforeAll(async () => {
   await createComune(ctx.db, OTHER, 'Morterone');
   await createTestUser(ctx.db, 'rtd.own@example.it', 'rtd', [OWN]);
   await createTestUser(ctx.db, 'rtd.other@example.it', 'rtd', [OTHER]);
+  await createTestUser(ctx.db, 'staff.own@example.it', 'staff', [OWN]);
+  await createTestUser(ctx.db, 'lettura.own@example.it', 'lettura', [OWN]);
   for (const role of ['editor', 'admin', 'viewer'] as const) await createTestUser(ctx.db, `${role}@example.it`, role);
   // Anonymous, but holding the pre-session CSRF token a browser would have, so that only access rules are judged.
   const anonymous = request.agent(ctx.app.server) as Agent;
@@ -75,6 +79,8 @@ beforeAll(async () => {
   callers.set('anonymous', asAgent(anonymous));
   callers.set('rtd of the comune', asAgent(await loginAs(ctx.app, 'rtd.own@example.it')));
   callers.set('rtd of another comune', asAgent(await loginAs(ctx.app, 'rtd.other@example.it')));
+  callers.set('staff of the comune', asAgent(await loginAs(ctx.app, 'staff.own@example.it')));
+  callers.set('lettura of the comune', asAgent(await loginAs(ctx.app, 'lettura.own@example.it')));
   const admin = await loginAs(ctx.app, 'admin@example.it');
   for (const role of ['editor', 'viewer'] as const) callers.set(role, asAgent(await loginAs(ctx.app, `${role}@example.it`)));
   callers.set('admin', asAgent(admin));
@@ -380,6 +386,17 @@ describe('authorization matrix', () => {
       'DELETE /api-tokens/:id',
     ];
     for (const route of identity.map((r) => r.replace(' /', ' /api/v1/'))) expect(personal, route).toContain(route);
+  });
+
+  it('lets comune staff and read-only colleagues change neither the profile, the memberships nor the programming', () => {
+    for (const caller of ['staff of the comune', 'lettura of the comune'] as const) {
+      for (const permission of ['programming:write', 'invitations:create', 'subscriptions:write', 'users:manage', 'applications:write'] as const)
+        expect(hasPermission(principals[caller], permission, OWN), `${caller} ${permission}`).toBe(false);
+      expect(hasPermission(principals[caller], 'applications:read', OWN)).toBe(true);
+      expect(hasPermission(principals[caller], 'applications:read', OTHER)).toBe(false);
+    }
+    expect(hasPermission(principals['staff of the comune'], 'applications:collaborate', OWN)).toBe(true);
+    expect(hasPermission(principals['lettura of the comune'], 'applications:collaborate', OWN)).toBe(false);
   });
 
   it('fails the build of an app with a route that declares no rule', async () => {

@@ -72,6 +72,8 @@ export const API_TAGS = {
   matching: 'Opportunità: quali bandi può usare ciascun comune, copertura del territorio',
   themes: 'Temi del catalogo (digitale, energia, scuole, ...)',
   alerts: 'Avvisi, notifiche, ricerche salvate, feed, webhook e registro degli invii',
+  applications: 'Candidature dei comuni: stato per bando, passi interni, note, traguardi dopo il finanziamento',
+  territory: 'Territorio per Regione e ANCI: mappa, fondi ottenuti, fabbisogni e indicatori',
 } as const;
 
 function requireDeclaredTags(route: RouteOptions) {

@@ -669,7 +669,7 @@ export interface paths {
          * Referenti, interessi e note del comune
          * @description Referenti, interessi e note del comune
          *
-         *     Accesso: permesso comuni:read-private (profilo, programmazione e storico di un comune), ruoli RTD, redazione, amministrazione, osservatore; un RTD solo per i comuni che segue; con la sessione o con un token API. Senza credenziali 401, senza permesso 403.
+         *     Accesso: permesso comuni:read-private (profilo, programmazione e storico di un comune), ruoli RTD, personale del comune, sola lettura del comune, redazione, amministrazione, osservatore; un RTD solo per i comuni che segue; con la sessione o con un token API. Senza credenziali 401, senza permesso 403.
          *
          *     Errori: 401: Non autenticato; 403: Non puoi vedere o modificare questo comune; 404: Comune non trovato.
          */
@@ -725,7 +725,7 @@ export interface paths {
          * Interventi della programmazione ICT del comune
          * @description Interventi della programmazione ICT del comune
          *
-         *     Accesso: permesso comuni:read-private (profilo, programmazione e storico di un comune), ruoli RTD, redazione, amministrazione, osservatore; un RTD solo per i comuni che segue; con la sessione o con un token API. Senza credenziali 401, senza permesso 403.
+         *     Accesso: permesso comuni:read-private (profilo, programmazione e storico di un comune), ruoli RTD, personale del comune, sola lettura del comune, redazione, amministrazione, osservatore; un RTD solo per i comuni che segue; con la sessione o con un token API. Senza credenziali 401, senza permesso 403.
          *
          *     Errori: 401: Non autenticato; 403: Non puoi vedere o modificare questo comune; 404: Comune o intervento non trovato.
          */
@@ -789,7 +789,7 @@ export interface paths {
          * Esporta la programmazione nel modello CSV
          * @description Esporta la programmazione nel modello CSV
          *
-         *     Accesso: permesso comuni:read-private (profilo, programmazione e storico di un comune), ruoli RTD, redazione, amministrazione, osservatore; un RTD solo per i comuni che segue; con la sessione o con un token API. Senza credenziali 401, senza permesso 403.
+         *     Accesso: permesso comuni:read-private (profilo, programmazione e storico di un comune), ruoli RTD, personale del comune, sola lettura del comune, redazione, amministrazione, osservatore; un RTD solo per i comuni che segue; con la sessione o con un token API. Senza credenziali 401, senza permesso 403.
          *
          *     Errori: 401: Non autenticato; 403: Non puoi vedere o modificare questo comune; 404: Comune o intervento non trovato.
          */
@@ -1685,7 +1685,7 @@ export interface paths {
          * Bandi adatti al comune, con perché, quanto ed entro quando
          * @description Bandi adatti al comune, con perché, quanto ed entro quando
          *
-         *     Accesso: permesso comuni:read-private (profilo, programmazione e storico di un comune), ruoli RTD, redazione, amministrazione, osservatore; un RTD solo per i comuni che segue; con la sessione o con un token API. Senza credenziali 401, senza permesso 403.
+         *     Accesso: permesso comuni:read-private (profilo, programmazione e storico di un comune), ruoli RTD, personale del comune, sola lettura del comune, redazione, amministrazione, osservatore; un RTD solo per i comuni che segue; con la sessione o con un token API. Senza credenziali 401, senza permesso 403.
          *
          *     Errori: 401: Non autenticato; 403: Non puoi vedere questo comune; 404: Comune o bando non trovato.
          */
@@ -1709,7 +1709,7 @@ export interface paths {
          * Un bando per il comune, con tutte le condizioni verificate
          * @description Un bando per il comune, con tutte le condizioni verificate
          *
-         *     Accesso: permesso comuni:read-private (profilo, programmazione e storico di un comune), ruoli RTD, redazione, amministrazione, osservatore; un RTD solo per i comuni che segue; con la sessione o con un token API. Senza credenziali 401, senza permesso 403.
+         *     Accesso: permesso comuni:read-private (profilo, programmazione e storico di un comune), ruoli RTD, personale del comune, sola lettura del comune, redazione, amministrazione, osservatore; un RTD solo per i comuni che segue; con la sessione o con un token API. Senza credenziali 401, senza permesso 403.
          *
          *     Errori: 401: Non autenticato; 403: Non puoi vedere questo comune; 404: Comune o bando non trovato.
          */
@@ -2648,6 +2648,302 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/comuni/{istat}/applications": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Candidature del comune, con il prossimo passo e le scadenze (anche in CSV con Accept: text/csv)
+         * @description Candidature del comune, con il prossimo passo e le scadenze (anche in CSV con Accept: text/csv)
+         *
+         *     Accesso: permesso applications:read (candidature, passi, note e attività di un comune), ruoli RTD, personale del comune, sola lettura del comune, amministrazione; un RTD solo per i comuni che segue; con la sessione o con un token API. Senza credenziali 401, senza permesso 403.
+         *
+         *     Errori: 401: Non autenticato; 403: Non lavori per questo comune, o il tuo ruolo non lo consente; 404: Comune, bando o candidatura non trovati.
+         */
+        get: operations["listComuneApplications"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/comuni/{istat}/applications/{callId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * La candidatura del comune a un bando: stato, passi, traguardi, chi la segue, storia
+         * @description La candidatura del comune a un bando: stato, passi, traguardi, chi la segue, storia
+         *
+         *     Accesso: permesso applications:read (candidature, passi, note e attività di un comune), ruoli RTD, personale del comune, sola lettura del comune, amministrazione; un RTD solo per i comuni che segue; con la sessione o con un token API. Senza credenziali 401, senza permesso 403.
+         *
+         *     Errori: 401: Non autenticato; 403: Non lavori per questo comune, o il tuo ruolo non lo consente; 404: Comune, bando o candidatura non trovati.
+         */
+        get: operations["getApplication"];
+        /**
+         * Crea o aggiorna la candidatura: stato (con il motivo se non pertinente), importo, CUP, protocollo
+         * @description Crea o aggiorna la candidatura: stato (con il motivo se non pertinente), importo, CUP, protocollo
+         *
+         *     Accesso: permesso applications:write (stato, importi, CUP e passi di una candidatura), ruoli RTD, amministrazione; un RTD solo per i comuni che segue; con la sessione o con un token API. Senza credenziali 401, senza permesso 403.
+         *
+         *     Errori: 401: Non autenticato; 403: Non lavori per questo comune, o il tuo ruolo non lo consente; 404: Comune, bando o candidatura non trovati; 422: Dati non validi.
+         */
+        put: operations["saveApplication"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/comuni/{istat}/team": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Le persone che lavorano per il comune: RTD, personale e sola lettura (per assegnare i passi e citare nelle note)
+         * @description Le persone che lavorano per il comune: RTD, personale e sola lettura (per assegnare i passi e citare nelle note)
+         *
+         *     Accesso: permesso applications:read (candidature, passi, note e attività di un comune), ruoli RTD, personale del comune, sola lettura del comune, amministrazione; un RTD solo per i comuni che segue; con la sessione o con un token API. Senza credenziali 401, senza permesso 403.
+         *
+         *     Errori: 401: Non autenticato; 403: Non lavori per questo comune, o il tuo ruolo non lo consente; 404: Comune, bando o candidatura non trovati.
+         */
+        get: operations["listComuneTeam"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/comuni/{istat}/applications/{callId}/steps": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Aggiunge un passo (o un traguardo, fase attuazione) con scadenza e incaricato
+         * @description Aggiunge un passo (o un traguardo, fase attuazione) con scadenza e incaricato
+         *
+         *     Accesso: permesso applications:collaborate (note, spunta dei passi e seguire una candidatura), ruoli RTD, personale del comune, amministrazione; un RTD solo per i comuni che segue; con la sessione o con un token API. Senza credenziali 401, senza permesso 403.
+         *
+         *     Errori: 401: Non autenticato; 403: Non lavori per questo comune, o il tuo ruolo non lo consente; 404: Comune, bando o candidatura non trovati; 422: Dati non validi.
+         */
+        post: operations["addApplicationStep"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/comuni/{istat}/applications/{callId}/steps/{stepId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /**
+         * Elimina un passo
+         * @description Elimina un passo
+         *
+         *     Accesso: permesso applications:collaborate (note, spunta dei passi e seguire una candidatura), ruoli RTD, personale del comune, amministrazione; un RTD solo per i comuni che segue; con la sessione o con un token API. Senza credenziali 401, senza permesso 403.
+         *
+         *     Errori: 401: Non autenticato; 403: Non lavori per questo comune, o il tuo ruolo non lo consente; 404: Comune, bando o candidatura non trovati.
+         */
+        delete: operations["deleteApplicationStep"];
+        options?: never;
+        head?: never;
+        /**
+         * Spunta, riapre, rinomina, sposta o riassegna un passo
+         * @description Spunta, riapre, rinomina, sposta o riassegna un passo
+         *
+         *     Accesso: permesso applications:collaborate (note, spunta dei passi e seguire una candidatura), ruoli RTD, personale del comune, amministrazione; un RTD solo per i comuni che segue; con la sessione o con un token API. Senza credenziali 401, senza permesso 403.
+         *
+         *     Errori: 401: Non autenticato; 403: Non lavori per questo comune, o il tuo ruolo non lo consente; 404: Comune, bando o candidatura non trovati; 422: Dati non validi.
+         */
+        patch: operations["changeApplicationStep"];
+        trace?: never;
+    };
+    "/comuni/{istat}/applications/{callId}/notes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Le note della candidatura, con le versioni precedenti e i colleghi citati
+         * @description Le note della candidatura, con le versioni precedenti e i colleghi citati
+         *
+         *     Accesso: permesso applications:read (candidature, passi, note e attività di un comune), ruoli RTD, personale del comune, sola lettura del comune, amministrazione; un RTD solo per i comuni che segue; con la sessione o con un token API. Senza credenziali 401, senza permesso 403.
+         *
+         *     Errori: 401: Non autenticato; 403: Non lavori per questo comune, o il tuo ruolo non lo consente; 404: Comune, bando o candidatura non trovati.
+         */
+        get: operations["listApplicationNotes"];
+        put?: never;
+        /**
+         * Scrive una nota; chi è citato con @nome riceve un avviso
+         * @description Scrive una nota; chi è citato con @nome riceve un avviso
+         *
+         *     Accesso: permesso applications:collaborate (note, spunta dei passi e seguire una candidatura), ruoli RTD, personale del comune, amministrazione; un RTD solo per i comuni che segue; con la sessione o con un token API. Senza credenziali 401, senza permesso 403.
+         *
+         *     Errori: 401: Non autenticato; 403: Non lavori per questo comune, o il tuo ruolo non lo consente; 404: Comune, bando o candidatura non trovati; 422: Dati non validi.
+         */
+        post: operations["addApplicationNote"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/comuni/{istat}/applications/{callId}/notes/{noteId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Modifica una nota; il testo precedente resta tra le versioni
+         * @description Modifica una nota; il testo precedente resta tra le versioni
+         *
+         *     Accesso: permesso applications:collaborate (note, spunta dei passi e seguire una candidatura), ruoli RTD, personale del comune, amministrazione; un RTD solo per i comuni che segue; con la sessione o con un token API. Senza credenziali 401, senza permesso 403.
+         *
+         *     Errori: 401: Non autenticato; 403: Non lavori per questo comune, o il tuo ruolo non lo consente; 404: Comune, bando o candidatura non trovati; 422: Dati non validi.
+         */
+        put: operations["editApplicationNote"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/comuni/{istat}/applications/{callId}/follow": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Segue la candidatura: avvisi a ogni cambio di stato
+         * @description Segue la candidatura: avvisi a ogni cambio di stato
+         *
+         *     Accesso: permesso applications:read (candidature, passi, note e attività di un comune), ruoli RTD, personale del comune, sola lettura del comune, amministrazione; un RTD solo per i comuni che segue; con la propria sessione (non con un token API). Senza credenziali 401, senza permesso 403.
+         *
+         *     Errori: 401: Non autenticato; 403: Non lavori per questo comune, o il tuo ruolo non lo consente; 404: Comune, bando o candidatura non trovati.
+         */
+        put: operations["followApplication"];
+        post?: never;
+        /**
+         * Smette di seguire la candidatura
+         * @description Smette di seguire la candidatura
+         *
+         *     Accesso: permesso applications:read (candidature, passi, note e attività di un comune), ruoli RTD, personale del comune, sola lettura del comune, amministrazione; un RTD solo per i comuni che segue; con la propria sessione (non con un token API). Senza credenziali 401, senza permesso 403.
+         *
+         *     Errori: 401: Non autenticato; 403: Non lavori per questo comune, o il tuo ruolo non lo consente; 404: Comune, bando o candidatura non trovati.
+         */
+        delete: operations["unfollowApplication"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/comuni/{istat}/activity": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Attività del comune sulle candidature: stati, passi, note, chi segue
+         * @description Attività del comune sulle candidature: stati, passi, note, chi segue
+         *
+         *     Accesso: permesso applications:read (candidature, passi, note e attività di un comune), ruoli RTD, personale del comune, sola lettura del comune, amministrazione; un RTD solo per i comuni che segue; con la sessione o con un token API. Senza credenziali 401, senza permesso 403.
+         *
+         *     Errori: 401: Non autenticato; 403: Non lavori per questo comune, o il tuo ruolo non lo consente; 404: Comune, bando o candidatura non trovati.
+         */
+        get: operations["listComuneActivity"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/applications/board": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Candidature di tutti i comuni che servo: stato, prossimo passo, scadenze, ritardi (anche in CSV con Accept: text/csv)
+         * @description Candidature di tutti i comuni che servo: stato, prossimo passo, scadenze, ritardi (anche in CSV con Accept: text/csv)
+         *
+         *     Accesso: permesso applications:read (candidature, passi, note e attività di un comune), ruoli RTD, personale del comune, sola lettura del comune, amministrazione; un RTD solo per i comuni che segue; con la sessione o con un token API. Senza credenziali 401, senza permesso 403.
+         *
+         *     Errori: 401: Non autenticato; 403: Permessi insufficienti.
+         */
+        get: operations["applicationsBoard"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/analytics/applications": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Per bando e in totale: comuni abbinati, interessati, candidati, finanziati, e i motivi di chi non partecipa per provincia e classe di popolazione (anche in CSV)
+         * @description Solo conteggi: nessun nome di comune, nessuna nota.
+         *
+         *     Accesso: permesso analytics:read (copertura e statistiche), ruoli osservatore, redazione, amministrazione; con la sessione o con un token API. Senza credenziali 401, senza permesso 403.
+         *
+         *     Errori: 401: Non autenticato; 403: Permessi insufficienti.
+         */
+        get: operations["applicationAnalytics"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -2695,8 +2991,8 @@ export interface components {
             id: string;
             email: string;
             name: string;
-            /** @description rtd, editor, admin, viewer */
-            role: "rtd" | "editor" | "admin" | "viewer";
+            /** @description rtd, editor, admin, viewer, staff (personale del comune), lettura (sola lettura: sindaco, giunta, segretario) */
+            role: "rtd" | "editor" | "admin" | "viewer" | "staff" | "lettura";
             /** @enum {string} */
             status: "active" | "disabled" | "erased";
             hasPassword: boolean;
@@ -2750,8 +3046,8 @@ export interface components {
             id: string;
             email: string;
             name: string;
-            /** @description rtd, editor, admin, viewer */
-            role: "rtd" | "editor" | "admin" | "viewer";
+            /** @description rtd, editor, admin, viewer, staff (personale del comune), lettura (sola lettura: sindaco, giunta, segretario) */
+            role: "rtd" | "editor" | "admin" | "viewer" | "staff" | "lettura";
             comuni: string[];
             aggregations: string[];
             /** Format: date-time */
@@ -2785,8 +3081,8 @@ export interface components {
             /** Format: uuid */
             id: string;
             name: string;
-            /** @description rtd, editor, admin, viewer */
-            role: "rtd" | "editor" | "admin" | "viewer";
+            /** @description rtd, editor, admin, viewer, staff (personale del comune), lettura (sola lettura: sindaco, giunta, segretario) */
+            role: "rtd" | "editor" | "admin" | "viewer" | "staff" | "lettura";
             comuni: string[];
             /** Format: date-time */
             createdAt: string;
@@ -3961,6 +4257,305 @@ export interface components {
             error: string | null;
             /** Format: int64 */
             deliveryId: number;
+        };
+        ApplicationInput: {
+            /** @description interessato, in_preparazione, presentata, finanziata, non_finanziata, rinunciata, non_pertinente */
+            status: "interessato" | "in_preparazione" | "presentata" | "finanziata" | "non_finanziata" | "rinunciata" | "non_pertinente";
+            reason?: (never | null) | ("no_cofinanziamento" | "scadenza_vicina" | "gia_coperto" | "mancanza_personale" | "non_prioritario" | "altro");
+            reasonText?: string | null;
+            /** Format: double */
+            amountRequested?: number | null;
+            /** @description Codice Unico di Progetto, 15 caratteri */
+            cup?: string | null;
+            protocolNumber?: string | null;
+            /**
+             * Format: date
+             * @description AAAA-MM-GG
+             */
+            protocolDate?: string | null;
+        };
+        ApplicationStep: {
+            /** Format: uuid */
+            id: string;
+            phase: "preparazione" | "attuazione";
+            title: string;
+            /**
+             * Format: date
+             * @description AAAA-MM-GG
+             */
+            dueOn: string | null;
+            /** Format: int32 */
+            position: number;
+            assignee: {
+                /** Format: uuid */
+                id: string;
+                name: string;
+            } | null;
+            done: boolean;
+            /** Format: date-time */
+            doneAt: string | null;
+            doneBy: {
+                /** Format: uuid */
+                id: string;
+                name: string;
+            } | null;
+            overdue: boolean;
+        };
+        ApplicationStepInput: {
+            title: string;
+            /**
+             * Format: date
+             * @description AAAA-MM-GG
+             */
+            dueOn?: string | null;
+            /** Format: uuid */
+            assigneeId?: string | null;
+            phase?: "preparazione" | "attuazione";
+        };
+        ApplicationStepChange: {
+            title?: string;
+            /**
+             * Format: date
+             * @description AAAA-MM-GG
+             */
+            dueOn?: string | null;
+            /** Format: uuid */
+            assigneeId?: string | null;
+            done?: boolean;
+        };
+        Application: {
+            /** Format: uuid */
+            id: string;
+            istat: string;
+            comune: string;
+            call: {
+                /** Format: uuid */
+                id: string;
+                title: string;
+                /** Format: date-time */
+                closesAt: string | null;
+            };
+            /** @description interessato, in_preparazione, presentata, finanziata, non_finanziata, rinunciata, non_pertinente */
+            status: "interessato" | "in_preparazione" | "presentata" | "finanziata" | "non_finanziata" | "rinunciata" | "non_pertinente";
+            statusLabel: string;
+            statusSource: "manuale" | "importazione";
+            reason: (never | null) | ("no_cofinanziamento" | "scadenza_vicina" | "gia_coperto" | "mancanza_personale" | "non_prioritario" | "altro");
+            reasonLabel: string | null;
+            reasonText: string | null;
+            /** Format: double */
+            amountRequested: number | null;
+            cup: string | null;
+            protocolNumber: string | null;
+            /**
+             * Format: date
+             * @description AAAA-MM-GG
+             */
+            protocolDate: string | null;
+            /** Format: date-time */
+            updatedAt: string;
+            steps: components["schemas"]["ApplicationStep"][];
+            /** @description Se chi chiede segue la candidatura */
+            following: boolean;
+            followers: {
+                /** Format: uuid */
+                id: string;
+                name: string;
+            }[];
+            history: {
+                id: string;
+                /** @description created, updated, imported, step.*, note.*, followed, unfollowed */
+                action: string;
+                /** @description Cosa è cambiato, in italiano */
+                sentence: string;
+                actor: {
+                    /** Format: uuid */
+                    id: string;
+                    name: string;
+                } | null;
+                /** Format: date-time */
+                at: string;
+            }[];
+        };
+        ApplicationSummary: {
+            /** Format: uuid */
+            id: string;
+            istat: string;
+            comune: string;
+            /** Format: uuid */
+            callId: string;
+            callTitle: string;
+            /** Format: date-time */
+            callClosesAt: string | null;
+            /** @description interessato, in_preparazione, presentata, finanziata, non_finanziata, rinunciata, non_pertinente */
+            status: "interessato" | "in_preparazione" | "presentata" | "finanziata" | "non_finanziata" | "rinunciata" | "non_pertinente";
+            statusLabel: string;
+            reason: (never | null) | ("no_cofinanziamento" | "scadenza_vicina" | "gia_coperto" | "mancanza_personale" | "non_prioritario" | "altro");
+            /** Format: double */
+            amountRequested: number | null;
+            cup: string | null;
+            nextStep: {
+                title: string;
+                /**
+                 * Format: date
+                 * @description AAAA-MM-GG
+                 */
+                dueOn: string | null;
+            } | null;
+            /**
+             * Format: date
+             * @description AAAA-MM-GG
+             */
+            nextDeadline: string | null;
+            /**
+             * Format: int32
+             * @description Passi di preparazione scaduti e non fatti
+             */
+            overdueSteps: number;
+            /**
+             * Format: int32
+             * @description Traguardi dopo il finanziamento scaduti e non raggiunti
+             */
+            overdueMilestones: number;
+            /** Format: date-time */
+            updatedAt: string;
+        };
+        ApplicationPage: {
+            items: components["schemas"]["ApplicationSummary"][];
+            /** Format: int32 */
+            total: number;
+            /** Format: int32 */
+            limit: number;
+            /** Format: int32 */
+            offset: number;
+            _links: {
+                self: {
+                    href: string;
+                };
+                next?: {
+                    href: string;
+                };
+                prev?: {
+                    href: string;
+                };
+            };
+        };
+        ApplicationNoteInput: {
+            body: string;
+        };
+        ApplicationNote: {
+            /** Format: uuid */
+            id: string;
+            body: string;
+            author: {
+                /** Format: uuid */
+                id: string;
+                name: string;
+            } | null;
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            updatedAt: string;
+            mentions: {
+                /** Format: uuid */
+                id: string;
+                name: string;
+            }[];
+            revisions: {
+                previousBody: string;
+                editedBy: {
+                    /** Format: uuid */
+                    id: string;
+                    name: string;
+                } | null;
+                /** Format: date-time */
+                editedAt: string;
+            }[];
+        };
+        ApplicationNoteList: {
+            items: components["schemas"]["ApplicationNote"][];
+        };
+        TeamMember: {
+            /** Format: uuid */
+            id: string;
+            name: string;
+            role: string;
+            roleLabel: string;
+        };
+        Team: {
+            items: components["schemas"]["TeamMember"][];
+        };
+        ActivityItem: {
+            id: string;
+            /** Format: uuid */
+            callId: string;
+            callTitle: string;
+            action: string;
+            sentence: string;
+            actor: {
+                /** Format: uuid */
+                id: string;
+                name: string;
+            } | null;
+            /** Format: date-time */
+            at: string;
+        };
+        ActivityPage: {
+            items: components["schemas"]["ActivityItem"][];
+            /** Format: int32 */
+            total: number;
+            /** Format: int32 */
+            limit: number;
+            /** Format: int32 */
+            offset: number;
+            _links: {
+                self: {
+                    href: string;
+                };
+                next?: {
+                    href: string;
+                };
+                prev?: {
+                    href: string;
+                };
+            };
+        };
+        ApplicationAnalytics: {
+            total: {
+                /** Format: int32 */
+                matched: number;
+                /** Format: int32 */
+                interested: number;
+                /** Format: int32 */
+                applied: number;
+                /** Format: int32 */
+                funded: number;
+                /** Format: int32 */
+                notApplying: number;
+            };
+            calls: {
+                /** Format: uuid */
+                callId: string;
+                title: string;
+                /** Format: int32 */
+                matched: number;
+                /** Format: int32 */
+                interested: number;
+                /** Format: int32 */
+                applied: number;
+                /** Format: int32 */
+                funded: number;
+                /** Format: int32 */
+                notApplying: number;
+            }[];
+            reasons: {
+                /** @description Perché il comune non partecipa: no_cofinanziamento, scadenza_vicina, gia_coperto, mancanza_personale, non_prioritario, altro */
+                reason: "no_cofinanziamento" | "scadenza_vicina" | "gia_coperto" | "mancanza_personale" | "non_prioritario" | "altro";
+                label: string;
+                province: string;
+                sizeClass: string | null;
+                /** Format: int32 */
+                count: number;
+            }[];
         };
         ThemeRule: {
             /** Format: int32 */
@@ -5385,8 +5980,8 @@ export interface operations {
         parameters: {
             query?: {
                 q?: string;
-                /** @description rtd, editor, admin, viewer */
-                role?: "rtd" | "editor" | "admin" | "viewer";
+                /** @description rtd, editor, admin, viewer, staff (personale del comune), lettura (sola lettura: sindaco, giunta, segretario) */
+                role?: "rtd" | "editor" | "admin" | "viewer" | "staff" | "lettura";
                 /** @description Elementi per pagina (max 100) */
                 limit?: number;
                 /** @description Elementi da saltare */
@@ -5467,8 +6062,8 @@ export interface operations {
                     /** Format: email */
                     email: string;
                     name: string;
-                    /** @description rtd, editor, admin, viewer */
-                    role: "rtd" | "editor" | "admin" | "viewer";
+                    /** @description rtd, editor, admin, viewer, staff (personale del comune), lettura (sola lettura: sindaco, giunta, segretario) */
+                    role: "rtd" | "editor" | "admin" | "viewer" | "staff" | "lettura";
                     password?: string;
                     comuni?: string[];
                     aggregations?: string[];
@@ -5639,8 +6234,8 @@ export interface operations {
             content: {
                 "application/json": {
                     name?: string;
-                    /** @description rtd, editor, admin, viewer */
-                    role?: "rtd" | "editor" | "admin" | "viewer";
+                    /** @description rtd, editor, admin, viewer, staff (personale del comune), lettura (sola lettura: sindaco, giunta, segretario) */
+                    role?: "rtd" | "editor" | "admin" | "viewer" | "staff" | "lettura";
                     status?: "active" | "disabled";
                     /** @description Soggetto OIDC (es. dal broker SPID/CIE) da collegare; null per scollegare */
                     oidcSubject?: string | null;
@@ -5976,8 +6571,8 @@ export interface operations {
                     /** Format: email */
                     email: string;
                     name: string;
-                    /** @description rtd, editor, admin, viewer */
-                    role: "rtd" | "editor" | "admin" | "viewer";
+                    /** @description rtd, editor, admin, viewer, staff (personale del comune), lettura (sola lettura: sindaco, giunta, segretario) */
+                    role: "rtd" | "editor" | "admin" | "viewer" | "staff" | "lettura";
                     /** @default [] */
                     comuni: string[];
                     /** @default [] */
@@ -6141,8 +6736,8 @@ export interface operations {
             content: {
                 "application/json": {
                     name: string;
-                    /** @description rtd, editor, admin, viewer */
-                    role: "rtd" | "editor" | "admin" | "viewer";
+                    /** @description rtd, editor, admin, viewer, staff (personale del comune), lettura (sola lettura: sindaco, giunta, segretario) */
+                    role: "rtd" | "editor" | "admin" | "viewer" | "staff" | "lettura";
                     /** @default [] */
                     comuni: string[];
                     /** Format: date-time */
@@ -14681,6 +15276,1244 @@ export interface operations {
             };
             /** @description Comune, aggregazione o webhook non trovati */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Troppe richieste: riprova dopo il tempo indicato da Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Errore interno */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listComuneApplications: {
+        parameters: {
+            query?: {
+                /** @description Uno o più stati */
+                status?: ("interessato" | "in_preparazione" | "presentata" | "finanziata" | "non_finanziata" | "rinunciata" | "non_pertinente")[];
+                callId?: string;
+                /** @description Solo candidature con passi o traguardi scaduti */
+                overdue?: boolean;
+                sort?: "deadline" | "updated" | "comune";
+                /** @description Elementi per pagina (max 100) */
+                limit?: number;
+                /** @description Elementi da saltare */
+                offset?: number;
+            };
+            header?: never;
+            path: {
+                istat: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApplicationPage"];
+                    "text/csv": components["schemas"]["ApplicationPage"];
+                };
+            };
+            /** @description Richiesta non valida (parametri, JSON o campi errati) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Non autenticato */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Non lavori per questo comune, o il tuo ruolo non lo consente */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Comune, bando o candidatura non trovati */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Troppe richieste: riprova dopo il tempo indicato da Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Errore interno */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getApplication: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                istat: string;
+                callId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Application"];
+                };
+            };
+            /** @description Richiesta non valida (parametri, JSON o campi errati) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Non autenticato */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Non lavori per questo comune, o il tuo ruolo non lo consente */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Comune, bando o candidatura non trovati */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Troppe richieste: riprova dopo il tempo indicato da Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Errore interno */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    saveApplication: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                istat: string;
+                callId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ApplicationInput"];
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Application"];
+                };
+            };
+            /** @description Default Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Application"];
+                };
+            };
+            /** @description Richiesta non valida (parametri, JSON o campi errati) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Non autenticato */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Non lavori per questo comune, o il tuo ruolo non lo consente */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Comune, bando o candidatura non trovati */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Dati non validi */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Troppe richieste: riprova dopo il tempo indicato da Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Errore interno */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listComuneTeam: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                istat: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Team"];
+                };
+            };
+            /** @description Richiesta non valida (parametri, JSON o campi errati) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Non autenticato */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Non lavori per questo comune, o il tuo ruolo non lo consente */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Comune, bando o candidatura non trovati */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Troppe richieste: riprova dopo il tempo indicato da Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Errore interno */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    addApplicationStep: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                istat: string;
+                callId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ApplicationStepInput"];
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Application"];
+                };
+            };
+            /** @description Richiesta non valida (parametri, JSON o campi errati) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Non autenticato */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Non lavori per questo comune, o il tuo ruolo non lo consente */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Comune, bando o candidatura non trovati */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Dati non validi */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Troppe richieste: riprova dopo il tempo indicato da Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Errore interno */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    deleteApplicationStep: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                istat: string;
+                callId: string;
+                stepId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Application"];
+                };
+            };
+            /** @description Richiesta non valida (parametri, JSON o campi errati) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Non autenticato */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Non lavori per questo comune, o il tuo ruolo non lo consente */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Comune, bando o candidatura non trovati */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Troppe richieste: riprova dopo il tempo indicato da Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Errore interno */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    changeApplicationStep: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                istat: string;
+                callId: string;
+                stepId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/merge-patch+json": components["schemas"]["ApplicationStepChange"];
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Application"];
+                };
+            };
+            /** @description Richiesta non valida (parametri, JSON o campi errati) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Non autenticato */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Non lavori per questo comune, o il tuo ruolo non lo consente */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Comune, bando o candidatura non trovati */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Dati non validi */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Troppe richieste: riprova dopo il tempo indicato da Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Errore interno */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listApplicationNotes: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                istat: string;
+                callId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApplicationNoteList"];
+                };
+            };
+            /** @description Richiesta non valida (parametri, JSON o campi errati) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Non autenticato */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Non lavori per questo comune, o il tuo ruolo non lo consente */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Comune, bando o candidatura non trovati */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Troppe richieste: riprova dopo il tempo indicato da Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Errore interno */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    addApplicationNote: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                istat: string;
+                callId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ApplicationNoteInput"];
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApplicationNoteList"];
+                };
+            };
+            /** @description Richiesta non valida (parametri, JSON o campi errati) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Non autenticato */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Non lavori per questo comune, o il tuo ruolo non lo consente */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Comune, bando o candidatura non trovati */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Dati non validi */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Troppe richieste: riprova dopo il tempo indicato da Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Errore interno */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    editApplicationNote: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                istat: string;
+                callId: string;
+                noteId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ApplicationNoteInput"];
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApplicationNoteList"];
+                };
+            };
+            /** @description Richiesta non valida (parametri, JSON o campi errati) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Non autenticato */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Non lavori per questo comune, o il tuo ruolo non lo consente */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Comune, bando o candidatura non trovati */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Dati non validi */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Troppe richieste: riprova dopo il tempo indicato da Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Errore interno */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    followApplication: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                istat: string;
+                callId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Application"];
+                };
+            };
+            /** @description Richiesta non valida (parametri, JSON o campi errati) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Non autenticato */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Non lavori per questo comune, o il tuo ruolo non lo consente */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Comune, bando o candidatura non trovati */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Troppe richieste: riprova dopo il tempo indicato da Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Errore interno */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    unfollowApplication: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                istat: string;
+                callId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Application"];
+                };
+            };
+            /** @description Richiesta non valida (parametri, JSON o campi errati) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Non autenticato */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Non lavori per questo comune, o il tuo ruolo non lo consente */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Comune, bando o candidatura non trovati */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Troppe richieste: riprova dopo il tempo indicato da Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Errore interno */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listComuneActivity: {
+        parameters: {
+            query?: {
+                /** @description Elementi per pagina (max 100) */
+                limit?: number;
+                /** @description Elementi da saltare */
+                offset?: number;
+            };
+            header?: never;
+            path: {
+                istat: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ActivityPage"];
+                };
+            };
+            /** @description Richiesta non valida (parametri, JSON o campi errati) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Non autenticato */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Non lavori per questo comune, o il tuo ruolo non lo consente */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Comune, bando o candidatura non trovati */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Troppe richieste: riprova dopo il tempo indicato da Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Errore interno */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    applicationsBoard: {
+        parameters: {
+            query?: {
+                comune?: string[];
+                /** @description Uno o più stati */
+                status?: ("interessato" | "in_preparazione" | "presentata" | "finanziata" | "non_finanziata" | "rinunciata" | "non_pertinente")[];
+                callId?: string;
+                /** @description Solo candidature con passi o traguardi scaduti */
+                overdue?: boolean;
+                sort?: "deadline" | "updated" | "comune";
+                /** @description Elementi per pagina (max 100) */
+                limit?: number;
+                /** @description Elementi da saltare */
+                offset?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApplicationPage"];
+                    "text/csv": components["schemas"]["ApplicationPage"];
+                };
+            };
+            /** @description Richiesta non valida (parametri, JSON o campi errati) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Non autenticato */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Permessi insufficienti */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Troppe richieste: riprova dopo il tempo indicato da Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Errore interno */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    applicationAnalytics: {
+        parameters: {
+            query?: {
+                callId?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApplicationAnalytics"];
+                    "text/csv": components["schemas"]["ApplicationAnalytics"];
+                };
+            };
+            /** @description Richiesta non valida (parametri, JSON o campi errati) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Non autenticato */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Permessi insufficienti */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -38,6 +38,7 @@ export const WEBHOOK_EVENTS: Record<AlertKind, string> = {
   reminder: 'call.deadline_approaching',
   opened: 'call.window_opened',
   search: 'call.matched',
+  application: 'application.notice',
 };
 
 export const callLink = (options: { publicBaseUrl: string }, callId: string, istat: string | null) =>

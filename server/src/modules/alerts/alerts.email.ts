@@ -96,6 +96,22 @@ ${open.html}`,
   );
 }
 
+/** A notice about the comune's own work: a mention in a note, a step or a milestone coming due. */
+export function personalNoticeEmail(alert: Omit<AlertMessage, 'comuni'>, options: EmailOptions): MailMessage {
+  return letter(
+    {
+      ...alert,
+      subject: alert.title,
+      text: [alert.title, alert.body, '', `Apri la candidatura: ${alert.link}`],
+      html: `<h1 style="font-size: 1.25rem; color: #0066cc">${escapeHtml(alert.title)}</h1>
+<p>${escapeHtml(alert.body)}</p>
+<p><a href="${escapeHtml(alert.link)}" style="color: #0066cc">Apri la candidatura nel Cruscotto</a></p>`,
+      why: 'Ricevi questo messaggio perché lavori a questa candidatura nel Cruscotto.',
+    },
+    options,
+  );
+}
+
 export interface DigestGroup {
   comune: string;
   items: { title: string; body: string; link: string }[];

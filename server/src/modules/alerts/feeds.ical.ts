@@ -1,5 +1,6 @@
 import { factsSentence } from './alerts.texts.ts';
 import type { FeedCall } from './feeds.queries.ts';
+import type { CalendarEntry } from './feeds.sources.ts';
 
 /** Windows that closed longer ago than this are left out of calendars. */
 const PAST_DAYS = 90;
@@ -83,8 +84,12 @@ export interface Calendar {
   calls: FeedCall[];
   reminderDays: number[];
   link(call: FeedCall): string;
+  /** Whole-day events of other features (application steps and milestones), with absolute links. */
+  entries?: (CalendarEntry & { url: string })[];
   now: Date;
 }
+
+const day = (value: string) => value.replace(/-/g, '');
 
 /**
  * iCalendar (RFC 5545) of deadlines and window openings: one event per date, with a UID stable per
@@ -132,6 +137,23 @@ export function renderCalendar(calendar: Calendar): string {
       if (opens.getTime() >= horizon) event(`${call.call_id}-${i + 1}-apertura`, `Apertura: ${call.title}`, opens, []);
       if (closes && closes.getTime() >= horizon) event(`${call.call_id}-${i + 1}-scadenza`, `Scadenza: ${call.title}`, closes, calendar.reminderDays);
     });
+  }
+  for (const entry of calendar.entries ?? []) {
+    lines.push(
+      'BEGIN:VEVENT',
+      `UID:${entry.uid}@${calendar.host}`,
+      `DTSTAMP:${utc(calendar.now)}`,
+      `LAST-MODIFIED:${utc(entry.updatedAt)}`,
+      `DTSTART;VALUE=DATE:${day(entry.day)}`,
+      `SUMMARY:${text(entry.summary)}`,
+      `DESCRIPTION:${text(`${entry.description}\n${entry.url}`)}`,
+      `URL:${entry.url}`,
+      'TRANSP:TRANSPARENT',
+      'STATUS:CONFIRMED',
+    );
+    for (const days of entry.alarmDays)
+      lines.push('BEGIN:VALARM', 'ACTION:DISPLAY', `TRIGGER:-P${days}D`, `DESCRIPTION:${text(`Tra ${days} giorni: ${entry.summary}`)}`, 'END:VALARM');
+    lines.push('END:VEVENT');
   }
   lines.push('END:VCALENDAR');
   return lines.map(fold).join('\r\n') + '\r\n';

@@ -150,7 +150,9 @@ const feedsRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (request, reply) => {
       const feed = await load(request.params.token);
+      const extra = (await Promise.all(app.calendarSources.map((source) => source(app.db, feed.owner)))).flat();
       const body = renderCalendar({
+        entries: extra.map((entry) => ({ ...entry, url: new URL(entry.path, app.config.publicBaseUrl).toString() })),
         name: `Scadenze bandi – ${feed.title}`,
         host: new URL(app.config.publicBaseUrl).hostname,
         calls: feed.calls,

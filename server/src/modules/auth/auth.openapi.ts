@@ -1,9 +1,17 @@
 import type { SecurityRequirement } from '../../plugins/security-schemes.ts';
+import type { Role } from '../../plugins/db/schema.ts';
 import { PERMISSIONS } from './auth.permissions.ts';
 import type { Access } from './auth.plugin.ts';
 
 const UNSAFE_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
-const ROLE_NAMES = { rtd: 'RTD', editor: 'redazione', admin: 'amministrazione', viewer: 'osservatore' } as const;
+const ROLE_NAMES: Record<Role, string> = {
+  rtd: 'RTD',
+  staff: 'personale del comune',
+  lettura: 'sola lettura del comune',
+  editor: 'redazione',
+  admin: 'amministrazione',
+  viewer: 'osservatore',
+};
 
 /** What the OpenAPI document says a route accepts, derived from the rule the access-control hook enforces. */
 export function securityOf(access: Access, csrf: 'anonymous' | 'none' | undefined, method: string): SecurityRequirement[] {

@@ -1,16 +1,27 @@
 import type { Role } from '../../plugins/db/schema.ts';
 
-export const ROLES: readonly Role[] = ['rtd', 'editor', 'admin', 'viewer'];
+export const ROLES: readonly Role[] = ['rtd', 'editor', 'admin', 'viewer', 'staff', 'lettura'];
+
+/** Roles held for some comuni only (their memberships): the RTD and the comune's staff and read-only colleagues. */
+export const COMUNE_ROLES: readonly Role[] = ['rtd', 'staff', 'lettura'];
+export const isComuneRole = (role: Role) => COMUNE_ROLES.includes(role);
 
 /**
- * The permission model in one table. A permission marked `scoped` holds for an RTD only on the
- * comuni of their memberships (directly or through an aggregation); the other roles hold it everywhere.
+ * The permission model in one table. A permission marked `scoped` holds for an RTD (and comune staff) only on
+ * the comuni of their memberships (directly or through an aggregation); the other roles hold it everywhere.
  */
 export const PERMISSIONS = {
-  'comuni:read-private': { roles: ['rtd', 'editor', 'admin', 'viewer'], scoped: true, description: 'profilo, programmazione e storico di un comune' },
+  'comuni:read-private': {
+    roles: ['rtd', 'staff', 'lettura', 'editor', 'admin', 'viewer'],
+    scoped: true,
+    description: 'profilo, programmazione e storico di un comune',
+  },
   'programming:write': { roles: ['rtd', 'admin'], scoped: true, description: 'profilo e programmazione di un comune' },
   'subscriptions:write': { roles: ['rtd', 'admin'], scoped: true, description: 'avvisi, feed e webhook di un comune' },
   'invitations:create': { roles: ['rtd', 'admin'], scoped: true, description: 'invitare colleghi' },
+  'applications:read': { roles: ['rtd', 'staff', 'lettura', 'admin'], scoped: true, description: 'candidature, passi, note e attività di un comune' },
+  'applications:write': { roles: ['rtd', 'admin'], scoped: true, description: 'stato, importi, CUP e passi di una candidatura' },
+  'applications:collaborate': { roles: ['rtd', 'staff', 'admin'], scoped: true, description: 'note, spunta dei passi e seguire una candidatura' },
   'calls:write': { roles: ['editor', 'admin'], scoped: false, description: 'bozze e modifiche dei bandi' },
   'calls:review': { roles: ['editor', 'admin'], scoped: false, description: 'revisione, pubblicazione, ritiro' },
   'ingest:run': { roles: ['editor', 'admin'], scoped: false, description: 'fonti e importazioni dei bandi' },

@@ -4,7 +4,7 @@ import { ROLES } from './auth.permissions.ts';
 
 export const RoleSchema = Type.Union(
   ROLES.map((r) => Type.Literal(r)),
-  { description: 'rtd, editor, admin, viewer' },
+  { description: 'rtd, editor, admin, viewer, staff (personale del comune), lettura (sola lettura: sindaco, giunta, segretario)' },
 );
 export const IstatSchema = Type.String({ pattern: '^[0-9]{6}$', description: 'Codice ISTAT del comune (6 cifre)' });
 export const UuidSchema = Type.String({ format: 'uuid' });

@@ -23,7 +23,7 @@ export async function describeMe(db: Kysely<Database>, principal: Principal) {
 export async function exportPersonalData(db: Kysely<Database>, userId: string) {
   const user = await findUserById(db, userId);
   if (!user) throw notFound('USER_NOT_FOUND', 'Utente non trovato.');
-  const [memberships, sessions, tokens, invitations, audit, subscription, notifications, follows, savedSearches, deliveries, signInAddresses] =
+  const [memberships, sessions, tokens, invitations, audit, subscription, notifications, follows, savedSearches, deliveries, signInAddresses, applicationWork] =
     await Promise.all([
       membershipsOf(db, userId),
       db.selectFrom('sessions').select(['created_at', 'last_seen_at', 'expires_at']).where('user_id', '=', userId).execute(),
@@ -51,6 +51,7 @@ export async function exportPersonalData(db: Kysely<Database>, userId: string) {
         .orderBy('id')
         .execute(),
       knownClientsOf(db, user.email),
+      applicationWorkOf(db, userId),
     ]);
   return {
     exportedAt: new Date().toISOString(),
@@ -66,5 +67,42 @@ export async function exportPersonalData(db: Kysely<Database>, userId: string) {
     savedSearches,
     emailsSent: deliveries,
     signInAddresses,
+    applications: applicationWork,
   };
+}
+
+/** What a person wrote and did on their comuni's applications: notes (and earlier texts), steps, follows, history. */
+async function applicationWorkOf(db: Kysely<Database>, userId: string) {
+  const [notes, revisions, steps, following, history] = await Promise.all([
+    db
+      .selectFrom('application_notes as n')
+      .innerJoin('applications as a', 'a.id', 'n.application_id')
+      .select(['a.comune_istat', 'a.call_id', 'n.body', 'n.created_at', 'n.updated_at'])
+      .where('n.author_id', '=', userId)
+      .orderBy('n.created_at')
+      .execute(),
+    db.selectFrom('application_note_revisions').select(['note_id', 'previous_body', 'edited_at']).where('edited_by', '=', userId).orderBy('id').execute(),
+    db
+      .selectFrom('application_steps as s')
+      .innerJoin('applications as a', 'a.id', 's.application_id')
+      .select([
+        'a.comune_istat',
+        'a.call_id',
+        's.title',
+        's.due_on',
+        's.done_at',
+        sql<boolean>`s.assignee_id = ${userId}`.as('assigned'),
+        sql<boolean>`s.done_by = ${userId}`.as('done_by_me'),
+      ])
+      .where((eb) => eb.or([eb('s.assignee_id', '=', userId), eb('s.done_by', '=', userId)]))
+      .execute(),
+    db
+      .selectFrom('application_followers as f')
+      .innerJoin('applications as a', 'a.id', 'f.application_id')
+      .select(['a.comune_istat', 'a.call_id', 'f.created_at'])
+      .where('f.user_id', '=', userId)
+      .execute(),
+    db.selectFrom('application_events').select(['comune_istat', 'action', 'changes', 'at']).where('actor_id', '=', userId).orderBy('id').execute(),
+  ]);
+  return { notes, noteRevisions: revisions, steps, following, history };
 }

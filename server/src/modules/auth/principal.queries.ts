@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
 import type { Db } from '../../plugins/db/database.ts';
 import type { Role } from '../../plugins/db/schema.ts';
-import { roleCovers, type Principal } from './auth.permissions.ts';
+import { isComuneRole, roleCovers, type Principal } from './auth.permissions.ts';
 
 /** Comuni a user serves today: direct memberships plus current members of their aggregations. */
 export async function comuniOfUser(db: Db, userId: string): Promise<string[]> {
@@ -63,8 +63,8 @@ export async function findLiveToken(db: Db, tokenHash: string) {
 
 /** The principal of a live token: its own role, its scope narrowed to its creator's comuni when they are an RTD. */
 export async function tokenPrincipal(db: Db, token: NonNullable<Awaited<ReturnType<typeof findLiveToken>>>): Promise<Principal> {
-  let comuni: Set<string> | 'all' = token.role === 'rtd' || token.comune_istats.length > 0 ? new Set(token.comune_istats) : 'all';
-  if (token.created_by !== null && token.creator_role === 'rtd') {
+  let comuni: Set<string> | 'all' = isComuneRole(token.role) || token.comune_istats.length > 0 ? new Set(token.comune_istats) : 'all';
+  if (token.created_by !== null && token.creator_role && isComuneRole(token.creator_role)) {
     const creators = new Set(await comuniOfUser(db, token.created_by));
     comuni = new Set([...(comuni === 'all' ? creators : comuni)].filter((istat) => creators.has(istat)));
   }
@@ -87,7 +87,23 @@ export async function sessionPrincipal(db: Db, user: { id: string; role: Role },
     tokenId: null,
     createdBy: null,
     role: user.role,
-    comuni: user.role === 'rtd' ? new Set(await comuniOfUser(db, user.id)) : ('all' as const),
+    comuni: isComuneRole(user.role) ? new Set(await comuniOfUser(db, user.id)) : ('all' as const),
     sessionId,
   };
+}
+
+/** People who serve a comune today (the inverse of `comuniOfUser`): its RTDs, staff and read-only colleagues, directly or through an aggregation. */
+export async function peopleServing(db: Db, istat: string): Promise<{ id: string; name: string; email: string; role: Role }[]> {
+  const { rows } = await sql<{ id: string; name: string; email: string; role: Role }>`
+    select u.id, u.name, u.email, u.role from users u
+     where u.status = 'active'
+       and u.role in ('rtd', 'staff', 'lettura')
+       and (exists (select 1 from memberships m where m.user_id = u.id and m.comune_istat = ${istat})
+            or exists (select 1 from memberships m
+                         join aggregation_members am on am.aggregation_id = m.aggregation_id
+                        where m.user_id = u.id and am.comune_istat = ${istat}
+                          and am.joined_on <= current_date and (am.left_on is null or am.left_on > current_date)))
+     order by u.name
+  `.execute(db);
+  return rows;
 }

@@ -4,7 +4,7 @@ import { recordAudit } from './auth.audit.ts';
 import { isPecAddress } from '../../plugins/mail.ts';
 import type { Database, Role } from '../../plugins/db/schema.ts';
 import { conflict, forbidden, notFound, tokenNotAllowed, unprocessable } from '../../shared/domain-errors.ts';
-import { hasPermission, roleCovers, type Principal } from './auth.permissions.ts';
+import { hasPermission, isComuneRole, roleCovers, type Principal } from './auth.permissions.ts';
 import { assertStrongPassword, hashPassword } from './auth.passwords.ts';
 import { randomToken, sha256 } from '../../shared/secrets.ts';
 import { aggregationExists, comuneExists, findUserByEmail, findUserById } from './users.queries.ts';
@@ -133,10 +133,11 @@ export interface NewInvitation {
   aggregations: string[];
 }
 
-/** An RTD may invite only fellow RTDs, and only to comuni they serve; an admin may invite anyone. */
+/** An RTD may invite fellow RTDs and their comune's staff and read-only colleagues, only to comuni they serve; an admin may invite anyone. */
 function assertMayInvite(principal: Principal | null, input: NewInvitation) {
   if (!principal || principal.role === 'admin') return;
-  if (input.role !== 'rtd' || input.aggregations.length > 0) throw forbidden('Puoi invitare solo colleghi RTD dei tuoi comuni.');
+  if (!isComuneRole(input.role) || input.aggregations.length > 0)
+    throw forbidden('Puoi invitare solo colleghi dei tuoi comuni: RTD, personale o sola lettura.');
   if (input.comuni.length === 0)
     throw unprocessable('COMUNE_REQUIRED', 'Indica almeno un comune.', [{ field: 'body.comuni', message: 'Indica almeno un comune.' }]);
   for (const istat of input.comuni) {
@@ -262,10 +263,26 @@ export async function revokeApiToken(trx: Trx, actor: Actor, id: string) {
   await recordAudit(trx, actor, { action: 'api-token.revoked', entity: 'api-token', entityId: id });
 }
 
+/** Colleagues' notes that name the person with `@` keep the note, not the name. */
+async function forgetMentions(trx: Trx, name: string) {
+  const mention = `@${name}`;
+  await trx
+    .updateTable('application_notes')
+    .set({ body: sql`replace(body, ${mention}, '@Utente cancellato')` })
+    .where('body', 'like', sql<string>`'%' || ${mention} || '%'`)
+    .execute();
+  await trx
+    .updateTable('application_note_revisions')
+    .set({ previous_body: sql`replace(previous_body, ${mention}, '@Utente cancellato')` })
+    .where('previous_body', 'like', sql<string>`'%' || ${mention} || '%'`)
+    .execute();
+}
+
 /** Right to erasure: personal data goes, the row stays so audit entries keep an anonymous actor. */
 export async function eraseUser(trx: Trx, actor: Actor, id: string) {
-  const person = await trx.selectFrom('users').select('email').where('id', '=', id).executeTakeFirst();
+  const person = await trx.selectFrom('users').select(['email', 'name']).where('id', '=', id).executeTakeFirst();
   if (person) await forgetLoginHistory(trx, person.email);
+  if (person) await forgetMentions(trx, person.name);
   await trx
     .updateTable('users')
     .set({
@@ -281,6 +298,9 @@ export async function eraseUser(trx: Trx, actor: Actor, id: string) {
     .where('id', '=', id)
     .execute();
   await trx.deleteFrom('memberships').where('user_id', '=', id).execute();
+  // Notes and history stay with the comune's application under "Utente cancellato"; what points at the person goes.
+  await trx.deleteFrom('application_followers').where('user_id', '=', id).execute();
+  await trx.updateTable('application_steps').set({ assignee_id: null }).where('assignee_id', '=', id).execute();
   await trx.deleteFrom('sessions').where('user_id', '=', id).execute();
   await trx.deleteFrom('alert_subscriptions').where('user_id', '=', id).execute();
   await trx.deleteFrom('notifications').where('user_id', '=', id).execute();

@@ -1,4 +1,4 @@
-import { sql, type Kysely, type Selectable } from 'kysely';
+import { sql, type Kysely, type Selectable, type Transaction } from 'kysely';
 import type { Database, FundingAwardsTable, FundingStatus } from '../../plugins/db/schema.ts';
 import { unprocessable } from '../../shared/domain-errors.ts';
 import { notifyComuniChanged } from './comuni.changes.ts';
@@ -26,6 +26,12 @@ const REQUIRED = [
   'data_stato_candidatura',
 ];
 const STATUSES: Record<string, FundingStatus> = { A: 'assegnato', E: 'erogato', R: 'rinuncia' };
+
+/** Work another feature does in the import's transaction with every application the file lists. */
+export type FundingImportHook = (trx: Transaction<Database>, records: readonly AwardRecord[]) => Promise<void>;
+const hooks = new Map<string, FundingImportHook>();
+/** Adds (or replaces, by name) work run after each funding-history import, before it commits. */
+export const onFundingImported = (name: string, hook: FundingImportHook) => void hooks.set(name, hook);
 
 export interface FundingImportOptions extends ImportOptions {
   /** Name of the file, kept with each row when the file does not say which snapshot it is. */
@@ -225,6 +231,7 @@ export async function importFundingHistory(db: Kysely<Database>, bytes: Uint8Arr
         .execute();
     }
     if (changed.length > 0) await notifyComuniChanged(trx, '*');
+    for (const hook of hooks.values()) await hook(trx, records);
     await options.beforeCommit?.(trx, report);
     return report;
   });

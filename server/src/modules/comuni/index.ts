@@ -10,7 +10,7 @@ export { sizeClassSql } from './comuni.queries.ts';
 export { IstatParams } from './comuni.schemas.ts';
 export { assertComuneExists, comuneNotFound } from './comuni.service.ts';
 export { importComuni, readComuniFile, type ComuneRecord } from './comuni.import.ts';
-export { importFundingHistory, readFundingFile, type AwardRecord } from './funding-history.import.ts';
+export { importFundingHistory, onFundingImported, readFundingFile, type AwardRecord } from './funding-history.import.ts';
 export { importIpa } from './ipa.import.ts';
 export type { ComuneProfileRow } from './profile.queries.ts';
 

@@ -8,7 +8,7 @@ export interface WorkerHeartbeatsTable {
   beat_at: Generated<Date>;
 }
 
-export type Role = 'rtd' | 'editor' | 'admin' | 'viewer';
+export type Role = 'rtd' | 'editor' | 'admin' | 'viewer' | 'staff' | 'lettura';
 
 export interface ComuniTable {
   istat: string;
@@ -401,7 +401,7 @@ export interface NotificationsTable {
   comuni: Generated<unknown>;
 }
 
-export type AlertKind = 'published' | 'changed' | 'withdrawn' | 'reminder' | 'opened' | 'search';
+export type AlertKind = 'published' | 'changed' | 'withdrawn' | 'reminder' | 'opened' | 'search' | 'application';
 
 export interface CallFollowsTable {
   user_id: string;
@@ -596,6 +596,73 @@ export interface ServedComuniView {
   comune_istat: string;
 }
 
+export type ApplicationStatus = 'interessato' | 'in_preparazione' | 'presentata' | 'finanziata' | 'non_finanziata' | 'rinunciata' | 'non_pertinente';
+export type NotApplyingReason = 'no_cofinanziamento' | 'scadenza_vicina' | 'gia_coperto' | 'mancanza_personale' | 'non_prioritario' | 'altro';
+
+export interface ApplicationsTable {
+  id: Generated<string>;
+  comune_istat: string;
+  call_id: string;
+  status: ApplicationStatus;
+  reason: NotApplyingReason | null;
+  reason_text: string | null;
+  amount_requested: number | null;
+  cup: string | null;
+  protocol_number: string | null;
+  protocol_date: string | null;
+  status_source: Generated<'manuale' | 'importazione'>;
+  status_changed_at: Generated<Date>;
+  funding_award_id: string | null;
+  created_at: Generated<Date>;
+  updated_at: Generated<Date>;
+}
+
+export interface ApplicationEventsTable {
+  id: Generated<string>;
+  application_id: string;
+  comune_istat: string;
+  actor_id: string | null;
+  action: string;
+  changes: Generated<unknown>;
+  at: Generated<Date>;
+}
+
+export interface ApplicationStepsTable {
+  id: Generated<string>;
+  application_id: string;
+  phase: 'preparazione' | 'attuazione';
+  title: string;
+  due_on: string | null;
+  position: number;
+  assignee_id: string | null;
+  done_at: Date | null;
+  done_by: string | null;
+  created_at: Generated<Date>;
+}
+
+export interface ApplicationNotesTable {
+  id: Generated<string>;
+  application_id: string;
+  author_id: string | null;
+  body: string;
+  created_at: Generated<Date>;
+  updated_at: Generated<Date>;
+}
+
+export interface ApplicationNoteRevisionsTable {
+  id: Generated<string>;
+  note_id: string;
+  previous_body: string;
+  edited_by: string | null;
+  edited_at: Generated<Date>;
+}
+
+export interface ApplicationFollowersTable {
+  application_id: string;
+  user_id: string;
+  created_at: Generated<Date>;
+}
+
 export interface Database {
   current_aggregation_members: CurrentAggregationMembersView;
   served_comuni: ServedComuniView;
@@ -627,6 +694,12 @@ export interface Database {
   mail_outbox: MailOutboxTable;
   themes: ThemesTable;
   funding_awards: FundingAwardsTable;
+  applications: ApplicationsTable;
+  application_events: ApplicationEventsTable;
+  application_steps: ApplicationStepsTable;
+  application_notes: ApplicationNotesTable;
+  application_note_revisions: ApplicationNoteRevisionsTable;
+  application_followers: ApplicationFollowersTable;
   programming_items: ProgrammingItemsTable;
   programming_item_themes: ProgrammingItemThemesTable;
   programming_item_fundings: ProgrammingItemFundingsTable;

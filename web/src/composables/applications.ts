@@ -1,0 +1,34 @@
+import { api, unwrap, type Schemas } from '@/api/client';
+
+export type ApplicationStatus = Schemas['ApplicationInput']['status'];
+export type Reason = NonNullable<Schemas['ApplicationInput']['reason']>;
+
+/** The same words as the server's STATUS_LABELS, in the order of the path from interest to outcome. */
+export const APPLICATION_STATUS_LABELS: Record<ApplicationStatus, string> = {
+  interessato: 'Interessato',
+  in_preparazione: 'In preparazione',
+  presentata: 'Presentata',
+  finanziata: 'Finanziata',
+  non_finanziata: 'Non finanziata',
+  rinunciata: 'Rinunciata',
+  non_pertinente: 'Non pertinente',
+};
+export const APPLICATION_STATUSES = Object.keys(APPLICATION_STATUS_LABELS) as ApplicationStatus[];
+
+export const REASON_LABELS: Record<Reason, string> = {
+  no_cofinanziamento: 'Manca il cofinanziamento',
+  scadenza_vicina: 'Scadenza troppo vicina',
+  gia_coperto: 'Esigenza già coperta',
+  mancanza_personale: 'Manca il personale',
+  non_prioritario: 'Non è una priorità',
+  altro: 'Altro',
+};
+
+/** A day (YYYY-MM-DD) as Italians write it. */
+export const italianDay = (day: string | null | undefined) => (day ? day.split('-').reverse().join('/') : '—');
+
+/** Every application of a comune by call, for the status on each opportunity card. */
+export async function applicationsByCall(istat: string): Promise<Map<string, Schemas['ApplicationSummary']>> {
+  const page = await unwrap(api.GET('/comuni/{istat}/applications', { params: { path: { istat }, query: { limit: 100, offset: 0 } } }));
+  return new Map(page.items.map((a) => [a.callId, a]));
+}
