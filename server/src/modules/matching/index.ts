@@ -13,6 +13,16 @@ export type { OpportunityView, StoredMatch } from './matching.queries.ts';
 export { rematchAll } from './matching.service.ts';
 export { formatLongDate, formatNumber, romeDay, sizeClassOf, type ComuneFacts } from './matching.profile-facts.ts';
 export { computeRelevance } from './matching.relevance.ts';
+export {
+  FEATURE_NAMES,
+  likelihood,
+  loadRanker,
+  outcomeFeatures,
+  RANKER_FILE,
+  type OutcomeSignals,
+  type PeerShare,
+  type RankerModel,
+} from './matching.outcomes.ts';
 
 /** Which comuni each published call suits, and why not; opportunities per comune and coverage. */
 export default defineFeature({

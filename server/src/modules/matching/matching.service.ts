@@ -70,6 +70,7 @@ export function evaluateMatch(prepared: PreparedCall, context: ComuneContext, cl
     estimate,
     daysLeft,
     sportelloOpen: prepared.sportelloOpen,
+    likelihood: null,
   });
   const warnings = [...(eligibility.verdict === 'eligible_via_aggregation' ? ['Partecipazione solo in forma associata.'] : []), ...prepared.warnings];
   const row = {
