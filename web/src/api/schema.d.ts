@@ -3173,7 +3173,7 @@ export interface components {
             verdict: "eligible" | "eligible_via_aggregation" | "near_miss" | "not_eligible";
             /** Format: int32 */
             score: number;
-            /** @description Punteggio per componente: programming, interests, text, need, urgency, amount (pesi in matching/matching.relevance.ts) */
+            /** @description Punteggio per componente: programming, interests, text, need, urgency, amount, peers (pesi in matching/matching.relevance.ts) */
             components: {
                 [key: string]: number;
             };
@@ -3220,6 +3220,32 @@ export interface components {
                 /** @description Che cosa potrebbe renderlo ammissibile */
                 unblock: string;
             };
+            /** @description Comuni come il tuo: null quando il bando non ha misura né edizioni precedenti nello storico dei finanziamenti */
+            peers?: {
+                /** @description Sigla della provincia del comune */
+                province: string;
+                /** @enum {string|null} */
+                sizeClass: "fino-5000" | "5000-15000" | "oltre-15000" | null;
+                /**
+                 * Format: int32
+                 * @description Comuni della stessa provincia e classe dimensionale
+                 */
+                comuni: number;
+                /**
+                 * Format: int32
+                 * @description Di questi, quelli finanziati da edizioni precedenti della misura
+                 */
+                funded: number;
+                /** Format: double */
+                share: number;
+                /**
+                 * Format: double
+                 * @description Importo mediano ottenuto
+                 */
+                medianAmount: number | null;
+                /** @description Le edizioni precedenti (avvisi della stessa misura) */
+                editions: string[];
+            } | null;
             /** @description La popolazione su cui il bando giudica il comune (limiti e fasce), la stessa in ogni punto della pagina */
             population?: {
                 /** Format: int32 */

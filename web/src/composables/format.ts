@@ -68,3 +68,22 @@ export const SIZE_CLASS_LABELS: Record<string, string> = { 'fino-5000': 'fino a 
 /** The parts of a call a change can touch, as history and revisions name them. */
 export const CALL_FIELD_LABELS: Record<string, string> = { windows: 'finestre e scadenze', money: 'importi e risorse', eligibility: 'requisiti', title: 'titolo', summary: 'sintesi', description: 'descrizione', themes: 'temi', links: 'documenti', editorialStatus: 'stato', programme: 'programma', procedure: 'procedura', issuer: 'ente', publicationDate: 'data di pubblicazione', contact: 'contatti' };
 export const VERDICT_LABELS: Record<string, string> = { eligible: 'Il comune può partecipare', eligible_via_aggregation: 'Solo in forma associata', near_miss: 'Quasi ammissibile', not_eligible: 'Non ammissibile' };
+
+export interface PeersFigures {
+  province: string;
+  sizeClass: string | null;
+  comuni: number;
+  funded: number;
+  share: number;
+  medianAmount: number | null;
+  editions: string[];
+}
+
+/** "Il 78 % dei comuni della provincia di VA fino a 5.000 abitanti ha ottenuto l'edizione «…»; importo mediano 79.922 €". */
+export function peersText(peers: PeersFigures | null | undefined): string | null {
+  if (!peers || peers.comuni === 0) return null;
+  const size = peers.sizeClass ? ` ${SIZE_CLASS_LABELS[peers.sizeClass] ?? ''}` : '';
+  const edition = peers.editions.length === 1 ? `l’edizione «${peers.editions[0]}»` : `un’edizione precedente della misura (${count(peers.editions.length)} edizioni)`;
+  const median = peers.funded > 0 && peers.medianAmount !== null ? `; importo mediano ${euros(peers.medianAmount)}` : '';
+  return `Il ${count(Math.round(peers.share * 100))} % dei comuni della provincia di ${peers.province}${size} ha ottenuto ${edition}${median}.`;
+}

@@ -104,3 +104,10 @@ export function loadRanker(file = RANKER_FILE): RankerModel {
   if (model.features.join() !== FEATURE_NAMES.join()) throw new Error(`${file}: trained on other features; run train matching again`);
   return model;
 }
+
+let loaded: RankerModel | null = null;
+/** The committed ranker, read on first use (the matching feature asks for it when the app starts). */
+export function ranker(): RankerModel {
+  loaded ??= loadRanker();
+  return loaded;
+}
