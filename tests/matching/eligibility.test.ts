@@ -90,12 +90,13 @@ describe('estimated amount', () => {
 
   it('reads the population-bracket table of the curated 1.4.1 avviso', () => {
     const rule = avviso('1.4.1 Esperienza del Cittadino - Comuni - Settembre 2022').money.amount;
-    expect(estimateAmount(rule, comune({ residentPopulation: 3200 }))).toMatchObject({ min: 79922, max: 79922 });
+    expect(estimateAmount(rule, comune({ residentPopulation: 3200 }))).toMatchObject({ likely: 79922, min: 28902, max: 155234 });
     expect(estimateAmount(rule, comune())).toEqual({
-      min: 280932,
-      max: 280932,
+      min: 87682,
+      max: 328160,
       likely: 280932,
-      basis: 'fascia 20.001–50.000 abitanti (popolazione residente ISTAT al 31 dicembre 2021: 34.012)',
+      basis:
+        'fascia 20.001–50.000 abitanti (popolazione residente ISTAT al 31 dicembre 2021: 34.012): da 87.682 a 328.160 € secondo le scelte del comune, più spesso 280.932 €',
     });
   });
 

@@ -2345,6 +2345,13 @@ export interface components {
                         populationMax: number | null;
                         /** Format: double */
                         amount: number;
+                        /** @description Quando l'importo dipende da una scelta del comune (servizi, pacchetti) o da una base diversa dalla popolazione: da quanto a quanto; amount è il valore più frequente */
+                        range?: {
+                            /** Format: double */
+                            min: number;
+                            /** Format: double */
+                            max: number;
+                        };
                     }[];
                 } | {
                     /** @enum {string} */
@@ -2359,6 +2366,13 @@ export interface components {
                         populationMax: number | null;
                         /** Format: double */
                         amount: number;
+                        /** @description Quando l'importo dipende da una scelta del comune (servizi, pacchetti) o da una base diversa dalla popolazione: da quanto a quanto; amount è il valore più frequente */
+                        range?: {
+                            /** Format: double */
+                            min: number;
+                            /** Format: double */
+                            max: number;
+                        };
                     }[];
                     /** Format: int32 */
                     minUnits: number;
@@ -2439,6 +2453,13 @@ export interface components {
                         populationMax: number | null;
                         /** Format: double */
                         amount: number;
+                        /** @description Quando l'importo dipende da una scelta del comune (servizi, pacchetti) o da una base diversa dalla popolazione: da quanto a quanto; amount è il valore più frequente */
+                        range?: {
+                            /** Format: double */
+                            min: number;
+                            /** Format: double */
+                            max: number;
+                        };
                     }[];
                 } | {
                     /** @enum {string} */
@@ -2453,6 +2474,13 @@ export interface components {
                         populationMax: number | null;
                         /** Format: double */
                         amount: number;
+                        /** @description Quando l'importo dipende da una scelta del comune (servizi, pacchetti) o da una base diversa dalla popolazione: da quanto a quanto; amount è il valore più frequente */
+                        range?: {
+                            /** Format: double */
+                            min: number;
+                            /** Format: double */
+                            max: number;
+                        };
                     }[];
                     /** Format: int32 */
                     minUnits: number;
@@ -2607,6 +2635,13 @@ export interface components {
                         populationMax: number | null;
                         /** Format: double */
                         amount: number;
+                        /** @description Quando l'importo dipende da una scelta del comune (servizi, pacchetti) o da una base diversa dalla popolazione: da quanto a quanto; amount è il valore più frequente */
+                        range?: {
+                            /** Format: double */
+                            min: number;
+                            /** Format: double */
+                            max: number;
+                        };
                     }[];
                 } | {
                     /** @enum {string} */
@@ -2621,6 +2656,13 @@ export interface components {
                         populationMax: number | null;
                         /** Format: double */
                         amount: number;
+                        /** @description Quando l'importo dipende da una scelta del comune (servizi, pacchetti) o da una base diversa dalla popolazione: da quanto a quanto; amount è il valore più frequente */
+                        range?: {
+                            /** Format: double */
+                            min: number;
+                            /** Format: double */
+                            max: number;
+                        };
                     }[];
                     /** Format: int32 */
                     minUnits: number;

@@ -29,10 +29,10 @@ const MISSES_SHOWN = 50;
 
 /** The evaluation as a table for the terminal; --json gives every miss. */
 export function printEvaluation(report: EvaluationReport): string {
-  const header = `${pad('Avviso', 62)} ${pad('apertura', 10)} ${pad('coppie', 7)} ${pad('ammissibilità', 22)} importo`;
+  const header = `${pad('Avviso', 62)} ${pad('apertura', 10)} ${pad('coppie', 7)} ${pad('ammissibilità', 22)} ${pad('importo più probabile', 24)} importo nel range`;
   const rows = report.perAvviso.map(
     (r) =>
-      `${pad(r.avviso, 62)} ${r.opensOn} ${pad(String(r.fundedPairs), 7)} ${pad(percent(r.eligibilityRecall), 22)} ${r.amountCheck ? `${percent(r.amountAccuracy)} ${r.amountCheck === 'exact' ? 'esatto' : 'nel range'}` : 'non stimabile'}`,
+      `${pad(r.avviso, 62)} ${r.opensOn} ${pad(String(r.fundedPairs), 7)} ${pad(percent(r.eligibilityRecall), 22)} ${r.amountCheck ? `${pad(percent(r.likelyExact), 24)} ${percent(r.amountAccuracy)}` : 'non stimabile'}`,
   );
   const misses = report.eligibilityMisses.slice(0, MISSES_SHOWN).map((m) => `  ${m.istat} ${m.comune} – ${m.avviso}: ${m.reasons.join(' ')}`);
   const amountMisses = report.amountMisses
@@ -44,7 +44,7 @@ export function printEvaluation(report: EvaluationReport): string {
     '',
     header,
     ...rows,
-    `${pad('Totale', 62)} ${pad('', 10)} ${pad(String(report.truthPairs), 7)} ${pad(percent(report.total.eligibilityRecall), 22)} ${percent(report.total.amountAccuracy)}`,
+    `${pad('Totale', 62)} ${pad('', 10)} ${pad(String(report.truthPairs), 7)} ${pad(percent(report.total.eligibilityRecall), 22)} ${pad(percent(report.total.likelyExact), 24)} ${percent(report.total.amountAccuracy)}`,
     '',
     ...printRanking(report.ranking),
     '',

@@ -34,7 +34,10 @@ export interface AvvisoFigures {
   fundedPairs: number;
   eligibilityRecall: Share;
   amountCheck: 'exact' | 'range' | null;
+  /** Grants inside the estimated range. */
   amountAccuracy: Share;
+  /** Grants equal to the most likely value. */
+  likelyExact: Share;
 }
 
 export interface EligibilityMiss {
@@ -58,7 +61,7 @@ export interface EvaluationReport {
   truthPairs: number;
   skipped: { avvisoNotInCatalogue: number; comuneNotInRegistry: number; outsideRegion: number };
   perAvviso: AvvisoFigures[];
-  total: { eligibilityRecall: Share; amountAccuracy: Share };
+  total: { eligibilityRecall: Share; amountAccuracy: Share; likelyExact: Share };
   eligibilityMisses: EligibilityMiss[];
   amountMisses: AmountMiss[];
   ranking: RankingFigures;
@@ -100,7 +103,7 @@ function amountCheckOf(avviso: CatalogueAvviso): 'exact' | 'range' | null {
 export function evaluateMatching(input: EvaluationInput): EvaluationReport {
   const byKey = new Map(input.catalogue.map((a) => [a.key, a]));
   const { pairs, skipped } = judgedPairs(input, byKey);
-  const perAvviso = new Map(input.catalogue.map((a) => [a.key, { eligible: 0, pairs: 0, amountHits: 0, amountTotal: 0 }]));
+  const perAvviso = new Map(input.catalogue.map((a) => [a.key, { eligible: 0, pairs: 0, amountHits: 0, amountTotal: 0, likelyHits: 0 }]));
   const eligibilityMisses: EligibilityMiss[] = [];
   const amountMisses: AmountMiss[] = [];
 
@@ -123,6 +126,7 @@ export function evaluateMatching(input: EvaluationInput): EvaluationReport {
     const estimate = estimateAmount(avviso.amount, facts);
     const hit = estimate !== null && award.amount >= estimate.min - CENT && award.amount <= estimate.max + CENT;
     figures.amountTotal++;
+    if (estimate !== null && Math.abs(award.amount - estimate.likely) <= CENT) figures.likelyHits++;
     if (hit) figures.amountHits++;
     else
       amountMisses.push({
@@ -144,6 +148,7 @@ export function evaluateMatching(input: EvaluationInput): EvaluationReport {
         eligibilityRecall: share(f.eligible, f.pairs),
         amountCheck: amountCheckOf(a),
         amountAccuracy: share(f.amountHits, f.amountTotal),
+        likelyExact: share(f.likelyHits, f.amountTotal),
       };
     })
     .filter((r) => r.fundedPairs > 0);
@@ -159,7 +164,7 @@ export function evaluateMatching(input: EvaluationInput): EvaluationReport {
     truthPairs: pairs.length,
     skipped,
     perAvviso: rows,
-    total: { eligibilityRecall: sum((r) => r.eligibilityRecall), amountAccuracy: sum((r) => r.amountAccuracy) },
+    total: { eligibilityRecall: sum((r) => r.eligibilityRecall), amountAccuracy: sum((r) => r.amountAccuracy), likelyExact: sum((r) => r.likelyExact) },
     eligibilityMisses,
     amountMisses,
     ranking: rankHeldOut(input, pairs),

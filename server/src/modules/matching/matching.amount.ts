@@ -11,7 +11,7 @@ export interface AmountEstimate {
 }
 
 type Rule = NonNullable<CallInput['money']['amount']>;
-type Bracket = { populationMin: number; populationMax: number | null; amount: number };
+type Bracket = { populationMin: number; populationMax: number | null; amount: number; range?: { min: number; max: number } | undefined };
 
 const bracketFor = (brackets: Bracket[], population: number) =>
   brackets.find((b) => population >= b.populationMin && (b.populationMax === null || population <= b.populationMax));
@@ -30,13 +30,15 @@ export function estimateAmount(rule: Rule | null | undefined, comune: ComuneFact
   if (!population) return null;
   const bracket = bracketFor(rule.brackets, population.value);
   if (!bracket) return null;
-  if (rule.kind === 'brackets')
+  const where = `fascia ${range(bracket)} (${population.label}: ${formatNumber(population.value)})`;
+  if (rule.kind === 'brackets' && bracket.range)
     return {
-      min: bracket.amount,
-      max: bracket.amount,
+      min: Math.min(bracket.range.min, bracket.amount),
+      max: Math.max(bracket.range.max, bracket.amount),
       likely: bracket.amount,
-      basis: `fascia ${range(bracket)} (${population.label}: ${formatNumber(population.value)})`,
+      basis: `${where}: da ${formatNumber(bracket.range.min)} a ${formatNumber(bracket.range.max)} € secondo le scelte del comune, più spesso ${formatNumber(bracket.amount)} €`,
     };
+  if (rule.kind === 'brackets') return { min: bracket.amount, max: bracket.amount, likely: bracket.amount, basis: where };
   const min = Math.round(bracket.amount * rule.minUnits * 100) / 100;
   const max = Math.round(bracket.amount * rule.maxUnits * 100) / 100;
   return {
