@@ -9,7 +9,7 @@ import { romeInstant } from '../server/src/modules/ingest/ingest.italian-dates.t
 import { runIngest, type RunReport } from '../server/src/modules/ingest/ingest.service.ts';
 import { ItemError, type Connector } from '../server/src/modules/ingest/ingest.connector.ts';
 
-type Bracket = [min: number, max: number | null, amount: number];
+type Bracket = [min: number, max: number | null, amount: number, range?: [min: number, max: number]];
 type Window = [opens: string, closes: string];
 
 export interface CuratedAvviso {
@@ -21,7 +21,8 @@ const ISSUER = 'Presidenza del Consiglio dei Ministri - Dipartimento per la tras
 const PORTAL = 'https://padigitale2026.gov.it/misure/';
 const ONE_PER_WINDOW = 'Una sola candidatura per comune: chi è finanziato in una finestra non partecipa alle successive.';
 
-const brackets = (rows: Bracket[]) => rows.map(([populationMin, populationMax, amount]) => ({ populationMin, populationMax, amount }));
+const brackets = (rows: Bracket[]) =>
+  rows.map(([populationMin, populationMax, amount, range]) => ({ populationMin, populationMax, amount, ...(range ? { range: { min: range[0], max: range[1] } } : {}) }));
 /** Windows open at midnight and close at 23:59:59, Rome time. */
 const windows = (rows: Window[]) => rows.map(([opens, closes], i) => ({ label: `Finestra ${i + 1}`, opensAt: romeInstant(opens), closesAt: romeInstant(closes, '23:59:59') }));
 
@@ -64,12 +65,18 @@ function avviso(spec: Spec): CuratedAvviso {
   };
 }
 
-const CLOUD: Bracket[] = [[0, 2500, 47427], [2501, 5000, 77897], [5001, 20000, 121992], [20001, 50000, 252118], [50001, 100000, 419124], [100001, 250000, 1031574], [250001, null, 5062954]];
-const CITIZEN: Bracket[] = [[0, 5000, 79922], [5001, 20000, 155234], [20001, 50000, 280932], [50001, 100000, 328160], [100001, 250000, 516323], [250001, null, 1277083]];
+// 1.2 pays a package per population class and number of services migrated: the amount is the package most
+// comuni of the class took, the range the smallest and largest package granted (Allegato 2 is not public).
+const CLOUD: Bracket[] = [[0, 2500, 47427, [16696, 77897]], [2501, 5000, 77897, [16696, 121992]], [5001, 20000, 121992, [54539, 227093]], [20001, 50000, 252118, [121992, 419124]], [50001, 100000, 419124, [252118, 419124]], [100001, 250000, 1031574, [773274, 5092136]], [250001, null, 5062954, [4479314, 5092136]]];
+// 1.4.1 grants the ceiling of the class for the full set of services, less when the comune chooses fewer.
+const CITIZEN: Bracket[] = [[0, 5000, 79922, [28902, 155234]], [5001, 20000, 155234, [51654, 280932]], [20001, 50000, 280932, [87682, 328160]], [50001, 100000, 328160, [96260, 328160]], [100001, 250000, 516323, [162545, 1277083]], [250001, null, 1277083, [810979, 1277083]]];
 const SEND: Bracket[] = [[0, 5000, 23147], [5001, 20000, 32589], [20001, 100000, 59966], [100001, 250000, 69000], [250001, null, 97247]];
 const ANSC: Bracket[] = [[0, 2500, 3928.4], [2501, 5000, 6173.2], [5001, 20000, 8979.2], [20001, 50000, 14030], [50001, 100000, 16274.8], [100001, 250000, 19642], [250001, null, 25254]];
 const PDND_2022: Bracket[] = [[0, 5000, 10172], [5001, 20000, 20344], [20001, 50000, 30515], [50001, 100000, 162748], [100001, 250000, 203435], [250001, null, 474775]];
-const ANNCSU: Bracket[] = [[0, 5000, 4326.4], [5001, 20000, 9506.14], [20001, 50000, 18990.54], [50001, 100000, 37661.97], [100001, 250000, 73190.48], [250001, null, 159742.18]];
+// ANNCSU brackets on the comune's civic numbers as ANNCSU held them on 25 January 2025 (methodology §3.2.1,
+// FAQ padigitale2026.gov.it 1.3.1 ANNCSU "fascia di appartenenza dei numeri civici"), not on population: the
+// amount is the one most comuni of the population class got, the range the brackets they were put in.
+const ANNCSU: Bracket[] = [[0, 5000, 4326.4, [4326.4, 18990.54]], [5001, 20000, 9506.14, [4326.4, 73190.48]], [20001, 50000, 18990.54, [4326.4, 73190.48]], [50001, 100000, 37661.97, [9506.14, 73190.48]], [100001, 250000, 73190.48, [18990.54, 159742.18]], [250001, null, 159742.18, [73190.48, 712479.65]]];
 const PAGOPA_PER_SERVICE: Bracket[] = [[0, 5000, 607], [5001, 20000, 857], [20001, 100000, 1821], [100001, 250000, 2747], [250001, null, 7967]];
 
 const cloud = (title: string, budget: number, w: Window[], exclusions: CallInput['eligibility']['exclusions'] = []) =>

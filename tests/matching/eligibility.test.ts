@@ -90,11 +90,13 @@ describe('estimated amount', () => {
 
   it('reads the population-bracket table of the curated 1.4.1 avviso', () => {
     const rule = avviso('1.4.1 Esperienza del Cittadino - Comuni - Settembre 2022').money.amount;
-    expect(estimateAmount(rule, comune({ residentPopulation: 3200 }))).toMatchObject({ min: 79922, max: 79922 });
+    expect(estimateAmount(rule, comune({ residentPopulation: 3200 }))).toMatchObject({ likely: 79922, min: 28902, max: 155234 });
     expect(estimateAmount(rule, comune())).toEqual({
-      min: 280932,
-      max: 280932,
-      basis: 'fascia 20.001–50.000 abitanti (popolazione residente ISTAT al 31 dicembre 2021: 34.012)',
+      min: 87682,
+      max: 328160,
+      likely: 280932,
+      basis:
+        'fascia 20.001–50.000 abitanti (popolazione residente ISTAT al 31 dicembre 2021: 34.012): da 87.682 a 328.160 € secondo le scelte del comune, più spesso 280.932 €',
     });
   });
 
@@ -132,22 +134,32 @@ describe('relevance', async () => {
     estimate: null,
     daysLeft: 60,
     sportelloOpen: false,
+    likelihood: null,
     ...over,
   });
 
-  it('weighs six documented components that add up to 100', () => {
-    expect(Object.keys(WEIGHTS)).toEqual(['programming', 'interests', 'text', 'need', 'urgency', 'amount']);
+  it('weighs seven documented components that add up to 100', () => {
+    expect(Object.keys(WEIGHTS)).toEqual(['programming', 'interests', 'text', 'need', 'urgency', 'amount', 'peers']);
     expect(Object.values(WEIGHTS).reduce((a, b) => a + b, 0)).toBe(100);
   });
 
   it('scores a call that funds an urgent, unfunded intervention high, and keeps each component', () => {
-    const r = computeRelevance(input({ interests: ['piattaforme.pagopa'], estimate: { min: 12000, max: 12000, basis: '' }, daysLeft: 9, sportelloOpen: true }));
+    const r = computeRelevance(
+      input({
+        interests: ['piattaforme.pagopa'],
+        estimate: { min: 12000, max: 12000, likely: 12000, basis: '' },
+        daysLeft: 9,
+        sportelloOpen: true,
+        likelihood: 0.5,
+      }),
+    );
     expect(r.fundableItems).toEqual([{ id: 'i1', title: 'Pagamenti pagoPA per la mensa' }]);
     expect(r.matchedThemes).toEqual(['piattaforme.pagopa']);
     // programming: one high-priority unfunded item is 2/3 of the weight; text: 2 of its 3 words are in the call;
-    // urgency: 9 days of 90 with the sportello open; amount: 12,000 € on the 1,000 € – 1 million € log scale.
-    expect(r.components).toEqual({ programming: 23, interests: WEIGHTS.interests, text: WEIGHTS.text, need: WEIGHTS.need, urgency: 9, amount: 7 });
-    expect(r.score).toBe(74);
+    // urgency: 9 days of 90 with the sportello open; amount: 12,000 € on the 1,000 € – 1 million € log scale;
+    // peers: comuni like this one apply to such calls half the time.
+    expect(r.components).toEqual({ programming: 20, interests: WEIGHTS.interests, text: WEIGHTS.text, need: WEIGHTS.need, urgency: 5, amount: 2, peers: 15 });
+    expect(r.score).toBe(72);
   });
 
   it('gives nothing for themes the comune does not plan, nor for interventions already funded or done', () => {
@@ -168,7 +180,7 @@ describe('relevance', async () => {
   });
 
   it('values a bigger estimated amount more, on a log scale that stops at a million euros', () => {
-    const worth = (max: number) => computeRelevance(input({ estimate: { min: max, max, basis: '' } })).components.amount;
+    const worth = (max: number) => computeRelevance(input({ estimate: { min: max, max, likely: max, basis: '' } })).components.amount;
     expect(worth(1000)).toBe(0);
     expect(worth(14000)).toBeLessThan(worth(79922));
     expect(worth(1_000_000)).toBe(WEIGHTS.amount);

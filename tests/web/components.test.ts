@@ -71,7 +71,7 @@ describe('OpportunityCard', () => {
     expect(screen.getByText('Scade tra 12 giorni')).toBeTruthy();
     // The score has one name and says what it is made of.
     expect(screen.getByText('Che cos’è la pertinenza?').tagName).toBe('SUMMARY');
-    expect(screen.getByText(/interventi pianificati che finanzia: 20 su 35/)).toBeTruthy();
+    expect(screen.getByText(/interventi pianificati che finanzia: 20 su 30/)).toBeTruthy();
   });
 
   it('names the one planned intervention it funds, and says when no amount can be estimated', () => {

@@ -26,6 +26,7 @@ import { createMailer } from '../plugins/mail.ts';
 import { runEvaluationCommand } from './evaluation/evaluation.command.ts';
 import { printEvaluation } from './evaluation/evaluation.print.ts';
 import type { EvaluationReport } from './evaluation/evaluation.ts';
+import { runTrainingCommand } from './training/training.command.ts';
 
 export type Report = Record<string, unknown>;
 
@@ -225,9 +226,18 @@ export const COMMANDS: Record<string, Command> = {
       ].join('\n'),
   },
   eval: {
-    usage: 'eval matching --comuni <istat csv> --history <candidature csv> --truth <candidature csv> [--region 03] [--json]',
+    usage: 'eval matching --comuni <istat csv> --history <candidature csv> --truth <candidature csv> [--region 03] [--model <json>] [--json]',
     run: async (ctx) => ({ ...(await runEvaluationCommand(ctx)) }),
     print: (report) => printEvaluation(report as unknown as EvaluationReport),
+  },
+  train: {
+    usage: 'train matching --history <candidature csv> [--comuni <istat csv>] [--out <json>] [--json]',
+    run: async (ctx) => ({ ...(await runTrainingCommand(ctx)) }),
+    print: (report) => {
+      const cv = report.crossValidation as { recallAt3: number; meanAveragePrecision: number; seconds: number };
+      const on = report.trainedOn as { examples: number; applied: number; comuni: number };
+      return `${String(report.file)}: ${on.examples} candidature possibili di ${on.comuni} comuni (${on.applied} presentate); validazione incrociata per comune: recall@3 ${(cv.recallAt3 * 100).toFixed(1)}%, MAP ${(cv.meanAveragePrecision * 100).toFixed(1)}%, in ${cv.seconds} s`;
+    },
   },
   openapi: {
     usage: 'openapi write | openapi flat <file>',

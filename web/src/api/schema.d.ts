@@ -3521,6 +3521,13 @@ export interface components {
                         populationMax: number | null;
                         /** Format: double */
                         amount: number;
+                        /** @description Quando l'importo dipende da una scelta del comune (servizi, pacchetti) o da una base diversa dalla popolazione: da quanto a quanto; amount è il valore più frequente */
+                        range?: {
+                            /** Format: double */
+                            min: number;
+                            /** Format: double */
+                            max: number;
+                        };
                     }[];
                 } | {
                     /** @enum {string} */
@@ -3535,6 +3542,13 @@ export interface components {
                         populationMax: number | null;
                         /** Format: double */
                         amount: number;
+                        /** @description Quando l'importo dipende da una scelta del comune (servizi, pacchetti) o da una base diversa dalla popolazione: da quanto a quanto; amount è il valore più frequente */
+                        range?: {
+                            /** Format: double */
+                            min: number;
+                            /** Format: double */
+                            max: number;
+                        };
                     }[];
                     /** Format: int32 */
                     minUnits: number;
@@ -3615,6 +3629,13 @@ export interface components {
                         populationMax: number | null;
                         /** Format: double */
                         amount: number;
+                        /** @description Quando l'importo dipende da una scelta del comune (servizi, pacchetti) o da una base diversa dalla popolazione: da quanto a quanto; amount è il valore più frequente */
+                        range?: {
+                            /** Format: double */
+                            min: number;
+                            /** Format: double */
+                            max: number;
+                        };
                     }[];
                 } | {
                     /** @enum {string} */
@@ -3629,6 +3650,13 @@ export interface components {
                         populationMax: number | null;
                         /** Format: double */
                         amount: number;
+                        /** @description Quando l'importo dipende da una scelta del comune (servizi, pacchetti) o da una base diversa dalla popolazione: da quanto a quanto; amount è il valore più frequente */
+                        range?: {
+                            /** Format: double */
+                            min: number;
+                            /** Format: double */
+                            max: number;
+                        };
                     }[];
                     /** Format: int32 */
                     minUnits: number;
@@ -3783,6 +3811,13 @@ export interface components {
                         populationMax: number | null;
                         /** Format: double */
                         amount: number;
+                        /** @description Quando l'importo dipende da una scelta del comune (servizi, pacchetti) o da una base diversa dalla popolazione: da quanto a quanto; amount è il valore più frequente */
+                        range?: {
+                            /** Format: double */
+                            min: number;
+                            /** Format: double */
+                            max: number;
+                        };
                     }[];
                 } | {
                     /** @enum {string} */
@@ -3797,6 +3832,13 @@ export interface components {
                         populationMax: number | null;
                         /** Format: double */
                         amount: number;
+                        /** @description Quando l'importo dipende da una scelta del comune (servizi, pacchetti) o da una base diversa dalla popolazione: da quanto a quanto; amount è il valore più frequente */
+                        range?: {
+                            /** Format: double */
+                            min: number;
+                            /** Format: double */
+                            max: number;
+                        };
                     }[];
                     /** Format: int32 */
                     minUnits: number;
@@ -4648,7 +4690,7 @@ export interface components {
             verdict: "eligible" | "eligible_via_aggregation" | "near_miss" | "not_eligible";
             /** Format: int32 */
             score: number;
-            /** @description Punteggio per componente: programming, interests, text, need, urgency, amount (pesi in matching/matching.relevance.ts) */
+            /** @description Punteggio per componente: programming, interests, text, need, urgency, amount, peers (pesi in matching/matching.relevance.ts) */
             components: {
                 [key: string]: number;
             };
@@ -4695,6 +4737,32 @@ export interface components {
                 /** @description Che cosa potrebbe renderlo ammissibile */
                 unblock: string;
             };
+            /** @description Comuni come il tuo: null quando il bando non ha misura né edizioni precedenti nello storico dei finanziamenti */
+            peers?: {
+                /** @description Sigla della provincia del comune */
+                province: string;
+                /** @enum {string|null} */
+                sizeClass: "fino-5000" | "5000-15000" | "oltre-15000" | null;
+                /**
+                 * Format: int32
+                 * @description Comuni della stessa provincia e classe dimensionale
+                 */
+                comuni: number;
+                /**
+                 * Format: int32
+                 * @description Di questi, quelli finanziati da edizioni precedenti della misura
+                 */
+                funded: number;
+                /** Format: double */
+                share: number;
+                /**
+                 * Format: double
+                 * @description Importo mediano ottenuto
+                 */
+                medianAmount: number | null;
+                /** @description Le edizioni precedenti (avvisi della stessa misura) */
+                editions: string[];
+            } | null;
             /** @description La popolazione su cui il bando giudica il comune (limiti e fasce), la stessa in ogni punto della pagina */
             population?: {
                 /** Format: int32 */

@@ -63,3 +63,22 @@ export const PROGRAMME_LABELS: Record<string, string> = labels.PROGRAMME_LABELS;
 export const SIZE_CLASS_LABELS: Record<string, string> = labels.SIZE_CLASS_LABELS;
 export const VERDICT_LABELS: Record<string, string> = labels.VERDICT_LABELS;
 export const SOURCE_KIND_LABELS: Record<string, string> = labels.SOURCE_KIND_LABELS;
+
+export interface PeersFigures {
+  province: string;
+  sizeClass: string | null;
+  comuni: number;
+  funded: number;
+  share: number;
+  medianAmount: number | null;
+  editions: string[];
+}
+
+/** "Il 78 % dei comuni della provincia di VA fino a 5.000 abitanti ha ottenuto l'edizione «…»; importo mediano 79.922 €". */
+export function peersText(peers: PeersFigures | null | undefined): string | null {
+  if (!peers || peers.comuni === 0) return null;
+  const size = peers.sizeClass ? ` ${SIZE_CLASS_LABELS[peers.sizeClass] ?? ''}` : '';
+  const edition = peers.editions.length === 1 ? `l’edizione «${peers.editions[0]}»` : `un’edizione precedente della misura (${count(peers.editions.length)} edizioni)`;
+  const median = peers.funded > 0 && peers.medianAmount !== null ? `; importo mediano ${euros(peers.medianAmount)}` : '';
+  return `Il ${count(Math.round(peers.share * 100))} % dei comuni della provincia di ${peers.province}${size} ha ottenuto ${edition}${median}.`;
+}

@@ -40,6 +40,7 @@ export const router = createRouter({
     { path: '/redazione/fonti', name: 'sources', component: () => import('@/views/SourcesView.vue'), meta: { title: 'Fonti e importazioni', private: true, permission: 'ingest:run' } },
     { path: '/copertura', name: 'coverage', component: () => import('@/views/CoverageView.vue'), meta: { title: 'Copertura', private: true, permission: 'analytics:read' } },
     { path: '/amministrazione', name: 'admin', component: () => import('@/views/AdminView.vue'), meta: { title: 'Amministrazione', private: true, permission: 'users:manage' } },
+    { path: '/come-calcoliamo', name: 'method', component: () => import('@/views/MethodView.vue'), meta: { title: 'Come calcoliamo pertinenza e importi' } },
     { path: '/privacy', name: 'privacy', component: () => import('@/views/LegalView.vue'), meta: { title: 'Informativa sulla privacy' } },
     { path: '/note-legali', name: 'legal', component: () => import('@/views/LegalView.vue'), meta: { title: 'Note legali' } },
     { path: '/accessibilita', name: 'accessibility', component: () => import('@/views/LegalView.vue'), meta: { title: 'Dichiarazione di accessibilità' } },

@@ -4,6 +4,7 @@ import type { ComuneRecord } from '../../modules/comuni/index.ts';
 import type { AwardRecord } from '../../modules/comuni/index.ts';
 import type { CallRules } from '../../modules/matching/index.ts';
 import type { ComuneFacts } from '../../modules/matching/index.ts';
+import { avvisoKey } from '../../modules/matching/index.ts';
 
 /** An avviso of the catalogue as the evaluation reads it. */
 export interface CatalogueAvviso {
@@ -21,8 +22,7 @@ export interface ComuneHistory {
   awards: AwardRecord[];
 }
 
-/** Avvisi are named differently across snapshots only by case and spacing. */
-export const avvisoKey = (title: string) => title.toLowerCase().replace(/\s+/g, ' ').trim();
+export { avvisoKey };
 
 export function toCatalogue(calls: CallInput[]): CatalogueAvviso[] {
   return calls.map((call) => ({

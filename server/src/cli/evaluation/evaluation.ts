@@ -1,9 +1,12 @@
 import type { AwardRecord } from '../../modules/comuni/index.ts';
+export type { RankingFigures } from './evaluation.ranking.ts';
 import { estimateAmount } from '../../modules/matching/index.ts';
-import { evaluateEligibility, type Verdict } from '../../modules/matching/index.ts';
-import { romeDay, sizeClassOf } from '../../modules/matching/index.ts';
-import { computeRelevance } from '../../modules/matching/index.ts';
+import { evaluateEligibility } from '../../modules/matching/index.ts';
+import { romeDay, type RankerModel } from '../../modules/matching/index.ts';
 import { avvisoKey, factsAsOf, type CatalogueAvviso, type ComuneHistory } from './evaluation.data.ts';
+import { decisionsOf, isHeldOut } from './evaluation.decisions.ts';
+import { HistoryKnowledge } from './evaluation.knowledge.ts';
+import { rankDecisions, type RankingFigures } from './evaluation.ranking.ts';
 
 export interface EvaluationInput {
   catalogue: CatalogueAvviso[];
@@ -13,6 +16,10 @@ export interface EvaluationInput {
   truth: AwardRecord[];
   /** Only comuni of this region are judged (ISTAT region code, e.g. "03"). */
   region?: string | undefined;
+  /** The trained ranker the matcher uses. */
+  model: RankerModel;
+  /** The comuni the ranking is judged on: those the ranker never trained on. */
+  heldOut?: (istat: string) => boolean;
 }
 
 export interface Share {
@@ -27,7 +34,10 @@ export interface AvvisoFigures {
   fundedPairs: number;
   eligibilityRecall: Share;
   amountCheck: 'exact' | 'range' | null;
+  /** Grants inside the estimated range. */
   amountAccuracy: Share;
+  /** Grants equal to the most likely value. */
+  likelyExact: Share;
 }
 
 export interface EligibilityMiss {
@@ -45,19 +55,13 @@ export interface AmountMiss {
   estimated: string;
 }
 
-export interface RankingFigures {
-  /** Days on which a comune sent at least one application to an avviso of the catalogue. */
-  decisions: number;
-  recallAt3: { matcher: number; popularity: number; sizeAware: number };
-}
-
 export interface EvaluationReport {
   region: string | null;
   comuni: number;
   truthPairs: number;
   skipped: { avvisoNotInCatalogue: number; comuneNotInRegistry: number; outsideRegion: number };
   perAvviso: AvvisoFigures[];
-  total: { eligibilityRecall: Share; amountAccuracy: Share };
+  total: { eligibilityRecall: Share; amountAccuracy: Share; likelyExact: Share };
   eligibilityMisses: EligibilityMiss[];
   amountMisses: AmountMiss[];
   ranking: RankingFigures;
@@ -65,9 +69,6 @@ export interface EvaluationReport {
 
 const share = (hits: number, total: number): Share => ({ hits, total, share: total === 0 ? null : Math.round((hits / total) * 10000) / 10000 });
 const CENT = 0.005;
-const DAY = 86_400_000;
-/** The public data has no local programming: the matcher ranks on eligibility, amount and urgency alone. */
-const NO_TEXT: ReadonlySet<string> = new Set();
 
 /** The truth, one record per (comune, avviso of the catalogue), within the judged region. */
 function judgedPairs(input: EvaluationInput, byKey: Map<string, CatalogueAvviso>) {
@@ -102,7 +103,7 @@ function amountCheckOf(avviso: CatalogueAvviso): 'exact' | 'range' | null {
 export function evaluateMatching(input: EvaluationInput): EvaluationReport {
   const byKey = new Map(input.catalogue.map((a) => [a.key, a]));
   const { pairs, skipped } = judgedPairs(input, byKey);
-  const perAvviso = new Map(input.catalogue.map((a) => [a.key, { eligible: 0, pairs: 0, amountHits: 0, amountTotal: 0 }]));
+  const perAvviso = new Map(input.catalogue.map((a) => [a.key, { eligible: 0, pairs: 0, amountHits: 0, amountTotal: 0, likelyHits: 0 }]));
   const eligibilityMisses: EligibilityMiss[] = [];
   const amountMisses: AmountMiss[] = [];
 
@@ -125,6 +126,7 @@ export function evaluateMatching(input: EvaluationInput): EvaluationReport {
     const estimate = estimateAmount(avviso.amount, facts);
     const hit = estimate !== null && award.amount >= estimate.min - CENT && award.amount <= estimate.max + CENT;
     figures.amountTotal++;
+    if (estimate !== null && Math.abs(award.amount - estimate.likely) <= CENT) figures.likelyHits++;
     if (hit) figures.amountHits++;
     else
       amountMisses.push({
@@ -146,6 +148,7 @@ export function evaluateMatching(input: EvaluationInput): EvaluationReport {
         eligibilityRecall: share(f.eligible, f.pairs),
         amountCheck: amountCheckOf(a),
         amountAccuracy: share(f.amountHits, f.amountTotal),
+        likelyExact: share(f.likelyHits, f.amountTotal),
       };
     })
     .filter((r) => r.fundedPairs > 0);
@@ -161,93 +164,22 @@ export function evaluateMatching(input: EvaluationInput): EvaluationReport {
     truthPairs: pairs.length,
     skipped,
     perAvviso: rows,
-    total: { eligibilityRecall: sum((r) => r.eligibilityRecall), amountAccuracy: sum((r) => r.amountAccuracy) },
+    total: { eligibilityRecall: sum((r) => r.eligibilityRecall), amountAccuracy: sum((r) => r.amountAccuracy), likelyExact: sum((r) => r.likelyExact) },
     eligibilityMisses,
     amountMisses,
-    ranking: rankAvvisi(input, pairs),
-  };
-}
-
-const VERDICT_ORDER: Record<Verdict, number> = { eligible: 0, eligible_via_aggregation: 1, not_eligible: 2 };
-const openOn = (avviso: CatalogueAvviso, at: Date) =>
-  avviso.rules.windows.some((w) => Date.parse(w.opensAt) <= at.getTime() && (w.closesAt === null || Date.parse(w.closesAt) > at.getTime()));
-
-/** How many comuni obtained each avviso in the history, overall and by size class: the baselines' knowledge. */
-function popularity(input: EvaluationInput) {
-  const overall = new Map<string, Set<string>>();
-  const bySize = new Map<string, Map<string, Set<string>>>();
-  const add = (map: Map<string, Set<string>>, key: string, istat: string) => map.set(key, (map.get(key) ?? new Set()).add(istat));
-  for (const history of input.histories.values()) {
-    const size = sizeClassOf(history.facts.legalPopulation) ?? 'n.d.';
-    if (!bySize.has(size)) bySize.set(size, new Map());
-    for (const award of history.awards) {
-      add(overall, avvisoKey(award.avviso), history.facts.istat);
-      add(bySize.get(size)!, avvisoKey(award.avviso), history.facts.istat);
-    }
-  }
-  const count = (map: Map<string, Set<string>> | undefined, key: string) => map?.get(key)?.size ?? 0;
-  return {
-    overall: (a: CatalogueAvviso) => count(overall, a.key),
-    sizeAware: (a: CatalogueAvviso, history: ComuneHistory) => count(bySize.get(sizeClassOf(history.facts.legalPopulation) ?? 'n.d.'), a.key),
+    ranking: rankHeldOut(input, pairs),
   };
 }
 
 /**
- * Recall at 3: on each day a comune sent applications, rank the avvisi open that day (less those it had
- * already applied to) and count how many of that day's applications are in the top 3.
+ * The ranking judged on the comuni the ranker never trained on (`isHeldOut`); the public data has no
+ * local programming, so the matcher ranks on eligibility, the learned likelihood, amount and urgency.
  */
-function rankAvvisi(input: EvaluationInput, pairs: { award: AwardRecord; avviso: CatalogueAvviso; history: ComuneHistory }[]): RankingFigures {
-  const decisions = new Map<string, { history: ComuneHistory; at: Date; day: string; applied: Set<string> }>();
-  for (const { award, avviso, history } of pairs) {
-    if (!award.applied_at) continue;
-    const day = romeDay(award.applied_at);
-    const key = `${history.facts.istat}\u0000${day}`;
-    const decision = decisions.get(key) ?? { history, at: award.applied_at, day, applied: new Set() };
-    if (award.applied_at < decision.at) decision.at = award.applied_at;
-    decision.applied.add(avviso.key);
-    decisions.set(key, decision);
-  }
-  const applications = new Map<string, { key: string; day: string }[]>();
-  for (const d of decisions.values()) {
-    const list = applications.get(d.history.facts.istat) ?? [];
-    for (const key of d.applied) list.push({ key, day: d.day });
-    applications.set(d.history.facts.istat, list);
-  }
-
-  const popular = popularity(input);
-  const hits = { matcher: 0, popularity: 0, sizeAware: 0 };
-  let relevantTotal = 0;
-  let counted = 0;
-  for (const decision of decisions.values()) {
-    const earlier = new Set((applications.get(decision.history.facts.istat) ?? []).filter((a) => a.day < decision.day).map((a) => a.key));
-    const candidates = input.catalogue.filter((a) => openOn(a, decision.at) && !earlier.has(a.key));
-    const relevant = candidates.filter((a) => decision.applied.has(a.key));
-    if (relevant.length === 0) continue;
-    counted++;
-    relevantTotal += relevant.length;
-    const facts = factsAsOf(decision.history, decision.day);
-    const matcherScore = new Map(
-      candidates.map((a) => {
-        const verdict = evaluateEligibility(a.rules, facts, decision.at).verdict;
-        const estimate = estimateAmount(a.amount, facts);
-        const deadline = a.rules.windows.map((w) => (w.closesAt ? Date.parse(w.closesAt) : Infinity)).find((t) => t > decision.at.getTime());
-        const daysLeft = deadline === undefined || deadline === Infinity ? null : Math.ceil((deadline - decision.at.getTime()) / DAY);
-        const relevance = computeRelevance({ callThemes: a.themes, callLexemes: NO_TEXT, items: [], interests: [], estimate, daysLeft, sportelloOpen: false });
-        return [a.key, [VERDICT_ORDER[verdict], -relevance.score, -(estimate?.max ?? 0)]];
-      }),
-    );
-    const top3 = (order: (a: CatalogueAvviso, b: CatalogueAvviso) => number) =>
-      [...candidates].sort((a, b) => order(a, b) || a.title.localeCompare(b.title)).slice(0, 3);
-    const countHits = (top: CatalogueAvviso[]) => top.filter((a) => decision.applied.has(a.key)).length;
-    hits.matcher += countHits(top3((a, b) => compareTuples(matcherScore.get(a.key)!, matcherScore.get(b.key)!)));
-    hits.popularity += countHits(top3((a, b) => popular.overall(b) - popular.overall(a)));
-    hits.sizeAware += countHits(top3((a, b) => popular.sizeAware(b, decision.history) - popular.sizeAware(a, decision.history)));
-  }
-  const recall = (n: number) => (relevantTotal === 0 ? 0 : Math.round((n / relevantTotal) * 10000) / 10000);
-  return { decisions: counted, recallAt3: { matcher: recall(hits.matcher), popularity: recall(hits.popularity), sizeAware: recall(hits.sizeAware) } };
-}
-
-function compareTuples(a: number[], b: number[]): number {
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return a[i]! - b[i]!;
-  return 0;
+function rankHeldOut(input: EvaluationInput, pairs: { award: AwardRecord; history: ComuneHistory }[]): RankingFigures {
+  const knowledge = new HistoryKnowledge(input.catalogue, input.histories);
+  const decisions = decisionsOf(
+    pairs.filter((p) => (input.heldOut ?? isHeldOut)(p.history.facts.istat)),
+    input.catalogue,
+  );
+  return rankDecisions(decisions, knowledge, input.model);
 }

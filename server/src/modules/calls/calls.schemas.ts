@@ -31,7 +31,21 @@ const Euros = Type.Number({ maximum: 1e12, format: 'double' });
 const DateTime = Type.String({ format: 'date-time' });
 
 const Bracket = Type.Object(
-  { populationMin: Type.Integer({ minimum: 0, format: 'int32' }), populationMax: Nullable(Type.Integer({ minimum: 0, format: 'int32' })), amount: Euros },
+  {
+    populationMin: Type.Integer({ minimum: 0, format: 'int32' }),
+    populationMax: Nullable(Type.Integer({ minimum: 0, format: 'int32' })),
+    amount: Euros,
+    range: Type.Optional(
+      Type.Object(
+        { min: Euros, max: Euros },
+        {
+          additionalProperties: false,
+          description:
+            "Quando l'importo dipende da una scelta del comune (servizi, pacchetti) o da una base diversa dalla popolazione: da quanto a quanto; amount è il valore più frequente",
+        },
+      ),
+    ),
+  },
   { additionalProperties: false, description: 'Fascia di popolazione (estremi inclusi; massimo null = senza limite)' },
 );
 

@@ -5,6 +5,7 @@ import matchingRoutes from './matching.routes.ts';
 import myOpportunitiesRoutes from './my-opportunities.routes.ts';
 import { registerOpportunitiesCache } from './opportunities.cache.ts';
 import publicOpportunitiesRoutes from './public-opportunities.routes.ts';
+import { ranker } from './matching.outcomes.ts';
 
 export { estimateAmount } from './matching.amount.ts';
 export { evaluateEligibility, type CallRules, type Verdict } from './matching.eligibility.ts';
@@ -13,12 +14,24 @@ export type { OpportunityView, StoredMatch } from './matching.queries.ts';
 export { rematchAll } from './matching.service.ts';
 export { formatLongDate, formatNumber, romeDay, sizeClassOf, type ComuneFacts } from './matching.profile-facts.ts';
 export { computeRelevance } from './matching.relevance.ts';
+export { avvisoKey } from './outcomes.queries.ts';
+export {
+  FEATURE_NAMES,
+  likelihood,
+  loadRanker,
+  outcomeFeatures,
+  RANKER_FILE,
+  type OutcomeSignals,
+  type PeerShare,
+  type RankerModel,
+} from './matching.outcomes.ts';
 
 /** Which comuni each published call suits, and why not; opportunities per comune and coverage. */
 export default defineFeature({
   name: 'matching',
   dependencies: ['database', 'clock', 'scheduler', 'access-control', 'comuni', 'calls'],
   setup: (app) => {
+    ranker(); // a missing or stale model stops the start, not the first match
     registerOpportunitiesCache(app);
     app.scheduler.add({ name: 'matching', ...matchingWorker(app) });
   },

@@ -4,12 +4,14 @@ import { formatNumber, populationOf, type ComuneFacts, type PopulationBasis } fr
 export interface AmountEstimate {
   min: number;
   max: number;
+  /** The amount most comuni like this one obtained: the figure to plan on. */
+  likely: number;
   /** How the figure was reached, in Italian, for the reasons shown to users. */
   basis: string;
 }
 
 type Rule = NonNullable<CallInput['money']['amount']>;
-type Bracket = { populationMin: number; populationMax: number | null; amount: number };
+type Bracket = { populationMin: number; populationMax: number | null; amount: number; range?: { min: number; max: number } | undefined };
 
 const bracketFor = (brackets: Bracket[], population: number) =>
   brackets.find((b) => population >= b.populationMin && (b.populationMax === null || population <= b.populationMax));
@@ -21,15 +23,28 @@ const range = (b: Bracket) =>
 /** What this comune could get from a call's money rule; null when the rule cannot say. */
 export function estimateAmount(rule: Rule | null | undefined, comune: ComuneFacts, basis?: PopulationBasis | string): AmountEstimate | null {
   if (!rule) return null;
-  if (rule.kind === 'fixed') return { min: rule.amount, max: rule.amount, basis: `importo fisso di ${formatNumber(rule.amount)} €` };
-  if (rule.kind === 'range') return { min: rule.min, max: rule.max, basis: `da ${formatNumber(rule.min)} a ${formatNumber(rule.max)} € secondo il progetto` };
+  if (rule.kind === 'fixed') return { min: rule.amount, max: rule.amount, likely: rule.amount, basis: `importo fisso di ${formatNumber(rule.amount)} €` };
+  if (rule.kind === 'range')
+    return { min: rule.min, max: rule.max, likely: rule.max, basis: `da ${formatNumber(rule.min)} a ${formatNumber(rule.max)} € secondo il progetto` };
   const population = populationOf(comune, basis);
   if (!population) return null;
   const bracket = bracketFor(rule.brackets, population.value);
   if (!bracket) return null;
-  if (rule.kind === 'brackets')
-    return { min: bracket.amount, max: bracket.amount, basis: `fascia ${range(bracket)} (${population.label}: ${formatNumber(population.value)})` };
+  const where = `fascia ${range(bracket)} (${population.label}: ${formatNumber(population.value)})`;
+  if (rule.kind === 'brackets' && bracket.range)
+    return {
+      min: Math.min(bracket.range.min, bracket.amount),
+      max: Math.max(bracket.range.max, bracket.amount),
+      likely: bracket.amount,
+      basis: `${where}: da ${formatNumber(bracket.range.min)} a ${formatNumber(bracket.range.max)} € secondo le scelte del comune, più spesso ${formatNumber(bracket.amount)} €`,
+    };
+  if (rule.kind === 'brackets') return { min: bracket.amount, max: bracket.amount, likely: bracket.amount, basis: where };
   const min = Math.round(bracket.amount * rule.minUnits * 100) / 100;
   const max = Math.round(bracket.amount * rule.maxUnits * 100) / 100;
-  return { min, max, basis: `${formatNumber(bracket.amount)} € per ${rule.unitLabel}, da ${rule.minUnits} a ${rule.maxUnits} (fascia ${range(bracket)})` };
+  return {
+    min,
+    max,
+    likely: min,
+    basis: `${formatNumber(bracket.amount)} € per ${rule.unitLabel}, da ${rule.minUnits} a ${rule.maxUnits} (fascia ${range(bracket)})`,
+  };
 }

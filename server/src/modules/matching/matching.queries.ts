@@ -1,4 +1,5 @@
 import { sql, type Kysely } from 'kysely';
+import type { Peers } from './outcomes.queries.ts';
 import type { Database } from '../../plugins/db/schema.ts';
 import { callStatusAt, nextDeadlineAt } from '../../shared/call-status.ts';
 import type { Clock } from '../../shared/clock.ts';
@@ -140,6 +141,7 @@ export interface OpportunityView {
     checks?: Check[];
     population?: PopulationFigure | null;
     nearMiss?: NearMiss;
+    peers?: Peers | null;
   };
   status: string;
   deadline: number | null;
@@ -172,5 +174,6 @@ export function toOpportunity({ match, status, deadline, deadlineIso }: Opportun
     ...(match.checks ? { checks: match.checks } : {}),
     ...(match.population !== undefined ? { population: match.population } : {}),
     ...(match.nearMiss ? { nearMiss: match.nearMiss } : {}),
+    ...(match.peers !== undefined ? { peers: match.peers } : {}),
   };
 }

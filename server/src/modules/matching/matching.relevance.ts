@@ -6,17 +6,22 @@ import type { AmountEstimate } from './matching.amount.ts';
  */
 export const WEIGHTS = {
   /** The call funds themes the comune has unfunded interventions on, by priority and unfunded cost. */
-  programming: 35,
+  programming: 30,
   /** The call's themes are among those the comune declared an interest in. */
   interests: 10,
   /** The words of an open intervention's title and description are found in the call's text. */
   text: 10,
   /** The estimated amount against the unfunded cost of the matching interventions. */
-  need: 15,
+  need: 10,
   /** Fewer days to the deadline, or a sportello already open, make it more urgent. */
-  urgency: 10,
+  urgency: 5,
   /** What the call is worth to the comune, on a log scale: 1,000 € counts nothing, a million the whole weight. */
-  amount: 20,
+  amount: 5,
+  /**
+   * Comuni like this one applied to this kind of call: the likelihood the model learned from the public
+   * outcomes (`server/models/matching-ranker.json`, see `matching.outcomes.ts`) gives the share.
+   */
+  peers: 30,
 } as const;
 
 export type Component = keyof typeof WEIGHTS;
@@ -42,6 +47,8 @@ export interface RelevanceInput {
   estimate: AmountEstimate | null;
   daysLeft: number | null;
   sportelloOpen: boolean;
+  /** How likely comuni like this one are to apply, from the learned model; null when it cannot say. */
+  likelihood: number | null;
 }
 
 export interface Relevance {
@@ -91,6 +98,7 @@ export function computeRelevance(input: RelevanceInput): Relevance {
     need: need > 0 && input.estimate ? Math.min(1, input.estimate.max / need) : 0,
     urgency,
     amount: input.estimate ? Math.min(1, Math.max(0, (Math.log10(Math.max(1, input.estimate.max)) - 3) / 3)) : 0,
+    peers: input.likelihood ?? 0,
   };
   const components = Object.fromEntries(Object.entries(shares).map(([name, share]) => [name, Math.round(share * WEIGHTS[name as Component])])) as Record<
     Component,

@@ -37,7 +37,7 @@ const Opportunity = Type.Object(
     verdict: Type.String({ enum: VERDICTS }),
     score: Type.Integer({ minimum: 0, maximum: 100, format: 'int32' }),
     components: Type.Record(Type.String(), Type.Integer({ format: 'int32' }), {
-      description: 'Punteggio per componente: programming, interests, text, need, urgency, amount (pesi in matching/matching.relevance.ts)',
+      description: 'Punteggio per componente: programming, interests, text, need, urgency, amount, peers (pesi in matching/matching.relevance.ts)',
     }),
     reasons: Type.Object({
       fundableItems: Type.Array(Type.Object({ id: Type.String(), title: Type.String() }), {
@@ -61,6 +61,22 @@ const Opportunity = Type.Object(
           unblock: Type.String({ description: 'Che cosa potrebbe renderlo ammissibile' }),
         },
         { description: 'Solo per gli esiti near_miss: il bando sfugge al comune per una condizione su cui può agire' },
+      ),
+    ),
+    peers: Type.Optional(
+      Nullable(
+        Type.Object(
+          {
+            province: Type.String({ description: 'Sigla della provincia del comune' }),
+            sizeClass: Nullable(Type.String({ enum: ['fino-5000', '5000-15000', 'oltre-15000'] })),
+            comuni: Type.Integer({ format: 'int32', description: 'Comuni della stessa provincia e classe dimensionale' }),
+            funded: Type.Integer({ format: 'int32', description: 'Di questi, quelli finanziati da edizioni precedenti della misura' }),
+            share: Type.Number({ format: 'double', minimum: 0, maximum: 1 }),
+            medianAmount: Nullable(Type.Number({ format: 'double', description: 'Importo mediano ottenuto' })),
+            editions: Type.Array(Type.String(), { description: 'Le edizioni precedenti (avvisi della stessa misura)' }),
+          },
+          { description: 'Comuni come il tuo: null quando il bando non ha misura né edizioni precedenti nello storico dei finanziamenti' },
+        ),
       ),
     ),
     population: Type.Optional(

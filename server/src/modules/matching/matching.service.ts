@@ -9,7 +9,9 @@ import { estimateAmount } from './matching.amount.ts';
 import { evaluateEligibility, withinReach, type CallRules } from './matching.eligibility.ts';
 import { loadComuneContexts, type ComuneContext } from './matching.facts.ts';
 import { nearMissOf } from './matching.near-miss.ts';
-import { populationOf } from './matching.profile-facts.ts';
+import { populationOf, romeDay, sizeClassOf, type ComuneFacts } from './matching.profile-facts.ts';
+import { likelihood, ranker } from './matching.outcomes.ts';
+import { avvisoKey, loadCallOutcomes, loadPeers, peerShares, type CallOutcomes } from './outcomes.queries.ts';
 import { computeRelevance } from './matching.relevance.ts';
 import { callLexemes } from './matching.call-signals.ts';
 
@@ -26,9 +28,13 @@ export interface PreparedCall {
   warnings: string[];
   /** Italian stems of the call's text, for its text similarity with each intervention. */
   lexemes: ReadonlySet<string>;
+  /** Who applied to its earlier windows and editions; null when not loaded (near misses are not ranked). */
+  outcomes: CallOutcomes | null;
+  /** The call's first opening, for how long it has been open. */
+  opensAt: number | null;
 }
 
-export function prepareCall(call: CallRow, clock: Clock, lexemes: ReadonlySet<string>): PreparedCall {
+export function prepareCall(call: CallRow, clock: Clock, lexemes: ReadonlySet<string>, outcomes: CallOutcomes | null = null): PreparedCall {
   const input = inputOf(call);
   const deadline = call.next_deadline ? new Date(call.next_deadline).getTime() : null;
   const daysLeft = deadline === null ? null : Math.ceil((deadline - clock.now.getTime()) / DAY);
@@ -49,12 +55,34 @@ export function prepareCall(call: CallRow, clock: Clock, lexemes: ReadonlySet<st
     sportelloOpen: call.procedure === 'sportello' && call.status !== 'in_arrivo',
     warnings: runningOut ? ['Sportello: restano meno del 20% delle risorse.'] : [],
     lexemes,
+    outcomes,
+    opensAt: input.windows.length === 0 ? null : Math.min(...input.windows.map((w) => Date.parse(w.opensAt))),
   };
 }
 
-/** Prepares a call with its text stemmed by PostgreSQL. */
+/** Prepares a call with its text stemmed by PostgreSQL and the funding outcomes of its earlier windows and editions. */
 export async function prepareCallFrom(db: Kysely<Database>, call: CallRow, clock: Clock): Promise<PreparedCall> {
-  return prepareCall(call, clock, await callLexemes(db, call));
+  const [lexemes, outcomes] = await Promise.all([callLexemes(db, call), loadCallOutcomes(db, call, clock.now)]);
+  return prepareCall(call, clock, lexemes, outcomes);
+}
+
+/** How likely comuni like this one are to apply, by the trained ranker; null without the call's outcomes. */
+function likelihoodFor(prepared: PreparedCall, facts: ComuneFacts, amount: number | null, clock: Clock): number | null {
+  if (!prepared.outcomes) return null;
+  const now = clock.now.getTime();
+  return likelihood(ranker(), {
+    ...peerShares(prepared.outcomes, facts.provinceSigla, sizeClassOf(facts.legalPopulation)),
+    ownEdition: facts.awards.some(
+      (a) => a.status !== 'rinuncia' && a.measureCode === prepared.rules.measureCode && avvisoKey(a.avviso) !== avvisoKey(prepared.row.title),
+    ),
+    fundedMeasures: new Set(facts.awards.filter((a) => a.status !== 'rinuncia').map((a) => a.measureCode)).size,
+    legalPopulation: facts.legalPopulation,
+    altitudeZone: facts.altitudeZone,
+    daysOpen: prepared.opensAt === null ? null : Math.max(0, Math.floor((now - prepared.opensAt) / DAY)),
+    daysLeft: prepared.daysLeft,
+    amount,
+    themes: prepared.themes,
+  });
 }
 
 /** One comune against one call: eligibility with every check, amount, relevance and the reasons to show. */
@@ -70,6 +98,7 @@ export function evaluateMatch(prepared: PreparedCall, context: ComuneContext, cl
     estimate,
     daysLeft,
     sportelloOpen: prepared.sportelloOpen,
+    likelihood: likelihoodFor(prepared, context.facts, estimate?.likely ?? null, clock),
   });
   const warnings = [...(eligibility.verdict === 'eligible_via_aggregation' ? ['Partecipazione solo in forma associata.'] : []), ...prepared.warnings];
   const row = {
@@ -196,12 +225,13 @@ export async function computeOpportunity(db: Kysely<Database>, istat: string, ca
   if (!call || call.editorial_status !== 'published' || call.merged_into) return null;
   const context = (await loadComuneContexts(db, clock.now, [istat])).get(istat);
   if (!context) return null;
-  const prepared = await prepareCallFrom(db, call, clock);
+  const [prepared, peers] = await Promise.all([prepareCallFrom(db, call, clock), loadPeers(db, istat, [call], romeDay(clock.now))]);
   const { row, checks } = evaluateMatch(prepared, context, clock);
   return {
     match: {
       ...row,
       checks,
+      peers: peers.get(call.id) ?? null,
       population: populationOf(context.facts, prepared.rules.eligibility.populationBasis),
       title: call.title,
       issuer: call.issuer,
