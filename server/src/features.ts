@@ -8,6 +8,7 @@ import matching from './modules/matching/index.ts';
 import programming from './modules/programming/index.ts';
 import search from './modules/search/index.ts';
 import system from './modules/system/index.ts';
+import territory from './modules/territory/index.ts';
 import themes from './modules/themes/index.ts';
 
 /**
@@ -15,4 +16,4 @@ import themes from './modules/themes/index.ts';
  * dependencies, and the order is the order of the API's paths in the OpenAPI document. Adding a
  * feature is one line here (and its entry in docs/ARCHITECTURE.md).
  */
-export const FEATURES = [system, auth, comuni, programming, aggregations, calls, ingest, search, matching, themes, alerts];
+export const FEATURES = [system, auth, comuni, programming, aggregations, calls, ingest, search, matching, themes, alerts, territory];

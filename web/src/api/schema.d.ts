@@ -1769,6 +1769,74 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/territory/comuni": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Per ogni comune lombardo i valori dei livelli della mappa, con i totali per provincia e regione */
+        get: operations["getTerritoryMap"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/territory/funds": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Fondi PNRR ottenuti dai comuni lombardi per classe dimensionale e misura, per abitante, con la quota di comuni che ha ottenuto ogni misura */
+        get: operations["getFundsObtained"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/territory/boundaries": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Confini dei comuni lombardi in TopoJSON (Fonte: ISTAT; elaborazione openpolis, CC BY 4.0), letti dai dati condivisi del server */
+        get: operations["getComuniBoundaries"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/analytics/needs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Interventi programmati non finanziati per tema × provincia × classe dimensionale, contro i bandi aperti che potrebbero finanziarli; celle con meno di 3 comuni nascoste (anche in CSV con Accept: text/csv) */
+        get: operations["getNeedsAgainstFunding"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -3663,6 +3731,198 @@ export interface components {
             ical: string;
             /** @description Lo stesso calendario con lo schema webcal://, per iscriversi con un clic */
             webcal: string;
+        };
+        TerritoryMap: {
+            comuni: {
+                istat: string;
+                name: string;
+                province: string;
+                sizeClass: string | null;
+                /** Format: int32 */
+                population: number | null;
+                /** @description Bandi aperti utilizzabili oggi */
+                openCalls: number;
+                /** @description Euro */
+                availableAmount: number;
+                /** @description Euro */
+                availablePerInhabitant: number | null;
+                /** @description Fondi PNRR ottenuti (assegnati o erogati), euro */
+                fundsObtained: number;
+                /** @description Euro */
+                fundsPerInhabitant: number | null;
+                /** @description Interventi programmati senza finanziamento */
+                unfundedItems: number;
+                /** @description Almeno un utente attivo del comune o di un’aggregazione di cui fa parte */
+                hasUsers: boolean;
+            }[];
+            provinces: {
+                key: string;
+                /** Format: int32 */
+                comuni: number;
+                population: number;
+                /** Format: int32 */
+                comuniWithOpenCalls: number;
+                /** @description Euro */
+                availableAmount: number;
+                /** @description Euro */
+                availablePerInhabitant: number | null;
+                /** @description Euro */
+                fundsObtained: number;
+                /** @description Euro */
+                fundsPerInhabitant: number | null;
+                /** Format: int32 */
+                comuniWithFunds: number;
+                /** Format: int32 */
+                unfundedItems: number;
+                /** @description Euro */
+                unfundedCost: number;
+                /** Format: int32 */
+                comuniWithoutUsers: number;
+            }[];
+            region: {
+                key: string;
+                /** Format: int32 */
+                comuni: number;
+                population: number;
+                /** Format: int32 */
+                comuniWithOpenCalls: number;
+                /** @description Euro */
+                availableAmount: number;
+                /** @description Euro */
+                availablePerInhabitant: number | null;
+                /** @description Euro */
+                fundsObtained: number;
+                /** @description Euro */
+                fundsPerInhabitant: number | null;
+                /** Format: int32 */
+                comuniWithFunds: number;
+                /** Format: int32 */
+                unfundedItems: number;
+                /** @description Euro */
+                unfundedCost: number;
+                /** Format: int32 */
+                comuniWithoutUsers: number;
+            };
+        };
+        FundsObtained: {
+            area: {
+                key: string;
+                /** Format: int32 */
+                comuni: number;
+                population: number;
+                /** Format: int32 */
+                comuniWithOpenCalls: number;
+                /** @description Euro */
+                availableAmount: number;
+                /** @description Euro */
+                availablePerInhabitant: number | null;
+                /** @description Euro */
+                fundsObtained: number;
+                /** @description Euro */
+                fundsPerInhabitant: number | null;
+                /** Format: int32 */
+                comuniWithFunds: number;
+                /** Format: int32 */
+                unfundedItems: number;
+                /** @description Euro */
+                unfundedCost: number;
+                /** Format: int32 */
+                comuniWithoutUsers: number;
+            };
+            bySizeClass: {
+                key: string;
+                /** Format: int32 */
+                comuni: number;
+                population: number;
+                /** Format: int32 */
+                comuniWithOpenCalls: number;
+                /** @description Euro */
+                availableAmount: number;
+                /** @description Euro */
+                availablePerInhabitant: number | null;
+                /** @description Euro */
+                fundsObtained: number;
+                /** @description Euro */
+                fundsPerInhabitant: number | null;
+                /** Format: int32 */
+                comuniWithFunds: number;
+                /** Format: int32 */
+                unfundedItems: number;
+                /** @description Euro */
+                unfundedCost: number;
+                /** Format: int32 */
+                comuniWithoutUsers: number;
+            }[];
+            byMeasure: {
+                measureCode: string;
+                measureName: string | null;
+                /** Format: int32 */
+                comuni: number;
+                /** @description Quota dei comuni che l’hanno ottenuta, da 0 a 1 */
+                share: number;
+                /** @description Euro */
+                amount: number;
+                /** @description Euro */
+                perInhabitant: number | null;
+            }[];
+        };
+        NeedsReport: {
+            /** Format: int32 */
+            minimumComuni: number;
+            cells: {
+                theme: string;
+                themeLabel: string;
+                province: string | null;
+                sizeClass: string | null;
+                /** Format: int32 */
+                comuni: number | null;
+                /** Format: int32 */
+                items: number | null;
+                /** @description Euro */
+                unfundedCost: number | null;
+                /** Format: int32 */
+                openCalls: number;
+                /** @description Euro */
+                estimatedAmount: number | null;
+                /** @description Meno di 3 comuni dietro la cella: i valori sono nascosti */
+                suppressed: boolean;
+            }[];
+            byTheme: {
+                theme: string;
+                themeLabel: string;
+                province: string | null;
+                sizeClass: string | null;
+                /** Format: int32 */
+                comuni: number | null;
+                /** Format: int32 */
+                items: number | null;
+                /** @description Euro */
+                unfundedCost: number | null;
+                /** Format: int32 */
+                openCalls: number;
+                /** @description Euro */
+                estimatedAmount: number | null;
+                /** @description Meno di 3 comuni dietro la cella: i valori sono nascosti */
+                suppressed: boolean;
+            }[];
+            withoutCall: {
+                theme: string;
+                themeLabel: string;
+                province: string | null;
+                sizeClass: string | null;
+                /** Format: int32 */
+                comuni: number | null;
+                /** Format: int32 */
+                items: number | null;
+                /** @description Euro */
+                unfundedCost: number | null;
+                /** Format: int32 */
+                openCalls: number;
+                /** @description Euro */
+                estimatedAmount: number | null;
+                /** @description Meno di 3 comuni dietro la cella: i valori sono nascosti */
+                suppressed: boolean;
+            }[];
         };
     };
     responses: never;
@@ -13801,6 +14061,283 @@ export interface operations {
             };
             /** @description Comune, aggregazione o webhook non trovati */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Troppe richieste: riprova dopo il tempo indicato da Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Errore interno */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getTerritoryMap: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TerritoryMap"];
+                };
+            };
+            /** @description Richiesta non valida (parametri, JSON o campi errati) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Non autenticato */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Solo per Regione, ANCI e amministratori */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Troppe richieste: riprova dopo il tempo indicato da Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Errore interno */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getFundsObtained: {
+        parameters: {
+            query?: {
+                /** @description Sigla della provincia */
+                province?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FundsObtained"];
+                };
+            };
+            /** @description Richiesta non valida (parametri, JSON o campi errati) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Non autenticato */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Solo per Regione, ANCI e amministratori */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Troppe richieste: riprova dopo il tempo indicato da Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Errore interno */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getComuniBoundaries: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Topologia con l’oggetto `comuni`; ogni geometria ha `istat`, `name`, `province` */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": unknown;
+                };
+            };
+            /** @description Richiesta non valida (parametri, JSON o campi errati) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Non autenticato */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Solo per Regione, ANCI e amministratori */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Troppe richieste: riprova dopo il tempo indicato da Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Errore interno */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Confini non disponibili su questo server */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getNeedsAgainstFunding: {
+        parameters: {
+            query?: {
+                /** @description Sigla della provincia */
+                province?: string;
+                sizeClass?: "fino-5000" | "5000-15000" | "oltre-15000";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NeedsReport"];
+                    "text/csv": components["schemas"]["NeedsReport"];
+                };
+            };
+            /** @description Richiesta non valida (parametri, JSON o campi errati) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Non autenticato */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Solo per Regione, ANCI e amministratori */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -6,6 +6,7 @@ import myOpportunitiesRoutes from './my-opportunities.routes.ts';
 import { registerOpportunitiesCache } from './opportunities.cache.ts';
 import publicOpportunitiesRoutes from './public-opportunities.routes.ts';
 
+export { usableCallSql } from './coverage.queries.ts';
 export { estimateAmount } from './matching.amount.ts';
 export { evaluateEligibility, type CallRules, type Verdict } from './matching.eligibility.ts';
 export { catchUpMatching } from './matching.jobs.ts';

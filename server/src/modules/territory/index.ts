@@ -1,0 +1,10 @@
+import { defineFeature } from '../../plugins/feature.ts';
+import needsRoutes from './needs.routes.ts';
+import territoryRoutes from './territory.routes.ts';
+
+/** What Regione and ANCI see: the territory on a map, needs against funding, funds obtained. */
+export default defineFeature({
+  name: 'territory',
+  dependencies: ['database', 'clock', 'access-control', 'comuni', 'matching'],
+  routes: [territoryRoutes, needsRoutes],
+});
