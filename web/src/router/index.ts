@@ -37,6 +37,7 @@ export const router = createRouter({
     { path: '/redazione/bandi/:id', name: 'call-edit', component: () => import('@/views/CallEditorView.vue'), meta: { title: 'Modifica bando', private: true, permission: 'calls:write' } },
     { path: '/redazione/fonti', name: 'sources', component: () => import('@/views/SourcesView.vue'), meta: { title: 'Fonti e importazioni', private: true, permission: 'ingest:run' } },
     { path: '/copertura', name: 'coverage', component: () => import('@/views/CoverageView.vue'), meta: { title: 'Copertura', private: true, permission: 'analytics:read' } },
+    { path: '/territorio', name: 'territory', component: () => import('@/views/TerritoryView.vue'), meta: { title: 'Territorio', private: true, permission: 'analytics:read' } },
     { path: '/amministrazione', name: 'admin', component: () => import('@/views/AdminView.vue'), meta: { title: 'Amministrazione', private: true, permission: 'users:manage' } },
     { path: '/privacy', name: 'privacy', component: () => import('@/views/LegalView.vue'), meta: { title: 'Informativa sulla privacy' } },
     { path: '/note-legali', name: 'legal', component: () => import('@/views/LegalView.vue'), meta: { title: 'Note legali' } },
