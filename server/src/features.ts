@@ -3,6 +3,7 @@ import alerts from './modules/alerts/index.ts';
 import auth from './modules/auth/index.ts';
 import calls from './modules/calls/index.ts';
 import comuni from './modules/comuni/index.ts';
+import indicators from './modules/indicators/index.ts';
 import ingest from './modules/ingest/index.ts';
 import matching from './modules/matching/index.ts';
 import programming from './modules/programming/index.ts';
@@ -16,4 +17,4 @@ import themes from './modules/themes/index.ts';
  * dependencies, and the order is the order of the API's paths in the OpenAPI document. Adding a
  * feature is one line here (and its entry in docs/ARCHITECTURE.md).
  */
-export const FEATURES = [system, auth, comuni, programming, aggregations, calls, ingest, search, matching, themes, alerts, territory];
+export const FEATURES = [system, auth, comuni, programming, aggregations, calls, ingest, search, matching, themes, alerts, territory, indicators];
