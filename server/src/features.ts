@@ -17,4 +17,4 @@ import themes from './modules/themes/index.ts';
  * dependencies, and the order is the order of the API's paths in the OpenAPI document. Adding a
  * feature is one line here (and its entry in docs/ARCHITECTURE.md).
  */
-export const FEATURES = [system, auth, comuni, programming, aggregations, calls, ingest, search, matching, themes, alerts, territory, indicators];
+export const FEATURES = [system, auth, comuni, programming, aggregations, calls, ingest, search, matching, themes, alerts, indicators, territory];

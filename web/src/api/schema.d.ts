@@ -1769,6 +1769,74 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/analytics/indicators": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Gli indicatori del programma (DGR 5269/2021) nel periodo, con i loro obiettivi */
+        get: operations["getIndicators"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/analytics/indicators/targets/{key}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** Cambia l’obiettivo di un indicatore */
+        put: operations["setIndicatorTarget"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/calls/{id}/feedback": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Risponde a “Ti è stato utile?” sulla scheda di un bando: si conserva la risposta, non chi l’ha data */
+        post: operations["answerFeedback"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/r/alert": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Il link di un avviso e-mail: conta l’apertura (senza sapere chi) e porta alla pagina */
+        get: operations["followAlertLink"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/territory/comuni": {
         parameters: {
             query?: never;
@@ -1837,66 +1905,15 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/api/v1/analytics/indicators": {
+    "/api/v1/analytics/report": {
         parameters: {
             query?: never;
             header?: never;
             path?: never;
             cookie?: never;
         };
-        /** Gli indicatori del programma (DGR 5269/2021) nel periodo, con i loro obiettivi */
-        get: operations["getIndicators"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/v1/analytics/indicators/targets/{key}": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        /** Cambia l’obiettivo di un indicatore */
-        put: operations["setIndicatorTarget"];
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/v1/calls/{id}/feedback": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        /** Risponde a “Ti è stato utile?” sulla scheda di un bando: si conserva la risposta, non chi l’ha data */
-        post: operations["answerFeedback"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/v1/r/alert": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /** Il link di un avviso e-mail: conta l’apertura (senza sapere chi) e porta alla pagina */
-        get: operations["followAlertLink"];
+        /** Report su avanzamento delle attività nel periodo: pagina HTML stampabile (A4) o tabelle CSV */
+        get: operations["getProgressReport"];
         put?: never;
         post?: never;
         delete?: never;
@@ -3800,6 +3817,82 @@ export interface components {
             /** @description Lo stesso calendario con lo schema webcal://, per iscriversi con un clic */
             webcal: string;
         };
+        Indicators: {
+            period: {
+                /**
+                 * Format: date
+                 * @description Giorno (AAAA-MM-GG), ora di Roma
+                 */
+                from: string;
+                /**
+                 * Format: date
+                 * @description Giorno (AAAA-MM-GG), ora di Roma
+                 */
+                to: string;
+            };
+            indicators: {
+                key: string;
+                label: string;
+                /** @enum {string} */
+                unit: "count" | "percent";
+                value: number | null;
+                /** Format: int32 */
+                target: number | null;
+                reached: boolean | null;
+            }[];
+            counts: {
+                /** Format: int32 */
+                registeredUsers: number;
+                /** Format: int32 */
+                administrations: number;
+                /** Format: int32 */
+                activeComuni30: number;
+                /** Format: int32 */
+                activeComuni90: number;
+                /** Format: int32 */
+                callsPublished: number;
+                /** Format: int32 */
+                comuniReached: number;
+                /** Format: int32 */
+                alertEmailsSent: number;
+                /** Format: int32 */
+                alertLinkClicks: number;
+                /** Format: int32 */
+                callPageViews: number;
+                /** Format: int32 */
+                emptySearches: number;
+                /** Format: int32 */
+                usefulYes: number;
+                /** Format: int32 */
+                usefulNo: number;
+            };
+            monthly: {
+                /** @description AAAA-MM */
+                month: string;
+                /** Format: int32 */
+                callPageViews: number;
+                /** Format: int32 */
+                alertLinkClicks: number;
+                /** Format: int32 */
+                emptySearches: number;
+            }[];
+            emptySearches: {
+                query: string;
+                /** Format: int32 */
+                count: number;
+            }[];
+            comments: {
+                /**
+                 * Format: date
+                 * @description Giorno (AAAA-MM-GG), ora di Roma
+                 */
+                day: string;
+                useful: boolean;
+                comment: string | null;
+                callId: string;
+                callTitle: string;
+            }[];
+        };
         TerritoryMap: {
             comuni: {
                 istat: string;
@@ -3990,82 +4083,6 @@ export interface components {
                 estimatedAmount: number | null;
                 /** @description Meno di 3 comuni dietro la cella: i valori sono nascosti */
                 suppressed: boolean;
-            }[];
-        };
-        Indicators: {
-            period: {
-                /**
-                 * Format: date
-                 * @description Giorno (AAAA-MM-GG), ora di Roma
-                 */
-                from: string;
-                /**
-                 * Format: date
-                 * @description Giorno (AAAA-MM-GG), ora di Roma
-                 */
-                to: string;
-            };
-            indicators: {
-                key: string;
-                label: string;
-                /** @enum {string} */
-                unit: "count" | "percent";
-                value: number | null;
-                /** Format: int32 */
-                target: number | null;
-                reached: boolean | null;
-            }[];
-            counts: {
-                /** Format: int32 */
-                registeredUsers: number;
-                /** Format: int32 */
-                administrations: number;
-                /** Format: int32 */
-                activeComuni30: number;
-                /** Format: int32 */
-                activeComuni90: number;
-                /** Format: int32 */
-                callsPublished: number;
-                /** Format: int32 */
-                comuniReached: number;
-                /** Format: int32 */
-                alertEmailsSent: number;
-                /** Format: int32 */
-                alertLinkClicks: number;
-                /** Format: int32 */
-                callPageViews: number;
-                /** Format: int32 */
-                emptySearches: number;
-                /** Format: int32 */
-                usefulYes: number;
-                /** Format: int32 */
-                usefulNo: number;
-            };
-            monthly: {
-                /** @description AAAA-MM */
-                month: string;
-                /** Format: int32 */
-                callPageViews: number;
-                /** Format: int32 */
-                alertLinkClicks: number;
-                /** Format: int32 */
-                emptySearches: number;
-            }[];
-            emptySearches: {
-                query: string;
-                /** Format: int32 */
-                count: number;
-            }[];
-            comments: {
-                /**
-                 * Format: date
-                 * @description Giorno (AAAA-MM-GG), ora di Roma
-                 */
-                day: string;
-                useful: boolean;
-                comment: string | null;
-                callId: string;
-                callTitle: string;
             }[];
         };
     };
@@ -14232,6 +14249,269 @@ export interface operations {
             };
         };
     };
+    getIndicators: {
+        parameters: {
+            query?: {
+                /** @description Primo giorno del periodo (predefinito: un anno fa) */
+                from?: string;
+                /** @description Ultimo giorno del periodo (predefinito: oggi) */
+                to?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Indicators"];
+                };
+            };
+            /** @description Periodo non valido */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Non autenticato */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Solo per Regione, ANCI, redazione e amministratori */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Troppe richieste: riprova dopo il tempo indicato da Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Errore interno */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    setIndicatorTarget: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                key: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    target: number;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Richiesta non valida (parametri, JSON o campi errati) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Non autenticato */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Solo per gli amministratori */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Indicatore sconosciuto */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Troppe richieste: riprova dopo il tempo indicato da Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Errore interno */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    answerFeedback: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description Ti è stato utile? */
+                    useful: boolean;
+                    /** @description Commento facoltativo: non scrivere dati personali */
+                    comment?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Richiesta non valida (parametri, JSON o campi errati) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Bando non trovato */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Troppe richieste: riprova dopo il tempo indicato da Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Errore interno */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    followAlertLink: {
+        parameters: {
+            query: {
+                to: string;
+                s: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            302: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Link non valido */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Troppe richieste: riprova dopo il tempo indicato da Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Errore interno */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     getTerritoryMap: {
         parameters: {
             query?: never;
@@ -14509,13 +14789,12 @@ export interface operations {
             };
         };
     };
-    getIndicators: {
+    getProgressReport: {
         parameters: {
             query?: {
-                /** @description Primo giorno del periodo (predefinito: un anno fa) */
                 from?: string;
-                /** @description Ultimo giorno del periodo (predefinito: oggi) */
                 to?: string;
+                format?: "html" | "csv";
             };
             header?: never;
             path?: never;
@@ -14529,7 +14808,8 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Indicators"];
+                    "text/html": string;
+                    "text/csv": string;
                 };
             };
             /** @description Periodo non valido */
@@ -14550,201 +14830,8 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Solo per Regione, ANCI, redazione e amministratori */
+            /** @description Solo per Regione, ANCI e amministratori */
             403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Troppe richieste: riprova dopo il tempo indicato da Retry-After */
-            429: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Errore interno */
-            500: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-        };
-    };
-    setIndicatorTarget: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                key: string;
-            };
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                "application/json": {
-                    target: number;
-                };
-            };
-        };
-        responses: {
-            /** @description Default Response */
-            204: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-            /** @description Richiesta non valida (parametri, JSON o campi errati) */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Non autenticato */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Solo per gli amministratori */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Indicatore sconosciuto */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Troppe richieste: riprova dopo il tempo indicato da Retry-After */
-            429: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Errore interno */
-            500: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-        };
-    };
-    answerFeedback: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                id: string;
-            };
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                "application/json": {
-                    /** @description Ti è stato utile? */
-                    useful: boolean;
-                    /** @description Commento facoltativo: non scrivere dati personali */
-                    comment?: string;
-                };
-            };
-        };
-        responses: {
-            /** @description Default Response */
-            204: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-            /** @description Richiesta non valida (parametri, JSON o campi errati) */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Bando non trovato */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Troppe richieste: riprova dopo il tempo indicato da Retry-After */
-            429: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Errore interno */
-            500: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-        };
-    };
-    followAlertLink: {
-        parameters: {
-            query: {
-                to: string;
-                s: string;
-            };
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description Default Response */
-            302: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-            /** @description Link non valido */
-            400: {
                 headers: {
                     [name: string]: unknown;
                 };
