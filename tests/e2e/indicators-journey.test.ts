@@ -54,6 +54,11 @@ describe.runIf(canRun)('Regione reads the programme’s indicators', { timeout: 
     expect(await views.locator('td').nth(1).textContent()).toBe('500');
     expect(await page.locator('.indicators-table tr[data-key="satisfaction"] td').first().textContent()).toBe('0%');
     expect(await page.getByText('Manca il modello di domanda').count()).toBe(1);
+    // The printable report of the same period opens from the page.
+    const href = await page.getByRole('link', { name: 'Apri il report stampabile del periodo' }).getAttribute('href');
+    const report = await page.context().request.get(`${server.url}${href}`);
+    expect(report.status()).toBe(200);
+    expect(await report.text()).toContain('Report su avanzamento delle attività');
     await screenshot(page, 'indicatori-1280');
     expect(await axeViolations(page)).toEqual([]);
     expect(await overflowOnPhone(page)).toEqual([]);
