@@ -4,6 +4,7 @@ import { deliverQueued } from '../../server/src/modules/alerts/alerts.delivery.t
 import { processAlertEvents } from '../../server/src/modules/alerts/alerts.service.ts';
 import { processCallEvents } from '../../server/src/modules/matching/matching.jobs.ts';
 import { createSmtpMailer } from '../../server/src/plugins/mail.ts';
+import { trackedLink } from '../../server/src/shared/tracked-link.ts';
 import { useTestApp } from '../helpers/app.ts';
 import { callInput, daysFromNow } from '../helpers/calls.ts';
 import { createComune, createTestUser, loginAs, type Agent } from '../helpers/identity.ts';
@@ -11,6 +12,8 @@ import { startSmtpSink, type SmtpSink } from '../helpers/smtp-sink.ts';
 
 const BASE = 'http://cruscotto.example.it';
 const ctx = useTestApp({ env: { REVIEW_REQUIRED: 'false', PUBLIC_BASE_URL: BASE } });
+/** An alert link as the e-mail carries it: through the signed redirect that counts the click. */
+const viaRedirect = (path: string) => trackedLink(BASE, ctx.app.config.sessionSecret, `${BASE}${path}`);
 let sink: SmtpSink;
 let editor: Agent;
 let rtd: Agent;
@@ -54,9 +57,9 @@ describe('immediate e-mail alerts', () => {
     expect(mail!.subject).toBe('Nuovo bando per Morterone: Notifiche digitali per i piccoli comuni');
     expect(mail!.to).toMatchObject({ text: 'rtd@morterone.example.it' });
     expect(mail!.text).toContain('Il comune può partecipare, pertinenza');
-    expect(mail!.text).toContain(`Dettagli: ${BASE}/bandi/${id}?comune=097055`);
+    expect(mail!.text).toContain(`Dettagli: ${viaRedirect(`/bandi/${id}?comune=097055`)}`);
     expect(mail!.html).toContain('<html lang="it">');
-    expect(mail!.html).toContain(`href="${BASE}/bandi/${id}?comune=097055"`);
+    expect(mail!.html).toContain(`href="${viaRedirect(`/bandi/${id}?comune=097055`).replaceAll('&', '&amp;')}"`);
     const header = (name: string) =>
       mail!.headerLines
         .find((h) => h.key === name)

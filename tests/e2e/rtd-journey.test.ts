@@ -198,7 +198,7 @@ describe.runIf(canRun)('an RTD in the browser', { timeout: 60_000 }, () => {
     await waitFor(() => sink.messages.some((m) => m.subject === 'Nuovo bando per Crema: Cloud e sicurezza per i comuni lombardi'), 20_000, 'the alert e-mail');
     const mail = sink.messages.find((m) => m.subject === 'Nuovo bando per Crema: Cloud e sicurezza per i comuni lombardi')!;
     expect(mail.to).toMatchObject({ text: RTD });
-    expect(mail.text).toContain(`${server.url}/bandi/`);
+    expect(mail.text).toContain(`${server.url}/api/v1/r/alert?to=%2Fbandi%2F`);
     await page.reload();
     await page.locator('.notification-list', { hasText: 'Cloud e sicurezza per i comuni lombardi' }).waitFor();
     await expectAccessible('08-avvisi');

@@ -12,6 +12,8 @@ export interface Config {
   readonly publicBaseUrl: string;
   readonly databaseUrl: string | undefined;
   readonly dataDir: string;
+  /** Where the map's boundaries are read at run time (TopoJSON of the shared data, never copied into the repo). */
+  readonly geoDataDir: string;
   readonly meilisearchUrl: string | undefined;
   readonly meilisearchApiKey: string | undefined;
   readonly smtpUrl: string | undefined;
@@ -175,6 +177,7 @@ export function loadConfig(env: Env): Readonly<Config> {
     publicBaseUrl,
     databaseUrl: url(env, 'DATABASE_URL', ['postgres:', 'postgresql:']),
     dataDir,
+    geoDataDir: resolve(read(env, 'INIT_CWD') ?? repoRoot, read(env, 'GEO_DATA_DIR') ?? resolve(repoRoot, '../shared/data/geo')),
     meilisearchUrl: url(env, 'MEILISEARCH_URL', ['http:', 'https:']),
     meilisearchApiKey: read(env, 'MEILISEARCH_API_KEY'),
     smtpUrl: url(env, 'SMTP_URL', ['smtp:', 'smtps:']),

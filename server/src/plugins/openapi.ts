@@ -73,7 +73,8 @@ export const API_TAGS = {
   themes: 'Temi del catalogo (digitale, energia, scuole, ...)',
   alerts: 'Avvisi, notifiche, ricerche salvate, feed, webhook e registro degli invii',
   applications: 'Candidature dei comuni: stato per bando, passi interni, note, traguardi dopo il finanziamento',
-  territory: 'Territorio per Regione e ANCI: mappa, fondi ottenuti, fabbisogni e indicatori',
+  territory: 'Territorio per Regione e ANCI: mappa, fondi ottenuti, fabbisogni, rapporto periodico',
+  indicators: 'Indicatori del programma (DGR 5269/2021): utenti, amministrazioni, visualizzazioni, gradimento',
 } as const;
 
 function requireDeclaredTags(route: RouteOptions) {

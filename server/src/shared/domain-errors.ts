@@ -48,5 +48,5 @@ export const unsupportedMediaType = (detail: string) => new DomainError('unsuppo
 export const unprocessable = (code: string, detail: string, errors?: FieldProblem[]) => new DomainError('unprocessable', code, detail, errors);
 export const tooManyRequests = (code: string, detail: string, retryAfterSeconds: number) =>
   new DomainError('too_many_requests', code, detail, undefined, retryAfterSeconds);
-export const unavailable = (code: string, detail: string, retryAfterSeconds: number) =>
+export const unavailable = (code: string, detail: string, retryAfterSeconds?: number) =>
   new DomainError('unavailable', code, detail, undefined, retryAfterSeconds);

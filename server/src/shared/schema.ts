@@ -37,8 +37,9 @@ export const Type: typeof TypeBox = Object.assign(Object.create(TypeBox) as type
     options && 'enum' in options
       ? TypeBox.String(options)
       : TypeBox.String({ maxLength: DEFAULT_BOUNDS.formatLength[options?.format ?? ''] ?? DEFAULT_BOUNDS.stringLength, ...options }),
-  Integer: (options?: NumberOptions) => TypeBox.Integer({ ...(options?.format === 'int64' ? DEFAULT_BOUNDS.int64 : DEFAULT_BOUNDS.int32), ...options }),
-  Number: (options?: NumberOptions) => TypeBox.Number({ ...DEFAULT_BOUNDS.number, ...options }),
+  Integer: (options?: NumberOptions) =>
+    TypeBox.Integer({ format: 'int32', ...(options?.format === 'int64' ? DEFAULT_BOUNDS.int64 : DEFAULT_BOUNDS.int32), ...options }),
+  Number: (options?: NumberOptions) => TypeBox.Number({ format: 'double', ...DEFAULT_BOUNDS.number, ...options }),
   Array: <T extends TSchema>(items: T, options?: ArrayOptions) => TypeBox.Array(items, { minItems: 0, maxItems: DEFAULT_BOUNDS.arrayItems, ...options }),
   Object: <T extends TProperties>(properties: T, options?: ObjectOptions) => TypeBox.Object(properties, { additionalProperties: false, ...options }),
   Record: ((key: TSchema, value: TSchema, options?: ObjectOptions) =>

@@ -2944,6 +2944,220 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/analytics/indicators": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Gli indicatori del programma (DGR 5269/2021) nel periodo, con i loro obiettivi
+         * @description Gli indicatori del programma (DGR 5269/2021) nel periodo, con i loro obiettivi
+         *
+         *     Accesso: permesso analytics:read (copertura e statistiche), ruoli osservatore, redazione, amministrazione; con la sessione o con un token API. Senza credenziali 401, senza permesso 403.
+         *
+         *     Errori: 401: Non autenticato; 403: Solo per Regione, ANCI, redazione e amministratori.
+         */
+        get: operations["getIndicators"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/analytics/indicators/targets/{key}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Cambia l’obiettivo di un indicatore
+         * @description Cambia l’obiettivo di un indicatore
+         *
+         *     Accesso: permesso registry:manage (anagrafe comuni, aggregazioni, temi, importazioni), ruoli amministrazione; con la sessione o con un token API. Senza credenziali 401, senza permesso 403.
+         *
+         *     Errori: 401: Non autenticato; 403: Solo per gli amministratori; 404: Indicatore sconosciuto.
+         */
+        put: operations["setIndicatorTarget"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/calls/{id}/feedback": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Risponde a “Ti è stato utile?” sulla scheda di un bando: si conserva la risposta, non chi l’ha data
+         * @description Risponde a “Ti è stato utile?” sulla scheda di un bando: si conserva la risposta, non chi l’ha data
+         *
+         *     Accesso: pubblico, senza credenziali.
+         *
+         *     Errori: 404: Bando non trovato.
+         */
+        post: operations["answerFeedback"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/r/alert": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Il link di un avviso e-mail: conta l’apertura (senza sapere chi) e porta alla pagina
+         * @description Il link di un avviso e-mail: conta l’apertura (senza sapere chi) e porta alla pagina
+         *
+         *     Accesso: pubblico, senza credenziali.
+         */
+        get: operations["followAlertLink"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/territory/comuni": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Per ogni comune lombardo i valori dei livelli della mappa, con i totali per provincia e regione
+         * @description Per ogni comune lombardo i valori dei livelli della mappa, con i totali per provincia e regione
+         *
+         *     Accesso: permesso analytics:read (copertura e statistiche), ruoli osservatore, redazione, amministrazione; con la sessione o con un token API. Senza credenziali 401, senza permesso 403.
+         *
+         *     Errori: 401: Non autenticato; 403: Solo per Regione, ANCI e amministratori.
+         */
+        get: operations["getTerritoryMap"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/territory/funds": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Fondi PNRR ottenuti dai comuni lombardi per classe dimensionale e misura, per abitante, con la quota di comuni che ha ottenuto ogni misura
+         * @description Fondi PNRR ottenuti dai comuni lombardi per classe dimensionale e misura, per abitante, con la quota di comuni che ha ottenuto ogni misura
+         *
+         *     Accesso: permesso analytics:read (copertura e statistiche), ruoli osservatore, redazione, amministrazione; con la sessione o con un token API. Senza credenziali 401, senza permesso 403.
+         *
+         *     Errori: 401: Non autenticato; 403: Solo per Regione, ANCI e amministratori.
+         */
+        get: operations["getFundsObtained"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/territory/boundaries": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Confini dei comuni lombardi in TopoJSON (Fonte: ISTAT; elaborazione openpolis, CC BY 4.0), letti dai dati condivisi del server
+         * @description Confini dei comuni lombardi in TopoJSON (Fonte: ISTAT; elaborazione openpolis, CC BY 4.0), letti dai dati condivisi del server
+         *
+         *     Accesso: permesso analytics:read (copertura e statistiche), ruoli osservatore, redazione, amministrazione; con la sessione o con un token API. Senza credenziali 401, senza permesso 403.
+         *
+         *     Errori: 401: Non autenticato; 403: Solo per Regione, ANCI e amministratori; 503: Confini non disponibili su questo server.
+         */
+        get: operations["getComuniBoundaries"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/analytics/needs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Interventi programmati non finanziati per tema × provincia × classe dimensionale, contro i bandi aperti che potrebbero finanziarli; celle con meno di 3 comuni nascoste (anche in CSV con Accept: text/csv)
+         * @description Interventi programmati non finanziati per tema × provincia × classe dimensionale, contro i bandi aperti che potrebbero finanziarli; celle con meno di 3 comuni nascoste (anche in CSV con Accept: text/csv)
+         *
+         *     Accesso: permesso analytics:read (copertura e statistiche), ruoli osservatore, redazione, amministrazione; con la sessione o con un token API. Senza credenziali 401, senza permesso 403.
+         *
+         *     Errori: 401: Non autenticato; 403: Solo per Regione, ANCI e amministratori.
+         */
+        get: operations["getNeedsAgainstFunding"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/analytics/report": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Report su avanzamento delle attività nel periodo: pagina HTML stampabile (A4) o tabelle CSV
+         * @description Report su avanzamento delle attività nel periodo: pagina HTML stampabile (A4) o tabelle CSV
+         *
+         *     Accesso: permesso analytics:read (copertura e statistiche), ruoli osservatore, redazione, amministrazione; con la sessione o con un token API. Senza credenziali 401, senza permesso 403.
+         *
+         *     Errori: 401: Non autenticato; 403: Solo per Regione, ANCI e amministratori.
+         */
+        get: operations["getProgressReport"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -5206,6 +5420,384 @@ export interface components {
             ical: string;
             /** @description Lo stesso calendario con lo schema webcal://, per iscriversi con un clic */
             webcal: string;
+        };
+        Indicators: {
+            period: {
+                /**
+                 * Format: date
+                 * @description Giorno (AAAA-MM-GG), ora di Roma
+                 */
+                from: string;
+                /**
+                 * Format: date
+                 * @description Giorno (AAAA-MM-GG), ora di Roma
+                 */
+                to: string;
+            };
+            indicators: {
+                key: string;
+                label: string;
+                /** @enum {string} */
+                unit: "count" | "percent";
+                /** Format: double */
+                value: number | null;
+                /** Format: int32 */
+                target: number | null;
+                reached: boolean | null;
+            }[];
+            counts: {
+                /** Format: int32 */
+                registeredUsers: number;
+                /** Format: int32 */
+                administrations: number;
+                /** Format: int32 */
+                activeComuni30: number;
+                /** Format: int32 */
+                activeComuni90: number;
+                /** Format: int32 */
+                callsPublished: number;
+                /** Format: int32 */
+                comuniReached: number;
+                /** Format: int32 */
+                alertEmailsSent: number;
+                /** Format: int32 */
+                alertLinkClicks: number;
+                /** Format: int32 */
+                callPageViews: number;
+                /** Format: int32 */
+                emptySearches: number;
+                /** Format: int32 */
+                usefulYes: number;
+                /** Format: int32 */
+                usefulNo: number;
+            };
+            monthly: {
+                /** @description AAAA-MM */
+                month: string;
+                /** Format: int32 */
+                callPageViews: number;
+                /** Format: int32 */
+                alertLinkClicks: number;
+                /** Format: int32 */
+                emptySearches: number;
+            }[];
+            emptySearches: {
+                query: string;
+                /** Format: int32 */
+                count: number;
+            }[];
+            comments: {
+                /**
+                 * Format: date
+                 * @description Giorno (AAAA-MM-GG), ora di Roma
+                 */
+                day: string;
+                useful: boolean;
+                comment: string | null;
+                callId: string;
+                callTitle: string;
+            }[];
+        };
+        TerritoryMap: {
+            comuni: {
+                istat: string;
+                name: string;
+                province: string;
+                sizeClass: string | null;
+                /** Format: int32 */
+                population: number | null;
+                /**
+                 * Format: int32
+                 * @description Bandi aperti utilizzabili oggi
+                 */
+                openCalls: number;
+                /**
+                 * Format: double
+                 * @description Euro
+                 */
+                availableAmount: number;
+                /**
+                 * Format: double
+                 * @description Euro
+                 */
+                availablePerInhabitant: number | null;
+                /**
+                 * Format: double
+                 * @description Fondi PNRR ottenuti (assegnati o erogati), euro
+                 */
+                fundsObtained: number;
+                /**
+                 * Format: double
+                 * @description Euro
+                 */
+                fundsPerInhabitant: number | null;
+                /**
+                 * Format: int32
+                 * @description Interventi programmati senza finanziamento
+                 */
+                unfundedItems: number;
+                /** @description Almeno un utente attivo del comune o di un’aggregazione di cui fa parte */
+                hasUsers: boolean;
+            }[];
+            provinces: {
+                key: string;
+                /** Format: int32 */
+                comuni: number;
+                /** Format: int32 */
+                population: number;
+                /** Format: int32 */
+                comuniWithOpenCalls: number;
+                /**
+                 * Format: double
+                 * @description Euro
+                 */
+                availableAmount: number;
+                /**
+                 * Format: double
+                 * @description Euro
+                 */
+                availablePerInhabitant: number | null;
+                /**
+                 * Format: double
+                 * @description Euro
+                 */
+                fundsObtained: number;
+                /**
+                 * Format: double
+                 * @description Euro
+                 */
+                fundsPerInhabitant: number | null;
+                /** Format: int32 */
+                comuniWithFunds: number;
+                /** Format: int32 */
+                unfundedItems: number;
+                /**
+                 * Format: double
+                 * @description Euro
+                 */
+                unfundedCost: number;
+                /** Format: int32 */
+                comuniWithoutUsers: number;
+            }[];
+            region: {
+                key: string;
+                /** Format: int32 */
+                comuni: number;
+                /** Format: int32 */
+                population: number;
+                /** Format: int32 */
+                comuniWithOpenCalls: number;
+                /**
+                 * Format: double
+                 * @description Euro
+                 */
+                availableAmount: number;
+                /**
+                 * Format: double
+                 * @description Euro
+                 */
+                availablePerInhabitant: number | null;
+                /**
+                 * Format: double
+                 * @description Euro
+                 */
+                fundsObtained: number;
+                /**
+                 * Format: double
+                 * @description Euro
+                 */
+                fundsPerInhabitant: number | null;
+                /** Format: int32 */
+                comuniWithFunds: number;
+                /** Format: int32 */
+                unfundedItems: number;
+                /**
+                 * Format: double
+                 * @description Euro
+                 */
+                unfundedCost: number;
+                /** Format: int32 */
+                comuniWithoutUsers: number;
+            };
+        };
+        FundsObtained: {
+            area: {
+                key: string;
+                /** Format: int32 */
+                comuni: number;
+                /** Format: int32 */
+                population: number;
+                /** Format: int32 */
+                comuniWithOpenCalls: number;
+                /**
+                 * Format: double
+                 * @description Euro
+                 */
+                availableAmount: number;
+                /**
+                 * Format: double
+                 * @description Euro
+                 */
+                availablePerInhabitant: number | null;
+                /**
+                 * Format: double
+                 * @description Euro
+                 */
+                fundsObtained: number;
+                /**
+                 * Format: double
+                 * @description Euro
+                 */
+                fundsPerInhabitant: number | null;
+                /** Format: int32 */
+                comuniWithFunds: number;
+                /** Format: int32 */
+                unfundedItems: number;
+                /**
+                 * Format: double
+                 * @description Euro
+                 */
+                unfundedCost: number;
+                /** Format: int32 */
+                comuniWithoutUsers: number;
+            };
+            bySizeClass: {
+                key: string;
+                /** Format: int32 */
+                comuni: number;
+                /** Format: int32 */
+                population: number;
+                /** Format: int32 */
+                comuniWithOpenCalls: number;
+                /**
+                 * Format: double
+                 * @description Euro
+                 */
+                availableAmount: number;
+                /**
+                 * Format: double
+                 * @description Euro
+                 */
+                availablePerInhabitant: number | null;
+                /**
+                 * Format: double
+                 * @description Euro
+                 */
+                fundsObtained: number;
+                /**
+                 * Format: double
+                 * @description Euro
+                 */
+                fundsPerInhabitant: number | null;
+                /** Format: int32 */
+                comuniWithFunds: number;
+                /** Format: int32 */
+                unfundedItems: number;
+                /**
+                 * Format: double
+                 * @description Euro
+                 */
+                unfundedCost: number;
+                /** Format: int32 */
+                comuniWithoutUsers: number;
+            }[];
+            byMeasure: {
+                measureCode: string;
+                measureName: string | null;
+                /** Format: int32 */
+                comuni: number;
+                /**
+                 * Format: double
+                 * @description Quota dei comuni che l’hanno ottenuta, da 0 a 1
+                 */
+                share: number;
+                /**
+                 * Format: double
+                 * @description Euro
+                 */
+                amount: number;
+                /**
+                 * Format: double
+                 * @description Euro
+                 */
+                perInhabitant: number | null;
+            }[];
+        };
+        NeedsReport: {
+            /** Format: int32 */
+            minimumComuni: number;
+            cells: {
+                theme: string;
+                themeLabel: string;
+                province: string | null;
+                sizeClass: string | null;
+                /** Format: int32 */
+                comuni: number | null;
+                /** Format: int32 */
+                items: number | null;
+                /**
+                 * Format: double
+                 * @description Euro
+                 */
+                unfundedCost: number | null;
+                /** Format: int32 */
+                openCalls: number;
+                /**
+                 * Format: double
+                 * @description Euro
+                 */
+                estimatedAmount: number | null;
+                /** @description Meno di 3 comuni dietro la cella: i valori sono nascosti */
+                suppressed: boolean;
+            }[];
+            byTheme: {
+                theme: string;
+                themeLabel: string;
+                province: string | null;
+                sizeClass: string | null;
+                /** Format: int32 */
+                comuni: number | null;
+                /** Format: int32 */
+                items: number | null;
+                /**
+                 * Format: double
+                 * @description Euro
+                 */
+                unfundedCost: number | null;
+                /** Format: int32 */
+                openCalls: number;
+                /**
+                 * Format: double
+                 * @description Euro
+                 */
+                estimatedAmount: number | null;
+                /** @description Meno di 3 comuni dietro la cella: i valori sono nascosti */
+                suppressed: boolean;
+            }[];
+            withoutCall: {
+                theme: string;
+                themeLabel: string;
+                province: string | null;
+                sizeClass: string | null;
+                /** Format: int32 */
+                comuni: number | null;
+                /** Format: int32 */
+                items: number | null;
+                /**
+                 * Format: double
+                 * @description Euro
+                 */
+                unfundedCost: number | null;
+                /** Format: int32 */
+                openCalls: number;
+                /**
+                 * Format: double
+                 * @description Euro
+                 */
+                estimatedAmount: number | null;
+                /** @description Meno di 3 comuni dietro la cella: i valori sono nascosti */
+                suppressed: boolean;
+            }[];
         };
     };
     responses: never;
@@ -16581,6 +17173,617 @@ export interface operations {
                 };
             };
             /** @description Permessi insufficienti */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Troppe richieste: riprova dopo il tempo indicato da Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Errore interno */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getIndicators: {
+        parameters: {
+            query?: {
+                /** @description Primo giorno del periodo (predefinito: un anno fa) */
+                from?: string;
+                /** @description Ultimo giorno del periodo (predefinito: oggi) */
+                to?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Indicators"];
+                };
+            };
+            /** @description Periodo non valido */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Non autenticato */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Solo per Regione, ANCI, redazione e amministratori */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Troppe richieste: riprova dopo il tempo indicato da Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Errore interno */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    setIndicatorTarget: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                key: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** Format: int32 */
+                    target: number;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Richiesta non valida (parametri, JSON o campi errati) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Non autenticato */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Solo per gli amministratori */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Indicatore sconosciuto */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Troppe richieste: riprova dopo il tempo indicato da Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Errore interno */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    answerFeedback: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description Ti è stato utile? */
+                    useful: boolean;
+                    /** @description Commento facoltativo: non scrivere dati personali */
+                    comment?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Richiesta non valida (parametri, JSON o campi errati) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Bando non trovato */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Troppe richieste: riprova dopo il tempo indicato da Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Errore interno */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    followAlertLink: {
+        parameters: {
+            query: {
+                to: string;
+                s: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            302: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Link non valido */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Troppe richieste: riprova dopo il tempo indicato da Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Errore interno */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getTerritoryMap: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TerritoryMap"];
+                };
+            };
+            /** @description Richiesta non valida (parametri, JSON o campi errati) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Non autenticato */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Solo per Regione, ANCI e amministratori */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Troppe richieste: riprova dopo il tempo indicato da Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Errore interno */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getFundsObtained: {
+        parameters: {
+            query?: {
+                /** @description Sigla della provincia */
+                province?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FundsObtained"];
+                };
+            };
+            /** @description Richiesta non valida (parametri, JSON o campi errati) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Non autenticato */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Solo per Regione, ANCI e amministratori */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Troppe richieste: riprova dopo il tempo indicato da Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Errore interno */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getComuniBoundaries: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Topologia con l’oggetto `comuni`; ogni geometria ha `istat`, `name`, `province` */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": unknown;
+                };
+            };
+            /** @description Richiesta non valida (parametri, JSON o campi errati) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Non autenticato */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Solo per Regione, ANCI e amministratori */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Troppe richieste: riprova dopo il tempo indicato da Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Errore interno */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Confini non disponibili su questo server */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getNeedsAgainstFunding: {
+        parameters: {
+            query?: {
+                /** @description Sigla della provincia */
+                province?: string;
+                sizeClass?: "fino-5000" | "5000-15000" | "oltre-15000";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NeedsReport"];
+                    "text/csv": components["schemas"]["NeedsReport"];
+                };
+            };
+            /** @description Richiesta non valida (parametri, JSON o campi errati) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Non autenticato */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Solo per Regione, ANCI e amministratori */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Troppe richieste: riprova dopo il tempo indicato da Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Errore interno */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getProgressReport: {
+        parameters: {
+            query?: {
+                from?: string;
+                to?: string;
+                format?: "html" | "csv";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/html": string;
+                    "text/csv": string;
+                };
+            };
+            /** @description Periodo non valido */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Non autenticato */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Solo per Regione, ANCI e amministratori */
             403: {
                 headers: {
                     [name: string]: unknown;

@@ -21,12 +21,22 @@ export const router = createRouter({
     { path: '/', name: 'home', component: HomeView, meta: { title: 'Bandi per il digitale dei comuni' } },
     { path: '/comuni/:istat', name: 'comune', component: () => import('@/views/PublicComuneView.vue'), meta: { title: 'Bandi del comune' } },
     { path: '/accedi', name: 'login', component: () => import('@/views/LoginView.vue'), meta: { title: 'Accedi' } },
-    { path: '/password-dimenticata', name: 'password-forgotten', component: () => import('@/views/PasswordForgottenView.vue'), meta: { title: 'Password dimenticata' } },
+    {
+      path: '/password-dimenticata',
+      name: 'password-forgotten',
+      component: () => import('@/views/PasswordForgottenView.vue'),
+      meta: { title: 'Password dimenticata' },
+    },
     { path: '/reimposta-password', name: 'password-reset', component: () => import('@/views/PasswordResetView.vue'), meta: { title: 'Reimposta la password' } },
     { path: '/invito', name: 'invitation', component: () => import('@/views/InvitationView.vue'), meta: { title: 'Attiva il tuo accesso' } },
     { path: '/disiscrizione/:user/:token', name: 'unsubscribe', component: () => import('@/views/UnsubscribeView.vue'), meta: { title: 'Avvisi per e-mail' } },
     { path: '/opportunita', name: 'opportunities', component: OpportunitiesView, meta: { title: 'Le mie opportunità', private: true } },
-    { path: '/tutti-i-miei-comuni', name: 'all-my-comuni', component: () => import('@/views/AllMyComuniView.vue'), meta: { title: 'Tutti i miei comuni', private: true } },
+    {
+      path: '/tutti-i-miei-comuni',
+      name: 'all-my-comuni',
+      component: () => import('@/views/AllMyComuniView.vue'),
+      meta: { title: 'Tutti i miei comuni', private: true },
+    },
     { path: '/bandi/:id', name: 'call', component: () => import('@/views/CallDetailView.vue'), meta: { title: 'Dettaglio bando' } },
     { path: '/cerca', name: 'search', component: () => import('@/views/SearchView.vue'), meta: { title: 'Cerca bandi' } },
     { path: '/candidature', name: 'applications', component: () => import('@/views/ApplicationsView.vue'), meta: { title: 'Le mie candidature', private: true, permission: 'applications:read' } },
@@ -39,6 +49,8 @@ export const router = createRouter({
     { path: '/redazione/bandi/:id', name: 'call-edit', component: () => import('@/views/CallEditorView.vue'), meta: { title: 'Modifica bando', private: true, permission: 'calls:write' } },
     { path: '/redazione/fonti', name: 'sources', component: () => import('@/views/SourcesView.vue'), meta: { title: 'Fonti e importazioni', private: true, permission: 'ingest:run' } },
     { path: '/copertura', name: 'coverage', component: () => import('@/views/CoverageView.vue'), meta: { title: 'Copertura', private: true, permission: 'analytics:read' } },
+    { path: '/territorio', name: 'territory', component: () => import('@/views/TerritoryView.vue'), meta: { title: 'Territorio', private: true, permission: 'analytics:read' } },
+    { path: '/indicatori', name: 'indicators', component: () => import('@/views/IndicatorsView.vue'), meta: { title: 'Indicatori', private: true, permission: 'analytics:read' } },
     { path: '/amministrazione', name: 'admin', component: () => import('@/views/AdminView.vue'), meta: { title: 'Amministrazione', private: true, permission: 'users:manage' } },
     { path: '/come-calcoliamo', name: 'method', component: () => import('@/views/MethodView.vue'), meta: { title: 'Come calcoliamo pertinenza e importi' } },
     { path: '/privacy', name: 'privacy', component: () => import('@/views/LegalView.vue'), meta: { title: 'Informativa sulla privacy' } },
@@ -56,7 +68,11 @@ router.beforeEach(async (to) => {
   const session = useSessionStore();
   const checked = session.ensureLoaded();
   if (to.meta.private || to.meta.permission || session.maybeSignedIn()) await checked;
-  else void checked.then(() => session.me && landAgain(), () => undefined);
+  else
+    void checked.then(
+      () => session.me && landAgain(),
+      () => undefined,
+    );
   // A signed-in user's front door is their opportunities.
   if (to.name === 'home' && session.me) return { name: 'opportunities' };
   if (to.meta.private && !session.me) return { name: 'login', query: { next: to.fullPath } };

@@ -1,6 +1,7 @@
 import type { MailMessage } from '../../plugins/mail.ts';
 import { hmac, safeEqual } from '../../shared/secrets.ts';
 import { escapeHtml } from '../../shared/html.ts';
+import { trackedLink } from '../../shared/tracked-link.ts';
 
 /** The token in one-click unsubscribe links: signed, so it needs no login, and bound to one user. */
 export const unsubscribeToken = (secret: string, userId: string) => hmac(secret, `unsubscribe:${userId}`);
@@ -58,6 +59,8 @@ ${l.html}
   };
 }
 
+const tracked = (options: EmailOptions, link: string) => trackedLink(options.publicBaseUrl, options.secret, link);
+
 export interface AlertMessage {
   userId: string;
   to: string;
@@ -69,7 +72,8 @@ export interface AlertMessage {
   comuni?: { name: string; link: string }[];
 }
 
-function links(alert: AlertMessage): { text: string[]; html: string } {
+function links(message: AlertMessage, options: EmailOptions): { text: string[]; html: string } {
+  const alert = { ...message, link: tracked(options, message.link), comuni: message.comuni?.map((c) => ({ ...c, link: tracked(options, c.link) })) };
   const several = alert.comuni && alert.comuni.length > 1 ? alert.comuni : null;
   if (!several)
     return { text: [`Dettagli: ${alert.link}`], html: `<p><a href="${escapeHtml(alert.link)}" style="color: #0066cc">Apri il bando nel Cruscotto</a></p>` };
@@ -81,7 +85,7 @@ function links(alert: AlertMessage): { text: string[]; html: string } {
 
 /** An immediate alert: a new match, a change, a reminder, a window opening. */
 export function alertEmail(alert: AlertMessage, options: EmailOptions): MailMessage {
-  const open = links(alert);
+  const open = links(alert, options);
   return letter(
     {
       ...alert,
@@ -139,7 +143,8 @@ export function digestEmail(digest: DigestMessage, options: EmailOptions): MailM
     `<h1 style="font-size: 1.25rem; color: #0066cc">Le novità sui bandi per i tuoi comuni</h1>`,
     `<p>${escapeHtml(digest.period)}: ${count} novità.</p>`,
   ];
-  for (const group of digest.groups) {
+  for (const { comune, items } of digest.groups) {
+    const group = { comune, items: items.map((item) => ({ ...item, link: tracked(options, item.link) })) };
     text.push('', group.comune.toUpperCase(), ...group.items.flatMap((item) => [`- ${item.title}`, `  ${item.body}`, `  ${item.link}`]));
     html.push(
       `<h2 style="font-size: 1.1rem">${escapeHtml(group.comune)}</h2>`,

@@ -58,7 +58,7 @@ const coverageRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (request, reply) => {
       const { limit, offset, ...filter } = request.query;
-      const { summary, items } = await uncoveredComuni(app.db, filter);
+      const { summary, items } = await uncoveredComuni(app.db, filter, app.clock().now);
       if ((request.headers.accept ?? '').includes('text/csv')) {
         const csv = toCsv(
           ['Codice ISTAT', 'Comune', 'Provincia', 'Classe dimensionale', 'Popolazione legale'],

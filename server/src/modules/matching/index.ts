@@ -7,6 +7,7 @@ import { registerOpportunitiesCache } from './opportunities.cache.ts';
 import publicOpportunitiesRoutes from './public-opportunities.routes.ts';
 import { ranker } from './matching.outcomes.ts';
 
+export { usableCallSql } from './coverage.queries.ts';
 export { estimateAmount } from './matching.amount.ts';
 export { evaluateEligibility, type CallRules, type Verdict } from './matching.eligibility.ts';
 export { catchUpMatching } from './matching.jobs.ts';

@@ -663,9 +663,34 @@ export interface ApplicationFollowersTable {
   created_at: Generated<Date>;
 }
 
+export interface IndicatorTargetsTable {
+  key: string;
+  target: number;
+  updated_at: Generated<Date>;
+}
+
+/** Counted per day and subject (a call id, a search text), never per person. */
+export interface UsageCountsTable {
+  day: string;
+  kind: 'call_view' | 'alert_click' | 'search_empty';
+  subject: Generated<string>;
+  count: Generated<number>;
+}
+
+export interface FeedbackAnswersTable {
+  id: Generated<string>;
+  day: string;
+  call_id: string;
+  useful: boolean;
+  comment: string | null;
+}
+
 export interface Database {
   current_aggregation_members: CurrentAggregationMembersView;
   served_comuni: ServedComuniView;
+  indicator_targets: IndicatorTargetsTable;
+  usage_counts: UsageCountsTable;
+  feedback_answers: FeedbackAnswersTable;
   worker_heartbeats: WorkerHeartbeatsTable;
   alert_deliveries: AlertDeliveriesTable;
   alert_subscriptions: AlertSubscriptionsTable;

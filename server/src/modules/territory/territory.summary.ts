@@ -1,0 +1,82 @@
+import type { ComuneFigures, MeasureFunding } from './territory.queries.ts';
+
+/** Euros per inhabitant, to the cent; none where the population is unknown. */
+export const perInhabitant = (amount: number, population: number | null) => (population ? Math.round((amount / population) * 100) / 100 : null);
+
+export interface AreaSummary {
+  key: string;
+  comuni: number;
+  population: number;
+  comuniWithOpenCalls: number;
+  availableAmount: number;
+  availablePerInhabitant: number | null;
+  fundsObtained: number;
+  fundsPerInhabitant: number | null;
+  comuniWithFunds: number;
+  unfundedItems: number;
+  unfundedCost: number;
+  comuniWithoutUsers: number;
+}
+
+/** The comuni's figures summed over one area (a province, a size class, the region). */
+export function summarise(key: string, comuni: readonly ComuneFigures[]): AreaSummary {
+  const sum = (pick: (c: ComuneFigures) => number) => comuni.reduce((total, c) => total + pick(c), 0);
+  const population = sum((c) => c.population ?? 0);
+  const availableAmount = sum((c) => c.availableAmount);
+  const fundsObtained = sum((c) => c.fundsObtained);
+  return {
+    key,
+    comuni: comuni.length,
+    population,
+    comuniWithOpenCalls: comuni.filter((c) => c.openCalls > 0).length,
+    availableAmount,
+    availablePerInhabitant: perInhabitant(availableAmount, population),
+    fundsObtained,
+    fundsPerInhabitant: perInhabitant(fundsObtained, population),
+    comuniWithFunds: comuni.filter((c) => c.fundsObtained > 0).length,
+    unfundedItems: sum((c) => c.unfundedItems),
+    unfundedCost: sum((c) => c.unfundedCost),
+    comuniWithoutUsers: comuni.filter((c) => !c.hasUsers).length,
+  };
+}
+
+/** Areas in a stable order, each with its comuni summed. */
+export function summariseBy(comuni: readonly ComuneFigures[], keyOf: (c: ComuneFigures) => string): AreaSummary[] {
+  const groups = new Map<string, ComuneFigures[]>();
+  for (const c of comuni) groups.set(keyOf(c), [...(groups.get(keyOf(c)) ?? []), c]);
+  return [...groups.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([key, list]) => summarise(key, list));
+}
+
+export interface MeasureSummary {
+  measureCode: string;
+  measureName: string | null;
+  comuni: number;
+  /** Share of the area's comuni that obtained the measure, 0–1. */
+  share: number;
+  amount: number;
+  perInhabitant: number | null;
+}
+
+/** Funds obtained by measure over the chosen comuni, with the share of comuni that obtained each. */
+export function measuresOver(rows: readonly MeasureFunding[], area: AreaSummary): MeasureSummary[] {
+  const byMeasure = new Map<string, MeasureSummary>();
+  for (const row of rows) {
+    const current = byMeasure.get(row.measureCode) ?? {
+      measureCode: row.measureCode,
+      measureName: row.measureName,
+      comuni: 0,
+      share: 0,
+      amount: 0,
+      perInhabitant: null,
+    };
+    current.comuni += row.comuni;
+    current.amount += row.amount;
+    current.measureName ??= row.measureName;
+    byMeasure.set(row.measureCode, current);
+  }
+  return [...byMeasure.values()].map((m) => ({
+    ...m,
+    share: area.comuni ? Math.round((m.comuni / area.comuni) * 1000) / 1000 : 0,
+    perInhabitant: perInhabitant(m.amount, area.population),
+  }));
+}

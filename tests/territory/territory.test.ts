@@ -1,0 +1,212 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import { processCallEvents } from '../../server/src/modules/matching/matching.jobs.ts';
+import { boundariesLoader } from '../../server/src/modules/territory/territory.boundaries.ts';
+import { seedDemo } from '../../seeds/demo.ts';
+import { useTestApp } from '../helpers/app.ts';
+import { callInput, daysFromNow } from '../helpers/calls.ts';
+import { createTestUser, loginAs, type Agent } from '../helpers/identity.ts';
+
+const ctx = useTestApp({ env: { REVIEW_REQUIRED: 'false' } });
+let viewer: Agent;
+let rtd: Agent;
+
+// Small comuni of the province of Cremona (all under 5,000 inhabitants) and their province.
+const SMALL_CREMASCO = ['019005', '019109', '019111'];
+
+async function planUnfunded(istat: string, theme: string, cost: number, note: string) {
+  const item = await ctx.db
+    .insertInto('programming_items')
+    .values({
+      comune_istat: istat,
+      code: `T-${theme}-${istat}`,
+      title: note,
+      description: note,
+      start_year: 2026,
+      end_year: 2027,
+      estimated_cost: cost,
+      priority: 'high',
+      status: 'planned',
+      funding_status: 'unfunded',
+    })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  await ctx.db.insertInto('programming_item_themes').values({ item_id: item.id, theme_code: theme }).execute();
+}
+
+beforeAll(async () => {
+  await seedDemo(ctx.db);
+  await ctx.db
+    .insertInto('themes')
+    .values([
+      { code: 'territorio', parent_code: null, label: 'Territorio', sort_order: 90 },
+      { code: 'territorio.sensori', parent_code: 'territorio', label: 'Sensori urbani', sort_order: 91 },
+      { code: 'territorio.droni', parent_code: 'territorio', label: 'Droni per il catasto', sort_order: 92 },
+    ])
+    .execute();
+  // Three comuni share the sensors need, which an open call serves; only two plan drones, with no call.
+  for (const istat of SMALL_CREMASCO) await planUnfunded(istat, 'territorio.sensori', 10_000, `Nota riservata di ${istat}`);
+  await planUnfunded('019005', 'territorio.droni', 40_000, 'Drone del comune di Bagnolo');
+  await planUnfunded('019109', 'territorio.droni', 20_000, 'Drone del comune di Trescore');
+  await ctx.db
+    .insertInto('funding_awards')
+    .values([
+      {
+        comune_istat: '019035',
+        source: 'test',
+        application_key: 'crema-145',
+        avviso: 'Avviso 1.4.5',
+        measure_code: '1.4.5',
+        measure_name: 'Notifiche digitali',
+        amount: 59_966,
+        status: 'assegnato',
+        funded_on: '2023-05-01',
+        cup: 'J11F22000000006',
+      },
+      {
+        comune_istat: '019005',
+        source: 'test',
+        application_key: 'bagnolo-145',
+        avviso: 'Avviso 1.4.5',
+        measure_code: '1.4.5',
+        measure_name: 'Notifiche digitali',
+        amount: 23_147,
+        status: 'erogato',
+        funded_on: '2023-05-01',
+        cup: null,
+      },
+      {
+        comune_istat: '019005',
+        source: 'test',
+        application_key: 'bagnolo-12',
+        avviso: 'Avviso 1.2',
+        measure_code: '1.2',
+        measure_name: 'Cloud',
+        amount: 50_000,
+        status: 'rinuncia',
+        funded_on: '2023-01-01',
+        cup: null,
+      },
+    ])
+    .execute();
+  await createTestUser(ctx.db, 'redazione@anci.example.it', 'editor');
+  await createTestUser(ctx.db, 'osservatorio@regione.example.it', 'viewer');
+  await createTestUser(ctx.db, 'rtd@crema.example.it', 'rtd', ['019035']);
+  const editor = await loginAs(ctx.app, 'redazione@anci.example.it');
+  viewer = await loginAs(ctx.app, 'osservatorio@regione.example.it');
+  rtd = await loginAs(ctx.app, 'rtd@crema.example.it');
+  const { body } = await editor
+    .post('/api/v1/calls')
+    .set('x-csrf-token', editor.csrf)
+    .send(
+      callInput({
+        title: 'Sensori per i comuni cremonesi',
+        themes: ['territorio.sensori'],
+        eligibility: { bodyTypes: ['comune'], territory: { provinces: ['CR'] }, aggregation: 'allowed', exclusions: [], conditions: [] },
+        windows: [{ opensAt: daysFromNow(-1), closesAt: daysFromNow(30) }],
+      }),
+    );
+  await editor.post(`/api/v1/calls/${body.id}/publish`).set('x-csrf-token', editor.csrf).expect(200);
+  await processCallEvents(ctx.app);
+});
+
+type Figures = {
+  istat: string;
+  province: string;
+  openCalls: number;
+  availableAmount: number;
+  fundsObtained: number;
+  fundsPerInhabitant: number | null;
+  unfundedItems: number;
+  hasUsers: boolean;
+};
+
+describe('GET /api/v1/territory/comuni', () => {
+  it('gives every Lombard comune the figures of each map layer, and the same totals by province', async () => {
+    const { body, status } = await viewer.get('/api/v1/territory/comuni');
+    expect(status).toBe(200);
+    const comuni = body.comuni as Figures[];
+    const lombard = await ctx.db.selectFrom('comuni').select('istat').where('region_code', '=', '03').where('valid_to', 'is', null).execute();
+    expect(comuni.map((c) => c.istat).sort()).toEqual(lombard.map((c) => c.istat).sort());
+    const byIstat = new Map(comuni.map((c) => [c.istat, c]));
+    // The open call reaches the province of Cremona only, with the bracket amount of each comune.
+    expect(comuni.filter((c) => c.openCalls > 0).every((c) => c.province === 'CR')).toBe(true);
+    expect(byIstat.get('019035')).toMatchObject({ openCalls: 1, availableAmount: 59_966, fundsObtained: 59_966, fundsPerInhabitant: 1.77, hasUsers: true });
+    // A renounced award is not a fund obtained.
+    expect(byIstat.get('019005')).toMatchObject({ fundsObtained: 23_147 });
+    expect(byIstat.get('016024')).toMatchObject({ openCalls: 0, availableAmount: 0 });
+    const cremona = (body.provinces as { key: string; comuni: number; comuniWithOpenCalls: number; fundsObtained: number; unfundedItems: number }[]).find(
+      (p) => p.key === 'CR',
+    )!;
+    const inCremona = comuni.filter((c) => c.province === 'CR');
+    expect(cremona).toMatchObject({
+      comuni: inCremona.length,
+      comuniWithOpenCalls: inCremona.length,
+      fundsObtained: 59_966 + 23_147,
+      unfundedItems: inCremona.reduce((n, c) => n + c.unfundedItems, 0),
+    });
+    expect(body.region.comuniWithoutUsers).toBe(comuni.filter((c) => !c.hasUsers).length);
+  });
+
+  it('is for Regione, ANCI and admins only', async () => {
+    expect((await rtd.get('/api/v1/territory/comuni')).status).toBe(403);
+    expect((await rtd.get('/api/v1/analytics/needs')).status).toBe(403);
+  });
+});
+
+describe('GET /api/v1/territory/funds', () => {
+  it('sums funds obtained by measure with the share of comuni that obtained each, for a province', async () => {
+    const { body } = await viewer.get('/api/v1/territory/funds?province=CR');
+    const comuni = body.area.comuni as number;
+    expect(body.byMeasure).toEqual([
+      expect.objectContaining({ measureCode: '1.4.5', comuni: 2, amount: 83_113, share: Math.round((2 / comuni) * 1000) / 1000 }),
+    ]);
+    expect(body.bySizeClass.reduce((n: number, s: { comuni: number }) => n + s.comuni, 0)).toBe(comuni);
+    const bergamo = await viewer.get('/api/v1/territory/funds?province=BG');
+    expect(bergamo.body.byMeasure).toEqual([]);
+  });
+});
+
+describe('GET /api/v1/analytics/needs', () => {
+  it('sets unfunded needs against the open calls of their theme, hiding cells of fewer than 3 comuni', async () => {
+    const { body } = await viewer.get('/api/v1/analytics/needs?province=CR&sizeClass=fino-5000');
+    const sensors = body.cells.find((c: { theme: string }) => c.theme === 'territorio.sensori');
+    expect(sensors).toMatchObject({ province: 'CR', sizeClass: 'fino-5000', comuni: 3, items: 3, unfundedCost: 30_000, openCalls: 1, suppressed: false });
+    // Bagnolo Cremasco's 5,038 residents put it in the call's second bracket.
+    expect(sensors.estimatedAmount).toBe(2 * 23_147 + 32_589);
+    const drones = body.cells.find((c: { theme: string }) => c.theme === 'territorio.droni');
+    expect(drones).toEqual(expect.objectContaining({ comuni: null, items: null, unfundedCost: null, estimatedAmount: null, suppressed: true }));
+    expect(body.withoutCall.map((t: { theme: string }) => t.theme)).toContain('territorio.droni');
+    expect(body.withoutCall.map((t: { theme: string }) => t.theme)).not.toContain('territorio.sensori');
+    // Only aggregates: no text of a comune's plan leaves the API.
+    expect(JSON.stringify(body)).not.toMatch(/Nota riservata|Drone del comune/);
+  });
+
+  it('writes "< 3" in the CSV where a cell is hidden', async () => {
+    const csv = await viewer.get('/api/v1/analytics/needs?province=CR').set('accept', 'text/csv');
+    expect(csv.headers['content-disposition']).toContain('fabbisogni-e-bandi.csv');
+    const lines = csv.text.split('\r\n');
+    expect(lines[0]).toBe(
+      '\uFEFFTema;Codice tema;Provincia;Classe dimensionale;Comuni;Interventi;Costo non finanziato (€);Bandi aperti;Importo stimato dei bandi (€)',
+    );
+    expect(lines).toContain('Droni per il catasto;territorio.droni;CR;fino-5000;< 3;< 3;< 3;0;< 3');
+    expect(lines).toContain('Sensori urbani;territorio.sensori;CR;fino-5000;3;3;30000,00;1;78883,00');
+  });
+});
+
+describe('GET /api/v1/territory/boundaries', () => {
+  it('serves the comuni boundaries from the shared data, keeping only what the map joins on', async () => {
+    const { body, status } = await viewer.get('/api/v1/territory/boundaries');
+    expect(status).toBe(200);
+    const geometries = body.objects.comuni.geometries as { properties: Record<string, string> }[];
+    expect(geometries.length).toBeGreaterThan(1500);
+    expect(geometries.find((g) => g.properties.istat === '019035')?.properties).toEqual({ istat: '019035', name: 'Crema', province: 'CR' });
+  });
+
+  it('says in Italian that the map cannot be drawn when the data folder is missing', async () => {
+    await expect(boundariesLoader('/nonexistent-geo')()).rejects.toMatchObject({
+      status: 503,
+      code: 'MAP_BOUNDARIES_MISSING',
+      detail: expect.stringContaining('le tabelle restano consultabili'),
+    });
+  });
+});
