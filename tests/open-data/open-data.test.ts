@@ -35,6 +35,12 @@ describe('open data', () => {
     expect(csv.text).not.toContain('Bozza riservata');
   });
 
+  it('publishes the aggregate indicators, without search texts or comments', async () => {
+    const { body } = await request(ctx.app.server).get('/api/v1/open-data/indicators.json').expect(200);
+    expect(body.indicators.find((i: { key: string }) => i.key === 'registeredUsers')).toMatchObject({ target: 250 });
+    expect(Object.keys(body).sort()).toEqual(['indicators', 'license', 'period']);
+  });
+
   it('describes the catalogue in DCAT-AP_IT for dati.gov.it', async () => {
     const { text, headers } = await request(ctx.app.server).get('/api/v1/open-data/catalog.jsonld').expect(200);
     expect(headers['content-type']).toContain('application/ld+json');

@@ -2,6 +2,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import { callRecord, callsCsv, catalogJsonLd, LICENSE } from './open-data.formats.ts';
 import { publishedCalls } from './open-data.queries.ts';
+import { indicatorsOf, periodOf } from '../indicators/index.ts';
 
 const PUBLIC = { access: 'public' as const };
 
@@ -42,6 +43,26 @@ const openDataRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (_request, reply) =>
       reply.header('link', `<${LICENSE}>; rel="license"`).send({ license: LICENSE, items: (await publishedCalls(app.db)).map((c) => callRecord(c, base)) }),
+  );
+
+  app.get(
+    '/open-data/indicators.json',
+    {
+      config: PUBLIC,
+      schema: {
+        tags: ['open-data'],
+        operationId: 'openDataIndicators',
+        summary: 'Gli indicatori aggregati del programma negli ultimi dodici mesi (CC BY 4.0): solo valori e obiettivi, né testi di ricerca né commenti',
+        response: {
+          200: Type.Object({ license: Type.String(), period: Type.Object({ from: Type.String(), to: Type.String() }), indicators: Type.Array(Type.Unknown()) }),
+        },
+      },
+    },
+    async (_request, reply) => {
+      const now = app.clock().now;
+      const { period, indicators } = await indicatorsOf(app.db, now, periodOf({}, now));
+      return reply.header('link', `<${LICENSE}>; rel="license"`).send({ license: LICENSE, period, indicators });
+    },
   );
 
   app.get(
