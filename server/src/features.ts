@@ -7,6 +7,7 @@ import comuni from './modules/comuni/index.ts';
 import indicators from './modules/indicators/index.ts';
 import ingest from './modules/ingest/index.ts';
 import matching from './modules/matching/index.ts';
+import openData from './modules/open-data/index.ts';
 import programming from './modules/programming/index.ts';
 import search from './modules/search/index.ts';
 import system from './modules/system/index.ts';
@@ -18,4 +19,20 @@ import themes from './modules/themes/index.ts';
  * dependencies, and the order is the order of the API's paths in the OpenAPI document. Adding a
  * feature is one line here (and its entry in docs/ARCHITECTURE.md).
  */
-export const FEATURES = [system, auth, comuni, programming, aggregations, calls, ingest, search, matching, themes, alerts, applications, indicators, territory];
+export const FEATURES = [
+  system,
+  auth,
+  comuni,
+  programming,
+  aggregations,
+  calls,
+  ingest,
+  search,
+  matching,
+  themes,
+  alerts,
+  applications,
+  indicators,
+  territory,
+  openData,
+];

@@ -28,6 +28,21 @@ beforeAll(async () => {
     .send(callInput({ title: 'Sportelli digitali lombardi', windows: [{ opensAt: daysFromNow(-2), closesAt: daysFromNow(40) }] }));
   await editor.post(`/api/v1/calls/${body.id}/publish`).set('x-csrf-token', editor.csrf).expect(200);
   call = { id: body.id, title: body.title };
+  await server.db
+    .insertInto('funding_awards')
+    .values({
+      comune_istat: '019035',
+      source: 'test',
+      application_key: 'crema-145',
+      avviso: 'Avviso 1.4.5',
+      measure_code: '1.4.5',
+      measure_name: 'Notifiche digitali',
+      amount: 59_966,
+      status: 'assegnato',
+      funded_on: '2023-05-01',
+      cup: 'J11F22000000006',
+    })
+    .execute();
   browser = await launchBrowser();
   page = await openPage(browser);
   consoleErrors = watchConsole(page);
@@ -65,5 +80,20 @@ describe.runIf(canRun)('Regione reads the programme’s indicators', { timeout: 
     await page.setViewportSize({ width: 375, height: 800 });
     await screenshot(page, 'indicatori-375');
     expect(consoleErrors.errors).toEqual([]);
+  });
+
+  it('reads a comune’s funding history on its page', async () => {
+    await page.setViewportSize({ width: 1280, height: 900 });
+    await page.goto(`${server.url}/comuni/019035`);
+    const history = page.locator('.funding-history');
+    await expect.poll(() => history.locator('tbody tr').count()).toBe(1);
+    expect(await history.locator('tbody tr').textContent()).toMatch(
+      /1\.4\.5 Notifiche digitali.*Avviso 1\.4\.5.*59\.966\s€.*Assegnato.*1 maggio 2023.*J11F22000000006/,
+    );
+    await screenshot(page, 'comune-finanziamenti-1280');
+    expect(await axeViolations(page)).toEqual([]);
+    expect(await overflowOnPhone(page)).toEqual([]);
+    await page.setViewportSize({ width: 375, height: 800 });
+    await screenshot(page, 'comune-finanziamenti-375');
   });
 });

@@ -74,6 +74,7 @@ export const API_TAGS = {
   alerts: 'Avvisi, notifiche, ricerche salvate, feed, webhook e registro degli invii',
   applications: 'Candidature dei comuni: stato per bando, passi interni, note, traguardi dopo il finanziamento',
   territory: 'Territorio per Regione e ANCI: mappa, fondi ottenuti, fabbisogni, rapporto periodico',
+  'open-data': 'Dati aperti (CC BY 4.0): bandi pubblicati, indicatori, catalogo DCAT-AP_IT',
   indicators: 'Indicatori del programma (DGR 5269/2021): utenti, amministrazioni, visualizzazioni, gradimento',
 } as const;
 
