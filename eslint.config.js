@@ -66,6 +66,14 @@ export default tseslint.config(
     files: ['server/src/*.ts', 'server/src/cli/**/*.ts', 'server/src/types/**/*.ts'],
     rules: { 'no-restricted-imports': ['error', { paths: [BOUNDED_TYPE], patterns: [FRONT_DOOR] }] },
   },
+  {
+    // A view or component asks the composable of its feature (web/src/composables/calls.ts, alerts.ts...)
+    // for data; only the composables talk to the API client. Its types and ApiError stay importable.
+    files: ['web/src/views/**', 'web/src/components/**'],
+    rules: {
+      'no-restricted-imports': ['error', { paths: [{ name: '@/api/client', importNames: ['api', 'unwrap', 'csrf'], message: 'Get data through the feature composable in web/src/composables/, not the API client.' }] }],
+    },
+  },
 );
 
 /** From a feature's own folder, `../../modules/<other>/...` is another way into another feature. */

@@ -58,3 +58,9 @@ export async function unwrap<T>(call: Promise<{ data?: T; error?: unknown; respo
   const problem = (result.error ?? {}) as Partial<Problem>;
   throw new ApiError(result.response.status, problem);
 }
+
+type Operation<P extends keyof paths, M extends 'get' | 'post' | 'put' | 'patch' | 'delete'> = NonNullable<paths[P][M]>;
+/** The query string an operation accepts, for the feature composables' signatures. */
+export type QueryOf<P extends keyof paths, M extends 'get' | 'post' | 'put' | 'patch' | 'delete' = 'get'> = NonNullable<Operation<P, M> extends { parameters: { query?: infer Q } } ? Q : never>;
+/** The JSON body an operation accepts. */
+export type BodyOf<P extends keyof paths, M extends 'post' | 'put' | 'patch'> = Operation<P, M> extends { requestBody?: { content: { 'application/json': infer B } } } ? B : never;

@@ -1,4 +1,4 @@
-import { api, unwrap, type Schemas } from '@/api/client';
+import { api, unwrap, type QueryOf, type Schemas } from '@/api/client';
 
 export type ApplicationStatus = Schemas['ApplicationInput']['status'];
 export type Reason = NonNullable<Schemas['ApplicationInput']['reason']>;
@@ -32,3 +32,25 @@ export async function applicationsByCall(istat: string): Promise<Map<string, Sch
   const page = await unwrap(api.GET('/comuni/{istat}/applications', { params: { path: { istat }, query: { limit: 100, offset: 0 } } }));
   return new Map(page.items.map((a) => [a.callId, a]));
 }
+
+// The applications feature of the API: one comune's work on one call, its steps, notes and team.
+export interface ApplicationPath {
+  istat: string;
+  callId: string;
+}
+
+export const getApplication = (path: ApplicationPath) => unwrap(api.GET('/comuni/{istat}/applications/{callId}', { params: { path } }));
+export const saveApplication = (path: ApplicationPath, body: Schemas['ApplicationInput']) =>
+  unwrap(api.PUT('/comuni/{istat}/applications/{callId}', { params: { path }, body }));
+export const followApplication = (path: ApplicationPath, following: boolean) =>
+  unwrap((following ? api.PUT : api.DELETE)('/comuni/{istat}/applications/{callId}/follow', { params: { path } }));
+export const changeStep = (path: ApplicationPath & { stepId: string }, body: Schemas['ApplicationStepChange']) =>
+  unwrap(api.PATCH('/comuni/{istat}/applications/{callId}/steps/{stepId}', { params: { path }, body }));
+export const addStep = (path: ApplicationPath, body: { title: string; dueOn: string | null; assigneeId: string | null }) =>
+  unwrap(api.POST('/comuni/{istat}/applications/{callId}/steps', { params: { path }, body }));
+export const listNotes = async (path: ApplicationPath) => (await unwrap(api.GET('/comuni/{istat}/applications/{callId}/notes', { params: { path } }))).items;
+export const addNote = async (path: ApplicationPath, body: string) =>
+  (await unwrap(api.POST('/comuni/{istat}/applications/{callId}/notes', { params: { path }, body: { body } }))).items;
+export const listTeam = async (istat: string) => (await unwrap(api.GET('/comuni/{istat}/team', { params: { path: { istat } } }))).items;
+export const getBoard = (query: QueryOf<'/applications/board'>) => unwrap(api.GET('/applications/board', { params: { query } }));
+export const getApplicationAnalytics = (callId: string) => unwrap(api.GET('/analytics/applications', { params: { query: { callId } } }));
