@@ -223,6 +223,13 @@ function bodyFor(route: string): object | string {
     'PATCH /api/v1/comuni/:istat/webhooks/:id': () => ({ description: 'Matrice' }),
     'POST /api/v1/aggregations/:owner/webhooks': () => ({ url: 'https://example.org/hook' }),
     'PATCH /api/v1/aggregations/:owner/webhooks/:id': () => ({ description: 'Matrice' }),
+    'PUT /api/v1/comuni/:istat/applications/:callId': () => ({ status: 'interessato' }),
+    'POST /api/v1/comuni/:istat/applications/:callId/steps': () => ({ title: 'Passo della matrice' }),
+    'PATCH /api/v1/comuni/:istat/applications/:callId/steps/:stepId': () => ({ done: true }),
+    'POST /api/v1/comuni/:istat/applications/:callId/notes': () => ({ body: 'Nota della matrice' }),
+    'PUT /api/v1/comuni/:istat/applications/:callId/notes/:noteId': () => ({ body: 'Nota della matrice, rivista' }),
+    'POST /api/v1/calls/:id/feedback': () => ({ useful: true }),
+    'PUT /api/v1/analytics/indicators/targets/:key': () => ({ target: 250 }),
   };
   if (route.endsWith('/imports/:kind') || route.endsWith('/programming/import')) return 'codice_istat;denominazione\n';
   return bodies[route]?.() ?? {};
@@ -304,7 +311,8 @@ describe('authorization matrix', () => {
     const routes = [...ctx.app.routeAccess].sort(([a], [b]) => Number(destructive(a)) - Number(destructive(b)) || (destructive(a) ? b.length - a.length : 0));
     for (const [route, access] of routes) {
       const [method, path] = route.split(' ') as [string, string];
-      const url = concretePath(route, path);
+      // The signed alert-link redirect needs its query; a wrong signature is the handler's own 400.
+      const url = concretePath(route, path) + (route === 'GET /api/v1/r/alert' ? '?to=%2F&s=matrice' : '');
       // Scoped to the comune in the path, or to the one the body names (an invitation to Crema).
       const scoped = typeof access === 'object' && ((access.comune !== undefined && path.includes(':istat')) || route === 'POST /api/v1/invitations');
       for (const [caller, send] of callers) {
