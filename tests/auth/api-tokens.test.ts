@@ -220,9 +220,9 @@ describe('a token cannot mint tokens nor manage people', () => {
     } as unknown as FastifyRequest;
     const mintAs = (input: { role: Role; comuni: string[] }) =>
       ctx.db.transaction().execute((trx) => createApiToken(trx, rtd, { name: 'Token di un RTD', ...input }));
-    await expect(mintAs({ role: 'rtd', comuni: [OTHER] })).rejects.toMatchObject({ status: 403, code: 'FORBIDDEN' });
-    await expect(mintAs({ role: 'rtd', comuni: [] })).rejects.toMatchObject({ status: 403 });
-    await expect(mintAs({ role: 'admin', comuni: [OWN] })).rejects.toMatchObject({ status: 403 });
+    await expect(mintAs({ role: 'rtd', comuni: [OTHER] })).rejects.toMatchObject({ kind: 'forbidden', code: 'FORBIDDEN' });
+    await expect(mintAs({ role: 'rtd', comuni: [] })).rejects.toMatchObject({ kind: 'forbidden' });
+    await expect(mintAs({ role: 'admin', comuni: [OWN] })).rejects.toMatchObject({ kind: 'forbidden' });
     const { token } = await mintAs({ role: 'rtd', comuni: [OWN] });
     expect(token.created_by).toBe(rtdId);
   });
