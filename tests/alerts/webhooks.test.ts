@@ -166,7 +166,15 @@ describe('webhooks of a comune', () => {
     expect(rotated.body.secret).not.toBe(hook.secret);
     await rtd.post(`/api/v1/comuni/097055/webhooks/${hook.id}/test`).set('x-csrf-token', rtd.csrf).expect(200);
     expect(verifies(received.at(-1)!, rotated.body.secret)).toBe(true);
-    expect((await rtd.patch(`/api/v1/comuni/097055/webhooks/${hook.id}`).set('x-csrf-token', rtd.csrf).send({ active: false })).body.active).toBe(false);
+    expect(
+      (
+        await rtd
+          .patch(`/api/v1/comuni/097055/webhooks/${hook.id}`)
+          .set('x-csrf-token', rtd.csrf)
+          .set('content-type', 'application/merge-patch+json')
+          .send({ active: false })
+      ).body.active,
+    ).toBe(false);
     await rtd.delete(`/api/v1/comuni/097055/webhooks/${hook.id}`).set('x-csrf-token', rtd.csrf).expect(204);
     expect((await rtd.get(`/api/v1/comuni/097055/webhooks/${hook.id}`)).status).toBe(404);
   });

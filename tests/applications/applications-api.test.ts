@@ -147,7 +147,11 @@ describe('working on an application as a team', () => {
   it('lets staff tick a step assigned to them, and the history says who did it', async () => {
     const page = await rtd.get(url());
     const giunta = page.body.steps.find((s: { title: string }) => s.title === 'Delibera di giunta');
-    const assigned = await rtd.patch(`${url()}/steps/${giunta.id}`).set('x-csrf-token', rtd.csrf).send({ assigneeId: staffId });
+    const assigned = await rtd
+      .patch(`${url()}/steps/${giunta.id}`)
+      .set('x-csrf-token', rtd.csrf)
+      .set('content-type', 'application/merge-patch+json')
+      .send({ assigneeId: staffId });
     expect(assigned.body.steps.find((s: { id: string }) => s.id === giunta.id).assignee).toEqual({ id: staffId, name: 'Sara Bianchi' });
     const told = await ctx.db
       .selectFrom('notifications')
@@ -156,7 +160,11 @@ describe('working on an application as a team', () => {
       .where('event_key', 'like', '%assigned%')
       .executeTakeFirstOrThrow();
     expect(told.title).toBe('Ti è stato assegnato un passo: Delibera di giunta');
-    const ticked = await staff.patch(`${url()}/steps/${giunta.id}`).set('x-csrf-token', staff.csrf).send({ done: true });
+    const ticked = await staff
+      .patch(`${url()}/steps/${giunta.id}`)
+      .set('x-csrf-token', staff.csrf)
+      .set('content-type', 'application/merge-patch+json')
+      .send({ done: true });
     expect(ticked.status).toBe(200);
     const step = ticked.body.steps.find((s: { id: string }) => s.id === giunta.id);
     expect(step).toMatchObject({ done: true, doneBy: { name: 'Sara Bianchi' }, overdue: false });
@@ -164,6 +172,7 @@ describe('working on an application as a team', () => {
     const outside = await rtd
       .patch(`${url()}/steps/${giunta.id}`)
       .set('x-csrf-token', rtd.csrf)
+      .set('content-type', 'application/merge-patch+json')
       .send({ assigneeId: (await ctx.db.selectFrom('users').select('id').where('email', '=', 'rtd@morterone.it').executeTakeFirstOrThrow()).id });
     expect(outside.status).toBe(422);
     expect(outside.body.code).toBe('ASSIGNEE_NOT_IN_TEAM');
@@ -181,7 +190,11 @@ describe('working on an application as a team', () => {
     const cup = page.body.steps.find((s: { title: string }) => s.title === 'Richiesta del CUP');
     const now = new Date();
     const inAWeek = new Date(now.getTime() + 7 * 86_400_000).toLocaleDateString('en-CA', { timeZone: 'Europe/Rome' });
-    await rtd.patch(`${url()}/steps/${cup.id}`).set('x-csrf-token', rtd.csrf).send({ assigneeId: staffId, dueOn: inAWeek });
+    await rtd
+      .patch(`${url()}/steps/${cup.id}`)
+      .set('x-csrf-token', rtd.csrf)
+      .set('content-type', 'application/merge-patch+json')
+      .send({ assigneeId: staffId, dueOn: inAWeek });
     expect(await remindDueSteps(ctx.app, now)).toBe(1);
     expect(await remindDueSteps(ctx.app, now)).toBe(0);
     const reminder = await ctx.db

@@ -322,7 +322,11 @@ describe('authorization matrix', () => {
         const req = send(method, url);
         const body = bodyFor(route);
         const res = ['POST', 'PUT', 'PATCH'].includes(method)
-          ? await (typeof body === 'string' ? req.set('content-type', 'text/csv').send(body) : req.send(body))
+          ? await (typeof body === 'string'
+              ? req.set('content-type', 'text/csv').send(body)
+              : method === 'PATCH'
+                ? req.set('content-type', 'application/merge-patch+json').send(body)
+                : req.send(body))
           : await req;
         const want = expected(access, caller, scoped, path.includes(':owner'));
         // Sign-in routes check the pre-session CSRF token first, which a bearer client does not hold.
@@ -368,7 +372,8 @@ describe('authorization matrix', () => {
         ]);
         for (const [caller, admitted] of expectations) {
           const req = callers.get(caller)!(method, concretePath(route, route));
-          const res = method === 'GET' || method === 'DELETE' ? await req : await req.send({});
+          const patch = method === 'PATCH' ? req.set('content-type', 'application/merge-patch+json') : req;
+          const res = method === 'GET' || method === 'DELETE' ? await req : await patch.send({});
           const refused = res.status === 401 || res.status === 403;
           if (refused === admitted)
             failures.push(`${method} ${path} as ${caller}: the document says ${admitted ? 'in' : 'out'}, got ${res.status} ${res.body?.code ?? ''}`);

@@ -6,14 +6,17 @@ import { unsupportedMediaType } from '../shared/domain-errors.ts';
 export const MERGE_PATCH = 'application/merge-patch+json';
 
 /**
- * PATCH routes take `application/merge-patch+json`, as the Italian API guidelines ask (and the
- * OpenAPI document says); `application/json` is still read the same way for clients written before.
- * Any other type is 415, and a merge patch sent to a method other than PATCH is one too.
+ * PATCH routes take `application/merge-patch+json` and nothing else, as the Italian API guidelines
+ * ask (and the OpenAPI document says): any other type is 415, and so is a merge patch sent to a
+ * method other than PATCH.
  */
 export const mergePatchPlugin = fp(async (app: FastifyInstance) => {
   app.addContentTypeParser(MERGE_PATCH, { parseAs: 'string' }, app.getDefaultJsonParser('error', 'error'));
   app.addHook('onRequest', async (request) => {
     const type = request.headers['content-type']?.split(';')[0]?.trim().toLowerCase();
+    if (request.method === 'PATCH' && type !== MERGE_PATCH) {
+      throw unsupportedMediaType(`Le modifiche parziali (PATCH) si inviano come ${MERGE_PATCH} (RFC 7396).`);
+    }
     if (type === MERGE_PATCH && request.method !== 'PATCH') {
       throw unsupportedMediaType(`Il tipo di contenuto ${MERGE_PATCH} vale solo per le richieste PATCH: usa application/json.`);
     }

@@ -34,6 +34,9 @@ export async function applicationsByCall(istat: string): Promise<Map<string, Sch
 }
 
 // The applications feature of the API: one comune's work on one call, its steps, notes and team.
+/** PATCH bodies are JSON merge patches (RFC 7396), as the API asks. */
+const MERGE_PATCH = 'application/merge-patch+json';
+
 export interface ApplicationPath {
   istat: string;
   callId: string;
@@ -45,7 +48,7 @@ export const saveApplication = (path: ApplicationPath, body: Schemas['Applicatio
 export const followApplication = (path: ApplicationPath, following: boolean) =>
   unwrap((following ? api.PUT : api.DELETE)('/comuni/{istat}/applications/{callId}/follow', { params: { path } }));
 export const changeStep = (path: ApplicationPath & { stepId: string }, body: Schemas['ApplicationStepChange']) =>
-  unwrap(api.PATCH('/comuni/{istat}/applications/{callId}/steps/{stepId}', { params: { path }, body }));
+  unwrap(api.PATCH('/comuni/{istat}/applications/{callId}/steps/{stepId}', { params: { path }, body, headers: { 'content-type': MERGE_PATCH } }));
 export const addStep = (path: ApplicationPath, body: { title: string; dueOn: string | null; assigneeId: string | null }) =>
   unwrap(api.POST('/comuni/{istat}/applications/{callId}/steps', { params: { path }, body }));
 export const listNotes = async (path: ApplicationPath) => (await unwrap(api.GET('/comuni/{istat}/applications/{callId}/notes', { params: { path } }))).items;
