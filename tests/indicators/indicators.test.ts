@@ -13,7 +13,7 @@ let editor: Agent;
 let admin: Agent;
 let callId: string;
 
-type Indicator = { key: string; value: number | null; target: number | null; reached: boolean | null };
+type Indicator = { key: string; value: number | null; target: number | null; reached?: boolean };
 const indicator = (body: { indicators: Indicator[] }, key: string) => body.indicators.find((i) => i.key === key)!;
 
 beforeAll(async () => {

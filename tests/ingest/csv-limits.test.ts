@@ -31,7 +31,7 @@ describe('CSV template connector, values out of range', () => {
       // 400 nines read as a number are Infinity, which is no JSON number.
       { externalId: 'FC-BUDGET', reason: 'money.totalBudget: Deve essere di tipo numero.' },
       { externalId: 'FC-BUDGET-2', reason: 'money.totalBudget: Deve essere minore o uguale a 1.000.000.000.000.' },
-      { externalId: 'FC-POP', reason: 'eligibility.population.max: Non è nel formato atteso (numero intero fino a 2147483647).' },
+      { externalId: 'FC-POP', reason: 'eligibility.population.max: Deve essere minore o uguale a 2.147.483.647.' },
     ]);
     const titles = await ctx.db
       .selectFrom('calls')

@@ -5531,7 +5531,8 @@ export interface components {
                 value: number | null;
                 /** Format: int32 */
                 target: number | null;
-                reached: boolean | null;
+                /** @description Obiettivo raggiunto; assente quando non c’è un obiettivo o un valore */
+                reached?: boolean;
             }[];
             counts: {
                 /** Format: int32 */
@@ -18067,16 +18068,6 @@ export interface operations {
                 };
                 content: {
                     "application/ld+json": {
-                        "@context": {
-                            [key: string]: string;
-                        };
-                        /** Format: uri */
-                        "@id": string;
-                        "@type": string;
-                        "dct:title": string;
-                        /** Format: date */
-                        "dct:modified": string;
-                    } & {
                         [key: string]: unknown;
                     };
                 };

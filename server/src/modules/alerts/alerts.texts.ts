@@ -13,7 +13,7 @@ const sentenceOf = (parts: string[]) => {
 
 /** The names of the recipient's comuni the call matches: "Bagnolo Cremasco e Ricengo", or the best one. */
 export function comuniLabel(facts: CallFacts): string | null {
-  const names = (facts.matches ?? []).map((m) => m.name);
+  const names = (facts.matches ?? []).map((m) => m.name).sort((a, b) => a.localeCompare(b, 'it'));
   if (names.length < 2) return facts.comune;
   if (names.length > 3) return `${names.length} dei tuoi comuni`;
   return `${names.slice(0, -1).join(', ')} e ${names.at(-1)}`;

@@ -22,7 +22,7 @@ export const Indicators = Type.Object(
         unit: Type.String({ enum: ['count', 'percent'] }),
         value: Nullable(Type.Number()),
         target: Nullable(Int),
-        reached: Nullable(Type.Boolean()),
+        reached: Type.Optional(Type.Boolean({ description: 'Obiettivo raggiunto; assente quando non c’è un obiettivo o un valore' })),
       }),
     ),
     counts: Type.Object({

@@ -45,7 +45,7 @@ export async function indicatorsOf(db: Kysely<Database>, now: Date, period: Peri
     indicators: INDICATORS.map((i) => {
       const value = i.value(figures);
       const target = goals.find((g) => g.key === i.key)?.target ?? null;
-      return { key: i.key, label: i.label, unit: i.unit, value, target, reached: target === null || value === null ? null : value >= target };
+      return { key: i.key, label: i.label, unit: i.unit, value, target, ...(target === null || value === null ? {} : { reached: value >= target }) };
     }),
     counts: figures,
     monthly,

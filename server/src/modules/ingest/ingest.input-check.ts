@@ -36,7 +36,8 @@ export function callInputProblems(input: unknown): string | null {
   validate ??= callInputValidator();
   if (validate(input)) return null;
   const errors = (validate.errors ?? []).filter((error) => !isNoise(error));
-  return toFieldErrors(errors.length > 0 ? errors : (validate.errors ?? []), 'body')
-    .map((e) => `${e.field.replace(/^body\./, '')}: ${e.message}`)
-    .join(' ');
+  const fields = toFieldErrors(errors.length > 0 ? errors : (validate.errors ?? []), 'body');
+  // One reason per field: a number over its range also breaks its int32 format, which says less.
+  const firstPerField = fields.filter((e, i) => fields.findIndex((other) => other.field === e.field) === i);
+  return firstPerField.map((e) => `${e.field.replace(/^body\./, '')}: ${e.message}`).join(' ');
 }

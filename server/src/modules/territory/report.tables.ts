@@ -14,7 +14,7 @@ interface Indicator {
   unit: string;
   value: number | null;
   target: number | null;
-  reached: boolean | null;
+  reached?: boolean;
 }
 
 const italian = (value: number | null, unit = 'count') =>
@@ -52,7 +52,7 @@ export function reportTables(input: ReportInput): ReportTable[] {
         i.label,
         italian(i.value, i.unit),
         i.target === null ? '' : italian(i.target, i.unit),
-        i.reached === null ? 'Senza obiettivo' : i.reached ? 'Raggiunto' : 'Non ancora raggiunto',
+        i.reached === undefined ? 'Senza obiettivo' : i.reached ? 'Raggiunto' : 'Non ancora raggiunto',
       ]),
     },
     {
