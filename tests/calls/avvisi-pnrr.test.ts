@@ -24,7 +24,7 @@ describe('the curated catalogue of PNRR avvisi for comuni', () => {
     expect(september.body.eligibility.exclusions).toContainEqual(
       expect.objectContaining({ kind: 'funded_by_avviso', avviso: '1.4.1 Esperienza del Cittadino - Comuni - Aprile 2022' }),
     );
-    expect(september.body.money.amount.brackets[0]).toEqual({ populationMin: 0, populationMax: 5000, amount: 79922 });
+    expect(september.body.money.amount.brackets[0]).toMatchObject({ populationMin: 0, populationMax: 5000, amount: 79922 });
     expect(september.body.windows).toEqual([{ label: 'Finestra 1', opensAt: '2022-09-18T22:00:00.000Z', closesAt: '2022-11-04T22:59:59.000Z' }]);
     const pagopa = await request(ctx.app.server).get('/api/v1/calls?q=pagopa&limit=1');
     const detail = await request(ctx.app.server).get(`/api/v1/calls/${pagopa.body.items[0].id}`);

@@ -204,7 +204,7 @@ describe('GET /api/v1/territory/boundaries', () => {
 
   it('says in Italian that the map cannot be drawn when the data folder is missing', async () => {
     await expect(boundariesLoader('/nonexistent-geo')()).rejects.toMatchObject({
-      status: 503,
+      kind: 'unavailable',
       code: 'MAP_BOUNDARIES_MISSING',
       detail: expect.stringContaining('le tabelle restano consultabili'),
     });

@@ -13,6 +13,7 @@ const router = createRouter({
   history: createMemoryHistory(),
   routes: [
     { path: '/bandi/:id', name: 'call', component: { template: '<div />' } },
+    { path: '/candidature/:istat/:callId', name: 'application', component: { template: '<div />' } },
     { path: '/:p(.*)*', component: { template: '<div />' } },
   ],
 });

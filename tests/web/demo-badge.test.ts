@@ -6,7 +6,13 @@ import DemoBadge from '@/components/DemoBadge.vue';
 import OpportunityCard from '@/components/OpportunityCard.vue';
 import type { Schemas } from '@/api/client';
 
-const router = createRouter({ history: createMemoryHistory(), routes: [{ path: '/:p(.*)*', name: 'call', component: { template: '<div />' } }] });
+const router = createRouter({
+  history: createMemoryHistory(),
+  routes: [
+    { path: '/candidature/:istat/:callId', name: 'application', component: { template: '<div />' } },
+    { path: '/:p(.*)*', name: 'call', component: { template: '<div />' } },
+  ],
+});
 afterEach(cleanup);
 
 const opportunity = (demo: boolean): Schemas['Opportunity'] => ({
