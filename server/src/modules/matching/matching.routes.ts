@@ -8,14 +8,13 @@ import { badRequest, notFound } from '../../shared/domain-errors.ts';
 import { problemResponses } from '../../plugins/openapi.ts';
 import { page, PageOf, PageQuery } from '../../plugins/pagination.ts';
 import type { Clock } from '../../shared/clock.ts';
-import { CALL_STATUSES, Demo, PROGRAMME_KINDS } from '../calls/index.ts';
+import { CALL_STATUSES, PROGRAMME_KINDS } from '../calls/index.ts';
 import { selectOpportunities, timedList, toOpportunity } from './matching.queries.ts';
+import { OpportunityCall, STORED_VERDICTS } from './matching.schemas.ts';
 import { callReach, previewReach } from './matching.call-reach.ts';
 import { computeOpportunity } from './matching.service.ts';
 
 const VERDICTS = codesOf(VERDICT_LABELS);
-/** Stored matches are the comuni that can use the call; the detail endpoint explains the others. */
-const STORED_VERDICTS = ['eligible', 'eligible_via_aggregation'];
 /** Calls missed by one condition the comune could act on: computed on request, listed on their own. */
 const LISTED_VERDICTS = [...STORED_VERDICTS, 'near_miss'];
 /** Comuni the preview lists on the page; the CSV has them all. */
@@ -23,17 +22,7 @@ const PREVIEW_COMUNI = 50;
 const Check = Type.Object({ rule: Type.String(), outcome: Type.String(), message: Type.String() });
 const Opportunity = Type.Object(
   {
-    call: Type.Object({
-      id: Type.String({ format: 'uuid' }),
-      title: Type.String(),
-      issuer: Type.String(),
-      programme: Type.String(),
-      measureCode: Nullable(Type.String()),
-      themes: Type.Array(Type.String()),
-      status: Type.String(),
-      nextDeadline: Nullable(Type.String({ format: 'date-time' })),
-      demo: Demo,
-    }),
+    call: OpportunityCall,
     verdict: Type.String({ enum: VERDICTS }),
     score: Type.Integer({ minimum: 0, maximum: 100, format: 'int32' }),
     components: Type.Record(Type.String(), Type.Integer({ format: 'int32' }), {

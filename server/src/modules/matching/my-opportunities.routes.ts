@@ -7,26 +7,16 @@ import { csvDemo, csvEuros, DEMO_CSV_HEADER, toCsv } from '../../shared/csv-writ
 import { Type, Nullable } from '../../shared/schema.ts';
 import type { Principal } from '../auth/index.ts';
 import { comuniOfUser } from '../auth/index.ts';
-import { CALL_STATUS_LABELS, PROGRAMME_KINDS, Demo } from '../calls/index.ts';
+import { CALL_STATUS_LABELS, PROGRAMME_KINDS } from '../calls/index.ts';
+import { OpportunityCall, STORED_VERDICTS } from './matching.schemas.ts';
 import { OPEN_STATUSES, opportunityRows, ROW_SORTS, type OpportunityRow, type RowFilter, type ServedComune } from './my-opportunities.service.ts';
 
-const VERDICTS = ['eligible', 'eligible_via_aggregation'];
 const ServedComuneSchema = Type.Object({ istat: Type.String(), name: Type.String(), provinceSigla: Type.String() });
 const MyOpportunity = Type.Object(
   {
     comune: ServedComuneSchema,
-    call: Type.Object({
-      id: Type.String({ format: 'uuid' }),
-      title: Type.String(),
-      issuer: Type.String(),
-      programme: Type.String(),
-      measureCode: Nullable(Type.String()),
-      themes: Type.Array(Type.String()),
-      status: Type.String(),
-      nextDeadline: Nullable(Type.String({ format: 'date-time' })),
-      demo: Demo,
-    }),
-    verdict: Type.String({ enum: VERDICTS }),
+    call: OpportunityCall,
+    verdict: Type.String({ enum: STORED_VERDICTS }),
     score: Type.Integer({ minimum: 0, maximum: 100, format: 'int32' }),
     amount: Nullable(Type.Object({ min: Type.Number({ format: 'double' }), max: Type.Number({ format: 'double' }), basis: Type.String() })),
     daysLeft: Nullable(Type.Integer({ format: 'int32' })),
@@ -45,7 +35,7 @@ const Query = Type.Object(
     comune: Type.Optional(Type.Array(Type.String({ pattern: '^[0-9]{6}$' }), { description: 'Solo questi comuni (codici ISTAT tra i miei)' })),
     status: Type.Optional(Type.Array(Type.String({ enum: [...OPEN_STATUSES] }), { description: 'Predefinito: in arrivo, aperto, in scadenza' })),
     programme: Type.Optional(Type.String({ enum: [...PROGRAMME_KINDS] })),
-    verdict: Type.Optional(Type.Array(Type.String({ enum: VERDICTS }))),
+    verdict: Type.Optional(Type.Array(Type.String({ enum: STORED_VERDICTS }))),
     sort: Type.String({ enum: [...ROW_SORTS], default: 'deadline', description: '`-` per l’ordine decrescente; a parità, per scadenza e comune' }),
     ...PageQuery,
   },
