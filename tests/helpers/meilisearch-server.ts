@@ -1,5 +1,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { versionAtLeast } from '../../server/src/plugins/search/meilisearch-tasks.ts';
 import { afterAll, beforeAll, beforeEach } from 'vitest';
 
 type Doc = Record<string, unknown> & { id: string };
@@ -37,13 +38,13 @@ export interface FakeMeilisearch {
 const apiError = (code: string, message: string, type = 'invalid_request') => ({ message, code, type, link: `https://docs.meilisearch.com/errors#${code}` });
 
 /**
- * A real HTTP server on loopback that speaks the part of the Meilisearch v1.15 API the engine uses, with
+ * A real HTTP server on loopback that speaks the part of the Meilisearch v1 API (1.53 by default) the engine uses, with
  * its rules where they matter: a master key (401 without it, 403 with a wrong one), tasks that can end
  * `failed`, 404 `index_not_found`, 400 `feature_not_enabled` for CONTAINS / STARTS WITH filters (the
- * experimental `containsFilter`, off), 400 for a `rename` field in a swap (1.18 on). Its search answers
+ * experimental `containsFilter`, off), 400 for a `rename` field in a swap on servers before 1.18. Its search answers
  * are canned (no ranking): the contract suite checks answers against a real server.
  */
-export function useFakeMeilisearch(version = '1.15.2'): FakeMeilisearch {
+export function useFakeMeilisearch(version = '1.53.1'): FakeMeilisearch {
   let server: Server;
   const tasks: Task[] = [];
   const fake: FakeMeilisearch = {
@@ -102,7 +103,8 @@ export function useFakeMeilisearch(version = '1.15.2'): FakeMeilisearch {
     }
     if (method === 'POST' && path === '/swap-indexes') {
       const swaps = body as { indexes: [string, string]; rename?: boolean }[];
-      if (swaps.some((s) => 'rename' in s)) return [400, apiError('bad_request', 'Unknown field `rename`: expected one of `indexes`')];
+      if (!versionAtLeast(fake.version, '1.18') && swaps.some((s) => 'rename' in s))
+        return [400, apiError('bad_request', 'Unknown field `rename`: expected one of `indexes`')];
       return [
         202,
         enqueue('indexSwap', null, { swaps }, () => {

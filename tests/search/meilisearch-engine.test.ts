@@ -125,7 +125,7 @@ describe('the Meilisearch engine at work', () => {
     expect(new Set(meili.requests.map((r) => `${r.method} ${r.path}`))).toEqual(new Set(['POST /multi-search']));
   });
 
-  it('rebuilds the index aside and swaps it in without `rename` on 1.15, leaving no index behind', async () => {
+  it('rebuilds the index aside and swaps it in, leaving no index behind', async () => {
     const e = engine();
     await e.prepare();
     await e.index([doc('old', [])]);

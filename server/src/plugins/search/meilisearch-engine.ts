@@ -99,7 +99,7 @@ export function createMeilisearchEngine(options: MeilisearchOptions): SearchEngi
       try {
         await createIndex(aside);
         await addDocuments(aside, documents);
-        // No `rename`: servers before 1.18 reject the field, later ones default it to false.
+        // A plain swap: `rename` defaults to false.
         await settle(client.swapIndexes([{ indexes: [INDEX, aside] } as IndexSwap]), 'swapping in the new index', TASK_TIMEOUT_MS.index);
       } catch (error) {
         await dropAside().catch((cleanup: unknown) => {
