@@ -2,7 +2,7 @@ import { sql } from 'kysely';
 import request from 'supertest';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { processCallEvents, processRematchQueue } from '../../server/src/modules/matching/matching.jobs.ts';
-import { rematchAll } from '../../server/src/modules/matching/matching.service.ts';
+import { rematchAll, rematchComuni } from '../../server/src/modules/matching/matching.service.ts';
 import { seedDemo } from '../../seeds/demo.ts';
 import { useTestApp } from '../helpers/app.ts';
 import { callInput, daysFromNow } from '../helpers/calls.ts';
@@ -196,6 +196,39 @@ describe('matching through domain events', () => {
     await waitFor(async () => (await list()) === before - 1, 5000, 'the cached list to follow the change');
     await rematchAll(ctx.db, { now: new Date(), soonDays: 14 });
     await waitFor(async () => (await list()) === before, 5000, 'the rematched list');
+  });
+
+  it('keeps the other comuni in memory when an editor saves a draft or one comune is rematched', async () => {
+    const clock = { now: new Date(), soonDays: 14 };
+    await rematchAll(ctx.db, clock);
+    const other = (
+      await ctx.db
+        .selectFrom('matches')
+        .select('comune_istat')
+        .where('call_id', '=', callId)
+        .where('comune_istat', '!=', small)
+        .orderBy('comune_istat')
+        .executeTakeFirstOrThrow()
+    ).comune_istat;
+    await createTestUser(ctx.db, 'rtd.altro@example.it', 'rtd', [other]);
+    const neighbour = await loginAs(ctx.app, 'rtd.altro@example.it');
+    const total = async (agent: Agent, istat: string) => (await agent.get(`/api/v1/comuni/${istat}/opportunities`)).body.total as number;
+    const [mine, theirs] = [await total(rtd, small), await total(neighbour, other)];
+    // Both comuni lose the match unseen (triggers off): from now on each list is told apart by being stale.
+    await ctx.db.transaction().execute(async (trx) => {
+      await sql`set local session_replication_role = replica`.execute(trx);
+      await trx.deleteFrom('matches').where('call_id', '=', callId).where('comune_istat', 'in', [small, other]).execute();
+    });
+    await editor
+      .post('/api/v1/calls')
+      .set('x-csrf-token', editor.csrf)
+      .send(callInput({ title: 'Una bozza che nessun comune vede' }))
+      .expect(201);
+    // One comune rematched on its own connection, as a worker process would after a profile change.
+    await rematchComuni(ctx.db, [small], clock);
+    await waitFor(async () => (await total(rtd, small)) === mine, 5000, 'the rematched comune to be read again');
+    expect(await total(neighbour, other)).toBe(theirs);
+    await rematchAll(ctx.db, clock);
   });
 
   it('drops the matches of a withdrawn call, and only the RTD of the comune sees them', async () => {

@@ -3,16 +3,17 @@ import { sql, type Transaction } from 'kysely';
 import type { Database } from '../../plugins/db/schema.ts';
 import { intervalWorker } from '../../plugins/interval-worker.ts';
 import { matchCall, rematchComuni } from './matching.service.ts';
+import { MATCHES_CHANGED_CHANNEL } from './opportunities.cache.ts';
 
 /**
- * Runs a change to the matches in one transaction; this process drops its cached lists at once, the
- * others when the trigger's notification reaches them.
+ * Runs a change to the matches in one transaction; this process drops the cached lists it names at
+ * once (`*`: all), the others when the triggers' notifications reach them (migration 0950).
  */
-async function changingMatches(app: FastifyInstance, work: (trx: Transaction<Database>) => Promise<number>): Promise<number> {
-  const changed = await app.db.transaction().execute(work);
-  if (changed > 0) {
-    app.opportunitiesCache.invalidate('*');
-    app.nearMissCache.invalidate('*');
+async function changingMatches(app: FastifyInstance, work: (trx: Transaction<Database>) => Promise<{ changed: number; keys: string[] }>): Promise<number> {
+  const { changed, keys } = await app.db.transaction().execute(work);
+  for (const key of changed > 0 ? keys : []) {
+    app.opportunitiesCache.invalidate(key);
+    app.nearMissCache.invalidate(key);
   }
   return changed;
 }
@@ -40,7 +41,7 @@ export function processCallEvents(app: FastifyInstance): Promise<number> {
           events.map((e) => e.id),
         )
         .execute();
-    return events.length;
+    return { changed: events.length, keys: ['*'] };
   });
 }
 
@@ -56,8 +57,11 @@ export function processRematchQueue(app: FastifyInstance): Promise<number> {
       .forUpdate()
       .skipLocked()
       .execute();
-    if (queued.length === 0) return 0;
-    await rematchComuni(trx, [...new Set(queued.map((q) => q.comune_istat))], app.clock());
+    if (queued.length === 0) return { changed: 0, keys: [] };
+    const comuni = [...new Set(queued.map((q) => q.comune_istat))];
+    await rematchComuni(trx, comuni, app.clock());
+    // Near misses can change with no stored match changing (none before, none after): say it anyway.
+    await sql`select pg_notify(${MATCHES_CHANGED_CHANNEL}, istat) from unnest(${comuni}::text[]) istat`.execute(trx);
     await trx
       .updateTable('rematch_queue')
       .set({ processed_at: sql`now()` })
@@ -67,7 +71,7 @@ export function processRematchQueue(app: FastifyInstance): Promise<number> {
         queued.map((q) => q.id),
       )
       .execute();
-    return queued.length;
+    return { changed: queued.length, keys: comuni };
   });
 }
 
