@@ -3,7 +3,8 @@ import { sql, type Kysely } from 'kysely';
 // The opportunities cache of every app process used to be dropped whole by any change to matches or
 // calls: an editor saving a draft, or one comune's rematch, emptied it for every RTD. Now a change to
 // matches names the comuni it touched (all of them past a few dozen), and a change to calls counts
-// only when a published call is involved (drafts are matched by nobody).
+// only when a published call is involved (drafts are matched by nobody); it also drops the public
+// catalogue's cached pages (published_calls_changed).
 const MANY = 50;
 const EVENTS = [
   { event: 'insert', transition: sql`referencing new table as changed_new` },
@@ -54,6 +55,7 @@ export async function up(db: Kysely<any>): Promise<void> {
       end if;
       if published then
         perform pg_notify('matches_changed', '*');
+        perform pg_notify('published_calls_changed', '*');
       end if;
       return null;
     end $$`.execute(db);

@@ -21,6 +21,12 @@ export const LIVE_STATUSES: readonly CallStatus[] = ['in_arrivo', 'aperto', 'in_
 
 export const DAY_MS = 86_400_000;
 
+/**
+ * How long an answer computed from statuses may be served from memory (the catalogue, search): a
+ * status or a "closing within" count can lag the clock by this much, never more.
+ */
+export const STATUS_LAG_MS = 30_000;
+
 /** A submission window in epoch milliseconds; `closesAt` null: open until funds run out. */
 export interface TimeWindow {
   opensAt: number;

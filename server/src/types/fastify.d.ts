@@ -8,6 +8,7 @@ import type { Scheduler } from '../plugins/scheduler.ts';
 import type { Clock } from '../shared/clock.ts';
 import type { OpportunityView, StoredMatch } from '../modules/matching/index.ts';
 import type { ComuneProfileRow } from '../modules/comuni/index.ts';
+import type { CataloguePage } from '../modules/calls/index.ts';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -26,6 +27,8 @@ declare module 'fastify' {
     opportunitiesCache: NotifiedCache<StoredMatch[]>;
     /** Each comune's near misses, computed on demand; the same notifications drop them. */
     nearMissCache: NotifiedCache<OpportunityView[]>;
+    /** The public catalogue's pages by query; the trigger on published calls drops them. */
+    catalogueCache: NotifiedCache<CataloguePage>;
     /** Search answers by query; the outbox drain and reindex drop them. */
     searchCache: NotifiedCache<SearchResult>;
   }

@@ -4,7 +4,8 @@ import { notFound } from '../../shared/domain-errors.ts';
 import { problemResponses } from '../../plugins/openapi.ts';
 import { page } from '../../plugins/pagination.ts';
 import { toCall, toCallSummary } from './calls.mappers.ts';
-import { findCall, listCalls } from './calls.queries.ts';
+import { catalogueKey } from './calls.cache.ts';
+import { findCall } from './calls.queries.ts';
 import { CallListQuery, CallParams } from './calls.schemas.ts';
 
 /** The public catalogue: published calls only, with the status users see. */
@@ -25,7 +26,7 @@ const callsRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (request) => {
       const { limit, offset } = request.query;
-      const { items, total } = await listCalls(app.db, { ...request.query, editorialStatus: ['published'] }, clock());
+      const { items, total } = (await app.catalogueCache.get(catalogueKey(request.query)))!;
       return page(request, items.map(toCallSummary), total, limit, offset);
     },
   );

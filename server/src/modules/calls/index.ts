@@ -1,10 +1,12 @@
 import { defineFeature } from '../../plugins/feature.ts';
+import { registerCatalogueCache } from './calls.cache.ts';
 import { startCallsJobs } from './calls.jobs.ts';
 import callsRoutes from './calls.routes.ts';
 import { callsSharedSchemas } from './calls.schemas.ts';
 import editorialRoutes from './editorial.routes.ts';
 
 export { inputOf } from './calls.mappers.ts';
+export type { CataloguePage } from './calls.cache.ts';
 export { findCall, findOpenPublishedCalls, type CallRow } from './calls.queries.ts';
 export {
   BODY_TYPES,
@@ -27,6 +29,9 @@ export default defineFeature({
   name: 'calls',
   dependencies: ['database', 'queue', 'clock', 'scheduler', 'access-control'],
   schemas: callsSharedSchemas,
-  setup: (app) => app.scheduler.add({ name: 'calls', start: () => startCallsJobs(app) }),
+  setup: (app) => {
+    registerCatalogueCache(app);
+    app.scheduler.add({ name: 'calls', start: () => startCallsJobs(app) });
+  },
   routes: [callsRoutes, editorialRoutes],
 });

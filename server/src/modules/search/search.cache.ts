@@ -3,14 +3,10 @@ import type { FastifyInstance } from 'fastify';
 import type { Database } from '../../plugins/db/schema.ts';
 import { NotifiedCache } from '../../plugins/db/notified-cache.ts';
 import type { SearchQuery, SearchResult } from '../../plugins/search/engine.ts';
+import { STATUS_LAG_MS } from '../../shared/call-status.ts';
 
 const SEARCH_CHANGED_CHANNEL = 'search_changed';
 const MAX_QUERIES = 1000;
-/**
- * Statuses and deadline buckets move with the clock, not only with the index: an answer is reused
- * for at most this long, so "in scadenza" and the 7/30/60/90-day counts lag by 30 s at worst.
- */
-const MAX_AGE_MS = 30_000;
 
 /** Tells every app process the index changed; delivered when the writer's transaction commits. */
 export async function notifySearchChanged(db: Kysely<Database>): Promise<void> {
@@ -29,7 +25,8 @@ export function registerSearchCache(app: FastifyInstance): void {
     SEARCH_CHANGED_CHANNEL,
     (key) => app.searchEngine.search({ ...(JSON.parse(key) as CachedQuery), now: new Date() }),
     MAX_QUERIES,
-    MAX_AGE_MS,
+    // Statuses and deadline buckets move with the clock, not only with the index.
+    STATUS_LAG_MS,
   );
   app.decorate('searchCache', cache.attach(app));
 }

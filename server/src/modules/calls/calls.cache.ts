@@ -1,0 +1,44 @@
+import type { FastifyInstance } from 'fastify';
+import { NotifiedCache } from '../../plugins/db/notified-cache.ts';
+import { STATUS_LAG_MS } from '../../shared/call-status.ts';
+import { listCalls, type CallFilter } from './calls.queries.ts';
+
+/** Notified by the trigger on `calls` (migration 0950) whenever a published call is written. */
+const PUBLISHED_CALLS_CHANGED_CHANNEL = 'published_calls_changed';
+/** The catalogue is browsed with a few filter combinations; its pages past the first are rarer. */
+const MAX_QUERIES = 500;
+
+export type CatalogueQuery = Omit<CallFilter, 'editorialStatus' | 'queue'>;
+export type CataloguePage = Awaited<ReturnType<typeof listCalls>>;
+
+/**
+ * The public catalogue's pages by query, in memory: every visitor's first screen, and a list that
+ * changes a few times a day. Every process drops it when a published call is written; statuses move
+ * with the clock, so an answer is also reused for STATUS_LAG_MS at most.
+ */
+export function registerCatalogueCache(app: FastifyInstance): void {
+  const cache = new NotifiedCache<CataloguePage>(
+    PUBLISHED_CALLS_CHANGED_CHANNEL,
+    (key) => listCalls(app.db, { ...(JSON.parse(key) as CatalogueQuery), editorialStatus: ['published'] }, app.clock()),
+    MAX_QUERIES,
+    STATUS_LAG_MS,
+  );
+  app.decorate('catalogueCache', cache.attach(app));
+  // The trigger tells every process after the commit; the process that wrote drops its pages before
+  // it answers, so whoever published a call finds it in the catalogue on their next click.
+  app.addHook('onSend', async (request, reply) => {
+    if (!SAFE_METHODS.has(request.method) && reply.statusCode < 400 && WRITES_CALLS.test(request.url)) cache.invalidate('*');
+  });
+}
+
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+const WRITES_CALLS = /^\/api\/v1\/(calls|editorial|ingest)(\/|\?|$)/;
+
+/** The same filters in the same order give the same key, whatever order the URL had. */
+export function catalogueKey(query: CatalogueQuery): string {
+  const sorted = Object.entries(query)
+    .filter(([, value]) => value !== undefined)
+    .map(([key, value]) => [key, Array.isArray(value) ? [...value].sort() : value] as const)
+    .sort(([a], [b]) => a.localeCompare(b));
+  return JSON.stringify(Object.fromEntries(sorted));
+}
