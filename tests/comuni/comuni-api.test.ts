@@ -3,6 +3,8 @@ import request from 'supertest';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { seedDemo } from '../../seeds/demo.ts';
 import { useTestApp } from '../helpers/app.ts';
+import { waitFor } from '../helpers/processes.ts';
+import { notifyComuniChanged } from '../../server/src/modules/comuni/index.ts';
 
 const ctx = useTestApp();
 beforeAll(async () => {
@@ -10,6 +12,21 @@ beforeAll(async () => {
 });
 
 describe('GET /api/v1/comuni', () => {
+  it('answers a repeated name prefix from memory until the registry changes in any process', async () => {
+    const names = async () => ((await request(ctx.app.server).get('/api/v1/comuni?q=crem&region=03')).body.items as { name: string }[]).map((c) => c.name);
+    const before = await names();
+    expect(before).toContain('Crema');
+    // Renamed unseen: nobody is told, so the list still comes from memory.
+    await ctx.db.updateTable('comuni').set({ name: 'Crema Nuova' }).where('istat', '=', '019035').execute();
+    expect(await names()).toEqual(before);
+    // An import on another connection tells every process, as the CLI would.
+    await notifyComuniChanged(ctx.db, '*');
+    await waitFor(async () => (await names()).includes('Crema Nuova'), 5000, 'the list to follow the registry');
+    await ctx.db.updateTable('comuni').set({ name: 'Crema' }).where('istat', '=', '019035').execute();
+    await notifyComuniChanged(ctx.db, '*');
+    await waitFor(async () => (await names()).includes('Crema'), 5000, 'the name back');
+  });
+
   it('finds comuni by the start of their name, whatever accents and case', async () => {
     await ctx.db
       .insertInto('comuni')

@@ -7,7 +7,7 @@ import type { NotifiedCache } from '../plugins/db/notified-cache.ts';
 import type { Scheduler } from '../plugins/scheduler.ts';
 import type { Clock } from '../shared/clock.ts';
 import type { OpportunityView, StoredMatch } from '../modules/matching/index.ts';
-import type { ComuneProfileRow } from '../modules/comuni/index.ts';
+import type { ComuneListPage, ComuneProfileRow } from '../modules/comuni/index.ts';
 import type { CataloguePage } from '../modules/calls/index.ts';
 
 declare module 'fastify' {
@@ -27,6 +27,8 @@ declare module 'fastify' {
     opportunitiesCache: NotifiedCache<StoredMatch[]>;
     /** Each comune's near misses, computed on demand; the same notifications drop them. */
     nearMissCache: NotifiedCache<OpportunityView[]>;
+    /** Lists of comuni by query; imports and aggregation changes drop them. */
+    comuneListCache: NotifiedCache<ComuneListPage>;
     /** The public catalogue's pages by query; the trigger on published calls drops them. */
     catalogueCache: NotifiedCache<CataloguePage>;
     /** Search answers by query; the outbox drain and reindex drop them. */

@@ -33,12 +33,3 @@ export function registerCatalogueCache(app: FastifyInstance): void {
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 const WRITES_CALLS = /^\/api\/v1\/(calls|editorial|ingest)(\/|\?|$)/;
-
-/** The same filters in the same order give the same key, whatever order the URL had. */
-export function catalogueKey(query: CatalogueQuery): string {
-  const sorted = Object.entries(query)
-    .filter(([, value]) => value !== undefined)
-    .map(([key, value]) => [key, Array.isArray(value) ? [...value].sort() : value] as const)
-    .sort(([a], [b]) => a.localeCompare(b));
-  return JSON.stringify(Object.fromEntries(sorted));
-}

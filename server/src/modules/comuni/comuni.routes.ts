@@ -3,7 +3,7 @@ import { Type } from '../../shared/schema.ts';
 import { comuneNotFound } from './comuni.service.ts';
 import { page } from '../../plugins/pagination.ts';
 import { problemResponses } from '../../plugins/openapi.ts';
-import { listComuni } from './comuni.queries.ts';
+import { queryKey } from '../../plugins/db/notified-cache.ts';
 import { listFundingAwards, toFundingAward } from './funding.queries.ts';
 import { toComune } from './comuni.mappers.ts';
 import { ComuneListQuery, ComuneSchema, FundingListQuery, IstatParams } from './comuni.schemas.ts';
@@ -23,7 +23,7 @@ const comuniRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (request) => {
       const { limit, offset, ...filter } = request.query;
-      const { items, total } = await listComuni(app.db, { ...filter, sizeClass: filter.sizeClass as never, limit, offset });
+      const { items, total } = (await app.comuneListCache.get(queryKey({ ...filter, limit, offset })))!;
       return page(
         request,
         items.map((c) => ({

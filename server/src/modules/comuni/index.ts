@@ -1,8 +1,10 @@
+export type { ComuneListPage } from './comuni.cache.ts';
 import { defineFeature } from '../../plugins/feature.ts';
 import comuniRoutes from './comuni.routes.ts';
 import { comuniSharedSchemas } from './comuni.schemas.ts';
 import importsRoutes from './imports.routes.ts';
 import { registerProfileCache } from './profile.cache.ts';
+import { registerComuneListCache } from './comuni.cache.ts';
 import profileRoutes from './profile.routes.ts';
 
 export { notifyComuniChanged } from './comuni.changes.ts';
@@ -19,6 +21,9 @@ export default defineFeature({
   name: 'comuni',
   dependencies: ['database', 'access-control'],
   schemas: comuniSharedSchemas,
-  setup: registerProfileCache,
+  setup: (app) => {
+    registerProfileCache(app);
+    registerComuneListCache(app);
+  },
   routes: [comuniRoutes, profileRoutes, importsRoutes],
 });

@@ -63,3 +63,12 @@ export class NotifiedCache<T> {
     else this.entries.delete(key);
   }
 }
+
+/** The key of a cached list answer: the same filters give the same key, whatever order the URL had. */
+export function queryKey(query: object): string {
+  const sorted = Object.entries(query)
+    .filter(([, value]) => value !== undefined)
+    .map(([key, value]) => [key, Array.isArray(value) ? [...(value as unknown[])].sort() : value] as const)
+    .sort(([a], [b]) => a.localeCompare(b));
+  return JSON.stringify(Object.fromEntries(sorted));
+}
