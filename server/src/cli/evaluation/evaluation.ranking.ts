@@ -64,8 +64,7 @@ function baselineKey(ranker: Exclude<Ranker, 'matcher'>, knowledge: HistoryKnowl
   return (a: CatalogueAvviso): number[] => {
     if (ranker === 'popularity') return [-knowledge.appliedBefore(a, d.day)];
     if (ranker === 'sizeAware') return [-knowledge.peerShare(a, d.history, 'size', d.day).applied];
-    const s = knowledge.signals(a, d.history, d.at, null);
-    return [-(s.call.provinceSize.applied + s.edition.provinceSize.applied)];
+    return [-knowledge.provinceSizeApplied(a, d.history, d.day)];
   };
 }
 

@@ -1,11 +1,12 @@
 import { sql, type Kysely } from 'kysely';
 import type { Database } from '../../plugins/db/schema.ts';
 import { sizeClassSql } from '../comuni/index.ts';
+import { remembered } from '../../shared/remembered.ts';
 import type { PeerShare } from './matching.outcomes.ts';
 
 /** Avvisi are named differently across snapshots only by case and spacing. */
 const AVVISO_KEY = sql<string>`lower(regexp_replace(btrim(fa.avviso), '\\s+', ' ', 'g'))`;
-export const avvisoKey = (title: string) => title.toLowerCase().replace(/\s+/g, ' ').trim();
+export const avvisoKey = remembered((title: string) => title.toLowerCase().replace(/\s+/g, ' ').trim());
 
 interface GroupCounts {
   comuni: number;
