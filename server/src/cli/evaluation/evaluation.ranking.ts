@@ -37,7 +37,7 @@ function matcherKey(model: RankerModel, knowledge: HistoryKnowledge, d: Decision
   const facts = factsAsOf(d.history, d.day);
   return (a: CatalogueAvviso): number[] => {
     const verdict = evaluateEligibility(a.rules, facts, d.at).verdict;
-    const estimate = estimateAmount(a.amount, facts);
+    const estimate = estimateAmount(a.amount, facts, a.rules.eligibility.populationBasis);
     const deadline = a.rules.windows.map((w) => (w.closesAt ? Date.parse(w.closesAt) : Infinity)).find((t) => t > d.at.getTime());
     const daysLeft = deadline === undefined || deadline === Infinity ? null : Math.ceil((deadline - d.at.getTime()) / DAY);
     const chance = likelihood(model, knowledge.signals(a, d.history, d.at, estimate?.likely ?? null));
