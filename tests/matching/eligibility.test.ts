@@ -87,29 +87,38 @@ describe('eligibility', () => {
 
 describe('estimated amount', () => {
   const avviso = (title: string) => AVVISI_PNRR.find((a) => a.externalId === title)!.call;
+  /** The estimate as the matcher makes it: on the population figure the call names. */
+  const amountOf = (title: string, facts: ComuneFacts) => estimateAmount(avviso(title).money.amount, facts, avviso(title).eligibility.populationBasis);
 
   it('reads the population-bracket table of the curated 1.4.1 avviso', () => {
-    const rule = avviso('1.4.1 Esperienza del Cittadino - Comuni - Settembre 2022').money.amount;
-    expect(estimateAmount(rule, comune({ residentPopulation: 3200 }))).toMatchObject({ likely: 79922, min: 28902, max: 155234 });
-    expect(estimateAmount(rule, comune())).toEqual({
+    const title = '1.4.1 Esperienza del Cittadino - Comuni - Settembre 2022';
+    expect(amountOf(title, comune({ legalPopulation: 3200 }))).toMatchObject({ likely: 79922, min: 28902, max: 155234 });
+    expect(amountOf(title, comune())).toEqual({
       min: 87682,
       max: 328160,
       likely: 280932,
       basis:
-        'fascia 20.001–50.000 abitanti (popolazione residente ISTAT al 31 dicembre 2021: 34.012): da 87.682 a 328.160 € secondo le scelte del comune, più spesso 280.932 €',
+        'fascia 20.001–50.000 abitanti (popolazione legale ISTAT al 31 dicembre 2021: 33.970): da 87.682 a 328.160 € secondo le scelte del comune, più spesso 280.932 €',
     });
   });
 
+  it('puts a comune in the bracket of the PA digitale 2026 avvisi by its legal population, as the grants show', () => {
+    // Bagnolo Cremasco, 4,931 legal inhabitants and 5,038 residents, obtained 23,147 € from SEND 2022 and 10,172 € from PDND 2022.
+    const bagnolo = comune({ istat: '019005', name: 'Bagnolo Cremasco', residentPopulation: 5038, legalPopulation: 4931 });
+    expect(amountOf("1.4.5 'Piattaforma Notifiche Digitali' Comuni (Settembre 2022)", bagnolo)).toMatchObject({ min: 23147, max: 23147, likely: 23147 });
+    expect(amountOf('1.3.1 Piattaforma Digitale Nazionale Dati - Comuni Ottobre 2022', bagnolo)).toMatchObject({ likely: 10172 });
+    expect(AVVISI_PNRR.filter((a) => a.call.eligibility.populationBasis !== 'legal')).toEqual([]);
+  });
+
   it('gives a range for pagoPA: euros per service times 3 to 117 services', () => {
-    const rule = avviso('1.4.3 - pagoPA - Comuni - giugno 2024').money.amount;
-    expect(estimateAmount(rule, comune({ residentPopulation: 8908 }))).toMatchObject({ min: 2571, max: 100269 });
+    expect(amountOf('1.4.3 - pagoPA - Comuni - giugno 2024', comune({ legalPopulation: 8908 }))).toMatchObject({ min: 2571, max: 100269 });
   });
 
   it('handles fixed amounts, ranges and a population the table does not cover', () => {
-    expect(estimateAmount({ kind: 'fixed', amount: 14000 }, comune())).toMatchObject({ min: 14000, max: 14000 });
-    expect(estimateAmount({ kind: 'range', min: 5000, max: 40000 }, comune())).toMatchObject({ min: 5000, max: 40000 });
-    expect(estimateAmount({ kind: 'brackets', brackets: [{ populationMin: 0, populationMax: 5000, amount: 1 }] }, comune())).toBeNull();
-    expect(estimateAmount(null, comune())).toBeNull();
+    expect(estimateAmount({ kind: 'fixed', amount: 14000 }, comune(), undefined)).toMatchObject({ min: 14000, max: 14000 });
+    expect(estimateAmount({ kind: 'range', min: 5000, max: 40000 }, comune(), undefined)).toMatchObject({ min: 5000, max: 40000 });
+    expect(estimateAmount({ kind: 'brackets', brackets: [{ populationMin: 0, populationMax: 5000, amount: 1 }] }, comune(), undefined)).toBeNull();
+    expect(estimateAmount(null, comune(), undefined)).toBeNull();
   });
 });
 
@@ -237,7 +246,7 @@ describe('one population figure', () => {
   it('judges limits and brackets on the resident population when the call does not say', () => {
     const result = evaluateEligibility(rules({ eligibility: { population: { max: 5000 } } }), bagnolo, asOf);
     expect(failures(result)).toEqual(['La popolazione (popolazione residente ISTAT al 31 dicembre 2021: 5.038) supera il limite di 5.000 abitanti.']);
-    expect(estimateAmount(brackets, bagnolo)).toMatchObject({
+    expect(estimateAmount(brackets, bagnolo, undefined)).toMatchObject({
       max: 155234,
       basis: 'fascia oltre 5.000 abitanti (popolazione residente ISTAT al 31 dicembre 2021: 5.038)',
     });

@@ -10,6 +10,7 @@ let rtd: Agent;
 let istat: string;
 let callId: string;
 let peers: { istat: string }[];
+let province: { sigla: string; name: string };
 
 /** An award of the 2022 SEND edition, funded in 2022. */
 const award = (comune: string, amount: number) => ({
@@ -28,12 +29,13 @@ beforeAll(async () => {
   await seedDemo(ctx.db);
   const me = await ctx.db
     .selectFrom('comuni')
-    .select(['istat', 'province_sigla'])
+    .select(['istat', 'province_sigla', 'province_name'])
     .where('valid_to', 'is', null)
     .where('legal_population', '<', 5000)
     .orderBy('istat')
     .executeTakeFirstOrThrow();
   istat = me.istat;
+  province = { sigla: me.province_sigla, name: me.province_name };
   peers = await ctx.db
     .selectFrom('comuni')
     .select('istat')
@@ -76,7 +78,8 @@ describe('GET /api/v1/comuni/:istat/opportunities/:callId peers', () => {
   it('gives the share of comuni of the same province and size class funded by the earlier edition, and their median amount', async () => {
     const { body } = await rtd.get(`/api/v1/comuni/${istat}/opportunities/${callId}`).expect(200);
     expect(body.peers).toEqual({
-      province: expect.any(String),
+      province: province.sigla,
+      provinceName: province.name,
       sizeClass: 'fino-5000',
       comuni: peers.length,
       funded: 2,

@@ -1,3 +1,5 @@
+import { remembered } from './remembered.ts';
+
 /**
  * Euros as Italian spreadsheets and open data write them: "12.500,50", "12500,50", "12500.50",
  * "2.000.000", "€ 12 500". Null for an empty cell, NaN for anything else.
@@ -15,4 +17,4 @@ export function parseEuros(raw: string): number | null {
 const NUMBER = new Intl.NumberFormat('it-IT', { maximumFractionDigits: 2, useGrouping: 'always' } as Intl.NumberFormatOptions);
 
 /** "5.038", "9.000", "12.500,5": a count or an amount as Italians write it. */
-export const formatNumber = (n: number) => NUMBER.format(n);
+export const formatNumber = remembered((n: number) => NUMBER.format(n));

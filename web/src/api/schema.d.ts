@@ -5043,6 +5043,8 @@ export interface components {
             peers?: {
                 /** @description Sigla della provincia del comune */
                 province: string;
+                /** @description Nome della provincia del comune, come lo legge chi usa il sito */
+                provinceName: string;
                 /** @enum {string|null} */
                 sizeClass: "fino-5000" | "5000-15000" | "oltre-15000" | null;
                 /**

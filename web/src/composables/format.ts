@@ -66,6 +66,7 @@ export const SOURCE_KIND_LABELS: Record<string, string> = labels.SOURCE_KIND_LAB
 
 export interface PeersFigures {
   province: string;
+  provinceName: string;
   sizeClass: string | null;
   comuni: number;
   funded: number;
@@ -74,11 +75,11 @@ export interface PeersFigures {
   editions: string[];
 }
 
-/** "Il 78 % dei comuni della provincia di VA fino a 5.000 abitanti ha ottenuto l'edizione «…»; importo mediano 79.922 €". */
+/** "Il 78 % dei comuni della provincia di Varese fino a 5.000 abitanti ha ottenuto l'edizione «…»; importo mediano 79.922 €". */
 export function peersText(peers: PeersFigures | null | undefined): string | null {
   if (!peers || peers.comuni === 0) return null;
   const size = peers.sizeClass ? ` ${SIZE_CLASS_LABELS[peers.sizeClass] ?? ''}` : '';
   const edition = peers.editions.length === 1 ? `l’edizione «${peers.editions[0]}»` : `un’edizione precedente della misura (${count(peers.editions.length)} edizioni)`;
   const median = peers.funded > 0 && peers.medianAmount !== null ? `; importo mediano ${euros(peers.medianAmount)}` : '';
-  return `Il ${count(Math.round(peers.share * 100))} % dei comuni della provincia di ${peers.province}${size} ha ottenuto ${edition}${median}.`;
+  return `Il ${count(Math.round(peers.share * 100))} % dei comuni della provincia di ${peers.provinceName}${size} ha ottenuto ${edition}${median}.`;
 }

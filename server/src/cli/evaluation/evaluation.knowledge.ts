@@ -5,7 +5,13 @@ import { avvisoKey, type CatalogueAvviso, type ComuneHistory } from './evaluatio
 type DaysByGroup = Map<string, string[]>;
 
 const sizeOf = (h: ComuneHistory) => sizeClassOf(h.facts.legalPopulation) ?? 'n.d.';
-const groupsOf = (h: ComuneHistory) => ['all', `s:${sizeOf(h)}`, `ps:${h.facts.provinceSigla}|${sizeOf(h)}`];
+const groupsByHistory = new WeakMap<ComuneHistory, readonly [string, string, string]>();
+/** All Italy, the size class, the province and size class: computed once per comune, read hundreds of thousands of times. */
+function groupsOf(h: ComuneHistory): readonly [string, string, string] {
+  let groups = groupsByHistory.get(h);
+  if (!groups) groupsByHistory.set(h, (groups = ['all', `s:${sizeOf(h)}`, `ps:${h.facts.provinceSigla}|${sizeOf(h)}`]));
+  return groups;
+}
 
 /** How many of the sorted days fall before `day`. */
 function countBefore(days: string[] | undefined, day: string): number {
@@ -80,13 +86,19 @@ export class HistoryKnowledge {
   /** Of the comuni in the history's group, how many had applied to the avviso before the day. */
   peerShare(avviso: CatalogueAvviso, history: ComuneHistory, group: 'size' | 'provinceSize', day: string): PeerShare {
     const [, size, provinceSize] = groupsOf(history);
-    return this.share(this.callDays.get(avviso.key), group === 'size' ? size! : provinceSize!, day);
+    return this.share(this.callDays.get(avviso.key), group === 'size' ? size : provinceSize, day);
+  }
+
+  /** Of the comuni of the history's province and size class, how many had applied to the avviso or to an earlier edition before the day. */
+  provinceSizeApplied(avviso: CatalogueAvviso, history: ComuneHistory, day: string): number {
+    const group = groupsOf(history)[2];
+    return countBefore(this.callDays.get(avviso.key)?.get(group), day) + countBefore(this.editionDays.get(avviso.key)?.get(group), day);
   }
 
   /** The outcome signals of a comune and an avviso on a day; `amount` is the comune's most likely amount. */
   signals(avviso: CatalogueAvviso, history: ComuneHistory, at: Date, amount: number | null): OutcomeSignals {
     const day = romeDay(at);
-    const [all, size, provinceSize] = groupsOf(history) as [string, string, string];
+    const [all, size, provinceSize] = groupsOf(history);
     const calls = this.callDays.get(avviso.key);
     const editions = this.editionDays.get(avviso.key);
     const funded = history.awards.filter((a) => a.funded_on !== null && a.funded_on < day && a.status !== 'rinuncia');

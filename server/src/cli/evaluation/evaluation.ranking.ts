@@ -37,7 +37,7 @@ function matcherKey(model: RankerModel, knowledge: HistoryKnowledge, d: Decision
   const facts = factsAsOf(d.history, d.day);
   return (a: CatalogueAvviso): number[] => {
     const verdict = evaluateEligibility(a.rules, facts, d.at).verdict;
-    const estimate = estimateAmount(a.amount, facts);
+    const estimate = estimateAmount(a.amount, facts, a.rules.eligibility.populationBasis);
     const deadline = a.rules.windows.map((w) => (w.closesAt ? Date.parse(w.closesAt) : Infinity)).find((t) => t > d.at.getTime());
     const daysLeft = deadline === undefined || deadline === Infinity ? null : Math.ceil((deadline - d.at.getTime()) / DAY);
     const chance = likelihood(model, knowledge.signals(a, d.history, d.at, estimate?.likely ?? null));
@@ -64,8 +64,7 @@ function baselineKey(ranker: Exclude<Ranker, 'matcher'>, knowledge: HistoryKnowl
   return (a: CatalogueAvviso): number[] => {
     if (ranker === 'popularity') return [-knowledge.appliedBefore(a, d.day)];
     if (ranker === 'sizeAware') return [-knowledge.peerShare(a, d.history, 'size', d.day).applied];
-    const s = knowledge.signals(a, d.history, d.at, null);
-    return [-(s.call.provinceSize.applied + s.edition.provinceSize.applied)];
+    return [-knowledge.provinceSizeApplied(a, d.history, d.day)];
   };
 }
 

@@ -123,7 +123,7 @@ export function evaluateMatching(input: EvaluationInput): EvaluationReport {
 
     const check = amountCheckOf(avviso);
     if (!check || award.status === 'rinuncia') continue;
-    const estimate = estimateAmount(avviso.amount, facts);
+    const estimate = estimateAmount(avviso.amount, facts, avviso.rules.eligibility.populationBasis);
     const hit = estimate !== null && award.amount >= estimate.min - CENT && award.amount <= estimate.max + CENT;
     figures.amountTotal++;
     if (estimate !== null && Math.abs(award.amount - estimate.likely) <= CENT) figures.likelyHits++;

@@ -34,7 +34,7 @@ function examplesOf(decisions: Decision[], knowledge: HistoryKnowledge): Example
     const facts = factsAsOf(d.history, d.day);
     for (const a of d.candidates) {
       if (evaluateEligibility(a.rules, facts, d.at).verdict === 'not_eligible') continue;
-      const amount = estimateAmount(a.amount, facts)?.likely ?? null;
+      const amount = estimateAmount(a.amount, facts, a.rules.eligibility.populationBasis)?.likely ?? null;
       examples.push({
         istat: d.history.facts.istat,
         decision: index,

@@ -21,7 +21,8 @@ const range = (b: Bracket) =>
     : `${formatNumber(b.populationMin)}–${formatNumber(b.populationMax)} abitanti`;
 
 /** What this comune could get from a call's money rule; null when the rule cannot say. */
-export function estimateAmount(rule: Rule | null | undefined, comune: ComuneFacts, basis?: PopulationBasis | string): AmountEstimate | null {
+/** `basis` is the call's own (`eligibility.populationBasis`), required so that no caller judges on another figure. */
+export function estimateAmount(rule: Rule | null | undefined, comune: ComuneFacts, basis: PopulationBasis | string | undefined): AmountEstimate | null {
   if (!rule) return null;
   if (rule.kind === 'fixed') return { min: rule.amount, max: rule.amount, likely: rule.amount, basis: `importo fisso di ${formatNumber(rule.amount)} €` };
   if (rule.kind === 'range')

@@ -1,5 +1,6 @@
 import type { CallInput } from '../calls/index.ts';
 import { formatLongDate as day, formatNumber, populationOf, type ComuneFacts } from './matching.profile-facts.ts';
+import { remembered } from '../../shared/remembered.ts';
 
 export type Verdict = 'eligible' | 'eligible_via_aggregation' | 'not_eligible';
 export interface Check {
@@ -28,7 +29,7 @@ import { BODY_LABELS } from '../calls/index.ts';
 
 export { BODY_LABELS };
 export const ASSOCIATED_KINDS = ['unione', 'comunita_montana', 'ufficio_rtd_associato', 'consorzio'];
-const fold = (text: string) => text.toLowerCase().replace(/\s+/g, ' ').trim();
+const fold = remembered((text: string) => text.toLowerCase().replace(/\s+/g, ' ').trim());
 
 const aggregationFor = (types: string[], comune: ComuneFacts) => comune.aggregations.find((a) => types.some((t) => AGGREGATE_BODIES[t]?.includes(a.kind)));
 
@@ -129,10 +130,12 @@ function exclusions(rules: CallRules, comune: ComuneFacts): Check[] {
         : [];
     }
     if (exclusion.kind === 'funded_by_avviso') {
-      const hit = obtained.find((a) => fold(a.avviso) === fold(exclusion.avviso));
+      const excluded = fold(exclusion.avviso);
+      const hit = obtained.find((a) => fold(a.avviso) === excluded);
       return hit ? [{ rule: 'exclusion', outcome: 'fail', message: `Il comune è già stato finanziato dall'avviso «${hit.avviso}».` }] : [];
     }
-    const hit = obtained.find((a) => fold(a.avviso) === fold(rules.title));
+    const title = fold(rules.title);
+    const hit = obtained.find((a) => fold(a.avviso) === title);
     return hit ? [{ rule: 'exclusion', outcome: 'fail', message: 'Il comune è già stato finanziato in una finestra precedente di questo avviso.' }] : [];
   });
 }

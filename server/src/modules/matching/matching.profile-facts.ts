@@ -1,3 +1,5 @@
+import { remembered } from '../../shared/remembered.ts';
+
 /** What the matcher knows of a comune on a given date. */
 export interface ComuneFacts {
   istat: string;
@@ -47,11 +49,13 @@ export function populationOf(comune: ComuneFacts, basis: PopulationBasis | strin
 
 export { formatNumber } from '../../shared/euros.ts';
 const LONG_DATE = new Intl.DateTimeFormat('it-IT', { timeZone: 'Europe/Rome', dateStyle: 'long' });
+const longDateOf = remembered((at: number | string) => LONG_DATE.format(new Date(at)));
 /** "5 dicembre 2026", the day in Rome. */
-export const formatLongDate = (at: Date | string) => LONG_DATE.format(new Date(at));
+export const formatLongDate = (at: Date | string) => longDateOf(typeof at === 'string' ? at : at.getTime());
 const ROME_DAY = new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Rome' });
+const romeDayOf = remembered((ms: number) => ROME_DAY.format(ms));
 /** "2026-11-23", the day in Rome. */
-export const romeDay = (at: Date) => ROME_DAY.format(at);
+export const romeDay = (at: Date) => romeDayOf(at.getTime());
 
 /** The Region's size classes, on the legal population as `sizeClassSql` derives them for the registry. */
 export const sizeClassOf = (legalPopulation: number | null) =>

@@ -57,6 +57,7 @@ const Opportunity = Type.Object(
         Type.Object(
           {
             province: Type.String({ description: 'Sigla della provincia del comune' }),
+            provinceName: Type.String({ description: 'Nome della provincia del comune, come lo legge chi usa il sito' }),
             sizeClass: Nullable(Type.String({ enum: ['fino-5000', '5000-15000', 'oltre-15000'] })),
             comuni: Type.Integer({ format: 'int32', description: 'Comuni della stessa provincia e classe dimensionale' }),
             funded: Type.Integer({ format: 'int32', description: 'Di questi, quelli finanziati da edizioni precedenti della misura' }),

@@ -1,11 +1,12 @@
 import { sql, type Kysely } from 'kysely';
 import type { Database } from '../../plugins/db/schema.ts';
 import { sizeClassSql } from '../comuni/index.ts';
+import { remembered } from '../../shared/remembered.ts';
 import type { PeerShare } from './matching.outcomes.ts';
 
 /** Avvisi are named differently across snapshots only by case and spacing. */
 const AVVISO_KEY = sql<string>`lower(regexp_replace(btrim(fa.avviso), '\\s+', ' ', 'g'))`;
-export const avvisoKey = (title: string) => title.toLowerCase().replace(/\s+/g, ' ').trim();
+export const avvisoKey = remembered((title: string) => title.toLowerCase().replace(/\s+/g, ' ').trim());
 
 interface GroupCounts {
   comuni: number;
@@ -76,6 +77,8 @@ export function peerShares(outcomes: CallOutcomes, province: string, size: strin
 /** "Comuni come il tuo": of the comuni of the same province and size class, those funded by earlier editions. */
 export interface Peers {
   province: string;
+  /** The province's name, for the sentence users read ("della provincia di Cremona"). */
+  provinceName: string;
   sizeClass: string | null;
   comuni: number;
   funded: number;
@@ -93,23 +96,33 @@ export async function loadPeers(db: Kysely<Database>, istat: string, calls: { id
   const wanted = calls.filter((c) => c.measure_code !== null).map((c) => ({ id: c.id, key: avvisoKey(c.title), measure: c.measure_code }));
   const peers = new Map<string, Peers>();
   if (wanted.length === 0) return peers;
-  const { rows } = await sql<{ id: string; province: string; size: string | null; comuni: number; funded: number; median: number | null; editions: string[] }>`
+  const { rows } = await sql<{
+    id: string;
+    province: string;
+    province_name: string;
+    size: string | null;
+    comuni: number;
+    funded: number;
+    median: number | null;
+    editions: string[];
+  }>`
     with k as (select * from jsonb_to_recordset(${JSON.stringify(wanted)}::jsonb) as x(id uuid, key text, measure text)),
-    me as (select province_sigla, ${sizeClassSql} as size from comuni where istat = ${istat} and valid_to is null),
+    me as (select province_sigla, province_name, ${sizeClassSql} as size from comuni where istat = ${istat} and valid_to is null),
     peer as (select c.istat from comuni c join me on me.province_sigla = c.province_sigla
              where c.valid_to is null and ${sizeClassSql} is not distinct from me.size),
     earlier as (select k.id, fa.comune_istat, fa.amount, fa.avviso, fa.status, fa.funded_on from k
                 join funding_awards fa on fa.measure_code = k.measure and ${AVVISO_KEY} <> k.key)
-    select k.id, me.province_sigla as province, me.size, (select count(*) from peer)::int as comuni,
+    select k.id, me.province_sigla as province, me.province_name, me.size, (select count(*) from peer)::int as comuni,
       count(distinct e.comune_istat) filter (where e.status <> 'rinuncia' and e.funded_on < ${day} and e.comune_istat in (select istat from peer))::int as funded,
       percentile_cont(0.5) within group (order by e.amount) filter (where e.status <> 'rinuncia' and e.funded_on < ${day} and e.comune_istat in (select istat from peer)) as median,
       array_agg(distinct e.avviso) filter (where e.funded_on < ${day}) as editions
     from k join me on true join earlier e on e.id = k.id
-    group by k.id, me.province_sigla, me.size`.execute(db);
+    group by k.id, me.province_sigla, me.province_name, me.size`.execute(db);
   for (const r of rows) {
     if (!r.editions || r.editions.length === 0) continue;
     peers.set(r.id, {
       province: r.province,
+      provinceName: r.province_name,
       sizeClass: r.size,
       comuni: r.comuni,
       funded: r.funded,
