@@ -104,20 +104,25 @@ export async function loadPeers(db: Kysely<Database>, istat: string, calls: { id
     comuni: number;
     funded: number;
     median: number | null;
-    editions: string[];
+    editions: string[] | null;
   }>`
     with k as (select * from jsonb_to_recordset(${JSON.stringify(wanted)}::jsonb) as x(id uuid, key text, measure text)),
     me as (select province_sigla, province_name, ${sizeClassSql} as size from comuni where istat = ${istat} and valid_to is null),
     peer as (select c.istat from comuni c join me on me.province_sigla = c.province_sigla
              where c.valid_to is null and ${sizeClassSql} is not distinct from me.size),
-    earlier as (select k.id, fa.comune_istat, fa.amount, fa.avviso, fa.status, fa.funded_on from k
-                join funding_awards fa on fa.measure_code = k.measure and ${AVVISO_KEY} <> k.key)
+    -- The awards of the measures asked for are read once (the editions of each avviso, and the peers'
+    -- grants: a province and a size class, a few hundred rows); each call only filters them.
+    editions as materialized (select fa.measure_code as measure, ${AVVISO_KEY} as key, fa.avviso, min(fa.funded_on) as first_funded
+                 from funding_awards fa where fa.measure_code in (select measure from k) group by 1, 2, 3),
+    granted as materialized (select fa.measure_code as measure, ${AVVISO_KEY} as key, fa.comune_istat, fa.amount
+                 from funding_awards fa
+                 where fa.measure_code in (select measure from k) and fa.comune_istat in (select istat from peer)
+                   and fa.status <> 'rinuncia' and fa.funded_on < ${day})
     select k.id, me.province_sigla as province, me.province_name, me.size, (select count(*) from peer)::int as comuni,
-      count(distinct e.comune_istat) filter (where e.status <> 'rinuncia' and e.funded_on < ${day} and e.comune_istat in (select istat from peer))::int as funded,
-      percentile_cont(0.5) within group (order by e.amount) filter (where e.status <> 'rinuncia' and e.funded_on < ${day} and e.comune_istat in (select istat from peer)) as median,
-      array_agg(distinct e.avviso) filter (where e.funded_on < ${day}) as editions
-    from k join me on true join earlier e on e.id = k.id
-    group by k.id, me.province_sigla, me.province_name, me.size`.execute(db);
+      (select count(distinct g.comune_istat) from granted g where g.measure = k.measure and g.key <> k.key)::int as funded,
+      (select percentile_cont(0.5) within group (order by g.amount) from granted g where g.measure = k.measure and g.key <> k.key) as median,
+      (select array_agg(distinct e.avviso) from editions e where e.measure = k.measure and e.key <> k.key and e.first_funded < ${day}) as editions
+    from k join me on true`.execute(db);
   for (const r of rows) {
     if (!r.editions || r.editions.length === 0) continue;
     peers.set(r.id, {
