@@ -15,6 +15,8 @@ const splide = resolve(dirname(createRequire(resolve(bootstrapItalia, 'package.j
 
 export default defineConfig(({ command }) => ({
   plugins: [vue(), icons(resolve(bootstrapItalia, 'dist/svg/sprites.svg')), preloadFonts(), precompress()],
+  // No view uses the Options API (every component is <script setup>): Vue leaves its support out of the bundle.
+  define: { __VUE_OPTIONS_API__: 'false' },
   resolve: {
     alias: [
       { find: '@bi-fonts', replacement: resolve(bootstrapItalia, 'dist/fonts') },

@@ -32,6 +32,8 @@ const built = existsSync(stampFile) && existsSync(join(distDir, 'index.html')) ?
 if (built === current) {
   process.stdout.write('web: the built SPA is up to date\n');
 } else {
-  execFileSync('npx', ['vite', 'build', '--logLevel', 'warn'], { cwd: webDir, stdio: 'inherit' });
+  // Always the production build: started from a test run (NODE_ENV=test) Vite would otherwise build Vue's
+  // development code (warnings, devtools hooks: 40 KB more), and the stamp would keep it for later starts.
+  execFileSync('npx', ['vite', 'build', '--logLevel', 'warn'], { cwd: webDir, stdio: 'inherit', env: { ...process.env, NODE_ENV: 'production' } });
   writeFileSync(stampFile, current + '\n');
 }

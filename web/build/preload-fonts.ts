@@ -1,7 +1,10 @@
 import type { Plugin } from 'vite';
 
-/** The Titillium weights the first screen of every page draws with (body, headings, the header's title). */
-const FIRST_SCREEN_FONTS = /^titillium-web-.*-(300|regular|600|700)\.woff2$/;
+/**
+ * The Titillium weights the first screen of every page draws with (body, headings, the header's title), in
+ * their Latin cut (web/src/styles/fonts.css): the full files are asked for only by a page that needs them.
+ */
+const FIRST_SCREEN_FONTS = /^titillium-web-latin-(300|regular|600|700)\.woff2$/;
 
 /**
  * Asks for the text fonts from index.html, beside the scripts, instead of after the stylesheet is

@@ -64,7 +64,13 @@ export function useNearMisses(istat: Ref<string | null>) {
   }, [istat]);
 }
 
-/** How many calls are open in the whole catalogue: what exists, when none is for this comune. */
-export function useOpenCatalogue() {
-  return useLoader(() => unwrap(api.GET('/calls', { params: { query: { status: ['aperto', 'in_scadenza'], limit: 1 } } })).then((page) => page.total));
+/**
+ * How many calls are open in the whole catalogue: what exists, when none is for this comune. Asked for
+ * only while `needed` (the list came back empty), so a comune with opportunities draws one answer fewer.
+ */
+export function useOpenCatalogue(needed: Ref<boolean>) {
+  return useLoader(
+    async () => (needed.value ? unwrap(api.GET('/calls', { params: { query: { status: ['aperto', 'in_scadenza'], limit: 1 } } })).then((page) => page.total) : null),
+    [needed],
+  );
 }
