@@ -30,6 +30,8 @@ export interface AppServices {
   search?: SearchEngine;
   /** Where logs go instead of stdout (tests read them). */
   logStream?: { write(line: string): void };
+  /** `npm run worker`: the features' jobs and caches without routes, compiled for nothing in a process that never listens. */
+  jobsOnly?: boolean;
 }
 
 /** OpenAPI's number formats are documentation for clients; Ajv only needs to accept them. */
@@ -159,8 +161,8 @@ export async function buildApp(config: Readonly<Config>, services: AppServices):
   await app.register(authPlugin);
   // After the access check (its preValidation hook runs first), before any route sees a string.
   await app.register(controlCharactersPlugin);
-  for (const feature of FEATURES) await app.register(feature);
-  await app.register(spaPlugin);
+  for (const feature of FEATURES) await app.register(feature, { withRoutes: !services.jobsOnly });
+  if (!services.jobsOnly) await app.register(spaPlugin);
 
   // Jobs start once every feature is ready, after the caches began listening.
   if (config.runWorkers) app.addHook('onReady', () => app.scheduler.startAll());
