@@ -22,6 +22,8 @@ import { SerializerSelector } from '@fastify/fast-json-stringify-compiler';
 
 export interface AppServices {
   db: Db;
+  /** A streaming replica for the public reads (DATABASE_READ_URL); without it they read `db`. */
+  readDb?: Db;
   /** Absent in processes that neither enqueue nor work jobs (most HTTP tests). */
   queue?: JobQueue;
   /** Defaults to SMTP when SMTP_URL is set, else the outbox table. */
@@ -123,7 +125,7 @@ export async function buildApp(config: Readonly<Config>, services: AppServices):
   await app.register(mergePatchPlugin);
   app.addContentTypeParser('text/csv', { parseAs: 'buffer' }, (_request, body, done) => done(null, body));
   await app.register(configPlugin, { config });
-  await app.register(databasePlugin, { db: services.db });
+  await app.register(databasePlugin, { db: services.db, readDb: services.readDb });
   await app.register(queuePlugin, { queue: services.queue });
   await app.register(mailerPlugin, { mailer: services.mailer });
   await app.register(searchEnginePlugin, { search: services.search });
@@ -135,6 +137,7 @@ export async function buildApp(config: Readonly<Config>, services: AppServices):
     await app.mailer.close();
     await services.queue?.stop();
     await services.db.destroy();
+    await services.readDb?.destroy();
   });
 
   app.addHook('onRequest', async (request, reply) => {

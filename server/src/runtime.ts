@@ -24,6 +24,10 @@ export interface RunningServer {
 /** How this process shows in pg_stat_activity: its role and pid. */
 const applicationName = (role: 'web' | 'worker' | 'all') => `cruscotto-${role}-${process.pid}`;
 
+/** The streaming replica of DATABASE_READ_URL for the public reads, when there is one. */
+const readReplica = (config: Readonly<Config>, role: Parameters<typeof applicationName>[0]) =>
+  config.databaseReadUrl ? { readDb: createDb(config.databaseReadUrl, { max: 20, applicationName: applicationName(role) }) } : {};
+
 /**
  * Everything `npm start` does: database, migrations, demo data, jobs, HTTP. With RUN_WORKERS=false
  * the process only serves HTTP and leaves the jobs to `npm run worker` processes.
@@ -47,7 +51,7 @@ export async function startServer(config: Readonly<Config>): Promise<RunningServ
       await seedDemoCalls(db, new Date(), config.deadlineSoonDays);
     }
     const queue = await createPgBossQueue({ connectionString: database.url, runWorkers: config.runWorkers, log });
-    const app = await buildApp(config, { db, queue });
+    const app = await buildApp(config, { db, queue, ...readReplica(config, role) });
     if (database.kind !== 'external') {
       // The ready line promises the demo: an RTD who signs in at once must find the catalogue already
       // matched to their comuni and searchable, not an empty list the workers fill a few seconds later.
@@ -100,7 +104,7 @@ export async function startWorker(config: Readonly<Config>): Promise<RunningWork
     const applied = await migrateUp(db);
     if (applied.length > 0) log.info({ applied }, 'migrations applied');
     const queue = await createPgBossQueue({ connectionString: database.url, runWorkers: true, log });
-    const app = await buildApp(workerConfig, { db, queue, jobsOnly: true });
+    const app = await buildApp(workerConfig, { db, queue, jobsOnly: true, ...readReplica(config, 'worker') });
     await app.ready();
     return {
       app,

@@ -25,7 +25,7 @@ const callsRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (request) => {
       const { limit, offset } = request.query;
-      const { items, total } = await listCalls(app.db, { ...request.query, editorialStatus: ['published'] }, clock());
+      const { items, total } = await listCalls(await app.readDbFor(request), { ...request.query, editorialStatus: ['published'] }, clock());
       return page(request, items.map(toCallSummary), total, limit, offset);
     },
   );
@@ -43,7 +43,7 @@ const callsRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (request) => {
-      const call = await findCall(app.db, request.params.id, clock());
+      const call = await findCall(await app.readDbFor(request), request.params.id, clock());
       if (!call || call.editorial_status !== 'published' || call.merged_into) throw notFound('CALL_NOT_FOUND', 'Bando non trovato o non pubblicato.');
       return toCall(call);
     },

@@ -31,5 +31,5 @@ export function registerSearchCache(app: FastifyInstance): void {
     MAX_QUERIES,
     MAX_AGE_MS,
   );
-  app.decorate('searchCache', cache.attach(app));
+  app.decorate('searchCache', cache.attach(app, { readsReplica: true }));
 }
