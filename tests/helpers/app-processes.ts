@@ -41,7 +41,7 @@ function running(role: AppProcess['role'], spawned: Spawned, url: string): AppPr
 }
 
 /** `npm start` with RUN_WORKERS=false, as the compose file's `app` service: HTTP only. */
-export async function startWebProcess(env: Record<string, string>, timeoutMs = 120_000): Promise<AppProcess> {
+export async function startWebProcess(env: Record<string, string>, timeoutMs = 180_000): Promise<AppProcess> {
   const port = await freePort();
   const spawned = spawnEntry('server/src/main.ts', [], { ...env, RUN_WORKERS: 'false', PORT: String(port), HOST: '127.0.0.1' });
   const [, url] = await started(spawned, WEB_READY, timeoutMs);
@@ -49,7 +49,7 @@ export async function startWebProcess(env: Record<string, string>, timeoutMs = 1
 }
 
 /** `npm run worker`, as the compose file's `worker` service: the jobs only. */
-export async function startWorkerProcess(env: Record<string, string>, timeoutMs = 120_000): Promise<AppProcess> {
+export async function startWorkerProcess(env: Record<string, string>, timeoutMs = 180_000): Promise<AppProcess> {
   const spawned = spawnEntry('server/src/worker.ts', [], env);
   await started(spawned, WORKER_READY, timeoutMs);
   return running('worker', spawned, '');

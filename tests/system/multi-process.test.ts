@@ -1,9 +1,9 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { sql } from 'kysely';
 import request from 'supertest';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it, onTestFailed } from 'vitest';
 import type { Db } from '../../server/src/plugins/db/database.ts';
 import { startWebProcess, startWorkerProcess, type AppProcess } from '../helpers/app-processes.ts';
 import { callInput } from '../helpers/calls.ts';
@@ -37,6 +37,29 @@ let webB: AppProcess;
 let workers: AppProcess[] = [];
 /** Set by the kill test: the next message the SMTP server reads is never answered. */
 let holdNext = false;
+/** The client port of the SMTP connection whose message is held. */
+let heldFrom: number | undefined;
+
+/** Which of these processes has a TCP socket on this local port (Linux: /proc/net/tcp and each process's file descriptors). */
+function ownerOfLocalPort(pids: number[], port: number): number | undefined {
+  const suffix = `:${port.toString(16).toUpperCase().padStart(4, '0')}`;
+  const inodes = new Set(
+    readFileSync('/proc/net/tcp', 'utf8')
+      .split('\n')
+      .slice(1)
+      .map((line) => line.trim().split(/\s+/))
+      .filter((fields) => fields[1]?.endsWith(suffix))
+      .map((fields) => `socket:[${fields[9]}]`),
+  );
+  const holds = (pid: number, fd: string) => {
+    try {
+      return inodes.has(readlinkSync(`/proc/${pid}/fd/${fd}`));
+    } catch {
+      return false; // closed while we looked
+    }
+  };
+  return pids.find((pid) => readdirSync(`/proc/${pid}/fd`).some((fd) => holds(pid, fd)));
+}
 
 async function loginAt(url: string, email: string): Promise<Agent> {
   const agent = request.agent(url) as Agent;
@@ -86,9 +109,10 @@ beforeAll(async () => {
     await createTestUser(db, rtdOf(c.istat), 'rtd', [c.istat]);
   }
   await createTestUser(db, EDITOR, 'editor');
-  sink = await startSmtpSink(() => {
+  sink = await startSmtpSink((_mail, session) => {
     if (!holdNext) return 'accept';
     holdNext = false;
+    heldFrom = session.remotePort;
     return 'hold';
   });
   dataDir = mkdtempSync(join(tmpdir(), 'cruscotto-multi-'));
@@ -103,7 +127,7 @@ beforeAll(async () => {
     PUBLIC_BASE_URL: 'http://cruscotto.example.it',
   };
   [webA, webB, ...workers] = await Promise.all([startWebProcess(env), startWebProcess(env), startWorkerProcess(env), startWorkerProcess(env)]);
-}, 240_000);
+}, 400_000);
 
 afterAll(async () => {
   await Promise.all([webA, webB, ...workers].filter(Boolean).map((p) => p.stop()));
@@ -112,6 +136,9 @@ afterAll(async () => {
   await database?.drop();
   if (dataDir) rmSync(dataDir, { recursive: true, force: true });
 });
+
+// A failure shows what the processes logged (warnings and errors).
+beforeEach(() => onTestFailed(() => console.error([webA, webB, ...workers].map((p) => `${p.role} ${p.pid}:\n${p.spawned.output()}`).join('\n'))));
 
 describe('two web processes and two workers on one PostgreSQL', () => {
   it('computes every match once, delivers every alert once and refreshes the caches of both web processes', { timeout: 60_000 }, async () => {
@@ -176,18 +203,10 @@ describe('two web processes and two workers on one PostgreSQL', () => {
     const title = 'Domicilio digitale';
     await publish(editor, title);
     // The worker that took the held message waits for the SMTP server inside its transaction.
-    let holder: number | undefined;
-    await waitFor(
-      async () => {
-        const { rows } = await sql<{ name: string }>`
-          select application_name as name from pg_stat_activity
-           where datname = current_database() and state = 'idle in transaction'
-             and application_name like 'cruscotto-worker-%' and state_change < now() - interval '500 milliseconds'`.execute(db);
-        holder = rows.length === 1 ? Number(rows[0]!.name.split('-').at(-1)) : undefined;
-        return holder !== undefined;
-      },
-      15_000,
-      'a worker holding a message',
+    await waitFor(() => heldFrom !== undefined, 15_000, 'a message to hold');
+    const holder = ownerOfLocalPort(
+      workers.map((w) => w.pid),
+      heldFrom!,
     );
     const killed = workers.find((w) => w.pid === holder)!;
     const survivor = workers.find((w) => w !== killed)!;
@@ -195,9 +214,13 @@ describe('two web processes and two workers on one PostgreSQL', () => {
     killed.spawned.child.kill('SIGKILL');
     expect(await killed.spawned.exited).toBeNull();
 
-    await waitFor(async () => mailsAbout(title).length >= COMUNI.length && (await workersIdle()), 15_000, 'every message of the last call');
-    expect(mailsAbout(title)).toHaveLength(COMUNI.length);
-    expect(new Set(mailsAbout(title).map((m) => m.messageId)).size).toBe(COMUNI.length);
+    const messageIds = () => new Set(mailsAbout(title).map((m) => m.messageId));
+    await waitFor(async () => messageIds().size >= COMUNI.length && (await workersIdle()), 15_000, 'every message of the last call');
+    // Every message reaches its recipient. The killed worker's other lanes may have had a message
+    // accepted by the SMTP server but not yet marked sent: that one goes again with the same
+    // Message-ID (the at-least-once window the README states), so messages are counted by Message-ID.
+    expect(messageIds().size).toBe(COMUNI.length);
+    expect(new Set(mailsAbout(title).map((m) => (m.to && 'text' in m.to ? m.to.text : ''))).size).toBe(COMUNI.length);
     expect(survivor.spawned.child.exitCode).toBeNull();
   });
 });
