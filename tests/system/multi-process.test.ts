@@ -126,7 +126,14 @@ beforeAll(async () => {
     RATE_LIMIT_MAX: '100000',
     PUBLIC_BASE_URL: 'http://cruscotto.example.it',
   };
-  [webA, webB, ...workers] = await Promise.all([startWebProcess(env), startWebProcess(env), startWorkerProcess(env), startWorkerProcess(env)]);
+  const starts = await Promise.allSettled([startWebProcess(env), startWebProcess(env), startWorkerProcess(env), startWorkerProcess(env)]);
+  const started = starts.flatMap((s) => (s.status === 'fulfilled' ? [s.value] : []));
+  if (started.length < starts.length) {
+    // One that did not start must not leave the others running.
+    await Promise.all(started.map((p) => p.stop()));
+    throw (starts.find((s) => s.status === 'rejected') as PromiseRejectedResult).reason;
+  }
+  [webA, webB, ...workers] = started as [AppProcess, AppProcess, ...AppProcess[]];
 }, 400_000);
 
 afterAll(async () => {
