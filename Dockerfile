@@ -1,4 +1,5 @@
-# The app as docker-compose.yml runs it: API + SPA + job workers in one process.
+# One image for both services of docker-compose.yml: `app` runs this CMD (API + SPA; jobs too unless
+# RUN_WORKERS=false) and `worker` runs server/src/worker.ts (the jobs only).
 FROM node:20-bookworm-slim
 WORKDIR /app
 ENV NODE_ENV=production

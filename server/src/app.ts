@@ -22,6 +22,8 @@ import { SerializerSelector } from '@fastify/fast-json-stringify-compiler';
 
 export interface AppServices {
   db: Db;
+  /** A streaming replica for the public reads (DATABASE_READ_URL); without it they read `db`. */
+  readDb?: Db;
   /** Absent in processes that neither enqueue nor work jobs (most HTTP tests). */
   queue?: JobQueue;
   /** Defaults to SMTP when SMTP_URL is set, else the outbox table. */
@@ -30,6 +32,8 @@ export interface AppServices {
   search?: SearchEngine;
   /** Where logs go instead of stdout (tests read them). */
   logStream?: { write(line: string): void };
+  /** `npm run worker`: the features' jobs and caches without routes, compiled for nothing in a process that never listens. */
+  jobsOnly?: boolean;
 }
 
 /** OpenAPI's number formats are documentation for clients; Ajv only needs to accept them. */
@@ -121,7 +125,7 @@ export async function buildApp(config: Readonly<Config>, services: AppServices):
   await app.register(mergePatchPlugin);
   app.addContentTypeParser('text/csv', { parseAs: 'buffer' }, (_request, body, done) => done(null, body));
   await app.register(configPlugin, { config });
-  await app.register(databasePlugin, { db: services.db });
+  await app.register(databasePlugin, { db: services.db, readDb: services.readDb });
   await app.register(queuePlugin, { queue: services.queue });
   await app.register(mailerPlugin, { mailer: services.mailer });
   await app.register(searchEnginePlugin, { search: services.search });
@@ -133,6 +137,7 @@ export async function buildApp(config: Readonly<Config>, services: AppServices):
     await app.mailer.close();
     await services.queue?.stop();
     await services.db.destroy();
+    await services.readDb?.destroy();
   });
 
   app.addHook('onRequest', async (request, reply) => {
@@ -159,8 +164,8 @@ export async function buildApp(config: Readonly<Config>, services: AppServices):
   await app.register(authPlugin);
   // After the access check (its preValidation hook runs first), before any route sees a string.
   await app.register(controlCharactersPlugin);
-  for (const feature of FEATURES) await app.register(feature);
-  await app.register(spaPlugin);
+  for (const feature of FEATURES) await app.register(feature, { withRoutes: !services.jobsOnly });
+  if (!services.jobsOnly) await app.register(spaPlugin);
 
   // Jobs start once every feature is ready, after the caches began listening.
   if (config.runWorkers) app.addHook('onReady', () => app.scheduler.startAll());

@@ -1,5 +1,5 @@
 import { simpleParser, type ParsedMail } from 'mailparser';
-import { SMTPServer } from 'smtp-server';
+import { SMTPServer, type SMTPServerSession } from 'smtp-server';
 import type { AddressInfo } from 'node:net';
 
 export interface SmtpSink {
@@ -9,7 +9,7 @@ export interface SmtpSink {
 }
 
 /** Decides, once a message is read, whether to accept it now; `hold` never answers (a crash test). */
-export type BeforeAccept = (mail: ParsedMail) => 'accept' | 'hold';
+export type BeforeAccept = (mail: ParsedMail, session: SMTPServerSession) => 'accept' | 'hold';
 
 /** A real SMTP server on loopback that keeps every message it accepts, parsed. */
 export async function startSmtpSink(beforeAccept: BeforeAccept = () => 'accept'): Promise<SmtpSink> {
@@ -18,10 +18,10 @@ export async function startSmtpSink(beforeAccept: BeforeAccept = () => 'accept')
     authOptional: true,
     disabledCommands: ['STARTTLS'],
     logger: false,
-    onData(stream, _session, callback) {
+    onData(stream, session, callback) {
       simpleParser(stream).then(
         (mail) => {
-          if (beforeAccept(mail) === 'hold') return;
+          if (beforeAccept(mail, session) === 'hold') return;
           messages.push(mail);
           callback();
         },

@@ -34,6 +34,7 @@ describe('loadConfig', () => {
     [{ PORT: 'abc' }, 'PORT', 'must be an integer between 0 and 65535 (got "abc")'],
     [{ PORT: '70000' }, 'PORT', 'between 0 and 65535'],
     [{ DATABASE_URL: 'mysql://x' }, 'DATABASE_URL', 'must use one of postgres: postgresql:'],
+    [{ DATABASE_READ_URL: 'postgres://replica/cruscotto' }, 'DATABASE_READ_URL', 'needs DATABASE_URL'],
     [{ PUBLIC_BASE_URL: 'not a url' }, 'PUBLIC_BASE_URL', 'must be an absolute URL'],
     [{ MEILISEARCH_URL: 'ftp://meili' }, 'MEILISEARCH_URL', 'must use one of http: https:'],
     [{ SMTP_URL: 'http://mail' }, 'SMTP_URL', 'must use one of smtp: smtps:'],

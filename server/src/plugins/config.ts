@@ -11,6 +11,8 @@ export interface Config {
   readonly host: string;
   readonly publicBaseUrl: string;
   readonly databaseUrl: string | undefined;
+  /** A streaming replica of DATABASE_URL for the public reads (README, "Read replica"). */
+  readonly databaseReadUrl: string | undefined;
   readonly dataDir: string;
   /** Where the map's boundaries are read at run time (TopoJSON of the shared data, never copied into the repo). */
   readonly geoDataDir: string;
@@ -171,11 +173,16 @@ export function loadConfig(env: Env): Readonly<Config> {
   const mailFrom = read(env, 'MAIL_FROM') ?? 'Cruscotto digitale <noreply@cruscotto.local>';
   if (!/@/.test(mailFrom)) throw new ConfigError('MAIL_FROM', 'must contain an e-mail address');
 
+  const databaseUrl = url(env, 'DATABASE_URL', ['postgres:', 'postgresql:']);
+  const databaseReadUrl = url(env, 'DATABASE_READ_URL', ['postgres:', 'postgresql:']);
+  if (databaseReadUrl && !databaseUrl) throw new ConfigError('DATABASE_READ_URL', 'needs DATABASE_URL: a replica follows an external primary');
+
   return Object.freeze({
     port,
     host,
     publicBaseUrl,
-    databaseUrl: url(env, 'DATABASE_URL', ['postgres:', 'postgresql:']),
+    databaseUrl,
+    databaseReadUrl,
     dataDir,
     geoDataDir: resolve(read(env, 'INIT_CWD') ?? repoRoot, read(env, 'GEO_DATA_DIR') ?? resolve(repoRoot, '../shared/data/geo')),
     meilisearchUrl: url(env, 'MEILISEARCH_URL', ['http:', 'https:']),

@@ -15,15 +15,21 @@ export interface FeatureParts {
   routes: readonly FastifyPluginAsync<never>[];
 }
 
+export interface FeatureOptions {
+  /** False in a worker process, which serves no HTTP: its jobs need the feature's caches, not its routes. */
+  withRoutes?: boolean;
+}
+
 /**
  * A feature's front door: one named plugin that adds its schemas, caches, jobs and routes to the app.
  * It does not encapsulate (fastify-plugin), so its schemas and decorations are the app's.
  */
 export function defineFeature({ name, dependencies, schemas = [], setup, routes }: FeatureParts) {
   return fp(
-    async (app: FastifyInstance) => {
+    async (app: FastifyInstance, { withRoutes = true }: FeatureOptions) => {
       for (const schema of schemas) app.addSchema(schema);
       setup?.(app);
+      if (!withRoutes) return;
       for (const plugin of routes) await app.register(plugin as FastifyPluginAsync, { prefix: API_PREFIX });
     },
     { name, dependencies },

@@ -1,7 +1,8 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import type { Config } from './config.ts';
 import type { Db } from './db/database.ts';
+import { primaryOnly, streamingReplica } from './db/read-replica.ts';
 import { createMailer, type Mailer } from './mail.ts';
 import type { JobQueue } from './queue.ts';
 import { createSearchEngine } from './search/index.ts';
@@ -16,7 +17,19 @@ export const configPlugin = fp(async (app: FastifyInstance, { config }: { config
   name: 'config',
 });
 
-export const databasePlugin = fp(async (app: FastifyInstance, { db }: { db: Db }) => void app.decorate('db', db), { name: 'database' });
+/**
+ * `app.db`, the primary, for writes, sessions, notifications and whatever is read right after a
+ * write; `app.readReplica` and `app.readDbFor(request)` for the public reads (read-replica.ts).
+ */
+export const databasePlugin = fp(
+  async (app: FastifyInstance, { db, readDb }: { db: Db; readDb?: Db }) => {
+    app.decorate('db', db);
+    const replica = readDb ? streamingReplica(db, readDb, (err) => app.log.warn({ err }, 'read replica unavailable, reading the primary')) : primaryOnly(db);
+    app.decorate('readReplica', replica);
+    app.decorate('readDbFor', async (request: FastifyRequest) => (request.principal ? db : replica.fresh()));
+  },
+  { name: 'database' },
+);
 
 /** Absent in processes that neither enqueue nor work jobs (most HTTP tests). */
 export const queuePlugin = fp(async (app: FastifyInstance, { queue }: { queue?: JobQueue }) => void app.decorate('queue', queue), { name: 'queue' });
@@ -30,7 +43,7 @@ export const mailerPlugin = fp(
 /** Defaults to the engine the config chooses (Meilisearch or PostgreSQL), prepared before the features start. */
 export const searchEnginePlugin = fp(
   async (app: FastifyInstance, { search }: { search?: SearchEngine }) => {
-    const engine = search ?? createSearchEngine(app.config, app.db);
+    const engine = search ?? createSearchEngine(app.config, app.db, () => app.readReplica.fresh());
     // Settings and version checked once here, never inside a request; a server that cannot serve stops the start.
     await engine.prepare().catch((error: unknown) => {
       throw new Error(`search engine ${engine.name} not usable: ${error instanceof Error ? error.message : String(error)}`, { cause: error });

@@ -1,5 +1,6 @@
 import type { Config } from '../plugins/config.ts';
 import type { Db } from '../plugins/db/database.ts';
+import type { ReadReplica } from '../plugins/db/read-replica.ts';
 import type { JobQueue } from '../plugins/queue.ts';
 import type { Mailer } from '../plugins/mail.ts';
 import type { SearchEngine, SearchResult } from '../plugins/search/engine.ts';
@@ -13,7 +14,12 @@ import type { CataloguePage } from '../modules/calls/index.ts';
 declare module 'fastify' {
   interface FastifyInstance {
     config: Readonly<Config>;
+    /** The primary: writes, sessions, notifications, reads that follow a write. */
     db: Db;
+    /** The streaming replica of DATABASE_READ_URL (the primary without one), with its lag handled. */
+    readReplica: ReadReplica;
+    /** The database a public read of this request goes to: the primary for signed-in users, else the replica once fresh. */
+    readDbFor: (request: FastifyRequest) => Promise<Db>;
     queue: JobQueue | undefined;
     mailer: Mailer;
     searchEngine: SearchEngine;

@@ -19,11 +19,11 @@ export type CataloguePage = Awaited<ReturnType<typeof listCalls>>;
 export function registerCatalogueCache(app: FastifyInstance): void {
   const cache = new NotifiedCache<CataloguePage>(
     PUBLISHED_CALLS_CHANGED_CHANNEL,
-    (key) => listCalls(app.db, { ...(JSON.parse(key) as CatalogueQuery), editorialStatus: ['published'] }, app.clock()),
+    async (key) => listCalls(await app.readReplica.fresh(), { ...(JSON.parse(key) as CatalogueQuery), editorialStatus: ['published'] }, app.clock()),
     MAX_QUERIES,
     STATUS_LAG_MS,
   );
-  app.decorate('catalogueCache', cache.attach(app));
+  app.decorate('catalogueCache', cache.attach(app, { readsReplica: true }));
   // The trigger tells every process after the commit; the process that wrote drops its pages before
   // it answers, so whoever published a call finds it in the catalogue on their next click.
   app.addHook('onSend', async (request, reply) => {

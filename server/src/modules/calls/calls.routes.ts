@@ -44,7 +44,7 @@ const callsRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (request) => {
-      const call = await findCall(app.db, request.params.id, clock());
+      const call = await findCall(await app.readDbFor(request), request.params.id, clock());
       if (!call || call.editorial_status !== 'published' || call.merged_into) throw notFound('CALL_NOT_FOUND', 'Bando non trovato o non pubblicato.');
       return toCall(call);
     },

@@ -13,8 +13,12 @@ export type ComuneListPage = Awaited<ReturnType<typeof listComuni>>;
  * notify `*` and drop them all; a profile change names one comune, which is no list's key.
  */
 export function registerComuneListCache(app: FastifyInstance): void {
-  const cache = new NotifiedCache<ComuneListPage>(COMUNI_CHANGED_CHANNEL, (key) => listComuni(app.db, JSON.parse(key) as ComuneFilter), MAX_QUERIES);
-  app.decorate('comuneListCache', cache.attach(app));
+  const cache = new NotifiedCache<ComuneListPage>(
+    COMUNI_CHANGED_CHANNEL,
+    async (key) => listComuni(await app.readReplica.fresh(), JSON.parse(key) as ComuneFilter),
+    MAX_QUERIES,
+  );
+  app.decorate('comuneListCache', cache.attach(app, { readsReplica: true }));
   // The process that imported or changed an aggregation drops its lists before it answers.
   app.addHook('onSend', async (request, reply) => {
     if (!['GET', 'HEAD', 'OPTIONS'].includes(request.method) && reply.statusCode < 400 && CHANGES_REGISTRY.test(request.url)) cache.invalidate('*');

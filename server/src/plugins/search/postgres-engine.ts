@@ -51,7 +51,7 @@ const documentTimes: CallStatusSource = {
 };
 
 /** The engine of the embedded default: Italian full text with unaccent, trigrams for typos, GIN indexes. */
-export function createPostgresEngine(db: Db): SearchEngine {
+export function createPostgresEngine(db: Db, reads: () => Promise<Db> = async () => db): SearchEngine {
   async function upsert(documents: CallDocument[]) {
     for (let i = 0; i < documents.length; i += 500) {
       const rows = documents.slice(i, i + 500).map(row);
@@ -89,7 +89,7 @@ export function createPostgresEngine(db: Db): SearchEngine {
       // Fresh statistics, so the planner picks the full-text index rather than a scan.
       await sql`analyze search_documents`.execute(db);
     },
-    search: (query) => searchPostgres(db, query),
+    search: async (query) => searchPostgres(await reads(), query),
     // Status and deadline are computed by each query, never stored.
     staleIds: async () => [],
     async health() {

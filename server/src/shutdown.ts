@@ -1,0 +1,37 @@
+import type { FastifyInstance } from 'fastify';
+
+/** Signals this close to the first are the same Ctrl-C delivered again by the wrappers. */
+const DUPLICATE_SIGNAL_MS = 1000;
+const FORCED_EXIT_MS = 20_000;
+
+/** SIGINT and SIGTERM stop the process gracefully; a second Ctrl-C during the stop forces the exit. */
+export function stopOnSignals(app: FastifyInstance, stop: () => Promise<void>): void {
+  let stoppingSince: number | null = null;
+  const shutdown = (signal: string) => {
+    if (stoppingSince !== null) {
+      // Under `npm start` one Ctrl-C arrives twice: from the terminal and relayed by npm and tsx.
+      // Only a second Ctrl-C, pressed while the stop is under way, forces the exit.
+      if (Date.now() - stoppingSince < DUPLICATE_SIGNAL_MS) return;
+      process.stderr.write('cruscotto: forced exit\n');
+      process.exit(130);
+    }
+    stoppingSince = Date.now();
+    app.log.info({ signal }, 'shutting down');
+    const force = setTimeout(() => process.exit(1), FORCED_EXIT_MS);
+    force.unref();
+    stop().then(
+      () => process.exit(0),
+      (err: unknown) => {
+        app.log.error({ err }, 'shutdown failed');
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGINT', () => shutdown('SIGINT'));
+  process.on('SIGTERM', () => shutdown('SIGTERM'));
+}
+
+export function fail(message: string): never {
+  process.stderr.write(`cruscotto: ${message}\n`);
+  process.exit(1);
+}
