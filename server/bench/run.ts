@@ -20,6 +20,7 @@ import { reindexAll } from '../src/modules/search/search.outbox.ts';
 import { createPostgresEngine } from '../src/plugins/search/postgres-engine.ts';
 import { matchingScenario } from './matching.ts';
 import { alertsScenario } from './alerts.ts';
+import { applicationsScenario } from './applications.ts';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -202,6 +203,8 @@ async function loadScenarios() {
     const imported = await importScenario(app.info.databaseUrl!);
     if (imported.funding) results.push(...(await opportunitiesScenario(app.info.url, await matchingScenario(app.info.databaseUrl!))));
     if (imported.comuni) await alertsScenario(app.info.databaseUrl!);
+    // On the calls the matching scenario published and the national funding history.
+    if (imported.funding) await applicationsScenario(app.info.databaseUrl!, app.info.url);
     await callsScenario(app.info.databaseUrl!);
     results.push(await load('GET /api/v1/calls?status=aperto', app.info.url + '/api/v1/calls?status=aperto', { connections, seconds }));
     const facets = 'facets=status&facets=programme&facets=themes&facets=amount&facets=deadline';

@@ -169,6 +169,15 @@ describe('working on an application as a team', () => {
     const step = ticked.body.steps.find((s: { id: string }) => s.id === giunta.id);
     expect(step).toMatchObject({ done: true, doneBy: { name: 'Sara Bianchi' }, overdue: false });
     expect(ticked.body.history[0]).toMatchObject({ sentence: 'Passo completato: «Delibera di giunta»', actor: { name: 'Sara Bianchi' } });
+    // Ticked again by the RTD a moment later: the step stays Sara's, and the history does not repeat itself.
+    const again = await rtd
+      .patch(`${url()}/steps/${giunta.id}`)
+      .set('x-csrf-token', rtd.csrf)
+      .set('content-type', 'application/merge-patch+json')
+      .send({ done: true });
+    expect(again.status).toBe(200);
+    expect(again.body.steps.find((s: { id: string }) => s.id === giunta.id)).toMatchObject({ done: true, doneBy: { name: 'Sara Bianchi' } });
+    expect(again.body.history[0].id).toBe(ticked.body.history[0].id);
     const outside = await rtd
       .patch(`${url()}/steps/${giunta.id}`)
       .set('x-csrf-token', rtd.csrf)

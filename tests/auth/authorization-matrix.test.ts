@@ -109,6 +109,8 @@ const fx = {
   webhook: '',
   aggregationWebhook: '',
   feedToken: 'x',
+  step: '',
+  note: '',
   ingestRun: '00000000-0000-4000-8000-000000000000',
 };
 
@@ -156,6 +158,12 @@ async function createFixtures(admin: Agent) {
   fx.webhook = (await webhook({ comune_istat: OWN })).id;
   fx.aggregationWebhook = (await webhook({ aggregation_id: fx.aggregation })).id;
   await post(`/api/v1/comuni/${OWN}/feeds/rotate`, {});
+  // The comune's application to the call, with a step and a note, for the probes of its steps and notes.
+  const application = await admin.put(`/api/v1/comuni/${OWN}/applications/${fx.call}`).set('x-csrf-token', admin.csrf).send({ status: 'interessato' });
+  expect(application.status, JSON.stringify(application.body)).toBeLessThan(300);
+  fx.step = application.body.steps[0].id;
+  const notes = await created(`/api/v1/comuni/${OWN}/applications/${fx.call}/notes`, { body: 'Nota della matrice' });
+  fx.note = (notes.items as { id: string }[])[0]!.id;
   fx.feedToken = (await ctx.db.selectFrom('feed_tokens').select('token').executeTakeFirst())?.token ?? 'x';
 }
 
@@ -273,6 +281,8 @@ function concretePath(route: string, path: string): string {
     kind: 'comuni',
     user: fx.user,
     token: fx.feedToken,
+    stepId: fx.step,
+    noteId: fx.note,
   };
   const ids: [string, string][] = [
     ['/users/', fx.user],
@@ -401,15 +411,39 @@ describe('authorization matrix', () => {
     for (const route of identity.map((r) => r.replace(' /', ' /api/v1/'))) expect(personal, route).toContain(route);
   });
 
-  it('lets comune staff and read-only colleagues change neither the profile, the memberships nor the programming', () => {
+  it('lets comune staff and read-only colleagues read the comune but change neither the profile, the memberships nor the programming', async () => {
+    const item = (await callers.get('admin')!('POST', `/api/v1/comuni/${OWN}/programming`).send(PROGRAMMING_ITEM)).body.id as string;
+    const changes: [string, string, object | string][] = [
+      ['PUT', `/api/v1/comuni/${OWN}/profile`, bodyFor('PUT /api/v1/comuni/:istat/profile')],
+      ['POST', `/api/v1/comuni/${OWN}/programming`, PROGRAMMING_ITEM],
+      ['PUT', `/api/v1/comuni/${OWN}/programming/${item}`, PROGRAMMING_ITEM],
+      ['DELETE', `/api/v1/comuni/${OWN}/programming/${item}`, {}],
+      ['POST', `/api/v1/comuni/${OWN}/programming/import`, 'codice_istat;denominazione\n'],
+      ['POST', '/api/v1/invitations', { email: 'collega@example.it', name: 'Collega', role: 'staff', comuni: [OWN], aggregations: [] }],
+      ['POST', `/api/v1/users/${fx.user}/memberships`, { comuneIstat: OWN }],
+      ['DELETE', `/api/v1/users/${fx.user}/memberships/${fx.membership}`, {}],
+      ['PUT', `/api/v1/comuni/${OWN}/applications/${fx.call}`, { status: 'presentata' }],
+    ];
+    const refused: string[] = [];
     for (const caller of ['staff of the comune', 'lettura of the comune'] as const) {
-      for (const permission of ['programming:write', 'invitations:create', 'subscriptions:write', 'users:manage', 'applications:write'] as const)
-        expect(hasPermission(principals[caller], permission, OWN), `${caller} ${permission}`).toBe(false);
-      expect(hasPermission(principals[caller], 'applications:read', OWN)).toBe(true);
-      expect(hasPermission(principals[caller], 'applications:read', OTHER)).toBe(false);
+      const send = callers.get(caller)!;
+      for (const [method, url, body] of changes) {
+        const req = send(method, url);
+        const res = await (typeof body === 'string' ? req.set('content-type', 'text/csv').send(body) : method === 'DELETE' ? req : req.send(body));
+        if (res.status === 403 && res.body.code === 'FORBIDDEN') refused.push(`${caller} ${method} ${url}`);
+      }
+      expect((await send('GET', `/api/v1/comuni/${OWN}/profile`)).status, `${caller} reads the profile`).toBe(200);
+      expect((await send('GET', `/api/v1/comuni/${OWN}/programming`)).status, `${caller} reads the programming`).toBe(200);
+      expect((await send('GET', `/api/v1/comuni/${OWN}/applications/${fx.call}`)).status, `${caller} reads the application`).toBe(200);
     }
-    expect(hasPermission(principals['staff of the comune'], 'applications:collaborate', OWN)).toBe(true);
-    expect(hasPermission(principals['lettura of the comune'], 'applications:collaborate', OWN)).toBe(false);
+    expect(refused).toHaveLength(2 * changes.length);
+    // Unchanged behind the refusals: the programming item is still there, nobody was invited.
+    expect(await ctx.db.selectFrom('programming_items').select('id').where('id', '=', item).executeTakeFirst()).toBeDefined();
+    expect(await ctx.db.selectFrom('invitations').select('id').where('email', '=', 'collega@example.it').executeTakeFirst()).toBeUndefined();
+    // Staff work on the application (a note), read-only colleagues do not.
+    const note = (caller: Caller) => callers.get(caller)!('POST', `/api/v1/comuni/${OWN}/applications/${fx.call}/notes`).send({ body: 'Visto.' });
+    expect((await note('staff of the comune')).status).toBe(201);
+    expect((await note('lettura of the comune')).status).toBe(403);
   });
 
   it('fails the build of an app with a route that declares no rule', async () => {

@@ -22,6 +22,7 @@ import { addDefaultSources, type DefaultSourcesReport } from '../modules/ingest/
 import { basename } from 'node:path';
 import type { Db } from '../plugins/db/database.ts';
 import { alertOptions, drainAlertEvents, drainDeliveries, runTimedAlerts } from '../modules/alerts/index.ts';
+import { propagateFundingImports } from '../modules/applications/index.ts';
 import { createMailer } from '../plugins/mail.ts';
 import { runEvaluationCommand } from './evaluation/evaluation.command.ts';
 import { printEvaluation } from './evaluation/evaluation.print.ts';
@@ -104,6 +105,8 @@ export const COMMANDS: Record<string, Command> = {
       const file = ctx.args[1];
       if (!file) throw new UsageError('the file to import is required');
       const bytes = await readFile(file);
+      // As the app's own import does: the comuni's applications move forward with the funding history.
+      propagateFundingImports(alertOptions(ctx.config), () => new Date());
       const importers = {
         comuni: importComuni,
         ipa: importIpa,

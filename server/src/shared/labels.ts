@@ -59,6 +59,27 @@ export const SOURCE_KIND_LABELS: Record<string, string> = {
   'curated:avvisi-pnrr': 'Avvisi PNRR curati dalla redazione',
 };
 
+/** Where a comune's application to a call stands, in the order of the path from interest to outcome. */
+export const APPLICATION_STATUS_LABELS = {
+  interessato: 'Interessato',
+  in_preparazione: 'In preparazione',
+  presentata: 'Presentata',
+  finanziata: 'Finanziata',
+  non_finanziata: 'Non finanziata',
+  rinunciata: 'Rinunciata',
+  non_pertinente: 'Non pertinente',
+} as const;
+
+/** Why a comune does not apply (status `non_pertinente`): what ANCI and the Regione learn, in aggregate. */
+export const NOT_APPLYING_REASON_LABELS = {
+  no_cofinanziamento: 'Manca il cofinanziamento',
+  scadenza_vicina: 'Scadenza troppo vicina',
+  gia_coperto: 'Esigenza già coperta',
+  mancanza_personale: 'Manca il personale',
+  non_prioritario: 'Non è una priorità',
+  altro: 'Altro',
+} as const;
+
 /** The codes of a label record, in its order, typed as the record's keys (for schema enums). */
 export const codesOf = <T extends Record<string, string>>(labels: T) => Object.keys(labels) as [keyof T & string, ...(keyof T & string)[]];
 

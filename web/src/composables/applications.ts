@@ -1,31 +1,18 @@
 import { api, unwrap, type QueryOf, type Schemas } from '@/api/client';
+import * as labels from '@labels';
+import { longDate } from './format';
 
 export type ApplicationStatus = Schemas['ApplicationInput']['status'];
 export type Reason = NonNullable<Schemas['ApplicationInput']['reason']>;
 
-/** The same words as the server's STATUS_LABELS, in the order of the path from interest to outcome. */
-export const APPLICATION_STATUS_LABELS: Record<ApplicationStatus, string> = {
-  interessato: 'Interessato',
-  in_preparazione: 'In preparazione',
-  presentata: 'Presentata',
-  finanziata: 'Finanziata',
-  non_finanziata: 'Non finanziata',
-  rinunciata: 'Rinunciata',
-  non_pertinente: 'Non pertinente',
-};
+/** In the order of the path from interest to outcome (`shared/labels.ts`, as the server writes them). */
+export const APPLICATION_STATUS_LABELS: Record<ApplicationStatus, string> = labels.APPLICATION_STATUS_LABELS;
 export const APPLICATION_STATUSES = Object.keys(APPLICATION_STATUS_LABELS) as ApplicationStatus[];
 
-export const REASON_LABELS: Record<Reason, string> = {
-  no_cofinanziamento: 'Manca il cofinanziamento',
-  scadenza_vicina: 'Scadenza troppo vicina',
-  gia_coperto: 'Esigenza già coperta',
-  mancanza_personale: 'Manca il personale',
-  non_prioritario: 'Non è una priorità',
-  altro: 'Altro',
-};
+export const REASON_LABELS: Record<Reason, string> = labels.NOT_APPLYING_REASON_LABELS;
 
-/** A day (YYYY-MM-DD) as Italians write it. */
-export const italianDay = (day: string | null | undefined) => (day ? day.split('-').reverse().join('/') : '—');
+/** A day (YYYY-MM-DD) as every date of the app reads, weekday included: "martedì 30 marzo 2027". */
+export const italianDay = (day: string | null | undefined) => (day ? longDate(`${day}T12:00:00Z`) : '—');
 
 /** Every application of a comune by call, for the status on each opportunity card. */
 export async function applicationsByCall(istat: string): Promise<Map<string, Schemas['ApplicationSummary']>> {

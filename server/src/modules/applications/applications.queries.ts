@@ -4,10 +4,6 @@ import type { ApplicationStatus, Database, NotApplyingReason } from '../../plugi
 type Db = Kysely<Database>;
 export type Trx = Transaction<Database>;
 
-/** Which phase's steps are the work ahead: preparation before sending, milestones once funded. */
-const activePhaseSql = sql<string | null>`case when a.status in ('interessato', 'in_preparazione') then 'preparazione'
-  when a.status = 'finanziata' then 'attuazione' end`;
-
 export interface SummaryFilter {
   comuni: readonly string[] | 'all';
   status?: readonly ApplicationStatus[] | undefined;
@@ -38,44 +34,52 @@ export interface SummaryRow {
 }
 
 const ORDER = {
-  deadline: sql`ns.due_on asc nulls last, co.name, c.title`,
+  deadline: sql`a.next_step_due_on asc nulls last, co.name, c.title`,
   updated: sql`a.updated_at desc`,
   comune: sql`co.name, c.title`,
+};
+/** The same orders on the page's own columns. */
+const ORDER_OF_PAGE = {
+  deadline: sql`p.next_due_on asc nulls last, p.comune, p.call_title`,
+  updated: sql`p.updated_at desc`,
+  comune: sql`p.comune, p.call_title`,
 };
 
 /**
  * Applications with their next step and overdue counts, for a comune's list and the office's board
- * alike: one query, one lateral lookup per application on the (application_id, position) index.
+ * alike. The next step is kept on the application (by triggers), so an office's whole list sorts and
+ * pages on its own rows; the overdue steps are counted for the page's rows only. An application is
+ * overdue exactly when its next step is: that step is the earliest open one of the current phase.
  */
 export async function listSummaries(db: Db, filter: SummaryFilter, today: string): Promise<SummaryRow[]> {
   const where = [sql`true`];
   if (filter.comuni !== 'all') where.push(sql`a.comune_istat = any(${[...filter.comuni]}::char(6)[])`);
   if (filter.status?.length) where.push(sql`a.status = any(${[...filter.status]}::text[])`);
   if (filter.callId) where.push(sql`a.call_id = ${filter.callId}`);
-  if (filter.overdue) where.push(sql`(od.steps + od.milestones) > 0`);
+  if (filter.overdue) where.push(sql`a.next_step_due_on < ${today}::date`);
   const { rows } = await sql<SummaryRow>`
-    select a.id, a.comune_istat, co.name as comune, a.call_id, c.title as call_title, c.closes_at as call_closes_at,
-           a.status, a.reason, a.amount_requested, a.cup, a.updated_at,
-           ns.title as next_title, ns.due_on::text as next_due,
-           od.steps::int as overdue_steps, od.milestones::int as overdue_milestones,
-           count(*) over ()::int as total
-      from applications a
-      join comuni co on co.istat = a.comune_istat
-      join calls c on c.id = a.call_id
-      left join lateral (
-        select s.title, s.due_on from application_steps s
-         where s.application_id = a.id and s.done_at is null and s.phase = ${activePhaseSql}
-         order by s.due_on asc nulls last, s.position limit 1
-      ) ns on true
+    with page as (
+      select a.id, a.comune_istat, co.name as comune, a.call_id, c.title as call_title, c.closes_at as call_closes_at,
+             a.status, a.reason, a.amount_requested, a.cup, a.updated_at,
+             a.next_step_title as next_title, a.next_step_due_on as next_due_on,
+             count(*) over ()::int as total
+        from applications a
+        join comuni co on co.istat = a.comune_istat
+        join calls c on c.id = a.call_id
+       where ${sql.join(where, sql` and `)}
+       order by ${ORDER[filter.sort ?? 'deadline']}, a.id
+       ${filter.limit === null ? sql`` : sql`limit ${filter.limit}`} offset ${filter.offset}
+    )
+    select p.id, p.comune_istat, p.comune, p.call_id, p.call_title, p.call_closes_at, p.status, p.reason, p.amount_requested, p.cup, p.updated_at,
+           p.next_title, p.next_due_on::text as next_due, od.steps::int as overdue_steps, od.milestones::int as overdue_milestones, p.total
+      from page p
       cross join lateral (
-        select count(*) filter (where s.phase = 'preparazione' and a.status in ('interessato', 'in_preparazione')) as steps,
-               count(*) filter (where s.phase = 'attuazione' and a.status = 'finanziata') as milestones
+        select count(*) filter (where s.phase = 'preparazione' and p.status in ('interessato', 'in_preparazione')) as steps,
+               count(*) filter (where s.phase = 'attuazione' and p.status = 'finanziata') as milestones
           from application_steps s
-         where s.application_id = a.id and s.done_at is null and s.due_on < ${today}::date
+         where s.application_id = p.id and s.done_at is null and s.due_on < ${today}::date
       ) od
-     where ${sql.join(where, sql` and `)}
-     order by ${ORDER[filter.sort ?? 'deadline']}, a.id
-     ${filter.limit === null ? sql`` : sql`limit ${filter.limit}`} offset ${filter.offset}
+     order by ${ORDER_OF_PAGE[filter.sort ?? 'deadline']}, p.id
   `.execute(db);
   return rows;
 }

@@ -1,3 +1,4 @@
+import { APPLICATION_STATUS_LABELS, NOT_APPLYING_REASON_LABELS } from '../../shared/labels.ts';
 import type { ApplicationStatus, NotApplyingReason } from '../../plugins/db/schema.ts';
 
 export const APPLICATION_STATUSES = [
@@ -10,16 +11,8 @@ export const APPLICATION_STATUSES = [
   'non_pertinente',
 ] as const satisfies readonly ApplicationStatus[];
 
-/** The words a person reads, in the SPA and in every CSV. */
-export const STATUS_LABELS: Record<ApplicationStatus, string> = {
-  interessato: 'Interessato',
-  in_preparazione: 'In preparazione',
-  presentata: 'Presentata',
-  finanziata: 'Finanziata',
-  non_finanziata: 'Non finanziata',
-  rinunciata: 'Rinunciata',
-  non_pertinente: 'Non pertinente',
-};
+/** The words a person reads, in the SPA and in every CSV (`shared/labels.ts`). */
+export const STATUS_LABELS: Record<ApplicationStatus, string> = APPLICATION_STATUS_LABELS;
 
 export const REASONS = [
   'no_cofinanziamento',
@@ -30,14 +23,7 @@ export const REASONS = [
   'altro',
 ] as const satisfies readonly NotApplyingReason[];
 
-export const REASON_LABELS: Record<NotApplyingReason, string> = {
-  no_cofinanziamento: 'Manca il cofinanziamento',
-  scadenza_vicina: 'Scadenza troppo vicina',
-  gia_coperto: 'Esigenza già coperta',
-  mancanza_personale: 'Manca il personale',
-  non_prioritario: 'Non è una priorità',
-  altro: 'Altro',
-};
+export const REASON_LABELS: Record<NotApplyingReason, string> = NOT_APPLYING_REASON_LABELS;
 
 /** Statuses in which the comune has sent the application: they count as "applied" in the aggregates. */
 export const APPLIED: readonly ApplicationStatus[] = ['presentata', 'finanziata', 'non_finanziata', 'rinunciata'];

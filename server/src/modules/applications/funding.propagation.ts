@@ -36,8 +36,9 @@ export async function propagateAwards(trx: Trx, records: readonly AwardRecord[],
       select distinct on (f.comune_istat, f.cup) f.id, f.comune_istat, f.cup, f.measure_code, f.funded_on,
              case f.status when 'rinuncia' then 'rinunciata' else 'finanziata' end as new_status,
              coalesce(f.status_on, f.funded_on) as status_day
-        from funding_awards f
-       where f.cup = any(${cups}::text[])
+        from applications x
+        join funding_awards f on f.comune_istat = x.comune_istat and f.cup = x.cup
+       where x.cup is not null and x.cup = any(${cups}::text[])
        order by f.comune_istat, f.cup, f.status_on desc nulls last, f.snapshot_date desc nulls last
     ), target as (
       select a.id, a.status as old_status, aw.new_status, aw.id as award_id, aw.funded_on, c.title as call_title

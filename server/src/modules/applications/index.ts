@@ -1,5 +1,6 @@
-import { addCalendarSource, alertOptions } from '../alerts/index.ts';
-import { onFundingImported } from '../comuni/index.ts';
+import { addCalendarSource, alertOptions, type AlertOptions } from '../alerts/index.ts';
+import { onFundingImported, type AwardRecord } from '../comuni/index.ts';
+import type { Trx } from './applications.queries.ts';
 import { defineFeature } from '../../plugins/feature.ts';
 import { applicationsCalendar } from './applications.calendar.ts';
 import { applicationsWorker } from './applications.jobs.ts';
@@ -10,6 +11,14 @@ import { propagateAwards } from './funding.propagation.ts';
 import teamRoutes from './team.routes.ts';
 
 export { remindDueSteps } from './applications.jobs.ts';
+/**
+ * Moves applications forward after each funding-history import of this process. The app does it when it
+ * starts; the CLI and the benchmarks, which import without building the app, call it themselves.
+ */
+export function propagateFundingImports(options: AlertOptions, now: () => Date) {
+  onFundingImported('applications', (trx: Trx, records: readonly AwardRecord[]) => propagateAwards(trx, records, now(), options).then(() => undefined));
+}
+
 export { APPLICATION_STATUSES, REASON_LABELS, STATUS_LABELS } from './applications.rules.ts';
 
 /** Each comune's pipeline per call, from "interessato" to the money arriving, worked on as a team. */
@@ -19,7 +28,7 @@ export default defineFeature({
   schemas: applicationsSharedSchemas,
   setup: (app) => {
     addCalendarSource(app, applicationsCalendar);
-    onFundingImported('applications', (trx, records) => propagateAwards(trx, records, app.clock().now, alertOptions(app.config)).then(() => undefined));
+    propagateFundingImports(alertOptions(app.config), () => app.clock().now);
     app.scheduler.add({ name: 'applications', ...applicationsWorker(app) });
   },
   routes: [applicationsRoutes, teamRoutes, boardRoutes],

@@ -80,18 +80,18 @@ async function lockStep(ctx: WorkContext, application: Target, stepId: string) {
 export async function changeStep(ctx: WorkContext, application: Target, stepId: string, change: StepChange) {
   const before = await lockStep(ctx, application, stepId);
   const assignee = change.assigneeId ? await assignable(ctx, application.comune_istat, change.assigneeId) : null;
-  const after = await ctx.trx
-    .updateTable('application_steps')
-    .set({
-      ...(change.title !== undefined ? { title: change.title.trim() } : {}),
-      ...(change.dueOn !== undefined ? { due_on: change.dueOn } : {}),
-      ...(change.assigneeId !== undefined ? { assignee_id: change.assigneeId } : {}),
-      ...(change.done === true && !before.done_at ? { done_at: ctx.now, done_by: ctx.actorId } : {}),
-      ...(change.done === false ? { done_at: null, done_by: null } : {}),
-    })
-    .where('id', '=', stepId)
-    .returningAll()
-    .executeTakeFirstOrThrow();
+  const values = {
+    ...(change.title !== undefined ? { title: change.title.trim() } : {}),
+    ...(change.dueOn !== undefined ? { due_on: change.dueOn } : {}),
+    ...(change.assigneeId !== undefined ? { assignee_id: change.assigneeId } : {}),
+    ...(change.done === true && !before.done_at ? { done_at: ctx.now, done_by: ctx.actorId } : {}),
+    ...(change.done === false ? { done_at: null, done_by: null } : {}),
+  };
+  // A step a colleague ticked a moment before is ticked again: nothing to change, nothing to record.
+  const after =
+    Object.keys(values).length === 0
+      ? before
+      : await ctx.trx.updateTable('application_steps').set(values).where('id', '=', stepId).returningAll().executeTakeFirstOrThrow();
   const event = (action: string, changes: object = {}) =>
     recordEvent(ctx.trx, {
       applicationId: application.id,

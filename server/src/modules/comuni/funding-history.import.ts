@@ -36,6 +36,8 @@ export const onFundingImported = (name: string, hook: FundingImportHook) => void
 export interface FundingImportOptions extends ImportOptions {
   /** Name of the file, kept with each row when the file does not say which snapshot it is. */
   fileName?: string;
+  /** Whether other features' work runs with the import (`onFundingImported`); true unless a benchmark compares without it. */
+  propagate?: boolean;
 }
 
 /** Longest texts a row may carry, well above the published files' (avvisi ~80 characters, CUPs 15). */
@@ -231,7 +233,7 @@ export async function importFundingHistory(db: Kysely<Database>, bytes: Uint8Arr
         .execute();
     }
     if (changed.length > 0) await notifyComuniChanged(trx, '*');
-    for (const hook of hooks.values()) await hook(trx, records);
+    if (options.propagate !== false) for (const hook of hooks.values()) await hook(trx, records);
     await options.beforeCommit?.(trx, report);
     return report;
   });

@@ -613,6 +613,9 @@ export interface ApplicationsTable {
   status_source: Generated<'manuale' | 'importazione'>;
   status_changed_at: Generated<Date>;
   funding_award_id: string | null;
+  /** The first open step of the phase the status is in, kept by triggers (migration 2026_11_30_0900). */
+  next_step_title: string | null;
+  next_step_due_on: string | null;
   created_at: Generated<Date>;
   updated_at: Generated<Date>;
 }
