@@ -1,5 +1,5 @@
 // npm run bench: starts the app on the embedded database and a bare Fastify baseline, then loads both;
-// then starts and restarts the product as `npm start` does and audits two pages with Lighthouse.
+// then starts and restarts the product as `npm start` does and audits three pages with Lighthouse.
 // BENCH_SECONDS (default 10) and BENCH_CONNECTIONS (default 50) tune the runs; `-- --only=start,lighthouse`
 // runs some parts of load, start, lighthouse.
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -21,6 +21,7 @@ import { createPostgresEngine } from '../src/plugins/search/postgres-engine.ts';
 import { matchingScenario } from './matching.ts';
 import { alertsScenario } from './alerts.ts';
 import { applicationsScenario } from './applications.ts';
+import { territoryScenario } from './territory.ts';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -205,6 +206,7 @@ async function loadScenarios() {
     if (imported.comuni) await alertsScenario(app.info.databaseUrl!);
     // On the calls the matching scenario published and the national funding history.
     if (imported.funding) await applicationsScenario(app.info.databaseUrl!, app.info.url);
+    if (imported.funding) results.push(...(await territoryScenario(app.info.databaseUrl!, app.info.url)));
     await callsScenario(app.info.databaseUrl!);
     results.push(await load('GET /api/v1/calls?status=aperto', app.info.url + '/api/v1/calls?status=aperto', { connections, seconds }));
     const facets = 'facets=status&facets=programme&facets=themes&facets=amount&facets=deadline';

@@ -60,7 +60,7 @@ describe('counting without personal data', () => {
     expect(subjects.map((s) => s.subject).join(' ')).not.toMatch(/@|\d{6}/);
   });
 
-  it('counts an alert e-mail’s link through a signed redirect to the call page, and refuses an unsigned one', async () => {
+  it('counts an alert e-mail’s link through a signed redirect to the call page, knowing nothing of who clicked, and refuses an unsigned one', async () => {
     const mail = alertEmail(
       {
         userId: 'u1',
@@ -74,6 +74,9 @@ describe('counting without personal data', () => {
     );
     const link = /Dettagli: (\S+)/.exec(mail.text)![1]!;
     expect(link).toContain('/api/v1/r/alert?');
+    const carried = new URL(link).searchParams;
+    expect([...carried.keys()].sort()).toEqual(['s', 'to']);
+    expect(carried.get('to')).toBe(`/bandi/${callId}?comune=019035`);
     expect(mail.html).toContain(link.replaceAll('&', '&amp;'));
     const url = new URL(link);
     const followed = await request(ctx.app.server).get(`${url.pathname}${url.search}`).expect(302);
@@ -82,6 +85,9 @@ describe('counting without personal data', () => {
     const forged = new URL(trackedLink('http://localhost', 'un altro segreto', 'http://localhost/bandi/altro'));
     const refused = await request(ctx.app.server).get(`${forged.pathname}${forged.search}`).expect(400);
     expect(refused.body.detail).toContain('link non è valido');
+    expect(followed.headers['set-cookie']).toBeUndefined();
+    const clicks = await ctx.db.selectFrom('usage_counts').selectAll().where('kind', '=', 'alert_click').execute();
+    expect(clicks).toEqual([{ day: expect.anything(), kind: 'alert_click', subject: '', count: 1 }]);
     const { body } = await viewer.get('/api/v1/analytics/indicators').expect(200);
     expect(body.counts.alertLinkClicks).toBe(1);
   });

@@ -1,3 +1,7 @@
+import { gzipSync } from 'node:zlib';
+import { geoArea } from 'd3-geo';
+import { feature } from 'topojson-client';
+import type { GeometryCollection, Topology } from 'topojson-specification';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { processCallEvents } from '../../server/src/modules/matching/matching.jobs.ts';
 import { boundariesLoader } from '../../server/src/modules/territory/territory.boundaries.ts';
@@ -200,6 +204,15 @@ describe('GET /api/v1/territory/boundaries', () => {
     const geometries = body.objects.comuni.geometries as { properties: Record<string, string> }[];
     expect(geometries.length).toBeGreaterThan(1500);
     expect(geometries.find((g) => g.properties.istat === '019035')?.properties).toEqual({ istat: '019035', name: 'Crema', province: 'CR' });
+  });
+
+  it('downloads in under 100 KB gzipped, on a grid coarse enough for the map yet with no comune lost', async () => {
+    const { body } = await viewer.get('/api/v1/territory/boundaries').expect(200);
+    expect(gzipSync(JSON.stringify(body)).length).toBeLessThan(100 * 1024);
+    const topology = body as Topology<{ comuni: GeometryCollection<{ istat: string }> }>;
+    const comuni = feature(topology, topology.objects.comuni).features;
+    const vanished = comuni.filter((c) => !(geoArea(c) > 0) || geoArea(c) > 2 * Math.PI).map((c) => c.properties.istat);
+    expect(vanished).toEqual([]);
   });
 
   it('says in Italian that the map cannot be drawn when the data folder is missing', async () => {

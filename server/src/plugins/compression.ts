@@ -1,6 +1,7 @@
-import { constants } from 'node:zlib';
+import { promisify } from 'node:util';
+import { brotliCompress, constants, gzip } from 'node:zlib';
 import compress from '@fastify/compress';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 
 /** Below this a compressed answer saves less than the cost of compressing it. */
@@ -21,3 +22,51 @@ export const compressionPlugin = fp(async (app: FastifyInstance) => {
     zlibOptions: { level: 6 },
   });
 });
+
+/** An answer compressed once, for answers served many times between two changes. */
+export interface Precompressed {
+  type: string;
+  identity: Buffer;
+  gzip: Buffer;
+  br: Buffer;
+}
+
+const brotli = promisify(brotliCompress);
+const gzipped = promisify(gzip);
+
+/**
+ * Compresses a body once, off the event loop. `best` spends higher levels, worth it for a file read
+ * once per process (brotli's highest, 11, would take seconds on a map, keeping its first reader waiting);
+ * answers that change use the API's levels.
+ */
+export async function precompress(body: string | Buffer | ArrayBuffer, type: string, effort: 'answer' | 'best' = 'answer'): Promise<Precompressed> {
+  const identity = typeof body === 'string' ? Buffer.from(body, 'utf8') : Buffer.from(body as ArrayBuffer);
+  const best = effort === 'best';
+  const [gz, br] = await Promise.all([
+    gzipped(identity, { level: best ? constants.Z_BEST_COMPRESSION : 6 }),
+    brotli(identity, {
+      params: { [constants.BROTLI_PARAM_QUALITY]: best ? 9 : 4, [constants.BROTLI_PARAM_SIZE_HINT]: identity.length },
+    }),
+  ]);
+  return { type, identity, gzip: gz, br };
+}
+
+/** The encoding a request accepts, brotli first; q=0 refuses one. */
+function acceptedEncoding(header: string | undefined): 'br' | 'gzip' | null {
+  const accepted = new Set(
+    (header ?? '')
+      .split(',')
+      .map((part) => part.trim().toLowerCase().split(';'))
+      .filter(([, q]) => !q || Number(q.trim().replace(/^q=/, '')) > 0)
+      .map(([name]) => name),
+  );
+  return accepted.has('br') ? 'br' : accepted.has('gzip') ? 'gzip' : null;
+}
+
+/** Sends a precompressed answer in the encoding the client accepts (the compression hook leaves it alone). */
+export function sendPrecompressed(request: FastifyRequest, reply: FastifyReply, body: Precompressed): FastifyReply {
+  const encoding = acceptedEncoding(request.headers['accept-encoding']);
+  reply.type(body.type).header('vary', 'accept-encoding');
+  if (!encoding) return reply.send(body.identity);
+  return reply.header('content-encoding', encoding).send(body[encoding]);
+}

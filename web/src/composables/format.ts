@@ -12,6 +12,9 @@ const HOUR = new Intl.DateTimeFormat('it-IT', { timeZone: 'Europe/Rome', hour: '
 const ROME_DAY = new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Rome' });
 
 export const euros = (value: number) => EUROS.format(value);
+/** Names in Italian alphabetical order, with one collator: `localeCompare(b, 'it')` builds one per call, slow on 1,501 comuni. */
+const NAMES = new Intl.Collator('it');
+export const byItalianName = (a: string, b: string) => NAMES.compare(a, b);
 /** "5.038": every count and population shown, as Italians write it. */
 export const count = (value: number) => NUMBER.format(value);
 /** "2026-11-23", the day in Rome (calendar keys). */

@@ -31,6 +31,7 @@ const THEMES_MEET = sql`(ct.theme_code = n.theme_code or ct.theme_code like n.th
  * theme that the same comuni can use. Only counts and sums leave this query, never an item's text.
  */
 export async function needsAgainstFunding(db: Kysely<Database>, filter: NeedsFilter, now: Date): Promise<NeedsRow[]> {
+  // Each cell's offers are summed once, not looked for again for every cell.
   const { rows } = await sql<NeedsRow>`
     with needs as (
       select t.theme_code, c.istat, c.province_sigla, ${sizeClassSql} as size_class, count(*)::int as items, coalesce(sum(p.estimated_cost), 0)::float8 as cost
@@ -41,21 +42,25 @@ export async function needsAgainstFunding(db: Kysely<Database>, filter: NeedsFil
          and (${filter.province ?? null}::text is null or c.province_sigla = ${filter.province ?? null})
          and (${filter.sizeClass ?? null}::text is null or ${sizeClassSql} = ${filter.sizeClass ?? null})
        group by t.theme_code, c.istat, c.province_sigla, size_class
+    ), serving as (
+      select distinct n.theme_code, ct.call_id
+        from (select distinct theme_code from needs) n
+        join call_themes ct on ${THEMES_MEET}
+        join calls k on k.id = ct.call_id and ${usableCallSql('k', now)}
     ), offers as (
-      select n.theme_code, n.istat, m.call_id, m.amount_max
+      select n.theme_code, n.province_sigla, n.size_class, array_agg(distinct m.call_id::text) as call_ids, sum(m.amount_max)::float8 as amount
         from needs n
-        join matches m on m.comune_istat = n.istat
-        join calls k on k.id = m.call_id and ${usableCallSql('k', now)}
-       where exists (select 1 from call_themes ct where ct.call_id = m.call_id and ${THEMES_MEET})
+        join serving s on s.theme_code = n.theme_code
+        join matches m on m.comune_istat = n.istat and m.call_id = s.call_id
+       group by n.theme_code, n.province_sigla, n.size_class
     )
     select n.theme_code as theme, coalesce(th.label, n.theme_code) as "themeLabel", n.province_sigla as province, n.size_class as "sizeClass",
            count(*)::int as comuni, sum(n.items)::int as items, sum(n.cost)::float8 as "unfundedCost",
-           array(select distinct o.call_id::text from offers o join needs n2 on n2.istat = o.istat and n2.theme_code = o.theme_code
-             where o.theme_code = n.theme_code and n2.province_sigla = n.province_sigla and n2.size_class is not distinct from n.size_class) as "callIds",
-           (select coalesce(sum(o.amount_max), 0) from offers o join needs n2 on n2.istat = o.istat and n2.theme_code = o.theme_code
-             where o.theme_code = n.theme_code and n2.province_sigla = n.province_sigla and n2.size_class is not distinct from n.size_class)::float8 as "estimatedAmount"
-      from needs n left join themes th on th.code = n.theme_code
-     group by n.theme_code, th.label, n.province_sigla, n.size_class
+           coalesce(o.call_ids, '{}') as "callIds", coalesce(o.amount, 0)::float8 as "estimatedAmount"
+      from needs n
+      left join themes th on th.code = n.theme_code
+      left join offers o on o.theme_code = n.theme_code and o.province_sigla = n.province_sigla and o.size_class is not distinct from n.size_class
+     group by n.theme_code, th.label, n.province_sigla, n.size_class, o.call_ids, o.amount
      order by n.theme_code, n.province_sigla, n.size_class`.execute(db);
   return rows;
 }

@@ -1,10 +1,12 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '../../shared/schema.ts';
+import { precompress, sendPrecompressed } from '../../plugins/compression.ts';
 import { problemResponses } from '../../plugins/openapi.ts';
 import { needsCsv } from './needs.csv.ts';
 import { byTheme, MINIMUM_COMUNI, needsWithoutCall, publishable } from './needs.privacy.ts';
 import { needsAgainstFunding, themesWithOpenCalls, type NeedsFilter } from './needs.queries.ts';
 import { NeedsReport, ProvinceQuery, SizeClassQuery } from './territory.schemas.ts';
+import { territoryAnswers } from './territory.cache.ts';
 
 /** Needs against funding, with every cell backed by fewer than three comuni hidden. */
 export async function needsReport(app: Parameters<FastifyPluginAsyncTypebox>[0], filter: NeedsFilter) {
@@ -22,6 +24,7 @@ export async function needsReport(app: Parameters<FastifyPluginAsyncTypebox>[0],
 /** `GET /analytics/needs`: what the comuni plan and cannot fund, against the open calls. */
 const needsRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.addSchema(NeedsReport);
+  const answers = territoryAnswers(app);
   app.get(
     '/analytics/needs',
     {
@@ -37,14 +40,18 @@ const needsRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (request, reply) => {
-      const report = await needsReport(app, request.query);
+      const { province, sizeClass } = request.query;
+      const answer = await answers(`needs?province=${province ?? ''}&sizeClass=${sizeClass ?? ''}`, async () => {
+        const report = await needsReport(app, request.query);
+        return { report, json: await precompress(reply.serialize(report), 'application/json; charset=utf-8') };
+      });
       if ((request.headers.accept ?? '').includes('text/csv')) {
         return reply
           .type('text/csv; charset=utf-8')
           .header('content-disposition', 'attachment; filename="fabbisogni-e-bandi.csv"')
-          .send(needsCsv(report.cells));
+          .send(needsCsv(answer.report.cells));
       }
-      return report;
+      return sendPrecompressed(request, reply, answer.json);
     },
   );
 };

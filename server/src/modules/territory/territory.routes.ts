@@ -1,7 +1,9 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '../../shared/schema.ts';
 import { problemResponses } from '../../plugins/openapi.ts';
+import { precompress, sendPrecompressed } from '../../plugins/compression.ts';
 import { boundariesLoader } from './territory.boundaries.ts';
+import { territoryAnswers } from './territory.cache.ts';
 import { comuniFigures, fundingByMeasure } from './territory.queries.ts';
 import { FundsObtained, ProvinceQuery, TerritoryMap } from './territory.schemas.ts';
 import { measuresOver, perInhabitant, summarise, summariseBy } from './territory.summary.ts';
@@ -9,11 +11,18 @@ import { measuresOver, perInhabitant, summarise, summariseBy } from './territory
 const ANALYTICS = { access: { permission: 'analytics:read' as const } };
 const DENIED = problemResponses({ 401: 'Non autenticato', 403: 'Solo per Regione, ANCI e amministratori' });
 
-/** The territory for Regione and ANCI: every comune's figures for the map, the boundaries, funds obtained. */
+const JSON_TYPE = 'application/json; charset=utf-8';
+
+/**
+ * The territory for Regione and ANCI: every comune's figures for the map, the boundaries, funds
+ * obtained. Answers are kept serialized and compressed until what they are computed from changes.
+ */
 const territoryRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.addSchema(TerritoryMap);
   app.addSchema(FundsObtained);
   const boundaries = boundariesLoader(app.config.geoDataDir);
+  const answers = territoryAnswers(app);
+  const figures = () => answers('figures', () => comuniFigures(app.db, app.clock().now));
 
   app.get(
     '/territory/comuni',
@@ -26,17 +35,21 @@ const territoryRoutes: FastifyPluginAsyncTypebox = async (app) => {
         response: { 200: Type.Ref('TerritoryMap'), ...DENIED },
       },
     },
-    async () => {
-      const comuni = await comuniFigures(app.db, app.clock().now);
-      return {
-        comuni: comuni.map((c) => ({
-          ...c,
-          availablePerInhabitant: perInhabitant(c.availableAmount, c.population),
-          fundsPerInhabitant: perInhabitant(c.fundsObtained, c.population),
-        })),
-        provinces: summariseBy(comuni, (c) => c.province),
-        region: summarise('03', comuni),
-      };
+    async (request, reply) => {
+      const body = await answers('comuni', async () => {
+        const comuni = await figures();
+        const map = {
+          comuni: comuni.map((c) => ({
+            ...c,
+            availablePerInhabitant: perInhabitant(c.availableAmount, c.population),
+            fundsPerInhabitant: perInhabitant(c.fundsObtained, c.population),
+          })),
+          provinces: summariseBy(comuni, (c) => c.province),
+          region: summarise('03', comuni),
+        };
+        return precompress(reply.serialize(map), JSON_TYPE);
+      });
+      return sendPrecompressed(request, reply, body);
     },
   );
 
@@ -52,19 +65,23 @@ const territoryRoutes: FastifyPluginAsyncTypebox = async (app) => {
         response: { 200: Type.Ref('FundsObtained'), ...DENIED },
       },
     },
-    async (request) => {
+    async (request, reply) => {
       const { province } = request.query;
-      const [comuni, measures] = await Promise.all([comuniFigures(app.db, app.clock().now), fundingByMeasure(app.db)]);
-      const chosen = comuni.filter((c) => !province || c.province === province);
-      const area = summarise(province ?? '03', chosen);
-      return {
-        area,
-        bySizeClass: summariseBy(chosen, (c) => c.sizeClass ?? 'n.d.'),
-        byMeasure: measuresOver(
-          measures.filter((m) => !province || m.province === province),
+      const body = await answers(`funds?province=${province ?? ''}`, async () => {
+        const [comuni, measures] = await Promise.all([figures(), answers('measures', () => fundingByMeasure(app.db))]);
+        const chosen = comuni.filter((c) => !province || c.province === province);
+        const area = summarise(province ?? '03', chosen);
+        const funds = {
           area,
-        ),
-      };
+          bySizeClass: summariseBy(chosen, (c) => c.sizeClass ?? 'n.d.'),
+          byMeasure: measuresOver(
+            measures.filter((m) => !province || m.province === province),
+            area,
+          ),
+        };
+        return precompress(reply.serialize(funds), JSON_TYPE);
+      });
+      return sendPrecompressed(request, reply, body);
     },
   );
 
@@ -83,10 +100,7 @@ const territoryRoutes: FastifyPluginAsyncTypebox = async (app) => {
         },
       },
     },
-    async (_request, reply) => {
-      const topology = await boundaries();
-      return reply.type('application/json; charset=utf-8').header('cache-control', 'private, max-age=86400').send(topology);
-    },
+    async (request, reply) => sendPrecompressed(request, reply.header('cache-control', 'private, max-age=86400'), await boundaries()),
   );
 };
 

@@ -12,6 +12,7 @@ const SAFETY_MAX_AGE_MS = 10 * 60_000;
  */
 export class NotifiedCache<T> {
   private readonly entries = new Map<string, { value: T; at: number }>();
+  private readonly loading = new Map<string, { generation: number; value: Promise<T | undefined> }>();
   private generation = 0;
   private listener: NotificationListener | null = null;
   private onChange: () => void = () => {};
@@ -36,19 +37,33 @@ export class NotifiedCache<T> {
     await this.listener?.close();
     this.listener = null;
     this.entries.clear();
+    this.loading.clear();
   }
 
-  async get(key: string): Promise<T | undefined> {
+  /**
+   * The value of a key, loaded on a miss by `load` (the cache's own loader unless the caller brings
+   * one). Callers asking for a key while it loads share that load instead of starting their own.
+   */
+  async get(key: string, load: (key: string) => Promise<T | undefined> = this.load): Promise<T | undefined> {
     const entry = this.entries.get(key);
     if (entry && Date.now() - entry.at < this.maxAgeMs) return entry.value;
+    const pending = this.loading.get(key);
+    if (pending && pending.generation === this.generation) return pending.value;
     const generation = this.generation;
-    const value = await this.load(key);
-    // A change notified while loading may not be in `value`: keep it only if none arrived.
-    if (value !== undefined && this.listener?.connected && generation === this.generation) {
-      if (this.entries.size >= this.maxEntries) this.entries.delete(this.entries.keys().next().value!);
-      this.entries.set(key, { value, at: Date.now() });
+    const value = load(key).then((value) => {
+      // A change notified while loading may not be in `value`: keep it only if none arrived.
+      if (value !== undefined && this.listener?.connected && generation === this.generation) {
+        if (this.entries.size >= this.maxEntries) this.entries.delete(this.entries.keys().next().value!);
+        this.entries.set(key, { value, at: Date.now() });
+      }
+      return value;
+    });
+    this.loading.set(key, { generation, value });
+    try {
+      return await value;
+    } finally {
+      if (this.loading.get(key)?.value === value) this.loading.delete(key);
     }
-    return value;
   }
 
   /**
