@@ -6,26 +6,14 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { existsSync, readFileSync } from 'node:fs';
 import { formatTable, load, type LoadResult } from './load.ts';
-import { createDb } from '../src/plugins/db/database.ts';
-import { importComuni } from '../src/modules/comuni/comuni.import.ts';
-import { importIpa } from '../src/modules/comuni/ipa.import.ts';
-import { importFundingHistory } from '../src/modules/comuni/funding-history.import.ts';
-import type { ImportReport } from '../src/shared/import-report.ts';
-import { CONNECTORS } from '../src/modules/ingest/connectors/index.ts';
-import { runIngest, type RunReport } from '../src/modules/ingest/ingest.service.ts';
-import { CALL_CSV_COLUMNS } from '../src/modules/ingest/connectors/csv-template.ts';
-import { reindexAll } from '../src/modules/search/search.outbox.ts';
-import { createPostgresEngine } from '../src/plugins/search/postgres-engine.ts';
+import { callsScenario, importScenario } from './dataset.ts';
+import { createPeople } from './people.ts';
+import { dayInTheLife, formatDay } from './day-in-the-life.ts';
 import { matchingScenario } from './matching.ts';
 import { alertsScenario } from './alerts.ts';
 import { applicationsScenario } from './applications.ts';
 import { territoryScenario } from './territory.ts';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { repoRoot } from '../src/paths.ts';
 import { startupScenario } from './startup.ts';
 import { lighthouseScenario } from './lighthouse.ts';
 
@@ -45,140 +33,41 @@ if (unknown.length > 0) {
 }
 const runs = (part: Part) => !only || only.includes(part);
 
-const situas = resolve(repoRoot, '../shared/data/istat/comuni_situas_2026-06-09.csv');
-const ipa = resolve(repoRoot, '../shared/data/ipa/codici_ipa_comuni.csv');
-const fundingHistory = resolve(repoRoot, '../shared/data/padigitale2026/candidature_comuni.csv');
-
-async function timed(what: string, run: () => Promise<ImportReport>) {
-  const started = performance.now();
-  const report = await run();
-  const changes = `${report.read} read, ${report.created} created, ${report.updated} updated, ${report.unchanged} unchanged, ${report.rejected.length} rejected`;
-  console.log(`${what}: ${((performance.now() - started) / 1000).toFixed(2)} s (${changes})`);
-}
-
-/** Times the ISTAT import twice (the second must change nothing), then IPA codes and funding history. */
-async function importScenario(databaseUrl: string): Promise<{ comuni: boolean; funding: boolean }> {
-  if (!existsSync(situas)) {
-    console.log(`skipped the comuni import and the matching figures: ${situas} is absent`);
-    return { comuni: false, funding: false };
+/**
+ * The RTD's pages under load (bearer token for Crema): the opportunities list, one opportunity's
+ * checklist and the programming list (eight interventions added through the API first), each beside
+ * /status measured in the same run.
+ */
+async function rtdPagesScenario(url: string, token: string): Promise<LoadResult[]> {
+  const headers = { authorization: `Bearer ${token}` };
+  for (let n = 1; n <= 8; n++) {
+    const body = { title: `Intervento ${n} del piano triennale`, themes: ['sicurezza'], startYear: 2026, endYear: 2028, estimatedCost: 10_000 * n };
+    const created = await fetch(`${url}/api/v1/comuni/019035/programming`, {
+      method: 'POST',
+      headers: { ...headers, 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    });
+    if (created.status !== 201) throw new Error(`adding an intervention failed: ${created.status} ${await created.text()}`);
   }
-  const db = createDb(databaseUrl);
-  try {
-    for (const run of ['import of all Italian comuni', 're-import of the same file']) await timed(run, () => importComuni(db, readFileSync(situas)));
-    if (!existsSync(ipa) || !existsSync(fundingHistory)) {
-      console.log('skipped the funding-history import and the matching figures: ../shared/data/padigitale2026 is absent');
-      return { comuni: true, funding: false };
-    }
-    await timed('import of IPA codes', () => importIpa(db, readFileSync(ipa)));
-    for (const run of ['import of the funding history (54k rows)', 're-import of the same file'])
-      await timed(run, () => importFundingHistory(db, readFileSync(fundingHistory)));
-    return { comuni: true, funding: true };
-  } finally {
-    await db.destroy();
-  }
-}
-
-/** Loads the opportunities list of an RTD (bearer token) and the status endpoint, in the same run. */
-async function opportunitiesScenario(url: string, token: string): Promise<LoadResult[]> {
-  const status = await load('GET /api/v1/status (again, for the ratio)', `${url}/api/v1/status`, { connections, seconds });
-  const opportunities = await load('GET /api/v1/comuni/019035/opportunities (RTD)', `${url}/api/v1/comuni/019035/opportunities`, {
-    connections,
-    seconds,
-    headers: { authorization: `Bearer ${token}` },
-  });
-  console.log(`opportunities / status throughput ratio in the same run: ${(opportunities.requestsPerSecond / status.requestsPerSecond).toFixed(2)}`);
-  return [status, opportunities];
-}
-
-/** 10,000 calls in the CSV template, as an editor or a partner would prepare them. */
-function callsCsv(count: number): string {
-  const themes = ['piattaforme.pagopa', 'infrastrutture.cloud', 'sicurezza', 'servizi', 'governance.formazione'];
-  const topics = [
-    'digitalizzazione degli archivi',
-    'cybersicurezza',
-    'biblioteche in rete',
-    'mobilità sostenibile',
-    'turismo digitale',
-    'scuole connesse',
-    'sportello telematico',
-    'pagamenti pagoPA',
-    'migrazione in cloud',
-    'open data',
-    'formazione del personale',
-    'videosorveglianza',
-    'illuminazione intelligente',
-    'catasto digitale',
-    'servizi sociali online',
-    'protezione civile',
-    'cultura e musei',
-    'sport e impianti',
-    'agricoltura di montagna',
-    'commercio di vicinato',
+  const list = (await (await fetch(`${url}/api/v1/comuni/019035/opportunities?limit=1`, { headers })).json()) as { items: { call: { id: string } }[] };
+  const callId = list.items[0]!.call.id;
+  const status = await load('GET /api/v1/status (again, for the ratios)', `${url}/api/v1/status`, { connections, seconds });
+  const pages = [
+    await load('GET /api/v1/comuni/019035/opportunities (RTD)', `${url}/api/v1/comuni/019035/opportunities`, { connections, seconds, headers }),
+    await load('GET /api/v1/comuni/019035/opportunities/{callId} (checklist)', `${url}/api/v1/comuni/019035/opportunities/${callId}`, {
+      connections,
+      seconds,
+      headers,
+    }),
+    await load('GET /api/v1/comuni/019035/programming (8 items)', `${url}/api/v1/comuni/019035/programming`, { connections, seconds, headers }),
   ];
-  const rows = Array.from({ length: count }, (_, i) =>
-    [
-      `BENCH-${i}`,
-      `Bando ${Math.floor(i / topics.length) + 1}: ${topics[i % topics.length]}`,
-      'Contributi ai comuni',
-      'Fondazione di prova',
-      'fondazione',
-      '',
-      themes[i % themes.length],
-      'comune,unione',
-      '',
-      String(5000 + (i % 10) * 1000),
-      '03',
-      '',
-      'ammessa',
-      'graduatoria',
-      '01/12/2026',
-      '28/02/2027',
-      '1000000',
-      '10000-50000',
-      '',
-    ].join(';'),
-  );
-  return [CALL_CSV_COLUMNS.join(';'), ...rows].join('\n') + '\n';
+  for (const page of pages)
+    console.log(`${page.name} / status throughput ratio in the same run: ${(page.requestsPerSecond / status.requestsPerSecond).toFixed(2)}`);
+  return [status, ...pages];
 }
 
-async function callsScenario(databaseUrl: string) {
-  const db = createDb(databaseUrl, { max: 10 });
-  const clock = { now: new Date(), soonDays: 14 };
-  const timedRun = async (what: string, run: () => Promise<RunReport>) => {
-    const started = performance.now();
-    const r = await run();
-    console.log(
-      `${what}: ${((performance.now() - started) / 1000).toFixed(2)} s (${r.seen} seen, ${r.created} created, ${r.updated} updated, ${r.unchanged} unchanged, ${r.failed} failed)`,
-    );
-  };
-  try {
-    const file = join(mkdtempSync(join(tmpdir(), 'cruscotto-bench-calls-')), 'bandi.csv');
-    writeFileSync(file, callsCsv(10_000));
-    for (const run of ['CSV import of 10,000 calls', 're-import of the same file'])
-      await timedRun(run, () => runIngest(db, clock, { connector: CONNECTORS.csv!, location: file, payload: readFileSync(file), trusted: true }));
-    const avvisi = resolve(repoRoot, '../shared/data/padigitale2026/avvisi.csv');
-    const bandi = resolve(repoRoot, '../shared/data/italiadomani/bandi_e_avvisi_2023-04.csv');
-    if (existsSync(avvisi) && existsSync(bandi)) {
-      const started = performance.now();
-      await timedRun('  PA digitale 2026 avvisi', () =>
-        runIngest(db, clock, { connector: CONNECTORS.padigitale2026!, location: avvisi, payload: readFileSync(avvisi), trusted: true }),
-      );
-      await timedRun('  Italia Domani bandi e avvisi', () =>
-        runIngest(db, clock, { connector: CONNECTORS.italiadomani!, location: bandi, payload: readFileSync(bandi), trusted: false }),
-      );
-      console.log(`ingest of the real PA digitale 2026 and Italia Domani files: ${((performance.now() - started) / 1000).toFixed(2)} s`);
-    } else console.log('skipped the real calls files: ../shared/data is absent');
-    const engine = createPostgresEngine(db);
-    const reindex = await reindexAll(db, engine);
-    console.log(`full search reindex (postgres engine): ${reindex.seconds.toFixed(2)} s for ${reindex.documents} calls`);
-    console.log('Meilisearch figures: skipped, MEILISEARCH_URL is not set');
-  } finally {
-    await db.destroy();
-  }
-}
-
-async function serve(script: string): Promise<{ child: ChildProcess; info: { url: string; databaseUrl?: string } }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', resolve(here, script)], { stdio: ['ignore', 'pipe', 'inherit'] });
+async function serve(script: string, env: Record<string, string> = {}): Promise<{ child: ChildProcess; info: { url: string; databaseUrl?: string } }> {
+  const child = spawn(process.execPath, ['--import', 'tsx', resolve(here, script)], { stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, ...env } });
   const first = await new Promise<string>((done, fail) => {
     createInterface({ input: child.stdout! }).once('line', done);
     child.once('exit', (code) => fail(new Error(`${script} exited with ${code}`)));
@@ -192,6 +81,33 @@ async function stop(child: ChildProcess) {
   await exited;
 }
 
+/**
+ * A day in the life: 2,000 people added to the bench's data, a second app process configured as
+ * production (rate limiter on, behind a proxy), 100 users for BENCH_DAY_SECONDS (default 60), then
+ * larger crowds for a third of that time each until p99 passes 200 ms.
+ */
+async function dayScenario(databaseUrl: string) {
+  const daySeconds = Number(process.env.BENCH_DAY_SECONDS ?? 60);
+  const people = await createPeople(databaseUrl);
+  const app = await serve('serve-app.ts', { BENCH_DATABASE_URL: databaseUrl, BENCH_AS_PRODUCTION: '1' });
+  const think: [number, number] = [500, 1500];
+  try {
+    console.log(`\nday in the life: 100 users (40 % anonymous, 40 % RTDs, 10 % editors, 10 % viewers, 2 % writes), ${daySeconds} s, think time 0.5–1.5 s`);
+    console.log(formatDay(await dayInTheLife(app.info.url, databaseUrl, people, { users: 100, seconds: daySeconds, thinkMs: think }), daySeconds));
+    for (const users of [200, 400, 800]) {
+      const rows = await dayInTheLife(app.info.url, databaseUrl, people, { users, seconds: Math.ceil(daySeconds / 3), thinkMs: think });
+      const total = rows.at(-1)!;
+      const slowest = rows.slice(0, -1).reduce((a, b) => (b.p99 > a.p99 ? b : a));
+      console.log(
+        `${users} users: ${(total.requests / Math.ceil(daySeconds / 3)).toFixed(0)} req/s, p50 ${total.p50.toFixed(1)} ms, p99 ${total.p99.toFixed(1)} ms, ${total.errors} errors; slowest p99: ${slowest.endpoint} ${slowest.p99.toFixed(1)} ms`,
+      );
+      if (total.p99 > 200) break;
+    }
+  } finally {
+    await stop(app.child);
+  }
+}
+
 async function loadScenarios() {
   const hello = await serve('serve-hello.ts');
   const app = await serve('serve-app.ts');
@@ -202,7 +118,7 @@ async function loadScenarios() {
     results.push(await load('GET /api/v1/status', app.info.url + '/api/v1/status', { connections, seconds }));
     // Comuni and matching first, on a catalogue of exactly the 1,000 open calls the matching target speaks of.
     const imported = await importScenario(app.info.databaseUrl!);
-    if (imported.funding) results.push(...(await opportunitiesScenario(app.info.url, await matchingScenario(app.info.databaseUrl!))));
+    if (imported.funding) results.push(...(await rtdPagesScenario(app.info.url, await matchingScenario(app.info.databaseUrl!))));
     if (imported.comuni) await alertsScenario(app.info.databaseUrl!);
     // On the calls the matching scenario published and the national funding history.
     if (imported.funding) await applicationsScenario(app.info.databaseUrl!, app.info.url);
@@ -256,10 +172,13 @@ async function loadScenarios() {
     }
     console.log('');
     console.log(formatTable(results));
-    const [baseline, ...others] = results as [LoadResult, ...LoadResult[]];
+    const [baseline, status] = results as [LoadResult, LoadResult];
     console.log('');
-    for (const result of others)
-      console.log(`${result.name} / baseline throughput ratio: ${(result.requestsPerSecond / baseline.requestsPerSecond).toFixed(2)}`);
+    for (const result of results.slice(1))
+      console.log(
+        `${result.name}: ${(result.requestsPerSecond / baseline.requestsPerSecond).toFixed(2)} of the baseline, ${(result.requestsPerSecond / status.requestsPerSecond).toFixed(2)} of /status`,
+      );
+    if (imported.comuni) await dayScenario(app.info.databaseUrl!);
   } finally {
     await stop(app.child);
     await stop(hello.child);

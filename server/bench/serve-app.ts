@@ -11,19 +11,21 @@ import { migrateUp } from '../src/plugins/db/migrator.ts';
 
 const dataDir = mkdtempSync(join(tmpdir(), 'cruscotto-bench-'));
 chmodSync(dataDir, 0o755);
+// BENCH_DATABASE_URL: a database the bench has filled already (the day-in-the-life app), used as it is.
 const cluster = process.env.BENCH_DATABASE_URL ? undefined : await startEmbeddedPostgres({ dataDir });
-const adminUrl = process.env.BENCH_DATABASE_URL ?? cluster!.adminUrl;
-await createDatabaseIfMissing(adminUrl, 'cruscotto_bench');
-const url = withDatabase(adminUrl, 'cruscotto_bench');
+if (cluster) await createDatabaseIfMissing(cluster.adminUrl, 'cruscotto_bench');
+const url = process.env.BENCH_DATABASE_URL ?? withDatabase(cluster!.adminUrl, 'cruscotto_bench');
 const db = createDb(url, { max: 20 });
 await migrateUp(db);
 
+// BENCH_AS_PRODUCTION: the rate limiter at its default, addresses from X-Forwarded-For as behind a proxy.
+const limits = process.env.BENCH_AS_PRODUCTION ? { TRUST_PROXY: 'loopback' } : { RATE_LIMIT_MAX: '10000000' };
 const config = loadConfig({
   SESSION_SECRET: 'bench-secret-bench-secret-bench-secret-0000',
   LOG_LEVEL: 'warn',
   RUN_WORKERS: 'false',
-  RATE_LIMIT_MAX: '10000000',
   DATA_DIR: dataDir,
+  ...limits,
 });
 const app = await buildApp(config, { db });
 const address = await app.listen({ port: 0, host: '127.0.0.1' });
