@@ -22,6 +22,9 @@ export default defineConfig({
     testTimeout: 30_000,
     hookTimeout: 120_000,
     pool: 'forks',
+    // Most files wait on PostgreSQL, SMTP or Chromium rather than compute: two run side by side even on
+    // two cores (vitest's default there is one).
+    maxWorkers: 2,
     reporters: ['default', './tests/setup/summary-reporter.ts'],
   },
 });
