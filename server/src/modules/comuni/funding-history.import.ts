@@ -6,7 +6,7 @@ import { decodeText, parseCsv, sniffDelimiter } from '../../shared/csv.ts';
 import { boundedText, emptyReport, RowError, shown, type ImportOptions, type ImportReport } from '../../shared/import-report.ts';
 
 /** One funded application as stored; the key is (comune_istat, avviso, application_key). */
-export type AwardRecord = Omit<Selectable<FundingAwardsTable>, 'id' | 'created_at' | 'updated_at'>;
+export type AwardRecord = Omit<Selectable<FundingAwardsTable>, 'id' | 'created_at' | 'updated_at' | 'avviso_key'>;
 
 const SOURCE = 'padigitale2026';
 const REQUIRED = [

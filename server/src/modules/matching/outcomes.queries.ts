@@ -4,8 +4,11 @@ import { sizeClassSql } from '../comuni/index.ts';
 import { remembered } from '../../shared/remembered.ts';
 import type { PeerShare } from './matching.outcomes.ts';
 
-/** Avvisi are named differently across snapshots only by case and spacing. */
-const AVVISO_KEY = sql<string>`lower(regexp_replace(btrim(fa.avviso), '\\s+', ' ', 'g'))`;
+/**
+ * Avvisi are named differently across snapshots only by case and spacing: an award's avviso is stored
+ * folded as `avvisoKey` folds a title (column `avviso_key`, indexed, migration 1010).
+ */
+const AVVISO_KEY = sql<string>`fa.avviso_key`;
 export const avvisoKey = remembered((title: string) => title.toLowerCase().replace(/\s+/g, ' ').trim());
 
 interface GroupCounts {

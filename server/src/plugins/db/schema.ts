@@ -1,4 +1,4 @@
-import type { Generated } from 'kysely';
+import type { Generated, GeneratedAlways } from 'kysely';
 
 export interface WorkerHeartbeatsTable {
   worker_id: string;
@@ -195,6 +195,8 @@ export interface FundingAwardsTable {
   source: string;
   application_key: string;
   avviso: string;
+  /** `avviso` folded (case, spacing) as matching compares it with call titles. */
+  avviso_key: GeneratedAlways<string>;
   measure_code: string;
   measure_name: string | null;
   window_number: number | null;
