@@ -23,13 +23,6 @@ export function registerCatalogueCache(app: FastifyInstance): void {
     MAX_QUERIES,
     STATUS_LAG_MS,
   );
-  app.decorate('catalogueCache', cache.attach(app, { readsReplica: true }));
-  // The trigger tells every process after the commit; the process that wrote drops its pages before
-  // it answers, so whoever published a call finds it in the catalogue on their next click.
-  app.addHook('onSend', async (request, reply) => {
-    if (!SAFE_METHODS.has(request.method) && reply.statusCode < 400 && WRITES_CALLS.test(request.url)) cache.invalidate('*');
-  });
+  // Whoever published a call finds it in the catalogue on their next click.
+  app.decorate('catalogueCache', cache.attach(app, { readsReplica: true }).dropOnWrites(app, /^\/api\/v1\/(calls|editorial|ingest)(\/|\?|$)/));
 }
-
-const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
-const WRITES_CALLS = /^\/api\/v1\/(calls|editorial|ingest)(\/|\?|$)/;

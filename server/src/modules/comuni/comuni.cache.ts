@@ -18,11 +18,6 @@ export function registerComuneListCache(app: FastifyInstance): void {
     async (key) => listComuni(await app.readReplica.fresh(), JSON.parse(key) as ComuneFilter),
     MAX_QUERIES,
   );
-  app.decorate('comuneListCache', cache.attach(app, { readsReplica: true }));
   // The process that imported or changed an aggregation drops its lists before it answers.
-  app.addHook('onSend', async (request, reply) => {
-    if (!['GET', 'HEAD', 'OPTIONS'].includes(request.method) && reply.statusCode < 400 && CHANGES_REGISTRY.test(request.url)) cache.invalidate('*');
-  });
+  app.decorate('comuneListCache', cache.attach(app, { readsReplica: true }).dropOnWrites(app, /^\/api\/v1\/(imports|aggregations)(\/|\?|$)/));
 }
-
-const CHANGES_REGISTRY = /^\/api\/v1\/(imports|aggregations)(\/|\?|$)/;

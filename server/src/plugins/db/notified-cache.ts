@@ -2,6 +2,8 @@ import type { FastifyInstance } from 'fastify';
 import type { Db } from './database.ts';
 import { listen, type NotificationListener } from './notifications.ts';
 
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+
 /** A safety net only: every write notifies, so entries are normally dropped the moment they change. */
 const SAFETY_MAX_AGE_MS = 10 * 60_000;
 
@@ -74,6 +76,17 @@ export class NotifiedCache<T> {
     if (readsReplica) this.onChange = () => app.readReplica.sawWrite();
     app.addHook('onReady', async () => this.start(app.db));
     app.addHook('onClose', async () => this.stop());
+    return this;
+  }
+
+  /**
+   * Notifications reach every process after the commit; the process that wrote drops the whole cache
+   * before it answers a successful write to a URL under `writes`, so the writer's next click sees it.
+   */
+  dropOnWrites(app: FastifyInstance, writes: RegExp): this {
+    app.addHook('onSend', async (request, reply) => {
+      if (!SAFE_METHODS.has(request.method) && reply.statusCode < 400 && writes.test(request.url)) this.invalidate('*');
+    });
     return this;
   }
 
