@@ -82,6 +82,22 @@ describe('matching through domain events', () => {
     expect(first.score).toBeGreaterThan(30);
   });
 
+  it('sums up the open opportunities at the top of every page, whatever its filters', async () => {
+    const open = await rtd.get(`/api/v1/comuni/${small}/opportunities?status=aperto&status=in_scadenza&sort=deadline&limit=100`);
+    const items = open.body.items as { amount: { max: number } | null; call: { nextDeadline: string | null } }[];
+    expect(items.length).toBeGreaterThan(0);
+    const expected = {
+      count: open.body.total,
+      amount: items.reduce((sum, o) => sum + (o.amount?.max ?? 0), 0),
+      nextDeadline: items.map((o) => o.call.nextDeadline).filter((d) => d !== null).sort()[0] ?? null,
+    };
+    expect(open.body.summary).toEqual(expected);
+    // A page filtered down to nothing still carries the comune's figures.
+    const filtered = await rtd.get(`/api/v1/comuni/${small}/opportunities?programme=ue&status=chiuso`);
+    expect(filtered.body.total).toBe(0);
+    expect(filtered.body.summary).toEqual(expected);
+  });
+
   it('tells editors and viewers whom a call reaches, and previews a draft without storing', async () => {
     const reach = await editor.get(`/api/v1/calls/${callId}/matches?limit=3`);
     expect(reach.status).toBe(200);

@@ -5079,6 +5079,24 @@ export interface components {
             } | null;
         };
         OpportunityPage: {
+            /** @description Il comune in sintesi, senza i filtri della pagina (non per near_miss): gli stessi numeri in cima a "Le mie opportunità" */
+            summary?: {
+                /**
+                 * Format: int32
+                 * @description Bandi aperti (aperto, in scadenza) che il comune può usare
+                 */
+                count: number;
+                /**
+                 * Format: double
+                 * @description Somma degli importi massimi stimati di questi bandi, in euro
+                 */
+                amount: number;
+                /**
+                 * Format: date-time
+                 * @description La più vicina delle loro scadenze
+                 */
+                nextDeadline: string | null;
+            };
             items: components["schemas"]["Opportunity"][];
             /** Format: int32 */
             total: number;

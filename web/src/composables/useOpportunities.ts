@@ -1,5 +1,5 @@
-import { computed, type Ref } from 'vue';
-import { api, unwrap, type Schemas } from '@/api/client';
+import { type Ref } from 'vue';
+import { api, unwrap } from '@/api/client';
 import { useLoader } from './useLoader';
 
 type Status = 'in_arrivo' | 'aperto' | 'in_scadenza' | 'chiuso' | 'esaurito';
@@ -30,30 +30,12 @@ const listOf = (istat: string, query: Omit<OpportunityQuery, 'offset'>, limit: n
     }),
   );
 
-/** One page of a comune's matched calls, as the filters in the URL ask. */
+/**
+ * One page of a comune's matched calls, as the filters in the URL ask, with the figures at the top of the
+ * page (open opportunities, their estimated amount, the next deadline) whatever the filters.
+ */
 export function useOpportunities(istat: Ref<string | null>, query: Ref<OpportunityQuery>) {
   return useLoader(async () => (istat.value ? listOf(istat.value, query.value, PAGE_SIZE, query.value.offset) : null), [istat, query]);
-}
-
-/** The figures at the top: open opportunities, their total estimated amount, the next deadline. */
-export function useOpportunitySummary(istat: Ref<string | null>) {
-  const loader = useLoader(async () => {
-    if (!istat.value) return null;
-    const open: Schemas['Opportunity'][] = [];
-    for (let offset = 0; ; offset += 100) {
-      const page = await listOf(istat.value, { status: ['aperto', 'in_scadenza'], sort: 'deadline' }, 100, offset);
-      open.push(...page.items);
-      if (open.length >= page.total || page.items.length === 0) break;
-    }
-    return open;
-  }, [istat]);
-  const summary = computed(() => {
-    const open = loader.data.value;
-    if (!open) return null;
-    const deadlines = open.map((o) => o.call.nextDeadline).filter((d): d is string => d !== null).sort();
-    return { count: open.length, amount: open.reduce((sum, o) => sum + (o.amount?.max ?? 0), 0), nextDeadline: deadlines[0] ?? null };
-  });
-  return { ...loader, summary };
 }
 
 /** The calls the comune misses by one condition it could act on, each with what would unblock it. */

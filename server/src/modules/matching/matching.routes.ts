@@ -9,7 +9,7 @@ import { problemResponses } from '../../plugins/openapi.ts';
 import { page, PageOf, PageQuery } from '../../plugins/pagination.ts';
 import type { Clock } from '../../shared/clock.ts';
 import { CALL_STATUSES, PROGRAMME_KINDS } from '../calls/index.ts';
-import { selectOpportunities, timedList, toOpportunity } from './matching.queries.ts';
+import { selectOpportunities, timedList, toOpportunity, type StoredMatch } from './matching.queries.ts';
 import { OpportunityCall, STORED_VERDICTS } from './matching.schemas.ts';
 import { callReach, previewReach } from './matching.call-reach.ts';
 import { computeOpportunity } from './matching.service.ts';
@@ -96,7 +96,18 @@ const Reach = Type.Object(
   },
   { $id: 'CallReach' },
 );
-const OpportunityPage = PageOf(Type.Ref('Opportunity'), 'OpportunityPage');
+const OpportunityPage = PageOf(Type.Ref('Opportunity'), 'OpportunityPage', {
+  summary: Type.Optional(
+    Type.Object(
+      {
+        count: Type.Integer({ format: 'int32', description: 'Bandi aperti (aperto, in scadenza) che il comune può usare' }),
+        amount: Type.Number({ format: 'double', description: 'Somma degli importi massimi stimati di questi bandi, in euro' }),
+        nextDeadline: Nullable(Type.String({ format: 'date-time', description: 'La più vicina delle loro scadenze' })),
+      },
+      { description: 'Il comune in sintesi, senza i filtri della pagina (non per near_miss): gli stessi numeri in cima a "Le mie opportunità"' },
+    ),
+  ),
+});
 const Query = Type.Object(
   {
     verdict: Type.Optional(
@@ -115,6 +126,20 @@ const Query = Type.Object(
 );
 /** Distinct filter combinations kept rendered per comune. */
 const MAX_RENDERED_PAGES = 50;
+/**
+ * The figures at the top of "Le mie opportunità": the open calls the comune can use, whatever the page's
+ * filters, with their total estimated amount and the nearest deadline.
+ */
+function openSummary(matches: StoredMatch[], now: Clock) {
+  const open = selectOpportunities(matches, { status: ['aperto', 'in_scadenza'], sort: 'deadline', limit: Number.MAX_SAFE_INTEGER, offset: 0 }, now).items.map((view) =>
+    toOpportunity(view, now),
+  );
+  return {
+    count: open.length,
+    amount: open.reduce((sum, o) => sum + (o.amount?.max ?? 0), 0),
+    nextDeadline: open.find((o) => o.call.nextDeadline !== null)?.call.nextDeadline ?? null,
+  };
+}
 const comuneOf = (request: FastifyRequest) => (request.params as { istat: string }).istat;
 const READ = { access: { permission: 'comuni:read-private' as const, comune: comuneOf } };
 const ERRORS = problemResponses({ 401: 'Non autenticato', 403: 'Non puoi vedere questo comune', 404: 'Comune o bando non trovato' });
@@ -148,15 +173,14 @@ const matchingRoutes: FastifyPluginAsyncTypebox = async (app) => {
       let body = rendered.get(request.url);
       if (body === undefined) {
         const { items, total } = selectOpportunities(matches, { ...request.query, sort: request.query.sort as 'score' }, now);
-        body = reply.serialize(
-          page(
-            request,
-            items.map((view) => toOpportunity(view, now)),
-            total,
-            limit,
-            offset,
-          ),
-        ) as string;
+        const listed = page(
+          request,
+          items.map((view) => toOpportunity(view, now)),
+          total,
+          limit,
+          offset,
+        );
+        body = reply.serialize({ summary: openSummary(matches, now), ...listed }) as string;
         if (rendered.size < MAX_RENDERED_PAGES) rendered.set(request.url, body);
       }
       return reply.type('application/json; charset=utf-8').send(body);
