@@ -89,7 +89,11 @@ describe('matching through domain events', () => {
     const expected = {
       count: open.body.total,
       amount: items.reduce((sum, o) => sum + (o.amount?.max ?? 0), 0),
-      nextDeadline: items.map((o) => o.call.nextDeadline).filter((d) => d !== null).sort()[0] ?? null,
+      nextDeadline:
+        items
+          .map((o) => o.call.nextDeadline)
+          .filter((d) => d !== null)
+          .sort()[0] ?? null,
     };
     expect(open.body.summary).toEqual(expected);
     // A page filtered down to nothing still carries the comune's figures.

@@ -131,8 +131,8 @@ const MAX_RENDERED_PAGES = 50;
  * filters, with their total estimated amount and the nearest deadline.
  */
 function openSummary(matches: StoredMatch[], now: Clock) {
-  const open = selectOpportunities(matches, { status: ['aperto', 'in_scadenza'], sort: 'deadline', limit: Number.MAX_SAFE_INTEGER, offset: 0 }, now).items.map((view) =>
-    toOpportunity(view, now),
+  const open = selectOpportunities(matches, { status: ['aperto', 'in_scadenza'], sort: 'deadline', limit: Number.MAX_SAFE_INTEGER, offset: 0 }, now).items.map(
+    (view) => toOpportunity(view, now),
   );
   return {
     count: open.length,
