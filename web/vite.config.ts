@@ -7,6 +7,7 @@ import { precompress } from './build/precompress';
 import { purgeTheme } from './build/purge-theme';
 import { icons } from './build/icons';
 import { preloadFonts } from './build/preload-fonts';
+import { routePreloads } from './build/route-preloads';
 
 const require = createRequire(import.meta.url);
 const bootstrapItalia = dirname(require.resolve('bootstrap-italia/package.json'));
@@ -14,7 +15,13 @@ const bootstrapItalia = dirname(require.resolve('bootstrap-italia/package.json')
 const splide = resolve(dirname(createRequire(resolve(bootstrapItalia, 'package.json')).resolve('@splidejs/splide')), '../..');
 
 export default defineConfig(({ command }) => ({
-  plugins: [vue(), icons(resolve(bootstrapItalia, 'dist/svg/sprites.svg')), preloadFonts(), precompress()],
+  plugins: [
+    vue(),
+    icons(resolve(bootstrapItalia, 'dist/svg/sprites.svg')),
+    preloadFonts(),
+    routePreloads(fileURLToPath(new URL('./src/router/index.ts', import.meta.url))),
+    precompress(),
+  ],
   // No view uses the Options API (every component is <script setup>): Vue leaves its support out of the bundle.
   define: { __VUE_OPTIONS_API__: 'false' },
   resolve: {

@@ -1,4 +1,4 @@
-import { readdirSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { brotliDecompressSync } from 'node:zlib';
 import request from 'supertest';
@@ -37,6 +37,23 @@ describe('the SPA as a browser downloads it', () => {
       expect(res.status, path).toBe(200);
       expect(res.headers['cache-control'], path).toBe('no-cache');
     }
+  });
+
+  it('names a lazily loaded page’s own modules in its index.html, so they arrive beside the entry script', async () => {
+    const routes = JSON.parse(readFileSync(join(webDistDir, 'route-preloads.json'), 'utf8')) as { path: string; modules: string[] }[];
+    const territory = routes.find((r) => r.path === '/territorio')!;
+    const call = routes.find((r) => r.path === '/bandi/:id')!;
+    expect(territory.modules[0]).toMatch(/^\/assets\/TerritoryView-.*\.js$/);
+    const page = await request(ctx.app.server).get('/territorio').expect(200);
+    expect(page.headers['content-type']).toContain('text/html');
+    expect(page.headers['cache-control']).toBe('no-cache');
+    for (const href of territory.modules) expect(page.text).toContain(`<link rel="modulepreload" crossorigin href="${href}">`);
+    expect(page.text).not.toContain(call.modules[0]);
+    // A call's page, whatever its id; the front door keeps the plain index.html (its view is in the entry).
+    expect((await request(ctx.app.server).get('/bandi/7d1c1b5e-0000-4000-8000-000000000000').expect(200)).text).toContain(call.modules[0]);
+    const home = await request(ctx.app.server).get('/').expect(200);
+    expect(home.text).toBe(readFileSync(join(webDistDir, 'index.html'), 'utf8'));
+    for (const asset of territory.modules) await request(ctx.app.server).get(asset).expect(200);
   });
 
   it('compresses API answers for clients that accept it, and leaves small ones as they are', async () => {

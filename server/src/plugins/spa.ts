@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import fastifyStatic from '@fastify/static';
 import type { FastifyInstance } from 'fastify';
@@ -6,9 +6,35 @@ import fp from 'fastify-plugin';
 import { sendProblem } from './errors/error-handler.ts';
 import { webDistDir } from '../paths.ts';
 
+interface RoutePreload {
+  path: string;
+  modules: string[];
+  styles: string[];
+}
+
+/**
+ * index.html for each page: a page whose view the SPA loads lazily (written by web/build/route-preloads.ts)
+ * names that view's modules and stylesheets, so the browser fetches them beside the entry script.
+ */
+function pagesOf(dist: string): (path: string) => string {
+  const html = readFileSync(join(dist, 'index.html'), 'utf8');
+  const file = join(dist, 'route-preloads.json');
+  const routes = existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as RoutePreload[]) : [];
+  const pages = routes.map((route) => {
+    const links = [
+      ...route.modules.map((href) => `<link rel="modulepreload" crossorigin href="${href}">`),
+      ...route.styles.map((href) => `<link rel="preload" as="style" crossorigin href="${href}">`),
+    ];
+    const pattern = new RegExp(`^${route.path.replace(/:[a-zA-Z]+/g, '[^/]+')}/?$`);
+    return { pattern, html: html.replace('</head>', `${links.join('')}</head>`) };
+  });
+  return (path) => pages.find((page) => page.pattern.test(path))?.html ?? html;
+}
+
 /** Serves the built SPA and answers unknown API routes with problem+json. */
 export const spaPlugin = fp(async (app: FastifyInstance) => {
   const hasSpa = existsSync(join(webDistDir, 'index.html'));
+  const pageFor = hasSpa ? pagesOf(webDistDir) : null;
   if (hasSpa) {
     await app.register(fastifyStatic, {
       root: webDistDir,
@@ -29,8 +55,8 @@ export const spaPlugin = fp(async (app: FastifyInstance) => {
   app.setNotFoundHandler((request, reply) => {
     const path = request.url.split('?')[0] ?? '';
     const wantsPage = request.method === 'GET' && !path.startsWith('/api/') && !/\.[a-z0-9]+$/i.test(path);
-    if (hasSpa && wantsPage) {
-      return reply.header('cache-control', 'no-cache').sendFile('index.html');
+    if (pageFor && wantsPage) {
+      return reply.header('cache-control', 'no-cache').type('text/html; charset=utf-8').send(pageFor(path));
     }
     return sendProblem(request, reply, {
       status: 404,

@@ -1,0 +1,12 @@
+import * as chromeLauncher from 'chrome-launcher';
+import lighthouse from 'lighthouse';
+import { writeFileSync } from 'node:fs';
+import { sessionCookie } from './lighthouse.ts';
+const [base, path, email, out] = [process.argv[2]!, process.argv[3]!, process.argv[4], process.argv[5]!];
+const headers = email && email !== '-' ? { Cookie: await sessionCookie(base, email, 'Cruscotto-Demo-2026') } : null;
+const chrome = await chromeLauncher.launch({ chromePath: '/usr/bin/chromium', chromeFlags: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'], logLevel: 'error' });
+const r = await lighthouse(base + path, { port: chrome.port, output: 'json', logLevel: 'error', onlyCategories: ['performance'], extraHeaders: headers, disableFullPageScreenshot: true });
+const a = r!.lhr.audits;
+console.log(path, 'perf', Math.round(r!.lhr.categories.performance!.score! * 100), 'FCP', a['first-contentful-paint']!.displayValue, 'LCP', a['largest-contentful-paint']!.displayValue, 'TBT', a['total-blocking-time']!.displayValue, 'TTI', a['interactive']!.displayValue);
+writeFileSync(out, JSON.stringify((r!.artifacts as any).Trace ?? (r!.artifacts as any).traces?.defaultPass));
+await chrome.kill();

@@ -1,0 +1,48 @@
+import { readFileSync } from 'node:fs';
+import type { OutputBundle, OutputChunk } from 'rollup';
+import type { Plugin } from 'vite';
+
+/** What the server adds to index.html for one page of the SPA: its view's modules and stylesheets. */
+export interface RoutePreload {
+  /** The router's path, e.g. `/bandi/:id`. */
+  path: string;
+  modules: string[];
+  styles: string[];
+}
+
+/** `{ path: '/territorio', ... component: () => import('@/views/TerritoryView.vue') ... }` in the router. */
+const LAZY_ROUTE = /path: '([^']+)'[^{}]*?import\('@\/views\/(\w+)\.vue'\)/g;
+
+/**
+ * Writes `route-preloads.json`: for each lazily loaded page, the chunks and stylesheets of its view. The
+ * server names them in the page's index.html (server/src/plugins/spa.ts), so a visitor landing on
+ * /territorio or on a call's page fetches them beside the entry script instead of after it.
+ */
+export function routePreloads(routerFile: string): Plugin {
+  return {
+    name: 'cruscotto:route-preloads',
+    apply: 'build',
+    generateBundle(_options, bundle: OutputBundle) {
+      const chunks = Object.values(bundle).filter((file): file is OutputChunk => file.type === 'chunk');
+      const entry = chunks.find((chunk) => chunk.isEntry)!;
+      // index.html already asks for the entry's own imports.
+      const known = new Set([entry.fileName, ...entry.imports]);
+      const byFile = new Map(chunks.map((chunk) => [chunk.fileName, chunk]));
+      const closure = (chunk: OutputChunk, seen = new Set<string>()): Set<string> => {
+        if (seen.has(chunk.fileName) || known.has(chunk.fileName)) return seen;
+        seen.add(chunk.fileName);
+        for (const name of chunk.imports) closure(byFile.get(name)!, seen);
+        return seen;
+      };
+      const routes: RoutePreload[] = [];
+      for (const [, path, view] of readFileSync(routerFile, 'utf8').matchAll(LAZY_ROUTE)) {
+        const chunk = chunks.find((c) => c.facadeModuleId?.endsWith(`/src/views/${view}.vue`));
+        if (!chunk || path!.includes('(')) continue;
+        const files = [...closure(chunk)];
+        const styles = new Set(files.flatMap((file) => [...(byFile.get(file)!.viteMetadata?.importedCss ?? [])]));
+        routes.push({ path: path!, modules: files.map((f) => `/${f}`), styles: [...styles].map((f) => `/${f}`) });
+      }
+      this.emitFile({ type: 'asset', fileName: 'route-preloads.json', source: JSON.stringify(routes) });
+    },
+  };
+}
