@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
-import type { OutputBundle, OutputChunk } from 'rollup';
-import type { Plugin } from 'vite';
+import type { Plugin, Rollup } from 'vite';
+
+type OutputChunk = Rollup.OutputChunk;
 
 /** What the server adds to index.html for one page of the SPA: its view's modules and stylesheets. */
 export interface RoutePreload {
@@ -22,7 +23,7 @@ export function routePreloads(routerFile: string): Plugin {
   return {
     name: 'cruscotto:route-preloads',
     apply: 'build',
-    generateBundle(_options, bundle: OutputBundle) {
+    generateBundle(_options, bundle) {
       const chunks = Object.values(bundle).filter((file): file is OutputChunk => file.type === 'chunk');
       const entry = chunks.find((chunk) => chunk.isEntry)!;
       // index.html already asks for the entry's own imports.
