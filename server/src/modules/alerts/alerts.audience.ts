@@ -1,5 +1,6 @@
 import { sql, type Kysely } from 'kysely';
 import type { AlertKind, Database } from '../../plugins/db/schema.ts';
+import { callsView, callThemesView, callWindowsView } from '../calls/index.ts';
 
 /** One of the recipient's comuni the call matches, with what it would get. */
 export interface MatchedComune {
@@ -70,7 +71,7 @@ export async function userAudience(db: Kysely<Database>, callId: string, kind: A
       union all
       select distinct user_id, null::char(6), null, null::smallint, null::numeric, null::numeric, true from notifications where ${later} and call_id = ${callId}
     ), deadline as (
-      select min(closes_at) as next_deadline from call_windows where call_id = ${callId} and closes_at > now()
+      select min(closes_at) as next_deadline from ${callWindowsView} w where call_id = ${callId} and closes_at > now()
     ), kept as (
       select u.id as user_id, u.email, u.name, coalesce(s.in_app, true) as in_app, coalesce(s.email, 'weekly') as email_mode,
            c.comune_istat, co.name as comune, c.verdict, c.score, c.amount_min, c.amount_max, k.title, deadline.next_deadline
@@ -78,7 +79,7 @@ export async function userAudience(db: Kysely<Database>, callId: string, kind: A
       join users u on u.id = c.user_id
       left join alert_subscriptions s on s.user_id = u.id
       left join comuni co on co.istat = c.comune_istat
-      join calls k on k.id = ${callId}
+      join ${callsView} k on k.id = ${callId}
       cross join deadline
      where u.status = 'active'
        and (coalesce(s.in_app, true) or coalesce(s.email, 'weekly') <> 'off')
@@ -89,7 +90,7 @@ export async function userAudience(db: Kysely<Database>, callId: string, kind: A
          and (not coalesce(s.eligible_only, false) or c.verdict = 'eligible')
          and (coalesce(cardinality(s.programmes), 0) = 0 or k.programme_kind = any(s.programmes))
          and (coalesce(cardinality(s.themes), 0) = 0 or exists (
-               select 1 from call_themes t, unnest(s.themes) wanted where t.call_id = k.id and (t.theme_code = wanted or t.theme_code like wanted || '.%')))))
+               select 1 from ${callThemesView} t, unnest(s.themes) wanted where t.call_id = k.id and (t.theme_code = wanted or t.theme_code like wanted || '.%')))))
     ), listed as (
       select user_id, json_agg(json_build_object('istat', comune_istat, 'name', comune, 'verdict', verdict, 'score', score, 'amountMin', amount_min, 'amountMax', amount_max)
                                order by score desc, comune_istat) as matches
@@ -122,13 +123,13 @@ export async function webhookAudience(db: Kysely<Database>, callId: string, kind
       select distinct webhook_id, null::char(6), null, null::smallint, null::numeric, null::numeric
         from alert_deliveries where ${later} and call_id = ${callId} and webhook_id is not null
     ), deadline as (
-      select min(closes_at) as next_deadline from call_windows where call_id = ${callId} and closes_at > now()
+      select min(closes_at) as next_deadline from ${callWindowsView} w where call_id = ${callId} and closes_at > now()
     )
     select distinct on (w.id) w.id as webhook_id, w.url, c.comune_istat, co.name as comune, c.verdict, c.score, c.amount_min, c.amount_max, k.title, deadline.next_deadline
       from candidates c
       join webhooks w on w.id = c.webhook_id
       left join comuni co on co.istat = coalesce(c.comune_istat, w.comune_istat)
-      join calls k on k.id = ${callId}
+      join ${callsView} k on k.id = ${callId}
       cross join deadline
      where w.active
      order by w.id, c.score desc nulls last, c.comune_istat`.execute(db);

@@ -1,5 +1,6 @@
 import { sql, type Kysely } from 'kysely';
 import type { Database } from '../../plugins/db/schema.ts';
+import { callsView, callWindowsView } from '../calls/index.ts';
 import { formatLongDate as day } from '../matching/index.ts';
 import { factsSentence } from './alerts.texts.ts';
 import { DEFAULT_REMINDER_DAYS } from './alerts.audience.ts';
@@ -38,10 +39,10 @@ export async function processScheduledAlerts(db: Kysely<Database>, options: Aler
       )
       select w.call_id, w.closes_at, notice.days
         from notice
-        join call_windows w on w.closes_at > ${from}::timestamptz + make_interval(days => notice.days)
+        join ${callWindowsView} w on w.closes_at > ${from}::timestamptz + make_interval(days => notice.days)
                            and w.closes_at <= ${now}::timestamptz + make_interval(days => notice.days)
                            and w.closes_at > ${now}
-        join calls k on k.id = w.call_id and k.editorial_status = 'published'
+        join ${callsView} k on k.id = w.call_id and k.editorial_status = 'published'
        order by w.closes_at, notice.days`.execute(trx);
     for (const r of reminders) {
       const sent = await dispatchAlert(trx, options, {
@@ -60,8 +61,8 @@ export async function processScheduledAlerts(db: Kysely<Database>, options: Aler
 
     // Windows that opened since the last run, of calls announced before they opened.
     const opened = await trx
-      .selectFrom('call_windows as w')
-      .innerJoin('calls as k', 'k.id', 'w.call_id')
+      .selectFrom(callWindowsView.as('w'))
+      .innerJoin(callsView.as('k'), 'k.id', 'w.call_id')
       .select(['w.call_id', 'w.opens_at', 'w.closes_at'])
       .where('k.editorial_status', '=', 'published')
       .where('w.opens_at', '>', from)

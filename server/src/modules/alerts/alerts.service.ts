@@ -1,5 +1,6 @@
-import { sql, type Kysely } from 'kysely';
+import type { Kysely } from 'kysely';
 import type { Database } from '../../plugins/db/schema.ts';
+import { callVersionChanges, claimCallEvents, markCallEventsHandled, type CallEvent } from '../calls/index.ts';
 import { changeSentences, comuniLabel, factsSentence } from './alerts.texts.ts';
 import { dispatchAlert, type AlertEvent, type AlertOptions } from './alerts.dispatch.ts';
 
@@ -7,17 +8,10 @@ export type { AlertOptions } from './alerts.dispatch.ts';
 
 const BATCH = 50;
 
-interface CallEventRow {
-  id: number;
-  call_id: string;
-  kind: 'call.published' | 'call.changed' | 'call.withdrawn';
-  payload: unknown;
-}
-
 const withFacts = (lead: string, facts: Parameters<typeof factsSentence>[0]) => [lead, factsSentence(facts)].filter(Boolean).join(' ');
 
 /** The alert a call event becomes, or null when it says nothing a user would notice. */
-async function alertOf(db: Kysely<Database>, event: CallEventRow): Promise<AlertEvent | null> {
+async function alertOf(db: Kysely<Database>, event: CallEvent): Promise<AlertEvent | null> {
   const payload = event.payload as { version?: number; reason?: string | null };
   const version = payload.version ?? 0;
   if (event.kind === 'call.published') {
@@ -37,8 +31,8 @@ async function alertOf(db: Kysely<Database>, event: CallEventRow): Promise<Alert
       text: { title: (f) => `Bando ritirato: ${f.title}`, body: () => `Il bando è stato ritirato dalla redazione${reason}` },
     };
   }
-  const row = await db.selectFrom('call_versions').select('changes').where('call_id', '=', event.call_id).where('version', '=', version).executeTakeFirst();
-  const sentences = changeSentences((row?.changes ?? {}) as Parameters<typeof changeSentences>[0]);
+  const changes = await callVersionChanges(db, event.call_id, version);
+  const sentences = changeSentences((changes ?? {}) as Parameters<typeof changeSentences>[0]);
   if (sentences.length === 0) return null;
   return {
     callId: event.call_id,
@@ -60,16 +54,7 @@ export async function processAlertEvents(
   options: AlertOptions,
 ): Promise<{ events: number; notifications: number; emails: number; webhooks: number }> {
   return db.transaction().execute(async (trx) => {
-    const events = (await trx
-      .selectFrom('call_events')
-      .select(['id', 'call_id', 'kind', 'payload'])
-      .where('processed_at', 'is not', null)
-      .where('alerted_at', 'is', null)
-      .orderBy('id')
-      .limit(BATCH)
-      .forUpdate()
-      .skipLocked()
-      .execute()) as CallEventRow[];
+    const events = await claimCallEvents(trx, 'alerts', BATCH);
     const totals = { events: events.length, notifications: 0, emails: 0, webhooks: 0 };
     for (const event of events) {
       const alert = await alertOf(trx, event);
@@ -79,16 +64,11 @@ export async function processAlertEvents(
       totals.emails += sent.emails;
       totals.webhooks += sent.webhooks;
     }
-    if (events.length > 0)
-      await trx
-        .updateTable('call_events')
-        .set({ alerted_at: sql<Date>`now()` })
-        .where(
-          'id',
-          'in',
-          events.map((e) => e.id),
-        )
-        .execute();
+    await markCallEventsHandled(
+      trx,
+      'alerts',
+      events.map((e) => e.id),
+    );
     return totals;
   });
 }

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { sql, type Kysely } from 'kysely';
 import type { Database } from '../../plugins/db/schema.ts';
+import { callsView, callWindowsView } from '../calls/index.ts';
 import { DEFAULT_REMINDER_DAYS, type CallFacts } from './alerts.audience.ts';
 
 export type FeedOwner = { comune: string } | { user: string };
@@ -83,10 +84,10 @@ export async function feedCalls(db: Kysely<Database>, owner: FeedOwner): Promise
     )
     select k.id as call_id, k.title, k.summary, k.issuer, k.version, k.published_at, k.updated_at,
            b.comune_istat, co.name as comune, b.verdict, b.score, b.amount_min, b.amount_max,
-           (select min(w.closes_at) from call_windows w where w.call_id = k.id and w.closes_at > now()) as next_deadline,
-           (select coalesce(json_agg(json_build_object('opens_at', w.opens_at, 'closes_at', w.closes_at) order by w.opens_at), '[]') from call_windows w where w.call_id = k.id) as windows
+           (select min(w.closes_at) from ${callWindowsView} w where w.call_id = k.id and w.closes_at > now()) as next_deadline,
+           (select coalesce(json_agg(json_build_object('opens_at', w.opens_at, 'closes_at', w.closes_at) order by w.opens_at), '[]') from ${callWindowsView} w where w.call_id = k.id) as windows
       from best b
-      join calls k on k.id = b.call_id and k.editorial_status = 'published'
+      join ${callsView} k on k.id = b.call_id and k.editorial_status = 'published'
       left join comuni co on co.istat = b.comune_istat
      where true ${muted}
      order by k.published_at desc, k.id

@@ -5,6 +5,7 @@ import { conflict, notFound, unprocessable } from '../../shared/domain-errors.ts
 import { PERSON_403, PERSON_WRITE_403 } from '../auth/index.ts';
 import { problemResponses } from '../../plugins/openapi.ts';
 import { userOf } from '../auth/index.ts';
+import { callsView } from '../calls/index.ts';
 import { unknownThemeMessage, unknownThemes } from '../themes/index.ts';
 import { SavedSearch, SavedSearchInput, SavedSearchQuery, toSavedSearch, type SavedSearchInputValue } from './saved-searches.service.ts';
 
@@ -45,7 +46,7 @@ const personalAlertsRoutes: FastifyPluginAsyncTypebox = async (app) => {
     async (request) => {
       const rows = await app.db
         .selectFrom('call_follows as f')
-        .innerJoin('calls as k', 'k.id', 'f.call_id')
+        .innerJoin(callsView.as('k'), 'k.id', 'f.call_id')
         .select(['f.call_id', 'k.title', 'f.mode', 'f.created_at'])
         .where('f.user_id', '=', userOf(request.principal))
         .orderBy('f.created_at', 'desc')
@@ -70,10 +71,10 @@ const personalAlertsRoutes: FastifyPluginAsyncTypebox = async (app) => {
     async (request) => {
       const userId = userOf(request.principal);
       const call = await app.db
-        .selectFrom('calls')
-        .select(['id', 'title'])
-        .where('id', '=', request.params.callId)
-        .where('editorial_status', 'in', ['published', 'scheduled'])
+        .selectFrom(callsView.as('k'))
+        .select(['k.id', 'k.title'])
+        .where('k.id', '=', request.params.callId)
+        .where('k.editorial_status', 'in', ['published', 'scheduled'])
         .executeTakeFirst();
       if (!call) throw notFound('CALL_NOT_FOUND', 'Bando non trovato tra quelli pubblicati.');
       const row = await app.db

@@ -3,6 +3,7 @@ import { type Static } from '@sinclair/typebox';
 import type { Kysely, Selectable } from 'kysely';
 import type { Database, SavedSearchesTable } from '../../plugins/db/schema.ts';
 import type { SearchEngine, SearchQuery } from '../../plugins/search/engine.ts';
+import { callsView } from '../calls/index.ts';
 import { SearchQuerySchema } from '../search/index.ts';
 import { notifyUsers, type AlertOptions } from './alerts.dispatch.ts';
 import { factsSentence } from './alerts.texts.ts';
@@ -92,7 +93,7 @@ export async function processSavedSearches(
     if (hits.length === 0) continue;
     await db.transaction().execute(async (trx) => {
       const fresh = await trx
-        .selectFrom('calls as k')
+        .selectFrom(callsView.as('k'))
         .select(['k.id', 'k.title'])
         .where(
           'k.id',

@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
 import type { Db } from '../../plugins/db/database.ts';
 import type { NotApplyingReason } from '../../plugins/db/schema.ts';
+import { callsView } from '../calls/index.ts';
 import { sizeClassSql } from '../comuni/index.ts';
 import { APPLIED, REASON_LABELS } from './applications.rules.ts';
 
@@ -27,11 +28,11 @@ export async function applicationAnalytics(db: Db, callId?: string) {
            count(a.id) filter (where a.status = any(${[...APPLIED]}::text[]))::int as applied,
            count(a.id) filter (where a.status = 'finanziata')::int as funded,
            count(a.id) filter (where a.status = 'non_pertinente')::int as not_applying
-      from calls c
+      from ${callsView} c
       left join applications a on a.call_id = c.id
      where c.editorial_status = 'published' ${onlyCall}
        and (exists (select 1 from matches m where m.call_id = c.id) or exists (select 1 from applications x where x.call_id = c.id))
-     group by c.id
+     group by c.id, c.title
      order by c.title
   `.execute(db);
   const onlyApplications = callId ? sql`and a.call_id = ${callId}` : sql``;

@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
 import type { Db } from '../../plugins/db/database.ts';
 import type { CalendarEntry, CalendarSource } from '../alerts/index.ts';
+import { callsView } from '../calls/index.ts';
 import { applicationPath } from './applications.service.ts';
 
 const ALARM_DAYS = [7, 1] as const;
@@ -28,7 +29,7 @@ export const applicationsCalendar: CalendarSource = async (db: Db, owner) => {
     select s.id, s.title, s.phase, s.due_on::text as due_on, s.created_at, a.call_id, c.title as call_title, a.comune_istat, co.name as comune
       from application_steps s
       join applications a on a.id = s.application_id
-      join calls c on c.id = a.call_id
+      join ${callsView} c on c.id = a.call_id
       join comuni co on co.istat = a.comune_istat
      where s.done_at is null and s.due_on is not null
        and ((s.phase = 'preparazione' and a.status in ('interessato', 'in_preparazione')) or (s.phase = 'attuazione' and a.status = 'finanziata'))

@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { sql } from 'kysely';
 import { intervalWorker } from '../../plugins/interval-worker.ts';
 import { alertOptions } from '../alerts/index.ts';
+import { callsView } from '../calls/index.ts';
 import { applicationPath, workContext } from './applications.service.ts';
 import { dayOffset } from './applications.steps.ts';
 
@@ -34,7 +35,7 @@ export async function remindDueSteps(app: FastifyInstance, now: Date): Promise<n
              array(select f.user_id::text from application_followers f where f.application_id = a.id) as followers
         from application_steps s
         join applications a on a.id = s.application_id
-        join calls c on c.id = a.call_id
+        join ${callsView} c on c.id = a.call_id
        where s.done_at is null and s.due_on = any(${days}::date[])
          and ((s.phase = 'preparazione' and a.status in ('interessato', 'in_preparazione')) or (s.phase = 'attuazione' and a.status = 'finanziata'))
     `.execute(trx);

@@ -1,5 +1,6 @@
 import { sql, type Kysely, type Transaction } from 'kysely';
 import type { ApplicationStatus, Database, NotApplyingReason } from '../../plugins/db/schema.ts';
+import { callsView, callWindowsView } from '../calls/index.ts';
 
 type Db = Kysely<Database>;
 export type Trx = Transaction<Database>;
@@ -65,7 +66,7 @@ export async function listSummaries(db: Db, filter: SummaryFilter, today: string
              count(*) over ()::int as total
         from applications a
         join comuni co on co.istat = a.comune_istat
-        join calls c on c.id = a.call_id
+        join ${callsView} c on c.id = a.call_id
        where ${sql.join(where, sql` and `)}
        order by ${ORDER[filter.sort ?? 'deadline']}, a.id
        ${filter.limit === null ? sql`` : sql`limit ${filter.limit}`} offset ${filter.offset}
@@ -88,7 +89,7 @@ export async function findApplication(db: Db, istat: string, callId: string) {
   return db
     .selectFrom('applications as a')
     .innerJoin('comuni as co', 'co.istat', 'a.comune_istat')
-    .innerJoin('calls as c', 'c.id', 'a.call_id')
+    .innerJoin(callsView.as('c'), 'c.id', 'a.call_id')
     .selectAll('a')
     .select(['co.name as comune', 'c.title as call_title', 'c.closes_at as call_closes_at'])
     .where('a.comune_istat', '=', istat)
@@ -130,7 +131,7 @@ export async function eventsOf(db: Db, where: { applicationId: string } | { comu
   let query = db
     .selectFrom('application_events as e')
     .innerJoin('applications as a', 'a.id', 'e.application_id')
-    .innerJoin('calls as c', 'c.id', 'a.call_id')
+    .innerJoin(callsView.as('c'), 'c.id', 'a.call_id')
     .leftJoin('users as u', 'u.id', 'e.actor_id')
     .select(['e.id', 'e.action', 'e.changes', 'e.at', 'e.actor_id', 'u.name as actor_name', 'a.call_id', 'c.title as call_title']);
   query = 'applicationId' in where ? query.where('e.application_id', '=', where.applicationId) : query.where('e.comune_istat', '=', where.comune);
@@ -189,9 +190,9 @@ export async function notesOf(db: Db, applicationId: string) {
 /** Whether the call exists and is published: a comune works only on calls it can see. */
 export async function publishedCall(db: Db, callId: string, now: Date) {
   return db
-    .selectFrom('calls as c')
+    .selectFrom(callsView.as('c'))
     .select(['c.id', 'c.title', 'c.programme_kind', 'c.measure_code', 'c.closes_at'])
-    .select(sql<Date | null>`(select min(w.closes_at) from call_windows w where w.call_id = c.id and w.closes_at > ${now})`.as('next_closing'))
+    .select(sql<Date | null>`(select min(w.closes_at) from ${callWindowsView} w where w.call_id = c.id and w.closes_at > ${now})`.as('next_closing'))
     .where('c.id', '=', callId)
     .where('c.editorial_status', '=', 'published')
     .executeTakeFirst();

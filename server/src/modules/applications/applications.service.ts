@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
 import type { ApplicationStatus, ApplicationsTable } from '../../plugins/db/schema.ts';
 import { notFound, unprocessable, type FieldProblem as FieldError } from '../../shared/domain-errors.ts';
+import { callTitle } from '../calls/index.ts';
 import { notifyPeople, type AlertOptions, type PersonalNotice } from '../alerts/index.ts';
 import { lockApplication, publishedCall, recordEvent, type Trx } from './applications.queries.ts';
 import { CUP_PATTERN, normalCup, STATUS_LABELS } from './applications.rules.ts';
@@ -156,13 +157,13 @@ async function stepsForStatus(ctx: WorkContext, row: { id: string; comune_istat:
 }
 
 async function tellFollowers(ctx: WorkContext, row: { id: string; comune_istat: string; call_id: string; status: ApplicationStatus }, what: string) {
-  const call = await ctx.trx.selectFrom('calls').select('title').where('id', '=', row.call_id).executeTakeFirstOrThrow();
+  const callName = await callTitle(ctx.trx, row.call_id);
   await ctx.notify({
     callId: row.call_id,
     comuneIstat: row.comune_istat,
     eventKey: `application:${row.id}:status:${row.status}:${ctx.now.getTime()}`,
-    title: `${what} – ${call.title}`,
-    body: `La candidatura al bando «${call.title}» è ora «${STATUS_LABELS[row.status]}».`,
+    title: `${what} – ${callName}`,
+    body: `La candidatura al bando «${callName}» è ora «${STATUS_LABELS[row.status]}».`,
     path: applicationPath(row.comune_istat, row.call_id),
     userIds: await followerIds(ctx.trx, row.id, ctx.actorId),
   });

@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
 import type { ApplicationStatus } from '../../plugins/db/schema.ts';
 import type { AwardRecord } from '../comuni/index.ts';
+import { callsView } from '../calls/index.ts';
 import { recordEvent, type Trx } from './applications.queries.ts';
 import { PROGRESS, STATUS_LABELS } from './applications.rules.ts';
 import type { AlertOptions } from '../alerts/index.ts';
@@ -44,7 +45,7 @@ export async function propagateAwards(trx: Trx, records: readonly AwardRecord[],
       select a.id, a.status as old_status, aw.new_status, aw.id as award_id, aw.funded_on, c.title as call_title
         from applications a
         join awards aw on aw.comune_istat = a.comune_istat and aw.cup = a.cup
-        join calls c on c.id = a.call_id
+        join ${callsView} c on c.id = a.call_id
        where (c.measure_code is null or c.measure_code = aw.measure_code)
          and ${progressSql('aw.new_status')} > ${progressSql('a.status')}
          and not (a.status_source = 'manuale' and a.status not in ('interessato', 'in_preparazione', 'presentata')

@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
 import { notFound } from '../../shared/domain-errors.ts';
 import { peopleServing } from '../auth/index.ts';
+import { callTitle } from '../calls/index.ts';
 import { recordEvent } from './applications.queries.ts';
 import { applicationPath, follow, type WorkContext } from './applications.service.ts';
 
@@ -43,13 +44,13 @@ async function tellMentioned(ctx: WorkContext, application: Target, noteId: stri
   const userIds = people.map((p) => p.id).filter((id) => id !== ctx.actorId);
   if (userIds.length === 0) return;
   for (const id of userIds) await follow(ctx.trx, application.id, id);
-  const call = await ctx.trx.selectFrom('calls').select('title').where('id', '=', application.call_id).executeTakeFirstOrThrow();
+  const callName = await callTitle(ctx.trx, application.call_id);
   await ctx.notify({
     callId: application.call_id,
     comuneIstat: application.comune_istat,
     eventKey: `application:${application.id}:note:${noteId}:mention`,
     title: `${authorName} ti ha citato in una nota`,
-    body: `Candidatura al bando «${call.title}».`,
+    body: `Candidatura al bando «${callName}».`,
     path: applicationPath(application.comune_istat, application.call_id),
     userIds,
   });

@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
 import { notFound, unprocessable } from '../../shared/domain-errors.ts';
 import { peopleServing } from '../auth/index.ts';
+import { callTitle } from '../calls/index.ts';
 import { recordEvent } from './applications.queries.ts';
 import type { StepChange, StepInput } from './applications.schemas.ts';
 import { applicationPath, follow, type WorkContext } from './applications.service.ts';
@@ -23,13 +24,13 @@ async function assignable(ctx: WorkContext, istat: string, userId: string) {
 
 async function tellAssignee(ctx: WorkContext, application: Target, step: { id: string; title: string; due_on: string | null }, assigneeId: string) {
   if (assigneeId === ctx.actorId) return;
-  const call = await ctx.trx.selectFrom('calls').select('title').where('id', '=', application.call_id).executeTakeFirstOrThrow();
+  const callName = await callTitle(ctx.trx, application.call_id);
   await ctx.notify({
     callId: application.call_id,
     comuneIstat: application.comune_istat,
     eventKey: `application:${application.id}:step:${step.id}:assigned:${assigneeId}`,
     title: `Ti è stato assegnato un passo: ${step.title}`,
-    body: `Bando «${call.title}»${step.due_on ? `, da fare entro il ${step.due_on.split('-').reverse().join('/')}` : ''}.`,
+    body: `Bando «${callName}»${step.due_on ? `, da fare entro il ${step.due_on.split('-').reverse().join('/')}` : ''}.`,
     path: applicationPath(application.comune_istat, application.call_id),
     userIds: [assigneeId],
   });

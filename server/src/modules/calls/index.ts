@@ -9,6 +9,20 @@ export { inputOf } from './calls.mappers.ts';
 export type { CataloguePage } from './calls.cache.ts';
 export { findCall, findOpenPublishedCalls, type CallRow } from './calls.queries.ts';
 export {
+  callExists,
+  callsBySourceItem,
+  callSourcesView,
+  callsView,
+  callThemesView,
+  callTitle,
+  callVersionChanges,
+  callWindowsView,
+  claimCallEvents,
+  markCallEventsHandled,
+  openPublishedCallIds,
+  type CallEvent,
+} from './calls.reads.ts';
+export {
   BODY_TYPES,
   CALL_STATUS_LABELS,
   CALL_STATUSES,

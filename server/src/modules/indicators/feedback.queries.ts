@@ -1,11 +1,11 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../../plugins/db/schema.ts';
+import { callExists } from '../calls/index.ts';
 import { romeDay } from './indicators.counting.ts';
 
 /** Stores a "Ti è stato utile?" answer of a published call: the day, the answer, the comment; nothing about who. */
 export async function saveFeedback(db: Kysely<Database>, at: Date, callId: string, useful: boolean, comment: string | undefined): Promise<boolean> {
-  const call = await db.selectFrom('calls').select('id').where('id', '=', callId).where('editorial_status', '=', 'published').executeTakeFirst();
-  if (!call) return false;
+  if (!(await callExists(db, callId, { published: true }))) return false;
   const text = comment?.trim() || null;
   await db
     .insertInto('feedback_answers')

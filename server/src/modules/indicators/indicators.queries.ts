@@ -1,5 +1,6 @@
 import { sql, type Kysely } from 'kysely';
 import type { Database } from '../../plugins/db/schema.ts';
+import { callsView } from '../calls/index.ts';
 
 /** A period of days in Rome, both ends included. */
 export interface Period {
@@ -43,14 +44,14 @@ export async function catalogueFigures(db: Kysely<Database>, period: Period) {
   const inPeriod = sql<boolean>`(published_at at time zone 'Europe/Rome')::date between ${period.from}::date and ${period.to}::date`;
   const [published, reach, emails] = await Promise.all([
     db
-      .selectFrom('calls')
+      .selectFrom(callsView.as('c'))
       .select((eb) => eb.fn.countAll<number>().as('n'))
-      .where('editorial_status', '=', 'published')
+      .where('c.editorial_status', '=', 'published')
       .where(inPeriod)
       .executeTakeFirstOrThrow(),
     db
       .selectFrom('matches as m')
-      .innerJoin('calls as c', 'c.id', 'm.call_id')
+      .innerJoin(callsView.as('c'), 'c.id', 'm.call_id')
       .select(sql<number>`count(distinct m.comune_istat)`.as('n'))
       .where('c.editorial_status', '=', 'published')
       .where(sql<boolean>`(c.published_at at time zone 'Europe/Rome')::date between ${period.from}::date and ${period.to}::date`)
@@ -133,7 +134,7 @@ export function topEmptySearches(db: Kysely<Database>, period: Period, limit = 1
 export function latestComments(db: Kysely<Database>, period: Period, limit = 10) {
   return db
     .selectFrom('feedback_answers as f')
-    .innerJoin('calls as c', 'c.id', 'f.call_id')
+    .innerJoin(callsView.as('c'), 'c.id', 'f.call_id')
     .select(['f.day', 'f.useful', 'f.comment', 'c.id as callId', 'c.title as callTitle'])
     .where('f.comment', 'is not', null)
     .where('f.day', '>=', period.from)

@@ -8,7 +8,7 @@ import { DomainError } from '../../shared/domain-errors.ts';
 import { outboundFetch } from '../../plugins/outbound.ts';
 import { excerpt } from '../../shared/excerpt.ts';
 import type { Clock } from '../../shared/clock.ts';
-import { findCall } from '../calls/index.ts';
+import { callsBySourceItem, findCall } from '../calls/index.ts';
 import { createCall, updateCall, type Actor } from '../calls/index.ts';
 import { parseMeasureCode } from '../calls/index.ts';
 import { ItemError, type Connector, type RawItem } from './ingest.connector.ts';
@@ -233,9 +233,7 @@ export async function runIngest(db: Db, clock: Clock, job: IngestJob): Promise<R
         { hash: i.hash, callId: i.call_id, error: i.error },
       ]),
     );
-    const linked = new Map(
-      (await db.selectFrom('call_sources').select(['external_id', 'call_id']).where('source_kind', '=', kind).execute()).map((s) => [s.external_id, s.call_id]),
-    );
+    const linked = await callsBySourceItem(db, kind);
     const state: RunState = { db, clock, job, kind, rules: await loadThemeRules(db), known, linked, report };
     const order = new Map(items.map((item, i) => [item.externalId, i]));
     let next = 0;

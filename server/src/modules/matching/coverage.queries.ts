@@ -1,14 +1,15 @@
 import { sql, type Kysely } from 'kysely';
 import type { Database } from '../../plugins/db/schema.ts';
+import { callsView, callWindowsView } from '../calls/index.ts';
 import { sizeClassSql } from '../comuni/index.ts';
 
 /**
  * A published call a comune can use at `now`: one of its windows is open and its funds are not
- * exhausted. `call` is the alias of `calls` in the query.
+ * exhausted. `call` is the alias of the call (`callsView`) in the query.
  */
 export const usableCallSql = (call: string, now: Date) => sql<boolean>`(
   ${sql.ref(`${call}.editorial_status`)} = 'published' and coalesce(${sql.ref(`${call}.remaining_budget`)}, 1) > 0
-  and exists (select 1 from call_windows w where w.call_id = ${sql.ref(`${call}.id`)} and w.opens_at <= ${now} and (w.closes_at is null or w.closes_at > ${now})))`;
+  and exists (select 1 from ${callWindowsView} w where w.call_id = ${sql.ref(`${call}.id`)} and w.opens_at <= ${now} and (w.closes_at is null or w.closes_at > ${now})))`;
 
 export interface CoverageFilter {
   region: string;
@@ -40,7 +41,7 @@ export async function uncoveredComuni(db: Kysely<Database>, filter: CoverageFilt
   }>`
     select c.istat, c.name, c.province_sigla, c.legal_population, ${sizeClassSql} as size_class,
            exists (
-             select 1 from matches m join calls k on k.id = m.call_id where m.comune_istat = c.istat and ${usableCallSql('k', now)}
+             select 1 from matches m join ${callsView} k on k.id = m.call_id where m.comune_istat = c.istat and ${usableCallSql('k', now)}
            ) as covered
       from comuni c
      where c.valid_to is null and c.region_code = ${filter.region}

@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { sql, type Transaction } from 'kysely';
 import type { Database } from '../../plugins/db/schema.ts';
 import { intervalWorker } from '../../plugins/interval-worker.ts';
+import { claimCallEvents, markCallEventsHandled } from '../calls/index.ts';
 import { matchCall, rematchComuni } from './matching.service.ts';
 import { MATCHES_CHANGED_CHANNEL } from './opportunities.cache.ts';
 
@@ -21,26 +22,13 @@ async function changingMatches(app: FastifyInstance, work: (trx: Transaction<Dat
 /** Consumes the calls' domain events: a published or changed call is matched again, a withdrawn one loses its matches. */
 export function processCallEvents(app: FastifyInstance): Promise<number> {
   return changingMatches(app, async (trx) => {
-    const events = await trx
-      .selectFrom('call_events')
-      .select(['id', 'call_id'])
-      .where('processed_at', 'is', null)
-      .orderBy('id')
-      .limit(50)
-      .forUpdate()
-      .skipLocked()
-      .execute();
+    const events = await claimCallEvents(trx, 'matching', 50);
     for (const callId of new Set(events.map((e) => e.call_id))) await matchCall(trx, callId, app.clock());
-    if (events.length > 0)
-      await trx
-        .updateTable('call_events')
-        .set({ processed_at: sql`now()` })
-        .where(
-          'id',
-          'in',
-          events.map((e) => e.id),
-        )
-        .execute();
+    await markCallEventsHandled(
+      trx,
+      'matching',
+      events.map((e) => e.id),
+    );
     return { changed: events.length, keys: ['*'] };
   });
 }

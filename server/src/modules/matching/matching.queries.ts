@@ -3,7 +3,7 @@ import type { Peers } from './outcomes.queries.ts';
 import type { Database } from '../../plugins/db/schema.ts';
 import { callStatusAt, nextDeadlineAt } from '../../shared/call-status.ts';
 import type { Clock } from '../../shared/clock.ts';
-import { isDemoSql } from '../calls/index.ts';
+import { callsView, callThemesView, callWindowsView, isDemoSql } from '../calls/index.ts';
 import type { NearMiss } from './matching.near-miss.ts';
 import type { PopulationFigure } from './matching.profile-facts.ts';
 
@@ -22,7 +22,7 @@ export interface OpportunityFilter {
 export async function loadComuneMatches(db: Kysely<Database>, istat: string) {
   return db
     .selectFrom('matches as m')
-    .innerJoin('calls as c', 'c.id', 'm.call_id')
+    .innerJoin(callsView.as('c'), 'c.id', 'm.call_id')
     .where('m.comune_istat', '=', istat)
     .where('c.editorial_status', '=', 'published')
     .select([
@@ -41,12 +41,12 @@ export async function loadComuneMatches(db: Kysely<Database>, istat: string) {
       'c.measure_code',
       'c.remaining_budget',
     ])
-    .select(sql<string[]>`coalesce((select array_agg(t.theme_code order by t.theme_code) from call_themes t where t.call_id = c.id), '{}')`.as('themes'))
+    .select(sql<string[]>`coalesce((select array_agg(t.theme_code order by t.theme_code) from ${callThemesView} t where t.call_id = c.id), '{}')`.as('themes'))
     .select(isDemoSql.as('demo'))
     .select(
       sql<{ opensAt: number; closesAt: number | null }[]>`coalesce((
         select json_agg(json_build_object('opensAt', (extract(epoch from w.opens_at) * 1000)::bigint, 'closesAt', (extract(epoch from w.closes_at) * 1000)::bigint) order by w.number)
-          from call_windows w where w.call_id = c.id), '[]'::json)`.as('windows'),
+          from ${callWindowsView} w where w.call_id = c.id), '[]'::json)`.as('windows'),
     )
     .execute();
 }

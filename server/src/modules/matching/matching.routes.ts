@@ -8,7 +8,7 @@ import { badRequest, notFound } from '../../shared/domain-errors.ts';
 import { problemResponses } from '../../plugins/openapi.ts';
 import { page, PageOf, PageQuery } from '../../plugins/pagination.ts';
 import type { Clock } from '../../shared/clock.ts';
-import { CALL_STATUSES, PROGRAMME_KINDS } from '../calls/index.ts';
+import { CALL_STATUSES, callExists, PROGRAMME_KINDS } from '../calls/index.ts';
 import { selectOpportunities, timedList, toOpportunity, type StoredMatch } from './matching.queries.ts';
 import { OpportunityCall, STORED_VERDICTS } from './matching.schemas.ts';
 import { callReach, previewReach } from './matching.call-reach.ts';
@@ -260,8 +260,7 @@ const matchingRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (request, reply) => {
-      if (!(await app.db.selectFrom('calls').select('id').where('id', '=', request.params.id).executeTakeFirst()))
-        throw notFound('CALL_NOT_FOUND', 'Bando non trovato.');
+      if (!(await callExists(app.db, request.params.id))) throw notFound('CALL_NOT_FOUND', 'Bando non trovato.');
       const { limit, offset } = request.query;
       if ((request.headers.accept ?? '').includes('text/csv')) {
         const { items } = await callReach(app.db, request.params.id, Number.MAX_SAFE_INTEGER, 0);

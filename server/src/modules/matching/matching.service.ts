@@ -3,7 +3,7 @@ import type { Database } from '../../plugins/db/schema.ts';
 import type { Clock } from '../../shared/clock.ts';
 import { findCall, findOpenPublishedCalls, type CallRow } from '../calls/index.ts';
 import { inputOf } from '../calls/index.ts';
-import { isDemoCall } from '../calls/index.ts';
+import { isDemoCall, openPublishedCallIds } from '../calls/index.ts';
 import type { CallInput } from '../calls/index.ts';
 import { estimateAmount } from './matching.amount.ts';
 import { evaluateEligibility, withinReach, type CallRules } from './matching.eligibility.ts';
@@ -175,7 +175,7 @@ const PARALLEL_WRITES = 2;
  */
 export async function rematchAll(db: Kysely<Database>, clock: Clock): Promise<{ calls: number; matches: number }> {
   const contexts = await loadComuneContexts(db, clock.now);
-  const calls = await openCallIds(db, clock);
+  const calls = await openPublishedCallIds(db, clock.now);
   let matches = 0;
   const storing = new Set<Promise<void>>();
   for (const id of calls) {
@@ -190,22 +190,11 @@ export async function rematchAll(db: Kysely<Database>, clock: Clock): Promise<{ 
   return { calls: calls.length, matches };
 }
 
-async function openCallIds(db: Kysely<Database>, clock: Clock): Promise<string[]> {
-  const rows = await db
-    .selectFrom('calls')
-    .select('id')
-    .where('editorial_status', '=', 'published')
-    .where('merged_into', 'is', null)
-    .where((eb) => eb.or([eb('closes_at', 'is', null), eb('closes_at', '>', clock.now)]))
-    .execute();
-  return rows.map((r) => r.id);
-}
-
 /** Matches the given comuni again against every open or upcoming published call (their profile changed). */
 export async function rematchComuni(db: Kysely<Database>, istats: string[], clock: Clock): Promise<number> {
   if (istats.length === 0) return 0;
   const contexts = await loadComuneContexts(db, clock.now, istats);
-  const ids = await openCallIds(db, clock);
+  const ids = await openPublishedCallIds(db, clock.now);
   const rows: MatchRow[] = [];
   for (const id of ids) {
     const call = await findCall(db, id, clock);

@@ -1,11 +1,11 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../../plugins/db/schema.ts';
-import { isDemoSql } from '../calls/index.ts';
+import { callsView, isDemoSql } from '../calls/index.ts';
 
 /** The public catalogue as open data: published calls, not merged, demonstration calls left out. */
 export function publishedCalls(db: Kysely<Database>) {
   return db
-    .selectFrom('calls as c')
+    .selectFrom(callsView.as('c'))
     .select([
       'c.id',
       'c.title',

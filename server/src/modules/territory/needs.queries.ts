@@ -1,5 +1,6 @@
 import { sql, type Kysely } from 'kysely';
 import type { Database } from '../../plugins/db/schema.ts';
+import { callsView, callThemesView } from '../calls/index.ts';
 import { sizeClassSql } from '../comuni/index.ts';
 import { usableCallSql } from '../matching/index.ts';
 import { LOMBARDIA, UNFUNDED_ITEM } from './territory.queries.ts';
@@ -45,8 +46,8 @@ export async function needsAgainstFunding(db: Kysely<Database>, filter: NeedsFil
     ), serving as (
       select distinct n.theme_code, ct.call_id
         from (select distinct theme_code from needs) n
-        join call_themes ct on ${THEMES_MEET}
-        join calls k on k.id = ct.call_id and ${usableCallSql('k', now)}
+        join ${callThemesView} ct on ${THEMES_MEET}
+        join ${callsView} k on k.id = ct.call_id and ${usableCallSql('k', now)}
     ), offers as (
       select n.theme_code, n.province_sigla, n.size_class, array_agg(distinct m.call_id::text) as call_ids, sum(m.amount_max)::float8 as amount
         from needs n
@@ -68,6 +69,6 @@ export async function needsAgainstFunding(db: Kysely<Database>, filter: NeedsFil
 /** Themes with at least one open call usable today by any comune, whatever the comuni it reaches. */
 export async function themesWithOpenCalls(db: Kysely<Database>, now: Date): Promise<string[]> {
   const { rows } = await sql<{ theme_code: string }>`
-    select distinct ct.theme_code from call_themes ct join calls k on k.id = ct.call_id where ${usableCallSql('k', now)}`.execute(db);
+    select distinct ct.theme_code from ${callThemesView} ct join ${callsView} k on k.id = ct.call_id where ${usableCallSql('k', now)}`.execute(db);
   return rows.map((r) => r.theme_code);
 }

@@ -1,5 +1,6 @@
 import { sql, type Kysely } from 'kysely';
 import type { Database } from '../../plugins/db/schema.ts';
+import { callsView } from '../calls/index.ts';
 import { sizeClassSql } from '../comuni/index.ts';
 import { usableCallSql } from '../matching/index.ts';
 
@@ -33,7 +34,7 @@ export async function comuniFigures(db: Kysely<Database>, now: Date, region = LO
   const { rows } = await sql<ComuneFigures>`
     with open_matches as (
       select m.comune_istat, count(*)::int as open_calls, coalesce(sum(m.amount_max), 0)::float8 as amount
-        from matches m join calls k on k.id = m.call_id
+        from matches m join ${callsView} k on k.id = m.call_id
        where ${usableCallSql('k', now)}
        group by m.comune_istat
     ), awards as (
