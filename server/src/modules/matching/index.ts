@@ -4,6 +4,7 @@ import { matchingWorker } from './matching.jobs.ts';
 import matchingRoutes from './matching.routes.ts';
 import myOpportunitiesRoutes from './my-opportunities.routes.ts';
 import { registerOpportunitiesCache } from './opportunities.cache.ts';
+import { registerFundingHistoryCache } from './outcomes.cache.ts';
 import publicOpportunitiesRoutes from './public-opportunities.routes.ts';
 import { ranker } from './matching.outcomes.ts';
 
@@ -15,7 +16,7 @@ export type { OpportunityView, StoredMatch } from './matching.queries.ts';
 export { rematchAll } from './matching.service.ts';
 export { formatLongDate, formatNumber, romeDay, sizeClassOf, type ComuneFacts } from './matching.profile-facts.ts';
 export { computeRelevance } from './matching.relevance.ts';
-export { avvisoKey } from './outcomes.queries.ts';
+export { avvisoKey, type FundingHistory } from './outcomes.queries.ts';
 export {
   FEATURE_NAMES,
   likelihood,
@@ -33,6 +34,7 @@ export default defineFeature({
   dependencies: ['database', 'clock', 'scheduler', 'access-control', 'comuni', 'calls'],
   setup: (app) => {
     ranker(); // a missing or stale model stops the start, not the first match
+    registerFundingHistoryCache(app);
     registerOpportunitiesCache(app);
     app.scheduler.add({ name: 'matching', ...matchingWorker(app) });
   },
