@@ -175,6 +175,33 @@ function median(values: number[]): number | null {
   return low + (high - low) * (at - Math.floor(at));
 }
 
+interface PeerGroup {
+  province: string;
+  province_name: string;
+  size: string | null;
+  comuni: number;
+  grants: { measure: string; key: string; istat: string; amount: number }[];
+}
+
+/** The peers for one call: its measure's editions and grants but those of its own avviso. */
+function peersFor(me: PeerGroup, editions: Edition[], call: { key: string; measure: string }): Peers | null {
+  const earlier = editions.filter((e) => e.measure === call.measure && e.key !== call.key).map((e) => e.avviso);
+  if (earlier.length === 0) return null;
+  const grants = me.grants.filter((g) => g.measure === call.measure && g.key !== call.key);
+  const funded = new Set(grants.map((g) => g.istat)).size;
+  const middle = median(grants.map((g) => Number(g.amount)));
+  return {
+    province: me.province,
+    provinceName: me.province_name,
+    sizeClass: me.size,
+    comuni: me.comuni,
+    funded,
+    share: me.comuni === 0 ? 0 : Math.round((funded / me.comuni) * 1000) / 1000,
+    medianAmount: middle === null ? null : Math.round(middle * 100) / 100,
+    editions: [...new Set(earlier)].sort(),
+  };
+}
+
 /**
  * The peers of a comune for each call, from the funding history known on `day` (funding decrees before
  * it); null for a call without a measure or without earlier editions in the history. The database gives
@@ -194,13 +221,7 @@ export async function loadPeers(
   const measures = [...new Set(wanted.map((c) => c.measure))];
   const [editions, { rows }] = await Promise.all([
     Promise.all(measures.map((m) => history.editions(m))).then((all) => all.flat().filter((e) => e.firstFunded !== null && e.firstFunded < day)),
-    sql<{
-      province: string;
-      province_name: string;
-      size: string | null;
-      comuni: number;
-      grants: { measure: string; key: string; istat: string; amount: number }[];
-    }>`
+    sql<PeerGroup>`
       with me as (select province_sigla, province_name, ${sizeClassSql} as size from comuni where istat = ${istat} and valid_to is null),
       peer as (select c.istat from comuni c join me on me.province_sigla = c.province_sigla
                where c.valid_to is null and ${sizeClassSql} is not distinct from me.size)
@@ -213,22 +234,14 @@ export async function loadPeers(
   ]);
   const me = rows[0];
   if (!me) return peers;
+  // Calls of one measure whose own avviso is neither an edition nor granted share one answer.
+  const named = new Set([...editions, ...me.grants].map((e) => `${e.measure}|${e.key}`));
+  const byMeasure = new Map<string, Peers | null>();
   for (const call of wanted) {
-    const earlier = editions.filter((e) => e.measure === call.measure && e.key !== call.key).map((e) => e.avviso);
-    if (earlier.length === 0) continue;
-    const grants = me.grants.filter((g) => g.measure === call.measure && g.key !== call.key);
-    const funded = new Set(grants.map((g) => g.istat)).size;
-    const middle = median(grants.map((g) => Number(g.amount)));
-    peers.set(call.id, {
-      province: me.province,
-      provinceName: me.province_name,
-      sizeClass: me.size,
-      comuni: me.comuni,
-      funded,
-      share: me.comuni === 0 ? 0 : Math.round((funded / me.comuni) * 1000) / 1000,
-      medianAmount: middle === null ? null : Math.round(middle * 100) / 100,
-      editions: [...new Set(earlier)].sort(),
-    });
+    const shared = named.has(`${call.measure}|${call.key}`) ? `${call.measure}|${call.key}` : call.measure;
+    if (!byMeasure.has(shared)) byMeasure.set(shared, peersFor(me, editions, call));
+    const found = byMeasure.get(shared);
+    if (found) peers.set(call.id, found);
   }
   return peers;
 }
