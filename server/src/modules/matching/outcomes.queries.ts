@@ -95,15 +95,42 @@ export function fundingHistory(db: Kysely<Database>): FundingHistory {
   };
 }
 
-/** How many distinct comuni of each group the applications name. */
-function comuniByGroup(applications: AppliedAvviso[]): Map<string, number> {
-  const seen = new Map<string, Set<string>>();
-  for (const a of applications) {
-    const comuni = seen.get(a.group) ?? new Set<string>();
-    comuni.add(a.istat);
-    seen.set(a.group, comuni);
+/** Comuni by group of one list of applications, per avviso left out ('' when none of the list's is). */
+interface Tally {
+  /** The latest application: past it, the counts no longer depend on the clock. */
+  latest: number;
+  keys: Set<string>;
+  counts: Map<string, Map<string, number>>;
+}
+const tallies = new WeakMap<AppliedAvviso[], Tally>();
+
+/**
+ * How many distinct comuni of each group applied before `now` to an avviso other than `except`. The
+ * lists come from memory and hold thousands of applications: once `now` is past the latest, the
+ * answer is kept with the list, shared by every call whose own avviso the list does not name.
+ */
+function comuniByGroup(applications: AppliedAvviso[], now: number, except: string | null = null): Map<string, number> {
+  const count = () => {
+    const seen = new Map<string, Set<string>>();
+    for (const a of applications) {
+      if (a.appliedAt === null || a.appliedAt >= now || a.key === except) continue;
+      const comuni = seen.get(a.group) ?? new Set<string>();
+      comuni.add(a.istat);
+      seen.set(a.group, comuni);
+    }
+    return new Map([...seen].map(([group, comuni]) => [group, comuni.size]));
+  };
+  let tally = tallies.get(applications);
+  if (!tally) {
+    const latest = applications.reduce((max, a) => (a.appliedAt !== null && a.appliedAt > max ? a.appliedAt : max), Number.NEGATIVE_INFINITY);
+    tally = { latest, keys: new Set(applications.map((a) => a.key)), counts: new Map() };
+    tallies.set(applications, tally);
   }
-  return new Map([...seen].map(([group, comuni]) => [group, comuni.size]));
+  if (now <= tally.latest) return count();
+  const shared = except !== null && tally.keys.has(except) ? except : '';
+  let counts = tally.counts.get(shared);
+  if (!counts) tally.counts.set(shared, (counts = count()));
+  return counts;
 }
 
 /**
@@ -118,9 +145,8 @@ export async function loadCallOutcomes(history: FundingHistory, call: { title: s
     history.avvisoApplications(key),
     call.measure_code === null ? [] : history.measureApplications(call.measure_code),
   ]);
-  const before = (a: AppliedAvviso) => a.appliedAt !== null && a.appliedAt < at;
-  const callCounts = comuniByGroup(toCall.filter(before));
-  const editionCounts = comuniByGroup(toMeasure.filter((a) => before(a) && a.key !== key));
+  const callCounts = comuniByGroup(toCall, at);
+  const editionCounts = comuniByGroup(toMeasure, at, key);
   const groups = new Map<string, GroupCounts>();
   for (const [group, comuni] of registry) groups.set(group, { comuni, call: callCounts.get(group) ?? 0, edition: editionCounts.get(group) ?? 0 });
   return { groups };
