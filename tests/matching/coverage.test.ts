@@ -2,6 +2,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { processCallEvents } from '../../server/src/modules/matching/matching.jobs.ts';
 import { seedDemo } from '../../seeds/demo.ts';
 import { useTestApp } from '../helpers/app.ts';
+import { waitFor } from '../helpers/processes.ts';
 import { callInput, daysFromNow } from '../helpers/calls.ts';
 import { createTestUser, loginAs, type Agent } from '../helpers/identity.ts';
 
@@ -63,6 +64,28 @@ describe('GET /api/v1/coverage/uncovered', () => {
     expect(rows.map((line) => line.split(';')[0]).sort()).toEqual(json.body.items.map((c: { istat: string }) => c.istat).sort());
     expect(lines.at(-1)).toBe('');
     expect((await rtd.get('/api/v1/coverage/uncovered')).status).toBe(403);
+  });
+});
+
+describe('GET /api/v1/coverage/uncovered after the matches change', () => {
+  // Answers are kept in memory by territory; a change to one comune's matches must drop them all.
+  it('counts a comune as covered as soon as a usable call is matched to it', async () => {
+    const before = await viewer.get('/api/v1/coverage/uncovered?province=BG&limit=100').expect(200);
+    const comune = before.body.items[0].istat as string;
+    await ctx.db
+      .insertInto('matches')
+      .values({ comune_istat: comune, call_id: callId, verdict: 'eligible', score: 50, components: '{}', reasons: '{}', call_version: 1 })
+      .execute();
+    await waitFor(
+      async () => {
+        const { body } = await viewer.get('/api/v1/coverage/uncovered?province=BG&limit=100');
+        return body.summary.uncovered === before.body.summary.uncovered - 1;
+      },
+      5000,
+      'the coverage to drop the newly covered comune',
+    );
+    const after = await viewer.get('/api/v1/coverage/uncovered?province=BG&limit=100');
+    expect(after.body.items.map((c: { istat: string }) => c.istat)).not.toContain(comune);
   });
 });
 

@@ -96,3 +96,29 @@ describe('GET /api/v1/comuni/:istat/opportunities/:callId peers', () => {
     expect(card.components.peers).toBeGreaterThan(0);
   });
 });
+
+describe('peers after a funding-history import', () => {
+  // The editions of a measure are kept in memory (matching/outcomes.cache.ts): the import must drop them.
+  const FUNDING_HEADER =
+    'codice_ipa,ente,tipologia_ente,comune,cod_comune,provincia,cod_provincia,regione,cod_regione,importo_finanziamento,avviso,data_invio_candidatura,data_finanziamento,codice_cup,numero_finestra_temporale,numero_di_protocollo,decreto_finanziamento,stato_candidatura,data_stato_candidatura,misura';
+  const edition2024 = "1.4.5 'Piattaforma Notifiche Digitali' Comuni (Marzo 2024)";
+
+  it('shows a new earlier edition and its funded comune on the checklist at once', async () => {
+    const before = await rtd.get(`/api/v1/comuni/${istat}/opportunities/${callId}`).expect(200);
+    expect(before.body.peers.editions).toEqual(["1.4.5 'Piattaforma Notifiche Digitali' Comuni (Settembre 2022)"]);
+    await createTestUser(ctx.db, 'admin-peers@anci.example.it', 'admin');
+    const admin = await loginAs(ctx.app, 'admin-peers@anci.example.it');
+    const newcomer = peers.at(-1)!.istat;
+    const row = `c_x,Comune,Comuni,Comune,${newcomer},XX,000,Regione,00,30000.0,${edition2024},2024-03-10T09:00:00.000+0000,2024-06-03,D41F24000000001,1,7,Decreto n.7 - 2024 - PNRR,A,2024-06-03,1.4.5 Digitalizzazione degli avvisi pubblici`;
+    const imported = await admin
+      .post('/api/v1/imports/funding-history')
+      .set('x-csrf-token', admin.csrf)
+      .set('content-type', 'text/csv')
+      .send([FUNDING_HEADER, row, ''].join('\n'));
+    expect(imported.body).toMatchObject({ created: 1, rejected: [] });
+
+    const after = await rtd.get(`/api/v1/comuni/${istat}/opportunities/${callId}`).expect(200);
+    expect(after.body.peers.editions).toEqual([edition2024, "1.4.5 'Piattaforma Notifiche Digitali' Comuni (Settembre 2022)"]);
+    expect(after.body.peers.funded).toBe(3);
+  });
+});

@@ -7,7 +7,7 @@ import type { SearchEngine, SearchResult } from '../plugins/search/engine.ts';
 import type { NotifiedCache } from '../plugins/db/notified-cache.ts';
 import type { Scheduler } from '../plugins/scheduler.ts';
 import type { Clock } from '../shared/clock.ts';
-import type { OpportunityView, StoredMatch } from '../modules/matching/index.ts';
+import type { Coverage, FundingHistory, OpportunityView, StoredMatch } from '../modules/matching/index.ts';
 import type { ComuneListPage, ComuneProfileRow } from '../modules/comuni/index.ts';
 import type { CataloguePage } from '../modules/calls/index.ts';
 
@@ -33,6 +33,10 @@ declare module 'fastify' {
     opportunitiesCache: NotifiedCache<StoredMatch[]>;
     /** Each comune's near misses, computed on demand; the same notifications drop them. */
     nearMissCache: NotifiedCache<OpportunityView[]>;
+    /** Uncovered comuni by territory; any change to matches or published calls drops them all. */
+    coverageCache: NotifiedCache<Coverage>;
+    /** The funding history as matching reads it for every comune; imports drop it. */
+    fundingHistory: FundingHistory;
     /** Lists of comuni by query; imports and aggregation changes drop them. */
     comuneListCache: NotifiedCache<ComuneListPage>;
     /** The public catalogue's pages by query; the trigger on published calls drops them. */

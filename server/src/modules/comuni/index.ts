@@ -7,7 +7,7 @@ import { registerProfileCache } from './profile.cache.ts';
 import { registerComuneListCache } from './comuni.cache.ts';
 import profileRoutes from './profile.routes.ts';
 
-export { notifyComuniChanged } from './comuni.changes.ts';
+export { COMUNI_CHANGED_CHANNEL, notifyComuniChanged } from './comuni.changes.ts';
 export { sizeClassSql } from './comuni.queries.ts';
 export { IstatParams } from './comuni.schemas.ts';
 export { assertComuneExists, comuneNotFound } from './comuni.service.ts';

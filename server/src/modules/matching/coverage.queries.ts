@@ -39,11 +39,14 @@ export async function uncoveredComuni(db: Kysely<Database>, filter: CoverageFilt
     size_class: string | null;
     covered: boolean;
   }>`
-    select c.istat, c.name, c.province_sigla, c.legal_population, ${sizeClassSql} as size_class,
-           exists (
-             select 1 from matches m join ${callsView} k on k.id = m.call_id where m.comune_istat = c.istat and ${usableCallSql('k', now)}
-           ) as covered
+    select c.istat, c.name, c.province_sigla, c.legal_population, ${sizeClassSql} as size_class, usable.found is not null as covered
       from comuni c
+      -- Each comune's own matches, by its index, up to the first usable call. As an exists() the planner
+      -- hashed the matches of every usable call instead (1.8 million rows, 5 to 9 s on the national data).
+      left join lateral (
+        select true as found from matches m join ${callsView} k on k.id = m.call_id
+         where m.comune_istat = c.istat and ${usableCallSql('k', now)} limit 1
+      ) usable on true
      where c.valid_to is null and c.region_code = ${filter.region}
        and (${filter.province ?? null}::text is null or c.province_sigla = ${filter.province ?? null})
        and (${filter.sizeClass ?? null}::text is null or ${sizeClassSql} = ${filter.sizeClass ?? null})

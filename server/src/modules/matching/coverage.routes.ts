@@ -4,7 +4,7 @@ import { problemResponses } from '../../plugins/openapi.ts';
 import { PageQuery } from '../../plugins/pagination.ts';
 import { toCsv } from '../../shared/csv-write.ts';
 import { Type, Nullable } from '../../shared/schema.ts';
-import { uncoveredComuni } from './coverage.queries.ts';
+import { coverageKey } from './coverage.cache.ts';
 
 const Counts = Type.Record(Type.String(), Type.Integer({ format: 'int32' }));
 const UncoveredPage = Type.Object(
@@ -58,7 +58,7 @@ const coverageRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (request, reply) => {
       const { limit, offset, ...filter } = request.query;
-      const { summary, items } = await uncoveredComuni(app.db, filter, app.clock().now);
+      const { summary, items } = (await app.coverageCache.get(coverageKey(filter)))!;
       if ((request.headers.accept ?? '').includes('text/csv')) {
         const csv = toCsv(
           ['Codice ISTAT', 'Comune', 'Provincia', 'Classe dimensionale', 'Popolazione legale'],

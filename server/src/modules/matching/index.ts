@@ -4,10 +4,13 @@ import { matchingWorker } from './matching.jobs.ts';
 import matchingRoutes from './matching.routes.ts';
 import myOpportunitiesRoutes from './my-opportunities.routes.ts';
 import { registerOpportunitiesCache } from './opportunities.cache.ts';
+import { registerCoverageCache } from './coverage.cache.ts';
+import { registerFundingHistoryCache } from './outcomes.cache.ts';
 import publicOpportunitiesRoutes from './public-opportunities.routes.ts';
 import { ranker } from './matching.outcomes.ts';
 
 export { usableCallSql } from './coverage.queries.ts';
+export type { Coverage } from './coverage.cache.ts';
 export { estimateAmount } from './matching.amount.ts';
 export { evaluateEligibility, type CallRules, type Verdict } from './matching.eligibility.ts';
 export { catchUpMatching } from './matching.jobs.ts';
@@ -15,7 +18,7 @@ export type { OpportunityView, StoredMatch } from './matching.queries.ts';
 export { rematchAll } from './matching.service.ts';
 export { formatLongDate, formatNumber, romeDay, sizeClassOf, type ComuneFacts } from './matching.profile-facts.ts';
 export { computeRelevance } from './matching.relevance.ts';
-export { avvisoKey } from './outcomes.queries.ts';
+export { avvisoKey, type FundingHistory } from './outcomes.queries.ts';
 export {
   FEATURE_NAMES,
   likelihood,
@@ -33,7 +36,9 @@ export default defineFeature({
   dependencies: ['database', 'clock', 'scheduler', 'access-control', 'comuni', 'calls'],
   setup: (app) => {
     ranker(); // a missing or stale model stops the start, not the first match
+    registerFundingHistoryCache(app);
     registerOpportunitiesCache(app);
+    registerCoverageCache(app);
     app.scheduler.add({ name: 'matching', ...matchingWorker(app) });
   },
   routes: [matchingRoutes, publicOpportunitiesRoutes, coverageRoutes, myOpportunitiesRoutes],

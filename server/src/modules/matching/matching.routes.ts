@@ -217,7 +217,7 @@ const matchingRoutes: FastifyPluginAsyncTypebox = async (app) => {
     async (request) => {
       const { istat, callId } = request.params;
       const now = clock();
-      const view = await computeOpportunity(app.db, istat, callId, now);
+      const view = await computeOpportunity(app.db, istat, callId, now, app.fundingHistory);
       if (!view) throw notFound('OPPORTUNITY_NOT_FOUND', 'Bando non pubblicato o comune inesistente: nessun abbinamento da mostrare.');
       return toOpportunity(view, now);
     },

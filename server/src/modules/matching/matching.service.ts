@@ -11,7 +11,7 @@ import { loadComuneContexts, type ComuneContext } from './matching.facts.ts';
 import { nearMissOf } from './matching.near-miss.ts';
 import { populationOf, romeDay, sizeClassOf, type ComuneFacts } from './matching.profile-facts.ts';
 import { likelihood, ranker } from './matching.outcomes.ts';
-import { avvisoKey, loadCallOutcomes, loadPeers, peerShares, type CallOutcomes } from './outcomes.queries.ts';
+import { avvisoKey, fundingHistory, loadCallOutcomes, loadPeers, peerShares, type CallOutcomes, type FundingHistory } from './outcomes.queries.ts';
 import { computeRelevance } from './matching.relevance.ts';
 import { callLexemes } from './matching.call-signals.ts';
 
@@ -60,9 +60,12 @@ export function prepareCall(call: CallRow, clock: Clock, lexemes: ReadonlySet<st
   };
 }
 
-/** Prepares a call with its text stemmed by PostgreSQL and the funding outcomes of its earlier windows and editions. */
-export async function prepareCallFrom(db: Kysely<Database>, call: CallRow, clock: Clock): Promise<PreparedCall> {
-  const [lexemes, outcomes] = await Promise.all([callLexemes(db, call), loadCallOutcomes(db, call, clock.now)]);
+/**
+ * Prepares a call with its text stemmed by PostgreSQL and the funding outcomes of its earlier windows and
+ * editions (from `history`: the app's cache, or read from `db` once per caller).
+ */
+export async function prepareCallFrom(db: Kysely<Database>, call: CallRow, clock: Clock, history = fundingHistory(db)): Promise<PreparedCall> {
+  const [lexemes, outcomes] = await Promise.all([callLexemes(db, call), loadCallOutcomes(history, call, clock.now)]);
   return prepareCall(call, clock, lexemes, outcomes);
 }
 
@@ -149,11 +152,17 @@ async function replaceMatches(db: Kysely<Database>, stale: (trx: Kysely<Database
 }
 
 /** A published call matched against the comuni it reaches; none when it is not (or no longer) published. */
-async function callMatches(db: Kysely<Database>, callId: string, clock: Clock, contexts?: Map<string, ComuneContext>): Promise<MatchRow[]> {
+async function callMatches(
+  db: Kysely<Database>,
+  callId: string,
+  clock: Clock,
+  contexts?: Map<string, ComuneContext>,
+  history = fundingHistory(db),
+): Promise<MatchRow[]> {
   const call = await findCall(db, callId, clock);
   if (!call || call.editorial_status !== 'published' || call.merged_into) return [];
   const all = contexts ?? (await loadComuneContexts(db, clock.now));
-  return storedMatches(await prepareCallFrom(db, call, clock), all.values(), clock);
+  return storedMatches(await prepareCallFrom(db, call, clock, history), all.values(), clock);
 }
 
 const storeCallMatches = (db: Kysely<Database>, callId: string, rows: MatchRow[]) =>
@@ -176,10 +185,11 @@ const PARALLEL_WRITES = 2;
 export async function rematchAll(db: Kysely<Database>, clock: Clock): Promise<{ calls: number; matches: number }> {
   const contexts = await loadComuneContexts(db, clock.now);
   const calls = await openPublishedCallIds(db, clock.now);
+  const history = fundingHistory(db);
   let matches = 0;
   const storing = new Set<Promise<void>>();
   for (const id of calls) {
-    const rows = await callMatches(db, id, clock, contexts);
+    const rows = await callMatches(db, id, clock, contexts, history);
     if (storing.size >= PARALLEL_WRITES) await Promise.race(storing);
     const write = storeCallMatches(db, id, rows).finally(() => storing.delete(write));
     write.catch(() => {}); // a failure surfaces where the write is awaited, not as an unhandled rejection
@@ -195,11 +205,12 @@ export async function rematchComuni(db: Kysely<Database>, istats: string[], cloc
   if (istats.length === 0) return 0;
   const contexts = await loadComuneContexts(db, clock.now, istats);
   const ids = await openPublishedCallIds(db, clock.now);
+  const history = fundingHistory(db);
   const rows: MatchRow[] = [];
   for (const id of ids) {
     const call = await findCall(db, id, clock);
     if (!call) continue;
-    rows.push(...storedMatches(await prepareCallFrom(db, call, clock), contexts.values(), clock));
+    rows.push(...storedMatches(await prepareCallFrom(db, call, clock, history), contexts.values(), clock));
   }
   await replaceMatches(db, (trx) => trx.deleteFrom('matches').where('comune_istat', 'in', istats).execute(), rows);
   return rows.length;
@@ -209,12 +220,12 @@ export async function rematchComuni(db: Kysely<Database>, istats: string[], cloc
  * One comune against one published call, computed now with the full checklist: the detail page
  * explains calls outside the comune's reach too, which have no stored row.
  */
-export async function computeOpportunity(db: Kysely<Database>, istat: string, callId: string, clock: Clock) {
+export async function computeOpportunity(db: Kysely<Database>, istat: string, callId: string, clock: Clock, history: FundingHistory = fundingHistory(db)) {
   const call = await findCall(db, callId, clock);
   if (!call || call.editorial_status !== 'published' || call.merged_into) return null;
   const context = (await loadComuneContexts(db, clock.now, [istat])).get(istat);
   if (!context) return null;
-  const [prepared, peers] = await Promise.all([prepareCallFrom(db, call, clock), loadPeers(db, istat, [call], romeDay(clock.now))]);
+  const [prepared, peers] = await Promise.all([prepareCallFrom(db, call, clock, history), loadPeers(db, history, istat, [call], romeDay(clock.now))]);
   const { row, checks } = evaluateMatch(prepared, context, clock);
   return {
     match: {

@@ -9,7 +9,7 @@ import type { Principal } from '../auth/index.ts';
 import { comuniOfUser } from '../auth/index.ts';
 import { CALL_STATUS_LABELS, PROGRAMME_KINDS } from '../calls/index.ts';
 import { OpportunityCall, STORED_VERDICTS } from './matching.schemas.ts';
-import { OPEN_STATUSES, opportunityRows, ROW_SORTS, type OpportunityRow, type RowFilter, type ServedComune } from './my-opportunities.service.ts';
+import { OPEN_STATUSES, opportunityRows, ROW_SORTS, toRow, type OpportunityRow, type RowFilter, type ServedComune } from './my-opportunities.service.ts';
 
 const ServedComuneSchema = Type.Object({ istat: Type.String(), name: Type.String(), provinceSigla: Type.String() });
 const MyOpportunity = Type.Object(
@@ -124,12 +124,21 @@ const myOpportunitiesRoutes: FastifyPluginAsyncTypebox = async (app) => {
         return reply
           .type('text/csv; charset=utf-8')
           .header('content-disposition', 'attachment; filename="bandi-dei-miei-comuni.csv"')
-          .send(rowsCsv(rows) as never);
+          .send(rowsCsv(rows.map((r) => toRow(r, clock))) as never);
       }
       const counts = new Map<string, number>();
       for (const r of every) counts.set(r.comune.istat, (counts.get(r.comune.istat) ?? 0) + 1);
       const comuni = served.map(({ istat, name, provinceSigla }) => ({ istat, name, provinceSigla, count: counts.get(istat) ?? 0 }));
-      return { comuni, ...page(request, rows.slice(offset, offset + limit), rows.length, limit, offset) };
+      return {
+        comuni,
+        ...page(
+          request,
+          rows.slice(offset, offset + limit).map((r) => toRow(r, clock)),
+          rows.length,
+          limit,
+          offset,
+        ),
+      };
     },
   );
 };

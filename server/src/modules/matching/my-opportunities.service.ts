@@ -21,7 +21,15 @@ export interface RowFilter {
 
 export type OpportunityRow = ReturnType<typeof toRow>;
 
-function toRow(comune: ServedComune, view: Parameters<typeof toOpportunity>[0], clock: Clock) {
+/** A comune's match as the list sorts it; `toRow` renders it, only for the rows a page or a CSV shows. */
+export interface RowEntry {
+  comune: ServedComune;
+  /** The comune's place in alphabetical order (comuni with the same name share it). */
+  rank: number;
+  view: Parameters<typeof toOpportunity>[0];
+}
+
+export function toRow({ comune, view }: RowEntry, clock: Clock) {
   const { call, verdict, score, amount, reasons } = toOpportunity(view, clock);
   return {
     comune: { istat: comune.istat, name: comune.name, provinceSigla: comune.provinceSigla },
@@ -34,39 +42,51 @@ function toRow(comune: ServedComune, view: Parameters<typeof toOpportunity>[0], 
   };
 }
 
-const byName = (a: OpportunityRow, b: OpportunityRow) => a.comune.name.localeCompare(b.comune.name, 'it');
-const deadlineOf = (row: OpportunityRow, none: number) => (row.call.nextDeadline === null ? none : Date.parse(row.call.nextDeadline));
-const amountOf = (row: OpportunityRow) => row.amount?.max ?? -1;
+const byName = (a: RowEntry, b: RowEntry) => a.rank - b.rank;
+const deadlineOf = (row: RowEntry, none: number) => row.view.deadline ?? none;
+const amountOf = (row: RowEntry) => (row.view.match.amount_min === null ? -1 : row.view.match.amount_max!);
+const callId = (row: RowEntry) => row.view.match.call_id;
 
 /** Ties fall back to the deadline, then the comune, then the call: the same order on every page. */
-const ORDERS: Record<RowFilter['sort'], (a: OpportunityRow, b: OpportunityRow) => number> = {
+const ORDERS: Record<RowFilter['sort'], (a: RowEntry, b: RowEntry) => number> = {
   deadline: (a, b) => deadlineOf(a, Infinity) - deadlineOf(b, Infinity),
   '-deadline': (a, b) => deadlineOf(b, -Infinity) - deadlineOf(a, -Infinity),
   amount: (a, b) => amountOf(a) - amountOf(b),
   '-amount': (a, b) => amountOf(b) - amountOf(a),
-  score: (a, b) => b.score - a.score,
+  score: (a, b) => b.view.match.score - a.view.match.score,
   comune: byName,
 };
 
 function compare(sort: RowFilter['sort']) {
-  return (a: OpportunityRow, b: OpportunityRow) =>
-    ORDERS[sort](a, b) || deadlineOf(a, Infinity) - deadlineOf(b, Infinity) || byName(a, b) || (a.call.id < b.call.id ? -1 : a.call.id > b.call.id ? 1 : 0);
+  return (a: RowEntry, b: RowEntry) =>
+    ORDERS[sort](a, b) || deadlineOf(a, Infinity) - deadlineOf(b, Infinity) || byName(a, b) || (callId(a) < callId(b) ? -1 : callId(a) > callId(b) ? 1 : 0);
 }
 
+const collator = new Intl.Collator('it');
+
 /**
- * One row per comune and open call across every comune a person serves, from each comune's stored
- * matches (the opportunities cache): filtered, then sorted as one list.
+ * One entry per comune and open call across every comune a person serves, from each comune's stored
+ * matches (the opportunities cache): filtered, then sorted as one list. An office serving 40 comuni
+ * has tens of thousands: they are compared by numbers (each comune's alphabetical rank, worked out
+ * once, instead of a locale comparison of names per pair) and rendered only when shown.
  */
-export function opportunityRows(comuni: ServedComune[], filter: RowFilter, clock: Clock): OpportunityRow[] {
+export function opportunityRows(comuni: ServedComune[], filter: RowFilter, clock: Clock): RowEntry[] {
   const status = filter.status?.length ? filter.status : [...OPEN_STATUSES];
-  const rows: OpportunityRow[] = [];
+  const alphabetical = [...comuni].sort((a, b) => collator.compare(a.name, b.name));
+  const ranks = new Map<ServedComune, number>();
+  alphabetical.forEach((comune, i) => {
+    const previous = alphabetical[i - 1];
+    ranks.set(comune, previous && collator.compare(previous.name, comune.name) === 0 ? ranks.get(previous)! : i);
+  });
+  const rows: RowEntry[] = [];
   for (const comune of comuni) {
     const { items } = selectOpportunities(
       comune.matches,
       { status, programme: filter.programme, verdict: filter.verdict, sort: 'deadline', limit: Number.MAX_SAFE_INTEGER, offset: 0 },
       clock,
     );
-    for (const view of items) rows.push(toRow(comune, view, clock));
+    const rank = ranks.get(comune)!;
+    for (const view of items) rows.push({ comune, rank, view });
   }
   return rows.sort(compare(filter.sort));
 }

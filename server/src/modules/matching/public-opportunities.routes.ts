@@ -127,7 +127,7 @@ const publicOpportunitiesRoutes: FastifyPluginAsyncTypebox = async (app) => {
       if (comune.valid_to !== null)
         throw notFound('COMUNE_SUPPRESSED', `Il comune con codice ISTAT ${istat} è stato soppresso: non può più partecipare ai bandi.`);
       const now = clock();
-      const view = await computeOpportunity(await app.readDbFor(request), istat, callId, now);
+      const view = await computeOpportunity(await app.readDbFor(request), istat, callId, now, app.fundingHistory);
       if (!view) throw notFound('CALL_NOT_FOUND', 'Bando non trovato o non pubblicato.');
       return { ...toPublicOpportunity(view, now), checks: view.match.checks, population: view.match.population ?? null };
     },
