@@ -2,7 +2,6 @@ import { sql, type Kysely } from 'kysely';
 import type { Database } from '../../plugins/db/schema.ts';
 import { sizeClassSql } from '../comuni/index.ts';
 import { remembered } from '../../shared/remembered.ts';
-import type { PeerShare } from './matching.outcomes.ts';
 
 /**
  * Avvisi are named differently across snapshots only by case and spacing: an award's avviso is stored
@@ -20,60 +19,96 @@ interface GroupCounts {
 /** Who applied to a call's earlier windows and to earlier editions of its measure, by province and size class. */
 export interface CallOutcomes {
   groups: Map<string, GroupCounts>;
+  /** The groups summed once for every comune matched against the call: all of them, and by size class. */
+  all: GroupCounts;
+  bySize: Map<string, GroupCounts>;
 }
 
 const groupKey = (province: string, size: string | null) => `${province}|${size ?? 'n.d.'}`;
+const NO_GROUP: GroupCounts = { comuni: 0, call: 0, edition: 0 };
+const sizeOf = (size: string | null) => size ?? 'n.d.';
+
+/** Adds the counts of every group, overall and by size class (a full rematch asks for them millions of times). */
+function summed(groups: Map<string, GroupCounts>, sizes: Map<string, string>): CallOutcomes {
+  const all = { comuni: 0, call: 0, edition: 0 };
+  const bySize = new Map<string, GroupCounts>();
+  for (const [key, g] of groups) {
+    const size = sizes.get(key)!;
+    const total = bySize.get(size) ?? { comuni: 0, call: 0, edition: 0 };
+    bySize.set(size, total);
+    for (const sum of [all, total]) {
+      sum.comuni += g.comuni;
+      sum.call += g.call;
+      sum.edition += g.edition;
+    }
+  }
+  return { groups, all, bySize };
+}
+
+/** How many comuni each province has of each size class: the same for every call, so a rematch reads it once. */
+export type ComuniGroups = { province: string; size: string | null; comuni: number }[];
+
+export async function loadComuniGroups(db: Kysely<Database>): Promise<ComuniGroups> {
+  const { rows } = await sql<ComuniGroups[number]>`
+    select province_sigla as province, ${sizeClassSql} as size, count(*)::int as comuni
+    from comuni where valid_to is null group by 1, 2`.execute(db);
+  return rows;
+}
 
 /**
  * The applications sent before `now` to the call (matched on its title, as the funding history names the
  * avvisi) and to the other calls of its measure, counted in the database by province and size class.
  */
-export async function loadCallOutcomes(db: Kysely<Database>, call: { title: string; measure_code: string | null }, now: Date): Promise<CallOutcomes> {
+export async function loadCallOutcomes(
+  db: Kysely<Database>,
+  call: { title: string; measure_code: string | null },
+  now: Date,
+  /** Given by a rematch, which reads them once for all its calls. */
+  groups?: ComuniGroups,
+): Promise<CallOutcomes> {
   const key = avvisoKey(call.title);
   const [registry, applied] = await Promise.all([
-    sql<{ province: string; size: string | null; comuni: number }>`
-      select province_sigla as province, ${sizeClassSql} as size, count(*)::int as comuni
-      from comuni where valid_to is null group by 1, 2`.execute(db),
+    groups ?? loadComuniGroups(db),
+    // Each comune once (hashed), then counted by group: half the time of counting distinct comuni per
+    // group, which sorted the thousands of awards of a measure by province, size class and comune.
     sql<{ province: string; size: string | null; call: number; edition: number }>`
+      with applied as (
+        select fa.comune_istat,
+          bool_or(${AVVISO_KEY} = ${key}) as call,
+          bool_or(${AVVISO_KEY} <> ${key} and fa.measure_code = ${call.measure_code}) as edition
+        from funding_awards fa
+        where fa.applied_at < ${now} and (${AVVISO_KEY} = ${key} or fa.measure_code = ${call.measure_code})
+        group by fa.comune_istat)
       select c.province_sigla as province, ${sizeClassSql} as size,
-        count(distinct fa.comune_istat) filter (where ${AVVISO_KEY} = ${key})::int as call,
-        count(distinct fa.comune_istat) filter (where ${AVVISO_KEY} <> ${key} and fa.measure_code = ${call.measure_code})::int as edition
-      from funding_awards fa join comuni c on c.istat = fa.comune_istat and c.valid_to is null
-      where fa.applied_at < ${now} and (${AVVISO_KEY} = ${key} or fa.measure_code = ${call.measure_code})
+        (count(*) filter (where a.call))::int as call, (count(*) filter (where a.edition))::int as edition
+      from applied a join comuni c on c.istat = a.comune_istat and c.valid_to is null
       group by 1, 2`.execute(db),
   ]);
-  const groups = new Map<string, GroupCounts>();
-  for (const r of registry.rows) groups.set(groupKey(r.province, r.size), { comuni: r.comuni, call: 0, edition: 0 });
+  const counts = new Map<string, GroupCounts>();
+  const sizes = new Map<string, string>();
+  for (const r of registry) {
+    counts.set(groupKey(r.province, r.size), { comuni: r.comuni, call: 0, edition: 0 });
+    sizes.set(groupKey(r.province, r.size), sizeOf(r.size));
+  }
   for (const r of applied.rows) {
-    const group = groups.get(groupKey(r.province, r.size));
+    const group = counts.get(groupKey(r.province, r.size));
     if (group) Object.assign(group, { call: r.call, edition: r.edition });
   }
-  return { groups };
+  return summed(counts, sizes);
 }
 
-/** The shares of `outcomeSignals` for a comune of a province and size class. */
+/** The shares of `outcomeSignals` for a comune of a province and size class (sums made once per call, in `summed`). */
 export function peerShares(outcomes: CallOutcomes, province: string, size: string | null) {
-  const sum = (pick: (g: GroupCounts) => number, keep: (k: string) => boolean): PeerShare => {
-    let [applied, total] = [0, 0];
-    for (const [k, g] of outcomes.groups)
-      if (keep(k)) {
-        applied += pick(g);
-        total += g.comuni;
-      }
-    return { applied, total };
-  };
-  const sameSize = (k: string) => k.endsWith(`|${size ?? 'n.d.'}`);
-  const same = (k: string) => k === groupKey(province, size);
+  const { all } = outcomes;
+  const sameSize = outcomes.bySize.get(sizeOf(size)) ?? NO_GROUP;
+  const same = outcomes.groups.get(groupKey(province, size)) ?? NO_GROUP;
   return {
     call: {
-      all: sum(
-        (g) => g.call,
-        () => true,
-      ),
-      size: sum((g) => g.call, sameSize),
-      provinceSize: sum((g) => g.call, same),
+      all: { applied: all.call, total: all.comuni },
+      size: { applied: sameSize.call, total: sameSize.comuni },
+      provinceSize: { applied: same.call, total: same.comuni },
     },
-    edition: { size: sum((g) => g.edition, sameSize), provinceSize: sum((g) => g.edition, same) },
+    edition: { size: { applied: sameSize.edition, total: sameSize.comuni }, provinceSize: { applied: same.edition, total: same.comuni } },
   };
 }
 
