@@ -1,7 +1,8 @@
 // npm run bench: starts the app on the embedded database and a bare Fastify baseline, then loads both;
 // then starts and restarts the product as `npm start` does and audits three pages with Lighthouse.
 // BENCH_SECONDS (default 10) and BENCH_CONNECTIONS (default 50) tune the runs; `-- --only=start,lighthouse`
-// runs some parts of load, start, lighthouse.
+// runs some parts of load, matching, start, lighthouse (`matching`: the national data and the matching
+// figures alone, which `load` includes).
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { resolve } from 'node:path';
@@ -20,7 +21,7 @@ import { lighthouseScenario } from './lighthouse.ts';
 const here = fileURLToPath(new URL('.', import.meta.url));
 const seconds = Number(process.env.BENCH_SECONDS ?? 10);
 const connections = Number(process.env.BENCH_CONNECTIONS ?? 50);
-const PARTS = ['load', 'start', 'lighthouse'] as const;
+const PARTS = ['load', 'matching', 'start', 'lighthouse'] as const;
 type Part = (typeof PARTS)[number];
 const only = process.argv
   .find((a) => a.startsWith('--only='))
@@ -198,8 +199,20 @@ async function productScenarios() {
   }
 }
 
+/** The national data, then the matching figures, beside an app process that listens to every change as in `load`. */
+async function matchingOnly() {
+  const app = await serve('serve-app.ts');
+  try {
+    const imported = await importScenario(app.info.databaseUrl!);
+    if (imported.funding) await matchingScenario(app.info.databaseUrl!);
+  } finally {
+    await stop(app.child);
+  }
+}
+
 if (runs('load')) await loadScenarios();
+else if (runs('matching')) await matchingOnly();
 if (runs('start') || runs('lighthouse')) {
-  if (runs('load')) console.log('');
+  if (runs('load') || runs('matching')) console.log('');
   await productScenarios();
 }

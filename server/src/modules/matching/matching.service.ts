@@ -32,6 +32,8 @@ export interface PreparedCall {
   outcomes: CallOutcomes | null;
   /** The call's first opening, for how long it has been open. */
   opensAt: number | null;
+  /** Its title folded as the funding history's avvisi are (`avvisoKey`). */
+  avvisoKey: string;
 }
 
 export function prepareCall(call: CallRow, clock: Clock, lexemes: ReadonlySet<string>, outcomes: CallOutcomes | null = null): PreparedCall {
@@ -57,6 +59,7 @@ export function prepareCall(call: CallRow, clock: Clock, lexemes: ReadonlySet<st
     lexemes,
     outcomes,
     opensAt: input.windows.length === 0 ? null : Math.min(...input.windows.map((w) => Date.parse(w.opensAt))),
+    avvisoKey: avvisoKey(call.title),
   };
 }
 
@@ -69,16 +72,39 @@ export async function prepareCallFrom(db: Kysely<Database>, call: CallRow, clock
   return prepareCall(call, clock, lexemes, outcomes);
 }
 
+const fundedByFacts = new WeakMap<ComuneFacts, Map<string | null, Set<string>>>();
+
+/**
+ * The avvisi a comune obtained (renounced ones left out) by measure, folded once per comune: a full
+ * rematch asks for them once per call it reaches.
+ */
+function fundedAvvisi(facts: ComuneFacts): Map<string | null, Set<string>> {
+  let funded = fundedByFacts.get(facts);
+  if (!funded) {
+    funded = new Map();
+    for (const a of facts.awards) {
+      if (a.status === 'rinuncia') continue;
+      const keys = funded.get(a.measureCode) ?? new Set<string>();
+      funded.set(a.measureCode, keys.add(avvisoKey(a.avviso)));
+    }
+    fundedByFacts.set(facts, funded);
+  }
+  return funded;
+}
+
 /** How likely comuni like this one are to apply, by the trained ranker; null without the call's outcomes. */
 function likelihoodFor(prepared: PreparedCall, facts: ComuneFacts, amount: number | null, clock: Clock): number | null {
   if (!prepared.outcomes) return null;
   const now = clock.now.getTime();
+  const funded = fundedAvvisi(facts);
+  // An earlier edition: an avviso of the call's measure other than the call itself.
+  const editions = funded.get(prepared.rules.measureCode);
+  const shares = peerShares(prepared.outcomes, facts.provinceSigla, sizeClassOf(facts.legalPopulation));
   return likelihood(ranker(), {
-    ...peerShares(prepared.outcomes, facts.provinceSigla, sizeClassOf(facts.legalPopulation)),
-    ownEdition: facts.awards.some(
-      (a) => a.status !== 'rinuncia' && a.measureCode === prepared.rules.measureCode && avvisoKey(a.avviso) !== avvisoKey(prepared.row.title),
-    ),
-    fundedMeasures: new Set(facts.awards.filter((a) => a.status !== 'rinuncia').map((a) => a.measureCode)).size,
+    call: shares.call,
+    edition: shares.edition,
+    ownEdition: editions !== undefined && (editions.size > 1 || !editions.has(prepared.avvisoKey)),
+    fundedMeasures: funded.size,
     legalPopulation: facts.legalPopulation,
     altitudeZone: facts.altitudeZone,
     daysOpen: prepared.opensAt === null ? null : Math.max(0, Math.floor((now - prepared.opensAt) / DAY)),
@@ -151,6 +177,13 @@ async function replaceMatches(db: Kysely<Database>, stale: (trx: Kysely<Database
   await (db.isTransaction ? replace(db) : db.transaction().execute(replace));
 }
 
+/** A published call prepared for matching; null when it is not (or no longer) published. */
+async function preparePublished(db: Kysely<Database>, callId: string, clock: Clock, history?: FundingHistory): Promise<PreparedCall | null> {
+  const call = await findCall(db, callId, clock);
+  if (!call || call.editorial_status !== 'published' || call.merged_into) return null;
+  return prepareCallFrom(db, call, clock, history);
+}
+
 /** A published call matched against the comuni it reaches; none when it is not (or no longer) published. */
 async function callMatches(
   db: Kysely<Database>,
@@ -159,10 +192,28 @@ async function callMatches(
   contexts?: Map<string, ComuneContext>,
   history = fundingHistory(db),
 ): Promise<MatchRow[]> {
-  const call = await findCall(db, callId, clock);
-  if (!call || call.editorial_status !== 'published' || call.merged_into) return [];
+  const prepared = await preparePublished(db, callId, clock, history);
+  if (!prepared) return [];
   const all = contexts ?? (await loadComuneContexts(db, clock.now));
-  return storedMatches(await prepareCallFrom(db, call, clock, history), all.values(), clock);
+  return storedMatches(prepared, all.values(), clock);
+}
+
+/**
+ * The calls of a rematch prepared one ahead: the next call's queries (its text, its outcomes) run while
+ * the comuni are matched against this one, and the funding history is read once for all of them.
+ */
+async function* preparedAhead(db: Kysely<Database>, ids: string[], clock: Clock, history: FundingHistory): AsyncGenerator<{ id: string; prepared: PreparedCall | null }> {
+  const prepare = (i: number) => {
+    const next = i < ids.length ? preparePublished(db, ids[i]!, clock, history) : null;
+    next?.catch(() => {}); // a failure surfaces where the call is awaited, not as an unhandled rejection
+    return next;
+  };
+  let next = prepare(0);
+  for (let i = 0; i < ids.length; i++) {
+    const current = next!;
+    next = prepare(i + 1);
+    yield { id: ids[i]!, prepared: await current };
+  }
 }
 
 const storeCallMatches = (db: Kysely<Database>, callId: string, rows: MatchRow[]) =>
@@ -188,8 +239,8 @@ export async function rematchAll(db: Kysely<Database>, clock: Clock): Promise<{ 
   const history = fundingHistory(db);
   let matches = 0;
   const storing = new Set<Promise<void>>();
-  for (const id of calls) {
-    const rows = await callMatches(db, id, clock, contexts, history);
+  for await (const { id, prepared } of preparedAhead(db, calls, clock, history)) {
+    const rows = prepared ? storedMatches(prepared, contexts.values(), clock) : [];
     if (storing.size >= PARALLEL_WRITES) await Promise.race(storing);
     const write = storeCallMatches(db, id, rows).finally(() => storing.delete(write));
     write.catch(() => {}); // a failure surfaces where the write is awaited, not as an unhandled rejection
@@ -207,11 +258,7 @@ export async function rematchComuni(db: Kysely<Database>, istats: string[], cloc
   const ids = await openPublishedCallIds(db, clock.now);
   const history = fundingHistory(db);
   const rows: MatchRow[] = [];
-  for (const id of ids) {
-    const call = await findCall(db, id, clock);
-    if (!call) continue;
-    rows.push(...storedMatches(await prepareCallFrom(db, call, clock, history), contexts.values(), clock));
-  }
+  for await (const { prepared } of preparedAhead(db, ids, clock, history)) if (prepared) rows.push(...storedMatches(prepared, contexts.values(), clock));
   await replaceMatches(db, (trx) => trx.deleteFrom('matches').where('comune_istat', 'in', istats).execute(), rows);
   return rows.length;
 }

@@ -2,7 +2,6 @@ import { sql, type Kysely } from 'kysely';
 import type { Database } from '../../plugins/db/schema.ts';
 import { sizeClassSql } from '../comuni/index.ts';
 import { remembered } from '../../shared/remembered.ts';
-import type { PeerShare } from './matching.outcomes.ts';
 
 /**
  * Avvisi are named differently across snapshots only by case and spacing: an award's avviso is stored
@@ -20,9 +19,31 @@ interface GroupCounts {
 /** Who applied to a call's earlier windows and to earlier editions of its measure, by province and size class. */
 export interface CallOutcomes {
   groups: Map<string, GroupCounts>;
+  /** The groups summed once for every comune matched against the call: all of them, and by size class. */
+  all: GroupCounts;
+  bySize: Map<string, GroupCounts>;
 }
 
 const groupKey = (province: string, size: string | null) => `${province}|${size ?? 'n.d.'}`;
+const NO_GROUP: GroupCounts = { comuni: 0, call: 0, edition: 0 };
+const sizeOf = (size: string | null) => size ?? 'n.d.';
+
+/** Adds the counts of every group, overall and by size class (a full rematch asks for them millions of times). */
+function summed(groups: Map<string, GroupCounts>): CallOutcomes {
+  const all = { comuni: 0, call: 0, edition: 0 };
+  const bySize = new Map<string, GroupCounts>();
+  for (const [key, g] of groups) {
+    const size = key.slice(key.indexOf('|') + 1);
+    const total = bySize.get(size) ?? { comuni: 0, call: 0, edition: 0 };
+    bySize.set(size, total);
+    for (const sum of [all, total]) {
+      sum.comuni += g.comuni;
+      sum.call += g.call;
+      sum.edition += g.edition;
+    }
+  }
+  return { groups, all, bySize };
+}
 
 /** A comune's first application to one avviso (`key`), with the province and size class of the comune. */
 export interface AppliedAvviso {
@@ -149,32 +170,21 @@ export async function loadCallOutcomes(history: FundingHistory, call: { title: s
   const editionCounts = comuniByGroup(toMeasure, at, key);
   const groups = new Map<string, GroupCounts>();
   for (const [group, comuni] of registry) groups.set(group, { comuni, call: callCounts.get(group) ?? 0, edition: editionCounts.get(group) ?? 0 });
-  return { groups };
+  return summed(groups);
 }
 
-/** The shares of `outcomeSignals` for a comune of a province and size class. */
+/** The shares of `outcomeSignals` for a comune of a province and size class (sums made once per call, in `summed`). */
 export function peerShares(outcomes: CallOutcomes, province: string, size: string | null) {
-  const sum = (pick: (g: GroupCounts) => number, keep: (k: string) => boolean): PeerShare => {
-    let [applied, total] = [0, 0];
-    for (const [k, g] of outcomes.groups)
-      if (keep(k)) {
-        applied += pick(g);
-        total += g.comuni;
-      }
-    return { applied, total };
-  };
-  const sameSize = (k: string) => k.endsWith(`|${size ?? 'n.d.'}`);
-  const same = (k: string) => k === groupKey(province, size);
+  const { all } = outcomes;
+  const sameSize = outcomes.bySize.get(sizeOf(size)) ?? NO_GROUP;
+  const same = outcomes.groups.get(groupKey(province, size)) ?? NO_GROUP;
   return {
     call: {
-      all: sum(
-        (g) => g.call,
-        () => true,
-      ),
-      size: sum((g) => g.call, sameSize),
-      provinceSize: sum((g) => g.call, same),
+      all: { applied: all.call, total: all.comuni },
+      size: { applied: sameSize.call, total: sameSize.comuni },
+      provinceSize: { applied: same.call, total: same.comuni },
     },
-    edition: { size: sum((g) => g.edition, sameSize), provinceSize: sum((g) => g.edition, same) },
+    edition: { size: { applied: sameSize.edition, total: sameSize.comuni }, provinceSize: { applied: same.edition, total: same.comuni } },
   };
 }
 
