@@ -202,7 +202,12 @@ async function callMatches(
  * The calls of a rematch prepared one ahead: the next call's queries (its text, its outcomes) run while
  * the comuni are matched against this one, and the funding history is read once for all of them.
  */
-async function* preparedAhead(db: Kysely<Database>, ids: string[], clock: Clock, history: FundingHistory): AsyncGenerator<{ id: string; prepared: PreparedCall | null }> {
+async function* preparedAhead(
+  db: Kysely<Database>,
+  ids: string[],
+  clock: Clock,
+  history: FundingHistory,
+): AsyncGenerator<{ id: string; prepared: PreparedCall | null }> {
   const prepare = (i: number) => {
     const next = i < ids.length ? preparePublished(db, ids[i]!, clock, history) : null;
     next?.catch(() => {}); // a failure surfaces where the call is awaited, not as an unhandled rejection
