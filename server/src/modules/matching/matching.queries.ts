@@ -18,29 +18,15 @@ export interface OpportunityFilter {
   offset: number;
 }
 
-/** A stored match with what the list shows of its call; status and deadline are worked out when read. */
-export async function loadComuneMatches(db: Kysely<Database>, istat: string) {
-  return db
-    .selectFrom('matches as m')
-    .innerJoin(callsView.as('c'), 'c.id', 'm.call_id')
-    .where('m.comune_istat', '=', istat)
+/**
+ * What the lists show of each published call, the same for every comune: read once for all of them
+ * (not again with each comune's thousand matches), by call id.
+ */
+export async function loadPublishedCallCards(db: Kysely<Database>) {
+  const rows = await db
+    .selectFrom(callsView.as('c'))
     .where('c.editorial_status', '=', 'published')
-    .select([
-      'm.call_id',
-      'm.verdict',
-      'm.score',
-      'm.components',
-      'm.reasons',
-      'm.amount_min',
-      'm.amount_max',
-      'm.amount_basis',
-      'm.computed_at',
-      'c.title',
-      'c.issuer',
-      'c.programme_kind',
-      'c.measure_code',
-      'c.remaining_budget',
-    ])
+    .select(['c.id', 'c.title', 'c.issuer', 'c.programme_kind', 'c.measure_code', 'c.remaining_budget'])
     .select(sql<string[]>`coalesce((select array_agg(t.theme_code order by t.theme_code) from ${callThemesView} t where t.call_id = c.id), '{}')`.as('themes'))
     .select(isDemoSql.as('demo'))
     .select(
@@ -49,6 +35,27 @@ export async function loadComuneMatches(db: Kysely<Database>, istat: string) {
           from ${callWindowsView} w where w.call_id = c.id), '[]'::json)`.as('windows'),
     )
     .execute();
+  return new Map(rows.map(({ id, ...card }) => [id, card]));
+}
+
+export type CallCards = Awaited<ReturnType<typeof loadPublishedCallCards>>;
+
+/**
+ * A comune's stored matches of published calls, with what the list shows of each call (`cards`, from
+ * loadPublishedCallCards); status and deadline are worked out when read.
+ */
+export async function loadComuneMatches(db: Kysely<Database>, istat: string, cards: CallCards) {
+  const rows = await db
+    .selectFrom('matches as m')
+    .where('m.comune_istat', '=', istat)
+    .select(['m.call_id', 'm.verdict', 'm.score', 'm.components', 'm.reasons', 'm.amount_min', 'm.amount_max', 'm.amount_basis', 'm.computed_at'])
+    .execute();
+  const matches = [];
+  for (const row of rows) {
+    const card = cards.get(row.call_id);
+    if (card) matches.push({ ...row, ...card });
+  }
+  return matches;
 }
 
 export type StoredMatch = Awaited<ReturnType<typeof loadComuneMatches>>[number];
