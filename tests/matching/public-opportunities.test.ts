@@ -1,9 +1,11 @@
+import { sql } from 'kysely';
 import request from 'supertest';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { processCallEvents } from '../../server/src/modules/matching/matching.jobs.ts';
+import { processCallEvents, processRematchQueue } from '../../server/src/modules/matching/matching.jobs.ts';
 import { useTestApp } from '../helpers/app.ts';
 import { callInput, daysFromNow } from '../helpers/calls.ts';
 import { createComune, createTestUser, loginAs, type Agent } from '../helpers/identity.ts';
+import { waitFor } from '../helpers/processes.ts';
 
 const ctx = useTestApp({ env: { REVIEW_REQUIRED: 'false' } });
 const SMALL = '019001';
@@ -117,6 +119,28 @@ describe('GET /api/v1/comuni/:istat/open-calls', () => {
     const { body } = await anonymous().get(`/api/v1/comuni/${LARGE}/open-calls`);
     expect(body.items.map((i: Item) => i.call.id)).not.toContain(ids['piccoli comuni']);
     expect(body.total).toBe(4);
+  });
+
+  it("follows a change to the comune's matches at once, though the list is kept in memory", async () => {
+    const listed = async () => ((await anonymous().get(`/api/v1/comuni/${SMALL}/open-calls`)).body.items as Item[]).map((i) => i.call.id);
+    expect(await listed()).toContain(ids.aperto);
+    // A match deleted with the triggers off, so no process is told: the page still comes from memory.
+    await ctx.db.transaction().execute(async (trx) => {
+      await sql`set local session_replication_role = replica`.execute(trx);
+      await trx.deleteFrom('matches').where('comune_istat', '=', SMALL).where('call_id', '=', ids.aperto!).execute();
+    });
+    expect(await listed()).toContain(ids.aperto);
+    // Another process's write to this comune's matches reaches this one by notification.
+    await ctx.db.updateTable('matches').set({ computed_at: new Date() }).where('comune_istat', '=', SMALL).execute();
+    await waitFor(async () => !(await listed()).includes(ids.aperto!), 5000, 'the public page to follow the change');
+    // This process's own rematch (a profile change) shows on the very next visit.
+    await rtd
+      .post(`/api/v1/comuni/${SMALL}/programming`)
+      .set('x-csrf-token', rtd.csrf)
+      .send({ code: 'PT-2', title: 'Sito web comunale', themes: ['piattaforme.send'], startYear: 2026, endYear: 2026, estimatedCost: 5000, priority: 'low' })
+      .expect(201);
+    await processRematchQueue(ctx.app);
+    expect(await listed()).toContain(ids.aperto);
   });
 
   it('answers 404 problem+json for an unknown comune', async () => {

@@ -31,6 +31,8 @@ declare module 'fastify' {
     profileCache: NotifiedCache<ComuneProfileRow>;
     /** Each comune's stored matches in memory; triggers on matches and calls drop them. */
     opportunitiesCache: NotifiedCache<StoredMatch[]>;
+    /** The same lists without peers, for the comuni's public pages. */
+    publicOpportunitiesCache: NotifiedCache<StoredMatch[]>;
     /** Each comune's near misses, computed on demand; the same notifications drop them. */
     nearMissCache: NotifiedCache<OpportunityView[]>;
     /** Uncovered comuni by territory; any change to matches or published calls drops them all. */

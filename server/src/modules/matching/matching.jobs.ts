@@ -14,6 +14,7 @@ async function changingMatches(app: FastifyInstance, work: (trx: Transaction<Dat
   const { changed, keys } = await app.db.transaction().execute(work);
   for (const key of changed > 0 ? keys : []) {
     app.opportunitiesCache.invalidate(key);
+    app.publicOpportunitiesCache.invalidate(key);
     app.nearMissCache.invalidate(key);
   }
   return changed;

@@ -18,29 +18,14 @@ export interface OpportunityFilter {
   offset: number;
 }
 
-/** A stored match with what the list shows of its call; status and deadline are worked out when read. */
-export async function loadComuneMatches(db: Kysely<Database>, istat: string) {
-  return db
-    .selectFrom('matches as m')
-    .innerJoin(callsView.as('c'), 'c.id', 'm.call_id')
-    .where('m.comune_istat', '=', istat)
+/** What the lists show of the published calls among `ids`, by call id; the others are not there. */
+export async function loadCallCards(db: Kysely<Database>, ids: readonly string[]) {
+  if (ids.length === 0) return new Map<string, never>();
+  const rows = await db
+    .selectFrom(callsView.as('c'))
+    .where('c.id', '=', sql<string>`any(${[...ids]}::uuid[])`)
     .where('c.editorial_status', '=', 'published')
-    .select([
-      'm.call_id',
-      'm.verdict',
-      'm.score',
-      'm.components',
-      'm.reasons',
-      'm.amount_min',
-      'm.amount_max',
-      'm.amount_basis',
-      'm.computed_at',
-      'c.title',
-      'c.issuer',
-      'c.programme_kind',
-      'c.measure_code',
-      'c.remaining_budget',
-    ])
+    .select(['c.id', 'c.title', 'c.issuer', 'c.programme_kind', 'c.measure_code', 'c.remaining_budget'])
     .select(sql<string[]>`coalesce((select array_agg(t.theme_code order by t.theme_code) from ${callThemesView} t where t.call_id = c.id), '{}')`.as('themes'))
     .select(isDemoSql.as('demo'))
     .select(
@@ -49,6 +34,31 @@ export async function loadComuneMatches(db: Kysely<Database>, istat: string) {
           from ${callWindowsView} w where w.call_id = c.id), '[]'::json)`.as('windows'),
     )
     .execute();
+  return new Map(rows.map(({ id, ...card }) => [id, card]));
+}
+
+export type CallCard = Awaited<ReturnType<typeof loadCallCards>> extends Map<string, infer T> ? T : never;
+/** The cards of the calls among `ids`, null for a call not published; shared by every comune's list. */
+export type CallCardsFor = (ids: readonly string[]) => Promise<ReadonlyMap<string, CallCard | null>>;
+
+/**
+ * A comune's stored matches of published calls, with what the list shows of each call (the same for
+ * every comune, so `cardsFor` keeps it instead of joining it again to each comune's thousand matches);
+ * status and deadline are worked out when read.
+ */
+export async function loadComuneMatches(db: Kysely<Database>, istat: string, cardsFor: CallCardsFor = (ids) => loadCallCards(db, ids)) {
+  const rows = await db
+    .selectFrom('matches as m')
+    .where('m.comune_istat', '=', istat)
+    .select(['m.call_id', 'm.verdict', 'm.score', 'm.components', 'm.reasons', 'm.amount_min', 'm.amount_max', 'm.amount_basis', 'm.computed_at'])
+    .execute();
+  const cards = await cardsFor(rows.map((r) => r.call_id));
+  const matches = [];
+  for (const row of rows) {
+    const card = cards.get(row.call_id);
+    if (card) matches.push({ ...row, ...card });
+  }
+  return matches;
 }
 
 export type StoredMatch = Awaited<ReturnType<typeof loadComuneMatches>>[number];

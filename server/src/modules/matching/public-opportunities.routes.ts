@@ -96,7 +96,7 @@ const publicOpportunitiesRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const { limit, offset } = request.query;
       if (!(await app.profileCache.get(istat))) throw comuneNotFound(istat);
       const now = clock();
-      const matches = (await app.opportunitiesCache.get(istat)) ?? [];
+      const matches = (await app.publicOpportunitiesCache.get(istat)) ?? [];
       const { items, total } = selectOpportunities(matches, { status: OPEN_STATUSES, sort: 'deadline', limit, offset }, now);
       return page(
         request,

@@ -18,6 +18,7 @@ export class NotifiedCache<T> {
   private generation = 0;
   private listener: NotificationListener | null = null;
   private onChange: () => void = () => {};
+  private readonly followers: ((key: string) => void)[] = [];
 
   constructor(
     private readonly channel: string,
@@ -25,6 +26,11 @@ export class NotifiedCache<T> {
     private readonly maxEntries: number,
     private readonly maxAgeMs = SAFETY_MAX_AGE_MS,
   ) {}
+
+  /** Whether changes are heard: while not, nothing may be kept. */
+  get listening(): boolean {
+    return this.listener?.connected ?? false;
+  }
 
   start(db: Db): void {
     this.listener = listen(
@@ -90,9 +96,19 @@ export class NotifiedCache<T> {
     return this;
   }
 
+  /**
+   * Also tells `follower` of every change, in the same tick as this cache drops it: something its
+   * loader reads (e.g. data shared by every key) is then never older than an entry loaded after it.
+   */
+  alsoInvalidates(follower: (key: string) => void): this {
+    this.followers.push(follower);
+    return this;
+  }
+
   invalidate(key: string): void {
     this.generation++;
     this.onChange();
+    for (const follower of this.followers) follower(key);
     if (key === '*') this.entries.clear();
     else this.entries.delete(key);
   }
