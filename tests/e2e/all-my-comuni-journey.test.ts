@@ -4,9 +4,8 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { callInput, daysFromNow } from '../helpers/calls.ts';
 import { loginAs } from '../helpers/identity.ts';
-import { waitFor } from '../helpers/processes.ts';
 import { openPage, axeViolations, CHROMIUM, launchBrowser, overflowOnPhone, screenshot, watchConsole, signIn } from './browser.ts';
-import { startE2eServer, type E2eServer } from './server.ts';
+import { publishCall, startE2eServer, type E2eServer } from './server.ts';
 
 const PASSWORD = 'Cruscotto-Demo-2026';
 const OFFICE_RTD = 'rtd.cremasco@demo.cruscotto.it';
@@ -26,24 +25,16 @@ beforeAll(async () => {
   const { seedDemo } = await import('../../seeds/demo.ts');
   await seedDemo(server.db);
   const editor = await loginAs(server.server.app, 'redazione@demo.cruscotto.it', PASSWORD);
-  const { body } = await editor
-    .post('/api/v1/calls')
-    .set('x-csrf-token', editor.csrf)
-    .send(
-      callInput({
-        title: TITLE,
-        programme: { kind: 'regionale', code: null },
-        eligibility: { bodyTypes: ['comune'], population: { max: 15000 }, aggregation: 'allowed', exclusions: [], conditions: [] },
-        windows: [{ opensAt: daysFromNow(-2), closesAt: '2030-01-29T11:00:00.000Z' }],
-      }),
-    );
-  await editor.post(`/api/v1/calls/${body.id}/publish`).set('x-csrf-token', editor.csrf).expect(200);
-  await waitFor(
-    async () =>
-      (await server.db.selectFrom('matches').select('comune_istat').where('call_id', '=', body.id).where('comune_istat', 'in', OFFICE).execute()).length ===
-      OFFICE.length,
-    20_000,
-    'the call to be matched',
+  await publishCall(
+    server,
+    editor,
+    callInput({
+      title: TITLE,
+      programme: { kind: 'regionale', code: null },
+      eligibility: { bodyTypes: ['comune'], population: { max: 15000 }, aggregation: 'allowed', exclusions: [], conditions: [] },
+      windows: [{ opensAt: daysFromNow(-2), closesAt: '2030-01-29T11:00:00.000Z' }],
+    }),
+    { comuni: OFFICE },
   );
   browser = await launchBrowser();
   page = await openPage(browser);

@@ -7,9 +7,8 @@ import { createUser } from '../../server/src/modules/auth/users.service.ts';
 import { callInput, daysFromNow } from '../helpers/calls.ts';
 import { fundingFile } from '../helpers/funding.ts';
 import { loginAs, type Agent } from '../helpers/identity.ts';
-import { waitFor } from '../helpers/processes.ts';
 import { openPage, axeViolations, CHROMIUM, launchBrowser, overflowOnPhone, screenshot, watchConsole, signIn } from './browser.ts';
-import { startE2eServer, type E2eServer } from './server.ts';
+import { publishCall, startE2eServer, type E2eServer } from './server.ts';
 
 const PASSWORD = 'Cruscotto-Demo-2026';
 // Pandino and Offanengo belong to the demo's associated RTD office of the Cremasco.
@@ -62,26 +61,19 @@ beforeAll(async () => {
   });
   // The demo seed holds comuni and people, not calls: the journey's call is published as the editors do.
   const editor = await loginAs(server.server.app, 'redazione@demo.cruscotto.it', PASSWORD);
-  const { body } = await editor
-    .post('/api/v1/calls')
-    .set('x-csrf-token', editor.csrf)
-    .send(
+  callId = (
+    await publishCall(
+      server,
+      editor,
       callInput({
         title: TITLE,
         programme: { kind: 'pnrr', code: 'M1C1I1.4.1' },
         themes: ['servizi.esperienza-cittadino'],
         windows: [{ opensAt: daysFromNow(-5), closesAt: daysFromNow(60) }],
       }),
-    );
-  callId = body.id;
-  await editor.post(`/api/v1/calls/${callId}/publish`).set('x-csrf-token', editor.csrf).expect(200);
-  await waitFor(
-    async () =>
-      (await server.db.selectFrom('matches').select('comune_istat').where('call_id', '=', callId).where('comune_istat', 'in', [PANDINO, OFFANENGO]).execute())
-        .length === 2,
-    20_000,
-    'the call to be matched',
-  );
+      { comuni: [PANDINO, OFFANENGO] },
+    )
+  ).id;
   admin = await loginAs(server.server.app, 'admin@demo.cruscotto.it', PASSWORD);
   browser = await launchBrowser();
 }, 120_000);

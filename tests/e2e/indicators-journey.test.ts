@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { callInput, daysFromNow } from '../helpers/calls.ts';
 import { loginAs } from '../helpers/identity.ts';
 import { axeViolations, CHROMIUM, launchBrowser, openPage, overflowOnPhone, screenshot, signIn, watchConsole } from './browser.ts';
-import { startE2eServer, type E2eServer } from './server.ts';
+import { publishCall, startE2eServer, type E2eServer } from './server.ts';
 
 const PASSWORD = 'Cruscotto-Demo-2026';
 const canRun = existsSync(CHROMIUM);
@@ -22,12 +22,11 @@ beforeAll(async () => {
   const { seedDemo } = await import('../../seeds/demo.ts');
   await seedDemo(server.db);
   const editor = await loginAs(server.server.app, 'redazione@demo.cruscotto.it', PASSWORD);
-  const { body } = await editor
-    .post('/api/v1/calls')
-    .set('x-csrf-token', editor.csrf)
-    .send(callInput({ title: 'Sportelli digitali lombardi', windows: [{ opensAt: daysFromNow(-2), closesAt: daysFromNow(40) }] }));
-  await editor.post(`/api/v1/calls/${body.id}/publish`).set('x-csrf-token', editor.csrf).expect(200);
-  call = { id: body.id, title: body.title };
+  call = await publishCall(
+    server,
+    editor,
+    callInput({ title: 'Sportelli digitali lombardi', windows: [{ opensAt: daysFromNow(-2), closesAt: daysFromNow(40) }] }),
+  );
   await server.db
     .insertInto('funding_awards')
     .values({

@@ -4,9 +4,8 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { callInput, daysFromNow } from '../helpers/calls.ts';
 import { loginAs } from '../helpers/identity.ts';
-import { waitFor } from '../helpers/processes.ts';
 import { axeViolations, CHROMIUM, launchBrowser, openPage, overflowOnPhone, screenshot, signIn, watchConsole } from './browser.ts';
-import { startE2eServer, type E2eServer } from './server.ts';
+import { publishCall, startE2eServer, type E2eServer } from './server.ts';
 
 const PASSWORD = 'Cruscotto-Demo-2026';
 const CREMA = '019035';
@@ -58,10 +57,10 @@ beforeAll(async () => {
     )
     .execute();
   const editor = await loginAs(server.server.app, 'redazione@demo.cruscotto.it', PASSWORD);
-  const { body } = await editor
-    .post('/api/v1/calls')
-    .set('x-csrf-token', editor.csrf)
-    .send(
+  callId = (
+    await publishCall(
+      server,
+      editor,
       callInput({
         title: 'Notifiche digitali SEND - nuova edizione',
         summary: 'Integrazione con SEND per notificare gli atti in digitale',
@@ -71,16 +70,10 @@ beforeAll(async () => {
         windows: [{ opensAt: daysFromNow(-2), closesAt: daysFromNow(40) }],
         money: { totalBudget: 5_000_000, amount: { kind: 'fixed', amount: 59966 } },
       }),
-    );
-  callId = body.id;
-  await editor.post(`/api/v1/calls/${callId}/publish`).set('x-csrf-token', editor.csrf).expect(200);
-  await waitFor(
-    async () =>
-      (await server.db.selectFrom('matches').select('call_id').where('call_id', '=', callId).where('comune_istat', '=', CREMA).executeTakeFirst()) !==
-      undefined,
-    30_000,
-    'the call to be matched',
-  );
+      { comuni: [CREMA] },
+      30_000,
+    )
+  ).id;
   browser = await launchBrowser();
   page = await openPage(browser);
   consoleErrors = watchConsole(page);

@@ -7,7 +7,7 @@ import { loginAs, type Agent } from '../helpers/identity.ts';
 import { waitFor } from '../helpers/processes.ts';
 import { startSmtpSink, type SmtpSink } from '../helpers/smtp-sink.ts';
 import { openPage, axeViolations, CHROMIUM, launchBrowser, overflowOnPhone, screenshot, watchConsole } from './browser.ts';
-import { startE2eServer, type E2eServer } from './server.ts';
+import { publishCall, startE2eServer, type E2eServer } from './server.ts';
 
 const PASSWORD = 'Cruscotto-Demo-2026';
 const RTD = 'rtd.crema@demo.cruscotto.it';
@@ -26,29 +26,21 @@ let unplannedTheme: string;
 let unsubscribeLink: string;
 
 async function publish(title: string, themes = [theme]): Promise<string> {
-  const { body } = await editor
-    .post('/api/v1/calls')
-    .set('x-csrf-token', editor.csrf)
-    .send(
-      callInput({
-        title,
-        summary: 'Contributi ai comuni lombardi per i servizi digitali',
-        themes,
-        programme: { kind: 'regionale', code: null },
-        eligibility: { bodyTypes: ['comune'], territory: { regions: ['03'] }, aggregation: 'allowed', exclusions: [], conditions: [] },
-        windows: [{ opensAt: daysFromNow(-2), closesAt: daysFromNow(40) }],
-        money: { totalBudget: 5_000_000, amount: { kind: 'fixed', amount: 40_000 } },
-      }),
-    );
-  await editor.post(`/api/v1/calls/${body.id}/publish`).set('x-csrf-token', editor.csrf).expect(200);
-  await waitFor(
-    async () =>
-      (await server.db.selectFrom('matches').select('call_id').where('call_id', '=', body.id).where('comune_istat', '=', '019035').executeTakeFirst()) !==
-      undefined,
-    20_000,
-    'the call to be matched',
+  const call = await publishCall(
+    server,
+    editor,
+    callInput({
+      title,
+      summary: 'Contributi ai comuni lombardi per i servizi digitali',
+      themes,
+      programme: { kind: 'regionale', code: null },
+      eligibility: { bodyTypes: ['comune'], territory: { regions: ['03'] }, aggregation: 'allowed', exclusions: [], conditions: [] },
+      windows: [{ opensAt: daysFromNow(-2), closesAt: daysFromNow(40) }],
+      money: { totalBudget: 5_000_000, amount: { kind: 'fixed', amount: 40_000 } },
+    }),
+    { comuni: ['019035'] },
   );
-  return body.id;
+  return call.id;
 }
 
 async function expectAccessible(name: string) {

@@ -6,6 +6,9 @@ import { freePort } from '../../server/src/plugins/db/embedded.ts';
 import { startServer, type RunningServer } from '../../server/src/runtime.ts';
 import { createTestDatabase, openDb, type TestDatabase } from '../helpers/database.ts';
 import type { Db } from '../../server/src/plugins/db/database.ts';
+import type { CallInput } from '../../server/src/modules/calls/calls.schemas.ts';
+import type { Agent } from '../helpers/identity.ts';
+import { waitFor } from '../helpers/processes.ts';
 
 export interface E2eServer {
   url: string;
@@ -44,4 +47,31 @@ export async function startE2eServer(env: Record<string, string> = {}, port?: nu
       await database.drop();
     },
   };
+}
+
+/** Which stored matches show that matching has taken a published call in. */
+export type MatchedWhen = { comuni: string[] } | { moreThan: number };
+
+/**
+ * Creates and publishes a call through the API, as an editor does, and waits until matching has stored
+ * it (`matched`): for each of these comuni, or for more than so many. Returns the call as created.
+ */
+export async function publishCall(
+  server: E2eServer,
+  editor: Agent,
+  input: CallInput,
+  matched?: MatchedWhen,
+  timeoutMs = 20_000,
+): Promise<{ id: string; title: string }> {
+  const { body } = await editor.post('/api/v1/calls').set('x-csrf-token', editor.csrf).send(input).expect(201);
+  await editor.post(`/api/v1/calls/${body.id}/publish`).set('x-csrf-token', editor.csrf).expect(200);
+  if (matched) {
+    const stored = async () => {
+      const query = server.db.selectFrom('matches').select('comune_istat').where('call_id', '=', body.id);
+      return ('comuni' in matched ? query.where('comune_istat', 'in', matched.comuni) : query).execute();
+    };
+    const enough = 'comuni' in matched ? matched.comuni.length : matched.moreThan + 1;
+    await waitFor(async () => (await stored()).length >= enough, timeoutMs, 'the call to be matched');
+  }
+  return { id: body.id, title: body.title };
 }

@@ -7,9 +7,8 @@ import { importComuni } from '../../server/src/modules/comuni/index.ts';
 import { repoRoot } from '../../server/src/paths.ts';
 import { callInput, daysFromNow } from '../helpers/calls.ts';
 import { loginAs } from '../helpers/identity.ts';
-import { waitFor } from '../helpers/processes.ts';
 import { axeViolations, CHROMIUM, launchBrowser, openPage, overflowOnPhone, screenshot, signIn, watchConsole } from './browser.ts';
-import { startE2eServer, type E2eServer } from './server.ts';
+import { publishCall, startE2eServer, type E2eServer } from './server.ts';
 
 const PASSWORD = 'Cruscotto-Demo-2026';
 const SITUAS = resolve(repoRoot, '../shared/data/istat/comuni_situas_2026-06-09.csv');
@@ -28,21 +27,16 @@ beforeAll(async () => {
   const { seedDemo } = await import('../../seeds/demo.ts');
   await seedDemo(server.db);
   const editor = await loginAs(server.server.app, 'redazione@demo.cruscotto.it', PASSWORD);
-  const { body } = await editor
-    .post('/api/v1/calls')
-    .set('x-csrf-token', editor.csrf)
-    .send(
-      callInput({
-        title: 'Sportelli digitali cremonesi',
-        eligibility: { bodyTypes: ['comune'], territory: { provinces: ['CR'] }, aggregation: 'allowed', exclusions: [], conditions: [] },
-        windows: [{ opensAt: daysFromNow(-2), closesAt: daysFromNow(40) }],
-      }),
-    );
-  await editor.post(`/api/v1/calls/${body.id}/publish`).set('x-csrf-token', editor.csrf).expect(200);
-  await waitFor(
-    async () => (await server.db.selectFrom('matches').select('comune_istat').where('call_id', '=', body.id).execute()).length > 100,
+  await publishCall(
+    server,
+    editor,
+    callInput({
+      title: 'Sportelli digitali cremonesi',
+      eligibility: { bodyTypes: ['comune'], territory: { provinces: ['CR'] }, aggregation: 'allowed', exclusions: [], conditions: [] },
+      windows: [{ opensAt: daysFromNow(-2), closesAt: daysFromNow(40) }],
+    }),
+    { moreThan: 100 },
     60_000,
-    'the call to be matched',
   );
   browser = await launchBrowser();
   page = await openPage(browser);
