@@ -36,14 +36,14 @@ export function staleWhileRecomputing(get: Answers, now: () => number = Date.now
     if (usable && running.has(key)) return Promise.resolve(usable.value as T);
     const startedAt = now();
     const fresh = get(key, compute).then((value) => {
+      // As many previous answers as the cache keeps answers: the oldest goes first.
+      if (!previous.has(key) && previous.size >= MAX_ENTRIES) previous.delete(previous.keys().next().value!);
       previous.set(key, { value, at: startedAt });
       return value;
     });
     running.set(key, fresh);
-    void fresh.then(
-      () => running.get(key) === fresh && running.delete(key),
-      () => running.get(key) === fresh && running.delete(key),
-    );
+    const forget = () => running.get(key) === fresh && running.delete(key);
+    fresh.then(forget, forget);
     return fresh;
   };
 }
