@@ -7,9 +7,11 @@ import type { SearchEngine, SearchResult } from '../plugins/search/engine.ts';
 import type { NotifiedCache } from '../plugins/db/notified-cache.ts';
 import type { Scheduler } from '../plugins/scheduler.ts';
 import type { Clock } from '../shared/clock.ts';
-import type { Coverage, FundingHistory, OpportunityView, StoredMatch } from '../modules/matching/index.ts';
+import type { ChecklistCache, Coverage, FundingHistory, OpportunityView, StoredMatch } from '../modules/matching/index.ts';
 import type { ComuneListPage, ComuneProfileRow } from '../modules/comuni/index.ts';
 import type { CataloguePage } from '../modules/calls/index.ts';
+import type { ApplicationListCache } from '../modules/applications/index.ts';
+import type { ProgrammingListCache } from '../modules/programming/index.ts';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -33,6 +35,8 @@ declare module 'fastify' {
     opportunitiesCache: NotifiedCache<StoredMatch[]>;
     /** The same lists without peers, for the comuni's public pages. */
     publicOpportunitiesCache: NotifiedCache<StoredMatch[]>;
+    /** Each call's checklist for a comune; call, profile and plan changes and the clock drop them. */
+    checklistCache: ChecklistCache;
     /** Each comune's near misses, computed on demand; the same notifications drop them. */
     nearMissCache: NotifiedCache<OpportunityView[]>;
     /** Uncovered comuni by territory; any change to matches or published calls drops them all. */
@@ -43,6 +47,10 @@ declare module 'fastify' {
     comuneListCache: NotifiedCache<ComuneListPage>;
     /** The public catalogue's pages by query; the trigger on published calls drops them. */
     catalogueCache: NotifiedCache<CataloguePage>;
+    /** Applications' lists (a comune's, an office's board) by filters; triggers on applications and steps drop them. */
+    applicationListCache: ApplicationListCache;
+    /** Each comune's plan by filters; writes to a plan and funding-history imports drop it. */
+    programmingListCache: ProgrammingListCache;
     /** Search answers by query; the outbox drain and reindex drop them. */
     searchCache: NotifiedCache<SearchResult>;
   }

@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { NotifiedCache } from '../../plugins/db/notified-cache.ts';
 import { STATUS_LAG_MS } from '../../shared/call-status.ts';
+import { toCallSummary } from './calls.mappers.ts';
 import { listCalls, type CallFilter } from './calls.queries.ts';
 
 /** Notified by the trigger on `calls` (migration 0950) whenever a published call is written. */
@@ -9,7 +10,10 @@ const PUBLISHED_CALLS_CHANGED_CHANNEL = 'published_calls_changed';
 const MAX_QUERIES = 500;
 
 export type CatalogueQuery = Omit<CallFilter, 'editorialStatus' | 'queue'>;
-export type CataloguePage = Awaited<ReturnType<typeof listCalls>>;
+export interface CataloguePage {
+  items: ReturnType<typeof toCallSummary>[];
+  total: number;
+}
 
 /**
  * The public catalogue's pages by query, in memory: every visitor's first screen, and a list that
@@ -19,7 +23,11 @@ export type CataloguePage = Awaited<ReturnType<typeof listCalls>>;
 export function registerCatalogueCache(app: FastifyInstance): void {
   const cache = new NotifiedCache<CataloguePage>(
     PUBLISHED_CALLS_CHANGED_CHANNEL,
-    async (key) => listCalls(await app.readReplica.fresh(), { ...(JSON.parse(key) as CatalogueQuery), editorialStatus: ['published'] }, app.clock()),
+    async (key) => {
+      const filter = { ...(JSON.parse(key) as CatalogueQuery), editorialStatus: ['published' as const] };
+      const { items, total } = await listCalls(await app.readReplica.fresh(), filter, app.clock());
+      return { items: items.map(toCallSummary), total };
+    },
     MAX_QUERIES,
     STATUS_LAG_MS,
   );

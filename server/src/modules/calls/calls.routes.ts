@@ -3,7 +3,7 @@ import { Type } from '../../shared/schema.ts';
 import { notFound } from '../../shared/domain-errors.ts';
 import { problemResponses } from '../../plugins/openapi.ts';
 import { page } from '../../plugins/pagination.ts';
-import { toCall, toCallSummary } from './calls.mappers.ts';
+import { toCall } from './calls.mappers.ts';
 import { queryKey } from '../../plugins/db/notified-cache.ts';
 import { findCall } from './calls.queries.ts';
 import { CallListQuery, CallParams } from './calls.schemas.ts';
@@ -27,7 +27,7 @@ const callsRoutes: FastifyPluginAsyncTypebox = async (app) => {
     async (request) => {
       const { limit, offset } = request.query;
       const { items, total } = (await app.catalogueCache.get(queryKey(request.query)))!;
-      return page(request, items.map(toCallSummary), total, limit, offset);
+      return page(request, items, total, limit, offset);
     },
   );
 

@@ -5,12 +5,14 @@ import matchingRoutes from './matching.routes.ts';
 import myOpportunitiesRoutes from './my-opportunities.routes.ts';
 import { registerOpportunitiesCache } from './opportunities.cache.ts';
 import { registerCoverageCache } from './coverage.cache.ts';
+import { registerChecklistCache } from './checklist.cache.ts';
 import { registerFundingHistoryCache } from './outcomes.cache.ts';
 import publicOpportunitiesRoutes from './public-opportunities.routes.ts';
 import { ranker } from './matching.outcomes.ts';
 
 export { usableCallSql } from './coverage.queries.ts';
 export type { Coverage } from './coverage.cache.ts';
+export type { ChecklistCache } from './checklist.cache.ts';
 export { estimateAmount } from './matching.amount.ts';
 export { evaluateEligibility, type CallRules, type Verdict } from './matching.eligibility.ts';
 export { catchUpMatching } from './matching.jobs.ts';
@@ -38,6 +40,7 @@ export default defineFeature({
     ranker(); // a missing or stale model stops the start, not the first match
     registerFundingHistoryCache(app);
     registerOpportunitiesCache(app);
+    registerChecklistCache(app);
     registerCoverageCache(app);
     app.scheduler.add({ name: 'matching', ...matchingWorker(app) });
   },

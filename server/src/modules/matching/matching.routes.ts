@@ -12,7 +12,6 @@ import { CALL_STATUSES, callExists, PROGRAMME_KINDS } from '../calls/index.ts';
 import { selectOpportunities, timedList, toOpportunity, type StoredMatch } from './matching.queries.ts';
 import { OpportunityCall, STORED_VERDICTS } from './matching.schemas.ts';
 import { callReach, previewReach } from './matching.call-reach.ts';
-import { computeOpportunity } from './matching.service.ts';
 
 const VERDICTS = codesOf(VERDICT_LABELS);
 /** Calls missed by one condition the comune could act on: computed on request, listed on their own. */
@@ -217,7 +216,7 @@ const matchingRoutes: FastifyPluginAsyncTypebox = async (app) => {
     async (request) => {
       const { istat, callId } = request.params;
       const now = clock();
-      const view = await computeOpportunity(app.db, istat, callId, now, app.fundingHistory);
+      const view = await app.checklistCache.get(istat, callId);
       if (!view) throw notFound('OPPORTUNITY_NOT_FOUND', 'Bando non pubblicato o comune inesistente: nessun abbinamento da mostrare.');
       return toOpportunity(view, now);
     },

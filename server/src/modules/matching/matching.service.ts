@@ -295,6 +295,8 @@ export async function computeOpportunity(db: Kysely<Database>, istat: string, ca
     },
     status: call.status,
     deadline: call.next_deadline === null ? null : new Date(call.next_deadline).getTime(),
+    /** Its submission windows: the status and deadline above hold until one of them opens or closes. */
+    windows: prepared.rules.windows,
   };
 }
 

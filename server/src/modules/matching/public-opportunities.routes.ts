@@ -7,7 +7,6 @@ import type { Clock } from '../../shared/clock.ts';
 import { Demo } from '../calls/index.ts';
 import { comuneNotFound } from '../comuni/index.ts';
 import { selectOpportunities, toOpportunity, type OpportunityView } from './matching.queries.ts';
-import { computeOpportunity } from './matching.service.ts';
 
 /** The calls a comune can still apply to, or soon will. */
 const OPEN_STATUSES = ['in_arrivo', 'aperto', 'in_scadenza'];
@@ -127,7 +126,7 @@ const publicOpportunitiesRoutes: FastifyPluginAsyncTypebox = async (app) => {
       if (comune.valid_to !== null)
         throw notFound('COMUNE_SUPPRESSED', `Il comune con codice ISTAT ${istat} è stato soppresso: non può più partecipare ai bandi.`);
       const now = clock();
-      const view = await computeOpportunity(await app.readDbFor(request), istat, callId, now, app.fundingHistory);
+      const view = await app.checklistCache.get(istat, callId);
       if (!view) throw notFound('CALL_NOT_FOUND', 'Bando non trovato o non pubblicato.');
       return { ...toPublicOpportunity(view, now), checks: view.match.checks, population: view.match.population ?? null };
     },

@@ -7,6 +7,16 @@ const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 /** A safety net only: every write notifies, so entries are normally dropped the moment they change. */
 const SAFETY_MAX_AGE_MS = 10 * 60_000;
 
+export interface NotifiedCacheOptions<T> {
+  /**
+   * The notified keys an entry depends on, when its own key is not one: an office's board depends on
+   * each comune it serves. `'every'`: on any key notified. Without it an entry depends on its key.
+   */
+  dependsOn?(key: string): readonly string[] | 'every';
+  /** Whether a kept value still holds (e.g. before the next moment the clock changes it). */
+  holds?(value: T): boolean;
+}
+
 /**
  * Values kept in memory by key, for data read on every page and changed rarely. Every writer
  * notifies the channel inside its transaction (a key, or `*` for all); each app process listens and
@@ -14,6 +24,8 @@ const SAFETY_MAX_AGE_MS = 10 * 60_000;
  */
 export class NotifiedCache<T> {
   private readonly entries = new Map<string, { value: T; at: number }>();
+  /** With `dependsOn`: the entries to drop when a key is notified (`every`: on any key). */
+  private readonly dependents = new Map<string, Set<string>>();
   private readonly loading = new Map<string, { generation: number; value: Promise<T | undefined> }>();
   private generation = 0;
   private listener: NotificationListener | null = null;
@@ -25,6 +37,7 @@ export class NotifiedCache<T> {
     private readonly load: (key: string) => Promise<T | undefined>,
     private readonly maxEntries: number,
     private readonly maxAgeMs = SAFETY_MAX_AGE_MS,
+    private readonly options: NotifiedCacheOptions<T> = {},
   ) {}
 
   /** Whether changes are heard: while not, nothing may be kept. */
@@ -45,6 +58,7 @@ export class NotifiedCache<T> {
     await this.listener?.close();
     this.listener = null;
     this.entries.clear();
+    this.dependents.clear();
     this.loading.clear();
   }
 
@@ -54,15 +68,14 @@ export class NotifiedCache<T> {
    */
   async get(key: string, load: (key: string) => Promise<T | undefined> = this.load): Promise<T | undefined> {
     const entry = this.entries.get(key);
-    if (entry && Date.now() - entry.at < this.maxAgeMs) return entry.value;
+    if (entry && Date.now() - entry.at < this.maxAgeMs && (this.options.holds?.(entry.value) ?? true)) return entry.value;
     const pending = this.loading.get(key);
     if (pending && pending.generation === this.generation) return pending.value;
     const generation = this.generation;
     const value = load(key).then((value) => {
       // A change notified while loading may not be in `value`: keep it only if none arrived.
       if (value !== undefined && this.listener?.connected && generation === this.generation) {
-        if (this.entries.size >= this.maxEntries) this.entries.delete(this.entries.keys().next().value!);
-        this.entries.set(key, { value, at: Date.now() });
+        this.keep(key, value);
       }
       return value;
     });
@@ -109,10 +122,43 @@ export class NotifiedCache<T> {
     this.generation++;
     this.onChange();
     for (const follower of this.followers) follower(key);
-    if (key === '*') this.entries.clear();
-    else this.entries.delete(key);
+    if (key === '*') {
+      this.entries.clear();
+      this.dependents.clear();
+    } else if (this.options.dependsOn) {
+      for (const dependent of [...(this.dependents.get(key) ?? []), ...(this.dependents.get(EVERY) ?? [])]) this.drop(dependent);
+    } else {
+      this.entries.delete(key);
+    }
+  }
+
+  private keep(key: string, value: T): void {
+    this.drop(key);
+    if (this.entries.size >= this.maxEntries) this.drop(this.entries.keys().next().value!);
+    this.entries.set(key, { value, at: Date.now() });
+    for (const on of this.dependenciesOf(key)) {
+      const keys = this.dependents.get(on) ?? new Set<string>();
+      this.dependents.set(on, keys.add(key));
+    }
+  }
+
+  private drop(key: string): void {
+    if (!this.entries.delete(key)) return;
+    for (const on of this.dependenciesOf(key)) {
+      const keys = this.dependents.get(on);
+      keys?.delete(key);
+      if (keys?.size === 0) this.dependents.delete(on);
+    }
+  }
+
+  private dependenciesOf(key: string): readonly string[] {
+    const on = this.options.dependsOn?.(key);
+    return on === undefined ? [] : on === 'every' ? [EVERY] : on;
   }
 }
+
+/** Where entries that depend on every key are listed (no notified key is empty). */
+const EVERY = '';
 
 /** The key of a cached list answer: the same filters give the same key, whatever order the URL had. */
 export function queryKey(query: object): string {
