@@ -43,8 +43,8 @@ export async function summaries(
     const rows = await listSummaries(request.server.db, { ...filter, limit: CSV_MAX_ROWS, offset: 0 }, today);
     return sendCsv(reply, fileName, applicationsCsv(rows.map(toSummary)));
   }
-  const rows = await listSummaries(request.server.db, filter, today);
-  return page(request, rows.map(toSummary), rows[0]?.total ?? 0, filter.limit, filter.offset);
+  const { items, total } = await request.server.applicationListCache.get(filter, today);
+  return page(request, items, total, filter.limit, filter.offset);
 }
 
 /** A comune's applications: the pipeline per call, the page of one, and the PUT that moves it. */

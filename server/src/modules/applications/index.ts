@@ -2,6 +2,7 @@ import { addCalendarSource, alertOptions, type AlertOptions } from '../alerts/in
 import { onFundingImported, type AwardRecord } from '../comuni/index.ts';
 import type { Trx } from './applications.queries.ts';
 import { defineFeature } from '../../plugins/feature.ts';
+import { registerApplicationListCache } from './applications.cache.ts';
 import { applicationsCalendar } from './applications.calendar.ts';
 import { applicationsWorker } from './applications.jobs.ts';
 import applicationsRoutes from './applications.routes.ts';
@@ -10,6 +11,7 @@ import boardRoutes from './board.routes.ts';
 import { propagateAwards } from './funding.propagation.ts';
 import teamRoutes from './team.routes.ts';
 
+export type { ApplicationListCache } from './applications.cache.ts';
 export { remindDueSteps } from './applications.jobs.ts';
 /**
  * Moves applications forward after each funding-history import of this process. The app does it when it
@@ -27,6 +29,7 @@ export default defineFeature({
   dependencies: ['database', 'clock', 'scheduler', 'access-control', 'comuni', 'calls', 'alerts'],
   schemas: applicationsSharedSchemas,
   setup: (app) => {
+    registerApplicationListCache(app);
     addCalendarSource(app, applicationsCalendar);
     propagateFundingImports(alertOptions(app.config), () => app.clock().now);
     app.scheduler.add({ name: 'applications', ...applicationsWorker(app) });
