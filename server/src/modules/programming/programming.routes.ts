@@ -3,14 +3,14 @@ import { Type } from '../../shared/schema.ts';
 import type { FastifyRequest } from 'fastify';
 import { recordAudit } from '../auth/index.ts';
 import { badRequest } from '../../shared/domain-errors.ts';
-import { assertComuneExists } from '../comuni/index.ts';
+import { assertComuneExists, comuneNotFound } from '../comuni/index.ts';
 import { problemResponses } from '../../plugins/openapi.ts';
 import { page } from '../../plugins/pagination.ts';
 import { IstatParams } from '../comuni/index.ts';
 import { renderCsv, TEMPLATE_EXAMPLE } from './programming.csv.ts';
 import { importProgramming } from './programming.import.ts';
 import { toProgrammingItem } from './programming.mappers.ts';
-import { allItems, listItems } from './programming.queries.ts';
+import { allItems } from './programming.queries.ts';
 import { ItemParams, ProgrammingListQuery, type ProgrammingItemInput } from './programming.schemas.ts';
 import { createItem, removeItem, replaceItem, valuesOf } from './programming.service.ts';
 
@@ -23,7 +23,10 @@ const CsvFile = Type.String({ description: 'CSV separato da punto e virgola, UTF
 /** The comune's three-year ICT plan: interventions with themes, years, cost, status and funding. */
 const programmingRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const assertComune = (istat: string) => assertComuneExists(app.db, istat);
-  const changed = (istat: string) => app.profileCache.invalidate(istat);
+  const changed = (istat: string) => {
+    app.profileCache.invalidate(istat);
+    app.programmingListCache.invalidate(istat);
+  };
 
   app.get(
     '/comuni/:istat/programming',
@@ -39,10 +42,10 @@ const programmingRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (request) => {
-      await assertComune(request.params.istat);
+      if (!(await app.profileCache.get(request.params.istat))) throw comuneNotFound(request.params.istat);
       const { limit, offset, ...filter } = request.query;
-      const { items, total } = await listItems(app.db, request.params.istat, { ...filter, limit, offset });
-      return page(request, items.map(toProgrammingItem), total, limit, offset);
+      const { items, total } = await app.programmingListCache.get(request.params.istat, { ...filter, limit, offset });
+      return page(request, items, total, limit, offset);
     },
   );
 
