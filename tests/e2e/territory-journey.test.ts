@@ -89,11 +89,11 @@ describe.runIf(canRun)('Regione on the territory map', { timeout: 150_000 }, () 
     expect(await page.evaluate(() => document.activeElement?.getAttribute('role'))).toBe('application');
 
     // Choosing a province filters the tables beside the map.
-    await page.locator('.province-table').getByRole('button', { name: 'CR' }).click();
+    await page.locator('.province-table').getByRole('button', { name: 'Cremona' }).click();
     await page.waitForURL(/provincia=CR/);
-    await expect.poll(() => page.locator('.comuni-table caption').textContent()).toContain('Comuni della provincia CR');
+    await expect.poll(() => page.locator('.comuni-table caption').textContent()).toContain('Comuni della provincia di Cremona');
     expect(new Set(await page.locator('.comuni-table tbody td:nth-child(2)').allTextContents())).toEqual(new Set(['CR']));
-    await expect.poll(() => page.getByRole('heading', { name: 'Fabbisogni e bandi in provincia di CR' }).count()).toBe(1);
+    await expect.poll(() => page.getByRole('heading', { name: 'Fabbisogni e bandi in provincia di Cremona' }).count()).toBe(1);
 
     const [download] = await Promise.all([
       page.waitForEvent('download'),

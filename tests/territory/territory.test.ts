@@ -143,12 +143,14 @@ describe('GET /api/v1/territory/comuni', () => {
     )!;
     const inCremona = comuni.filter((c) => c.province === 'CR');
     expect(cremona).toMatchObject({
+      name: 'Cremona',
       comuni: inCremona.length,
       comuniWithOpenCalls: inCremona.length,
       fundsObtained: 59_966 + 23_147,
       unfundedItems: inCremona.reduce((n, c) => n + c.unfundedItems, 0),
     });
     expect(body.region.comuniWithoutUsers).toBe(comuni.filter((c) => !c.hasUsers).length);
+    expect(body.region.name).toBe('Lombardia');
   });
 
   it('is for Regione, ANCI and admins only', async () => {
@@ -165,6 +167,9 @@ describe('GET /api/v1/territory/funds', () => {
       expect.objectContaining({ measureCode: '1.4.5', comuni: 2, amount: 83_113, share: Math.round((2 / comuni) * 1000) / 1000 }),
     ]);
     expect(body.bySizeClass.reduce((n: number, s: { comuni: number }) => n + s.comuni, 0)).toBe(comuni);
+    // Areas come with the names people read: the province's, each size class's.
+    expect(body.area.name).toBe('Cremona');
+    expect(body.bySizeClass.map((s: { name: string }) => s.name)).toContain('fino a 5.000 abitanti');
     const bergamo = await viewer.get('/api/v1/territory/funds?province=BG');
     expect(bergamo.body.byMeasure).toEqual([]);
   });

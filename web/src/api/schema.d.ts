@@ -5649,7 +5649,10 @@ export interface components {
                 hasUsers: boolean;
             }[];
             provinces: {
+                /** @description Sigla della provincia, codice della regione o della classe dimensionale */
                 key: string;
+                /** @description Il nome dell’area come lo legge chi usa il sito */
+                name: string;
                 /** Format: int32 */
                 comuni: number;
                 /** Format: int32 */
@@ -5689,7 +5692,10 @@ export interface components {
                 comuniWithoutUsers: number;
             }[];
             region: {
+                /** @description Sigla della provincia, codice della regione o della classe dimensionale */
                 key: string;
+                /** @description Il nome dell’area come lo legge chi usa il sito */
+                name: string;
                 /** Format: int32 */
                 comuni: number;
                 /** Format: int32 */
@@ -5731,7 +5737,10 @@ export interface components {
         };
         FundsObtained: {
             area: {
+                /** @description Sigla della provincia, codice della regione o della classe dimensionale */
                 key: string;
+                /** @description Il nome dell’area come lo legge chi usa il sito */
+                name: string;
                 /** Format: int32 */
                 comuni: number;
                 /** Format: int32 */
@@ -5771,7 +5780,10 @@ export interface components {
                 comuniWithoutUsers: number;
             };
             bySizeClass: {
+                /** @description Sigla della provincia, codice della regione o della classe dimensionale */
                 key: string;
+                /** @description Il nome dell’area come lo legge chi usa il sito */
+                name: string;
                 /** Format: int32 */
                 comuni: number;
                 /** Format: int32 */

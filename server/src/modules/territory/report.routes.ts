@@ -7,7 +7,7 @@ import { needsReport } from './needs.routes.ts';
 import { reportHtml } from './report.html.ts';
 import { reportTables } from './report.tables.ts';
 import { comuniFigures } from './territory.queries.ts';
-import { summarise, summariseBy } from './territory.summary.ts';
+import { byProvince, REGION, summarise } from './territory.summary.ts';
 
 /** `GET /analytics/report`: the semestral "Report su avanzamento delle attività", printable or as CSV tables. */
 const reportRoutes: FastifyPluginAsyncTypebox = async (app) => {
@@ -41,8 +41,8 @@ const reportRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const tables = reportTables({
         indicators: indicators.indicators,
         monthly: indicators.monthly,
-        provinces: summariseBy(comuni, (c) => c.province),
-        region: summarise('03', comuni),
+        provinces: byProvince(comuni),
+        region: summarise(REGION.key, REGION.name, comuni),
         needs: needs.byTheme,
       });
       const name = `report-attivita-${period.from}-${period.to}`;

@@ -31,19 +31,8 @@ export interface ReportInput {
 
 /** The tables of the "Report su avanzamento delle attività", in their order. */
 export function reportTables(input: ReportInput): ReportTable[] {
-  const coverageRow = (p: AreaSummary): CsvCell[] => [
-    p.key === '03' ? 'Lombardia' : p.key,
-    p.comuni,
-    p.comuniWithOpenCalls,
-    p.comuni - p.comuniWithOpenCalls,
-    p.comuniWithoutUsers,
-  ];
-  const fundsRow = (p: AreaSummary): CsvCell[] => [
-    p.key === '03' ? 'Lombardia' : p.key,
-    italian(p.fundsObtained),
-    p.comuniWithFunds,
-    italian(p.fundsPerInhabitant),
-  ];
+  const coverageRow = (p: AreaSummary): CsvCell[] => [p.name, p.comuni, p.comuniWithOpenCalls, p.comuni - p.comuniWithOpenCalls, p.comuniWithoutUsers];
+  const fundsRow = (p: AreaSummary): CsvCell[] => [p.name, italian(p.fundsObtained), p.comuniWithFunds, italian(p.fundsPerInhabitant)];
   return [
     {
       title: 'Indicatori e obiettivi',

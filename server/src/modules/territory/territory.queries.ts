@@ -11,6 +11,8 @@ export interface ComuneFigures {
   istat: string;
   name: string;
   province: string;
+  /** Not sent with the comuni (their province's summary names it once). */
+  provinceName: string;
   sizeClass: string | null;
   population: number | null;
   openCalls: number;
@@ -48,7 +50,7 @@ export async function comuniFigures(db: Kysely<Database>, now: Date, region = LO
         from memberships ms join users u on u.id = ms.user_id and u.status = 'active'
         left join aggregation_members am on am.aggregation_id = ms.aggregation_id and am.left_on is null
     )
-    select c.istat, c.name, c.province_sigla as province, ${sizeClassSql} as "sizeClass", c.legal_population as population,
+    select c.istat, c.name, c.province_sigla as province, c.province_name as "provinceName", ${sizeClassSql} as "sizeClass", c.legal_population as population,
            coalesce(o.open_calls, 0) as "openCalls", coalesce(o.amount, 0) as "availableAmount",
            coalesce(a.amount, 0) as "fundsObtained", coalesce(n.items, 0) as "unfundedItems", coalesce(n.cost, 0) as "unfundedCost",
            exists (select 1 from with_users w where w.istat = c.istat) as "hasUsers"

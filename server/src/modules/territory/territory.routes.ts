@@ -1,3 +1,4 @@
+import { labelOf, SIZE_CLASS_LABELS } from '../../shared/labels.ts';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '../../shared/schema.ts';
 import { problemResponses } from '../../plugins/openapi.ts';
@@ -6,7 +7,7 @@ import { boundariesLoader } from './territory.boundaries.ts';
 import { territoryAnswers } from './territory.cache.ts';
 import { comuniFigures, fundingByMeasure } from './territory.queries.ts';
 import { FundsObtained, ProvinceQuery, TerritoryMap } from './territory.schemas.ts';
-import { measuresOver, perInhabitant, summarise, summariseBy } from './territory.summary.ts';
+import { byProvince, measuresOver, perInhabitant, REGION, summarise, summariseBy } from './territory.summary.ts';
 
 const ANALYTICS = { access: { permission: 'analytics:read' as const } };
 const DENIED = problemResponses({ 401: 'Non autenticato', 403: 'Solo per Regione, ANCI e amministratori' });
@@ -44,8 +45,8 @@ const territoryRoutes: FastifyPluginAsyncTypebox = async (app) => {
             availablePerInhabitant: perInhabitant(c.availableAmount, c.population),
             fundsPerInhabitant: perInhabitant(c.fundsObtained, c.population),
           })),
-          provinces: summariseBy(comuni, (c) => c.province),
-          region: summarise('03', comuni),
+          provinces: byProvince(comuni),
+          region: summarise(REGION.key, REGION.name, comuni),
         };
         return precompress(reply.serialize(map), JSON_TYPE);
       });
@@ -70,10 +71,14 @@ const territoryRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const body = await answers(`funds?province=${province ?? ''}`, async () => {
         const [comuni, measures] = await Promise.all([figures(), answers('measures', () => fundingByMeasure(app.db))]);
         const chosen = comuni.filter((c) => !province || c.province === province);
-        const area = summarise(province ?? '03', chosen);
+        const area = province ? (byProvince(chosen)[0] ?? summarise(province, province, [])) : summarise(REGION.key, REGION.name, chosen);
         const funds = {
           area,
-          bySizeClass: summariseBy(chosen, (c) => c.sizeClass ?? 'n.d.'),
+          bySizeClass: summariseBy(
+            chosen,
+            (c) => c.sizeClass ?? 'n.d.',
+            (c) => (c.sizeClass ? labelOf(SIZE_CLASS_LABELS, c.sizeClass) : 'popolazione non nota'),
+          ),
           byMeasure: measuresOver(
             measures.filter((m) => !province || m.province === province),
             area,

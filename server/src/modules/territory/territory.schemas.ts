@@ -22,7 +22,8 @@ const ComuneFigures = Type.Object({
 });
 
 const AreaSummary = Type.Object({
-  key: Type.String(),
+  key: Type.String({ description: 'Sigla della provincia, codice della regione o della classe dimensionale' }),
+  name: Type.String({ description: 'Il nome dell’area come lo legge chi usa il sito' }),
   comuni: Int,
   population: Type.Integer(),
   comuniWithOpenCalls: Int,

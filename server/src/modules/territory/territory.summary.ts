@@ -5,6 +5,8 @@ export const perInhabitant = (amount: number, population: number | null) => (pop
 
 export interface AreaSummary {
   key: string;
+  /** What people call the area: "Bergamo", "Lombardia", "fino a 5.000 abitanti". */
+  name: string;
   comuni: number;
   population: number;
   comuniWithOpenCalls: number;
@@ -18,14 +20,18 @@ export interface AreaSummary {
   comuniWithoutUsers: number;
 }
 
+/** The region the territory covers, as summaries name it. */
+export const REGION = { key: '03', name: 'Lombardia' } as const;
+
 /** The comuni's figures summed over one area (a province, a size class, the region). */
-export function summarise(key: string, comuni: readonly ComuneFigures[]): AreaSummary {
+export function summarise(key: string, name: string, comuni: readonly ComuneFigures[]): AreaSummary {
   const sum = (pick: (c: ComuneFigures) => number) => comuni.reduce((total, c) => total + pick(c), 0);
   const population = sum((c) => c.population ?? 0);
   const availableAmount = sum((c) => c.availableAmount);
   const fundsObtained = sum((c) => c.fundsObtained);
   return {
     key,
+    name,
     comuni: comuni.length,
     population,
     comuniWithOpenCalls: comuni.filter((c) => c.openCalls > 0).length,
@@ -40,12 +46,20 @@ export function summarise(key: string, comuni: readonly ComuneFigures[]): AreaSu
   };
 }
 
-/** Areas in a stable order, each with its comuni summed. */
-export function summariseBy(comuni: readonly ComuneFigures[], keyOf: (c: ComuneFigures) => string): AreaSummary[] {
+/** Areas in a stable order, each with its comuni summed and its name (`nameOf` its first comune). */
+export function summariseBy(comuni: readonly ComuneFigures[], keyOf: (c: ComuneFigures) => string, nameOf: (c: ComuneFigures) => string): AreaSummary[] {
   const groups = new Map<string, ComuneFigures[]>();
   for (const c of comuni) groups.set(keyOf(c), [...(groups.get(keyOf(c)) ?? []), c]);
-  return [...groups.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([key, list]) => summarise(key, list));
+  return [...groups.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([key, list]) => summarise(key, nameOf(list[0]!), list));
 }
+
+/** By province, named as the registry names them. */
+export const byProvince = (comuni: readonly ComuneFigures[]) =>
+  summariseBy(
+    comuni,
+    (c) => c.province,
+    (c) => c.provinceName,
+  );
 
 export interface MeasureSummary {
   measureCode: string;
