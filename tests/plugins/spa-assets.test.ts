@@ -40,7 +40,7 @@ describe('the SPA as a browser downloads it', () => {
   });
 
   it('names a lazily loaded page’s own modules in its index.html, so they arrive beside the entry script', async () => {
-    const routes = JSON.parse(readFileSync(join(webDistDir, 'route-preloads.json'), 'utf8')) as { path: string; modules: string[] }[];
+    const routes = JSON.parse(readFileSync(join(webDistDir, 'route-preloads.json'), 'utf8')) as { path: string; modules: string[]; data: string[] }[];
     const territory = routes.find((r) => r.path === '/territorio')!;
     const call = routes.find((r) => r.path === '/bandi/:id')!;
     expect(territory.modules[0]).toMatch(/^\/assets\/TerritoryView-.*\.js$/);
@@ -48,11 +48,16 @@ describe('the SPA as a browser downloads it', () => {
     expect(page.headers['content-type']).toContain('text/html');
     expect(page.headers['cache-control']).toBe('no-cache');
     for (const href of territory.modules) expect(page.text).toContain(`<link rel="modulepreload" crossorigin href="${href}">`);
+    // Its data too, with the very URLs the page requests; and every page its session check.
+    for (const href of ['/api/v1/territory/comuni', '/api/v1/territory/boundaries', '/api/v1/auth/session'])
+      expect(page.text).toContain(`<link rel="preload" as="fetch" crossorigin="anonymous" href="${href}">`);
     expect(page.text).not.toContain(call.modules[0]);
     // A call's page, whatever its id; the front door keeps the plain index.html (its view is in the entry).
     expect((await request(ctx.app.server).get('/bandi/7d1c1b5e-0000-4000-8000-000000000000').expect(200)).text).toContain(call.modules[0]);
     const home = await request(ctx.app.server).get('/').expect(200);
     expect(home.text).toBe(readFileSync(join(webDistDir, 'index.html'), 'utf8'));
+    expect(home.text).toContain('<link rel="preload" as="fetch" crossorigin="anonymous" href="/api/v1/auth/session">');
+    expect(home.text).not.toContain('/api/v1/territory/');
     for (const asset of territory.modules) await request(ctx.app.server).get(asset).expect(200);
   });
 

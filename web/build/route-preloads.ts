@@ -1,15 +1,21 @@
 import { readFileSync } from 'node:fs';
 import type { Plugin, Rollup } from 'vite';
+import { DATA_PRELOADS, SESSION_URL } from '../src/router/dataPreloads';
 
 type OutputChunk = Rollup.OutputChunk;
 
-/** What the server adds to index.html for one page of the SPA: its view's modules and stylesheets. */
+/** What the server adds to index.html for one page of the SPA: its view's modules and stylesheets, its data. */
 export interface RoutePreload {
   /** The router's path, e.g. `/bandi/:id`. */
   path: string;
   modules: string[];
   styles: string[];
+  /** API answers the page asks for as it opens (router/dataPreloads.ts). */
+  data: readonly string[];
 }
+
+/** Fetched by every page before anything else: named in index.html itself. */
+const preloadTag = (href: string) => `<link rel="preload" as="fetch" crossorigin="anonymous" href="${href}">`;
 
 /** `{ path: '/territorio', ... component: () => import('@/views/TerritoryView.vue') ... }` in the router. */
 const LAZY_ROUTE = /path: '([^']+)'[^{}]*?import\('@\/views\/(\w+)\.vue'\)/g;
@@ -23,6 +29,7 @@ export function routePreloads(routerFile: string): Plugin {
   return {
     name: 'cruscotto:route-preloads',
     apply: 'build',
+    transformIndexHtml: (html) => html.replace('</head>', `${preloadTag(SESSION_URL)}</head>`),
     generateBundle(_options, bundle) {
       const chunks = Object.values(bundle).filter((file): file is OutputChunk => file.type === 'chunk');
       const entry = chunks.find((chunk) => chunk.isEntry)!;
@@ -41,8 +48,10 @@ export function routePreloads(routerFile: string): Plugin {
         if (!chunk || path!.includes('(')) continue;
         const files = [...closure(chunk)];
         const styles = new Set(files.flatMap((file) => [...(byFile.get(file)!.viteMetadata?.importedCss ?? [])]));
-        routes.push({ path: path!, modules: files.map((f) => `/${f}`), styles: [...styles].map((f) => `/${f}`) });
+        routes.push({ path: path!, modules: files.map((f) => `/${f}`), styles: [...styles].map((f) => `/${f}`), data: DATA_PRELOADS[path!] ?? [] });
       }
+      for (const [path, data] of Object.entries(DATA_PRELOADS))
+        if (!routes.some((route) => route.path === path)) routes.push({ path, modules: [], styles: [], data });
       this.emitFile({ type: 'asset', fileName: 'route-preloads.json', source: JSON.stringify(routes) });
     },
   };

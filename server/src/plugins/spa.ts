@@ -10,11 +10,14 @@ interface RoutePreload {
   path: string;
   modules: string[];
   styles: string[];
+  /** API answers the page fetches as it opens: same origin, with the visitor's cookies. */
+  data?: string[];
 }
 
 /**
  * index.html for each page: a page whose view the SPA loads lazily (written by web/build/route-preloads.ts)
- * names that view's modules and stylesheets, so the browser fetches them beside the entry script.
+ * names that view's modules and stylesheets, and the API answers it opens with, so the browser fetches
+ * them beside the entry script.
  */
 function pagesOf(dist: string): (path: string) => string {
   const html = readFileSync(join(dist, 'index.html'), 'utf8');
@@ -24,6 +27,7 @@ function pagesOf(dist: string): (path: string) => string {
     const links = [
       ...route.modules.map((href) => `<link rel="modulepreload" crossorigin href="${href}">`),
       ...route.styles.map((href) => `<link rel="preload" as="style" crossorigin href="${href}">`),
+      ...(route.data ?? []).map((href) => `<link rel="preload" as="fetch" crossorigin="anonymous" href="${href}">`),
     ];
     const pattern = new RegExp(`^${route.path.replace(/:[a-zA-Z]+/g, '[^/]+')}/?$`);
     return { pattern, html: html.replace('</head>', `${links.join('')}</head>`) };
