@@ -2,8 +2,6 @@
 
 /** The session check every page opens with (router/index.ts). */
 export const SESSION_URL = '/api/v1/auth/session';
-/** The outlines of Lombardy's comuni, which the territory map fetches before its worker projects them. */
-export const BOUNDARIES_URL = '/api/v1/territory/boundaries';
 
 /**
  * API answers a page asks for as it opens, with the very URL the SPA requests: the server names them in
@@ -12,5 +10,6 @@ export const BOUNDARIES_URL = '/api/v1/territory/boundaries';
  * query or on who is signed in belong here.
  */
 export const DATA_PRELOADS: Record<string, readonly string[]> = {
-  '/territorio': ['/api/v1/territory/comuni', BOUNDARIES_URL, '/api/v1/territory/funds', '/api/v1/analytics/needs'],
+  // Not the map's outlines: its worker fetches them, and they would compete with the page's code.
+  '/territorio': ['/api/v1/territory/comuni', '/api/v1/territory/funds', '/api/v1/analytics/needs'],
 };

@@ -3,14 +3,14 @@ import { feature, merge } from 'topojson-client';
 import type { GeometryCollection, Topology } from 'topojson-specification';
 import { MAP_SIZE, type MapGeometry, type MapGeometryMessage, type MapShape } from '@/composables/mapShapes';
 
-// Projects Lombardy's comuni off the main thread: parsing 1,501 outlines, fitting the projection and
+// Projects Lombardy's comuni off the main thread: decoding 1,501 outlines, fitting the projection and
 // writing their SVG paths takes a phone's processor about a second, which would freeze the page.
 
 type Props = { istat: string; name: string; province: string };
 type ComuniTopology = Topology<{ comuni: GeometryCollection<Props> }>;
 
-const scope = self as unknown as { postMessage(message: MapGeometryMessage): void; onmessage: ((event: MessageEvent<ArrayBuffer>) => void) | null };
-const UNREADABLE = 'I confini dei comuni ricevuti non sono leggibili: le tabelle restano consultabili.';
+const scope = self as unknown as { postMessage(message: MapGeometryMessage): void };
+const FAILED = 'Non è stato possibile caricare i confini dei comuni. Riprova tra poco: le tabelle restano consultabili.';
 
 function project(topology: ComuniTopology): MapGeometry {
   const collection = feature(topology, topology.objects.comuni);
@@ -27,11 +27,17 @@ function project(topology: ComuniTopology): MapGeometry {
   return { comuni, provinces };
 }
 
-// The page fetched the outlines (its index.html asked for them early) and hands over their bytes.
-scope.onmessage = (event) => {
+async function load(): Promise<MapGeometryMessage> {
   try {
-    scope.postMessage({ geometry: project(JSON.parse(new TextDecoder().decode(event.data)) as ComuniTopology) });
+    const response = await fetch('/api/v1/territory/boundaries', { credentials: 'same-origin', headers: { accept: 'application/json' } });
+    if (!response.ok) {
+      const problem = (await response.json().catch(() => null)) as { detail?: string } | null;
+      return { status: response.status, error: problem?.detail ?? FAILED };
+    }
+    return { geometry: project((await response.json()) as ComuniTopology) };
   } catch {
-    scope.postMessage({ status: 0, error: UNREADABLE });
+    return { status: 0, error: FAILED };
   }
-};
+}
+
+void load().then((message) => scope.postMessage(message));
