@@ -1,9 +1,10 @@
 import { sql, type Kysely } from 'kysely';
 
 // Every app process keeps the applications' lists (a comune's, an associated office's board) in
-// memory. A change to an application or to one of its steps names the comuni it touched (all of them
-// past a few dozen); a change to a published call (its title, its deadline) or to a comune's name,
-// which the lists show, drops them all.
+// memory. A change to an application names the comuni it touched (all of them past a few dozen); a
+// change to one of its steps needs no trigger of its own, since it rewrites the application's next step
+// (migration 0900). A change to a call (its title, its deadline) or to a comune's name, which the lists
+// show, drops them all.
 const MANY = 50;
 const EVENTS = [
   { event: 'insert', transition: sql`referencing new table as changed_new` },
@@ -12,7 +13,7 @@ const EVENTS = [
 ] as const;
 
 // The comuni of the changed rows, as `touched`: `comuni` is the expression that reads them from a
-// transition table aliased `r`, with whatever it needs joined.
+// transition table aliased `r`.
 const notifyTouched = (name: string, comuni: (table: string) => ReturnType<typeof sql>) => sql`
   create function ${sql.raw(name)}() returns trigger language plpgsql as $$
   declare
@@ -35,21 +36,11 @@ const notifyTouched = (name: string, comuni: (table: string) => ReturnType<typeo
     return null;
   end $$`;
 
-const TRIGGERS = [
-  { table: 'applications', fn: 'notify_applications_changed' },
-  { table: 'application_steps', fn: 'notify_application_steps_changed' },
-] as const;
-
 export async function up(db: Kysely<any>): Promise<void> {
   await notifyTouched('notify_applications_changed', (table) => sql`select r.comune_istat::text as istat from ${sql.raw(table)} r`).execute(db);
-  await notifyTouched(
-    'notify_application_steps_changed',
-    (table) => sql`select a.comune_istat::text as istat from ${sql.raw(table)} r join applications a on a.id = r.application_id`,
-  ).execute(db);
-  for (const { table, fn } of TRIGGERS)
-    for (const { event, transition } of EVENTS)
-      await sql`create trigger ${sql.raw(`${table}_notify_applications_${event}`)} after ${sql.raw(event)} on ${sql.table(table)}
-        ${transition} for each statement execute function ${sql.raw(fn)}()`.execute(db);
+  for (const { event, transition } of EVENTS)
+    await sql`create trigger ${sql.raw(`applications_notify_${event}`)} after ${sql.raw(event)} on applications
+      ${transition} for each statement execute function notify_applications_changed()`.execute(db);
   await sql`
     create function notify_all_applications_changed() returns trigger language plpgsql as $$
     begin
@@ -64,10 +55,8 @@ export async function up(db: Kysely<any>): Promise<void> {
 }
 
 export async function down(db: Kysely<any>): Promise<void> {
-  for (const { table } of TRIGGERS)
-    for (const { event } of EVENTS) await sql`drop trigger ${sql.raw(`${table}_notify_applications_${event}`)} on ${sql.table(table)}`.execute(db);
+  for (const { event } of EVENTS) await sql`drop trigger ${sql.raw(`applications_notify_${event}`)} on applications`.execute(db);
   await sql`drop trigger comuni_notify_applications on comuni`.execute(db);
   await sql`drop trigger calls_notify_applications on calls`.execute(db);
-  for (const fn of ['notify_applications_changed', 'notify_application_steps_changed', 'notify_all_applications_changed'])
-    await sql`drop function ${sql.raw(fn)}()`.execute(db);
+  for (const fn of ['notify_applications_changed', 'notify_all_applications_changed']) await sql`drop function ${sql.raw(fn)}()`.execute(db);
 }

@@ -11,6 +11,8 @@ const MAX_LISTS = 2000;
 export interface ApplicationList {
   items: Summary[];
   total: number;
+  /** Its pages as sent, by URL: an office's board is a hundred rows to serialise on every read. */
+  rendered: Map<string, string>;
 }
 
 export interface ApplicationListCache {
@@ -31,7 +33,7 @@ export function registerApplicationListCache(app: FastifyInstance): void {
     async (key) => {
       const { filter, today } = JSON.parse(key.slice(key.indexOf('|') + 1)) as { filter: SummaryFilter; today: string };
       const rows = await listSummaries(app.db, filter, today);
-      return { items: rows.map(toSummary), total: rows[0]?.total ?? 0 };
+      return { items: rows.map(toSummary), total: rows[0]?.total ?? 0, rendered: new Map() };
     },
     MAX_LISTS,
     undefined,

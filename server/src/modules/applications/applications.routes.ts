@@ -24,6 +24,8 @@ export const ERRORS = problemResponses({
   403: 'Non lavori per questo comune, o il tuo ruolo non lo consente',
   404: 'Comune, bando o candidatura non trovati',
 });
+/** Pages of one list kept as sent (URLs differing only in their parameters' order count apart). */
+const MAX_RENDERED_PAGES = 20;
 /** Rows a CSV carries at most: far more than a comune or an office has. */
 export const CSV_MAX_ROWS = 10_000;
 
@@ -43,8 +45,13 @@ export async function summaries(
     const rows = await listSummaries(request.server.db, { ...filter, limit: CSV_MAX_ROWS, offset: 0 }, today);
     return sendCsv(reply, fileName, applicationsCsv(rows.map(toSummary)));
   }
-  const { items, total } = await request.server.applicationListCache.get(filter, today);
-  return page(request, items, total, filter.limit, filter.offset);
+  const list = await request.server.applicationListCache.get(filter, today);
+  let body = list.rendered.get(request.url);
+  if (body === undefined) {
+    body = reply.serialize(page(request, list.items, list.total, filter.limit, filter.offset)) as string;
+    if (list.rendered.size < MAX_RENDERED_PAGES) list.rendered.set(request.url, body);
+  }
+  return reply.type('application/json; charset=utf-8').send(body);
 }
 
 /** A comune's applications: the pipeline per call, the page of one, and the PUT that moves it. */
