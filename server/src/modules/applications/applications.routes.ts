@@ -3,6 +3,7 @@ import { Type } from '../../shared/schema.ts';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { problemResponses } from '../../plugins/openapi.ts';
 import { page } from '../../plugins/pagination.ts';
+import { sendRendered } from '../../plugins/rendered-pages.ts';
 import { accountableUser, peopleServing } from '../auth/index.ts';
 import { alertOptions } from '../alerts/index.ts';
 import { assertComuneExists, IstatParams } from '../comuni/index.ts';
@@ -24,8 +25,6 @@ export const ERRORS = problemResponses({
   403: 'Non lavori per questo comune, o il tuo ruolo non lo consente',
   404: 'Comune, bando o candidatura non trovati',
 });
-/** Pages of one list kept as sent (URLs differing only in their parameters' order count apart). */
-const MAX_RENDERED_PAGES = 20;
 /** Rows a CSV carries at most: far more than a comune or an office has. */
 export const CSV_MAX_ROWS = 10_000;
 
@@ -46,12 +45,7 @@ export async function summaries(
     return sendCsv(reply, fileName, applicationsCsv(rows.map(toSummary)));
   }
   const list = await request.server.applicationListCache.get(filter, today);
-  let body = list.rendered.get(request.url);
-  if (body === undefined) {
-    body = reply.serialize(page(request, list.items, list.total, filter.limit, filter.offset)) as string;
-    if (list.rendered.size < MAX_RENDERED_PAGES) list.rendered.set(request.url, body);
-  }
-  return reply.type('application/json; charset=utf-8').send(body);
+  return sendRendered(request, reply, list.rendered, () => page(request, list.items, list.total, filter.limit, filter.offset));
 }
 
 /** A comune's applications: the pipeline per call, the page of one, and the PUT that moves it. */

@@ -13,6 +13,8 @@ export type CatalogueQuery = Omit<CallFilter, 'editorialStatus' | 'queue'>;
 export interface CataloguePage {
   items: ReturnType<typeof toCallSummary>[];
   total: number;
+  /** Its pages as sent, by URL (plugins/rendered-pages.ts). */
+  rendered: Map<string, string>;
 }
 
 /**
@@ -26,7 +28,7 @@ export function registerCatalogueCache(app: FastifyInstance): void {
     async (key) => {
       const filter = { ...(JSON.parse(key) as CatalogueQuery), editorialStatus: ['published' as const] };
       const { items, total } = await listCalls(await app.readReplica.fresh(), filter, app.clock());
-      return { items: items.map(toCallSummary), total };
+      return { items: items.map(toCallSummary), total, rendered: new Map() };
     },
     MAX_QUERIES,
     STATUS_LAG_MS,

@@ -3,6 +3,7 @@ import { Type } from '../../shared/schema.ts';
 import { notFound } from '../../shared/domain-errors.ts';
 import { problemResponses } from '../../plugins/openapi.ts';
 import { page } from '../../plugins/pagination.ts';
+import { sendRendered } from '../../plugins/rendered-pages.ts';
 import { toCall } from './calls.mappers.ts';
 import { queryKey } from '../../plugins/db/notified-cache.ts';
 import { findCall } from './calls.queries.ts';
@@ -24,10 +25,10 @@ const callsRoutes: FastifyPluginAsyncTypebox = async (app) => {
         response: { 200: Type.Ref('CallPage') },
       },
     },
-    async (request) => {
+    async (request, reply) => {
       const { limit, offset } = request.query;
-      const { items, total } = (await app.catalogueCache.get(queryKey(request.query)))!;
-      return page(request, items, total, limit, offset);
+      const catalogue = (await app.catalogueCache.get(queryKey(request.query)))!;
+      return sendRendered(request, reply, catalogue.rendered, () => page(request, catalogue.items, catalogue.total, limit, offset));
     },
   );
 

@@ -6,7 +6,23 @@ import { listComuni, type ComuneFilter } from './comuni.queries.ts';
 /** "Scegli il tuo comune" asks for a name prefix at each keystroke: a few thousand distinct lists. */
 const MAX_QUERIES = 5000;
 
-export type ComuneListPage = Awaited<ReturnType<typeof listComuni>>;
+type ComuneRow = Awaited<ReturnType<typeof listComuni>>['items'][number];
+
+const toListedComune = (c: ComuneRow) => ({
+  istat: c.istat,
+  name: c.name,
+  provinceSigla: c.province_sigla,
+  regionCode: c.region_code,
+  legalPopulation: c.legal_population,
+  sizeClass: c.size_class,
+});
+
+export interface ComuneListPage {
+  items: ReturnType<typeof toListedComune>[];
+  total: number;
+  /** Its pages as sent, by URL (plugins/rendered-pages.ts). */
+  rendered: Map<string, string>;
+}
 
 /**
  * Lists of comuni by query, in memory: the registry changes with an import or an aggregation, which
@@ -15,7 +31,10 @@ export type ComuneListPage = Awaited<ReturnType<typeof listComuni>>;
 export function registerComuneListCache(app: FastifyInstance): void {
   const cache = new NotifiedCache<ComuneListPage>(
     COMUNI_CHANGED_CHANNEL,
-    async (key) => listComuni(await app.readReplica.fresh(), JSON.parse(key) as ComuneFilter),
+    async (key) => {
+      const { items, total } = await listComuni(await app.readReplica.fresh(), JSON.parse(key) as ComuneFilter);
+      return { items: items.map(toListedComune), total, rendered: new Map() };
+    },
     MAX_QUERIES,
   );
   // The process that imported or changed an aggregation drops its lists before it answers.

@@ -2,6 +2,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '../../shared/schema.ts';
 import { comuneNotFound } from './comuni.service.ts';
 import { page } from '../../plugins/pagination.ts';
+import { sendRendered } from '../../plugins/rendered-pages.ts';
 import { problemResponses } from '../../plugins/openapi.ts';
 import { queryKey } from '../../plugins/db/notified-cache.ts';
 import { listFundingAwards, toFundingAward } from './funding.queries.ts';
@@ -21,23 +22,10 @@ const comuniRoutes: FastifyPluginAsyncTypebox = async (app) => {
         response: { 200: Type.Ref('ComunePage') },
       },
     },
-    async (request) => {
+    async (request, reply) => {
       const { limit, offset, ...filter } = request.query;
-      const { items, total } = (await app.comuneListCache.get(queryKey({ ...filter, limit, offset })))!;
-      return page(
-        request,
-        items.map((c) => ({
-          istat: c.istat,
-          name: c.name,
-          provinceSigla: c.province_sigla,
-          regionCode: c.region_code,
-          legalPopulation: c.legal_population,
-          sizeClass: c.size_class,
-        })),
-        total,
-        limit,
-        offset,
-      );
+      const list = (await app.comuneListCache.get(queryKey({ ...filter, limit, offset })))!;
+      return sendRendered(request, reply, list.rendered, () => page(request, list.items, list.total, limit, offset));
     },
   );
 

@@ -7,6 +7,7 @@ import type { FastifyRequest } from 'fastify';
 import { badRequest, notFound } from '../../shared/domain-errors.ts';
 import { problemResponses } from '../../plugins/openapi.ts';
 import { page, PageOf, PageQuery } from '../../plugins/pagination.ts';
+import { sendRendered } from '../../plugins/rendered-pages.ts';
 import type { Clock } from '../../shared/clock.ts';
 import { CALL_STATUSES, callExists, PROGRAMME_KINDS } from '../calls/index.ts';
 import { selectOpportunities, timedList, toOpportunity, type StoredMatch } from './matching.queries.ts';
@@ -123,8 +124,6 @@ const Query = Type.Object(
   },
   { additionalProperties: false },
 );
-/** Distinct filter combinations kept rendered per comune. */
-const MAX_RENDERED_PAGES = 50;
 /**
  * The figures at the top of "Le mie opportunità": the open calls the comune can use, whatever the page's
  * filters, with their total estimated amount and the nearest deadline.
@@ -168,9 +167,7 @@ const matchingRoutes: FastifyPluginAsyncTypebox = async (app) => {
       if (request.query.verdict?.includes('near_miss')) return nearMissPage(request, request.params.istat, request.query, now);
       const matches = (await app.opportunitiesCache.get(request.params.istat)) ?? [];
       // The landing page of every RTD: the same few pages, rendered once until the data or the clock moves them.
-      const rendered = timedList(matches, now).rendered;
-      let body = rendered.get(request.url);
-      if (body === undefined) {
+      return sendRendered(request, reply, timedList(matches, now).rendered, () => {
         const { items, total } = selectOpportunities(matches, { ...request.query, sort: request.query.sort as 'score' }, now);
         const listed = page(
           request,
@@ -179,10 +176,8 @@ const matchingRoutes: FastifyPluginAsyncTypebox = async (app) => {
           limit,
           offset,
         );
-        body = reply.serialize({ summary: openSummary(matches, now), ...listed }) as string;
-        if (rendered.size < MAX_RENDERED_PAGES) rendered.set(request.url, body);
-      }
-      return reply.type('application/json; charset=utf-8').send(body);
+        return { summary: openSummary(matches, now), ...listed };
+      });
     },
   );
 
