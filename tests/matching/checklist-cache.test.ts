@@ -2,6 +2,7 @@ import { sql } from 'kysely';
 import request from 'supertest';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { notifyComuniChanged } from '../../server/src/modules/comuni/index.ts';
+import { daysLeftChangeAt } from '../../server/src/modules/matching/matching.queries.ts';
 import { useTestApp } from '../helpers/app.ts';
 import { callInput, daysFromNow } from '../helpers/calls.ts';
 import { createComune, createTestUser, loginAs, type Agent } from '../helpers/identity.ts';
@@ -91,5 +92,18 @@ describe("a call's checklist for a comune", () => {
     expect(open.call).toMatchObject({ status: 'in_scadenza', nextDeadline: closesAt });
     await new Promise((done) => setTimeout(done, Date.parse(closesAt) - Date.now() + 50));
     expect((await checklist(callId)).call.status).toBe('chiuso');
+  });
+
+  it('is sent as rendered only until its days left change, at the hour of the deadline', () => {
+    const DAY = 86_400_000;
+    const daysLeft = (deadline: number, at: number) => Math.ceil((deadline - at) / DAY);
+    const now = Date.parse('2026-11-30T15:00:00Z');
+    for (const deadline of [now + 2.5 * DAY, now + 2 * DAY, now + 1, now - 0.5 * DAY]) {
+      const change = daysLeftChangeAt(deadline, now);
+      expect(change).toBeGreaterThan(now);
+      expect(daysLeft(deadline, change - 1)).toBe(daysLeft(deadline, now));
+      expect(daysLeft(deadline, change)).toBe(daysLeft(deadline, now) - 1);
+    }
+    expect(daysLeftChangeAt(null, now)).toBe(Infinity);
   });
 });

@@ -3,16 +3,29 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 /** Pages of one cached answer kept as sent: URLs differing only in their parameters' order count apart. */
 const MAX_PAGES = 50;
 
+/** A page as sent, and the instant (epoch ms, of the app's clock) until which it holds. */
+export interface RenderedPage {
+  body: string;
+  until: number;
+}
+
 /**
  * Sends a page of an answer kept in memory, serialised once: the JSON of the first request for a URL
  * is kept in `rendered` (which lives and dies with the cached answer) and sent again as it is. For
- * pages that depend only on the answer and the URL, not on the clock or on who asks.
+ * pages that depend only on the answer and the URL, not on who asks; a page that depends on the clock
+ * says until when it holds (`clock`), and is rendered again after.
  */
-export function sendRendered(request: FastifyRequest, reply: FastifyReply, rendered: Map<string, string>, build: () => unknown): FastifyReply {
-  let body = rendered.get(request.url);
-  if (body === undefined) {
-    body = reply.serialize(build()) as string;
-    if (rendered.size < MAX_PAGES) rendered.set(request.url, body);
+export function sendRendered(
+  request: FastifyRequest,
+  reply: FastifyReply,
+  rendered: Map<string, RenderedPage>,
+  build: () => unknown,
+  clock: { now: number; until: number } = { now: 0, until: Infinity },
+): FastifyReply {
+  let page = rendered.get(request.url);
+  if (page === undefined || clock.now >= page.until) {
+    page = { body: reply.serialize(build()) as string, until: clock.until };
+    if (rendered.size < MAX_PAGES || rendered.has(request.url)) rendered.set(request.url, page);
   }
-  return reply.type('application/json; charset=utf-8').send(body);
+  return reply.type('application/json; charset=utf-8').send(page.body);
 }

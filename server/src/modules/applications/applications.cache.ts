@@ -1,3 +1,4 @@
+import type { RenderedPage } from '../../plugins/rendered-pages.ts';
 import type { FastifyInstance } from 'fastify';
 import { NotifiedCache } from '../../plugins/db/notified-cache.ts';
 import { toSummary, type Summary } from './applications.mappers.ts';
@@ -12,7 +13,7 @@ export interface ApplicationList {
   items: Summary[];
   total: number;
   /** Its pages as sent, by URL: an office's board is a hundred rows to serialise on every read. */
-  rendered: Map<string, string>;
+  rendered: Map<string, RenderedPage>;
 }
 
 export interface ApplicationListCache {

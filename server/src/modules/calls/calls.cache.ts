@@ -1,3 +1,4 @@
+import type { RenderedPage } from '../../plugins/rendered-pages.ts';
 import type { FastifyInstance } from 'fastify';
 import { NotifiedCache } from '../../plugins/db/notified-cache.ts';
 import { STATUS_LAG_MS } from '../../shared/call-status.ts';
@@ -14,7 +15,7 @@ export interface CataloguePage {
   items: ReturnType<typeof toCallSummary>[];
   total: number;
   /** Its pages as sent, by URL (plugins/rendered-pages.ts). */
-  rendered: Map<string, string>;
+  rendered: Map<string, RenderedPage>;
 }
 
 /**

@@ -1,3 +1,4 @@
+import type { RenderedPage } from '../../plugins/rendered-pages.ts';
 import type { FastifyInstance } from 'fastify';
 import { NotifiedCache } from '../../plugins/db/notified-cache.ts';
 import { COMUNI_CHANGED_CHANNEL } from './comuni.changes.ts';
@@ -21,7 +22,7 @@ export interface ComuneListPage {
   items: ReturnType<typeof toListedComune>[];
   total: number;
   /** Its pages as sent, by URL (plugins/rendered-pages.ts). */
-  rendered: Map<string, string>;
+  rendered: Map<string, RenderedPage>;
 }
 
 /**

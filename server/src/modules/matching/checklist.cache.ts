@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { NotifiedCache } from '../../plugins/db/notified-cache.ts';
 import { statusChangesAt } from '../../shared/call-status.ts';
 import type { Clock } from '../../shared/clock.ts';
+import type { RenderedPage } from '../../plugins/rendered-pages.ts';
 import { romeDay } from './matching.profile-facts.ts';
 import { computeOpportunity } from './matching.service.ts';
 
@@ -14,6 +15,8 @@ export type ChecklistView = NonNullable<Awaited<ReturnType<typeof computeOpportu
 
 interface KeptChecklist {
   view: ChecklistView;
+  /** Its answers as sent, by URL (the RTD's and the public page's). */
+  rendered: Map<string, RenderedPage>;
   computedAt: number;
   /** The first instant the call's status or next deadline changes; null: never. */
   changesAt: number | null;
@@ -57,17 +60,22 @@ export function registerChecklistCache(app: FastifyInstance): void {
   // A profile, plan, membership or funding-history change: notified on `comuni_changed`, and dropped
   // at once by the process that wrote it.
   app.profileCache.alsoInvalidates((istat) => cache.invalidate(istat));
-  const checklists: ChecklistCache = { get: async (istat, callId) => (await cache.get(keyOf(istat, callId)))?.view ?? null };
+  const checklists: ChecklistCache = {
+    get: async (istat, callId) => {
+      const kept = await cache.get(keyOf(istat, callId));
+      return kept ? { view: kept.view, rendered: kept.rendered } : null;
+    },
+  };
   app.decorate('checklistCache', checklists);
 }
 
 export interface ChecklistCache {
   /** Null when the call is not published or the comune does not exist. */
-  get(istat: string, callId: string): Promise<ChecklistView | null>;
+  get(istat: string, callId: string): Promise<{ view: ChecklistView; rendered: Map<string, RenderedPage> } | null>;
 }
 
 function kept(view: ChecklistView, clock: Clock): KeptChecklist {
   const now = clock.now.getTime();
   const windows = view.windows.map((w) => ({ opensAt: Date.parse(w.opensAt), closesAt: w.closesAt === null ? null : Date.parse(w.closesAt) }));
-  return { view, computedAt: now, changesAt: statusChangesAt({ windows }, now, clock.soonDays), days: daysOf(clock.now) };
+  return { view, rendered: new Map(), computedAt: now, changesAt: statusChangesAt({ windows }, now, clock.soonDays), days: daysOf(clock.now) };
 }

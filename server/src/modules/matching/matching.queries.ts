@@ -1,3 +1,4 @@
+import type { RenderedPage } from '../../plugins/rendered-pages.ts';
 import { sql, type Kysely } from 'kysely';
 import type { Peers } from './outcomes.queries.ts';
 import type { Database } from '../../plugins/db/schema.ts';
@@ -97,7 +98,7 @@ export interface TimedList {
   soonDays: number;
   rows: Timed[];
   /** Response bodies by request URL, valid as long as the list is. */
-  rendered: Map<string, string>;
+  rendered: Map<string, RenderedPage>;
 }
 
 const timedByList = new WeakMap<StoredMatch[], TimedList>();
@@ -118,7 +119,7 @@ export function timedList(matches: StoredMatch[], clock: Clock): TimedList {
       };
     })
     .sort((a, b) => b.match.score - a.match.score || byCallId(a.match, b.match));
-  const list = { from: now, until: nextChange(matches, now, clock.soonDays), soonDays: clock.soonDays, rows, rendered: new Map<string, string>() };
+  const list = { from: now, until: nextChange(matches, now, clock.soonDays), soonDays: clock.soonDays, rows, rendered: new Map<string, RenderedPage>() };
   timedByList.set(matches, list);
   return list;
 }
@@ -159,6 +160,13 @@ export interface OpportunityView {
 }
 
 /** Days left and the deadline warning depend on the day the list is read, not on when the match was computed. */
+/** The instant after `now` at which `toOpportunity`'s days left (and its "Scade tra" warning) change. */
+export function daysLeftChangeAt(deadline: number | null, now: number): number {
+  if (deadline === null) return Infinity;
+  const left = deadline - now;
+  return now + left - (Math.ceil(left / DAY) - 1) * DAY;
+}
+
 export function toOpportunity({ match, status, deadline, deadlineIso }: OpportunityView, clock: Clock) {
   const daysLeft = deadline === null ? null : Math.ceil((deadline - clock.now.getTime()) / DAY);
   const reasons = match.reasons as Reasons;

@@ -10,7 +10,7 @@ import { page, PageOf, PageQuery } from '../../plugins/pagination.ts';
 import { sendRendered } from '../../plugins/rendered-pages.ts';
 import type { Clock } from '../../shared/clock.ts';
 import { CALL_STATUSES, callExists, PROGRAMME_KINDS } from '../calls/index.ts';
-import { selectOpportunities, timedList, toOpportunity, type StoredMatch } from './matching.queries.ts';
+import { daysLeftChangeAt, selectOpportunities, timedList, toOpportunity, type StoredMatch } from './matching.queries.ts';
 import { OpportunityCall, STORED_VERDICTS } from './matching.schemas.ts';
 import { callReach, previewReach } from './matching.call-reach.ts';
 
@@ -208,12 +208,13 @@ const matchingRoutes: FastifyPluginAsyncTypebox = async (app) => {
         response: { 200: Type.Ref('Opportunity'), ...ERRORS },
       },
     },
-    async (request) => {
+    async (request, reply) => {
       const { istat, callId } = request.params;
       const now = clock();
-      const view = await app.checklistCache.get(istat, callId);
-      if (!view) throw notFound('OPPORTUNITY_NOT_FOUND', 'Bando non pubblicato o comune inesistente: nessun abbinamento da mostrare.');
-      return toOpportunity(view, now);
+      const kept = await app.checklistCache.get(istat, callId);
+      if (!kept) throw notFound('OPPORTUNITY_NOT_FOUND', 'Bando non pubblicato o comune inesistente: nessun abbinamento da mostrare.');
+      const at = now.now.getTime();
+      return sendRendered(request, reply, kept.rendered, () => toOpportunity(kept.view, now), { now: at, until: daysLeftChangeAt(kept.view.deadline, at) });
     },
   );
 

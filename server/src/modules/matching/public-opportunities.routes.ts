@@ -3,10 +3,11 @@ import { Type, Nullable } from '../../shared/schema.ts';
 import { notFound } from '../../shared/domain-errors.ts';
 import { problemResponses } from '../../plugins/openapi.ts';
 import { page, PageOf, PageQuery } from '../../plugins/pagination.ts';
+import { sendRendered } from '../../plugins/rendered-pages.ts';
 import type { Clock } from '../../shared/clock.ts';
 import { Demo } from '../calls/index.ts';
 import { comuneNotFound } from '../comuni/index.ts';
-import { selectOpportunities, toOpportunity, type OpportunityView } from './matching.queries.ts';
+import { daysLeftChangeAt, selectOpportunities, toOpportunity, type OpportunityView } from './matching.queries.ts';
 
 /** The calls a comune can still apply to, or soon will. */
 const OPEN_STATUSES = ['in_arrivo', 'aperto', 'in_scadenza'];
@@ -119,16 +120,24 @@ const publicOpportunitiesRoutes: FastifyPluginAsyncTypebox = async (app) => {
         response: { 200: Type.Ref('ComuneCallChecklist'), ...problemResponses({ 404: 'Comune o bando non trovato' }) },
       },
     },
-    async (request) => {
+    async (request, reply) => {
       const { istat, callId } = request.params;
       const comune = await app.profileCache.get(istat);
       if (!comune) throw comuneNotFound(istat);
       if (comune.valid_to !== null)
         throw notFound('COMUNE_SUPPRESSED', `Il comune con codice ISTAT ${istat} è stato soppresso: non può più partecipare ai bandi.`);
       const now = clock();
-      const view = await app.checklistCache.get(istat, callId);
-      if (!view) throw notFound('CALL_NOT_FOUND', 'Bando non trovato o non pubblicato.');
-      return { ...toPublicOpportunity(view, now), checks: view.match.checks, population: view.match.population ?? null };
+      const kept = await app.checklistCache.get(istat, callId);
+      if (!kept) throw notFound('CALL_NOT_FOUND', 'Bando non trovato o non pubblicato.');
+      const { view } = kept;
+      const at = now.now.getTime();
+      return sendRendered(
+        request,
+        reply,
+        kept.rendered,
+        () => ({ ...toPublicOpportunity(view, now), checks: view.match.checks, population: view.match.population ?? null }),
+        { now: at, until: daysLeftChangeAt(view.deadline, at) },
+      );
     },
   );
 };
