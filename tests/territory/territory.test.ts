@@ -115,6 +115,7 @@ beforeAll(async () => {
 
 type Figures = {
   istat: string;
+  name: string;
   province: string;
   openCalls: number;
   availableAmount: number;
@@ -151,6 +152,9 @@ describe('GET /api/v1/territory/comuni', () => {
     });
     expect(body.region.comuniWithoutUsers).toBe(comuni.filter((c) => !c.hasUsers).length);
     expect(body.region.name).toBe('Lombardia');
+    // Alphabetically, as Italians sort names: the page ranks them by value and keeps ties in this order.
+    const names = comuni.map((c) => c.name);
+    expect(names).toEqual([...names].sort(new Intl.Collator('it').compare));
   });
 
   it('is for Regione, ANCI and admins only', async () => {

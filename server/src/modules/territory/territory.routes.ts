@@ -1,4 +1,5 @@
 import { labelOf, SIZE_CLASS_LABELS } from '../../shared/labels.ts';
+import { byItalianName } from '../../shared/names.ts';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '../../shared/schema.ts';
 import { problemResponses } from '../../plugins/openapi.ts';
@@ -40,11 +41,14 @@ const territoryRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const body = await answers('comuni', async () => {
         const comuni = await figures();
         const map = {
-          comuni: comuni.map((c) => ({
-            ...c,
-            availablePerInhabitant: perInhabitant(c.availableAmount, c.population),
-            fundsPerInhabitant: perInhabitant(c.fundsObtained, c.population),
-          })),
+          // In alphabetical order, so the page ranks them by a value alone and ties stay alphabetical.
+          comuni: [...comuni]
+            .sort((a, b) => byItalianName(a.name, b.name))
+            .map((c) => ({
+              ...c,
+              availablePerInhabitant: perInhabitant(c.availableAmount, c.population),
+              fundsPerInhabitant: perInhabitant(c.fundsObtained, c.population),
+            })),
           provinces: byProvince(comuni),
           region: summarise(REGION.key, REGION.name, comuni),
         };
