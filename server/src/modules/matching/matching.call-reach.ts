@@ -1,3 +1,4 @@
+import { byItalianName } from '../../shared/names.ts';
 import type { Kysely } from 'kysely';
 import type { Database } from '../../plugins/db/schema.ts';
 import { sizeClassSql } from '../comuni/index.ts';
@@ -71,8 +72,6 @@ export interface ReachedComune {
   amountMax: number | null;
 }
 
-const byName = new Intl.Collator('it-IT');
-
 /**
  * The reach a call would have if published as it is now (drafts included), computed without storing,
  * with the comuni reached in alphabetical order (every one: the route pages them).
@@ -106,6 +105,6 @@ export async function previewReach(
       amountMin: match.amount_min,
       amountMax: match.amount_max,
     }))
-    .sort((a, b) => byName.compare(a.name, b.name) || a.istat.localeCompare(b.istat));
+    .sort((a, b) => byItalianName(a.name, b.name) || a.istat.localeCompare(b.istat));
   return { ...reach, notEligible: reach.notEligible ?? 0, comuni };
 }

@@ -1,3 +1,4 @@
+import { byItalianName } from '../../shared/names.ts';
 import type { Clock } from '../../shared/clock.ts';
 import { selectOpportunities, toOpportunity, type StoredMatch } from './matching.queries.ts';
 
@@ -62,8 +63,6 @@ function compare(sort: RowFilter['sort']) {
     ORDERS[sort](a, b) || deadlineOf(a, Infinity) - deadlineOf(b, Infinity) || byName(a, b) || (callId(a) < callId(b) ? -1 : callId(a) > callId(b) ? 1 : 0);
 }
 
-const collator = new Intl.Collator('it');
-
 /**
  * One entry per comune and open call across every comune a person serves, from each comune's stored
  * matches (the opportunities cache): filtered, then sorted as one list. An office serving 40 comuni
@@ -72,11 +71,11 @@ const collator = new Intl.Collator('it');
  */
 export function opportunityRows(comuni: ServedComune[], filter: RowFilter, clock: Clock): RowEntry[] {
   const status = filter.status?.length ? filter.status : [...OPEN_STATUSES];
-  const alphabetical = [...comuni].sort((a, b) => collator.compare(a.name, b.name));
+  const alphabetical = [...comuni].sort((a, b) => byItalianName(a.name, b.name));
   const ranks = new Map<ServedComune, number>();
   alphabetical.forEach((comune, i) => {
     const previous = alphabetical[i - 1];
-    ranks.set(comune, previous && collator.compare(previous.name, comune.name) === 0 ? ranks.get(previous)! : i);
+    ranks.set(comune, previous && byItalianName(previous.name, comune.name) === 0 ? ranks.get(previous)! : i);
   });
   const rows: RowEntry[] = [];
   for (const comune of comuni) {
