@@ -49,15 +49,18 @@ export async function needsAgainstFunding(db: Kysely<Database>, filter: NeedsFil
         join ${callThemesView} ct on ${THEMES_MEET}
         join ${callsView} k on k.id = ct.call_id and ${usableCallSql('k', now)}
     ), offers as (
-      select n.theme_code, n.province_sigla, n.size_class, array_agg(distinct m.call_id::text) as call_ids, sum(m.amount_max)::float8 as amount
-        from needs n
-        join serving s on s.theme_code = n.theme_code
-        join matches m on m.comune_istat = n.istat and m.call_id = s.call_id
+      -- Each comune's matches read once, in its own stretch of the primary key, then joined in memory
+      -- to the calls serving each theme: not one index probe per comune, theme and call.
+      select n.theme_code, n.province_sigla, n.size_class, array_agg(distinct m.call_id) as call_ids, sum(m.amount_max)::float8 as amount
+        from (select distinct istat from needs) c
+        join matches m on m.comune_istat = c.istat
+        join serving s on s.call_id = m.call_id
+        join needs n on n.istat = m.comune_istat and n.theme_code = s.theme_code
        group by n.theme_code, n.province_sigla, n.size_class
     )
     select n.theme_code as theme, coalesce(th.label, n.theme_code) as "themeLabel", n.province_sigla as province, n.size_class as "sizeClass",
            count(*)::int as comuni, sum(n.items)::int as items, sum(n.cost)::float8 as "unfundedCost",
-           coalesce(o.call_ids, '{}') as "callIds", coalesce(o.amount, 0)::float8 as "estimatedAmount"
+           coalesce(o.call_ids::text[], '{}') as "callIds", coalesce(o.amount, 0)::float8 as "estimatedAmount"
       from needs n
       left join themes th on th.code = n.theme_code
       left join offers o on o.theme_code = n.theme_code and o.province_sigla = n.province_sigla and o.size_class is not distinct from n.size_class
