@@ -214,7 +214,11 @@ const matchingRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const kept = await app.checklistCache.get(istat, callId);
       if (!kept) throw notFound('OPPORTUNITY_NOT_FOUND', 'Bando non pubblicato o comune inesistente: nessun abbinamento da mostrare.');
       const at = now.now.getTime();
-      return sendRendered(request, reply, kept.rendered, () => toOpportunity(kept.view, now), { now: at, until: daysLeftChangeAt(kept.view.deadline, at) });
+      return sendRendered(request, reply, kept.rendered, () => toOpportunity(kept.view, now), {
+        now: at,
+        until: daysLeftChangeAt(kept.view.deadline, at),
+        key: request.url.split('?')[0],
+      });
     },
   );
 

@@ -136,7 +136,7 @@ const publicOpportunitiesRoutes: FastifyPluginAsyncTypebox = async (app) => {
         reply,
         kept.rendered,
         () => ({ ...toPublicOpportunity(view, now), checks: view.match.checks, population: view.match.population ?? null }),
-        { now: at, until: daysLeftChangeAt(view.deadline, at) },
+        { now: at, until: daysLeftChangeAt(view.deadline, at), key: request.url.split('?')[0] },
       );
     },
   );
