@@ -53,6 +53,10 @@ describe('the SPA as a browser downloads it', () => {
       expect(page.text).toContain(`<link rel="preload" as="fetch" crossorigin="anonymous" href="${href}">`);
     // The map's outlines are its worker's to fetch: preloaded, they would compete with the page's code.
     expect(page.text).not.toContain('href="/api/v1/territory/boundaries"');
+    // Opened with a filter, the page asks for other answers: only its code is preloaded.
+    const filtered = await request(ctx.app.server).get('/territorio?provincia=CR').expect(200);
+    expect(filtered.text).toContain(`<link rel="modulepreload" crossorigin href="${territory.modules[0]}">`);
+    expect(filtered.text).not.toContain('href="/api/v1/territory/funds"');
     expect(page.text).not.toContain(call.modules[0]);
     // A call's page, whatever its id; the front door keeps the plain index.html (its view is in the entry).
     expect((await request(ctx.app.server).get('/bandi/7d1c1b5e-0000-4000-8000-000000000000').expect(200)).text).toContain(call.modules[0]);

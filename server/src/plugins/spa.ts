@@ -19,20 +19,25 @@ interface RoutePreload {
  * names that view's modules and stylesheets, and the API answers it opens with, so the browser fetches
  * them beside the entry script.
  */
-function pagesOf(dist: string): (path: string) => string {
+function pagesOf(dist: string): (path: string, query: string) => string {
   const html = readFileSync(join(dist, 'index.html'), 'utf8');
   const file = join(dist, 'route-preloads.json');
   const routes = existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as RoutePreload[]) : [];
+  const withLinks = (links: string[]) => html.replace('</head>', `${links.join('')}</head>`);
   const pages = routes.map((route) => {
-    const links = [
+    const code = [
       ...route.modules.map((href) => `<link rel="modulepreload" crossorigin href="${href}">`),
       ...route.styles.map((href) => `<link rel="preload" as="style" crossorigin href="${href}">`),
-      ...(route.data ?? []).map((href) => `<link rel="preload" as="fetch" crossorigin="anonymous" href="${href}">`),
     ];
+    const data = (route.data ?? []).map((href) => `<link rel="preload" as="fetch" crossorigin="anonymous" href="${href}">`);
     const pattern = new RegExp(`^${route.path.replace(/:[a-zA-Z]+/g, '[^/]+')}/?$`);
-    return { pattern, html: html.replace('</head>', `${links.join('')}</head>`) };
+    return { pattern, html: withLinks([...code, ...data]), filtered: withLinks(code) };
   });
-  return (path) => pages.find((page) => page.pattern.test(path))?.html ?? html;
+  // A page opened with filters in its query asks for other answers than the preloaded ones.
+  return (path, query) => {
+    const page = pages.find((candidate) => candidate.pattern.test(path));
+    return page ? (query ? page.filtered : page.html) : html;
+  };
 }
 
 /** Serves the built SPA and answers unknown API routes with problem+json. */
@@ -60,7 +65,10 @@ export const spaPlugin = fp(async (app: FastifyInstance) => {
     const path = request.url.split('?')[0] ?? '';
     const wantsPage = request.method === 'GET' && !path.startsWith('/api/') && !/\.[a-z0-9]+$/i.test(path);
     if (pageFor && wantsPage) {
-      return reply.header('cache-control', 'no-cache').type('text/html; charset=utf-8').send(pageFor(path));
+      return reply
+        .header('cache-control', 'no-cache')
+        .type('text/html; charset=utf-8')
+        .send(pageFor(path, request.url.slice(path.length + 1)));
     }
     return sendProblem(request, reply, {
       status: 404,
