@@ -4,7 +4,7 @@ import { NotifiedCache } from '../../plugins/db/notified-cache.ts';
 import { toSummary, type Summary } from './applications.mappers.ts';
 import { listSummaries, type SummaryFilter } from './applications.queries.ts';
 
-/** Notified by the triggers on applications and their steps (migration 1530): the comuni touched, or `*`. */
+/** Notified by the trigger on applications (migration 1530), which a step's change fires too by rewriting its application's next step: the comuni touched, or `*`. */
 const APPLICATIONS_CHANGED_CHANNEL = 'applications_changed';
 /** A comune's list and an office's board are read with a few filters each. */
 const MAX_LISTS = 2000;

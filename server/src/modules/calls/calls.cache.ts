@@ -6,7 +6,7 @@ import { toCallSummary } from './calls.mappers.ts';
 import { listCalls, type CallFilter } from './calls.queries.ts';
 
 /** Notified by the trigger on `calls` (migration 0950) whenever a published call is written. */
-const PUBLISHED_CALLS_CHANGED_CHANNEL = 'published_calls_changed';
+export const PUBLISHED_CALLS_CHANGED_CHANNEL = 'published_calls_changed';
 /** The catalogue is browsed with a few filter combinations; its pages past the first are rarer. */
 const MAX_QUERIES = 500;
 

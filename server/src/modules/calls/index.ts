@@ -6,7 +6,7 @@ import { callsSharedSchemas } from './calls.schemas.ts';
 import editorialRoutes from './editorial.routes.ts';
 
 export { inputOf } from './calls.mappers.ts';
-export type { CataloguePage } from './calls.cache.ts';
+export { PUBLISHED_CALLS_CHANGED_CHANNEL, type CataloguePage } from './calls.cache.ts';
 export { findCall, findOpenPublishedCalls, type CallRow } from './calls.queries.ts';
 export {
   callExists,

@@ -3,11 +3,10 @@ import { NotifiedCache } from '../../plugins/db/notified-cache.ts';
 import { statusChangesAt } from '../../shared/call-status.ts';
 import type { Clock } from '../../shared/clock.ts';
 import type { RenderedPage } from '../../plugins/rendered-pages.ts';
+import { PUBLISHED_CALLS_CHANGED_CHANNEL } from '../calls/index.ts';
 import { romeDay } from './matching.profile-facts.ts';
 import { computeOpportunity } from './matching.service.ts';
 
-/** Notified by every change to a published call (migration 0950): any call can be any checklist's. */
-const PUBLISHED_CALLS_CHANGED_CHANNEL = 'published_calls_changed';
 /** A checklist is a few kilobytes: a few thousand of them, the ones being read. */
 const MAX_CHECKLISTS = 5000;
 
@@ -36,6 +35,7 @@ const keyOf = (istat: string, callId: string) => `${istat}:${callId}`;
  */
 export function registerChecklistCache(app: FastifyInstance): void {
   const clock = () => app.clock();
+  // Any published call's change (`*`): any call can be any checklist's.
   const cache = new NotifiedCache<KeptChecklist>(
     PUBLISHED_CALLS_CHANGED_CHANNEL,
     async (key) => {
