@@ -33,21 +33,34 @@ export interface TimeWindow {
   closesAt: number | null;
 }
 
+// Plain loops: search computes these for every matched call of every query.
 export function callStatusAt(call: { remainingBudget: number | null; windows: TimeWindow[] }, now: number, soonDays: number): CallStatus {
   if (call.remainingBudget === 0) return 'esaurito';
   const soon = now + soonDays * DAY_MS;
-  const open = call.windows.filter((w) => w.opensAt <= now && (w.closesAt === null || w.closesAt > now));
-  if (open.some((w) => w.closesAt !== null && w.closesAt <= soon)) return 'in_scadenza';
-  if (open.length > 0) return 'aperto';
-  return call.windows.some((w) => w.opensAt > now) ? 'in_arrivo' : 'chiuso';
+  let open = false;
+  let upcoming = false;
+  for (const w of call.windows) {
+    if (w.opensAt > now) upcoming = true;
+    else if (w.closesAt === null || w.closesAt > now) {
+      if (w.closesAt !== null && w.closesAt <= soon) return 'in_scadenza';
+      open = true;
+    }
+  }
+  if (open) return 'aperto';
+  return upcoming ? 'in_arrivo' : 'chiuso';
 }
 
 export function nextDeadlineAt(call: { windows: TimeWindow[] }, now: number): number | null {
-  const closes = call.windows.map((w) => w.closesAt).filter((c): c is number => c !== null);
-  const ahead = closes.filter((c) => c > now);
-  if (ahead.length > 0) return Math.min(...ahead);
-  if (call.windows.some((w) => w.closesAt === null)) return null;
-  return closes.length > 0 ? Math.max(...closes) : null;
+  let ahead: number | null = null;
+  let last: number | null = null;
+  let openEnded = false;
+  for (const { closesAt } of call.windows) {
+    if (closesAt === null) openEnded = true;
+    else if (closesAt > now) ahead = ahead === null ? closesAt : Math.min(ahead, closesAt);
+    else last = last === null ? closesAt : Math.max(last, closesAt);
+  }
+  if (ahead !== null) return ahead;
+  return openEnded ? null : last;
 }
 
 /** The first instant after `now` at which the status or the next deadline can change; null: never. */

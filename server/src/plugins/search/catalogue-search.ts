@@ -1,0 +1,145 @@
+import { callStatusAt, DAY_MS, nextDeadlineAt, type CallStatus } from '../../shared/call-status.ts';
+import { AMOUNT_BUCKETS, DEADLINE_BUCKETS, type CallDocument, type Facet, type SearchQuery, type SearchResult } from './engine.ts';
+import { highlight } from './highlight.ts';
+
+/** A call that matched, with its rank (0 without words). */
+export interface Candidate {
+  doc: CallDocument;
+  rank: number;
+}
+
+interface Row extends Candidate {
+  status: CallStatus;
+  deadline: number | null;
+}
+
+const ENDED: ReadonlySet<string> = new Set(['chiuso', 'esaurito']);
+
+/** Filters, statuses, facets, order and page over the matched calls: what the SQL query did per search. */
+export function searchCandidates(candidates: Iterable<Candidate>, query: SearchQuery, stems: readonly string[]): SearchResult {
+  const now = query.now.getTime();
+  const keep = filterOf(query);
+  const rows: Row[] = [];
+  for (const candidate of candidates) {
+    if (!keep(candidate.doc)) continue;
+    const windows = candidate.doc.windows;
+    const status = callStatusAt({ remainingBudget: candidate.doc.remainingBudget, windows }, now, query.soonDays);
+    if (query.status?.length && !query.status.includes(status)) continue;
+    rows.push({ doc: candidate.doc, rank: candidate.rank, status, deadline: nextDeadlineAt({ windows }, now) });
+  }
+  return {
+    total: rows.length,
+    facets: Object.fromEntries(query.facets.map((facet) => [facet, countFacet(facet, rows, now)])),
+    items: sorted(rows, query.sort)
+      .slice(query.offset, query.offset + query.limit)
+      .map(({ doc, status, deadline }) => ({
+        id: doc.id,
+        title: doc.title,
+        summary: doc.summary,
+        issuer: doc.issuer,
+        programme: doc.programme,
+        measureCode: doc.measureCode,
+        themes: doc.themes,
+        status,
+        editorialStatus: doc.editorialStatus,
+        nextDeadline: deadline === null ? null : new Date(deadline).toISOString(),
+        totalBudget: doc.totalBudget,
+        amountMax: doc.amountMax,
+        link: doc.link,
+        demo: doc.demo === true,
+        highlights: query.q?.trim()
+          ? { title: highlight(doc.title, stems), summary: doc.summary ? highlight(doc.summary, stems) : null }
+          : { title: null, summary: null },
+      })),
+  };
+}
+
+function filterOf(query: SearchQuery): (doc: CallDocument) => boolean {
+  const tests: ((doc: CallDocument) => boolean)[] = [(doc) => query.editorialStatus.includes(doc.editorialStatus)];
+  const { programme, measure, theme, source, bodyType, region, province } = query;
+  if (programme) tests.push((doc) => doc.programme === programme);
+  if (measure) tests.push((doc) => doc.measureCode === measure);
+  if (theme) tests.push((doc) => doc.themes.some((t) => t === theme || t.startsWith(`${theme}.`)));
+  if (source) tests.push((doc) => doc.sources.includes(source));
+  if (bodyType) tests.push((doc) => doc.bodyTypes.includes(bodyType));
+  if (region) tests.push((doc) => doc.regions.length === 0 || doc.regions.includes(region));
+  if (province) tests.push((doc) => doc.provinces.length === 0 || doc.provinces.includes(province));
+  return (doc) => tests.every((test) => test(doc));
+}
+
+/** A sort's keys, ascending: a null sorts last whatever the direction, as `nulls last` in both engines. */
+type Keys = (row: Row) => [number, number, number];
+const LAST = Number.POSITIVE_INFINITY;
+const asc = (value: number | null) => value ?? LAST;
+const desc = (value: number | null) => (value === null ? LAST : -value);
+
+const ORDERS: Record<SearchQuery['sort'], Keys> = {
+  // Calls still usable first (open, closing, upcoming), then the closed and exhausted, each by rank: as the Meilisearch engine.
+  relevance: (row) => [ENDED.has(row.status) ? 1 : 0, -row.rank, asc(row.deadline)],
+  deadline: (row) => [asc(row.deadline), 0, 0],
+  '-deadline': (row) => [desc(row.deadline), 0, 0],
+  published: (row) => [asc(row.doc.publishedAt), 0, 0],
+  '-published': (row) => [desc(row.doc.publishedAt), 0, 0],
+  amount: (row) => [asc(row.doc.amountMax), 0, 0],
+  '-amount': (row) => [desc(row.doc.amountMax), 0, 0],
+};
+
+const compare = (x: number | string, y: number | string) => (x < y ? -1 : x > y ? 1 : 0);
+
+/** The rows in the sort's order, ties by call id; keys computed once per row rather than per comparison. */
+function sorted(rows: Row[], sort: SearchQuery['sort']): Row[] {
+  const keysOf = ORDERS[sort];
+  const keyed = rows.map((row) => ({ row, keys: keysOf(row) }));
+  keyed.sort((a, b) => compare(a.keys[0], b.keys[0]) || compare(a.keys[1], b.keys[1]) || compare(a.keys[2], b.keys[2]) || compare(a.row.doc.id, b.row.doc.id));
+  return keyed.map((entry) => entry.row);
+}
+
+function countFacet(facet: Facet, rows: Row[], now: number): Record<string, number> {
+  const counts: Record<string, number> = {};
+  const add = (key: string | null | undefined) => {
+    if (key !== null && key !== undefined) counts[key] = (counts[key] ?? 0) + 1;
+  };
+  if (facet === 'deadline') {
+    for (const days of DEADLINE_BUCKETS) {
+      const until = now + days * DAY_MS;
+      counts[`entro-${days}-giorni`] = rows.filter(
+        (row) => (row.status === 'aperto' || row.status === 'in_scadenza') && row.deadline !== null && row.deadline > now && row.deadline <= until,
+      ).length;
+    }
+    return counts;
+  }
+  for (const { doc, status } of rows) {
+    switch (facet) {
+      case 'themes':
+        doc.themes.forEach(add);
+        break;
+      case 'programme':
+        add(doc.programme);
+        break;
+      case 'source':
+        doc.sources.forEach(add);
+        break;
+      case 'status':
+        add(status);
+        break;
+      case 'bodyType':
+        doc.bodyTypes.forEach(add);
+        break;
+      case 'region':
+        doc.regions.forEach(add);
+        break;
+      case 'province':
+        doc.provinces.forEach(add);
+        break;
+      case 'amount':
+        add(amountBucket(doc.amountMax));
+        break;
+    }
+  }
+  return counts;
+}
+
+function amountBucket(amount: number | null): string | null {
+  if (amount === null) return null;
+  return AMOUNT_BUCKETS.find(([, min, max]) => amount >= min && amount < max)?.[0] ?? null;
+}

@@ -1,0 +1,113 @@
+import { sql } from 'kysely';
+import type { Db } from '../db/database.ts';
+import type { CallDocument } from './engine.ts';
+import { matches, needsATerm, parseTsVector, positiveTerms, rank, type Lexemes, type TsQuery } from './tsquery.ts';
+import type { Candidate } from './catalogue-search.ts';
+
+/** How many statements of changes the database keeps (migration 1600): a process further behind reloads all. */
+const KEPT_CHANGES = 10_000;
+
+interface IndexedCall {
+  doc: CallDocument;
+  lexemes: Lexemes;
+}
+
+/**
+ * The PostgreSQL engine's index, mirrored in each process: every call's document and its lexemes, with
+ * a lexeme → calls map to find candidates. Each search first reads the index's version (one row), and
+ * applies the changes the database logged since (migration 1600), so a call indexed by any process is
+ * found by the next search of every process.
+ */
+export class SearchCatalogue {
+  private readonly calls = new Map<string, IndexedCall>();
+  private readonly postings = new Map<string, Set<IndexedCall>>();
+  private version: number | null = null;
+  private syncing: Promise<void> | null = null;
+
+  /** Brings the mirror to the database's current version. */
+  async sync(db: Db): Promise<void> {
+    const { rows } = await sql<{ version: string }>`select version from search_index_state`.execute(db);
+    const current = Number(rows[0]?.version ?? 0);
+    // A replica behind the primary reads an older version: the mirror never goes back.
+    const behind = () => this.version === null || current > this.version;
+    if (!behind()) return;
+    // One sync at a time; a search arriving meanwhile waits for it, then checks again.
+    while (this.syncing) await this.syncing;
+    if (!behind()) return;
+    this.syncing = this.apply(db, current).finally(() => (this.syncing = null));
+    await this.syncing;
+  }
+
+  private async apply(db: Db, current: number) {
+    if (this.version === null || current - this.version >= KEPT_CHANGES) {
+      const { rows } = await sql<{ document: CallDocument; tsv: string }>`select document, tsv::text as tsv from search_documents`.execute(db);
+      this.calls.clear();
+      this.postings.clear();
+      for (const row of rows) this.put(row.document, parseTsVector(row.tsv));
+      this.version = current;
+      return;
+    }
+    const { rows: changed } = await sql<{ call_id: string }>`
+      select distinct call_id from search_index_changes where version > ${this.version} and version <= ${current}`.execute(db);
+    const ids = changed.map((row) => row.call_id);
+    const { rows } =
+      ids.length === 0
+        ? { rows: [] }
+        : await sql<{ document: CallDocument; tsv: string }>`
+            select document, tsv::text as tsv from search_documents where call_id = any(${ids}::uuid[])`.execute(db);
+    for (const id of ids) this.remove(id);
+    for (const row of rows) this.put(row.document, parseTsVector(row.tsv));
+    this.version = current;
+  }
+
+  private put(doc: CallDocument, lexemes: Lexemes) {
+    this.remove(doc.id);
+    const call = { doc, lexemes };
+    this.calls.set(doc.id, call);
+    for (const lexeme of lexemes.keys()) {
+      let calls = this.postings.get(lexeme);
+      if (!calls) this.postings.set(lexeme, (calls = new Set()));
+      calls.add(call);
+    }
+  }
+
+  private remove(id: string) {
+    const call = this.calls.get(id);
+    if (!call) return;
+    this.calls.delete(id);
+    for (const lexeme of call.lexemes.keys()) {
+      const calls = this.postings.get(lexeme);
+      calls?.delete(call);
+      if (calls?.size === 0) this.postings.delete(lexeme);
+    }
+  }
+
+  /** Every call, unranked: a search without words. */
+  *all(): Iterable<Candidate> {
+    for (const { doc } of this.calls.values()) yield { doc, rank: 0 };
+  }
+
+  /** The calls matching the query, with ts_rank's weights. */
+  *matching(query: TsQuery): Iterable<Candidate> {
+    for (const call of this.lookUp(query)) if (matches(query, call.lexemes)) yield { doc: call.doc, rank: rank(query, call.lexemes) };
+  }
+
+  /** Calls by id with a rank computed elsewhere (trigram similarity); ids the mirror does not hold are skipped. */
+  *byId(ranked: { id: string; rank: number }[]): Iterable<Candidate> {
+    for (const { id, rank } of ranked) {
+      const call = this.calls.get(id);
+      if (call) yield { doc: call.doc, rank };
+    }
+  }
+
+  private lookUp(query: TsQuery): Iterable<IndexedCall> {
+    if (!needsATerm(query)) return this.calls.values();
+    const found = new Set<IndexedCall>();
+    for (const term of positiveTerms(query)) {
+      if (term.prefix) {
+        for (const [lexeme, calls] of this.postings) if (lexeme.startsWith(term.lexeme)) calls.forEach((call) => found.add(call));
+      } else this.postings.get(term.lexeme)?.forEach((call) => found.add(call));
+    }
+    return found;
+  }
+}
