@@ -28,6 +28,8 @@ const config = loadConfig({
   ...limits,
 });
 const app = await buildApp(config, { db });
+// As a started web process does (runtime.ts): searches are served from memory loaded before the first one.
+await app.searchEngine.warm();
 const address = await app.listen({ port: 0, host: '127.0.0.1' });
 process.stdout.write(JSON.stringify({ url: address, databaseUrl: url }) + '\n');
 

@@ -62,6 +62,8 @@ export async function startServer(config: Readonly<Config>): Promise<RunningServ
         log.error({ err }, 'catching up on the demo data failed; the background workers retry');
       }
     }
+    // Searches are served from the engine's memory: loaded now, not by the first visitor's search.
+    void app.searchEngine.warm().catch((err: unknown) => log.warn({ err }, 'loading the search index failed; the first search retries'));
     await app.listen({ port: config.port, host: config.host });
     const address = app.server.address();
     const port = typeof address === 'object' && address ? address.port : config.port;

@@ -1,10 +1,11 @@
-import { callStatusAt, DAY_MS, nextDeadlineAt, type CallStatus } from '../../shared/call-status.ts';
-import { AMOUNT_BUCKETS, DEADLINE_BUCKETS, type CallDocument, type Facet, type SearchQuery, type SearchResult } from './engine.ts';
+import { DAY_MS, type CallStatus } from '../../shared/call-status.ts';
+import { DEADLINE_BUCKETS, type Facet, type SearchQuery, type SearchResult } from './engine.ts';
 import { highlight } from './highlight.ts';
+import type { IndexedCall } from './indexed-call.ts';
 
 /** A call that matched, with its rank (0 without words). */
 export interface Candidate {
-  doc: CallDocument;
+  call: IndexedCall;
   rank: number;
 }
 
@@ -20,19 +21,18 @@ export function searchCandidates(candidates: Iterable<Candidate>, query: SearchQ
   const now = query.now.getTime();
   const keep = filterOf(query);
   const rows: Row[] = [];
-  for (const candidate of candidates) {
-    if (!keep(candidate.doc)) continue;
-    const windows = candidate.doc.windows;
-    const status = callStatusAt({ remainingBudget: candidate.doc.remainingBudget, windows }, now, query.soonDays);
+  for (const { call, rank } of candidates) {
+    if (!keep(call)) continue;
+    const status = call.statusAt(now, query.soonDays);
     if (query.status?.length && !query.status.includes(status)) continue;
-    rows.push({ doc: candidate.doc, rank: candidate.rank, status, deadline: nextDeadlineAt({ windows }, now) });
+    rows.push({ call, rank, status, deadline: call.deadlineAt(now, query.soonDays) });
   }
   return {
     total: rows.length,
     facets: Object.fromEntries(query.facets.map((facet) => [facet, countFacet(facet, rows, now)])),
     items: sorted(rows, query.sort)
       .slice(query.offset, query.offset + query.limit)
-      .map(({ doc, status, deadline }) => ({
+      .map(({ call: { doc }, status, deadline }) => ({
         id: doc.id,
         title: doc.title,
         summary: doc.summary,
@@ -54,17 +54,17 @@ export function searchCandidates(candidates: Iterable<Candidate>, query: SearchQ
   };
 }
 
-function filterOf(query: SearchQuery): (doc: CallDocument) => boolean {
-  const tests: ((doc: CallDocument) => boolean)[] = [(doc) => query.editorialStatus.includes(doc.editorialStatus)];
+function filterOf(query: SearchQuery): (call: IndexedCall) => boolean {
+  const tests: ((call: IndexedCall) => boolean)[] = [(call) => query.editorialStatus.includes(call.editorialStatus)];
   const { programme, measure, theme, source, bodyType, region, province } = query;
-  if (programme) tests.push((doc) => doc.programme === programme);
-  if (measure) tests.push((doc) => doc.measureCode === measure);
-  if (theme) tests.push((doc) => doc.themes.some((t) => t === theme || t.startsWith(`${theme}.`)));
-  if (source) tests.push((doc) => doc.sources.includes(source));
-  if (bodyType) tests.push((doc) => doc.bodyTypes.includes(bodyType));
-  if (region) tests.push((doc) => doc.regions.length === 0 || doc.regions.includes(region));
-  if (province) tests.push((doc) => doc.provinces.length === 0 || doc.provinces.includes(province));
-  return (doc) => tests.every((test) => test(doc));
+  if (programme) tests.push((call) => call.programme === programme);
+  if (measure) tests.push((call) => call.measureCode === measure);
+  if (theme) tests.push((call) => call.themes.some((t) => t === theme || t.startsWith(`${theme}.`)));
+  if (source) tests.push((call) => call.sources.includes(source));
+  if (bodyType) tests.push((call) => call.bodyTypes.includes(bodyType));
+  if (region) tests.push((call) => call.regions.length === 0 || call.regions.includes(region));
+  if (province) tests.push((call) => call.provinces.length === 0 || call.provinces.includes(province));
+  return (call) => tests.every((test) => test(call));
 }
 
 /** A sort's keys, ascending: a null sorts last whatever the direction, as `nulls last` in both engines. */
@@ -78,10 +78,10 @@ const ORDERS: Record<SearchQuery['sort'], Keys> = {
   relevance: (row) => [ENDED.has(row.status) ? 1 : 0, -row.rank, asc(row.deadline)],
   deadline: (row) => [asc(row.deadline), 0, 0],
   '-deadline': (row) => [desc(row.deadline), 0, 0],
-  published: (row) => [asc(row.doc.publishedAt), 0, 0],
-  '-published': (row) => [desc(row.doc.publishedAt), 0, 0],
-  amount: (row) => [asc(row.doc.amountMax), 0, 0],
-  '-amount': (row) => [desc(row.doc.amountMax), 0, 0],
+  published: (row) => [asc(row.call.publishedAt), 0, 0],
+  '-published': (row) => [desc(row.call.publishedAt), 0, 0],
+  amount: (row) => [asc(row.call.amountMax), 0, 0],
+  '-amount': (row) => [desc(row.call.amountMax), 0, 0],
 };
 
 const compare = (x: number | string, y: number | string) => (x < y ? -1 : x > y ? 1 : 0);
@@ -90,7 +90,9 @@ const compare = (x: number | string, y: number | string) => (x < y ? -1 : x > y 
 function sorted(rows: Row[], sort: SearchQuery['sort']): Row[] {
   const keysOf = ORDERS[sort];
   const keyed = rows.map((row) => ({ row, keys: keysOf(row) }));
-  keyed.sort((a, b) => compare(a.keys[0], b.keys[0]) || compare(a.keys[1], b.keys[1]) || compare(a.keys[2], b.keys[2]) || compare(a.row.doc.id, b.row.doc.id));
+  keyed.sort(
+    (a, b) => compare(a.keys[0], b.keys[0]) || compare(a.keys[1], b.keys[1]) || compare(a.keys[2], b.keys[2]) || compare(a.row.call.id, b.row.call.id),
+  );
   return keyed.map((entry) => entry.row);
 }
 
@@ -108,38 +110,33 @@ function countFacet(facet: Facet, rows: Row[], now: number): Record<string, numb
     }
     return counts;
   }
-  for (const { doc, status } of rows) {
+  for (const { call, status } of rows) {
     switch (facet) {
       case 'themes':
-        doc.themes.forEach(add);
+        call.themes.forEach(add);
         break;
       case 'programme':
-        add(doc.programme);
+        add(call.programme);
         break;
       case 'source':
-        doc.sources.forEach(add);
+        call.sources.forEach(add);
         break;
       case 'status':
         add(status);
         break;
       case 'bodyType':
-        doc.bodyTypes.forEach(add);
+        call.bodyTypes.forEach(add);
         break;
       case 'region':
-        doc.regions.forEach(add);
+        call.regions.forEach(add);
         break;
       case 'province':
-        doc.provinces.forEach(add);
+        call.provinces.forEach(add);
         break;
       case 'amount':
-        add(amountBucket(doc.amountMax));
+        add(call.amountBucket);
         break;
     }
   }
   return counts;
-}
-
-function amountBucket(amount: number | null): string | null {
-  if (amount === null) return null;
-  return AMOUNT_BUCKETS.find(([, min, max]) => amount >= min && amount < max)?.[0] ?? null;
 }

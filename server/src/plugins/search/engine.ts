@@ -100,6 +100,8 @@ export interface SearchEngine {
   index(documents: CallDocument[]): Promise<void>;
   remove(ids: string[]): Promise<void>;
   search(query: SearchQuery): Promise<SearchResult>;
+  /** Loads what searches are served from, in a web process that is starting (the first search would otherwise). */
+  warm(): Promise<void>;
   /** Rebuilds the whole index from these documents; searches keep working meanwhile. */
   reindex(documents: CallDocument[]): Promise<void>;
   /** Calls whose stored status or deadline is out of date at `now` (none when the engine computes them per query). */

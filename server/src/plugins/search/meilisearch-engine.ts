@@ -115,6 +115,9 @@ export function createMeilisearchEngine(options: MeilisearchOptions): SearchEngi
       return stale.results.map((doc) => doc.id);
     },
 
+    // Meilisearch holds the index: nothing to load in the app.
+    async warm() {},
+
     async search(query) {
       const q = query.q ?? '';
       const at = query.now.getTime();

@@ -3,14 +3,10 @@ import type { Db } from '../db/database.ts';
 import type { CallDocument } from './engine.ts';
 import { matches, needsATerm, parseTsVector, positiveTerms, rank, type Lexemes, type TsQuery } from './tsquery.ts';
 import type { Candidate } from './catalogue-search.ts';
+import { IndexedCall } from './indexed-call.ts';
 
 /** How many statements of changes the database keeps (migration 1600): a process further behind reloads all. */
 const KEPT_CHANGES = 10_000;
-
-interface IndexedCall {
-  doc: CallDocument;
-  lexemes: Lexemes;
-}
 
 /**
  * The PostgreSQL engine's index, mirrored in each process: every call's document and its lexemes, with
@@ -62,7 +58,7 @@ export class SearchCatalogue {
 
   private put(doc: CallDocument, lexemes: Lexemes) {
     this.remove(doc.id);
-    const call = { doc, lexemes };
+    const call = new IndexedCall(doc, lexemes);
     this.calls.set(doc.id, call);
     for (const lexeme of lexemes.keys()) {
       let calls = this.postings.get(lexeme);
@@ -84,19 +80,20 @@ export class SearchCatalogue {
 
   /** Every call, unranked: a search without words. */
   *all(): Iterable<Candidate> {
-    for (const { doc } of this.calls.values()) yield { doc, rank: 0 };
+    for (const call of this.calls.values()) yield { call, rank: 0 };
   }
 
   /** The calls matching the query, with ts_rank's weights. */
   *matching(query: TsQuery): Iterable<Candidate> {
-    for (const call of this.lookUp(query)) if (matches(query, call.lexemes)) yield { doc: call.doc, rank: rank(query, call.lexemes) };
+    const terms = positiveTerms(query);
+    for (const call of this.lookUp(query)) if (matches(query, call.lexemes)) yield { call, rank: rank(terms, call.lexemes) };
   }
 
   /** Calls by id with a rank computed elsewhere (trigram similarity); ids the mirror does not hold are skipped. */
   *byId(ranked: { id: string; rank: number }[]): Iterable<Candidate> {
     for (const { id, rank } of ranked) {
       const call = this.calls.get(id);
-      if (call) yield { doc: call.doc, rank };
+      if (call) yield { call, rank };
     }
   }
 

@@ -76,6 +76,7 @@ export function createPostgresEngine(db: Db, reads: () => Promise<Db> = async ()
       await sql`analyze search_documents`.execute(db);
     },
     search: async (query) => searchPostgres(await reads(), catalogue, wordings, query),
+    warm: async () => catalogue.sync(await reads()),
     // Status and deadline are computed by each query, never stored.
     staleIds: async () => [],
     async health() {

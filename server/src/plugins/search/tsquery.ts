@@ -8,8 +8,16 @@
 /** Each position packs its place and its weight: `position * 4 + weight`, weight 3 = A … 0 = D. */
 export type Lexemes = Map<string, number[]>;
 
+export interface Term {
+  kind: 'term';
+  lexeme: string;
+  prefix: boolean;
+  /** Bit i set: only positions of weight i (0 = D … 3 = A); 0: any weight. */
+  weights: number;
+}
+
 export type TsQuery =
-  | { kind: 'term'; lexeme: string; prefix: boolean; weights: number }
+  | Term
   | { kind: 'not'; operand: TsQuery }
   | { kind: 'and' | 'or'; left: TsQuery; right: TsQuery }
   | { kind: 'phrase'; distance: number; left: TsQuery; right: TsQuery };
@@ -81,7 +89,7 @@ export function parseTsQuery(text: string): TsQuery | null {
 }
 
 /** The terms a matching document may contain (not under a negation): where candidates are looked up. */
-export function positiveTerms(query: TsQuery): Extract<TsQuery, { kind: 'term' }>[] {
+export function positiveTerms(query: TsQuery): Term[] {
   switch (query.kind) {
     case 'term':
       return [query];
@@ -106,7 +114,7 @@ export function needsATerm(query: TsQuery): boolean {
   }
 }
 
-function termPositions(term: Extract<TsQuery, { kind: 'term' }>, lexemes: Lexemes): number[] {
+function termPositions(term: Term, lexemes: Lexemes): number[] {
   let positions: number[] = [];
   if (term.prefix) {
     for (const [lexeme, found] of lexemes) if (lexeme.startsWith(term.lexeme)) positions = positions.concat(found);
@@ -148,10 +156,9 @@ export function matches(query: TsQuery, lexemes: Lexemes): boolean {
 /**
  * ts_rank's formula for alternatives (`calc_rank_or`), applied to every query: each query term adds its
  * positions' weights, the best in full and the others damped by their order, normalised by the number of
- * terms. Words in the title (A) outrank the measure and issuer (B), the summary (C) and the description (D).
+ * terms (`positiveTerms` of the query). Words in the title (A) outrank the measure and issuer (B), the summary (C) and the description (D).
  */
-export function rank(query: TsQuery, lexemes: Lexemes): number {
-  const terms = positiveTerms(query);
+export function rank(terms: readonly Term[], lexemes: Lexemes): number {
   if (terms.length === 0) return 0;
   let total = 0;
   for (const term of terms) {

@@ -1,0 +1,72 @@
+import { callStatusAt, nextDeadlineAt, statusChangesAt, type CallStatus } from '../../shared/call-status.ts';
+import { AMOUNT_BUCKETS, type CallDocument } from './engine.ts';
+import type { Lexemes } from './tsquery.ts';
+
+/**
+ * A call as the in-memory search reads it: the fields every query filters, counts and sorts by, copied
+ * out of the document once (every instance has the same shape, which keeps the per-query loops fast),
+ * and its status and next deadline, kept until the clock reaches their next change.
+ */
+export class IndexedCall {
+  readonly id: string;
+  readonly editorialStatus: string;
+  readonly programme: string;
+  readonly measureCode: string | null;
+  readonly themes: readonly string[];
+  readonly sources: readonly string[];
+  readonly bodyTypes: readonly string[];
+  readonly regions: readonly string[];
+  readonly provinces: readonly string[];
+  readonly amountMax: number | null;
+  readonly amountBucket: string | null;
+  readonly publishedAt: number | null;
+  private status: CallStatus = 'chiuso';
+  private deadline: number | null = null;
+  /** The status and deadline hold for `now` in [computedAt, validUntil), for `soonDays`. */
+  private computedAt = Number.POSITIVE_INFINITY;
+  private validUntil = Number.NEGATIVE_INFINITY;
+  private soonDays = -1;
+
+  constructor(
+    readonly doc: CallDocument,
+    readonly lexemes: Lexemes,
+  ) {
+    this.id = doc.id;
+    this.editorialStatus = doc.editorialStatus;
+    this.programme = doc.programme;
+    this.measureCode = doc.measureCode;
+    this.themes = doc.themes;
+    this.sources = doc.sources;
+    this.bodyTypes = doc.bodyTypes;
+    this.regions = doc.regions;
+    this.provinces = doc.provinces;
+    this.amountMax = doc.amountMax;
+    this.amountBucket = amountBucket(doc.amountMax);
+    this.publishedAt = doc.publishedAt;
+  }
+
+  statusAt(now: number, soonDays: number): CallStatus {
+    this.refresh(now, soonDays);
+    return this.status;
+  }
+
+  deadlineAt(now: number, soonDays: number): number | null {
+    this.refresh(now, soonDays);
+    return this.deadline;
+  }
+
+  private refresh(now: number, soonDays: number) {
+    if (now >= this.computedAt && now < this.validUntil && soonDays === this.soonDays) return;
+    const windows = this.doc.windows;
+    this.status = callStatusAt({ remainingBudget: this.doc.remainingBudget, windows }, now, soonDays);
+    this.deadline = nextDeadlineAt({ windows }, now);
+    this.computedAt = now;
+    this.validUntil = statusChangesAt({ windows }, now, soonDays) ?? Number.POSITIVE_INFINITY;
+    this.soonDays = soonDays;
+  }
+}
+
+function amountBucket(amount: number | null): string | null {
+  if (amount === null) return null;
+  return AMOUNT_BUCKETS.find(([, min, max]) => amount >= min && amount < max)?.[0] ?? null;
+}
