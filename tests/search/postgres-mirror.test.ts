@@ -95,4 +95,19 @@ describe('the PostgreSQL engine, mirrored in memory by each process', () => {
     expect(titles(await engine.search(search('"open data"')))).toEqual(['Open data dei comuni']);
     expect(titles(await engine.search(search('data -center')))).toEqual(['Open data dei comuni']);
   });
+
+  it('pages through a large result in the same order as one long page, ties by call id', async () => {
+    const engine = createPostgresEngine(ctx.db);
+    const ids = await withCalls(30);
+    // Ten amounts, three calls each: ties the order must break the same way on every page.
+    await engine.index(ids.map((id, i) => document(id, `Sportello digitale numero ${i}`, { amountMax: 10_000 * (i % 10), publishedAt: null })));
+    const query = (offset: number, limit: number): SearchQuery => ({ ...search('sportello'), sort: '-amount', offset, limit });
+    const whole = (await engine.search(query(0, 30))).items.map((item) => item.id);
+    const paged: string[] = [];
+    for (let offset = 0; offset < 30; offset += 4) paged.push(...(await engine.search(query(offset, 4))).items.map((item) => item.id));
+    expect(paged).toEqual(whole);
+    expect(new Set(whole).size).toBe(30);
+    const amounts = (await engine.search(query(0, 30))).items.map((item) => item.amountMax!);
+    expect(amounts).toEqual([...amounts].sort((a, b) => b - a));
+  });
 });

@@ -30,7 +30,7 @@ export function searchCandidates(candidates: Iterable<Candidate>, query: SearchQ
   return {
     total: rows.length,
     facets: Object.fromEntries(query.facets.map((facet) => [facet, countFacet(facet, rows, now)])),
-    items: sorted(rows, query.sort)
+    items: firstInOrder(rows, query.sort, query.offset + query.limit)
       .slice(query.offset, query.offset + query.limit)
       .map(({ call: { doc }, status, deadline }) => ({
         id: doc.id,
@@ -86,14 +86,42 @@ const ORDERS: Record<SearchQuery['sort'], Keys> = {
 
 const compare = (x: number | string, y: number | string) => (x < y ? -1 : x > y ? 1 : 0);
 
-/** The rows in the sort's order, ties by call id; keys computed once per row rather than per comparison. */
-function sorted(rows: Row[], sort: SearchQuery['sort']): Row[] {
+interface Keyed {
+  row: Row;
+  keys: [number, number, number];
+}
+const before = (a: Keyed, b: Keyed) =>
+  compare(a.keys[0], b.keys[0]) || compare(a.keys[1], b.keys[1]) || compare(a.keys[2], b.keys[2]) || compare(a.row.call.id, b.row.call.id);
+
+/**
+ * The first `count` rows in the sort's order, ties by call id: keys computed once per row, and only the
+ * rows that can still reach the page kept in order (a page of 20 out of thousands needs no full sort).
+ */
+function firstInOrder(rows: Row[], sort: SearchQuery['sort'], count: number): Row[] {
   const keysOf = ORDERS[sort];
-  const keyed = rows.map((row) => ({ row, keys: keysOf(row) }));
-  keyed.sort(
-    (a, b) => compare(a.keys[0], b.keys[0]) || compare(a.keys[1], b.keys[1]) || compare(a.keys[2], b.keys[2]) || compare(a.row.call.id, b.row.call.id),
-  );
-  return keyed.map((entry) => entry.row);
+  if (count <= 0) return [];
+  // A large page (a CSV of thousands) is cheaper sorted whole.
+  if (count * 4 >= rows.length)
+    return rows
+      .map((row) => ({ row, keys: keysOf(row) }))
+      .sort(before)
+      .slice(0, count)
+      .map((entry) => entry.row);
+  const kept: Keyed[] = [];
+  for (const row of rows) {
+    const entry = { row, keys: keysOf(row) };
+    if (kept.length === count && before(entry, kept[count - 1]!) >= 0) continue;
+    let low = 0;
+    let high = kept.length;
+    while (low < high) {
+      const middle = (low + high) >> 1;
+      if (before(kept[middle]!, entry) <= 0) low = middle + 1;
+      else high = middle;
+    }
+    kept.splice(low, 0, entry);
+    if (kept.length > count) kept.pop();
+  }
+  return kept.map((entry) => entry.row);
 }
 
 function countFacet(facet: Facet, rows: Row[], now: number): Record<string, number> {
