@@ -7,6 +7,13 @@ import { webDistDir } from '../../server/src/paths.ts';
 import { useTestApp } from '../helpers/app.ts';
 
 const ctx = useTestApp();
+const decoded = (body: Buffer) => {
+  try {
+    return brotliDecompressSync(body).toString('utf8');
+  } catch {
+    return body.toString('utf8');
+  }
+};
 // `npm test` builds the SPA first (pretest), as `npm start` does.
 const stylesheet = readdirSync(join(webDistDir, 'assets')).find((f) => /^index-.*\.css$/.test(f))!;
 
@@ -29,6 +36,29 @@ describe('the SPA as a browser downloads it', () => {
     expect(gz.headers['content-encoding']).toBe('gzip');
     expect(gz.text).toBe(plain.text);
     for (const res of [plain, br, gz]) expect(res.headers['cache-control']).toBe('public, max-age=31536000, immutable');
+  });
+
+  it('sends each page’s index.html compressed to a browser that accepts it, and whole to one that does not', async () => {
+    for (const path of ['/', '/territorio', '/territorio?provincia=CR', '/bandi/abc']) {
+      const plain = await request(ctx.app.server).get(path).set('accept-encoding', 'identity').expect(200);
+      expect(plain.headers['content-encoding'], path).toBeUndefined();
+      expect(plain.text, path).toContain('<div id="app">');
+      const br = await request(ctx.app.server)
+        .get(path)
+        .set('accept-encoding', 'gzip, br')
+        .buffer(true)
+        .parse((res, done) => {
+          const chunks: Buffer[] = [];
+          res.on('data', (c: Buffer) => chunks.push(c));
+          res.on('end', () => done(null, Buffer.concat(chunks)));
+        });
+      expect(br.headers['content-encoding'], path).toBe('br');
+      expect(br.headers['content-type'], path).toBe('text/html; charset=utf-8');
+      expect(br.headers['vary'], path).toContain('accept-encoding');
+      // The HTTP client may already have decoded the body; the length on the wire is the compressed one.
+      expect(Number(br.headers['content-length']), path).toBeLessThan(plain.text.length / 2);
+      expect(decoded(br.body as Buffer), path).toBe(plain.text);
+    }
   });
 
   it('never lets a browser keep a stale index.html', async () => {

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import fastifyStatic from '@fastify/static';
 import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
+import { precompress, sendPrecompressed, type Precompressed } from './compression.ts';
 import { sendProblem } from './errors/error-handler.ts';
 import { webDistDir } from '../paths.ts';
 
@@ -61,14 +62,21 @@ export const spaPlugin = fp(async (app: FastifyInstance) => {
     });
   }
 
-  app.setNotFoundHandler((request, reply) => {
+  // Each variant of index.html (a few per page) compressed once: the API's compression does not reach
+  // this handler, and the document is the first thing a visitor waits for.
+  const packed = new Map<string, Promise<Precompressed>>();
+  const pack = (html: string) => {
+    let page = packed.get(html);
+    if (!page) packed.set(html, (page = precompress(html, 'text/html; charset=utf-8', 'best')));
+    return page;
+  };
+
+  app.setNotFoundHandler(async (request, reply) => {
     const path = request.url.split('?')[0] ?? '';
     const wantsPage = request.method === 'GET' && !path.startsWith('/api/') && !/\.[a-z0-9]+$/i.test(path);
     if (pageFor && wantsPage) {
-      return reply
-        .header('cache-control', 'no-cache')
-        .type('text/html; charset=utf-8')
-        .send(pageFor(path, request.url.slice(path.length + 1)));
+      const page = await pack(pageFor(path, request.url.slice(path.length + 1)));
+      return sendPrecompressed(request, reply.header('cache-control', 'no-cache'), page);
     }
     return sendProblem(request, reply, {
       status: 404,
