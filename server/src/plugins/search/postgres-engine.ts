@@ -77,7 +77,7 @@ export function createPostgresEngine(db: Db, reads: () => Promise<Db> = async ()
     },
     search: async (query) => searchPostgres(await reads(), catalogue, wordings, query),
     warm: async () => catalogue.sync(await reads()),
-    // Status and deadline are computed by each query, never stored.
+    // Status and deadline are worked out in memory at each query's time, never stored in the index.
     staleIds: async () => [],
     async health() {
       try {
