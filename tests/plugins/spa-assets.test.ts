@@ -7,6 +7,12 @@ import { webDistDir } from '../../server/src/paths.ts';
 import { useTestApp } from '../helpers/app.ts';
 
 const ctx = useTestApp();
+/** The body as it came over the wire, for supertest's `parse`. */
+const rawBody = (res: NodeJS.ReadableStream, done: (err: Error | null, body: Buffer) => void) => {
+  const chunks: Buffer[] = [];
+  res.on('data', (c: Buffer) => chunks.push(c));
+  res.on('end', () => done(null, Buffer.concat(chunks)));
+};
 const decoded = (body: Buffer) => {
   try {
     return brotliDecompressSync(body).toString('utf8');
@@ -21,15 +27,7 @@ describe('the SPA as a browser downloads it', () => {
   it('sends hashed assets Brotli- or gzip-compressed as built, cached for a year', async () => {
     const url = `/assets/${stylesheet}`;
     const plain = await request(ctx.app.server).get(url).set('accept-encoding', 'identity').expect(200);
-    const br = await request(ctx.app.server)
-      .get(url)
-      .set('accept-encoding', 'br, gzip')
-      .buffer(true)
-      .parse((res, done) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () => done(null, Buffer.concat(chunks)));
-      });
+    const br = await request(ctx.app.server).get(url).set('accept-encoding', 'br, gzip').buffer(true).parse(rawBody);
     expect(br.headers['content-encoding']).toBe('br');
     expect(Number(br.headers['content-length'] ?? (br.body as Buffer).length)).toBeLessThan(plain.text.length / 4);
     const gz = await request(ctx.app.server).get(url).set('accept-encoding', 'gzip');
@@ -43,15 +41,7 @@ describe('the SPA as a browser downloads it', () => {
       const plain = await request(ctx.app.server).get(path).set('accept-encoding', 'identity').expect(200);
       expect(plain.headers['content-encoding'], path).toBeUndefined();
       expect(plain.text, path).toContain('<div id="app">');
-      const br = await request(ctx.app.server)
-        .get(path)
-        .set('accept-encoding', 'gzip, br')
-        .buffer(true)
-        .parse((res, done) => {
-          const chunks: Buffer[] = [];
-          res.on('data', (c: Buffer) => chunks.push(c));
-          res.on('end', () => done(null, Buffer.concat(chunks)));
-        });
+      const br = await request(ctx.app.server).get(path).set('accept-encoding', 'gzip, br').buffer(true).parse(rawBody);
       expect(br.headers['content-encoding'], path).toBe('br');
       expect(br.headers['content-type'], path).toBe('text/html; charset=utf-8');
       expect(br.headers['vary'], path).toContain('accept-encoding');
