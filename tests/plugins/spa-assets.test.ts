@@ -1,6 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { brotliDecompressSync } from 'node:zlib';
+import type { Response } from 'superagent';
 import request from 'supertest';
 import { describe, expect, it } from 'vitest';
 import { webDistDir } from '../../server/src/paths.ts';
@@ -8,7 +9,7 @@ import { useTestApp } from '../helpers/app.ts';
 
 const ctx = useTestApp();
 /** The body as it came over the wire, for supertest's `parse`. */
-const rawBody = (res: NodeJS.ReadableStream, done: (err: Error | null, body: Buffer) => void) => {
+const rawBody = (res: Response, done: (err: Error | null, body: Buffer) => void) => {
   const chunks: Buffer[] = [];
   res.on('data', (c: Buffer) => chunks.push(c));
   res.on('end', () => done(null, Buffer.concat(chunks)));
