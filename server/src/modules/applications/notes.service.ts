@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
 import { notFound } from '../../shared/domain-errors.ts';
+import { foldAccents } from '../../shared/fold.ts';
 import { peopleServing } from '../auth/index.ts';
 import { callTitle } from '../calls/index.ts';
 import { recordEvent } from './applications.queries.ts';
@@ -16,27 +17,21 @@ interface Colleague {
   email: string;
 }
 
-const folded = (value: string) =>
-  value
-    .normalize('NFD')
-    .replace(/[\u0300-\u036f]/g, '')
-    .toLowerCase();
-
 /**
  * Colleagues a note names with `@`: by full name (`@Sara Bianchi`), by the part of their e-mail before
  * the `@` (`@s.bianchi`), or by first name when no other colleague shares it (`@Sara`).
  */
 export function mentionedIn(body: string, colleagues: readonly Colleague[]): Colleague[] {
-  const text = folded(body);
+  const text = foldAccents(body);
   const firstNames = new Map<string, number>();
   for (const c of colleagues) {
-    const first = folded(c.name).split(/\s+/)[0]!;
+    const first = foldAccents(c.name).split(/\s+/)[0]!;
     firstNames.set(first, (firstNames.get(first) ?? 0) + 1);
   }
   const named = (handle: string) => new RegExp(`(^|[^\\p{L}\\p{N}.])@${handle.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(?![\\p{L}\\p{N}])`, 'u').test(text);
   return colleagues.filter((c) => {
-    const first = folded(c.name).split(/\s+/)[0]!;
-    return named(folded(c.name)) || named(folded(c.email.split('@')[0]!)) || (firstNames.get(first) === 1 && named(first));
+    const first = foldAccents(c.name).split(/\s+/)[0]!;
+    return named(foldAccents(c.name)) || named(foldAccents(c.email.split('@')[0]!)) || (firstNames.get(first) === 1 && named(first));
   });
 }
 

@@ -1,5 +1,4 @@
-/** Lower case without accents, as `immutable_unaccent` and the Italian dictionary leave a word before stemming. */
-export const fold = (word: string) => word.normalize('NFD').replace(/\p{M}/gu, '').toLowerCase();
+import { foldAccents } from '../../shared/fold.ts';
 
 /**
  * The text with every word a query stem found wrapped in <mark>…</mark>, as `ts_headline` with
@@ -9,7 +8,8 @@ export const fold = (word: string) => word.normalize('NFD').replace(/\p{M}/gu, '
 export function highlight(text: string, stems: readonly string[]): string {
   if (stems.length === 0) return text;
   return text.replace(/[\p{L}\p{N}]+/gu, (word) => {
-    const folded = fold(word);
+    // Folded as `immutable_unaccent` and the Italian dictionary leave a word before stemming.
+    const folded = foldAccents(word);
     return stems.some((stem) => folded.startsWith(stem) && folded.length - stem.length <= LONGEST_ENDING) ? `<mark>${word}</mark>` : word;
   });
 }
