@@ -124,11 +124,20 @@ function firstInOrder(rows: Row[], sort: SearchQuery['sort'], count: number): Ro
   return kept.map((entry) => entry.row);
 }
 
+/** The values each facet counts a call under (the deadline facet counts windows of days instead). */
+const FACET_VALUES: Record<Exclude<Facet, 'deadline'>, (row: Row) => readonly (string | null)[]> = {
+  themes: (row) => row.call.themes,
+  programme: (row) => [row.call.programme],
+  source: (row) => row.call.sources,
+  status: (row) => [row.status],
+  bodyType: (row) => row.call.bodyTypes,
+  region: (row) => row.call.regions,
+  province: (row) => row.call.provinces,
+  amount: (row) => [row.call.amountBucket],
+};
+
 function countFacet(facet: Facet, rows: Row[], now: number): Record<string, number> {
   const counts: Record<string, number> = {};
-  const add = (key: string | null | undefined) => {
-    if (key !== null && key !== undefined) counts[key] = (counts[key] ?? 0) + 1;
-  };
   if (facet === 'deadline') {
     for (const days of DEADLINE_BUCKETS) {
       const until = now + days * DAY_MS;
@@ -138,33 +147,7 @@ function countFacet(facet: Facet, rows: Row[], now: number): Record<string, numb
     }
     return counts;
   }
-  for (const { call, status } of rows) {
-    switch (facet) {
-      case 'themes':
-        call.themes.forEach(add);
-        break;
-      case 'programme':
-        add(call.programme);
-        break;
-      case 'source':
-        call.sources.forEach(add);
-        break;
-      case 'status':
-        add(status);
-        break;
-      case 'bodyType':
-        call.bodyTypes.forEach(add);
-        break;
-      case 'region':
-        call.regions.forEach(add);
-        break;
-      case 'province':
-        call.provinces.forEach(add);
-        break;
-      case 'amount':
-        add(call.amountBucket);
-        break;
-    }
-  }
+  const valuesOf = FACET_VALUES[facet];
+  for (const row of rows) for (const key of valuesOf(row)) if (key !== null) counts[key] = (counts[key] ?? 0) + 1;
   return counts;
 }

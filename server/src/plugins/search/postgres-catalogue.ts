@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
 import type { Db } from '../db/database.ts';
 import type { CallDocument } from './engine.ts';
-import { matches, needsATerm, parseTsVector, positiveTerms, rank, type Lexemes, type TsQuery } from './tsquery.ts';
+import { matches, needsATerm, parseTsVector, rank, type Lexemes, type Term, type TsQuery } from './tsquery.ts';
 import type { Candidate } from './catalogue-search.ts';
 import { IndexedCall } from './indexed-call.ts';
 
@@ -83,10 +83,9 @@ export class SearchCatalogue {
     for (const call of this.calls.values()) yield { call, rank: 0 };
   }
 
-  /** The calls matching the query, with ts_rank's weights. */
-  *matching(query: TsQuery): Iterable<Candidate> {
-    const terms = positiveTerms(query);
-    for (const call of this.lookUp(query)) if (matches(query, call.lexemes)) yield { call, rank: rank(terms, call.lexemes) };
+  /** The calls matching the query, with ts_rank's weights over its terms (`positiveTerms`). */
+  *matching(query: TsQuery, terms: readonly Term[]): Iterable<Candidate> {
+    for (const call of this.lookUp(query, terms)) if (matches(query, call.lexemes)) yield { call, rank: rank(terms, call.lexemes) };
   }
 
   /** Calls by id with a rank computed elsewhere (trigram similarity); ids the mirror does not hold are skipped. */
@@ -97,10 +96,10 @@ export class SearchCatalogue {
     }
   }
 
-  private lookUp(query: TsQuery): Iterable<IndexedCall> {
+  private lookUp(query: TsQuery, terms: readonly Term[]): Iterable<IndexedCall> {
     if (!needsATerm(query)) return this.calls.values();
     const found = new Set<IndexedCall>();
-    for (const term of positiveTerms(query)) {
+    for (const term of terms) {
       if (term.prefix) {
         for (const [lexeme, calls] of this.postings) if (lexeme.startsWith(term.lexeme)) calls.forEach((call) => found.add(call));
       } else this.postings.get(term.lexeme)?.forEach((call) => found.add(call));

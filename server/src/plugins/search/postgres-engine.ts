@@ -3,7 +3,7 @@ import type { Db } from '../db/database.ts';
 import { searchCandidates } from './catalogue-search.ts';
 import { queryVariants, type CallDocument, type SearchEngine, type SearchQuery, type SearchResult } from './engine.ts';
 import { SearchCatalogue } from './postgres-catalogue.ts';
-import { parseTsQuery, positiveTerms, type TsQuery } from './tsquery.ts';
+import { parseTsQuery, positiveTerms, type Term, type TsQuery } from './tsquery.ts';
 
 function row(doc: CallDocument) {
   const closes = doc.windows.length === 0 || doc.windows.some((w) => w.closesAt === null) ? null : Math.max(...doc.windows.map((w) => w.closesAt!));
@@ -98,16 +98,23 @@ function tsQuery(q: string) {
   );
 }
 
+/** A wording's query and the terms a matching call may contain (its stems: candidates, rank, highlights). */
+interface Wording {
+  query: TsQuery;
+  terms: Term[];
+}
+
 /** Words people search for, as PostgreSQL's Italian dictionary reads them: one round trip per new wording. */
 class TsQueries {
-  private readonly known = new Map<string, TsQuery | null>();
-  async of(db: Db, q: string): Promise<TsQuery | null> {
+  private readonly known = new Map<string, Wording | null>();
+  async of(db: Db, q: string): Promise<Wording | null> {
     if (this.known.has(q)) return this.known.get(q)!;
     const { rows } = await sql<{ query: string }>`select (${tsQuery(q)})::text as query`.execute(db);
-    const parsed = parseTsQuery(rows[0]!.query);
+    const query = parseTsQuery(rows[0]!.query);
+    const wording = query && { query, terms: positiveTerms(query) };
     if (this.known.size >= MAX_WORDINGS) this.known.delete(this.known.keys().next().value!);
-    this.known.set(q, parsed);
-    return parsed;
+    this.known.set(q, wording);
+    return wording;
   }
 }
 const MAX_WORDINGS = 5000;
@@ -120,10 +127,10 @@ async function searchPostgres(db: Db, catalogue: SearchCatalogue, wordings: TsQu
   await catalogue.sync(db);
   const q = query.q?.trim();
   if (!q) return searchCandidates(catalogue.all(), query, []);
-  const parsed = await wordings.of(db, q);
-  const stems = parsed ? positiveTerms(parsed).map((term) => term.lexeme) : [];
-  if (parsed) {
-    const fullText = searchCandidates(catalogue.matching(parsed), query, stems);
+  const wording = await wordings.of(db, q);
+  const stems = wording ? wording.terms.map((term) => term.lexeme) : [];
+  if (wording) {
+    const fullText = searchCandidates(catalogue.matching(wording.query, wording.terms), query, stems);
     if (fullText.total > 0) return fullText;
   }
   // Nothing for the words as typed: forgive typos with trigram similarity on the title.
