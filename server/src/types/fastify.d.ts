@@ -9,7 +9,7 @@ import type { Scheduler } from '../plugins/scheduler.ts';
 import type { Clock } from '../shared/clock.ts';
 import type { ChecklistCache, Coverage, FundingHistory, OpportunityView, StoredMatch } from '../modules/matching/index.ts';
 import type { ComuneListPage, ComuneProfileRow } from '../modules/comuni/index.ts';
-import type { CataloguePage } from '../modules/calls/index.ts';
+import type { CataloguePage, EditorialCache } from '../modules/calls/index.ts';
 import type { ApplicationListCache } from '../modules/applications/index.ts';
 import type { ProgrammingListCache } from '../modules/programming/index.ts';
 
@@ -47,6 +47,8 @@ declare module 'fastify' {
     comuneListCache: NotifiedCache<ComuneListPage>;
     /** The public catalogue's pages by query; the trigger on published calls drops them. */
     catalogueCache: NotifiedCache<CataloguePage>;
+    /** The editors' lists and counts; any change to a call drops them. */
+    editorialCache: EditorialCache;
     /** Applications' lists (a comune's, an office's board) by filters; triggers on applications and steps drop them. */
     applicationListCache: ApplicationListCache;
     /** Each comune's plan by filters; writes to a plan and funding-history imports drop it. */

@@ -7,9 +7,9 @@ import type { Database } from '../../plugins/db/schema.ts';
 import { notFound } from '../../shared/domain-errors.ts';
 import { problemResponses } from '../../plugins/openapi.ts';
 import { page } from '../../plugins/pagination.ts';
-import { toCall, toEditorialCallSummary } from './calls.mappers.ts';
-import { queueCounts, type EditorialQueue } from './editorial.queues.ts';
-import { findCall, listCalls } from './calls.queries.ts';
+import { toCall } from './calls.mappers.ts';
+import type { EditorialQueue } from './editorial.queues.ts';
+import { findCall } from './calls.queries.ts';
 import type { Clock } from '../../shared/clock.ts';
 import { CallHistoryQuery, CallParams, EditorialListQuery, type CallInput } from './calls.schemas.ts';
 import {
@@ -93,8 +93,8 @@ const editorialRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (request) => {
       const { limit, offset } = request.query;
-      const { items, total } = await listCalls(app.db, { ...request.query, queue: request.query.queue as EditorialQueue | undefined }, clock());
-      return page(request, items.map(toEditorialCallSummary), total, limit, offset);
+      const { items, total } = await app.editorialCache.list({ ...request.query, queue: request.query.queue as EditorialQueue | undefined });
+      return page(request, items, total, limit, offset);
     },
   );
 
@@ -109,7 +109,7 @@ const editorialRoutes: FastifyPluginAsyncTypebox = async (app) => {
         response: { 200: Type.Ref('EditorialQueueCounts'), ...ERRORS },
       },
     },
-    async () => queueCounts(app.db),
+    async () => app.editorialCache.counts(),
   );
 
   app.get(

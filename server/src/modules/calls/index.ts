@@ -1,5 +1,6 @@
 import { defineFeature } from '../../plugins/feature.ts';
 import { registerCatalogueCache } from './calls.cache.ts';
+import { registerEditorialCache } from './editorial.cache.ts';
 import { startCallsJobs } from './calls.jobs.ts';
 import callsRoutes from './calls.routes.ts';
 import { callsSharedSchemas } from './calls.schemas.ts';
@@ -7,6 +8,7 @@ import editorialRoutes from './editorial.routes.ts';
 
 export { inputOf } from './calls.mappers.ts';
 export { PUBLISHED_CALLS_CHANGED_CHANNEL, type CataloguePage } from './calls.cache.ts';
+export type { EditorialCache } from './editorial.cache.ts';
 export { findCall, findOpenPublishedCalls, type CallRow } from './calls.queries.ts';
 export {
   callExists,
@@ -45,6 +47,7 @@ export default defineFeature({
   schemas: callsSharedSchemas,
   setup: (app) => {
     registerCatalogueCache(app);
+    registerEditorialCache(app);
     app.scheduler.add({ name: 'calls', start: () => startCallsJobs(app) });
   },
   routes: [callsRoutes, editorialRoutes],
