@@ -28,8 +28,10 @@ const config = loadConfig({
   ...limits,
 });
 const app = await buildApp(config, { db });
-// As a started web process does (runtime.ts): searches are served from memory loaded before the first one.
+// As a started web process does (runtime.ts): searches and needs are served from memory loaded before the first request.
 await app.searchEngine.warm();
+await app.ready();
+await app.needsByComune.warm();
 const address = await app.listen({ port: 0, host: '127.0.0.1' });
 process.stdout.write(JSON.stringify({ url: address, databaseUrl: url }) + '\n');
 

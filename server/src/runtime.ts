@@ -64,6 +64,7 @@ export async function startServer(config: Readonly<Config>): Promise<RunningServ
     }
     // Searches are served from the engine's memory: loaded now, not by the first visitor's search.
     void app.searchEngine.warm().catch((err: unknown) => log.warn({ err }, 'loading the search index failed; the first search retries'));
+    void app.needsByComune.warm().catch((err: unknown) => log.warn({ err }, "loading the comuni's needs failed; the first report retries"));
     await app.listen({ port: config.port, host: config.host });
     const address = app.server.address();
     const port = typeof address === 'object' && address ? address.port : config.port;

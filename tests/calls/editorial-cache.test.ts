@@ -8,7 +8,8 @@ import { waitFor } from '../helpers/processes.ts';
 const ctx = useTestApp();
 let editor: Agent;
 
-const drafts = async () => (await editor.get('/api/v1/editorial/calls?queue=drafts').expect(200)).body as { total: number; items: { id: string; title: string }[] };
+const drafts = async () =>
+  (await editor.get('/api/v1/editorial/calls?queue=drafts').expect(200)).body as { total: number; items: { id: string; title: string }[] };
 const counts = async () => (await editor.get('/api/v1/editorial/calls/counts').expect(200)).body as { drafts: number; review: number };
 
 beforeAll(async () => {

@@ -2,6 +2,7 @@ import { gzipSync } from 'node:zlib';
 import { geoArea } from 'd3-geo';
 import { feature } from 'topojson-client';
 import type { GeometryCollection, Topology } from 'topojson-specification';
+import { sql } from 'kysely';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { processCallEvents } from '../../server/src/modules/matching/matching.jobs.ts';
 import { boundariesLoader } from '../../server/src/modules/territory/territory.boundaries.ts';
@@ -9,6 +10,7 @@ import { seedDemo } from '../../seeds/demo.ts';
 import { useTestApp } from '../helpers/app.ts';
 import { callInput, daysFromNow } from '../helpers/calls.ts';
 import { createTestUser, loginAs, type Agent } from '../helpers/identity.ts';
+import { waitFor } from '../helpers/processes.ts';
 
 const ctx = useTestApp({ env: { REVIEW_REQUIRED: 'false' } });
 let viewer: Agent;
@@ -17,12 +19,12 @@ let rtd: Agent;
 // Small comuni of the province of Cremona (all under 5,000 inhabitants) and their province.
 const SMALL_CREMASCO = ['019005', '019109', '019111'];
 
-async function planUnfunded(istat: string, theme: string, cost: number, note: string) {
+async function planUnfunded(istat: string, theme: string, cost: number, note: string, code = `T-${theme}-${istat}`) {
   const item = await ctx.db
     .insertInto('programming_items')
     .values({
       comune_istat: istat,
-      code: `T-${theme}-${istat}`,
+      code,
       title: note,
       description: note,
       start_year: 2026,
@@ -203,6 +205,37 @@ describe('GET /api/v1/analytics/needs', () => {
     );
     expect(lines).toContain('Droni per il catasto;territorio.droni;CR;fino-5000;< 3;< 3;< 3;0;< 3');
     expect(lines).toContain('Sensori urbani;territorio.sensori;CR;fino-5000;3;3;30000,00;1;78883,00');
+  });
+
+  it("follows a comune's plan and matches as they change, reloading only the comuni a change names", async () => {
+    const sensors = async () =>
+      (
+        (await viewer.get('/api/v1/analytics/needs?province=CR&sizeClass=fino-5000').expect(200)).body.cells as {
+          theme: string;
+          unfundedCost: number;
+          estimatedAmount: number;
+        }[]
+      ).find((c) => c.theme === 'territorio.sensori')!;
+    const before = await sensors();
+    // Written unseen (triggers off, nobody notified): the report stays as it was, even after another comune changes.
+    await ctx.db.transaction().execute(async (trx) => {
+      await sql`set local session_replication_role = replica`.execute(trx);
+      await trx.updateTable('programming_items').set({ estimated_cost: 15_000 }).where('code', '=', 'T-territorio.sensori-019111').execute();
+    });
+    await planUnfunded('019109', 'territorio.sensori', 5_000, 'Seconda nota riservata', 'T-sensori-bis');
+    await sql`select pg_notify('comuni_changed', '019109')`.execute(ctx.db);
+    await waitFor(async () => (await sensors()).unfundedCost === before.unfundedCost + 5_000, 5000, "Trescore's new item in the needs");
+    // Bagnolo's match of the sensors call (second bracket, 32,589 €) is gone (a rematch, as the matcher writes it): its amount leaves the cell.
+    await ctx.db
+      .deleteFrom('matches')
+      .where('comune_istat', '=', '019005')
+      .where('call_id', 'in', ctx.db.selectFrom('calls').select('id').where('title', '=', 'Sensori per i comuni cremonesi'))
+      .execute();
+    await waitFor(async () => (await sensors()).estimatedAmount === before.estimatedAmount - 32_589, 5000, "Bagnolo's amount to leave the cell");
+    expect((await sensors()).unfundedCost).toBe(before.unfundedCost + 5_000);
+    // A change to every comune reloads them all, the unseen change included.
+    await sql`select pg_notify('comuni_changed', '*')`.execute(ctx.db);
+    await waitFor(async () => (await sensors()).unfundedCost === before.unfundedCost + 10_000, 5000, 'every comune reloaded');
   });
 });
 

@@ -12,6 +12,7 @@ import type { ComuneListPage, ComuneProfileRow } from '../modules/comuni/index.t
 import type { CataloguePage, EditorialCache } from '../modules/calls/index.ts';
 import type { ApplicationListCache } from '../modules/applications/index.ts';
 import type { ProgrammingListCache } from '../modules/programming/index.ts';
+import type { NeedsByComune } from '../modules/territory/index.ts';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -49,6 +50,8 @@ declare module 'fastify' {
     catalogueCache: NotifiedCache<CataloguePage>;
     /** The editors' lists and counts; any change to a call drops them. */
     editorialCache: EditorialCache;
+    /** Each Lombard comune's needs and offers, reloaded one comune at a time as plans and matches change. */
+    needsByComune: NeedsByComune;
     /** Applications' lists (a comune's, an office's board) by filters; triggers on applications and steps drop them. */
     applicationListCache: ApplicationListCache;
     /** Each comune's plan by filters; writes to a plan and funding-history imports drop it. */

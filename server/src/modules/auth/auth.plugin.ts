@@ -12,6 +12,8 @@ export const SESSION_COOKIE = 'cruscotto_session';
 export const CSRF_COOKIE = 'cruscotto_csrf';
 const UNSAFE_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 const TOUCH_AFTER_MS = 60_000;
+/** The writes that can change a session's or a token's rights or end them. */
+const CHANGES_PRINCIPALS = /^\/api\/v1\/((auth|api-tokens|users|invitations|aggregations|imports)(\/|\?|$)|me(\?|$))/;
 const PRINCIPALS_CHANGED_CHANNEL = 'principals_changed';
 
 /**
@@ -179,10 +181,12 @@ export const authPlugin = fp(
     app.addHook('onRequest', async (request) => {
       request.principal = await resolvePrincipal(app, request);
     });
-    // Writes through this process (logout, revocations, role changes) take effect on its next request;
-    // other processes learn of them through the triggers' notifications.
+    // Writes through this process that change who someone is (logout, revocations, roles, memberships,
+    // aggregations) take effect on its next request; other processes learn of them through the
+    // triggers' notifications. Other writes (a plan saved, a notification read) leave everyone's
+    // principal in place: dropping them all made every signed-in user's next request reload it.
     app.addHook('onResponse', async (request) => {
-      if (UNSAFE_METHODS.has(request.method)) principals.invalidate('*');
+      if (UNSAFE_METHODS.has(request.method) && CHANGES_PRINCIPALS.test(request.url)) principals.invalidate('*');
     });
     app.addHook('preValidation', async (request) => enforce(app, request));
   },

@@ -4,6 +4,7 @@ import { matchingWorker } from './matching.jobs.ts';
 import matchingRoutes from './matching.routes.ts';
 import myOpportunitiesRoutes from './my-opportunities.routes.ts';
 import { registerOpportunitiesCache } from './opportunities.cache.ts';
+export { MATCHES_CHANGED_CHANNEL } from './opportunities.cache.ts';
 import { registerCoverageCache } from './coverage.cache.ts';
 import { registerChecklistCache } from './checklist.cache.ts';
 import { registerFundingHistoryCache } from './outcomes.cache.ts';

@@ -1,4 +1,7 @@
 import { defineFeature } from '../../plugins/feature.ts';
+import { NeedsByComune } from './needs.by-comune.ts';
+
+export type { NeedsByComune };
 import needsRoutes from './needs.routes.ts';
 import reportRoutes from './report.routes.ts';
 import territoryRoutes from './territory.routes.ts';
@@ -7,5 +10,11 @@ import territoryRoutes from './territory.routes.ts';
 export default defineFeature({
   name: 'territory',
   dependencies: ['database', 'clock', 'access-control', 'comuni', 'matching', 'indicators'],
+  setup: (app) => {
+    const needs = new NeedsByComune(app.db, () => app.clock().now);
+    app.decorate('needsByComune', needs);
+    app.addHook('onReady', async () => needs.start());
+    app.addHook('onClose', async () => needs.stop());
+  },
   routes: [territoryRoutes, needsRoutes, reportRoutes],
 });

@@ -1,6 +1,6 @@
 import { sql, type Kysely } from 'kysely';
 import type { Database } from '../../plugins/db/schema.ts';
-import { callsView, callThemesView } from '../calls/index.ts';
+import { callsView, callThemesView, callWindowsView } from '../calls/index.ts';
 import { sizeClassSql } from '../comuni/index.ts';
 import { usableCallSql } from '../matching/index.ts';
 import { LOMBARDIA, UNFUNDED_ITEM } from './territory.queries.ts';
@@ -27,21 +27,33 @@ export interface NeedsRow {
 /** A call's theme serves a planned intervention's theme when one is the other or contains it (`a` and `a.b`). */
 const THEMES_MEET = sql`(ct.theme_code = n.theme_code or ct.theme_code like n.theme_code || '.%' or n.theme_code like ct.theme_code || '.%')`;
 
+/** One comune's unfunded planned interventions on a theme, and what the open calls on the theme offer it. */
+export interface ComuneNeed {
+  istat: string;
+  theme: string;
+  province: string;
+  sizeClass: string | null;
+  items: number;
+  cost: number;
+  /** Open calls on the theme (or a broader or narrower one) that the comune can use, in id order. */
+  callIds: string[];
+  /** Their largest estimated amounts for the comune, summed. */
+  amount: number;
+}
+
 /**
- * Unfunded planned interventions by theme × province × size class, against the open calls on their
- * theme that the same comuni can use. Only counts and sums leave this query, never an item's text.
+ * The needs of the Lombard comuni named (all of them with `null`), each with its offers: the comune's
+ * matches probed for the calls serving each theme it plans for. Only counts and sums, never an item's text.
  */
-export async function needsAgainstFunding(db: Kysely<Database>, filter: NeedsFilter, now: Date): Promise<NeedsRow[]> {
-  // Each cell's offers are summed once, not looked for again for every cell.
-  const { rows } = await sql<NeedsRow>`
+export async function comuneNeeds(db: Kysely<Database>, istats: readonly string[] | null, now: Date): Promise<ComuneNeed[]> {
+  const { rows } = await sql<ComuneNeed>`
     with needs as (
       select t.theme_code, c.istat, c.province_sigla, ${sizeClassSql} as size_class, count(*)::int as items, coalesce(sum(p.estimated_cost), 0)::float8 as cost
         from programming_items p
         join programming_item_themes t on t.item_id = p.id
         join comuni c on c.istat = p.comune_istat
        where ${UNFUNDED_ITEM} and c.valid_to is null and c.region_code = ${LOMBARDIA}
-         and (${filter.province ?? null}::text is null or c.province_sigla = ${filter.province ?? null})
-         and (${filter.sizeClass ?? null}::text is null or ${sizeClassSql} = ${filter.sizeClass ?? null})
+         and (${istats === null} or c.istat = any(${istats ?? []}::text[]))
        group by t.theme_code, c.istat, c.province_sigla, size_class
     ), serving as (
       select distinct n.theme_code, ct.call_id
@@ -49,24 +61,32 @@ export async function needsAgainstFunding(db: Kysely<Database>, filter: NeedsFil
         join ${callThemesView} ct on ${THEMES_MEET}
         join ${callsView} k on k.id = ct.call_id and ${usableCallSql('k', now)}
     ), offers as (
-      -- Each comune's matches read once, in its own stretch of the primary key, then joined in memory
-      -- to the calls serving each theme: not one index probe per comune, theme and call.
-      select n.theme_code, n.province_sigla, n.size_class, array_agg(distinct m.call_id) as call_ids, sum(m.amount_max)::float8 as amount
-        from (select distinct istat from needs) c
-        join matches m on m.comune_istat = c.istat
-        join serving s on s.call_id = m.call_id
-        join needs n on n.istat = m.comune_istat and n.theme_code = s.theme_code
-       group by n.theme_code, n.province_sigla, n.size_class
+      select n.istat, n.theme_code, array_agg(m.call_id order by m.call_id) as call_ids, sum(m.amount_max)::float8 as amount
+        from needs n
+        join serving s on s.theme_code = n.theme_code
+        join matches m on m.comune_istat = n.istat and m.call_id = s.call_id
+       group by n.istat, n.theme_code
     )
-    select n.theme_code as theme, coalesce(th.label, n.theme_code) as "themeLabel", n.province_sigla as province, n.size_class as "sizeClass",
-           count(*)::int as comuni, sum(n.items)::int as items, sum(n.cost)::float8 as "unfundedCost",
-           coalesce(o.call_ids::text[], '{}') as "callIds", coalesce(o.amount, 0)::float8 as "estimatedAmount"
+    select n.istat, n.theme_code as theme, n.province_sigla as province, n.size_class as "sizeClass", n.items, n.cost,
+           coalesce(o.call_ids::text[], '{}') as "callIds", coalesce(o.amount, 0)::float8 as amount
       from needs n
-      left join themes th on th.code = n.theme_code
-      left join offers o on o.theme_code = n.theme_code and o.province_sigla = n.province_sigla and o.size_class is not distinct from n.size_class
-     group by n.theme_code, th.label, n.province_sigla, n.size_class, o.call_ids, o.amount
-     order by n.theme_code, n.province_sigla, n.size_class`.execute(db);
+      left join offers o on o.istat = n.istat and o.theme_code = n.theme_code`.execute(db);
   return rows;
+}
+
+/** When the open calls next change with the clock alone: the next opening or closing of a published call's window. */
+export async function nextServingChange(db: Kysely<Database>, now: Date): Promise<Date | null> {
+  const { rows } = await sql<{ at: Date | null }>`
+    select least(min(w.opens_at) filter (where w.opens_at > ${now}), min(w.closes_at) filter (where w.closes_at > ${now})) as at
+      from ${callWindowsView} w join ${callsView} k on k.id = w.call_id
+     where k.editorial_status = 'published'`.execute(db);
+  return rows[0]?.at ?? null;
+}
+
+/** Theme labels by code, for the cells. */
+export async function themeLabels(db: Kysely<Database>): Promise<Map<string, string>> {
+  const rows = await db.selectFrom('themes').select(['code', 'label']).execute();
+  return new Map(rows.map((r) => [r.code, r.label]));
 }
 
 /** Themes with at least one open call usable today by any comune, whatever the comuni it reaches. */

@@ -3,7 +3,6 @@ import { Type } from '../../shared/schema.ts';
 import { toCsv } from '../../shared/csv-write.ts';
 import { problemResponses } from '../../plugins/openapi.ts';
 import { indicatorsOf, periodOf } from '../indicators/index.ts';
-import { needsReport } from './needs.routes.ts';
 import { reportHtml } from './report.html.ts';
 import { reportTables } from './report.tables.ts';
 import { comuniFigures } from './territory.queries.ts';
@@ -37,7 +36,7 @@ const reportRoutes: FastifyPluginAsyncTypebox = async (app) => {
     async (request, reply) => {
       const now = app.clock().now;
       const period = periodOf(request.query, now);
-      const [indicators, comuni, needs] = await Promise.all([indicatorsOf(app.db, now, period), comuniFigures(app.db, now), needsReport(app, {})]);
+      const [indicators, comuni, needs] = await Promise.all([indicatorsOf(app.db, now, period), comuniFigures(app.db, now), app.needsByComune.report({})]);
       const tables = reportTables({
         indicators: indicators.indicators,
         monthly: indicators.monthly,
