@@ -45,6 +45,9 @@ describe('the public catalogue served from memory', () => {
       await trx.updateTable('calls').set({ title: 'Titolo cambiato di nascosto' }).where('id', '=', first!.id).execute();
     });
     expect((await catalogue()).items[0]!.title).toBe('Connettività per le scuole');
+    // A reader's feedback on the call changes no call: the page stays in memory.
+    await request(ctx.app.server).post(`/api/v1/calls/${first!.id}/feedback`).send({ useful: true }).expect(204);
+    expect((await catalogue()).items[0]!.title).toBe('Connettività per le scuole');
     // A published call written on another connection, as a worker or another app process would.
     await ctx.db.updateTable('calls').set({ title: 'Connettività per le scuole del primo ciclo' }).where('id', '=', first!.id).execute();
     await waitFor(async () => (await catalogue()).items[0]!.title === 'Connettività per le scuole del primo ciclo', 5000, 'the catalogue to follow the change');

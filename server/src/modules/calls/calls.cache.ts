@@ -7,6 +7,12 @@ import { listCalls, type CallFilter } from './calls.queries.ts';
 
 /** Notified by the trigger on `calls` (migration 0950) whenever a published call is written. */
 export const PUBLISHED_CALLS_CHANGED_CHANNEL = 'published_calls_changed';
+/**
+ * The writes that can change a call, as the process that made them sees them: anything under calls,
+ * editorial and ingest, except a reader's feedback on a call and a match preview, which change none.
+ */
+export const CALL_WRITES = /^\/api\/v1\/(calls|editorial|ingest)(?![^?]*\/(feedback|match-preview)(\?|$))(\/|\?|$)/;
+
 /** The catalogue is browsed with a few filter combinations; its pages past the first are rarer. */
 const MAX_QUERIES = 500;
 
@@ -35,5 +41,5 @@ export function registerCatalogueCache(app: FastifyInstance): void {
     STATUS_LAG_MS,
   );
   // Whoever published a call finds it in the catalogue on their next click.
-  app.decorate('catalogueCache', cache.attach(app, { readsReplica: true }).dropOnWrites(app, /^\/api\/v1\/(calls|editorial|ingest)(\/|\?|$)/));
+  app.decorate('catalogueCache', cache.attach(app, { readsReplica: true }).dropOnWrites(app, CALL_WRITES));
 }

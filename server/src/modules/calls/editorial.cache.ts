@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { NotifiedCache, queryKey } from '../../plugins/db/notified-cache.ts';
 import { STATUS_LAG_MS } from '../../shared/call-status.ts';
+import { CALL_WRITES } from './calls.cache.ts';
 import { toEditorialCallSummary } from './calls.mappers.ts';
 import { listCalls, type CallFilter } from './calls.queries.ts';
 import { queueCounts, type EditorialQueue } from './editorial.queues.ts';
@@ -30,7 +31,7 @@ export interface EditorialCache {
 export function registerEditorialCache(app: FastifyInstance): void {
   const cache = new NotifiedCache<EditorialList | QueueCounts>(EDITORIAL_CALLS_CHANGED_CHANNEL, async () => undefined, MAX_ANSWERS, STATUS_LAG_MS)
     .attach(app)
-    .dropOnWrites(app, /^\/api\/v1\/(calls|editorial|ingest)(\/|\?|$)/);
+    .dropOnWrites(app, CALL_WRITES);
   const list = async (filter: CallFilter) => {
     const { items, total } = await listCalls(app.db, filter, app.clock());
     return { items: items.map(toEditorialCallSummary), total };

@@ -7,7 +7,7 @@ import { callsSharedSchemas } from './calls.schemas.ts';
 import editorialRoutes from './editorial.routes.ts';
 
 export { inputOf } from './calls.mappers.ts';
-export { PUBLISHED_CALLS_CHANGED_CHANNEL, type CataloguePage } from './calls.cache.ts';
+export { CALL_WRITES, PUBLISHED_CALLS_CHANGED_CHANNEL, type CataloguePage } from './calls.cache.ts';
 export type { EditorialCache } from './editorial.cache.ts';
 export { findCall, findOpenPublishedCalls, type CallRow } from './calls.queries.ts';
 export {

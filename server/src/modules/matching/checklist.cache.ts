@@ -3,7 +3,7 @@ import { NotifiedCache } from '../../plugins/db/notified-cache.ts';
 import { statusChangesAt } from '../../shared/call-status.ts';
 import type { Clock } from '../../shared/clock.ts';
 import type { RenderedPage } from '../../plugins/rendered-pages.ts';
-import { PUBLISHED_CALLS_CHANGED_CHANNEL } from '../calls/index.ts';
+import { CALL_WRITES, PUBLISHED_CALLS_CHANGED_CHANNEL } from '../calls/index.ts';
 import { romeDay } from './matching.profile-facts.ts';
 import { computeOpportunity } from './matching.service.ts';
 
@@ -56,7 +56,8 @@ export function registerChecklistCache(app: FastifyInstance): void {
   )
     .attach(app)
     // Whoever published a call or imported a funding history sees it on their next click.
-    .dropOnWrites(app, /^\/api\/v1\/(calls|editorial|ingest|imports)(\/|\?|$)/);
+    .dropOnWrites(app, CALL_WRITES)
+    .dropOnWrites(app, /^\/api\/v1\/imports(\/|\?|$)/);
   // A profile, plan, membership or funding-history change: notified on `comuni_changed`, and dropped
   // at once by the process that wrote it.
   app.profileCache.alsoInvalidates((istat) => cache.invalidate(istat));
