@@ -67,8 +67,12 @@ async function rtdPagesScenario(url: string, token: string): Promise<LoadResult[
   return [status, ...pages];
 }
 
+/** The web process's V8 flags, as `npm start` and the Dockerfile pass them (docs/SCALING.md, "Garbage collection"). */
+const WEB_FLAGS = ['--max-semi-space-size=64'];
+
 async function serve(script: string, env: Record<string, string> = {}): Promise<{ child: ChildProcess; info: { url: string; databaseUrl?: string } }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', resolve(here, script)], { stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, ...env } });
+  const flags = script === 'serve-app.ts' ? WEB_FLAGS : [];
+  const child = spawn(process.execPath, [...flags, '--import', 'tsx', resolve(here, script)], { stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, ...env } });
   const first = await new Promise<string>((done, fail) => {
     createInterface({ input: child.stdout! }).once('line', done);
     child.once('exit', (code) => fail(new Error(`${script} exited with ${code}`)));

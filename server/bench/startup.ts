@@ -2,14 +2,14 @@
 // demo data), timed until /api/v1/ready answers 200; stopped with Ctrl-C (SIGINT to its process group, as a
 // terminal sends it), then started again on the same folder. Issue targets: first start < 60 s, restart < 15 s.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
+import { chmodSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { repoRoot } from '../src/paths.ts';
 
 /** The command of package.json "start", run by the shell as npm runs it. */
-const START = 'tsx web/build/build-if-changed.ts && tsx server/src/main.ts';
+const START = (JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8')) as { scripts: { start: string } }).scripts.start;
 const UP_TO_DATE = 'web: the built SPA is up to date';
 
 export interface RunningProduct {
