@@ -72,7 +72,10 @@ const WEB_FLAGS = ['--max-semi-space-size=64'];
 
 async function serve(script: string, env: Record<string, string> = {}): Promise<{ child: ChildProcess; info: { url: string; databaseUrl?: string } }> {
   const flags = script === 'serve-app.ts' ? WEB_FLAGS : [];
-  const child = spawn(process.execPath, [...flags, '--import', 'tsx', resolve(here, script)], { stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, ...env } });
+  const child = spawn(process.execPath, [...flags, '--import', 'tsx', resolve(here, script)], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+    env: { ...process.env, ...env },
+  });
   const first = await new Promise<string>((done, fail) => {
     createInterface({ input: child.stdout! }).once('line', done);
     child.once('exit', (code) => fail(new Error(`${script} exited with ${code}`)));
