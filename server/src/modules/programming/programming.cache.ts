@@ -20,8 +20,8 @@ export interface ProgrammingListCache {
 
 /**
  * Each comune's plan in memory, by filters: the RTD opens it on every visit and changes it a few times
- * a year. Every write to a plan notifies `comuni_changed` with the comune (a funding-history import,
- * whose awards the items link to, with `*`).
+ * a year. Every write to a plan notifies `comuni_changed` with the comune, whoever writes (triggers of
+ * migration 1710; a funding-history import, whose awards the items link to, with `*`).
  */
 export function registerProgrammingListCache(app: FastifyInstance): void {
   const cache = new NotifiedCache<ProgrammingList>(

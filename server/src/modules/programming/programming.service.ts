@@ -3,7 +3,6 @@ import type { Kysely, Transaction } from 'kysely';
 import { diff, recordAudit } from '../auth/index.ts';
 import type { Database, ProgrammingFundingStatus, ProgrammingPriority, ProgrammingStatus } from '../../plugins/db/schema.ts';
 import { conflict, notFound, unprocessable } from '../../shared/domain-errors.ts';
-import { notifyComuniChanged } from '../comuni/index.ts';
 import { toProgrammingItem } from './programming.mappers.ts';
 import { unknownThemeMessage, unknownThemes } from '../themes/index.ts';
 import {
@@ -105,7 +104,6 @@ export async function createItem(trx: Transaction<Database>, request: FastifyReq
   const id = await insertItem(trx, istat, columnsOf(values), request?.principal?.userId ?? null);
   await replaceLinks(trx, id, values.themes, values.fundingAwardIds);
   await recordAudit(trx, request, { action: 'programming.created', entity: 'programming_item', entityId: id, changes: { istat, title: values.title } });
-  await notifyComuniChanged(trx, istat);
   return toProgrammingItem((await findItem(trx, istat, id))!);
 }
 
@@ -120,7 +118,6 @@ export async function replaceItem(trx: Transaction<Database>, request: FastifyRe
     await updateItem(trx, id, columnsOf(values), request?.principal?.userId ?? null);
     await replaceLinks(trx, id, values.themes, values.fundingAwardIds);
     await recordAudit(trx, request, { action: 'programming.updated', entity: 'programming_item', entityId: id, changes });
-    await notifyComuniChanged(trx, istat);
   }
   return { item: toProgrammingItem((await findItem(trx, istat, id))!), changed: Object.keys(changes).length > 0 };
 }
@@ -130,5 +127,4 @@ export async function removeItem(trx: Transaction<Database>, request: FastifyReq
   if (!before || !(await deleteItem(trx, istat, id)))
     throw notFound('PROGRAMMING_ITEM_NOT_FOUND', 'Intervento non trovato nella programmazione di questo comune.');
   await recordAudit(trx, request, { action: 'programming.deleted', entity: 'programming_item', entityId: id, changes: { istat, title: before.title } });
-  await notifyComuniChanged(trx, istat);
 }
