@@ -13,10 +13,15 @@ import { DEMO_SOURCE_KIND } from '../server/src/modules/calls/calls.demo.ts';
 type Bracket = [min: number, max: number | null, amount: number];
 const brackets = (rows: Bracket[]) => rows.map(([populationMin, populationMax, amount]) => ({ populationMin, populationMax, amount }));
 
-/** The calendar day `days` after `now`, in Rome. */
+/**
+ * The calendar day `days` after `now`'s day in Rome. Counted on the calendar, not in 24-hour steps: late
+ * in a Rome evening, 40 × 24 hours back across the end of summer time lands on the wrong day.
+ */
 function romeDay(now: Date, days: number): string {
-  const shifted = new Date(now.getTime() + days * 86_400_000);
-  return new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Rome', year: 'numeric', month: '2-digit', day: '2-digit' }).format(shifted);
+  const today = new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Rome', year: 'numeric', month: '2-digit', day: '2-digit' }).format(now);
+  const day = new Date(`${today}T00:00:00Z`);
+  day.setUTCDate(day.getUTCDate() + days);
+  return day.toISOString().slice(0, 10);
 }
 
 interface DemoSpec {

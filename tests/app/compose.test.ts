@@ -64,7 +64,7 @@ describe('docker-compose.yml', () => {
     expect(worker?.build).toEqual(app?.build);
     expect(worker?.command).toEqual(['node', '--import', 'tsx', 'server/src/worker.ts']);
     // The worker's command is the image's own, with the worker's entry point instead of the server's.
-    expect(dockerfile).toContain('CMD ["node", "--import", "tsx", "server/src/main.ts"]');
+    expect(dockerfile).toContain('CMD ["node", "--max-semi-space-size=64", "--import", "tsx", "server/src/main.ts"]');
     const healthcheck = (worker?.healthcheck?.test as string[]).join(' ');
     expect(existsSync(resolve(repoRoot, healthcheck.split(' ').at(-1)!))).toBe(true);
     for (const variable of PRODUCTION_VARIABLES) expect(worker?.environment, variable).toHaveProperty(variable);
