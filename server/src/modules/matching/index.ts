@@ -4,13 +4,13 @@ import { matchingWorker } from './matching.jobs.ts';
 import matchingRoutes from './matching.routes.ts';
 import myOpportunitiesRoutes from './my-opportunities.routes.ts';
 import { registerOpportunitiesCache } from './opportunities.cache.ts';
-export { MATCHES_CHANGED_CHANNEL } from './opportunities.cache.ts';
 import { registerCoverageCache } from './coverage.cache.ts';
 import { registerChecklistCache } from './checklist.cache.ts';
 import { registerFundingHistoryCache } from './outcomes.cache.ts';
 import publicOpportunitiesRoutes from './public-opportunities.routes.ts';
 import { ranker } from './matching.outcomes.ts';
 
+export { MATCHES_CHANGED_CHANNEL } from './opportunities.cache.ts';
 export { usableCallSql } from './coverage.queries.ts';
 export type { Coverage } from './coverage.cache.ts';
 export type { ChecklistCache } from './checklist.cache.ts';

@@ -1,10 +1,10 @@
 import { defineFeature } from '../../plugins/feature.ts';
 import { NeedsByComune } from './needs.by-comune.ts';
-
-export type { NeedsByComune };
 import needsRoutes from './needs.routes.ts';
 import reportRoutes from './report.routes.ts';
 import territoryRoutes from './territory.routes.ts';
+
+export type { NeedsByComune };
 
 /** What Regione and ANCI see: the territory on a map, needs against funding, funds obtained, the progress report. */
 export default defineFeature({

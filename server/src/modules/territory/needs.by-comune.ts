@@ -16,7 +16,7 @@ export interface PublishedNeeds {
   withoutCall: NeedsCell[];
 }
 
-/** How long a process just started waits for its listeners before loading anyway. */
+/** How long a process just started waits for its listeners before loading anyway (once). */
 const CONNECT_WAIT_MS = 2000;
 
 /**
@@ -41,6 +41,8 @@ export class NeedsByComune {
   private readonly reports = new Map<string, { generation: number; report: PublishedNeeds }>();
   private listeners: NotificationListener[] = [];
   private refreshing: Promise<void> | null = null;
+  private reloadingAll = false;
+  private readonly createdAt = Date.now();
 
   constructor(
     private readonly db: Db,
@@ -75,6 +77,8 @@ export class NeedsByComune {
     const kept = this.reports.get(key);
     const listening = this.listening;
     if (kept && kept.generation === generation && listening && !this.servingExpired()) return kept.report;
+    // A full reload takes seconds: meanwhile readers get the report it will replace, as the territory's other answers do.
+    if (kept && this.reloadingAll) return kept.report;
     await this.refreshed();
     const rows = sumCells(this.byComune, filter, await themeLabels(this.db));
     const themes = byTheme(rows);
@@ -105,7 +109,7 @@ export class NeedsByComune {
   /** Reloads what changed; loads run one at a time, and a change heard during one is reloaded by the next. */
   private async refreshed(): Promise<void> {
     // Just started (or starting): a load before the listeners connect would be thrown away when they do.
-    for (let waited = 0; waited < CONNECT_WAIT_MS && !this.listening; waited += 20) await setTimeout(20);
+    while (!this.listening && Date.now() - this.createdAt < CONNECT_WAIT_MS) await setTimeout(20);
     for (;;) {
       const heard = this.listening;
       if (!heard || this.servingExpired()) this.stale = 'all';
@@ -120,6 +124,7 @@ export class NeedsByComune {
     const now = this.now();
     const stale = this.stale;
     this.stale = new Set();
+    this.reloadingAll = stale === 'all';
     try {
       if (stale === 'all') {
         const [needs, changesAt, themes] = await Promise.all([
@@ -140,6 +145,8 @@ export class NeedsByComune {
     } catch (error) {
       this.stale = 'all';
       throw error;
+    } finally {
+      this.reloadingAll = false;
     }
   }
 
