@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import request from 'supertest';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { processCallEvents } from '../../server/src/modules/matching/matching.jobs.ts';
@@ -5,6 +6,7 @@ import { seedDemo } from '../../seeds/demo.ts';
 import { useTestApp } from '../helpers/app.ts';
 import { callInput, daysFromNow } from '../helpers/calls.ts';
 import { createTestUser, loginAs, type Agent } from '../helpers/identity.ts';
+import { waitFor } from '../helpers/processes.ts';
 
 const DEMO_PASSWORD = 'Cruscotto-Demo-2026';
 const OFFICE = ['019005', '019062', '019067', '019109', '019111'];
@@ -128,6 +130,21 @@ describe('GET /api/v1/me/opportunities', () => {
     const bagnolo = lines.find((l) => l.startsWith('019005;'))!;
     expect(bagnolo).toContain(`;"'=HYPERLINK(""https://example.invalid"",""Avviso"")";`);
     expect(bagnolo).toContain(';32589,00;32589,00;15/03/30, 12:00');
+  });
+
+  it("keeps the office's list until one of its comuni's matches changes", async () => {
+    const bagnolo = async () =>
+      ((await office.get('/api/v1/me/opportunities?comune=019005').expect(200)).body.items as { call: { id: string } }[]).map((r) => r.call.id).sort();
+    expect(await bagnolo()).toEqual([smallCalls, everyone].sort());
+    // Removed unseen (triggers off): the list is the one kept.
+    await ctx.db.transaction().execute(async (trx) => {
+      await sql`set local session_replication_role = replica`.execute(trx);
+      await trx.deleteFrom('matches').where('comune_istat', '=', '019005').where('call_id', '=', smallCalls).execute();
+    });
+    expect(await bagnolo()).toEqual([smallCalls, everyone].sort());
+    // A rematch of Bagnolo, as the matcher writes it: its list, and so the office's, is built again.
+    await ctx.db.deleteFrom('matches').where('comune_istat', '=', '019005').where('call_id', '=', everyone).execute();
+    await waitFor(async () => (await bagnolo()).length === 0, 5000, "Bagnolo's rows to go");
   });
 
   it('is personal: 401 without a session, 403 for an API token', async () => {

@@ -9,7 +9,11 @@ import type { Principal } from '../auth/index.ts';
 import { comuniOfUser } from '../auth/index.ts';
 import { CALL_STATUS_LABELS, PROGRAMME_KINDS } from '../calls/index.ts';
 import { OpportunityCall, STORED_VERDICTS } from './matching.schemas.ts';
-import { OPEN_STATUSES, opportunityRows, ROW_SORTS, toRow, type OpportunityRow, type RowFilter, type ServedComune } from './my-opportunities.service.ts';
+import { keptOpportunityRows } from './my-opportunities.memo.ts';
+import { OPEN_STATUSES, ROW_SORTS, toRow, type OpportunityRow, type RowFilter, type ServedComune } from './my-opportunities.service.ts';
+
+/** One empty list for every comune without matches, so that a kept list sees it unchanged. */
+const NO_MATCHES: ServedComune['matches'] = [];
 
 const ServedComuneSchema = Type.Object({ istat: Type.String(), name: Type.String(), provinceSigla: Type.String() });
 const MyOpportunity = Type.Object(
@@ -84,6 +88,7 @@ function rowsCsv(rows: OpportunityRow[]): string {
 const myOpportunitiesRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.addSchema(MyOpportunity);
   app.addSchema(MyOpportunityPage);
+  const opportunityRows = keptOpportunityRows();
 
   /** The comuni a person serves today, with their stored matches; an unscoped role counts only its memberships. */
   async function servedBy(principal: Principal): Promise<ServedComune[]> {
@@ -92,7 +97,7 @@ const myOpportunitiesRoutes: FastifyPluginAsyncTypebox = async (app) => {
       istats.map(async (istat) => {
         const comune = await app.profileCache.get(istat);
         if (!comune || comune.valid_to !== null) return null;
-        return { istat, name: comune.name, provinceSigla: comune.province_sigla, matches: (await app.opportunitiesCache.get(istat)) ?? [] };
+        return { istat, name: comune.name, provinceSigla: comune.province_sigla, matches: (await app.opportunitiesCache.get(istat)) ?? NO_MATCHES };
       }),
     );
     return served.filter((c) => c !== null).sort((a, b) => a.name.localeCompare(b.name, 'it'));
