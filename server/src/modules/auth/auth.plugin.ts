@@ -124,10 +124,16 @@ async function resolvePrincipal(app: FastifyInstance, request: FastifyRequest): 
     return null;
   }
   if (Date.now() - known.lastSeenAt > TOUCH_AFTER_MS) {
+    // Recorded beside the answer, not before it: the request does not wait for a timestamp's commit.
+    // Marked seen at once, so the same person's other requests meanwhile do not record it again;
+    // the row's trigger then drops the principal in every process, which reads it back.
+    known.lastSeenAt = Date.now();
     const { principal } = known;
-    if (principal.kind === 'token') await markTokenUsed(app.db, principal.tokenId!);
-    else await touchSession(app.db, key.slice(2), principal.userId!);
-    app.principalCache.invalidate(key);
+    const touched = principal.kind === 'token' ? markTokenUsed(app.db, principal.tokenId!) : touchSession(app.db, key.slice(2), principal.userId!);
+    touched.then(
+      () => app.principalCache.invalidate(key),
+      (err: unknown) => request.log.warn({ err }, 'last seen time not recorded'),
+    );
   }
   return known.principal;
 }
