@@ -27,6 +27,20 @@ export interface QueueOptions {
 
 const RETRY = { retryLimit: 5, retryDelay: 5, retryBackoff: true } as const;
 
+/**
+ * pg-boss's create_queue inserts the queue's row and then adds a foreign key to that table: two
+ * processes creating different queues at once (as workers starting together do) deadlock. Here one
+ * creation runs at a time across every process, under a lock held for the statement's transaction.
+ * The options are what `boss.createQueue(name, RETRY)` would store.
+ */
+async function createQueueOneAtATime(boss: PgBoss, name: string): Promise<void> {
+  await boss.getDb().executeSql(
+    `with one_at_a_time as (select pg_advisory_xact_lock(hashtext('pgboss.create_queue')))
+     select pgboss.create_queue($1, $2) from one_at_a_time`,
+    [name, JSON.stringify({ policy: 'standard', ...RETRY })],
+  );
+}
+
 export async function createPgBossQueue({ connectionString, runWorkers, log }: QueueOptions): Promise<JobQueue> {
   const boss = new PgBoss({
     connectionString,
@@ -45,7 +59,7 @@ export async function createPgBossQueue({ connectionString, runWorkers, log }: Q
   const created = new Set<string>();
   async function ensureQueue(name: string) {
     if (created.has(name)) return;
-    if (!(await boss.getQueue(name))) await boss.createQueue(name, { name, ...RETRY });
+    if (!(await boss.getQueue(name))) await createQueueOneAtATime(boss, name);
     created.add(name);
   }
 
