@@ -1,4 +1,5 @@
 import createClient, { type Middleware } from 'openapi-fetch';
+import { tracked } from './inFlight';
 import type { components, paths } from './schema';
 
 export type Schemas = components['schemas'];
@@ -50,7 +51,7 @@ api.use(csrfMiddleware);
 export async function unwrap<T>(call: Promise<{ data?: T; error?: unknown; response: Response }>): Promise<T> {
   let result: Awaited<typeof call>;
   try {
-    result = await call;
+    result = await tracked(call);
   } catch {
     throw new ApiError(0, { detail: 'Il servizio non è raggiungibile: controlla la connessione e riprova.' });
   }

@@ -1,28 +1,33 @@
 import * as labels from '@labels';
-// `always`: CLDR leaves 4-digit Italian numbers ungrouped ("5038 €"), which reads as a code beside "15.000 €".
-const GROUPING = { useGrouping: 'always' } as unknown as Intl.NumberFormatOptions;
-const EUROS = new Intl.NumberFormat('it-IT', { style: 'currency', currency: 'EUR', maximumFractionDigits: 0, ...GROUPING });
-const NUMBER = new Intl.NumberFormat('it-IT', { maximumFractionDigits: 2, ...GROUPING });
-// Every date names its weekday ("venerdì 29 gennaio 2027"): a deadline on a Saturday or a Monday is read differently.
-const DAY = new Intl.DateTimeFormat('it-IT', { timeZone: 'Europe/Rome', weekday: 'long', day: 'numeric', month: 'long', year: 'numeric' });
-const DAY_TIME = new Intl.DateTimeFormat('it-IT', { timeZone: 'Europe/Rome', weekday: 'long', day: 'numeric', month: 'long', year: 'numeric', hour: '2-digit', minute: '2-digit' });
+import { italianNumber, MONTHS, romeTime, WEEKDAYS } from './romeClock';
 
-const HOUR = new Intl.DateTimeFormat('it-IT', { timeZone: 'Europe/Rome', hour: '2-digit', minute: '2-digit' });
-
-const ROME_DAY = new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Rome' });
-
-export const euros = (value: number) => EUROS.format(value);
-/** Names in Italian alphabetical order, with one collator: `localeCompare(b, 'it')` builds one per call, slow on 1,501 comuni. */
-const NAMES = new Intl.Collator('it');
-export const byItalianName = (a: string, b: string) => NAMES.compare(a, b);
+// Numbers are always grouped: CLDR leaves 4-digit Italian numbers ungrouped ("5038 €"), which reads as a code beside "15.000 €".
+export const euros = (value: number) => `${italianNumber(value, 0)}\u00a0€`;
+/** Names in Italian alphabetical order, with one collator (built at the first comparison): `localeCompare(b, 'it')` builds one per call, slow on 1,501 comuni. */
+let names: Intl.Collator | undefined;
+export const byItalianName = (a: string, b: string) => (names ??= new Intl.Collator('it')).compare(a, b);
 /** "5.038": every count and population shown, as Italians write it. */
-export const count = (value: number) => NUMBER.format(value);
+export const count = (value: number) => italianNumber(value, 2);
+
+const twoDigits = (n: number) => String(n).padStart(2, '0');
 /** "2026-11-23", the day in Rome (calendar keys). */
-export const romeDay = (iso: string | Date) => ROME_DAY.format(new Date(iso));
-export const longDate = (iso: string | Date) => DAY.format(new Date(iso));
-export const longDateTime = (iso: string | Date) => DAY_TIME.format(new Date(iso));
+export function romeDay(iso: string | Date): string {
+  const t = romeTime(iso);
+  return `${t.year}-${twoDigits(t.month)}-${twoDigits(t.day)}`;
+}
+// Every date names its weekday ("venerdì 29 gennaio 2027"): a deadline on a Saturday or a Monday is read differently.
+export function longDate(iso: string | Date): string {
+  const t = romeTime(iso);
+  return `${WEEKDAYS[t.weekday]} ${t.day} ${MONTHS[t.month - 1]} ${t.year}`;
+}
+const clock = (iso: string | Date) => {
+  const t = romeTime(iso);
+  return `${twoDigits(t.hour)}:${twoDigits(t.minute)}`;
+};
+/** "venerdì 29 gennaio 2027 alle ore 12:00" (Rome time). */
+export const longDateTime = (iso: string | Date) => `${longDate(iso)} alle ore ${clock(iso)}`;
 /** A closing instant as people read it in a call: "venerdì 29 gennaio 2027, ore 12:00" (Rome time). */
-export const deadlineText = (iso: string | Date) => `${DAY.format(new Date(iso))}, ore ${HOUR.format(new Date(iso))}`;
+export const deadlineText = (iso: string | Date) => `${longDate(iso)}, ore ${clock(iso)}`;
 
 export function amountRange(amount: { min: number; max: number } | null | undefined): string | null {
   if (!amount) return null;
@@ -35,13 +40,12 @@ export function amountBasisNote(amount: { basis: string } | null | undefined): s
   return amount.basis;
 }
 
-const PLURAL = new Intl.PluralRules('it-IT');
 export interface PluralForms {
   one: string;
   other: string;
 }
 /** The form of a word for a count, by the Italian plural rules ("comune" for 1, "comuni" otherwise). */
-export const pluralForm = (n: number, forms: PluralForms) => (PLURAL.select(n) === 'one' ? forms.one : forms.other);
+export const pluralForm = (n: number, forms: PluralForms) => (n === 1 ? forms.one : forms.other);
 /** A count with its word: "1 comune", "14 comuni", "5.038 bandi". */
 export const plural = (n: number, forms: PluralForms) => `${count(n)} ${pluralForm(n, forms)}`;
 

@@ -1,9 +1,8 @@
 // Dates as Italian editors write them, read as Rome time whatever the browser's zone:
 // "31/03/2027 12:00", "31-3-2027 ore 12.30", "31 marzo 2027", or the ISO form "2027-03-31T12:00".
 
-const MONTHS = ['gennaio', 'febbraio', 'marzo', 'aprile', 'maggio', 'giugno', 'luglio', 'agosto', 'settembre', 'ottobre', 'novembre', 'dicembre'];
-const ROME_PARTS = new Intl.DateTimeFormat('en-GB', { timeZone: 'Europe/Rome', hourCycle: 'h23', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit' });
-const ROME_LONG = new Intl.DateTimeFormat('it-IT', { timeZone: 'Europe/Rome', weekday: 'long', day: 'numeric', month: 'long', year: 'numeric', hour: '2-digit', minute: '2-digit' });
+import { deadlineText } from './format';
+import { MONTHS, romeTime } from './romeClock';
 
 interface Wall {
   year: number;
@@ -13,17 +12,12 @@ interface Wall {
   minute: number;
 }
 
-function romeWall(instant: Date): Wall {
-  const part = (type: string) => Number(ROME_PARTS.formatToParts(instant).find((p) => p.type === type)!.value);
-  return { year: part('year'), month: part('month'), day: part('day'), hour: part('hour'), minute: part('minute') };
-}
-
 const asUtc = (w: Wall) => Date.UTC(w.year, w.month - 1, w.day, w.hour, w.minute);
 
 /** The instant a Rome wall-clock time names (twice corrected, for the days the clocks change). */
 export function romeInstant(wall: Wall): Date {
   let guess = asUtc(wall);
-  for (let i = 0; i < 2; i++) guess -= asUtc(romeWall(new Date(guess))) - asUtc(wall);
+  for (let i = 0; i < 2; i++) guess -= asUtc(romeTime(new Date(guess))) - asUtc(wall);
   return new Date(guess);
 }
 
@@ -69,9 +63,9 @@ const two = (n: number) => String(n).padStart(2, '0');
 /** "31/03/2027 12:00": an instant as the field shows it, in Rome time. */
 export function italianDateTimeText(iso: string | null | undefined): string {
   if (!iso) return '';
-  const w = romeWall(new Date(iso));
+  const w = romeTime(new Date(iso));
   return `${two(w.day)}/${two(w.month)}/${w.year} ${two(w.hour)}:${two(w.minute)}`;
 }
 
 /** "mercoledì 31 marzo 2027, 12:00 ora di Roma": what the editor's text was read as. */
-export const romeTimeSentence = (instant: Date) => `${ROME_LONG.format(instant).replace(' alle ore ', ', ore ')} (ora di Roma)`;
+export const romeTimeSentence = (instant: Date) => `${deadlineText(instant)} (ora di Roma)`;

@@ -1,6 +1,7 @@
 import { defineStore } from 'pinia';
 import { computed, ref } from 'vue';
 import { api, forgetCsrfToken, unwrap, type Schemas } from '@/api/client';
+import { byItalianName } from '@/composables/format';
 
 /** Remembered in the browser after a session check found someone signed in (see `ensureLoaded`). */
 const SIGNED_IN_HINT = 'cruscotto:signed-in';
@@ -86,5 +87,5 @@ async function comuniOf(me: Schemas['Me']): Promise<ComuneChoice[]> {
     const page = await unwrap(api.GET('/comuni', { params: { query: { aggregation: m.aggregation.id, limit: 100 } } }));
     for (const c of page.items) if (me.comuni.includes(c.istat)) named.set(c.istat, c.name);
   }
-  return [...named].map(([istat, name]) => ({ istat, name })).sort((a, b) => a.name.localeCompare(b.name, 'it'));
+  return [...named].map(([istat, name]) => ({ istat, name })).sort((a, b) => byItalianName(a.name, b.name));
 }

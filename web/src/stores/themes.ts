@@ -1,5 +1,5 @@
 import { defineStore } from 'pinia';
-import { ref } from 'vue';
+import { computed, ref } from 'vue';
 import { api, unwrap, type Schemas } from '@/api/client';
 
 /** The theme catalogue, loaded once: codes are shown by their Italian labels. */
@@ -10,6 +10,11 @@ export const useThemesStore = defineStore('themes', () => {
     loading ??= unwrap(api.GET('/themes')).then((list) => void (themes.value = list.items));
     return loading;
   }
-  const label = (code: string) => themes.value.find((t) => t.code === code)?.label ?? code;
+  // A getter holding a plain function: a function returned by the store would be wrapped as an action,
+  // with its bookkeeping on every chip of every card.
+  const label = computed(() => {
+    const labels = new Map(themes.value.map((t) => [t.code, t.label]));
+    return (code: string) => labels.get(code) ?? code;
+  });
   return { themes, ensure, label };
 });
