@@ -54,7 +54,7 @@ function opportunity(over: Partial<Schemas['Opportunity']> = {}): Schemas['Oppor
 }
 
 describe('OpportunityCard', () => {
-  it('shows the status in words, the deadline with days left, the estimated amount and why it matches', () => {
+  it('shows the status in words, the deadline with days left, the estimated amount and why it matches', async () => {
     render(OpportunityCard, {
       props: { opportunity: opportunity(), istat: '019035', themeLabel: (code: string) => (code === 'cloud' ? 'Cloud' : code) },
       global,
@@ -71,7 +71,13 @@ describe('OpportunityCard', () => {
     expect(screen.getByText('Sui temi che segui: Cloud')).toBeTruthy();
     expect(screen.getByText('Scade tra 12 giorni')).toBeTruthy();
     // The score has one name and says what it is made of.
-    expect(screen.getByText('Che cos’è la pertinenza?').tagName).toBe('SUMMARY');
+    const hint = screen.getByText('Che cos’è la pertinenza?');
+    expect(hint.tagName).toBe('SUMMARY');
+    expect(screen.queryByText(/interventi pianificati che finanzia/)).toBeNull();
+    // Opened as a browser opens a <details>: its content is built then.
+    const details = hint.parentElement as HTMLDetailsElement;
+    details.open = true;
+    await fireEvent(details, new Event('toggle'));
     expect(screen.getByText(/interventi pianificati che finanzia: 20 su 30/)).toBeTruthy();
   });
 
