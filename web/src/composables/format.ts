@@ -1,5 +1,5 @@
 import * as labels from '@labels';
-import { italianNumber, MONTHS, romeTime, WEEKDAYS } from './romeClock';
+import { italianNumber, MONTHS, romeTime, twoDigits, WEEKDAYS, type RomeTime } from './romeClock';
 
 // Numbers are always grouped: CLDR leaves 4-digit Italian numbers ungrouped ("5038 €"), which reads as a code beside "15.000 €".
 export const euros = (value: number) => `${italianNumber(value, 0)}\u00a0€`;
@@ -9,25 +9,25 @@ export const byItalianName = (a: string, b: string) => (names ??= new Intl.Colla
 /** "5.038": every count and population shown, as Italians write it. */
 export const count = (value: number) => italianNumber(value, 2);
 
-const twoDigits = (n: number) => String(n).padStart(2, '0');
 /** "2026-11-23", the day in Rome (calendar keys). */
 export function romeDay(iso: string | Date): string {
   const t = romeTime(iso);
   return `${t.year}-${twoDigits(t.month)}-${twoDigits(t.day)}`;
 }
 // Every date names its weekday ("venerdì 29 gennaio 2027"): a deadline on a Saturday or a Monday is read differently.
-export function longDate(iso: string | Date): string {
-  const t = romeTime(iso);
-  return `${WEEKDAYS[t.weekday]} ${t.day} ${MONTHS[t.month - 1]} ${t.year}`;
-}
-const clock = (iso: string | Date) => {
-  const t = romeTime(iso);
-  return `${twoDigits(t.hour)}:${twoDigits(t.minute)}`;
-};
+const dayText = (t: RomeTime) => `${WEEKDAYS[t.weekday]} ${t.day} ${MONTHS[t.month - 1]} ${t.year}`;
+const clockText = (t: RomeTime) => `${twoDigits(t.hour)}:${twoDigits(t.minute)}`;
+export const longDate = (iso: string | Date) => dayText(romeTime(iso));
 /** "venerdì 29 gennaio 2027 alle ore 12:00" (Rome time). */
-export const longDateTime = (iso: string | Date) => `${longDate(iso)} alle ore ${clock(iso)}`;
+export function longDateTime(iso: string | Date): string {
+  const t = romeTime(iso);
+  return `${dayText(t)} alle ore ${clockText(t)}`;
+}
 /** A closing instant as people read it in a call: "venerdì 29 gennaio 2027, ore 12:00" (Rome time). */
-export const deadlineText = (iso: string | Date) => `${longDate(iso)}, ore ${clock(iso)}`;
+export function deadlineText(iso: string | Date): string {
+  const t = romeTime(iso);
+  return `${dayText(t)}, ore ${clockText(t)}`;
+}
 
 export function amountRange(amount: { min: number; max: number } | null | undefined): string | null {
   if (!amount) return null;

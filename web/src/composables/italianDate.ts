@@ -2,7 +2,7 @@
 // "31/03/2027 12:00", "31-3-2027 ore 12.30", "31 marzo 2027", or the ISO form "2027-03-31T12:00".
 
 import { deadlineText } from './format';
-import { MONTHS, romeTime } from './romeClock';
+import { MONTHS, romeTime, twoDigits } from './romeClock';
 
 interface Wall {
   year: number;
@@ -58,13 +58,11 @@ export function parseItalianDateTime(text: string, defaultTime = '00:00'): Date 
   return exists(wall) ? romeInstant(wall) : 'invalid';
 }
 
-const two = (n: number) => String(n).padStart(2, '0');
-
 /** "31/03/2027 12:00": an instant as the field shows it, in Rome time. */
 export function italianDateTimeText(iso: string | null | undefined): string {
   if (!iso) return '';
   const w = romeTime(new Date(iso));
-  return `${two(w.day)}/${two(w.month)}/${w.year} ${two(w.hour)}:${two(w.minute)}`;
+  return `${twoDigits(w.day)}/${twoDigits(w.month)}/${w.year} ${twoDigits(w.hour)}:${twoDigits(w.minute)}`;
 }
 
 /** "mercoledì 31 marzo 2027, 12:00 ora di Roma": what the editor's text was read as. */

@@ -9,6 +9,9 @@ export const WEEKDAYS = ['domenica', 'lunedì', 'martedì', 'mercoledì', 'giove
 export const MONTHS = ['gennaio', 'febbraio', 'marzo', 'aprile', 'maggio', 'giugno', 'luglio', 'agosto', 'settembre', 'ottobre', 'novembre', 'dicembre'];
 
 const HOUR_MS = 3_600_000;
+
+/** "05", "12": days, months, hours and minutes as dates write them. */
+export const twoDigits = (n: number) => String(n).padStart(2, '0');
 const FIRST_EU_RULE_YEAR = 1996;
 
 export interface RomeTime {
