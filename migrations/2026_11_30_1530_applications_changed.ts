@@ -1,43 +1,18 @@
 import { sql, type Kysely } from 'kysely';
+import { notifyTouchedComuni, TRANSITION_EVENTS as EVENTS } from '../server/src/plugins/db/notify-touched-comuni.ts';
 
 // Every app process keeps the applications' lists (a comune's, an associated office's board) in
 // memory. A change to an application names the comuni it touched (all of them past a few dozen); a
 // change to one of its steps needs no trigger of its own, since it rewrites the application's next step
 // (migration 0900). A change to a call (its title, its deadline) or to a comune's name, which the lists
 // show, drops them all.
-const MANY = 50;
-const EVENTS = [
-  { event: 'insert', transition: sql`referencing new table as changed_new` },
-  { event: 'update', transition: sql`referencing old table as changed_old new table as changed_new` },
-  { event: 'delete', transition: sql`referencing old table as changed_old` },
-] as const;
-
-// The comuni of the changed rows, as `touched`: `comuni` is the expression that reads them from a
-// transition table aliased `r`.
-const notifyTouched = (name: string, comuni: (table: string) => ReturnType<typeof sql>) => sql`
-  create function ${sql.raw(name)}() returns trigger language plpgsql as $$
-  declare
-    touched text[];
-  begin
-    if TG_OP = 'INSERT' then
-      select array_agg(distinct istat) into touched from (${comuni('changed_new')}) t;
-    elsif TG_OP = 'DELETE' then
-      select array_agg(distinct istat) into touched from (${comuni('changed_old')}) t;
-    else
-      select array_agg(distinct istat) into touched from (${comuni('changed_new')} union ${comuni('changed_old')}) t;
-    end if;
-    if touched is null then
-      return null;
-    elsif array_length(touched, 1) > ${sql.lit(MANY)} then
-      perform pg_notify('applications_changed', '*');
-    else
-      perform pg_notify('applications_changed', istat) from unnest(touched) istat;
-    end if;
-    return null;
-  end $$`;
 
 export async function up(db: Kysely<any>): Promise<void> {
-  await notifyTouched('notify_applications_changed', (table) => sql`select r.comune_istat::text as istat from ${sql.raw(table)} r`).execute(db);
+  await notifyTouchedComuni(
+    'notify_applications_changed',
+    'applications_changed',
+    (table) => sql`select r.comune_istat::text as istat from ${sql.raw(table)} r`,
+  ).execute(db);
   for (const { event, transition } of EVENTS)
     await sql`create trigger ${sql.raw(`applications_notify_${event}`)} after ${sql.raw(event)} on applications
       ${transition} for each statement execute function notify_applications_changed()`.execute(db);
