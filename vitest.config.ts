@@ -12,6 +12,7 @@ export default defineConfig({
   plugins: [vue(), icons(sprite)],
   resolve: {
     alias: [
+      { find: /^@shared\/(.*)$/, replacement: fileURLToPath(new URL('./server/src/shared/$1', import.meta.url)) },
       { find: '@labels', replacement: fileURLToPath(new URL('./server/src/shared/labels.ts', import.meta.url)) },
       { find: '@', replacement: fileURLToPath(new URL('./web/src', import.meta.url)) },
     ],

@@ -28,6 +28,7 @@ export default defineConfig(({ command }) => ({
     alias: [
       { find: '@bi-fonts', replacement: resolve(bootstrapItalia, 'dist/fonts') },
       { find: '@splidejs/splide/src', replacement: resolve(splide, 'src') },
+      { find: /^@shared\/(.*)$/, replacement: fileURLToPath(new URL('../server/src/shared/$1', import.meta.url)) },
       { find: '@labels', replacement: fileURLToPath(new URL('../server/src/shared/labels.ts', import.meta.url)) },
       { find: '@', replacement: fileURLToPath(new URL('./src', import.meta.url)) },
     ],

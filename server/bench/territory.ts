@@ -69,7 +69,8 @@ export async function territoryScenario(databaseUrl: string, url: string): Promi
 
   const sizes = [
     ['per-comune figures (/territory/comuni)', '/api/v1/territory/comuni'],
-    ['comuni boundaries (/territory/boundaries)', '/api/v1/territory/boundaries'],
+    ['map outlines (/territory/outlines)', '/api/v1/territory/outlines'],
+    ['comuni boundaries, TopoJSON (/territory/boundaries)', '/api/v1/territory/boundaries'],
   ] as const;
   for (const [what, path] of sizes) {
     const { bytes, encoding, status } = await wireBytes(`${url}${path}`, token);
@@ -83,7 +84,7 @@ export async function territoryScenario(databaseUrl: string, url: string): Promi
   const endpoints = [
     '/api/v1/auth/session',
     '/api/v1/territory/comuni',
-    '/api/v1/territory/boundaries',
+    '/api/v1/territory/outlines',
     '/api/v1/territory/funds',
     '/api/v1/territory/funds?province=BG',
     '/api/v1/analytics/needs',

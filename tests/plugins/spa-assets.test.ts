@@ -70,9 +70,9 @@ describe('the SPA as a browser downloads it', () => {
     expect(page.headers['cache-control']).toBe('no-cache');
     for (const href of territory.modules) expect(page.text).toContain(`<link rel="modulepreload" crossorigin href="${href}">`);
     // Its data too, with the very URLs the page requests; and every page its session check.
-    for (const href of ['/api/v1/territory/comuni', '/api/v1/territory/funds', '/api/v1/auth/session'])
+    for (const href of ['/api/v1/territory/comuni', '/api/v1/territory/outlines', '/api/v1/territory/funds', '/api/v1/auth/session'])
       expect(page.text).toContain(`<link rel="preload" as="fetch" crossorigin="anonymous" href="${href}">`);
-    // The map's outlines are its worker's to fetch: preloaded, they would compete with the page's code.
+    // The TopoJSON is for reuse elsewhere: the page draws the outlines the server projected.
     expect(page.text).not.toContain('href="/api/v1/territory/boundaries"');
     // Opened with a filter, the page asks for other answers: only its code is preloaded.
     const filtered = await request(ctx.app.server).get('/territorio?provincia=CR').expect(200);

@@ -1,3 +1,5 @@
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { geoArea } from 'd3-geo';
 import { feature } from 'topojson-client';
@@ -5,13 +7,23 @@ import type { GeometryCollection, Topology } from 'topojson-specification';
 import { sql } from 'kysely';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { processCallEvents } from '../../server/src/modules/matching/matching.jobs.ts';
-import { boundariesLoader } from '../../server/src/modules/territory/territory.boundaries.ts';
+import { boundariesLoader, COMUNI_TOPOLOGY_FILE } from '../../server/src/modules/territory/territory.boundaries.ts';
+import { repoRoot } from '../../server/src/paths.ts';
+import { outlineBox } from '../../web/src/composables/mapHitTest.ts';
 import { seedDemo } from '../../seeds/demo.ts';
 import { useTestApp } from '../helpers/app.ts';
 import { callInput, daysFromNow } from '../helpers/calls.ts';
 import { createTestUser, loginAs, type Agent } from '../helpers/identity.ts';
 import { waitFor } from '../helpers/processes.ts';
 
+const GEO = resolve(repoRoot, '../shared/data/geo', COMUNI_TOPOLOGY_FILE);
+const hasGeo = existsSync(GEO);
+if (!hasGeo) console.log(`skipped the map's boundaries and outlines: ${GEO} is absent (../shared/data not beside the repo)`);
+
+interface Outline {
+  id: string;
+  d: string;
+}
 const ctx = useTestApp({ env: { REVIEW_REQUIRED: 'false' } });
 let viewer: Agent;
 let rtd: Agent;
@@ -239,7 +251,7 @@ describe('GET /api/v1/analytics/needs', () => {
   });
 });
 
-describe('GET /api/v1/territory/boundaries', () => {
+describe.skipIf(!hasGeo)('GET /api/v1/territory/boundaries and /outlines', () => {
   it('serves the comuni boundaries from the shared data, keeping only what the map joins on', async () => {
     const { body, status } = await viewer.get('/api/v1/territory/boundaries');
     expect(status).toBe(200);
@@ -257,8 +269,32 @@ describe('GET /api/v1/territory/boundaries', () => {
     expect(vanished).toEqual([]);
   });
 
+  it('draws every comune and province as an SVG outline inside the map box, Crema within Cremona', async () => {
+    const { body, status } = await viewer.get('/api/v1/territory/outlines');
+    expect(status).toBe(200);
+    const outlines = body as { width: number; height: number; comuni: Outline[]; provinces: Outline[] };
+    const topology = (await viewer.get('/api/v1/territory/boundaries').expect(200)).body as Topology<{ comuni: GeometryCollection<{ istat: string }> }>;
+    expect(outlines.comuni.map((c) => c.id).sort()).toEqual(topology.objects.comuni.geometries.map((g) => (g.properties as { istat: string }).istat).sort());
+    expect(outlines.provinces.map((p) => p.id).sort()).toEqual(['BG', 'BS', 'CO', 'CR', 'LC', 'LO', 'MB', 'MI', 'MN', 'PV', 'SO', 'VA']);
+    for (const shape of [...outlines.comuni, ...outlines.provinces]) {
+      const box = outlineBox(shape.d);
+      expect(box.minX, shape.id).toBeGreaterThanOrEqual(-0.1);
+      expect(box.minY, shape.id).toBeGreaterThanOrEqual(-0.1);
+      expect(box.maxX, shape.id).toBeLessThanOrEqual(outlines.width + 0.1);
+      expect(box.maxY, shape.id).toBeLessThanOrEqual(outlines.height + 0.1);
+      expect(box.maxX - box.minX, shape.id).toBeGreaterThan(0);
+    }
+    const crema = outlineBox(outlines.comuni.find((c) => c.id === '019035')!.d);
+    const cremona = outlineBox(outlines.provinces.find((p) => p.id === 'CR')!.d);
+    expect(crema.minX).toBeGreaterThanOrEqual(cremona.minX);
+    expect(crema.maxX).toBeLessThanOrEqual(cremona.maxX);
+    expect(crema.minY).toBeGreaterThanOrEqual(cremona.minY);
+    expect(crema.maxY).toBeLessThanOrEqual(cremona.maxY);
+    expect(gzipSync(JSON.stringify(body)).length).toBeLessThan(100 * 1024);
+  });
+
   it('says in Italian that the map cannot be drawn when the data folder is missing', async () => {
-    await expect(boundariesLoader('/nonexistent-geo')()).rejects.toMatchObject({
+    await expect(boundariesLoader('/nonexistent-geo').outlines()).rejects.toMatchObject({
       kind: 'unavailable',
       code: 'MAP_BOUNDARIES_MISSING',
       detail: expect.stringContaining('le tabelle restano consultabili'),

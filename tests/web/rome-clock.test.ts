@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { count, deadlineText, euros, longDate, longDateTime, pluralForm, romeDay } from '@/composables/format';
+import { count, deadlineText, euros, longDate, longDateTime, monthYear, percent, pluralForm, romeDay } from '@/composables/format';
 import { italianNumber, romeTime } from '@/composables/romeClock';
 
 // The SPA formats without Intl on its first screen (web/src/composables/romeClock.ts); Intl, with
@@ -118,6 +118,17 @@ describe("Rome's clock without Intl", () => {
     expect(count(5038)).toBe('5.038');
     expect(euros(79_922)).toBe('79.922\u00a0€');
     expect(italianNumber(-0.001, 2)).toBe('0');
+  });
+
+  it('writes shares and months as Intl does in Italian', () => {
+    const share = new Intl.NumberFormat('it-IT', { maximumFractionDigits: 1 });
+    for (const value of [0, 0.04, 0.05, 12.5, 33.333, 66.66, 99.95, 100]) expect(percent(value), String(value)).toBe(`${share.format(value)}%`);
+    expect(percent(12.46)).toBe('12,5%');
+    const month = new Intl.DateTimeFormat('it-IT', { month: 'long', year: 'numeric', timeZone: 'UTC' });
+    for (let m = 1; m <= 12; m++) {
+      const key = `2026-${String(m).padStart(2, '0')}`;
+      expect(monthYear(key)).toBe(month.format(new Date(`${key}-15T12:00:00Z`)));
+    }
   });
 
   it('uses the singular for exactly one', () => {

@@ -3110,6 +3110,30 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/territory/outlines": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * I contorni dei comuni e delle province lombarde come percorsi SVG, già proiettati nel riquadro della mappa
+         * @description I contorni dei comuni e delle province lombarde come percorsi SVG, già proiettati nel riquadro della mappa
+         *
+         *     Accesso: permesso analytics:read (copertura e statistiche), ruoli osservatore, redazione, amministrazione; con la sessione o con un token API. Senza credenziali 401, senza permesso 403.
+         *
+         *     Errori: 401: Non autenticato; 403: Solo per Regione, ANCI e amministratori; 503: Confini non disponibili su questo server.
+         */
+        get: operations["getMapOutlines"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/analytics/needs": {
         parameters: {
             query?: never;
@@ -5842,6 +5866,36 @@ export interface components {
                  * @description Euro
                  */
                 perInhabitant: number | null;
+            }[];
+        };
+        MapOutlines: {
+            /**
+             * Format: int32
+             * @description Larghezza del riquadro della mappa, in unità SVG
+             */
+            width: number;
+            /**
+             * Format: int32
+             * @description Altezza del riquadro della mappa, in unità SVG
+             */
+            height: number;
+            comuni: {
+                /** @description Codice ISTAT del comune o sigla della provincia */
+                id: string;
+                name: string;
+                /** @description Sigla della provincia */
+                province: string;
+                /** @description Il contorno come dati di un percorso SVG nel riquadro della mappa */
+                d: string;
+            }[];
+            provinces: {
+                /** @description Codice ISTAT del comune o sigla della provincia */
+                id: string;
+                name: string;
+                /** @description Sigla della provincia */
+                province: string;
+                /** @description Il contorno come dati di un percorso SVG nel riquadro della mappa */
+                d: string;
             }[];
         };
         NeedsReport: {
@@ -17735,6 +17789,80 @@ export interface operations {
                 };
                 content: {
                     "application/json": unknown;
+                };
+            };
+            /** @description Richiesta non valida (parametri, JSON o campi errati) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Non autenticato */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Solo per Regione, ANCI e amministratori */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Troppe richieste: riprova dopo il tempo indicato da Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Errore interno */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Confini non disponibili su questo server */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getMapOutlines: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MapOutlines"];
                 };
             };
             /** @description Richiesta non valida (parametri, JSON o campi errati) */

@@ -8,6 +8,13 @@ let names: Intl.Collator | undefined;
 export const byItalianName = (a: string, b: string) => (names ??= new Intl.Collator('it')).compare(a, b);
 /** "5.038": every count and population shown, as Italians write it. */
 export const count = (value: number) => italianNumber(value, 2);
+/** "12,5%": a share of a hundred, to one decimal. */
+export const percent = (value: number) => `${italianNumber(value, 1)}%`;
+/** "marzo 2026" for "2026-03". */
+export function monthYear(month: string): string {
+  const [year, number] = month.split('-').map(Number) as [number, number];
+  return `${MONTHS[number - 1]} ${year}`;
+}
 
 /** "2026-11-23", the day in Rome (calendar keys). */
 export function romeDay(iso: string | Date): string {

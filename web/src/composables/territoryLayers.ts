@@ -1,5 +1,5 @@
 import type { Schemas } from '@/api/client';
-import { count, euros } from './format';
+import { count, euros, percent } from './format';
 
 export type ComuneFigures = Schemas['TerritoryMap']['comuni'][number];
 export type AreaSummary = Schemas['TerritoryMap']['region'];
@@ -17,7 +17,6 @@ export interface Layer {
 }
 
 const perCent = (part: number, whole: number) => (whole ? Math.round((part / whole) * 1000) / 10 : null);
-const percent = (value: number) => `${value.toLocaleString('it-IT', { maximumFractionDigits: 1 })}%`;
 const eurosPerInhabitant = (value: number) => `${euros(value)} per abitante`;
 
 export const LAYERS: Layer[] = [
@@ -100,4 +99,3 @@ export function legendFor(values: (number | null)[], format: (value: number) => 
 }
 
 export const colourOf = (classes: readonly LegendClass[], value: number | null) => classes.find((c) => c.test(value))?.colour ?? UNKNOWN_COLOUR;
-export { percent };

@@ -10,6 +10,5 @@ export const SESSION_URL = '/api/v1/auth/session';
  * query or on who is signed in belong here.
  */
 export const DATA_PRELOADS: Record<string, readonly string[]> = {
-  // Not the map's outlines: its worker fetches them, and they would compete with the page's code.
-  '/territorio': ['/api/v1/territory/comuni', '/api/v1/territory/funds', '/api/v1/analytics/needs'],
+  '/territorio': ['/api/v1/territory/comuni', '/api/v1/territory/outlines', '/api/v1/territory/funds', '/api/v1/analytics/needs'],
 };

@@ -1,7 +1,10 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { precompress, type Precompressed } from '../../plugins/compression.ts';
+import { precompress } from '../../plugins/compression.ts';
 import { unavailable } from '../../shared/domain-errors.ts';
+import { projectOutlines, type ComuniTopology } from './territory.outlines.ts';
+
+const JSON_TYPE = 'application/json; charset=utf-8';
 
 export const COMUNI_TOPOLOGY_FILE = 'limits_R_3_municipalities.topo.json';
 
@@ -69,14 +72,25 @@ const missing = () =>
     'I confini dei comuni non sono disponibili su questo server (manca la cartella dei dati geografici indicata da GEO_DATA_DIR): la mappa non può essere disegnata, le tabelle restano consultabili.',
   );
 
+/** A promise made once, made again after a failure (the data folder may be mounted later). */
+function once<T>(make: () => Promise<T>): () => Promise<T> {
+  let cached: Promise<T> | null = null;
+  return () =>
+    (cached ??= make().catch((error: unknown) => {
+      cached = null;
+      throw error;
+    }));
+}
+
 /**
  * The boundaries of the Lombard comuni, read once from the shared open data (openpolis on ISTAT
  * limits, CC BY 4.0) and kept with only what the map joins on and shows: ISTAT code, name, province,
- * on the grid the map can draw (MAP_GRID_STEPS), compressed once. The file stays outside the repository; a server without it answers 503 with a clear message.
+ * on the grid the map can draw (MAP_GRID_STEPS). Served two ways, each compressed once: as TopoJSON
+ * for whoever reuses them, and as the map's SVG outlines (territory.outlines.ts). The file stays
+ * outside the repository; a server without it answers 503 with a clear message.
  */
 export function boundariesLoader(dir: string) {
-  let cached: Promise<Precompressed> | null = null;
-  const load = async () => {
+  const topology = once(async () => {
     let text: string;
     try {
       text = await readFile(join(dir, COMUNI_TOPOLOGY_FILE), 'utf8');
@@ -90,13 +104,10 @@ export function boundariesLoader(dir: string) {
       const p = geometry.properties ?? {};
       geometry.properties = { istat: String(p.com_istat_code ?? ''), name: String(p.name ?? ''), province: String(p.prov_acr ?? '') };
     }
-    return precompress(JSON.stringify(coarsen(topology, MAP_GRID_STEPS)), 'application/json; charset=utf-8', 'best');
-  };
-  return () => {
-    cached ??= load().catch((error: unknown) => {
-      cached = null;
-      throw error;
-    });
-    return cached;
+    return coarsen(topology, MAP_GRID_STEPS);
+  });
+  return {
+    topology: once(async () => precompress(JSON.stringify(await topology()), JSON_TYPE, 'best')),
+    outlines: once(async () => precompress(JSON.stringify(projectOutlines((await topology()) as unknown as ComuniTopology)), JSON_TYPE, 'best')),
   };
 }

@@ -7,7 +7,7 @@ import { precompress, sendPrecompressed } from '../../plugins/compression.ts';
 import { boundariesLoader } from './territory.boundaries.ts';
 import { territoryAnswers } from './territory.cache.ts';
 import { comuniFigures, fundingByMeasure } from './territory.queries.ts';
-import { FundsObtained, ProvinceQuery, TerritoryMap } from './territory.schemas.ts';
+import { FundsObtained, MapOutlines, ProvinceQuery, TerritoryMap } from './territory.schemas.ts';
 import { byProvince, measuresOver, perInhabitant, REGION, summarise, summariseBy } from './territory.summary.ts';
 
 const ANALYTICS = { access: { permission: 'analytics:read' as const } };
@@ -22,7 +22,12 @@ const JSON_TYPE = 'application/json; charset=utf-8';
 const territoryRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.addSchema(TerritoryMap);
   app.addSchema(FundsObtained);
+  app.addSchema(MapOutlines);
   const boundaries = boundariesLoader(app.config.geoDataDir);
+  // Projected a little after the server listens, so the first viewer does not wait a second for the outlines.
+  app.addHook('onListen', async () => {
+    setTimeout(() => void boundaries.outlines().catch((err: unknown) => app.log.warn({ err }, 'the map outlines could not be prepared')), 3000).unref();
+  });
   const answers = territoryAnswers(app);
   const figures = () => answers('figures', () => comuniFigures(app.db, app.clock().now));
 
@@ -109,7 +114,21 @@ const territoryRoutes: FastifyPluginAsyncTypebox = async (app) => {
         },
       },
     },
-    async (request, reply) => sendPrecompressed(request, reply.header('cache-control', 'private, max-age=86400'), await boundaries()),
+    async (request, reply) => sendPrecompressed(request, reply.header('cache-control', 'private, max-age=86400'), await boundaries.topology()),
+  );
+
+  app.get(
+    '/territory/outlines',
+    {
+      config: ANALYTICS,
+      schema: {
+        tags: ['territory'],
+        operationId: 'getMapOutlines',
+        summary: 'I contorni dei comuni e delle province lombarde come percorsi SVG, già proiettati nel riquadro della mappa',
+        response: { 200: Type.Ref('MapOutlines'), ...DENIED, ...problemResponses({ 503: 'Confini non disponibili su questo server' }) },
+      },
+    },
+    async (request, reply) => sendPrecompressed(request, reply.header('cache-control', 'private, max-age=86400'), await boundaries.outlines()),
   );
 };
 

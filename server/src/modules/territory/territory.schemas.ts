@@ -42,6 +42,23 @@ export const TerritoryMap = Type.Object(
   { $id: 'TerritoryMap' },
 );
 
+const MapOutline = Type.Object({
+  id: Type.String({ description: 'Codice ISTAT del comune o sigla della provincia' }),
+  name: Type.String(),
+  province: Type.String({ description: 'Sigla della provincia' }),
+  d: Type.String({ description: 'Il contorno come dati di un percorso SVG nel riquadro della mappa' }),
+});
+
+export const MapOutlines = Type.Object(
+  {
+    width: Type.Integer({ description: 'Larghezza del riquadro della mappa, in unità SVG' }),
+    height: Type.Integer({ description: 'Altezza del riquadro della mappa, in unità SVG' }),
+    comuni: Type.Array(MapOutline),
+    provinces: Type.Array(MapOutline),
+  },
+  { $id: 'MapOutlines' },
+);
+
 export const FundsObtained = Type.Object(
   {
     area: AreaSummary,
