@@ -1,4 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
+import { CALL_STATUSES } from '../../server/src/shared/call-status.ts';
 import { createCall } from '../../server/src/modules/calls/calls.service.ts';
 import { DEMO_SOURCE_KIND } from '../../server/src/modules/calls/calls.demo.ts';
 import { drainSearchOutbox, reindexAll } from '../../server/src/modules/search/search.outbox.ts';
@@ -158,6 +159,10 @@ describe.each(engines)('the $name search engine', ({ name, create }) => {
     expect(sum(result.facets.amount)).toBe(result.items.filter((i) => i.amountMax !== null).length);
     expect(result.facets.programme).toEqual({ pnrr: 24, regionale: 5, fondazione: 1 });
     expect(result.facets.status).toEqual({ in_scadenza: 1, aperto: 2, in_arrivo: 2, chiuso: 25 });
+    // In the same order from every engine: statuses as a call lives them, other values alphabetically.
+    expect(Object.keys(result.facets.status!)).toEqual(CALL_STATUSES.filter((s) => result.facets.status![s]));
+    expect(Object.keys(result.facets.programme!)).toEqual(['fondazione', 'pnrr', 'regionale']);
+    expect(Object.keys(result.facets.themes!)).toEqual(Object.keys(result.facets.themes!).sort());
     // By next deadline: 5 days (closing soon), 20 (the open window of the multi-window call), 45.
     expect(result.facets.deadline).toEqual({ 'entro-7-giorni': 1, 'entro-30-giorni': 2, 'entro-60-giorni': 3, 'entro-90-giorni': 3 });
     record('facets', result.facets);
@@ -262,6 +267,18 @@ describe.each(engines)('the $name search engine', ({ name, create }) => {
     await drainSearchOutbox(ctx.db, engine);
     const found = await search({ q: 'ricostruzione', editorialStatus: ['draft'] });
     expect(found.items.map((i) => i.id)).toEqual([writtenMeanwhile]);
+  });
+
+  it('finds a call indexed after the same words were searched', async () => {
+    const drafts = { q: 'telemedicina', editorialStatus: ['draft'] };
+    const draft = (title: string) =>
+      ctx.db.transaction().execute((trx) => createCall(trx, { request: null, userId: null }, callInput({ title }), clock, { status: 'draft' }));
+    const first = await draft('Bozza sulla telemedicina per gli anziani');
+    await drainSearchOutbox(ctx.db, engine);
+    expect((await search(drafts)).items.map((i) => i.id)).toEqual([first]);
+    const second = await draft('Seconda bozza sulla telemedicina');
+    await drainSearchOutbox(ctx.db, engine);
+    expect(new Set((await search(drafts)).items.map((i) => i.id))).toEqual(new Set([first, second]));
   });
 });
 

@@ -1,7 +1,7 @@
 import { DAY_MS, type CallStatus } from '../../shared/call-status.ts';
-import { DEADLINE_BUCKETS, type Facet, type SearchQuery, type SearchResult } from './engine.ts';
+import { DEADLINE_BUCKETS, orderedFacet, type Facet, type SearchQuery, type SearchResult } from './engine.ts';
 import { highlight } from './highlight.ts';
-import type { IndexedCall } from './indexed-call.ts';
+import { facetCode, facetNames, type IndexedCall } from './indexed-call.ts';
 
 /** A call that matched, with its rank (0 without words). */
 export interface Candidate {
@@ -20,11 +20,12 @@ const ENDED: ReadonlySet<string> = new Set(['chiuso', 'esaurito']);
 export function searchCandidates(candidates: Iterable<Candidate>, query: SearchQuery, stems: readonly string[]): SearchResult {
   const now = query.now.getTime();
   const keep = filterOf(query);
+  const statuses = query.status?.length ? new Set(query.status) : null;
   const rows: Row[] = [];
   for (const { call, rank } of candidates) {
     if (!keep(call)) continue;
     const status = call.statusAt(now, query.soonDays);
-    if (query.status?.length && !query.status.includes(status)) continue;
+    if (statuses && !statuses.has(status)) continue;
     rows.push({ call, rank, status, deadline: call.deadlineAt(now, query.soonDays) });
   }
   return {
@@ -64,34 +65,40 @@ function filterOf(query: SearchQuery): (call: IndexedCall) => boolean {
   if (bodyType) tests.push((call) => call.bodyTypes.includes(bodyType));
   if (region) tests.push((call) => call.regions.length === 0 || call.regions.includes(region));
   if (province) tests.push((call) => call.provinces.length === 0 || call.provinces.includes(province));
-  return (call) => tests.every((test) => test(call));
+  return (call) => {
+    for (const test of tests) if (!test(call)) return false;
+    return true;
+  };
 }
 
 /** A sort's keys, ascending: a null sorts last whatever the direction, as `nulls last` in both engines. */
-type Keys = (row: Row) => [number, number, number];
+type Keys = (row: Row) => Keyed;
 const LAST = Number.POSITIVE_INFINITY;
 const asc = (value: number | null) => value ?? LAST;
 const desc = (value: number | null) => (value === null ? LAST : -value);
 
+const keyed = (row: Row, first: number, second = 0, third = 0): Keyed => ({ row, first, second, third });
 const ORDERS: Record<SearchQuery['sort'], Keys> = {
   // Calls still usable first (open, closing, upcoming), then the closed and exhausted, each by rank: as the Meilisearch engine.
-  relevance: (row) => [ENDED.has(row.status) ? 1 : 0, -row.rank, asc(row.deadline)],
-  deadline: (row) => [asc(row.deadline), 0, 0],
-  '-deadline': (row) => [desc(row.deadline), 0, 0],
-  published: (row) => [asc(row.call.publishedAt), 0, 0],
-  '-published': (row) => [desc(row.call.publishedAt), 0, 0],
-  amount: (row) => [asc(row.call.amountMax), 0, 0],
-  '-amount': (row) => [desc(row.call.amountMax), 0, 0],
+  relevance: (row) => keyed(row, ENDED.has(row.status) ? 1 : 0, -row.rank, asc(row.deadline)),
+  deadline: (row) => keyed(row, asc(row.deadline)),
+  '-deadline': (row) => keyed(row, desc(row.deadline)),
+  published: (row) => keyed(row, asc(row.call.publishedAt)),
+  '-published': (row) => keyed(row, desc(row.call.publishedAt)),
+  amount: (row) => keyed(row, asc(row.call.amountMax)),
+  '-amount': (row) => keyed(row, desc(row.call.amountMax)),
 };
 
 const compare = (x: number | string, y: number | string) => (x < y ? -1 : x > y ? 1 : 0);
 
 interface Keyed {
   row: Row;
-  keys: [number, number, number];
+  first: number;
+  second: number;
+  third: number;
 }
 const before = (a: Keyed, b: Keyed) =>
-  compare(a.keys[0], b.keys[0]) || compare(a.keys[1], b.keys[1]) || compare(a.keys[2], b.keys[2]) || compare(a.row.call.id, b.row.call.id);
+  compare(a.first, b.first) || compare(a.second, b.second) || compare(a.third, b.third) || compare(a.row.call.id, b.row.call.id);
 
 /**
  * The first `count` rows in the sort's order, ties by call id: keys computed once per row, and only the
@@ -103,13 +110,13 @@ function firstInOrder(rows: Row[], sort: SearchQuery['sort'], count: number): Ro
   // A large page (a CSV of thousands) is cheaper sorted whole.
   if (count * 4 >= rows.length)
     return rows
-      .map((row) => ({ row, keys: keysOf(row) }))
+      .map(keysOf)
       .sort(before)
       .slice(0, count)
       .map((entry) => entry.row);
   const kept: Keyed[] = [];
   for (const row of rows) {
-    const entry = { row, keys: keysOf(row) };
+    const entry = keysOf(row);
     if (kept.length === count && before(entry, kept[count - 1]!) >= 0) continue;
     let low = 0;
     let high = kept.length;
@@ -124,30 +131,46 @@ function firstInOrder(rows: Row[], sort: SearchQuery['sort'], count: number): Ro
   return kept.map((entry) => entry.row);
 }
 
-/** The values each facet counts a call under (the deadline facet counts windows of days instead). */
-const FACET_VALUES: Record<Exclude<Facet, 'deadline'>, (row: Row) => readonly (string | null)[]> = {
-  themes: (row) => row.call.themes,
-  programme: (row) => [row.call.programme],
-  source: (row) => row.call.sources,
-  status: (row) => [row.status],
-  bodyType: (row) => row.call.bodyTypes,
-  region: (row) => row.call.regions,
-  province: (row) => row.call.provinces,
-  amount: (row) => [row.call.amountBucket],
+/** The values each facet counts a call under, as `facetCode`s: one (-1 for none), or several (the deadline facet counts windows of days instead). */
+const ONE_VALUE: Partial<Record<Facet, (row: Row) => number>> = {
+  programme: (row) => row.call.codes.programme,
+  status: (row) => facetCode(row.status),
+  amount: (row) => row.call.codes.amount,
+};
+const VALUES: Partial<Record<Facet, (row: Row) => readonly number[]>> = {
+  themes: (row) => row.call.codes.themes,
+  source: (row) => row.call.codes.sources,
+  bodyType: (row) => row.call.codes.bodyTypes,
+  region: (row) => row.call.codes.regions,
+  province: (row) => row.call.codes.provinces,
 };
 
+/** A facet's counts, in the engines' common order (`orderedFacet`). */
 function countFacet(facet: Facet, rows: Row[], now: number): Record<string, number> {
-  const counts: Record<string, number> = {};
-  if (facet === 'deadline') {
-    for (const days of DEADLINE_BUCKETS) {
-      const until = now + days * DAY_MS;
-      counts[`entro-${days}-giorni`] = rows.filter(
-        (row) => (row.status === 'aperto' || row.status === 'in_scadenza') && row.deadline !== null && row.deadline > now && row.deadline <= until,
-      ).length;
-    }
-    return counts;
+  if (facet === 'deadline') return countDeadlines(rows, now);
+  const one = ONE_VALUE[facet];
+  const several = VALUES[facet]!;
+  // Sized after the rows are read: counting a status may name a value for the first time.
+  const counts: number[] = [];
+  for (const row of rows) {
+    if (one) {
+      const code = one(row);
+      if (code >= 0) counts[code] = (counts[code] ?? 0) + 1;
+    } else for (const code of several(row)) counts[code] = (counts[code] ?? 0) + 1;
   }
-  const valuesOf = FACET_VALUES[facet];
-  for (const row of rows) for (const key of valuesOf(row)) if (key !== null) counts[key] = (counts[key] ?? 0) + 1;
-  return counts;
+  const found: [string, number][] = [];
+  counts.forEach((count, code) => found.push([facetNames[code]!, count]));
+  return orderedFacet(facet, found);
+}
+
+/** Usable calls closing within each window of days, from now. */
+function countDeadlines(rows: Row[], now: number): Record<string, number> {
+  const counts = DEADLINE_BUCKETS.map(() => 0);
+  for (const row of rows) {
+    if ((row.status !== 'aperto' && row.status !== 'in_scadenza') || row.deadline === null || row.deadline <= now) continue;
+    DEADLINE_BUCKETS.forEach((days, i) => {
+      if (row.deadline! <= now + days * DAY_MS) counts[i]!++;
+    });
+  }
+  return Object.fromEntries(DEADLINE_BUCKETS.map((days, i) => [`entro-${days}-giorni`, counts[i]!]));
 }

@@ -1,3 +1,5 @@
+import { CALL_STATUSES, type CallStatus } from '../../shared/call-status.ts';
+
 /** A call as the search engines index it: flat, with everything a filter, facet or sort needs. */
 export interface CallDocument {
   id: string;
@@ -121,4 +123,12 @@ export function queryVariants(q: string): string[] {
     }
   }
   return [...variants];
+}
+
+/** A facet's counts in the order both engines give them: statuses as a call lives them, other values alphabetically. */
+export function orderedFacet(facet: Facet, counts: Iterable<readonly [string, number]>): Record<string, number> {
+  const found = [...counts];
+  const place = facet === 'status' ? (key: string) => CALL_STATUSES.indexOf(key as CallStatus) : null;
+  found.sort(([a], [b]) => (place ? place(a) - place(b) : a < b ? -1 : a > b ? 1 : 0));
+  return Object.fromEntries(found);
 }

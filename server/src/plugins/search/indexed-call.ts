@@ -3,6 +3,23 @@ import { AMOUNT_BUCKETS, type CallDocument } from './engine.ts';
 import type { Lexemes } from './tsquery.ts';
 
 /**
+ * Facet values as small integers, shared by every call of the process: a search counts a facet in an
+ * array of numbers instead of a map of strings. Bounded by the catalogue's vocabulary (themes,
+ * provinces, programmes...), a few hundred values.
+ */
+export const facetNames: string[] = [];
+const facetCodes = new Map<string, number>();
+export function facetCode(value: string): number {
+  let code = facetCodes.get(value);
+  if (code === undefined) {
+    code = facetNames.push(value) - 1;
+    facetCodes.set(value, code);
+  }
+  return code;
+}
+const codesOf = (values: readonly string[]) => values.map(facetCode);
+
+/**
  * A call as the in-memory search reads it: the fields every query filters, counts and sorts by, copied
  * out of the document once (every instance has the same shape, which keeps the per-query loops fast),
  * and its status and next deadline, kept until the clock reaches their next change.
@@ -20,6 +37,8 @@ export class IndexedCall {
   readonly amountMax: number | null;
   readonly amountBucket: string | null;
   readonly publishedAt: number | null;
+  /** The facet values as `facetCode`s; -1 for none. */
+  readonly codes: { programme: number; amount: number; themes: number[]; sources: number[]; bodyTypes: number[]; regions: number[]; provinces: number[] };
   private status: CallStatus = 'chiuso';
   private deadline: number | null = null;
   /** The status and deadline hold for `now` in [computedAt, validUntil), for `soonDays`. */
@@ -43,6 +62,15 @@ export class IndexedCall {
     this.amountMax = doc.amountMax;
     this.amountBucket = amountBucket(doc.amountMax);
     this.publishedAt = doc.publishedAt;
+    this.codes = {
+      programme: facetCode(doc.programme),
+      amount: this.amountBucket === null ? -1 : facetCode(this.amountBucket),
+      themes: codesOf(doc.themes),
+      sources: codesOf(doc.sources),
+      bodyTypes: codesOf(doc.bodyTypes),
+      regions: codesOf(doc.regions),
+      provinces: codesOf(doc.provinces),
+    };
   }
 
   statusAt(now: number, soonDays: number): CallStatus {

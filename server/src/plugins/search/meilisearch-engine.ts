@@ -1,8 +1,9 @@
 import { Meilisearch, type IndexSwap, type SearchParams } from 'meilisearch';
-import { CALL_STATUSES, DAY_MS, LIVE_STATUSES } from '../../shared/call-status.ts';
+import { DAY_MS, LIVE_STATUSES } from '../../shared/call-status.ts';
 import {
   AMOUNT_BUCKETS,
   DEADLINE_BUCKETS,
+  orderedFacet,
   type CallDocument,
   type Facet,
   type SearchEngine,
@@ -179,8 +180,7 @@ export function createMeilisearchEngine(options: MeilisearchOptions): SearchEngi
         hits = [...hits, ...(ended.hits as typeof hits)];
       }
       const facets: SearchResult['facets'] = {};
-      for (const facet of plain) facets[facet] = all!.facetDistribution?.[FACET_ATTRIBUTE[facet]!] ?? {};
-      if (facets.status) facets.status = Object.fromEntries(CALL_STATUSES.filter((s) => facets.status![s]).map((s) => [s, facets.status![s]!]));
+      for (const facet of plain) facets[facet] = orderedFacet(facet, Object.entries(all!.facetDistribution?.[FACET_ATTRIBUTE[facet]!] ?? {}));
       buckets.forEach(([facet, key], i) => {
         const n = bucketCounts[i]?.totalHits ?? 0;
         if (n > 0 || facet === 'deadline') facets[facet] = { ...(facets[facet] ?? {}), [key]: n };

@@ -7,6 +7,8 @@ import { IndexedCall } from './indexed-call.ts';
 
 /** How many statements of changes the database keeps (migration 1600): a process further behind reloads all. */
 const KEPT_CHANGES = 10_000;
+/** Wordings whose matching calls are kept until the mirror changes: people search the same words again and again. */
+const KEPT_MATCHES = 500;
 
 /**
  * The PostgreSQL engine's index, mirrored in each process: every call's document and its lexemes, with
@@ -17,6 +19,8 @@ const KEPT_CHANGES = 10_000;
 export class SearchCatalogue {
   private readonly calls = new Map<string, IndexedCall>();
   private readonly postings = new Map<string, Set<IndexedCall>>();
+  /** The calls each recent query matched, with their rank: they depend on the index alone, not on the clock or the filters. */
+  private readonly matched = new Map<TsQuery, readonly Candidate[]>();
   private version: number | null = null;
   private syncing: Promise<void> | null = null;
 
@@ -58,6 +62,7 @@ export class SearchCatalogue {
 
   private put(doc: CallDocument, lexemes: Lexemes) {
     this.remove(doc.id);
+    this.matched.clear();
     const call = new IndexedCall(doc, lexemes);
     this.calls.set(doc.id, call);
     for (const lexeme of lexemes.keys()) {
@@ -70,6 +75,7 @@ export class SearchCatalogue {
   private remove(id: string) {
     const call = this.calls.get(id);
     if (!call) return;
+    this.matched.clear();
     this.calls.delete(id);
     for (const lexeme of call.lexemes.keys()) {
       const calls = this.postings.get(lexeme);
@@ -84,8 +90,14 @@ export class SearchCatalogue {
   }
 
   /** The calls matching the query, with ts_rank's weights over its terms (`positiveTerms`). */
-  *matching(query: TsQuery, terms: readonly Term[]): Iterable<Candidate> {
-    for (const call of this.lookUp(query, terms)) if (matches(query, call.lexemes)) yield { call, rank: rank(terms, call.lexemes) };
+  matching(query: TsQuery, terms: readonly Term[]): readonly Candidate[] {
+    let found = this.matched.get(query);
+    if (found) return found;
+    const list: Candidate[] = [];
+    for (const call of this.lookUp(query, terms)) if (matches(query, call.lexemes)) list.push({ call, rank: rank(terms, call.lexemes) });
+    if (this.matched.size >= KEPT_MATCHES) this.matched.delete(this.matched.keys().next().value!);
+    this.matched.set(query, (found = list));
+    return found;
   }
 
   /** Calls by id with a rank computed elsewhere (trigram similarity); ids the mirror does not hold are skipped. */
