@@ -297,7 +297,7 @@ describe('lists, board and aggregates', () => {
     expect(res.body.reasons).toEqual([{ reason: 'no_cofinanziamento', label: 'Manca il cofinanziamento', province: 'CR', sizeClass: 'fino-5000', count: 1 }]);
     expect(JSON.stringify(res.body)).not.toMatch(/Crema|Offanengo|Delibera pronta/);
     const csv = await viewer.get('/api/v1/analytics/applications').set('accept', 'text/csv');
-    expect(csv.text).toContain('Manca il cofinanziamento;CR;fino a 5.000 abitanti;1');
+    expect(csv.text).toContain('Manca il cofinanziamento;CR;meno di 5.000 abitanti;1');
     expect((await rtd.get('/api/v1/analytics/applications')).status).toBe(403);
   });
 

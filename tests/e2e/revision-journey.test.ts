@@ -196,7 +196,7 @@ describe.runIf(canRun)('a reviewed change of a published call, and a quicker edi
     expect(await comuni.count()).toBeLessThanOrEqual(50);
     expect(await comuni.first().textContent()).toMatch(/45\.000\s€/);
     const reached = Number(/Raggiungerà ([\d.]+)/.exec((await page.locator('.preview-summary').textContent())!)![1]!.replace('.', ''));
-    expect(await page.locator('.match-preview').textContent()).toContain('fino a 5.000 abitanti');
+    expect(await page.locator('.match-preview').textContent()).toContain('meno di 5.000 abitanti');
     await expectAccessible('45-anteprima-comuni');
     const [download] = await Promise.all([
       page.waitForEvent('download'),

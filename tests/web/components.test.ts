@@ -203,7 +203,7 @@ describe('format', () => {
     const { deadlineText, SIZE_CLASS_LABELS } = await import('@/composables/format');
     expect(deadlineText('2027-01-29T11:00:00.000Z')).toBe('venerdì 29 gennaio 2027, ore 12:00');
     expect(deadlineText('2026-07-31T21:59:59.000Z')).toBe('venerdì 31 luglio 2026, ore 23:59');
-    expect(SIZE_CLASS_LABELS['fino-5000']).toBe('fino a 5.000 abitanti');
+    expect(SIZE_CLASS_LABELS['fino-5000']).toBe('meno di 5.000 abitanti');
   });
 
   it('writes counts with their plural form by the Italian plural rules', async () => {

@@ -26,7 +26,7 @@ export const PROGRAMME_LABELS = {
 } as const;
 
 export const SIZE_CLASS_LABELS = {
-  'fino-5000': 'fino a 5.000 abitanti',
+  'fino-5000': 'meno di 5.000 abitanti',
   '5000-15000': 'da 5.000 a 15.000 abitanti',
   'oltre-15000': 'oltre 15.000 abitanti',
 } as const;

@@ -1,11 +1,8 @@
 import { toCsv } from '../../shared/csv-write.ts';
+import { SIZE_CLASS_LABELS } from '../../shared/labels.ts';
 import type { ApplicationAnalytics } from './analytics.queries.ts';
 
-const SIZE_LABELS: Record<string, string> = {
-  'fino-5000': 'fino a 5.000 abitanti',
-  '5000-15000': 'da 5.000 a 15.000 abitanti',
-  'oltre-15000': 'oltre 15.000 abitanti',
-};
+const SIZE_LABELS: Record<string, string> = SIZE_CLASS_LABELS;
 
 /** Two tables in one file, as the Redazione pastes them in a report: the funnel per call, then the reasons. */
 export function analyticsCsv(data: ApplicationAnalytics): string {

@@ -87,6 +87,7 @@ const territoryRoutes: FastifyPluginAsyncTypebox = async (app) => {
             chosen,
             (c) => c.sizeClass ?? 'n.d.',
             (c) => (c.sizeClass ? labelOf(SIZE_CLASS_LABELS, c.sizeClass) : 'popolazione non nota'),
+            Object.keys(SIZE_CLASS_LABELS),
           ),
           byMeasure: measuresOver(
             measures.filter((m) => !province || m.province === province),

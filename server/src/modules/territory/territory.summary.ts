@@ -5,7 +5,7 @@ export const perInhabitant = (amount: number, population: number | null) => (pop
 
 export interface AreaSummary {
   key: string;
-  /** What people call the area: "Bergamo", "Lombardia", "fino a 5.000 abitanti". */
+  /** What people call the area: "Bergamo", "Lombardia", "meno di 5.000 abitanti". */
   name: string;
   comuni: number;
   population: number;
@@ -47,10 +47,19 @@ export function summarise(key: string, name: string, comuni: readonly ComuneFigu
 }
 
 /** Areas in a stable order, each with its comuni summed and its name (`nameOf` its first comune). */
-export function summariseBy(comuni: readonly ComuneFigures[], keyOf: (c: ComuneFigures) => string, nameOf: (c: ComuneFigures) => string): AreaSummary[] {
+/** Groups in `order` when one is given (size classes from the smallest; a key it does not list goes last), else by key. */
+export function summariseBy(
+  comuni: readonly ComuneFigures[],
+  keyOf: (c: ComuneFigures) => string,
+  nameOf: (c: ComuneFigures) => string,
+  order?: readonly string[],
+): AreaSummary[] {
   const groups = new Map<string, ComuneFigures[]>();
   for (const c of comuni) groups.set(keyOf(c), [...(groups.get(keyOf(c)) ?? []), c]);
-  return [...groups.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([key, list]) => summarise(key, nameOf(list[0]!), list));
+  const place = (key: string) => (order?.includes(key) ? order.indexOf(key) : Number.MAX_SAFE_INTEGER);
+  return [...groups.entries()]
+    .sort(([a], [b]) => place(a) - place(b) || a.localeCompare(b))
+    .map(([key, list]) => summarise(key, nameOf(list[0]!), list));
 }
 
 /** By province, named as the registry names them. */
