@@ -57,9 +57,7 @@ export function summariseBy(
   const groups = new Map<string, ComuneFigures[]>();
   for (const c of comuni) groups.set(keyOf(c), [...(groups.get(keyOf(c)) ?? []), c]);
   const place = (key: string) => (order?.includes(key) ? order.indexOf(key) : Number.MAX_SAFE_INTEGER);
-  return [...groups.entries()]
-    .sort(([a], [b]) => place(a) - place(b) || a.localeCompare(b))
-    .map(([key, list]) => summarise(key, nameOf(list[0]!), list));
+  return [...groups.entries()].sort(([a], [b]) => place(a) - place(b) || a.localeCompare(b)).map(([key, list]) => summarise(key, nameOf(list[0]!), list));
 }
 
 /** By province, named as the registry names them. */
