@@ -43,10 +43,10 @@ export const TerritoryMap = Type.Object(
 );
 
 const MapOutline = Type.Object({
-  id: Type.String({ description: 'Codice ISTAT del comune o sigla della provincia' }),
-  name: Type.String(),
-  province: Type.String({ description: 'Sigla della provincia' }),
-  d: Type.String({ description: 'Il contorno come dati di un percorso SVG nel riquadro della mappa' }),
+  id: Type.String({ pattern: '^([0-9]{6}|[A-Z]{2})$', description: 'Codice ISTAT del comune o sigla della provincia' }),
+  name: Type.String({ maxLength: 200 }),
+  province: Type.String({ pattern: '^[A-Z]{2}$', description: 'Sigla della provincia' }),
+  d: Type.String({ pattern: '^[Mml0-9 .z-]*$', description: 'Il contorno come dati di un percorso SVG nel riquadro della mappa' }),
 });
 
 export const MapOutlines = Type.Object(
