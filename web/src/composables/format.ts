@@ -22,14 +22,12 @@ export function romeDay(iso: string | Date): string {
   return `${t.year}-${twoDigits(t.month)}-${twoDigits(t.day)}`;
 }
 // Every date names its weekday ("venerdì 29 gennaio 2027"): a deadline on a Saturday or a Monday is read differently.
-const dayText = (t: RomeTime) => `${WEEKDAYS[t.weekday]} ${t.day} ${MONTHS[t.month - 1]} ${t.year}`;
+const dateText = (t: RomeTime) => `${t.day} ${MONTHS[t.month - 1]} ${t.year}`;
+const dayText = (t: RomeTime) => `${WEEKDAYS[t.weekday]} ${dateText(t)}`;
 const clockText = (t: RomeTime) => `${twoDigits(t.hour)}:${twoDigits(t.minute)}`;
 export const longDate = (iso: string | Date) => dayText(romeTime(iso));
 /** "31 dicembre 2021": a reference date (a census, the ends of a period, a status since), where the weekday is only noise. */
-export function plainDate(iso: string | Date): string {
-  const t = romeTime(iso);
-  return `${t.day} ${MONTHS[t.month - 1]} ${t.year}`;
-}
+export const plainDate = (iso: string | Date) => dateText(romeTime(iso));
 /** "venerdì 29 gennaio 2027 alle ore 12:00" (Rome time). */
 export function longDateTime(iso: string | Date): string {
   const t = romeTime(iso);

@@ -1,8 +1,6 @@
 import { toCsv } from '../../shared/csv-write.ts';
-import { SIZE_CLASS_LABELS } from '../../shared/labels.ts';
+import { labelOf, SIZE_CLASS_LABELS } from '../../shared/labels.ts';
 import type { ApplicationAnalytics } from './analytics.queries.ts';
-
-const SIZE_LABELS: Record<string, string> = SIZE_CLASS_LABELS;
 
 /** Two tables in one file, as the Redazione pastes them in a report: the funnel per call, then the reasons. */
 export function analyticsCsv(data: ApplicationAnalytics): string {
@@ -15,7 +13,7 @@ export function analyticsCsv(data: ApplicationAnalytics): string {
   );
   const reasons = toCsv(
     ['Motivo', 'Provincia', 'Classe di popolazione', 'Comuni'],
-    data.reasons.map((r) => [r.label, r.province, r.sizeClass ? (SIZE_LABELS[r.sizeClass] ?? r.sizeClass) : 'non nota', r.count]),
+    data.reasons.map((r) => [r.label, r.province, r.sizeClass ? labelOf(SIZE_CLASS_LABELS, r.sizeClass) : 'non nota', r.count]),
   );
   return funnel + '\r\n' + reasons.replace(/^\uFEFF/, '');
 }

@@ -1,7 +1,9 @@
 import { geoMercator, geoPath, type GeoPermissibleObjects } from 'd3-geo';
 import { feature, merge } from 'topojson-client';
 import type { GeometryCollection, Topology } from 'topojson-specification';
+import type { Static } from '@sinclair/typebox';
 import { MAP_BOX } from '../../shared/map-box.ts';
+import type { MapOutlines as MapOutlinesSchema } from './territory.schemas.ts';
 
 export interface ComuneProperties {
   istat: string;
@@ -10,18 +12,7 @@ export interface ComuneProperties {
 }
 export type ComuniTopology = Topology<{ comuni: GeometryCollection<ComuneProperties> }>;
 
-export interface MapOutline {
-  id: string;
-  name: string;
-  province: string;
-  d: string;
-}
-export interface MapOutlines {
-  width: number;
-  height: number;
-  comuni: MapOutline[];
-  provinces: MapOutline[];
-}
+type MapOutlines = Static<typeof MapOutlinesSchema>;
 
 /** A quarter of a unit on a 600-unit map: the grid the boundaries are stored on (MAP_GRID_STEPS), finer than a screen shows. */
 const STEPS_PER_UNIT = 4;

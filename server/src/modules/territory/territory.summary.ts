@@ -46,8 +46,10 @@ export function summarise(key: string, name: string, comuni: readonly ComuneFigu
   };
 }
 
-/** Areas in a stable order, each with its comuni summed and its name (`nameOf` its first comune). */
-/** Groups in `order` when one is given (size classes from the smallest; a key it does not list goes last), else by key. */
+/**
+ * Areas in a stable order, each with its comuni summed and its name (`nameOf` its first comune): in
+ * `order` when one is given (size classes from the smallest; a key it does not list goes last), else by key.
+ */
 export function summariseBy(
   comuni: readonly ComuneFigures[],
   keyOf: (c: ComuneFigures) => string,
