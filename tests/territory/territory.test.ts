@@ -5,6 +5,7 @@ import { geoArea } from 'd3-geo';
 import { feature } from 'topojson-client';
 import type { GeometryCollection, Topology } from 'topojson-specification';
 import { sql } from 'kysely';
+import request from 'supertest';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { processCallEvents } from '../../server/src/modules/matching/matching.jobs.ts';
 import { boundariesLoader, COMUNI_TOPOLOGY_FILE } from '../../server/src/modules/territory/territory.boundaries.ts';
@@ -174,6 +175,12 @@ describe('GET /api/v1/territory/comuni', () => {
   it('is for Regione, ANCI and admins only', async () => {
     expect((await rtd.get('/api/v1/territory/comuni')).status).toBe(403);
     expect((await rtd.get('/api/v1/analytics/needs')).status).toBe(403);
+    for (const path of ['/api/v1/territory/outlines', '/api/v1/territory/boundaries']) {
+      const denied = await rtd.get(path);
+      expect(denied.status).toBe(403);
+      expect(denied.headers['content-type']).toContain('application/problem+json');
+      expect((await request(ctx.app.server).get(path)).status).toBe(401);
+    }
   });
 });
 
