@@ -2,7 +2,8 @@ import type { FastifyInstance } from 'fastify';
 
 /** Signals this close to the first are the same Ctrl-C delivered again by the wrappers. */
 const DUPLICATE_SIGNAL_MS = 1000;
-const FORCED_EXIT_MS = 20_000;
+/** Longer than the stop's own limits (the queue's 10 s for running jobs, PostgreSQL's 60 s), so only a hang hits it. */
+const FORCED_EXIT_MS = 80_000;
 
 /** SIGINT and SIGTERM stop the process gracefully; a second Ctrl-C during the stop forces the exit. */
 export function stopOnSignals(app: FastifyInstance, stop: () => Promise<void>): void {
@@ -15,12 +16,19 @@ export function stopOnSignals(app: FastifyInstance, stop: () => Promise<void>): 
       process.stderr.write('cruscotto: forced exit\n');
       process.exit(130);
     }
-    stoppingSince = Date.now();
+    const since = Date.now();
+    stoppingSince = since;
     app.log.info({ signal }, 'shutting down');
-    const force = setTimeout(() => process.exit(1), FORCED_EXIT_MS);
+    const force = setTimeout(() => {
+      process.stderr.write(`cruscotto: not stopped after ${FORCED_EXIT_MS / 1000} s; forced exit\n`);
+      process.exit(1);
+    }, FORCED_EXIT_MS);
     force.unref();
     stop().then(
-      () => process.exit(0),
+      () => {
+        app.log.info({ durationMs: Date.now() - since }, 'stopped');
+        process.exit(0);
+      },
       (err: unknown) => {
         app.log.error({ err }, 'shutdown failed');
         process.exit(1);

@@ -156,7 +156,9 @@ describe.runIf(canRun)('npm start on an empty data folder', { timeout: 60_000 },
     const postgres = product.postgresPid();
     expect(isAlive(postgres)).toBe(true);
     const atStop = product.stdout().length;
-    expect(await product.interrupt()).toBe(0);
+    const code = await product.interrupt();
+    // On a failure, what the product said while stopping is the only clue to why.
+    expect(code, `stderr:\n${product.stderr()}\nstdout while stopping:\n${product.stdout().slice(atStop).slice(-4000)}`).toBe(0);
     expect(product.stderr()).not.toMatch(/Error|^\s+at /m);
     // The logs go to stdout: not one error or fatal line from the start to the stop.
     expect(
