@@ -16,6 +16,16 @@ function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
 }
 
+/**
+ * autocannon 8 decodes every response body into a string (`req.body += chunk` in its request queue).
+ * On a compressed body of tens of kilobytes, such as the map's outlines, that decoding costs the client
+ * more than the server spends answering, and the bench would measure its own client. Bodies are never
+ * checked here, so each connection drops them.
+ */
+function dropBodies(client: autocannon.Client): void {
+  (client as unknown as { pipelinedRequests: { addBody(data: Buffer): void } }).pipelinedRequests.addBody = () => {};
+}
+
 /** Drives one URL with autocannon and computes exact latency percentiles from every response. */
 export async function load(
   name: string,
@@ -32,6 +42,7 @@ export async function load(
         connections: options.connections,
         duration: options.seconds,
         headers: options.headers ?? {},
+        setupClient: dropBodies,
         ...(requests ? { requests: requests as never } : {}),
       },
       (error, finished) => (error ? fail(error) : done(finished)),
