@@ -14,7 +14,10 @@ export interface RoutePreload {
   data: readonly string[];
 }
 
-/** Fetched by every page before anything else: named in index.html itself. */
+/**
+ * Every page starts with the session check (router/index.ts): named in index.html itself, it is asked for
+ * beside the scripts, its answer is there when they run, and a signed-in page is drawn a round trip sooner.
+ */
 const preloadTag = (href: string) => `<link rel="preload" as="fetch" crossorigin="anonymous" href="${href}">`;
 
 /** `{ path: '/territorio', ... component: () => import('@/views/TerritoryView.vue') ... }` in the router. */
