@@ -19,6 +19,9 @@ export function stopOnSignals(app: FastifyInstance, stop: () => Promise<void>): 
     const since = Date.now();
     stoppingSince = since;
     app.log.info({ signal }, 'shutting down');
+    // Work the stop cuts short (a job past the queue's grace period, a query after the pool closed) fails
+    // on its own and is retried after the next start: logged, not a crash that turns the stop into exit code 1.
+    process.on('unhandledRejection', (err) => app.log.warn({ err }, 'work cut short by the stop'));
     const force = setTimeout(() => {
       process.stderr.write(`cruscotto: not stopped after ${FORCED_EXIT_MS / 1000} s; forced exit\n`);
       process.exit(1);
