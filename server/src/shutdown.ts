@@ -1,9 +1,11 @@
 import type { FastifyInstance } from 'fastify';
+import { POSTGRES_STOP_TIMEOUT_MS } from './plugins/db/embedded.ts';
+import { JOBS_STOP_GRACE_MS } from './plugins/queue.ts';
 
 /** Signals this close to the first are the same Ctrl-C delivered again by the wrappers. */
 const DUPLICATE_SIGNAL_MS = 1000;
-/** Longer than the stop's own limits (the queue's 10 s for running jobs, PostgreSQL's 60 s), so only a hang hits it. */
-const FORCED_EXIT_MS = 80_000;
+/** Past the stop's own limits (running jobs, then PostgreSQL), with a margin: only a hang reaches it. */
+const FORCED_EXIT_MS = JOBS_STOP_GRACE_MS + POSTGRES_STOP_TIMEOUT_MS + 10_000;
 
 /** SIGINT and SIGTERM stop the process gracefully; a second Ctrl-C during the stop forces the exit. */
 export function stopOnSignals(app: FastifyInstance, stop: () => Promise<void>): void {

@@ -1,6 +1,9 @@
 import PgBoss from 'pg-boss';
 import type { Logger } from 'pino';
 
+/** How long a stop waits for the jobs under way to finish before failing them (they are retried). */
+export const JOBS_STOP_GRACE_MS = 10_000;
+
 export type JobHandler<T> = (data: T, job: { id: string; name: string }) => Promise<void>;
 
 export interface SendOptions {
@@ -87,7 +90,7 @@ export async function createPgBossQueue({ connectionString, runWorkers, log }: Q
     },
     async stop() {
       stopping = true;
-      await boss.stop({ graceful: true, wait: true, timeout: 10_000 });
+      await boss.stop({ graceful: true, wait: true, timeout: JOBS_STOP_GRACE_MS });
     },
   };
 }

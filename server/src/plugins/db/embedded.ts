@@ -29,7 +29,8 @@ export interface EmbeddedOptions {
 
 const USER = 'cruscotto';
 const FLAGS = ['-c', 'listen_addresses=127.0.0.1', '-c', 'max_connections=200'];
-const STOP_TIMEOUT_MS = 60_000;
+/** How long a fast shutdown of PostgreSQL may take before the stop reports it. */
+export const POSTGRES_STOP_TIMEOUT_MS = 60_000;
 
 export function freePort(): Promise<number> {
   return new Promise((resolvePort, reject) => {
@@ -128,9 +129,9 @@ export async function stopPostmaster(pid: number): Promise<void> {
   } catch {
     return;
   }
-  const deadline = Date.now() + STOP_TIMEOUT_MS;
+  const deadline = Date.now() + POSTGRES_STOP_TIMEOUT_MS;
   while (isProcessAlive(pid)) {
-    if (Date.now() > deadline) throw new Error(`PostgreSQL (pid ${pid}) did not stop within ${STOP_TIMEOUT_MS / 1000} s`);
+    if (Date.now() > deadline) throw new Error(`PostgreSQL (pid ${pid}) did not stop within ${POSTGRES_STOP_TIMEOUT_MS / 1000} s`);
     await new Promise((resolveWait) => setTimeout(resolveWait, 50));
   }
 }

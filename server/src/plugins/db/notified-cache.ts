@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify';
+import { byCodeUnits } from '../../shared/names.ts';
 import type { Db } from './database.ts';
 import { listen, type NotificationListener } from './notifications.ts';
 
@@ -165,6 +166,6 @@ export function queryKey(query: object): string {
   const sorted = Object.entries(query)
     .filter(([, value]) => value !== undefined)
     .map(([key, value]) => [key, Array.isArray(value) ? [...(value as unknown[])].sort() : value] as const)
-    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    .sort(([a], [b]) => byCodeUnits(a, b));
   return JSON.stringify(Object.fromEntries(sorted));
 }

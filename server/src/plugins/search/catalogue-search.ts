@@ -1,4 +1,5 @@
 import { DAY_MS, type CallStatus } from '../../shared/call-status.ts';
+import { byCodeUnits } from '../../shared/names.ts';
 import { DEADLINE_BUCKETS, orderedFacet, type Facet, type SearchQuery, type SearchResult } from './engine.ts';
 import { highlight } from './highlight.ts';
 import { facetCode, facetNames, type IndexedCall } from './indexed-call.ts';
@@ -89,8 +90,6 @@ const ORDERS: Record<SearchQuery['sort'], Keys> = {
   '-amount': (row) => keyed(row, desc(row.call.amountMax)),
 };
 
-const compare = (x: number | string, y: number | string) => (x < y ? -1 : x > y ? 1 : 0);
-
 interface Keyed {
   row: Row;
   first: number;
@@ -98,7 +97,7 @@ interface Keyed {
   third: number;
 }
 const before = (a: Keyed, b: Keyed) =>
-  compare(a.first, b.first) || compare(a.second, b.second) || compare(a.third, b.third) || compare(a.row.call.id, b.row.call.id);
+  byCodeUnits(a.first, b.first) || byCodeUnits(a.second, b.second) || byCodeUnits(a.third, b.third) || byCodeUnits(a.row.call.id, b.row.call.id);
 
 /**
  * The first `count` rows in the sort's order, ties by call id: keys computed once per row, and only the

@@ -1,4 +1,5 @@
 import { CALL_STATUSES, type CallStatus } from '../../shared/call-status.ts';
+import { byCodeUnits } from '../../shared/names.ts';
 
 /** A call as the search engines index it: flat, with everything a filter, facet or sort needs. */
 export interface CallDocument {
@@ -129,6 +130,6 @@ export function queryVariants(q: string): string[] {
 export function orderedFacet(facet: Facet, counts: Iterable<readonly [string, number]>): Record<string, number> {
   const found = [...counts];
   const place = facet === 'status' ? (key: string) => CALL_STATUSES.indexOf(key as CallStatus) : null;
-  found.sort(([a], [b]) => (place ? place(a) - place(b) : a < b ? -1 : a > b ? 1 : 0));
+  found.sort(([a], [b]) => (place ? place(a) - place(b) : byCodeUnits(a, b)));
   return Object.fromEntries(found);
 }
