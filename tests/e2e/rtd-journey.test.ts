@@ -165,6 +165,8 @@ describe.runIf(canRun)('an RTD in the browser', { timeout: 60_000 }, () => {
     await page.waitForURL(/status=/);
     await expect.poll(found).toBe(Number(count));
     expect(new Set(await page.locator('.chip-label').allTextContents())).toEqual(new Set([name]));
+    // The folded filters say how many are on, in the singular for one.
+    expect((await page.locator('.search-filters summary').textContent())!.trim()).toBe('Filtri (1 attivo)');
     await statusFacet.locator('label').filter({ hasText: name! }).click();
     await expect.poll(found).toBe(total);
     await page.getByLabel('Salva questa ricerca con il nome').fill('Servizi digitali');

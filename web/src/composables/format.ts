@@ -21,8 +21,8 @@ export function romeDay(iso: string | Date): string {
   const t = romeTime(iso);
   return `${t.year}-${twoDigits(t.month)}-${twoDigits(t.day)}`;
 }
-// Every date names its weekday ("venerdì 29 gennaio 2027"): a deadline on a Saturday or a Monday is read differently.
 const dateText = (t: RomeTime) => `${t.day} ${MONTHS[t.month - 1]} ${t.year}`;
+// Every date people act on names its weekday ("venerdì 29 gennaio 2027"): a deadline on a Saturday or a Monday is read differently.
 const dayText = (t: RomeTime) => `${WEEKDAYS[t.weekday]} ${dateText(t)}`;
 const clockText = (t: RomeTime) => `${twoDigits(t.hour)}:${twoDigits(t.minute)}`;
 export const longDate = (iso: string | Date) => dayText(romeTime(iso));
