@@ -52,6 +52,15 @@ describe('the SPA as a browser downloads it', () => {
     }
   });
 
+  it('names a PNG icon that the server sends (an SVG one costs the browser a whole SVG document on the main thread at load)', async () => {
+    const page = await request(ctx.app.server).get('/').expect(200);
+    const href = /<link rel="icon"[^>]*href="([^"]+)"/.exec(page.text)?.[1];
+    expect(href).toBe('/favicon.png');
+    const icon = await request(ctx.app.server).get(href!).buffer(true).parse(rawBody).expect(200);
+    expect(icon.headers['content-type']).toBe('image/png');
+    expect((icon.body as Buffer).subarray(1, 4).toString('latin1')).toBe('PNG');
+  });
+
   it('never lets a browser keep a stale index.html', async () => {
     for (const path of ['/', '/bandi', '/index.html']) {
       const res = await request(ctx.app.server).get(path).set('accept-encoding', 'br, gzip');
