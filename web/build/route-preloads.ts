@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import type { Plugin, Rollup } from 'vite';
-import { DATA_PRELOADS, SESSION_URL } from '../src/router/dataPreloads';
+import { AGGREGATION_MEMBERS_URL, DATA_PRELOADS, FIRST_ANSWERS, SESSION_URL, SIGNED_IN_FRONT_DOOR } from '../src/router/dataPreloads';
 
 type OutputChunk = Rollup.OutputChunk;
 
@@ -32,7 +32,15 @@ export function routePreloads(routerFile: string): Plugin {
   return {
     name: 'cruscotto:route-preloads',
     apply: 'build',
-    transformIndexHtml: (html) => html.replace('</head>', `${preloadTag(SESSION_URL)}</head>`),
+    transformIndexHtml: {
+      order: 'post',
+      handler: (html) =>
+        html
+          .replace('</head>', `${preloadTag(SESSION_URL)}</head>`)
+          // Nothing is drawn before the entry script ran: a page whose answers are written into it
+          // (server/src/plugins/first-answers.ts) is drawn whole in its first paint, not after an empty one.
+          .replace('<script type="module" crossorigin', '<script type="module" blocking="render" crossorigin'),
+    },
     generateBundle(_options, bundle) {
       const chunks = Object.values(bundle).filter((file): file is OutputChunk => file.type === 'chunk');
       const entry = chunks.find((chunk) => chunk.isEntry)!;
@@ -56,6 +64,8 @@ export function routePreloads(routerFile: string): Plugin {
       for (const [path, data] of Object.entries(DATA_PRELOADS))
         if (!routes.some((route) => route.path === path)) routes.push({ path, modules: [], styles: [], data });
       this.emitFile({ type: 'asset', fileName: 'route-preloads.json', source: JSON.stringify(routes) });
+      const firstAnswers = { session: SESSION_URL, aggregationMembers: AGGREGATION_MEMBERS_URL, signedInFrontDoor: SIGNED_IN_FRONT_DOOR, pages: FIRST_ANSWERS };
+      this.emitFile({ type: 'asset', fileName: 'first-answers.json', source: JSON.stringify(firstAnswers) });
     },
   };
 }

@@ -70,3 +70,19 @@ export function sendPrecompressed(request: FastifyRequest, reply: FastifyReply, 
   if (!encoding) return reply.send(body.identity);
   return reply.header('content-encoding', encoding).send(body[encoding]);
 }
+
+/**
+ * Sends a body made for this request alone, compressed at the API's levels in the encoding the client
+ * accepts; `vary` names the request headers it was made from.
+ */
+export async function sendCompressed(request: FastifyRequest, reply: FastifyReply, body: string, type: string, vary: string[] = []): Promise<FastifyReply> {
+  const encoding = acceptedEncoding(request.headers['accept-encoding']);
+  reply.type(type).header('vary', ['accept-encoding', ...vary].join(', '));
+  const identity = Buffer.from(body, 'utf8');
+  if (!encoding || identity.length < THRESHOLD_BYTES) return reply.send(identity);
+  const packed =
+    encoding === 'br'
+      ? await brotli(identity, { params: { [constants.BROTLI_PARAM_QUALITY]: 4, [constants.BROTLI_PARAM_SIZE_HINT]: identity.length } })
+      : await gzipped(identity, { level: 6 });
+  return reply.header('content-encoding', encoding).send(packed);
+}

@@ -3,7 +3,8 @@ import { join } from 'node:path';
 import fastifyStatic from '@fastify/static';
 import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
-import { precompress, sendPrecompressed, type Precompressed } from './compression.ts';
+import { sendCompressed } from './compression.ts';
+import { firstAnswersOf, readFirstAnswersPlan } from './first-answers.ts';
 import { sendProblem } from './errors/error-handler.ts';
 import { webDistDir } from '../paths.ts';
 
@@ -45,6 +46,10 @@ function pagesOf(dist: string): (path: string, query: string) => string {
 export const spaPlugin = fp(async (app: FastifyInstance) => {
   const hasSpa = existsSync(join(webDistDir, 'index.html'));
   const pageFor = hasSpa ? pagesOf(webDistDir) : null;
+  const plan = hasSpa ? readFirstAnswersPlan(webDistDir) : null;
+  const answersFor = plan ? firstAnswersOf(app, plan) : null;
+  // Written into the page, the session check needs no request of its own.
+  const sessionPreload = plan ? `<link rel="preload" as="fetch" crossorigin="anonymous" href="${plan.session}">` : '';
   if (hasSpa) {
     await app.register(fastifyStatic, {
       root: webDistDir,
@@ -62,21 +67,17 @@ export const spaPlugin = fp(async (app: FastifyInstance) => {
     });
   }
 
-  // Each variant of index.html (a few per page) compressed once: the API's compression does not reach
-  // this handler, and the document is the first thing a visitor waits for.
-  const packed = new Map<string, Promise<Precompressed>>();
-  const pack = (html: string) => {
-    let page = packed.get(html);
-    if (!page) packed.set(html, (page = precompress(html, 'text/html; charset=utf-8', 'best')));
-    return page;
-  };
-
   app.setNotFoundHandler(async (request, reply) => {
     const path = request.url.split('?')[0] ?? '';
     const wantsPage = request.method === 'GET' && !path.startsWith('/api/') && !/\.[a-z0-9]+$/i.test(path);
     if (pageFor && wantsPage) {
-      const page = await pack(pageFor(path, request.url.slice(path.length + 1)));
-      return sendPrecompressed(request, reply.header('cache-control', 'no-cache'), page);
+      const query = request.url.slice(path.length + 1);
+      const { script, signedIn } = answersFor ? await answersFor(request, path, query) : { script: '', signedIn: false };
+      const html = answersFor ? pageFor(path, query).replace(sessionPreload, '').replace('</head>', `${script}</head>`) : pageFor(path, query);
+      // Made for each request (the API's compression does not reach this handler). A signed-in visitor's
+      // page carries their data: no cache keeps it.
+      reply.header('cache-control', signedIn ? 'private, no-store' : 'no-cache');
+      return sendCompressed(request, reply, html, 'text/html; charset=utf-8', ['cookie']);
     }
     return sendProblem(request, reply, {
       status: 404,

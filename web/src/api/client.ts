@@ -1,4 +1,5 @@
 import createClient, { type Middleware } from 'openapi-fetch';
+import { answeredInPage } from './firstAnswers';
 import { tracked } from './inFlight';
 import type { components, paths } from './schema';
 
@@ -44,7 +45,11 @@ const csrfMiddleware: Middleware = {
 };
 
 /** Paths in the OpenAPI document are relative to its server, `/api/v1`. */
-export const api = createClient<paths>({ baseUrl: '/api/v1', credentials: 'same-origin' });
+export const api = createClient<paths>({
+  baseUrl: '/api/v1',
+  credentials: 'same-origin',
+  fetch: (request: Request) => answeredInPage(request) ?? globalThis.fetch(request),
+});
 api.use(csrfMiddleware);
 
 /** The data of an answer, or an ApiError in Italian: views never look at raw responses. */

@@ -1,4 +1,5 @@
 import { nextTick, ref, type App } from 'vue';
+import { firstPageAnswered, forgetFirstAnswers } from '@/api/firstAnswers';
 import { noRequestsUnderWay } from '@/api/inFlight';
 
 /** How long the first page may wait for its data before it is shown with its loading messages. */
@@ -16,6 +17,7 @@ const nextTask = () => new Promise((resolve) => setTimeout(resolve, 0));
  * frame of spinners that each answer redraws.
  */
 export async function mountInStages(app: App, root: HTMLElement): Promise<void> {
+  if (firstPageAnswered) return mountAnswered(app, root);
   root.hidden = true;
   await nextTask();
   app.mount(root);
@@ -24,4 +26,15 @@ export async function mountInStages(app: App, root: HTMLElement): Promise<void> 
   await nextTick();
   await Promise.race([noRequestsUnderWay(), new Promise((resolve) => setTimeout(resolve, FIRST_PAGE_WAIT_MS))]);
   root.hidden = false;
+  forgetFirstAnswers();
+}
+
+/**
+ * A page whose answers the server wrote into it is built whole in the task that runs the scripts (its
+ * requests are answered as microtasks): drawn in the first paint, with nothing left to wait for.
+ */
+function mountAnswered(app: App, root: HTMLElement): void {
+  pageBuilt.value = true;
+  app.mount(root);
+  setTimeout(forgetFirstAnswers, 0);
 }
