@@ -63,11 +63,20 @@ export function nextDeadlineAt(call: { windows: TimeWindow[] }, now: number): nu
   return openEnded ? null : last;
 }
 
+/** The instants at which a call's status or next deadline can change: each holds from one to the next. */
+const changesOf = (call: { windows: TimeWindow[] }, soonDays: number) =>
+  call.windows.flatMap((w) => (w.closesAt === null ? [w.opensAt] : [w.opensAt, w.closesAt, w.closesAt - soonDays * DAY_MS]));
+
 /** The first instant after `now` at which the status or the next deadline can change; null: never. */
 export function statusChangesAt(call: { windows: TimeWindow[] }, now: number, soonDays: number): number | null {
-  const moments = call.windows.flatMap((w) => (w.closesAt === null ? [w.opensAt] : [w.opensAt, w.closesAt, w.closesAt - soonDays * DAY_MS]));
-  const ahead = moments.filter((m) => m > now);
+  const ahead = changesOf(call, soonDays).filter((m) => m > now);
   return ahead.length > 0 ? Math.min(...ahead) : null;
+}
+
+/** The last instant up to `now` at which the status or the next deadline changed; null: never. */
+export function statusChangedAt(call: { windows: TimeWindow[] }, now: number, soonDays: number): number | null {
+  const past = changesOf(call, soonDays).filter((m) => m <= now);
+  return past.length > 0 ? Math.max(...past) : null;
 }
 
 /**

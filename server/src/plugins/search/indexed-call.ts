@@ -1,4 +1,4 @@
-import { callStatusAt, nextDeadlineAt, statusChangesAt, type CallStatus } from '../../shared/call-status.ts';
+import { callStatusAt, nextDeadlineAt, statusChangedAt, statusChangesAt, type CallStatus } from '../../shared/call-status.ts';
 import { AMOUNT_BUCKETS, type CallDocument } from './engine.ts';
 import type { Lexemes } from './tsquery.ts';
 
@@ -41,8 +41,12 @@ export class IndexedCall {
   readonly codes: { programme: number; amount: number; themes: number[]; sources: number[]; bodyTypes: number[]; regions: number[]; provinces: number[] };
   private status: CallStatus = 'chiuso';
   private deadline: number | null = null;
-  /** The status and deadline hold for `now` in [computedAt, validUntil), for `soonDays`. */
-  private computedAt = Number.POSITIVE_INFINITY;
+  /**
+   * The status and deadline hold for `now` in [validFrom, validUntil), for `soonDays`: the whole span
+   * between two changes, so that concurrent searches, whose clocks were read in another order than they
+   * run, still find them.
+   */
+  private validFrom = Number.POSITIVE_INFINITY;
   private validUntil = Number.NEGATIVE_INFINITY;
   private soonDays = -1;
 
@@ -84,11 +88,11 @@ export class IndexedCall {
   }
 
   private refresh(now: number, soonDays: number) {
-    if (now >= this.computedAt && now < this.validUntil && soonDays === this.soonDays) return;
+    if (now >= this.validFrom && now < this.validUntil && soonDays === this.soonDays) return;
     const windows = this.doc.windows;
     this.status = callStatusAt({ remainingBudget: this.doc.remainingBudget, windows }, now, soonDays);
     this.deadline = nextDeadlineAt({ windows }, now);
-    this.computedAt = now;
+    this.validFrom = statusChangedAt({ windows }, now, soonDays) ?? Number.NEGATIVE_INFINITY;
     this.validUntil = statusChangesAt({ windows }, now, soonDays) ?? Number.POSITIVE_INFINITY;
     this.soonDays = soonDays;
   }

@@ -4,6 +4,7 @@ import type { CallDocument } from './engine.ts';
 import { matches, needsATerm, parseTsVector, rank, type Lexemes, type Term, type TsQuery } from './tsquery.ts';
 import type { Candidate } from './catalogue-search.ts';
 import { IndexedCall } from './indexed-call.ts';
+import { sharedRead } from './shared-read.ts';
 
 /** How many statements of changes the database keeps (migration 1600): a process further behind reloads all. */
 const KEPT_CHANGES = 10_000;
@@ -12,9 +13,9 @@ const KEPT_MATCHES = 500;
 
 /**
  * The PostgreSQL engine's index, mirrored in each process: every call's document and its lexemes, with
- * a lexeme → calls map to find candidates. Each search first reads the index's version (one row), and
- * applies the changes the database logged since (migration 1600), so a call indexed by any process is
- * found by the next search of every process.
+ * a lexeme → calls map to find candidates. Each search first reads the index's version (one row, read
+ * once for the searches arriving together: `sharedRead`), and applies the changes the database logged
+ * since (migration 1600), so a call indexed by any process is found by the next search of every process.
  */
 export class SearchCatalogue {
   private readonly calls = new Map<string, IndexedCall>();
@@ -23,11 +24,19 @@ export class SearchCatalogue {
   private readonly matched = new Map<TsQuery, readonly Candidate[]>();
   private version: number | null = null;
   private syncing: Promise<void> | null = null;
+  private readonly versionReads = new WeakMap<Db, () => Promise<number>>();
 
   /** Brings the mirror to the database's current version. */
   async sync(db: Db): Promise<void> {
-    const { rows } = await sql<{ version: string }>`select version from search_index_state`.execute(db);
-    const current = Number(rows[0]?.version ?? 0);
+    let readVersion = this.versionReads.get(db);
+    if (!readVersion) {
+      readVersion = sharedRead(async () => {
+        const { rows } = await sql<{ version: string }>`select version from search_index_state`.execute(db);
+        return Number(rows[0]?.version ?? 0);
+      });
+      this.versionReads.set(db, readVersion);
+    }
+    const current = await readVersion();
     // A replica behind the primary reads an older version: the mirror never goes back.
     const behind = () => this.version === null || current > this.version;
     if (!behind()) return;
