@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loginAs } from '../helpers/identity.ts';
 import { waitFor } from '../helpers/processes.ts';
 import { CHROMIUM, launchBrowser, openPage, signIn, watchConsole } from './browser.ts';
-import { startE2eServer, type E2eServer } from './server.ts';
+import { startDemoServer, type E2eServer } from './server.ts';
 
 const PASSWORD = 'Cruscotto-Demo-2026';
 const canRun = existsSync(CHROMIUM);
@@ -16,12 +16,8 @@ let browser: Browser;
 
 beforeAll(async () => {
   if (!canRun) return;
-  server = await startE2eServer();
-  const { seedDemo } = await import('../../seeds/demo.ts');
-  const { seedDemoCalls } = await import('../../seeds/demo-calls.ts');
-  await seedDemo(server.db);
-  await seedDemoCalls(server.db, new Date(), 14);
-  // The demo catalogue is matched by the server's jobs: wait until each demo RTD has its opportunities.
+  server = await startDemoServer();
+  // Matching gives the office's comuni their opportunities too.
   for (const email of ['rtd.crema@demo.cruscotto.it', 'rtd.cremasco@demo.cruscotto.it']) {
     const rtd = await loginAs(server.server.app, email, PASSWORD);
     await waitFor(async () => (await rtd.get('/api/v1/me/opportunities?limit=1')).body.total >= 3, 60_000, `the opportunities of ${email}`);
@@ -63,11 +59,11 @@ describe.runIf(canRun)('pages drawn from the answers written into them', { timeo
     ['rtd.cremasco@demo.cruscotto.it', 'Bagnolo Cremasco'],
   ] as const) {
     it(`shows ${email} their opportunities for ${comune}, with amounts, on a fresh load without a request of its own`, async () => {
-      const page = await openPage(browser);
+      const login = await openPage(browser);
+      await signIn(login, server.url, email, PASSWORD);
+      // The address opened afresh in another tab of the same browser (signed in): its requests alone are counted.
+      const page = await login.context().newPage();
       const watched = watchConsole(page);
-      await signIn(page, server.url, email, PASSWORD);
-      // The page the login led to has drawn itself with its own requests; then the address is opened afresh.
-      await page.waitForLoadState('networkidle');
       expect(await apiRequestsOfFirstLoad(page, '/opportunita')).toEqual([]);
       expect(await page.locator('h1').textContent()).toBe(`Le mie opportunità: ${comune}`);
       expect(Number(await page.locator('.summary-count').textContent())).toBeGreaterThanOrEqual(3);

@@ -2,9 +2,8 @@
 import { existsSync } from 'node:fs';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { waitFor } from '../helpers/processes.ts';
 import { openPage, axeViolations, CHROMIUM, launchBrowser, overflowOnPhone, screenshot, watchConsole, signIn } from './browser.ts';
-import { startE2eServer, type E2eServer } from './server.ts';
+import { startDemoServer, type E2eServer } from './server.ts';
 
 const CREMA = '019035';
 const canRun = existsSync(CHROMIUM);
@@ -28,18 +27,7 @@ async function expectAccessible(name: string) {
 
 beforeAll(async () => {
   if (!canRun) return;
-  server = await startE2eServer();
-  const { seedDemo } = await import('../../seeds/demo.ts');
-  const { seedDemoCalls } = await import('../../seeds/demo-calls.ts');
-  await seedDemo(server.db);
-  await seedDemoCalls(server.db, new Date(), 14);
-  const matched = () =>
-    server.db
-      .selectFrom('matches')
-      .select((eb) => eb.fn.countAll<number>().as('n'))
-      .where('comune_istat', '=', CREMA)
-      .executeTakeFirstOrThrow();
-  await waitFor(async () => Number((await matched()).n) >= 5, 30_000, 'the demo calls to be matched to Crema');
+  server = await startDemoServer();
   browser = await launchBrowser();
   page = await openPage(browser, { acceptDownloads: false });
   consoleErrors = watchConsole(page);

@@ -75,3 +75,23 @@ export async function publishCall(
   }
   return { id: body.id, title: body.title };
 }
+
+/**
+ * The server with the demo people and the demo catalogue dated from today, once matching has given
+ * the demo RTD of Crema at least `opportunities` matched calls.
+ */
+export async function startDemoServer(opportunities = 5): Promise<E2eServer> {
+  const server = await startE2eServer();
+  const { seedDemo } = await import('../../seeds/demo.ts');
+  const { seedDemoCalls } = await import('../../seeds/demo-calls.ts');
+  await seedDemo(server.db);
+  await seedDemoCalls(server.db, new Date(), 14);
+  const matched = () =>
+    server.db
+      .selectFrom('matches')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .where('comune_istat', '=', '019035')
+      .executeTakeFirstOrThrow();
+  await waitFor(async () => Number((await matched()).n) >= opportunities, 30_000, 'the demo calls to be matched to Crema');
+  return server;
+}

@@ -1,8 +1,9 @@
 // @vitest-environment happy-dom
-import { createApp, defineComponent, h, ref } from 'vue';
+import { createApp } from 'vue';
 import { describe, expect, it, vi } from 'vitest';
 import { api, unwrap } from '@/api/client';
-import { mountInStages, pageBuilt } from '@/composables/firstLoad';
+import { mountInStages } from '@/composables/firstLoad';
+import { Shell } from './chained-page.ts';
 
 // The page as the server writes it (server/src/plugins/first-answers.ts), before the SPA's modules run;
 // every request that reaches the network is recorded.
@@ -26,17 +27,6 @@ const network = vi.hoisted(() => {
   }) as typeof fetch;
   return { requested };
 });
-
-/** A page that asks for the themes, then for one comune once they arrive (a chained request). */
-const Page = defineComponent(() => {
-  const text = ref('caricamento…');
-  void unwrap(api.GET('/themes')).then(async () => {
-    const comune = await unwrap(api.GET('/comuni/{istat}', { params: { path: { istat: '019035' } } }));
-    text.value = (comune as { name: string }).name;
-  });
-  return () => h('p', text.value);
-});
-const Shell = defineComponent(() => () => h('div', [h('header', 'Cruscotto'), pageBuilt.value ? h(Page) : null]));
 
 const microtasks = async (n = 50) => {
   for (let i = 0; i < n; i++) await Promise.resolve();

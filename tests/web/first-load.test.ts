@@ -1,8 +1,8 @@
 // @vitest-environment happy-dom
-import { createApp, defineComponent, h, ref } from 'vue';
+import { createApp } from 'vue';
 import { describe, expect, it, vi } from 'vitest';
-import { api, unwrap } from '@/api/client';
 import { mountInStages, pageBuilt } from '@/composables/firstLoad';
+import { Shell } from './chained-page.ts';
 
 // Each API call waits until the test answers it.
 const pending = vi.hoisted(() => {
@@ -17,17 +17,6 @@ const pending = vi.hoisted(() => {
 const waitFor = async (condition: () => boolean, ms = 2000) => {
   for (const start = Date.now(); !condition(); await new Promise((r) => setTimeout(r, 5))) if (Date.now() - start > ms) throw new Error('timed out');
 };
-
-/** A page that asks for the themes, then for one comune once they arrive (a chained request). */
-const Page = defineComponent(() => {
-  const text = ref('caricamento…');
-  void unwrap(api.GET('/themes')).then(async () => {
-    const comune = await unwrap(api.GET('/comuni/{istat}', { params: { path: { istat: '019035' } } }));
-    text.value = (comune as { name: string }).name;
-  });
-  return () => h('p', text.value);
-});
-const Shell = defineComponent(() => () => h('div', [h('header', 'Cruscotto'), pageBuilt.value ? h(Page) : null]));
 
 describe('the first load', () => {
   it('shows the page once, whole, after its chained requests answered', async () => {
