@@ -34,20 +34,24 @@ export interface Precompressed {
 const brotli = promisify(brotliCompress);
 const gzipped = promisify(gzip);
 
+type Effort = 'answer' | 'best';
+
+/** One encoding of a body, off the event loop, at the levels of `effort` (see `precompress`). */
+function encode(identity: Buffer, encoding: 'br' | 'gzip', effort: Effort): Promise<Buffer> {
+  const best = effort === 'best';
+  return encoding === 'gzip'
+    ? gzipped(identity, { level: best ? constants.Z_BEST_COMPRESSION : 6 })
+    : brotli(identity, { params: { [constants.BROTLI_PARAM_QUALITY]: best ? 9 : 4, [constants.BROTLI_PARAM_SIZE_HINT]: identity.length } });
+}
+
 /**
  * Compresses a body once, off the event loop. `best` spends higher levels, worth it for a file read
  * once per process (brotli's highest, 11, would take seconds on a map, keeping its first reader waiting);
  * answers that change use the API's levels.
  */
-export async function precompress(body: string | Buffer | ArrayBuffer, type: string, effort: 'answer' | 'best' = 'answer'): Promise<Precompressed> {
+export async function precompress(body: string | Buffer | ArrayBuffer, type: string, effort: Effort = 'answer'): Promise<Precompressed> {
   const identity = typeof body === 'string' ? Buffer.from(body, 'utf8') : Buffer.from(body as ArrayBuffer);
-  const best = effort === 'best';
-  const [gz, br] = await Promise.all([
-    gzipped(identity, { level: best ? constants.Z_BEST_COMPRESSION : 6 }),
-    brotli(identity, {
-      params: { [constants.BROTLI_PARAM_QUALITY]: best ? 9 : 4, [constants.BROTLI_PARAM_SIZE_HINT]: identity.length },
-    }),
-  ]);
+  const [gz, br] = await Promise.all([encode(identity, 'gzip', effort), encode(identity, 'br', effort)]);
   return { type, identity, gzip: gz, br };
 }
 
@@ -80,9 +84,6 @@ export async function sendCompressed(request: FastifyRequest, reply: FastifyRepl
   reply.type(type).header('vary', ['accept-encoding', ...vary].join(', '));
   const identity = Buffer.from(body, 'utf8');
   if (!encoding || identity.length < THRESHOLD_BYTES) return reply.send(identity);
-  const packed =
-    encoding === 'br'
-      ? await brotli(identity, { params: { [constants.BROTLI_PARAM_QUALITY]: 4, [constants.BROTLI_PARAM_SIZE_HINT]: identity.length } })
-      : await gzipped(identity, { level: 6 });
+  const packed = await encode(identity, encoding, 'answer');
   return reply.header('content-encoding', encoding).send(packed);
 }

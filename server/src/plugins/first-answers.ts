@@ -1,6 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { byItalianName } from '../shared/names.ts';
 
 /** What the SPA asks for as a page opens (web/src/router/dataPreloads.ts, written by its build). */
 interface FirstAnswersPlan {
@@ -18,7 +19,7 @@ interface SessionAnswer {
   } | null;
 }
 
-/** The answers written into one page, and whether they are every answer the page opens with. */
+/** The answers written into one page, and whether they carry a signed-in visitor's data. */
 export interface FirstAnswers {
   /** `<script type="application/json">`, read by web/src/api/firstAnswers.ts. */
   script: string;
@@ -30,8 +31,6 @@ export function readFirstAnswersPlan(dist: string): FirstAnswersPlan | null {
   return existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as FirstAnswersPlan) : null;
 }
 
-const italianNames = new Intl.Collator('it');
-
 /**
  * The comune the opportunities page opens on when the browser remembers no other choice: the first by
  * name of those the user serves (web/src/stores/comune.ts), named by their memberships or by the
@@ -42,7 +41,7 @@ function defaultComune(me: NonNullable<SessionAnswer['me']>, members: { istat: s
   const named = new Map<string, string>();
   for (const m of me.memberships) if (m.comune) named.set(m.comune.istat, m.comune.name);
   for (const c of members) if (me.comuni.includes(c.istat)) named.set(c.istat, c.name);
-  const [first] = [...named].sort(([, a], [, b]) => italianNames.compare(a, b));
+  const [first] = [...named].sort(([, a], [, b]) => byItalianName(a, b));
   return first?.[0] ?? null;
 }
 

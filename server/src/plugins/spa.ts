@@ -73,7 +73,7 @@ export const spaPlugin = fp(async (app: FastifyInstance) => {
     if (pageFor && wantsPage) {
       const query = request.url.slice(path.length + 1);
       const { script, signedIn } = answersFor ? await answersFor(request, path, query) : { script: '', signedIn: false };
-      const html = answersFor ? pageFor(path, query).replace(sessionPreload, '').replace('</head>', `${script}</head>`) : pageFor(path, query);
+      const html = pageFor(path, query).replace(sessionPreload, '').replace('</head>', `${script}</head>`);
       // Made for each request (the API's compression does not reach this handler). A signed-in visitor's
       // page carries their data: no cache keeps it.
       reply.header('cache-control', signedIn ? 'private, no-store' : 'no-cache');

@@ -24,7 +24,7 @@ export const AGGREGATION_MEMBERS_URL = '/api/v1/comuni?aggregation={aggregation}
  * first-answers.ts), so that the page is drawn as the scripts run, with no request of its own: the
  * URLs the SPA asks for when the page is opened without a query, `{comune}` standing for the comune
  * the user looks at when nothing else was chosen (stores/comune.ts: the first of theirs by name). A
- * guess that misses costs nothing but the request the page then makes; tests/e2e/first-answers.test.ts
+ * guess that misses costs nothing but the request the page then makes; tests/e2e/first-answers-journey.test.ts
  * checks that these pages make none.
  */
 export const FIRST_ANSWERS: Record<string, readonly string[]> = {
